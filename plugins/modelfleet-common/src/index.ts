@@ -1,0 +1,11 @@
+/**
+ * Types, constants, permissions and pure helpers shared by the ModelFleet
+ * frontend and backend packages.
+ *
+ * @packageDocumentation
+ */
+
+export * from './constants';
+export * from './memory';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,1 @@
+export { modelfleetPlugin as default } from './plugin';

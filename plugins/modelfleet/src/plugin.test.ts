@@ -1,0 +1,7 @@
+import { modelfleetPlugin } from './plugin';
+
+describe('modelfleet', () => {
+  it('should export plugin', () => {
+    expect(modelfleetPlugin).toBeDefined();
+  });
+});

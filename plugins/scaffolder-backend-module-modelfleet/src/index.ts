@@ -1,0 +1,8 @@
+/***/
+/**
+ * The modelfleet backend module for the scaffolder plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleModelfleet as default } from './module';
