@@ -1,9 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The ModelFleet portal backend: the standard Backstage plugins plus the
+ * ModelFleet plugin and its catalog and scaffolder modules.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -62,6 +59,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// events, used by the catalog, notifications and signals
+backend.add(import('@backstage/plugin-events-backend'));
+
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
@@ -69,6 +69,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// ModelFleet
 backend.add(import('@modelfleet/plugin-modelfleet-backend'));
 backend.add(import('@modelfleet/plugin-catalog-backend-module-modelfleet'));
 backend.add(import('@modelfleet/plugin-scaffolder-backend-module-modelfleet'));

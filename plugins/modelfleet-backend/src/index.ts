@@ -1,1 +1,7 @@
+/**
+ * The ModelFleet backend plugin: REST API, store, engines and loops.
+ *
+ * @packageDocumentation
+ */
+
 export { modelfleetPlugin as default } from './plugin';

@@ -1,129 +1,155 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { modelfleetPlugin } from './plugin';
-import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+  createBackendModule,
+  SchedulerServiceTaskInvocationDefinition,
+} from '@backstage/backend-plugin-api';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import request from 'supertest';
+import { modelfleetPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [modelfleetPlugin],
+jest.setTimeout(30_000);
+
+const priceModule = createBackendModule({
+  pluginId: 'modelfleet',
+  moduleId: 'test-prices',
+  register(reg) {
+    reg.registerInit({
+      deps: { connectors: modelfleetConnectorsExtensionPoint },
+      async init({ connectors }) {
+        connectors.addPriceSource({
+          id: 'test-prices',
+          async listPrices() {
+            return [];
+          },
+        });
+      },
     });
+  },
+});
 
-    await request(server).get('/api/modelfleet/todos').expect(200, {
-      items: [],
-    });
-
-    const createRes = await request(server)
-      .post('/api/modelfleet/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/modelfleet/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/modelfleet/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
+describe('modelfleet backend plugin', () => {
+  it('answers /health without credentials', async () => {
+    const { server } = await startTestBackend({ features: [modelfleetPlugin] });
+    const res = await request(server)
+      .get('/api/modelfleet/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('should create TODO item with catalog information', async () => {
+  it('requires a caller for /status', async () => {
+    const { server } = await startTestBackend({ features: [modelfleetPlugin] });
+    const res = await request(server)
+      .get('/api/modelfleet/status')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('schedules housekeeping globally, records its runs and reports state', async () => {
+    const scheduled: SchedulerServiceTaskInvocationDefinition[] = [];
+    const scheduler = mockServices.scheduler.mock({
+      async scheduleTask(task) {
+        scheduled.push(task);
+      },
+    });
+    const permissionsRegistry = mockServices.permissionsRegistry.mock();
     const { server } = await startTestBackend({
       features: [
         modelfleetPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
+        priceModule,
+        scheduler.factory,
+        permissionsRegistry.factory,
       ],
     });
 
-    const createRes = await request(server)
-      .post('/api/modelfleet/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0]).toMatchObject({
+      id: 'modelfleet-housekeeping',
+      scope: 'global',
+      frequency: { minutes: 10 },
+    });
+    expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'modelfleet.cost.read' }),
+      ]),
+    );
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
+    const before = await request(server)
+      .get('/api/modelfleet/status')
+      .set('Authorization', mockCredentials.user.header())
+      .expect(200);
+    expect(before.body.connectors).toEqual({
+      clusters: 0,
+      metrics: 0,
+      prices: 1,
+      bills: 0,
+    });
+    expect(before.body.database.migrations).toEqual(['20261124_init.js']);
+    expect(before.body.tasks).toEqual([
+      {
+        id: 'modelfleet-housekeeping',
+        schedule: 'every 10 minutes',
+        scope: 'global',
+      },
+    ]);
+
+    await scheduled[0].fn(new AbortController().signal);
+
+    const after = await request(server)
+      .get('/api/modelfleet/status')
+      .set('Authorization', mockCredentials.service.header())
+      .expect(200);
+    expect(after.body.tasks[0].lastRun).toMatchObject({
+      taskId: 'modelfleet-housekeeping',
+      status: 'succeeded',
+      detail: expect.stringMatching(
+        /^Pruned 0 loop run\(s\) older than 30 days/,
+      ),
     });
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        modelfleetPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
+  it('refuses to start on an invalid housekeeping config', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          modelfleetPlugin,
+          mockServices.rootConfig.factory({
+            data: { modelfleet: { housekeeping: { retention: 'never' } } },
           }),
-        })
-      ],
-    });
+        ],
+      }),
+    ).rejects.toThrow(/modelfleet\.housekeeping\.retention/);
+  });
 
-    const createRes = await request(server)
-      .post('/api/modelfleet/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/modelfleet/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/modelfleet/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+  it('rejects two connectors with the same id', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          modelfleetPlugin,
+          priceModule,
+          createBackendModule({
+            pluginId: 'modelfleet',
+            moduleId: 'dup',
+            register(reg) {
+              reg.registerInit({
+                deps: { connectors: modelfleetConnectorsExtensionPoint },
+                async init({ connectors }) {
+                  connectors.addPriceSource({
+                    id: 'test-prices',
+                    listPrices: async () => [],
+                  });
+                },
+              });
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      /price source with id 'test-prices' is already registered/,
+    );
   });
 });

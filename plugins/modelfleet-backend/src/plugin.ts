@@ -2,30 +2,62 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { modelfleetPermissions } from '@modelfleet/plugin-modelfleet-common';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { readModelFleetBackendConfig } from './config';
+import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { ConnectorRegistry } from './service/ConnectorRegistry';
+import { FleetStatusService } from './service/FleetStatusService';
+import { createHousekeepingTask } from './tasks/housekeeping';
+import { TaskRegistry } from './tasks/TaskRegistry';
 
 /**
- * modelfleetPlugin backend plugin
+ * The ModelFleet backend plugin.
  *
  * @public
  */
 export const modelfleetPlugin = createBackendPlugin({
   pluginId: 'modelfleet',
   register(env) {
+    const connectors = new ConnectorRegistry();
+    env.registerExtensionPoint(modelfleetConnectorsExtensionPoint, connectors);
+
     env.registerInit({
       deps: {
-        httpAuth: coreServices.httpAuth,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        httpAuth: coreServices.httpAuth,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        permissionsRegistry,
+      }) {
+        const settings = readModelFleetBackendConfig(config);
+        const store = await DatabaseModelFleetStore.create({ database });
+        const tasks = new TaskRegistry({ scheduler, store, logger });
+        await tasks.schedule(
+          createHousekeepingTask({ store, ...settings.housekeeping }),
         );
+
+        permissionsRegistry.addPermissions(modelfleetPermissions);
+
+        const fleetStatus = new FleetStatusService({
+          store,
+          tasks,
+          connectors,
+        });
+        httpRouter.use(await createRouter({ httpAuth, fleetStatus }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });
   },

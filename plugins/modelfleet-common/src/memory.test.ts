@@ -2,7 +2,10 @@ import { estimateModelGpuMemory } from './memory';
 
 describe('estimateModelGpuMemory', () => {
   it('sizes a 7B model in fp16 as weights + 20 % KV cache + 1 GiB runtime', () => {
-    const e = estimateModelGpuMemory({ parametersBillions: 7, precision: 'fp16' });
+    const e = estimateModelGpuMemory({
+      parametersBillions: 7,
+      precision: 'fp16',
+    });
     // 7e9 × 2 bytes = 14e9 bytes = 13.04 GiB
     expect(e.weightsGiB).toBe(13.04);
     expect(e.kvCacheGiB).toBe(2.61);
@@ -11,9 +14,18 @@ describe('estimateModelGpuMemory', () => {
   });
 
   it('halves the weights for each halving of precision', () => {
-    const fp16 = estimateModelGpuMemory({ parametersBillions: 70, precision: 'bf16' });
-    const fp8 = estimateModelGpuMemory({ parametersBillions: 70, precision: 'fp8' });
-    const int4 = estimateModelGpuMemory({ parametersBillions: 70, precision: 'int4' });
+    const fp16 = estimateModelGpuMemory({
+      parametersBillions: 70,
+      precision: 'bf16',
+    });
+    const fp8 = estimateModelGpuMemory({
+      parametersBillions: 70,
+      precision: 'fp8',
+    });
+    const int4 = estimateModelGpuMemory({
+      parametersBillions: 70,
+      precision: 'int4',
+    });
     expect(fp8.weightsGiB).toBeCloseTo(fp16.weightsGiB / 2, 1);
     expect(int4.weightsGiB).toBeCloseTo(fp16.weightsGiB / 4, 1);
   });
@@ -32,8 +44,14 @@ describe('estimateModelGpuMemory', () => {
     [{ parametersBillions: 0, precision: 'fp16' }, /parametersBillions/],
     [{ parametersBillions: NaN, precision: 'fp16' }, /parametersBillions/],
     [{ parametersBillions: 7, precision: 'fp12' }, /precision must be one of/],
-    [{ parametersBillions: 7, precision: 'fp16', kvCacheFraction: -1 }, /kvCacheFraction/],
-    [{ parametersBillions: 7, precision: 'fp16', runtimeOverheadGiB: -2 }, /runtimeOverheadGiB/],
+    [
+      { parametersBillions: 7, precision: 'fp16', kvCacheFraction: -1 },
+      /kvCacheFraction/,
+    ],
+    [
+      { parametersBillions: 7, precision: 'fp16', runtimeOverheadGiB: -2 },
+      /runtimeOverheadGiB/,
+    ],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => estimateModelGpuMemory(input as any)).toThrow(message);
   });

@@ -1,18 +1,10 @@
-/***/
 /**
- * Node.js library for the modelfleet plugin.
+ * The contract between the ModelFleet backend and the modules that give it
+ * connectors: the connector interfaces and the extension point to register
+ * them.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './connectors';
+export * from './extensions';

@@ -1,0 +1,63 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+
+/**
+ * The parts of `modelfleet:` in app-config the backend reads, with defaults
+ * applied.
+ *
+ * @internal
+ */
+export interface ModelFleetBackendConfig {
+  housekeeping: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    retention: HumanDuration;
+    abandonAfter: HumanDuration;
+  };
+}
+
+const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 15 },
+};
+
+function atKey<T>(key: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Invalid app-config at ${key}: ${reason}`);
+  }
+}
+
+/**
+ * Reads and validates the backend's config. Throws an error naming the key
+ * path, so a bad config stops the backend at start.
+ *
+ * @internal
+ */
+export function readModelFleetBackendConfig(
+  config: RootConfigService,
+): ModelFleetBackendConfig {
+  const hk = config.getOptionalConfig('modelfleet.housekeeping');
+  const schedule = hk?.has('schedule')
+    ? atKey('modelfleet.housekeeping.schedule', () =>
+        readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          hk.getConfig('schedule'),
+        ),
+      )
+    : DEFAULT_HOUSEKEEPING_SCHEDULE;
+  const retention = hk?.has('retention')
+    ? atKey('modelfleet.housekeeping.retention', () =>
+        readDurationFromConfig(hk, { key: 'retention' }),
+      )
+    : { days: 30 };
+  return {
+    housekeeping: { schedule, retention, abandonAfter: { days: 1 } },
+  };
+}

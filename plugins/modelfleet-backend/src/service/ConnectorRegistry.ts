@@ -1,0 +1,61 @@
+import {
+  BillSource,
+  ClusterConnector,
+  MetricsSource,
+  ModelfleetConnectorsExtensionPoint,
+  PriceSource,
+} from '@modelfleet/plugin-modelfleet-node';
+import { ConnectorCounts } from '@modelfleet/plugin-modelfleet-common';
+
+function addUnique<T extends { id: string }>(
+  kind: string,
+  list: T[],
+  items: T[],
+) {
+  for (const item of items) {
+    if (list.some(existing => existing.id === item.id)) {
+      throw new Error(
+        `A ModelFleet ${kind} with id '${item.id}' is already registered`,
+      );
+    }
+    list.push(item);
+  }
+}
+
+/**
+ * Collects the connectors that backend modules register through
+ * `modelfleetConnectorsExtensionPoint`.
+ *
+ * @internal
+ */
+export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
+  readonly clusterConnectors: ClusterConnector[] = [];
+  readonly metricsSources: MetricsSource[] = [];
+  readonly priceSources: PriceSource[] = [];
+  readonly billSources: BillSource[] = [];
+
+  addClusterConnector(...connectors: ClusterConnector[]): void {
+    addUnique('cluster connector', this.clusterConnectors, connectors);
+  }
+
+  addMetricsSource(...sources: MetricsSource[]): void {
+    addUnique('metrics source', this.metricsSources, sources);
+  }
+
+  addPriceSource(...sources: PriceSource[]): void {
+    addUnique('price source', this.priceSources, sources);
+  }
+
+  addBillSource(...sources: BillSource[]): void {
+    addUnique('bill source', this.billSources, sources);
+  }
+
+  counts(): ConnectorCounts {
+    return {
+      clusters: this.clusterConnectors.length,
+      metrics: this.metricsSources.length,
+      prices: this.priceSources.length,
+      bills: this.billSources.length,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
+import { ModelFleetStore } from '../database/ModelFleetStore';
+import { describeDuration } from './describeSchedule';
+import { ModelFleetTask } from './TaskRegistry';
+
+/** Id of the housekeeping loop. @internal */
+export const HOUSEKEEPING_TASK_ID = 'modelfleet-housekeeping';
+
+/**
+ * The housekeeping loop: forgets loop runs older than the retention and
+ * marks runs whose backend died mid-run as failed.
+ *
+ * @internal
+ */
+export function createHousekeepingTask(options: {
+  store: ModelFleetStore;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  retention: HumanDuration;
+  /** A run still `running` after this long is taken as abandoned. */
+  abandonAfter: HumanDuration;
+  clock?: () => Date;
+}): ModelFleetTask {
+  const { store, schedule, retention, abandonAfter } = options;
+  const now = options.clock ?? (() => new Date());
+  return {
+    id: HOUSEKEEPING_TASK_ID,
+    schedule,
+    async run() {
+      const t = now().getTime();
+      const abandoned = await store.failAbandonedTaskRuns(
+        new Date(t - durationToMilliseconds(abandonAfter)),
+        now(),
+      );
+      const pruned = await store.pruneTaskRuns(
+        new Date(t - durationToMilliseconds(retention)),
+      );
+      return `Pruned ${pruned} loop run(s) older than ${describeDuration(
+        retention,
+      )}; marked ${abandoned} abandoned run(s) failed`;
+    },
+  };
+}

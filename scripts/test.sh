@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test: type check, lint, formatting, unit and store tests on
+# SQLite and PostgreSQL, and the Chromium end-to-end tests against the
+# running portal. Installs what it needs first.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+mf_node
+mf_build_deps
+mf_postgres
+mf_chromium
+mf_install
+cd "$MF_ROOT"
+
+REPORTS="$MF_ROOT/test-results"
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+
+mf_log "type check"
+yarn tsc
+mf_log "lint"
+yarn lint:all
+mf_log "formatting"
+yarn prettier:check
+
+mf_log "unit and store tests (SQLite and PostgreSQL)"
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+export MODELFLEET_REQUIRE_POSTGRES=1
+yarn backstage-cli repo test --watchAll=false --verbose \
+  --json --outputFile="$REPORTS/unit.json"
+
+mf_log "end-to-end tests in Chromium against the portal on port 7007"
+yarn workspace app build
+E2E_DIR="$(mktemp -d)"
+cat >"$E2E_DIR/app-config.e2e.yaml" <<YAML
+backend:
+  database:
+    client: better-sqlite3
+    connection:
+      directory: $E2E_DIR/sqlite
+YAML
+# The portal runs in its own process group so that it stops with this script.
+(cd packages/backend && exec setsid node "$MF_YARN" start --config ../../app-config.yaml --config "$E2E_DIR/app-config.e2e.yaml") \
+  >"$REPORTS/portal.log" 2>&1 &
+PORTAL_PID=$!
+trap 'kill -TERM -- -$PORTAL_PID 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT
+if ! mf_wait_for_portal http://localhost:7007 "$PORTAL_PID"; then
+  tail -n 80 "$REPORTS/portal.log" >&2
+  mf_die "the portal did not come up on http://localhost:7007"
+fi
+PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" yarn playwright test
+
+node "$MF_ROOT/scripts/summarize-tests.js" "$REPORTS/unit.json" "$REPORTS/e2e.json"
