@@ -1,8 +1,9 @@
-/***/
 /**
- * The modelfleet backend module for the catalog plugin.
+ * The ModelFleet module for the catalog: the `Model` and `GpuPool` kinds,
+ * their validation and their relations.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleModelfleet as default } from './module';
+export { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';

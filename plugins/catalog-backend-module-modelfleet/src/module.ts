@@ -1,16 +1,20 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';
 
+/**
+ * Adds the ModelFleet `Model` and `GpuPool` kinds to the catalog.
+ *
+ * @public
+ */
 export const catalogModuleModelfleet = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'modelfleet',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.info('Hello World!');
+      deps: { catalog: catalogProcessingExtensionPoint },
+      async init({ catalog }) {
+        catalog.addProcessor(new ModelFleetEntitiesProcessor());
       },
     });
   },

@@ -32,3 +32,17 @@ export const GPU_POOL_KIND = 'GpuPool';
  * @public
  */
 export const MODEL_WORKLOAD_LABEL = 'modelfleet.io/model';
+
+/**
+ * Relation from a Model to a GpuPool it runs on.
+ *
+ * @public
+ */
+export const RELATION_RUNS_ON = 'runsOn';
+
+/**
+ * Relation from a GpuPool to a Model it hosts (the reverse of `runsOn`).
+ *
+ * @public
+ */
+export const RELATION_HOSTS = 'hosts';
