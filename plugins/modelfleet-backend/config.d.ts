@@ -1,6 +1,54 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
+/** A recurring window: opens at each `start` cron time, closes at the next `end`. */
+interface ModelFleetCronWindow {
+  /** A name people recognise, e.g. `weekend-patching`. */
+  name: string;
+  /** 5-field cron expression for when the window opens, e.g. `0 2 * * 6`. */
+  start: string;
+  /** 5-field cron expression for when the window closes, e.g. `0 6 * * 6`. */
+  end: string;
+  /** IANA time zone of the cron expressions. Defaults to UTC. */
+  timezone?: string;
+}
+
+/** One layer of policy: the platform defaults, or one team's overrides. */
+interface ModelFleetPolicyLayer {
+  /** Monthly budget in USD. */
+  monthlyBudgetUsd?: number;
+  /** GPU models allowed, e.g. [L4, A10G, A100-80GB]. Any when unset. */
+  allowedGpuTypes?: string[];
+  /** Spot capacity: never, allowed, or preferred when it is cheaper. */
+  spot?: 'forbid' | 'allow' | 'prefer';
+  /** Largest share (0 to 1) of GPU-hours allowed on on-demand capacity. */
+  maxOnDemandShare?: number;
+  /** Scale-to-zero of idle models. */
+  hibernation?: {
+    /** off, recommend (say so), or enforce (act, unless dryRun). */
+    mode?: 'off' | 'recommend' | 'enforce';
+    /** Idle minutes after which a model may be scaled to zero. */
+    idleMinutes?: number;
+    /** Replicas kept warm at all times. */
+    minWarmReplicas?: number;
+    /** Windows in which at least `minReplicas` stay warm, e.g. business hours. */
+    schedules?: Array<ModelFleetCronWindow & { minReplicas: number }>;
+  };
+  /** Moving models to cheaper pools, across clouds. */
+  arbitrage?: {
+    /** off, recommend (say so), or enforce (migrate, unless dryRun). */
+    mode?: 'off' | 'recommend' | 'enforce';
+    /** Smallest saving, in percent, worth a migration. */
+    minSavingsPercent?: number;
+    /** Most migrations per day. */
+    maxMigrationsPerDay?: number;
+  };
+  /** Windows in which the actuator may disrupt running models. */
+  maintenanceWindows?: ModelFleetCronWindow[];
+  /** When true (the default), the actuator only reports what it would do. */
+  dryRun?: boolean;
+}
+
 export interface Config {
   /** ModelFleet: GPU fleet management for AI models. */
   modelfleet?: {
@@ -16,6 +64,17 @@ export interface Config {
        * (`P30D`) or a duration object (`{ days: 30 }`). Defaults to 30 days.
        */
       retention?: HumanDuration | string;
+    };
+    /**
+     * The platform team's rules. A team's effective policy is ModelFleet's
+     * defaults, then `defaults`, then `teams.<group name>`. An invalid policy
+     * stops the backend at start with the key path and the reason.
+     */
+    policies?: {
+      /** Rules for every team. */
+      defaults?: ModelFleetPolicyLayer;
+      /** Overrides per team, by Group name (default namespace). */
+      teams?: { [groupName: string]: ModelFleetPolicyLayer };
     };
   };
 }

@@ -153,3 +153,64 @@ describe('modelfleet backend plugin', () => {
     );
   });
 });
+
+describe('GET /policies/effective', () => {
+  async function server() {
+    return (
+      await startTestBackend({
+        features: [
+          modelfleetPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              modelfleet: {
+                policies: {
+                  defaults: { monthlyBudgetUsd: 10000 },
+                  teams: { 'ml-team': { spot: 'forbid' } },
+                },
+              },
+            },
+          }),
+        ],
+      })
+    ).server;
+  }
+
+  it('returns the merged policy with sources', async () => {
+    const res = await request(await server())
+      .get('/api/modelfleet/policies/effective?team=ml-team')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.team).toBe('group:default/ml-team');
+    expect(res.body.policy.spot).toBe('forbid');
+    expect(res.body.sources.spot).toBe('modelfleet.policies.teams.ml-team.spot');
+    expect(res.body.policy.monthlyBudgetUsd).toBe(10000);
+    expect(res.body.sources.dryRun).toBe('builtin');
+  });
+
+  it('answers 400 naming the team parameter', async () => {
+    const srv = await server();
+    const twice = await request(srv)
+      .get('/api/modelfleet/policies/effective?team=a&team=b')
+      .set('Authorization', mockCredentials.user.header());
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.message).toMatch(/^team: /);
+    const component = await request(srv)
+      .get('/api/modelfleet/policies/effective?team=component:default/x')
+      .set('Authorization', mockCredentials.user.header());
+    expect(component.status).toBe(400);
+    expect(component.body.error.message).toMatch(/^team: .*must refer to a Group/);
+  });
+
+  it('stops the backend on an invalid policy, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          modelfleetPlugin,
+          mockServices.rootConfig.factory({
+            data: { modelfleet: { policies: { defaults: { spot: 'always' } } } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/modelfleet\.policies\.defaults\.spot/);
+  });
+});

@@ -6,6 +6,8 @@ import { modelfleetPermissions } from '@modelfleet/plugin-modelfleet-common';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
+import { PolicyService } from './policy/PolicyService';
+import { readPolicyConfig } from './policy/policyConfig';
 import { createRouter } from './router';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
@@ -43,6 +45,7 @@ export const modelfleetPlugin = createBackendPlugin({
         permissionsRegistry,
       }) {
         const settings = readModelFleetBackendConfig(config);
+        const policies = new PolicyService(readPolicyConfig(config));
         const store = await DatabaseModelFleetStore.create({ database });
         const tasks = new TaskRegistry({ scheduler, store, logger });
         await tasks.schedule(
@@ -56,7 +59,9 @@ export const modelfleetPlugin = createBackendPlugin({
           tasks,
           connectors,
         });
-        httpRouter.use(await createRouter({ httpAuth, fleetStatus }));
+        httpRouter.use(
+          await createRouter({ httpAuth, fleetStatus, policies }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,13 +1,29 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { HealthResponse } from '@modelfleet/plugin-modelfleet-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
 
 /** @internal */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   fleetStatus: FleetStatusService;
+  policies: PolicyService;
+}
+
+/** Reads an optional single-valued query parameter, or throws naming it. */
+function optionalQueryParam(
+  query: Record<string, unknown>,
+  name: string,
+): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(`${name}: must be given once, as a non-empty string`);
+  }
+  return value.trim();
 }
 
 /**
@@ -18,7 +34,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, fleetStatus } = options;
+  const { httpAuth, fleetStatus, policies } = options;
   const router = Router();
   router.use(express.json());
 
@@ -30,6 +46,11 @@ export async function createRouter(
   router.get('/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await fleetStatus.status());
+  });
+
+  router.get('/policies/effective', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(policies.effective(optionalQueryParam(req.query, 'team')));
   });
 
   return router;

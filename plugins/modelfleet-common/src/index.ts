@@ -9,4 +9,5 @@ export * from './constants';
 export * from './kinds';
 export * from './memory';
 export * from './permissions';
+export * from './policy';
 export * from './types';

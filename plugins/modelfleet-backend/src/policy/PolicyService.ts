@@ -1,0 +1,39 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { EffectivePolicyResponse } from '@modelfleet/plugin-modelfleet-common';
+import { effectivePolicy } from './effectivePolicy';
+import { PolicyConfig } from './policyConfig';
+
+/**
+ * Answers which rules apply to a team. Teams are configured by Group name
+ * (`modelfleet.policies.teams.<name>`) in the default namespace.
+ */
+export class PolicyService {
+  constructor(private readonly config: PolicyConfig) {}
+
+  /** The configured team names. */
+  teams(): string[] {
+    return Object.keys(this.config.teams ?? {});
+  }
+
+  /** @param team - a Group name or entity ref, or undefined for the defaults */
+  effective(team?: string): EffectivePolicyResponse {
+    if (team === undefined) {
+      return { team: null, ...effectivePolicy(this.config, null) };
+    }
+    let ref;
+    try {
+      ref = parseEntityRef(team, { defaultKind: 'group', defaultNamespace: 'default' });
+    } catch (e) {
+      throw new InputError(`team: '${team}' is not an entity reference (${(e as Error).message})`);
+    }
+    if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+      throw new InputError(`team: '${team}' must refer to a Group, not a ${ref.kind}`);
+    }
+    const name = ref.namespace === 'default' ? ref.name : null;
+    return {
+      team: stringifyEntityRef(ref),
+      ...effectivePolicy(this.config, name),
+    };
+  }
+}
