@@ -16,8 +16,7 @@ function isValidCron(expr: string): boolean {
 
 function isValidTimeZone(tz: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: tz }));
   } catch {
     return false;
   }
