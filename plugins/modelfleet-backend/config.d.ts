@@ -52,6 +52,11 @@ interface ModelFleetPolicyLayer {
 export interface Config {
   /** ModelFleet: GPU fleet management for AI models. */
   modelfleet?: {
+    /** The loop that reads GPU pools and model workloads from the clusters. */
+    clusterSync?: {
+      /** When it runs. Defaults to every minute with a 2 minute timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

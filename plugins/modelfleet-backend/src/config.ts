@@ -13,6 +13,7 @@ import { HumanDuration } from '@backstage/types';
  * @internal
  */
 export interface ModelFleetBackendConfig {
+  clusterSync: { schedule: SchedulerServiceTaskScheduleDefinition };
   housekeeping: {
     schedule: SchedulerServiceTaskScheduleDefinition;
     retention: HumanDuration;
@@ -24,6 +25,12 @@ const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 10 },
   timeout: { minutes: 5 },
   initialDelay: { seconds: 15 },
+};
+
+const DEFAULT_CLUSTER_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 1 },
+  timeout: { minutes: 2 },
+  initialDelay: { seconds: 3 },
 };
 
 function atKey<T>(key: string, read: () => T): T {
@@ -44,6 +51,14 @@ function atKey<T>(key: string, read: () => T): T {
 export function readModelFleetBackendConfig(
   config: RootConfigService,
 ): ModelFleetBackendConfig {
+  const sync = config.getOptionalConfig('modelfleet.clusterSync');
+  const syncSchedule = sync?.has('schedule')
+    ? atKey('modelfleet.clusterSync.schedule', () =>
+        readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          sync.getConfig('schedule'),
+        ),
+      )
+    : DEFAULT_CLUSTER_SYNC_SCHEDULE;
   const hk = config.getOptionalConfig('modelfleet.housekeeping');
   const schedule = hk?.has('schedule')
     ? atKey('modelfleet.housekeeping.schedule', () =>
@@ -58,6 +73,7 @@ export function readModelFleetBackendConfig(
       )
     : { days: 30 };
   return {
+    clusterSync: { schedule: syncSchedule },
     housekeeping: { schedule, retention, abandonAfter: { days: 1 } },
   };
 }

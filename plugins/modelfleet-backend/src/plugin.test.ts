@@ -66,12 +66,11 @@ describe('modelfleet backend plugin', () => {
       ],
     });
 
-    expect(scheduled).toHaveLength(1);
-    expect(scheduled[0]).toMatchObject({
-      id: 'modelfleet-housekeeping',
-      scope: 'global',
-      frequency: { minutes: 10 },
-    });
+    expect(scheduled.map(t => [t.id, t.scope])).toEqual([
+      ['modelfleet-cluster-sync', 'global'],
+      ['modelfleet-housekeeping', 'global'],
+    ]);
+    expect(scheduled[1].frequency).toEqual({ minutes: 10 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -80,16 +79,25 @@ describe('modelfleet backend plugin', () => {
 
     const before = await request(server)
       .get('/api/modelfleet/status')
-      .set('Authorization', mockCredentials.user.header())
-      .expect(200);
+      .set('Authorization', mockCredentials.user.header());
+    expect(before.status).toBe(200);
     expect(before.body.connectors).toEqual({
       clusters: 0,
       metrics: 0,
       prices: 1,
       bills: 0,
     });
-    expect(before.body.database.migrations).toEqual(['20261124_init.js']);
+    expect(before.body.database.migrations).toEqual([
+      '20261124_init.js',
+      '20261125_fleet_state.js',
+    ]);
+    expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([
+      {
+        id: 'modelfleet-cluster-sync',
+        schedule: 'every 1 minute',
+        scope: 'global',
+      },
       {
         id: 'modelfleet-housekeeping',
         schedule: 'every 10 minutes',
@@ -97,13 +105,12 @@ describe('modelfleet backend plugin', () => {
       },
     ]);
 
-    await scheduled[0].fn(new AbortController().signal);
+    await scheduled[1].fn(new AbortController().signal);
 
     const after = await request(server)
       .get('/api/modelfleet/status')
-      .set('Authorization', mockCredentials.service.header())
-      .expect(200);
-    expect(after.body.tasks[0].lastRun).toMatchObject({
+      .set('Authorization', mockCredentials.service.header());
+    expect(after.body.tasks[1].lastRun).toMatchObject({
       taskId: 'modelfleet-housekeeping',
       status: 'succeeded',
       detail: expect.stringMatching(

@@ -6,11 +6,13 @@ import { modelfleetPermissions } from '@modelfleet/plugin-modelfleet-common';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
+import { FleetStateStore } from './database/FleetStateStore';
 import { PolicyService } from './policy/PolicyService';
 import { readPolicyConfig } from './policy/policyConfig';
 import { createRouter } from './router';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
+import { createClusterSyncTask } from './tasks/clusterSync';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { TaskRegistry } from './tasks/TaskRegistry';
 
@@ -47,7 +49,15 @@ export const modelfleetPlugin = createBackendPlugin({
         const settings = readModelFleetBackendConfig(config);
         const policies = new PolicyService(readPolicyConfig(config));
         const store = await DatabaseModelFleetStore.create({ database });
+        const fleet = new FleetStateStore(store.knex);
         const tasks = new TaskRegistry({ scheduler, store, logger });
+        await tasks.schedule(
+          createClusterSyncTask({
+            connectors: () => connectors.clusterConnectors,
+            fleet,
+            ...settings.clusterSync,
+          }),
+        );
         await tasks.schedule(
           createHousekeepingTask({ store, ...settings.housekeeping }),
         );
@@ -58,9 +68,10 @@ export const modelfleetPlugin = createBackendPlugin({
           store,
           tasks,
           connectors,
+          fleet,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, fleetStatus, policies }),
+          await createRouter({ httpAuth, fleetStatus, policies, fleet }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

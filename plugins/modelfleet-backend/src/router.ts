@@ -1,8 +1,14 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { HealthResponse } from '@modelfleet/plugin-modelfleet-common';
+import {
+  ClustersResponse,
+  GpuPoolsResponse,
+  HealthResponse,
+  ModelWorkloadsResponse,
+} from '@modelfleet/plugin-modelfleet-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { FleetStateStore } from './database/FleetStateStore';
 import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
 
@@ -11,6 +17,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   fleetStatus: FleetStatusService;
   policies: PolicyService;
+  fleet: FleetStateStore;
 }
 
 /** Reads an optional single-valued query parameter, or throws naming it. */
@@ -34,7 +41,7 @@ function optionalQueryParam(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, fleetStatus, policies } = options;
+  const { httpAuth, fleetStatus, policies, fleet } = options;
   const router = Router();
   router.use(express.json());
 
@@ -46,6 +53,24 @@ export async function createRouter(
   router.get('/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await fleetStatus.status());
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: ClustersResponse = { items: await fleet.listClusters() };
+    res.json(body);
+  });
+
+  router.get('/pools', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: GpuPoolsResponse = { items: await fleet.listPools() };
+    res.json(body);
+  });
+
+  router.get('/workloads', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: ModelWorkloadsResponse = { items: await fleet.listWorkloads() };
+    res.json(body);
   });
 
   router.get('/policies/effective', async (req, res) => {

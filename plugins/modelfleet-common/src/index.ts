@@ -6,6 +6,7 @@
  */
 
 export * from './constants';
+export * from './fleet';
 export * from './kinds';
 export * from './memory';
 export * from './permissions';

@@ -56,6 +56,8 @@ export interface FleetStatusResponse {
   database: { client: string; migrations: string[] };
   connectors: ConnectorCounts;
   tasks: TaskStatus[];
+  /** True when any cluster shown is from the simulated demo fleet. */
+  demo: boolean;
   /** Server time the status was read at (ISO 8601). */
   generatedAt: string;
 }

@@ -1,87 +1,22 @@
-/**
- * Cloud a cluster, pool, price or bill belongs to.
- *
- * @public
- */
-export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'other';
+import type {
+  CapacityType,
+  CloudProvider,
+  ClusterInfo,
+  GpuPoolObservation,
+  ModelWorkloadObservation,
+} from '@modelfleet/plugin-modelfleet-common';
+
+export type {
+  CapacityType,
+  CloudProvider,
+  ClusterInfo,
+  GpuPoolObservation,
+  GpuSharingMode,
+  ModelWorkloadObservation,
+} from '@modelfleet/plugin-modelfleet-common';
 
 /**
- * How the nodes of a pool are bought.
- *
- * @public
- */
-export type CapacityType = 'on-demand' | 'spot' | 'reserved';
-
-/**
- * How the GPUs of a node are shared between pods.
- *
- * @public
- */
-export type GpuSharingMode = 'whole' | 'mig' | 'time-slicing';
-
-/**
- * A connected Kubernetes cluster.
- *
- * @public
- */
-export interface ClusterInfo {
-  /** The name the cluster has in `kubernetes.clusterLocatorMethods`. */
-  name: string;
-  provider: CloudProvider;
-  region?: string;
-}
-
-/**
- * A GPU pool as seen in a cluster at one moment: a set of identical GPU nodes
- * (EKS node group, GKE node pool, AKS agent pool or Karpenter NodePool).
- *
- * @public
- */
-export interface GpuPoolObservation {
-  cluster: string;
-  /** The pool's name in its platform (node group, node pool, …). */
-  name: string;
-  provider: CloudProvider;
-  region?: string;
-  zones: string[];
-  instanceType?: string;
-  capacityType: CapacityType;
-  gpu: {
-    /** GPU product as the GPU feature discovery labels name it, e.g. `NVIDIA-A100-SXM4-80GB`. */
-    product: string;
-    memoryMiB?: number;
-    perNode: number;
-    sharing: GpuSharingMode;
-    /** Schedulable replicas per physical GPU under MIG or time-slicing. */
-    replicasPerGpu?: number;
-  };
-  nodes: { current: number; min?: number; max?: number };
-  /** GPUs the pods of the pool request, against what the nodes offer. */
-  gpus: { allocatable: number; allocated: number };
-}
-
-/**
- * A Kubernetes workload that serves a model.
- *
- * @public
- */
-export interface ModelWorkloadObservation {
-  cluster: string;
-  namespace: string;
-  kind: 'Deployment' | 'StatefulSet' | 'InferenceService';
-  name: string;
-  /** The `modelfleet.io/model` label or `backstage.io/kubernetes-id` annotation value. */
-  modelId: string;
-  replicas: { desired: number; ready: number };
-  gpusPerReplica: number;
-  /** The pool its pods run on, where known. */
-  pool?: string;
-}
-
-/**
- * What a cluster connector saw in one cluster. A cluster that could not be
- * read carries `error` and the last state known, so one unreachable cluster
- * never hides the others.
+ * What a cluster connector saw in one cluster.
  *
  * @public
  */
@@ -91,8 +26,6 @@ export interface ClusterSnapshot {
   observedAt: string;
   pools: GpuPoolObservation[];
   workloads: ModelWorkloadObservation[];
-  /** Set when the cluster could not be read; the data is then stale. */
-  error?: string;
 }
 
 /**
@@ -104,6 +37,11 @@ export interface ClusterConnector {
   /** Unique id of this connector, e.g. `kubernetes` or `demo`. */
   readonly id: string;
   listClusters(): Promise<ClusterInfo[]>;
+  /**
+   * The cluster's GPU pools and model workloads now. Throws when the cluster
+   * cannot be read; the backend then keeps the last snapshot, marked stale
+   * with the error, and goes on with the other clusters.
+   */
   snapshot(cluster: string): Promise<ClusterSnapshot>;
 }
 

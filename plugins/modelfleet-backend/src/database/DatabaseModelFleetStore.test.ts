@@ -50,7 +50,10 @@ describe('DatabaseModelFleetStore', () => {
         detail: undefined,
       });
       expect(store.client).toMatch(databaseId === 'SQLITE_3' ? /sqlite/ : /pg/);
-      expect(await store.appliedMigrations()).toEqual(['20261124_init.js']);
+      expect(await store.appliedMigrations()).toEqual([
+        '20261124_init.js',
+        '20261125_fleet_state.js',
+      ]);
     },
   );
 

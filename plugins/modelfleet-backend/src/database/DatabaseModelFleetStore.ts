@@ -55,6 +55,11 @@ export class DatabaseModelFleetStore implements ModelFleetStore {
 
   private constructor(private readonly db: Knex) {}
 
+  /** The migrated knex client, for the plugin's other stores. */
+  get knex(): Knex {
+    return this.db;
+  }
+
   get client(): string {
     const c = this.db.client.config.client;
     return typeof c === 'string' ? c : String(c?.name ?? 'unknown');

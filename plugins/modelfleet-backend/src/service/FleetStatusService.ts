@@ -1,4 +1,5 @@
 import { FleetStatusResponse } from '@modelfleet/plugin-modelfleet-common';
+import { FleetStateStore } from '../database/FleetStateStore';
 import { ModelFleetStore } from '../database/ModelFleetStore';
 import { TaskRegistry } from '../tasks/TaskRegistry';
 import { ConnectorRegistry } from './ConnectorRegistry';
@@ -14,21 +15,24 @@ export class FleetStatusService {
       store: ModelFleetStore;
       tasks: TaskRegistry;
       connectors: ConnectorRegistry;
+      fleet: FleetStateStore;
       clock?: () => Date;
     },
   ) {}
 
   async status(): Promise<FleetStatusResponse> {
-    const { store, tasks, connectors } = this.deps;
+    const { store, tasks, connectors, fleet } = this.deps;
     const now = this.deps.clock ?? (() => new Date());
-    const [migrations, taskStatus] = await Promise.all([
+    const [migrations, taskStatus, clusters] = await Promise.all([
       store.appliedMigrations(),
       tasks.status(),
+      fleet.listClusters(),
     ]);
     return {
       database: { client: store.client, migrations },
       connectors: connectors.counts(),
       tasks: taskStatus,
+      demo: clusters.some(c => c.demo),
       generatedAt: now().toISOString(),
     };
   }

@@ -1,44 +1,74 @@
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { Knex } from 'knex';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 
 jest.setTimeout(60_000);
 
 const directory = DatabaseModelFleetStore.migrationsDirectory;
 
-async function migrateUpOnce(knex: Knex): Promise<void> {
-  await knex.migrate.up({ directory });
-}
-
-async function migrateDownOnce(knex: Knex): Promise<void> {
-  await knex.migrate.down({ directory });
-}
-
 describe('migrations', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    '20261124_init.js creates the task-runs table and drops it on down, %p',
+    'step up and down one at a time, keeping data, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
 
-      await migrateUpOnce(knex);
+      // 20261124_init.js
+      await knex.migrate.up({ directory });
       await knex('modelfleet_task_runs').insert({
         task_id: 'modelfleet-housekeeping',
         started_at: new Date('2026-11-24T10:00:00Z'),
         status: 'succeeded',
-        detail: 'kept across the migration',
+        detail: 'kept across the migrations',
       });
-      const rows = await knex('modelfleet_task_runs');
-      expect(rows).toHaveLength(1);
-      expect(rows[0].detail).toBe('kept across the migration');
-      expect(rows[0].finished_at).toBeNull();
 
-      // A fresh run of latest() after up() changes nothing and keeps the row.
+      // 20261125_fleet_state.js keeps the task runs
+      await knex.migrate.up({ directory });
+      expect(await knex('modelfleet_task_runs').select('detail')).toEqual([
+        { detail: 'kept across the migrations' },
+      ]);
+      await knex('modelfleet_clusters').insert({
+        name: 'gpu-aws-use1',
+        connector_id: 'kubernetes',
+        provider: 'aws',
+        observed_at: new Date('2026-11-25T00:00:00Z'),
+      });
+      await knex('modelfleet_pools').insert({
+        cluster: 'gpu-aws-use1',
+        name: 'g6-l4',
+        observation: '{}',
+        observed_at: new Date('2026-11-25T00:00:00Z'),
+      });
+      const [cluster] = await knex('modelfleet_clusters');
+      expect(Boolean(cluster.demo)).toBe(false);
+      expect(cluster.error).toBeNull();
+      // (cluster, name) is the pool's key. (The error is caught by hand:
+      // Jest's rejects.toThrow misreads native SQLite errors under load.)
+      const duplicate = await knex('modelfleet_pools')
+        .insert({
+          cluster: 'gpu-aws-use1',
+          name: 'g6-l4',
+          observation: '{}',
+          observed_at: new Date(),
+        })
+        .then(
+          () => 'inserted',
+          (e: unknown) => String(e),
+        );
+      expect(duplicate).toMatch(/UNIQUE constraint failed|duplicate key value/);
+
+      // Nothing left to apply.
       await knex.migrate.latest({ directory });
+      expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down one: the fleet tables go, the task runs stay.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('modelfleet_pools')).toBe(false);
+      expect(await knex.schema.hasTable('modelfleet_clusters')).toBe(false);
       expect(await knex('modelfleet_task_runs')).toHaveLength(1);
 
-      await migrateDownOnce(knex);
+      // Down again: nothing of ModelFleet is left.
+      await knex.migrate.down({ directory });
       expect(await knex.schema.hasTable('modelfleet_task_runs')).toBe(false);
 
       await knex.destroy();

@@ -1,0 +1,137 @@
+/**
+ * Cloud a cluster, pool, price or bill belongs to.
+ *
+ * @public
+ */
+export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'other';
+
+/**
+ * How the nodes of a pool are bought.
+ *
+ * @public
+ */
+export type CapacityType = 'on-demand' | 'spot' | 'reserved';
+
+/**
+ * How the GPUs of a node are shared between pods.
+ *
+ * @public
+ */
+export type GpuSharingMode = 'whole' | 'mig' | 'time-slicing';
+
+/**
+ * A connected Kubernetes cluster.
+ *
+ * @public
+ */
+export interface ClusterInfo {
+  /** The name the cluster has in `kubernetes.clusterLocatorMethods`. */
+  name: string;
+  provider: CloudProvider;
+  region?: string;
+  /** True for clusters of the simulated demo fleet. */
+  demo?: boolean;
+}
+
+/**
+ * A GPU pool as seen in a cluster at one moment: a set of identical GPU nodes
+ * (EKS node group, GKE node pool, AKS agent pool or Karpenter NodePool).
+ *
+ * @public
+ */
+export interface GpuPoolObservation {
+  cluster: string;
+  /** The pool's name in its platform (node group, node pool, …). */
+  name: string;
+  provider: CloudProvider;
+  region?: string;
+  zones: string[];
+  instanceType?: string;
+  capacityType: CapacityType;
+  gpu: {
+    /** GPU product as the GPU feature discovery labels name it, e.g. `NVIDIA-A100-SXM4-80GB`. */
+    product: string;
+    memoryMiB?: number;
+    perNode: number;
+    sharing: GpuSharingMode;
+    /** Schedulable replicas per physical GPU under MIG or time-slicing. */
+    replicasPerGpu?: number;
+  };
+  nodes: { current: number; min?: number; max?: number };
+  /** GPUs the pods of the pool request, against what the nodes offer. */
+  gpus: { allocatable: number; allocated: number };
+}
+
+/**
+ * A Kubernetes workload that serves a model.
+ *
+ * @public
+ */
+export interface ModelWorkloadObservation {
+  cluster: string;
+  namespace: string;
+  kind: 'Deployment' | 'StatefulSet' | 'InferenceService';
+  name: string;
+  /** The `modelfleet.io/model` label or `backstage.io/kubernetes-id` annotation value. */
+  modelId: string;
+  replicas: { desired: number; ready: number };
+  gpusPerReplica: number;
+  /** The pool its pods run on, where known. */
+  pool?: string;
+}
+
+/**
+ * A connected cluster and whether its last snapshot succeeded.
+ *
+ * @public
+ */
+export interface ClusterStatus extends ClusterInfo {
+  connectorId: string;
+  /** ISO 8601 time of the last successful snapshot. */
+  observedAt?: string;
+  /** Error of the last snapshot, when it failed. */
+  error?: string;
+  errorAt?: string;
+  /** True when the last snapshot failed: its pools are as last seen. */
+  stale: boolean;
+}
+
+/**
+ * A GPU pool as last observed, with the state of its cluster.
+ *
+ * @public
+ */
+export interface GpuPoolStatus extends GpuPoolObservation {
+  observedAt: string;
+  stale: boolean;
+  demo: boolean;
+}
+
+/**
+ * Body of `GET /api/modelfleet/clusters`.
+ *
+ * @public
+ */
+export interface ClustersResponse {
+  items: ClusterStatus[];
+}
+
+/**
+ * Body of `GET /api/modelfleet/pools`.
+ *
+ * @public
+ */
+export interface GpuPoolsResponse {
+  items: GpuPoolStatus[];
+}
+
+/**
+ * Body of `GET /api/modelfleet/workloads`.
+ *
+ * @public
+ */
+export interface ModelWorkloadsResponse {
+  items: Array<
+    ModelWorkloadObservation & { observedAt: string; stale: boolean }
+  >;
+}
