@@ -6,6 +6,7 @@ import {
 import {
   createBackendModule,
   SchedulerServiceTaskInvocationDefinition,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import request from 'supertest';
@@ -50,7 +51,10 @@ describe('modelfleet backend plugin', () => {
   });
 
   it('schedules housekeeping globally, records its runs and reports state', async () => {
-    const scheduled: SchedulerServiceTaskInvocationDefinition[] = [];
+    const scheduled: Array<
+      SchedulerServiceTaskInvocationDefinition &
+        SchedulerServiceTaskScheduleDefinition
+    > = [];
     const scheduler = mockServices.scheduler.mock({
       async scheduleTask(task) {
         scheduled.push(task);
