@@ -73,4 +73,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend'));
 backend.add(import('@modelfleet/plugin-catalog-backend-module-modelfleet'));
 backend.add(import('@modelfleet/plugin-scaffolder-backend-module-modelfleet'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-kubernetes'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-prometheus'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-demo'));
 backend.start();

@@ -30,7 +30,7 @@ export interface GpuPoolEntityV1alpha1 extends Entity {
     capacityType: 'on-demand' | 'spot' | 'reserved';
     gpu: {
       product: string;
-      memoryGiB: number;
+      memoryGiB?: number;
       perNode: number;
       sharing?: 'whole' | 'mig' | 'time-slicing';
       replicasPerGpu?: number;

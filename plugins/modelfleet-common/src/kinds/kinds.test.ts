@@ -109,9 +109,14 @@ describe('GpuPool kind', () => {
       /\/spec\/capacityType/,
     ],
     [
+      'gpu.product',
+      (p: any) => delete p.spec.gpu.product,
+      /\/spec\/gpu must have required property 'product'/,
+    ],
+    [
       'gpu.memoryGiB',
-      (p: any) => delete p.spec.gpu.memoryGiB,
-      /\/spec\/gpu must have required property 'memoryGiB'/,
+      (p: any) => (p.spec.gpu.memoryGiB = 0),
+      /\/spec\/gpu\/memoryGiB must be > 0/,
     ],
     [
       'taints',

@@ -1,0 +1,42 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  modelfleet?: {
+    /** How ModelFleet fills the catalog with GPU pools and clusters. */
+    catalog?: {
+      /** Owner of the GpuPool and cluster entities. Defaults to group:default/platform-team. */
+      owner?: string;
+      /**
+       * Emit a Resource of type kubernetes-cluster per connected cluster.
+       * Turn off when the clusters are already in the catalog. Defaults to true.
+       */
+      emitClusterResources?: boolean;
+      /** How often pools are read. Defaults to every minute. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Pools that scale from zero, so there are no nodes to discover them by
+       * (for example a Karpenter NodePool or an autoscaled node group at 0).
+       */
+      declaredPools?: Array<{
+        /** Cluster name as in kubernetes.clusterLocatorMethods. */
+        cluster: string;
+        /** Pool name in its platform. */
+        name: string;
+        provider: 'aws' | 'gcp' | 'azure' | 'other';
+        region: string;
+        zones?: string[];
+        instanceType: string;
+        capacityType: 'on-demand' | 'spot' | 'reserved';
+        gpu: {
+          product: string;
+          /** Memory of one GPU in MiB. */
+          memoryMiB?: number;
+          perNode: number;
+          sharing?: 'whole' | 'mig' | 'time-slicing';
+          replicasPerGpu?: number;
+        };
+        nodes: { min?: number; max: number };
+      }>;
+    };
+  };
+}

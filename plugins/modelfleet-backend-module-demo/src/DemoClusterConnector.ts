@@ -1,0 +1,89 @@
+import { ClusterInfo } from '@modelfleet/plugin-modelfleet-common';
+import {
+  ClusterConnector,
+  ClusterSnapshot,
+} from '@modelfleet/plugin-modelfleet-node';
+import { DemoFleet } from './DemoFleet';
+
+/**
+ * The clusters of the simulated demo fleet, behind the same interface as
+ * real clusters. Every cluster it lists is flagged `demo`.
+ */
+export class DemoClusterConnector implements ClusterConnector {
+  readonly id = 'demo';
+
+  constructor(
+    private readonly fleet: DemoFleet,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async listClusters(): Promise<ClusterInfo[]> {
+    return this.fleet.clusters.map(c => ({
+      name: c.name,
+      provider: c.provider,
+      region: c.region,
+      demo: true,
+    }));
+  }
+
+  async snapshot(clusterName: string): Promise<ClusterSnapshot> {
+    const cluster = this.fleet.clusters.find(c => c.name === clusterName);
+    if (!cluster) throw new Error(`demo fleet has no cluster '${clusterName}'`);
+    const deployed = this.fleet.models.filter(
+      m => m.deployment?.cluster === clusterName,
+    );
+    const pools = this.fleet.pools
+      .filter(p => p.cluster === clusterName)
+      .map(pool => {
+        const units = pool.gpu.perNode * (pool.gpu.replicasPerGpu ?? 1);
+        const allocated = deployed
+          .filter(m => m.deployment!.pool === pool.name)
+          .reduce(
+            (sum, m) =>
+              sum + m.deployment!.replicas * m.deployment!.gpusPerReplica,
+            0,
+          );
+        const needed = Math.ceil(allocated / units);
+        const current = Math.min(
+          pool.nodes.max,
+          Math.max(pool.nodes.min, needed + pool.idleNodes),
+        );
+        return {
+          cluster: clusterName,
+          name: pool.name,
+          provider: cluster.provider,
+          region: cluster.region,
+          zones: cluster.zones,
+          instanceType: pool.instanceType,
+          capacityType: pool.capacityType,
+          gpu: { ...pool.gpu },
+          nodes: { current, min: pool.nodes.min, max: pool.nodes.max },
+          gpus: { allocatable: current * units, allocated },
+        };
+      });
+    const workloads = deployed.map(m => ({
+      cluster: clusterName,
+      namespace: m.namespace,
+      kind: 'Deployment' as const,
+      name: m.id,
+      modelId: m.id,
+      replicas: {
+        desired: m.deployment!.replicas,
+        ready: m.deployment!.replicas,
+      },
+      gpusPerReplica: m.deployment!.gpusPerReplica,
+      pool: m.deployment!.pool,
+    }));
+    return {
+      cluster: {
+        name: cluster.name,
+        provider: cluster.provider,
+        region: cluster.region,
+        demo: true,
+      },
+      observedAt: this.clock().toISOString(),
+      pools,
+      workloads,
+    };
+  }
+}

@@ -1,0 +1,483 @@
+import {
+  CapacityType,
+  CloudProvider,
+  GpuSharingMode,
+  ModelPrecision,
+} from '@modelfleet/plugin-modelfleet-common';
+
+/** A cluster of the demo fleet. */
+export interface DemoCluster {
+  name: string;
+  provider: CloudProvider;
+  region: string;
+  zones: string[];
+}
+
+/**
+ * A pool of the demo fleet. Instance types, GPUs and regions are real: the
+ * tests check each against the bundled price catalog.
+ */
+export interface DemoPool {
+  cluster: string;
+  name: string;
+  instanceType: string;
+  capacityType: CapacityType;
+  gpu: {
+    product: string;
+    memoryMiB: number;
+    perNode: number;
+    sharing: GpuSharingMode;
+    replicasPerGpu?: number;
+  };
+  nodes: { min: number; max: number };
+  /** Nodes running beyond what the workloads need (idle capacity). */
+  idleNodes: number;
+}
+
+/** Where a demo model's requests come from. */
+export type DemoTraffic =
+  | {
+      /** One of the Azure LLM inference traces (one hour, replayed in a loop). */
+      trace: 'azure-conv' | 'azure-code';
+      /** Fraction of the trace's requests this model receives (0–1). */
+      share: number;
+      /** Shift into the trace, in seconds. */
+      offsetSeconds: number;
+      /** Tokens per second one GPU of this model serves at 100 % utilization. */
+      tokensPerGpuSecond: number;
+    }
+  | {
+      /** A base model of the Alibaba GenAI trace (12 days, replayed in a loop). */
+      trace: 'alibaba-gentd26';
+      baseModel: string;
+      offsetSeconds: number;
+    };
+
+/** A model served by the demo fleet. */
+export interface DemoModel {
+  /** The Model entity's name and the workload's `modelfleet.io/model` label. */
+  id: string;
+  team: string;
+  namespace: string;
+  parametersBillions: number;
+  precision: ModelPrecision;
+  runtime: 'vllm' | 'tgi' | 'triton' | 'generic';
+  /** Where it runs; absent for a model that is deployable but not deployed. */
+  deployment?: {
+    cluster: string;
+    pool: string;
+    replicas: number;
+    gpusPerReplica: number;
+  };
+  traffic?: DemoTraffic;
+}
+
+export const DEMO_CLUSTERS: DemoCluster[] = [
+  {
+    name: 'demo-aws-use1',
+    provider: 'aws',
+    region: 'us-east-1',
+    zones: ['us-east-1a', 'us-east-1b'],
+  },
+  {
+    name: 'demo-gcp-usc1',
+    provider: 'gcp',
+    region: 'us-central1',
+    zones: ['us-central1-a', 'us-central1-c'],
+  },
+  {
+    name: 'demo-azure-eastus',
+    provider: 'azure',
+    region: 'eastus',
+    zones: ['eastus-1', 'eastus-2'],
+  },
+];
+
+const GIB = 1024;
+
+export const DEMO_POOLS: DemoPool[] = [
+  // AWS us-east-1: EKS managed node groups
+  {
+    cluster: 'demo-aws-use1',
+    name: 'g6-l4-spot',
+    instanceType: 'g6.xlarge',
+    capacityType: 'spot',
+    gpu: {
+      product: 'L4',
+      memoryMiB: Math.round(22.35 * GIB),
+      perNode: 1,
+      sharing: 'whole',
+    },
+    nodes: { min: 0, max: 10 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-aws-use1',
+    name: 'g5-a10g',
+    instanceType: 'g5.2xlarge',
+    capacityType: 'on-demand',
+    gpu: {
+      product: 'A10G',
+      memoryMiB: Math.round(22.35 * GIB),
+      perNode: 1,
+      sharing: 'whole',
+    },
+    nodes: { min: 1, max: 6 },
+    idleNodes: 1,
+  },
+  {
+    cluster: 'demo-aws-use1',
+    name: 'g6-12x-l4',
+    instanceType: 'g6.12xlarge',
+    capacityType: 'on-demand',
+    gpu: {
+      product: 'L4',
+      memoryMiB: Math.round(22.35 * GIB),
+      perNode: 4,
+      sharing: 'whole',
+    },
+    nodes: { min: 0, max: 4 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-aws-use1',
+    name: 'g6e-l40s-spot',
+    instanceType: 'g6e.2xlarge',
+    capacityType: 'spot',
+    gpu: {
+      product: 'L40S',
+      memoryMiB: Math.round(44.7 * GIB),
+      perNode: 1,
+      sharing: 'whole',
+    },
+    nodes: { min: 0, max: 6 },
+    idleNodes: 0,
+  },
+  // GCP us-central1: GKE node pools
+  {
+    cluster: 'demo-gcp-usc1',
+    name: 'g2-l4-spot',
+    instanceType: 'g2-standard-8',
+    capacityType: 'spot',
+    gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 1, sharing: 'whole' },
+    nodes: { min: 0, max: 8 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-gcp-usc1',
+    name: 'g2-l4-shared',
+    instanceType: 'g2-standard-8',
+    capacityType: 'on-demand',
+    gpu: {
+      product: 'L4',
+      memoryMiB: 24 * GIB,
+      perNode: 1,
+      sharing: 'time-slicing',
+      replicasPerGpu: 4,
+    },
+    nodes: { min: 1, max: 4 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-gcp-usc1',
+    name: 'a2-a100',
+    instanceType: 'a2-highgpu-1g',
+    capacityType: 'on-demand',
+    gpu: { product: 'A100', memoryMiB: 40 * GIB, perNode: 1, sharing: 'whole' },
+    nodes: { min: 0, max: 4 },
+    idleNodes: 1,
+  },
+  {
+    cluster: 'demo-gcp-usc1',
+    name: 'a2u-a100-80-spot',
+    instanceType: 'a2-ultragpu-1g',
+    capacityType: 'spot',
+    gpu: {
+      product: 'A100-80GB',
+      memoryMiB: 80 * GIB,
+      perNode: 1,
+      sharing: 'whole',
+    },
+    nodes: { min: 0, max: 4 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-gcp-usc1',
+    name: 'a3-h100',
+    instanceType: 'a3-highgpu-8g',
+    capacityType: 'on-demand',
+    gpu: { product: 'H100', memoryMiB: 80 * GIB, perNode: 8, sharing: 'whole' },
+    nodes: { min: 0, max: 2 },
+    idleNodes: 0,
+  },
+  // Azure eastus: AKS agent pools (names are at most 12 lowercase characters)
+  {
+    cluster: 'demo-azure-eastus',
+    name: 'nca100',
+    instanceType: 'Standard_NC24ads_A100_v4',
+    capacityType: 'on-demand',
+    gpu: {
+      product: 'A100-80GB',
+      memoryMiB: 80 * GIB,
+      perNode: 1,
+      sharing: 'whole',
+    },
+    nodes: { min: 1, max: 4 },
+    idleNodes: 1,
+  },
+  {
+    cluster: 'demo-azure-eastus',
+    name: 'nc96a100',
+    instanceType: 'Standard_NC96ads_A100_v4',
+    capacityType: 'on-demand',
+    gpu: {
+      product: 'A100-80GB',
+      memoryMiB: 80 * GIB,
+      perNode: 4,
+      sharing: 'whole',
+    },
+    nodes: { min: 0, max: 2 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-azure-eastus',
+    name: 'nva10spot',
+    instanceType: 'Standard_NV36ads_A10_v5',
+    capacityType: 'spot',
+    gpu: { product: 'A10', memoryMiB: 24 * GIB, perNode: 1, sharing: 'whole' },
+    nodes: { min: 0, max: 6 },
+    idleNodes: 0,
+  },
+  {
+    cluster: 'demo-azure-eastus',
+    name: 'nct4',
+    instanceType: 'Standard_NC4as_T4_v3',
+    capacityType: 'on-demand',
+    gpu: { product: 'T4', memoryMiB: 16 * GIB, perNode: 1, sharing: 'whole' },
+    nodes: { min: 0, max: 4 },
+    idleNodes: 0,
+  },
+];
+
+export const DEMO_MODELS: DemoModel[] = [
+  // search-team
+  {
+    id: 'llama-3-1-8b-chat',
+    team: 'search-team',
+    namespace: 'search',
+    parametersBillions: 8,
+    precision: 'bf16',
+    runtime: 'vllm',
+    deployment: {
+      cluster: 'demo-aws-use1',
+      pool: 'g6-l4-spot',
+      replicas: 2,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-conv',
+      share: 0.35,
+      offsetSeconds: 0,
+      tokensPerGpuSecond: 2600,
+    },
+  },
+  {
+    id: 'bge-large-embeddings',
+    team: 'search-team',
+    namespace: 'search',
+    parametersBillions: 0.335,
+    precision: 'fp16',
+    runtime: 'generic',
+    deployment: {
+      cluster: 'demo-gcp-usc1',
+      pool: 'g2-l4-shared',
+      replicas: 2,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-code',
+      share: 0.5,
+      offsetSeconds: 600,
+      tokensPerGpuSecond: 12000,
+    },
+  },
+  {
+    id: 'search-reranker',
+    team: 'search-team',
+    namespace: 'search',
+    parametersBillions: 0.56,
+    precision: 'fp16',
+    runtime: 'triton',
+    deployment: {
+      cluster: 'demo-aws-use1',
+      pool: 'g5-a10g',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-code',
+      share: 0.3,
+      offsetSeconds: 1200,
+      tokensPerGpuSecond: 30000,
+    },
+  },
+  // assistant-team
+  {
+    id: 'mistral-7b-instruct',
+    team: 'assistant-team',
+    namespace: 'assistant',
+    parametersBillions: 7.2,
+    precision: 'bf16',
+    runtime: 'vllm',
+    deployment: {
+      cluster: 'demo-azure-eastus',
+      pool: 'nva10spot',
+      replicas: 2,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-conv',
+      share: 0.25,
+      offsetSeconds: 900,
+      tokensPerGpuSecond: 2200,
+    },
+  },
+  {
+    id: 'llama-3-1-70b-instruct',
+    team: 'assistant-team',
+    namespace: 'assistant',
+    parametersBillions: 70,
+    precision: 'bf16',
+    runtime: 'vllm',
+    deployment: {
+      cluster: 'demo-azure-eastus',
+      pool: 'nc96a100',
+      replicas: 1,
+      gpusPerReplica: 4,
+    },
+    traffic: {
+      trace: 'azure-conv',
+      share: 0.5,
+      offsetSeconds: 1800,
+      tokensPerGpuSecond: 1500,
+    },
+  },
+  {
+    id: 'codellama-13b',
+    team: 'assistant-team',
+    namespace: 'assistant',
+    parametersBillions: 13,
+    precision: 'fp16',
+    runtime: 'tgi',
+    deployment: {
+      cluster: 'demo-gcp-usc1',
+      pool: 'a2-a100',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-code',
+      share: 0.6,
+      offsetSeconds: 0,
+      tokensPerGpuSecond: 2400,
+    },
+  },
+  {
+    id: 'qwen2-5-coder-7b',
+    team: 'assistant-team',
+    namespace: 'assistant',
+    parametersBillions: 7.6,
+    precision: 'bf16',
+    runtime: 'vllm',
+    deployment: {
+      cluster: 'demo-aws-use1',
+      pool: 'g6-12x-l4',
+      replicas: 2,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'azure-code',
+      share: 0.4,
+      offsetSeconds: 2400,
+      tokensPerGpuSecond: 2300,
+    },
+  },
+  {
+    id: 'mixtral-8x7b-instruct',
+    team: 'assistant-team',
+    namespace: 'assistant',
+    parametersBillions: 46.7,
+    precision: 'bf16',
+    runtime: 'vllm',
+  },
+  // vision-team
+  {
+    id: 'sdxl-base',
+    team: 'vision-team',
+    namespace: 'vision',
+    parametersBillions: 3.5,
+    precision: 'fp16',
+    runtime: 'triton',
+    deployment: {
+      cluster: 'demo-aws-use1',
+      pool: 'g6e-l40s-spot',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: { trace: 'alibaba-gentd26', baseModel: 'M0002', offsetSeconds: 0 },
+  },
+  {
+    id: 'flux-schnell',
+    team: 'vision-team',
+    namespace: 'vision',
+    parametersBillions: 12,
+    precision: 'bf16',
+    runtime: 'generic',
+    deployment: {
+      cluster: 'demo-gcp-usc1',
+      pool: 'a2u-a100-80-spot',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: { trace: 'alibaba-gentd26', baseModel: 'M0012', offsetSeconds: 0 },
+  },
+  {
+    id: 'clip-vit-large',
+    team: 'vision-team',
+    namespace: 'vision',
+    parametersBillions: 0.43,
+    precision: 'fp16',
+    runtime: 'triton',
+    deployment: {
+      cluster: 'demo-azure-eastus',
+      pool: 'nct4',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'alibaba-gentd26',
+      baseModel: 'M0004',
+      offsetSeconds: 86400,
+    },
+  },
+  // speech-team
+  {
+    id: 'whisper-large-v3',
+    team: 'speech-team',
+    namespace: 'speech',
+    parametersBillions: 1.55,
+    precision: 'fp16',
+    runtime: 'triton',
+    deployment: {
+      cluster: 'demo-gcp-usc1',
+      pool: 'g2-l4-spot',
+      replicas: 1,
+      gpusPerReplica: 1,
+    },
+    traffic: {
+      trace: 'alibaba-gentd26',
+      baseModel: 'M0010',
+      offsetSeconds: 43200,
+    },
+  },
+];
