@@ -21,13 +21,15 @@ export const test = base.extend<{ browserErrors: string[] }>({
 
 export { expect };
 
+/** The sidebar entry of the ModelFleet page. */
+export const modelFleetNavLink = (page: Page) =>
+  page.locator('a[href="/modelfleet"]');
+
 /** Signs in as the guest user and waits for the sidebar. */
 export async function signInAsGuest(page: Page): Promise<void> {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
-  await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
-  ).toBeVisible();
+  await expect(modelFleetNavLink(page)).toBeVisible();
 }

@@ -1,4 +1,4 @@
-import { expect, signInAsGuest, test } from './fixtures';
+import { expect, modelFleetNavLink, signInAsGuest, test } from './fixtures';
 
 test('the ModelFleet health check answers without sign-in', async ({
   request,
@@ -10,11 +10,13 @@ test('the ModelFleet health check answers without sign-in', async ({
 
 test('a guest signs in and sees the catalog', async ({ page }) => {
   await signInAsGuest(page);
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'Catalog', exact: true }).click();
+  await page
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .first()
+    .click();
   // The repository's own Component, registered from catalog-info.yaml.
   await expect(
-    page.getByRole('link', { name: 'ModelFleet', exact: true }).first(),
+    page.getByRole('table').getByRole('link', { name: 'ModelFleet' }),
   ).toBeVisible();
   await page.screenshot({
     path: test.info().outputPath('catalog.png'),
@@ -22,20 +24,64 @@ test('a guest signs in and sees the catalog', async ({ page }) => {
   });
 });
 
-test('the ModelFleet page is reachable from the sidebar and shows the backend state', async ({
+test('the ModelFleet page is reachable from the sidebar and shows the fleet and backend state', async ({
   page,
 }) => {
   await signInAsGuest(page);
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'ModelFleet' }).click();
+  await modelFleetNavLink(page).click();
   await expect(page).toHaveURL(/\/modelfleet$/);
 
   await expect(page.getByText('Background loops')).toBeVisible();
   await expect(page.getByText('modelfleet-housekeeping')).toBeVisible();
   await expect(page.getByText('better-sqlite3')).toBeVisible();
-  await expect(page.getByText('20261124_init.js')).toBeVisible();
+  await expect(page.getByText(/20261124_init\.js/)).toBeVisible();
+
+  // The demo fleet is on by default and labelled as such.
+  await expect(page.getByTestId('modelfleet-demo-banner')).toBeVisible();
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('link', { name: 'g6-l4-spot' })).toBeVisible({
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  for (const cluster of [
+    'demo-aws-use1',
+    'demo-gcp-usc1',
+    'demo-azure-eastus',
+  ]) {
+    await expect(page.getByRole('link', { name: cluster })).toBeVisible();
+  }
   await page.screenshot({
     path: test.info().outputPath('modelfleet-page.png'),
+    fullPage: true,
+  });
+});
+
+test('a Model page links its GPU pool and owner; a GpuPool page links its cluster', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signInAsGuest(page);
+  // The catalog picks the pools up from the backend within a minute of start.
+  await expect(async () => {
+    await page.goto('/catalog/default/model/llama-3-1-8b-chat');
+    await expect(page.getByText('g6-l4-spot (demo-aws-use1)')).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 100_000 });
+  await expect(page.getByText('Search team').first()).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('model-page.png'),
+    fullPage: true,
+  });
+
+  await page.getByText('g6-l4-spot (demo-aws-use1)').click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/gpupool\/demo-aws-use1\.g6-l4-spot$/,
+  );
+  await expect(page.getByText('demo-aws-use1').first()).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('gpupool-page.png'),
     fullPage: true,
   });
 });

@@ -193,7 +193,9 @@ describe('GET /policies/effective', () => {
     expect(res.status).toBe(200);
     expect(res.body.team).toBe('group:default/ml-team');
     expect(res.body.policy.spot).toBe('forbid');
-    expect(res.body.sources.spot).toBe('modelfleet.policies.teams.ml-team.spot');
+    expect(res.body.sources.spot).toBe(
+      'modelfleet.policies.teams.ml-team.spot',
+    );
     expect(res.body.policy.monthlyBudgetUsd).toBe(10000);
     expect(res.body.sources.dryRun).toBe('builtin');
   });
@@ -209,7 +211,9 @@ describe('GET /policies/effective', () => {
       .get('/api/modelfleet/policies/effective?team=component:default/x')
       .set('Authorization', mockCredentials.user.header());
     expect(component.status).toBe(400);
-    expect(component.body.error.message).toMatch(/^team: .*must refer to a Group/);
+    expect(component.body.error.message).toMatch(
+      /^team: .*must refer to a Group/,
+    );
   });
 
   it('stops the backend on an invalid policy, naming the key', async () => {
@@ -218,7 +222,9 @@ describe('GET /policies/effective', () => {
         features: [
           modelfleetPlugin,
           mockServices.rootConfig.factory({
-            data: { modelfleet: { policies: { defaults: { spot: 'always' } } } },
+            data: {
+              modelfleet: { policies: { defaults: { spot: 'always' } } },
+            },
           }),
         ],
       }),

@@ -9,6 +9,7 @@ export * from './constants';
 export * from './fleet';
 export * from './kinds';
 export * from './memory';
+export * from './naming';
 export * from './permissions';
 export * from './policy';
 export * from './types';

@@ -1,5 +1,5 @@
 import { createDevApp } from '@backstage/frontend-dev-utils';
+import plugin from '../src/alpha';
 
-import plugin from '../src';
-
+// `yarn start` in this package runs the page against a backend on :7007.
 createDevApp({ features: [plugin] });

@@ -1,3 +1,8 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/**
+ * Route of the ModelFleet page.
+ *
+ * @public
+ */
+export const rootRouteRef = createRouteRef({ id: 'modelfleet' });

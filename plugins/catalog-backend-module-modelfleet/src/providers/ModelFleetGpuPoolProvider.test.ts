@@ -50,8 +50,8 @@ describe('ModelFleetGpuPoolProvider', () => {
         auth: mockServices.auth(),
         logger,
         scheduler: mockServices.scheduler.mock({
-        createScheduledTaskRunner: () => ({ run: async () => {} }),
-      }),
+          createScheduledTaskRunner: () => ({ run: async () => {} }),
+        }),
       },
     );
     const connection = { applyMutation: jest.fn(), refresh: jest.fn() };

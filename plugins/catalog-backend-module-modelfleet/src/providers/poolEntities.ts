@@ -4,12 +4,16 @@ import {
   Entity,
 } from '@backstage/catalog-model';
 import {
+  clusterEntityName,
   ClusterStatus,
   GPU_POOL_KIND,
   GpuPoolEntityV1alpha1,
   GpuPoolObservation,
   MODELFLEET_API_VERSION,
+  poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
+
+export { poolEntityName };
 
 /** Annotation naming the cluster a GpuPool or cluster Resource came from. */
 export const ANNOTATION_CLUSTER = 'modelfleet.io/cluster';
@@ -26,30 +30,6 @@ export type DeclaredPool = Omit<
   zones?: string[];
   nodes: { min?: number; max: number };
 };
-
-/**
- * A catalog entity name for a pool: `<cluster>.<pool>`, made of the
- * characters entity names allow and at most 63 long.
- */
-export function poolEntityName(cluster: string, pool: string): string {
-  const clean = (s: string) =>
-    s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  let name = `${clean(cluster)}.${clean(pool)}`;
-  if (name.length > 63) {
-    let h = 0;
-    for (const ch of `${cluster}/${pool}`)
-      h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-    name = `${name.slice(0, 54).replace(/[-.]+$/, '')}-${h
-      .toString(36)
-      .slice(0, 8)}`;
-  }
-  return name;
-}
-
-/** A catalog entity name for a cluster. */
-export function clusterEntityName(cluster: string): string {
-  return poolEntityName(cluster, '').replace(/\.$/, '').slice(0, 63);
-}
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

@@ -6,7 +6,11 @@ import { FleetStateStore } from './FleetStateStore';
 
 jest.setTimeout(60_000);
 
-function snapshot(cluster: string, pools: string[], at: string): ClusterSnapshot {
+function snapshot(
+  cluster: string,
+  pools: string[],
+  at: string,
+): ClusterSnapshot {
   return {
     cluster: { name: cluster, provider: 'aws', region: 'us-east-1' },
     observedAt: at,
@@ -31,23 +35,36 @@ describe('FleetStateStore', () => {
 
   async function create(id: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(id);
-    return new FleetStateStore((await DatabaseModelFleetStore.fromKnex(knex)).knex);
+    return new FleetStateStore(
+      (await DatabaseModelFleetStore.fromKnex(knex)).knex,
+    );
   }
 
   it.each(databases.eachSupportedId())(
     'replaces a cluster’s pools on each snapshot, so gone pools disappear, %p',
     async id => {
       const fleet = await create(id);
-      await fleet.recordSnapshot('k8s', snapshot('a', ['p1', 'p2'], '2026-11-24T10:00:00Z'));
-      await fleet.recordSnapshot('k8s', snapshot('b', ['p1'], '2026-11-24T10:00:00Z'));
-      expect((await fleet.listPools()).map(p => `${p.cluster}/${p.name}`)).toEqual([
-        'a/p1',
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p1', 'p2'], '2026-11-24T10:00:00Z'),
+      );
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('b', ['p1'], '2026-11-24T10:00:00Z'),
+      );
+      expect(
+        (await fleet.listPools()).map(p => `${p.cluster}/${p.name}`),
+      ).toEqual(['a/p1', 'a/p2', 'b/p1']);
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p2', 'p3'], '2026-11-24T10:01:00Z'),
+      );
+      const pools = await fleet.listPools();
+      expect(pools.map(p => `${p.cluster}/${p.name}`)).toEqual([
         'a/p2',
+        'a/p3',
         'b/p1',
       ]);
-      await fleet.recordSnapshot('k8s', snapshot('a', ['p2', 'p3'], '2026-11-24T10:01:00Z'));
-      const pools = await fleet.listPools();
-      expect(pools.map(p => `${p.cluster}/${p.name}`)).toEqual(['a/p2', 'a/p3', 'b/p1']);
       expect(pools[0]).toMatchObject({
         gpu: { product: 'L4', perNode: 1 },
         observedAt: '2026-11-24T10:01:00.000Z',
@@ -62,7 +79,10 @@ describe('FleetStateStore', () => {
     'keeps the last state of a failing cluster and marks it stale, %p',
     async id => {
       const fleet = await create(id);
-      await fleet.recordSnapshot('k8s', snapshot('a', ['p1'], '2026-11-24T10:00:00Z'));
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p1'], '2026-11-24T10:00:00Z'),
+      );
       await fleet.recordSnapshotError(
         'k8s',
         { name: 'a', provider: 'aws', region: 'us-east-1' },
@@ -82,15 +102,28 @@ describe('FleetStateStore', () => {
       expect(p).toMatchObject({ name: 'p1', stale: true });
 
       // A cluster never seen before that fails is listed without pools.
-      await fleet.recordSnapshotError('k8s', { name: 'new', provider: 'gcp' }, 'timeout', new Date());
-      expect((await fleet.listClusters()).map(c => [c.name, c.stale, c.observedAt])).toEqual([
+      await fleet.recordSnapshotError(
+        'k8s',
+        { name: 'new', provider: 'gcp' },
+        'timeout',
+        new Date(),
+      );
+      expect(
+        (await fleet.listClusters()).map(c => [c.name, c.stale, c.observedAt]),
+      ).toEqual([
         ['a', true, '2026-11-24T10:00:00.000Z'],
         ['new', true, undefined],
       ]);
 
       // Recovery clears the error.
-      await fleet.recordSnapshot('k8s', snapshot('a', ['p1'], '2026-11-24T10:06:00Z'));
-      expect((await fleet.listClusters())[0]).toMatchObject({ stale: false, error: undefined });
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p1'], '2026-11-24T10:06:00Z'),
+      );
+      expect((await fleet.listClusters())[0]).toMatchObject({
+        stale: false,
+        error: undefined,
+      });
     },
   );
 
@@ -98,13 +131,25 @@ describe('FleetStateStore', () => {
     'forgets clusters a connector no longer lists, and only that connector’s, %p',
     async id => {
       const fleet = await create(id);
-      await fleet.recordSnapshot('k8s', snapshot('a', ['p1'], '2026-11-24T10:00:00Z'));
-      await fleet.recordSnapshot('k8s', snapshot('b', ['p1'], '2026-11-24T10:00:00Z'));
-      await fleet.recordSnapshot('demo', snapshot('d', ['p1'], '2026-11-24T10:00:00Z'));
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p1'], '2026-11-24T10:00:00Z'),
+      );
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('b', ['p1'], '2026-11-24T10:00:00Z'),
+      );
+      await fleet.recordSnapshot(
+        'demo',
+        snapshot('d', ['p1'], '2026-11-24T10:00:00Z'),
+      );
       expect(await fleet.retainClusters('k8s', ['b'])).toBe(1);
       expect((await fleet.listClusters()).map(c => c.name)).toEqual(['b', 'd']);
       expect((await fleet.listPools()).map(p => p.cluster)).toEqual(['b', 'd']);
-      expect((await fleet.listWorkloads()).map(w => w.cluster)).toEqual(['b', 'd']);
+      expect((await fleet.listWorkloads()).map(w => w.cluster)).toEqual([
+        'b',
+        'd',
+      ]);
     },
   );
 });

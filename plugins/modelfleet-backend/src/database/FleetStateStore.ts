@@ -25,7 +25,10 @@ export class FleetStateStore {
   constructor(private readonly db: Knex) {}
 
   /** Stores a successful snapshot: pools and workloads gone from it are removed. */
-  async recordSnapshot(connectorId: string, snapshot: ClusterSnapshot): Promise<void> {
+  async recordSnapshot(
+    connectorId: string,
+    snapshot: ClusterSnapshot,
+  ): Promise<void> {
     const { cluster, observedAt } = snapshot;
     const at = new Date(observedAt);
     await this.db.transaction(async tx => {
@@ -91,7 +94,14 @@ export class FleetStateStore {
         error_at: at,
       })
       .onConflict('name')
-      .merge(['connector_id', 'provider', 'region', 'demo', 'error', 'error_at']);
+      .merge([
+        'connector_id',
+        'provider',
+        'region',
+        'demo',
+        'error',
+        'error_at',
+      ]);
   }
 
   /** Forgets the clusters of a connector that it no longer lists. */
@@ -130,7 +140,12 @@ export class FleetStateStore {
   async listPools(): Promise<GpuPoolStatus[]> {
     const rows = await this.db(POOLS)
       .join(CLUSTERS, `${POOLS}.cluster`, `${CLUSTERS}.name`)
-      .select(`${POOLS}.observation`, `${POOLS}.observed_at`, `${CLUSTERS}.error`, `${CLUSTERS}.demo`)
+      .select(
+        `${POOLS}.observation`,
+        `${POOLS}.observed_at`,
+        `${CLUSTERS}.error`,
+        `${CLUSTERS}.demo`,
+      )
       .orderBy([`${POOLS}.cluster`, `${POOLS}.name`]);
     return rows.map(r => ({
       ...JSON.parse(r.observation),
@@ -143,8 +158,16 @@ export class FleetStateStore {
   async listWorkloads(): Promise<ModelWorkloadsResponse['items']> {
     const rows = await this.db(WORKLOADS)
       .join(CLUSTERS, `${WORKLOADS}.cluster`, `${CLUSTERS}.name`)
-      .select(`${WORKLOADS}.observation`, `${WORKLOADS}.observed_at`, `${CLUSTERS}.error`)
-      .orderBy([`${WORKLOADS}.cluster`, `${WORKLOADS}.namespace`, `${WORKLOADS}.name`]);
+      .select(
+        `${WORKLOADS}.observation`,
+        `${WORKLOADS}.observed_at`,
+        `${CLUSTERS}.error`,
+      )
+      .orderBy([
+        `${WORKLOADS}.cluster`,
+        `${WORKLOADS}.namespace`,
+        `${WORKLOADS}.name`,
+      ]);
     return rows.map(r => ({
       ...JSON.parse(r.observation),
       observedAt: iso(r.observed_at)!,

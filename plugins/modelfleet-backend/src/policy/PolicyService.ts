@@ -23,12 +23,19 @@ export class PolicyService {
     }
     let ref;
     try {
-      ref = parseEntityRef(team, { defaultKind: 'group', defaultNamespace: 'default' });
+      ref = parseEntityRef(team, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
     } catch (e) {
-      throw new InputError(`team: '${team}' is not an entity reference (${(e as Error).message})`);
+      throw new InputError(
+        `team: '${team}' is not an entity reference (${(e as Error).message})`,
+      );
     }
     if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
-      throw new InputError(`team: '${team}' must refer to a Group, not a ${ref.kind}`);
+      throw new InputError(
+        `team: '${team}' must refer to a Group, not a ${ref.kind}`,
+      );
     }
     const name = ref.namespace === 'default' ? ref.name : null;
     return {

@@ -16,7 +16,11 @@ export const BUILTIN_POLICY: PlatformPolicy = {
     minWarmReplicas: 0,
     schedules: [],
   },
-  arbitrage: { mode: 'recommend', minSavingsPercent: 20, maxMigrationsPerDay: 1 },
+  arbitrage: {
+    mode: 'recommend',
+    minSavingsPercent: 20,
+    maxMigrationsPerDay: 1,
+  },
   maintenanceWindows: [],
   dryRun: true,
 };
@@ -51,7 +55,8 @@ function builtinSources(): Record<string, PolicySource> {
   const sources: Record<string, PolicySource> = {};
   for (const [key, value] of Object.entries(BUILTIN_POLICY)) {
     if (NESTED.has(key)) {
-      for (const sub of Object.keys(value)) sources[`${key}.${sub}`] = 'builtin';
+      for (const sub of Object.keys(value))
+        sources[`${key}.${sub}`] = 'builtin';
     } else {
       sources[key] = 'builtin';
     }

@@ -11,7 +11,9 @@ const config = {
     monthlyBudgetUsd: 20000,
     allowedGpuTypes: ['L4', 'A10G', 'A100-80GB'],
     hibernation: { idleMinutes: 45 },
-    maintenanceWindows: [{ name: 'patching', start: '0 2 * * 6', end: '0 6 * * 6' }],
+    maintenanceWindows: [
+      { name: 'patching', start: '0 2 * * 6', end: '0 6 * * 6' },
+    ],
   },
   teams: {
     'search-team': {
@@ -45,13 +47,51 @@ describe('readPolicyConfig', () => {
 
   it.each([
     [{ defaults: { spot: 'always' } }, 'modelfleet.policies.defaults.spot'],
-    [{ defaults: { maxOnDemandShare: 1.5 } }, 'modelfleet.policies.defaults.maxOnDemandShare'],
-    [{ teams: { a: { hibernation: { mode: 'sometimes' } } } }, 'modelfleet.policies.teams.a.hibernation.mode'],
-    [{ teams: { a: { hibernation: { minWarmReplicas: -1 } } } }, 'modelfleet.policies.teams.a.hibernation.minWarmReplicas'],
-    [{ defaults: { arbitrage: { minSavingsPercent: 150 } } }, 'modelfleet.policies.defaults.arbitrage.minSavingsPercent'],
-    [{ defaults: { maintenanceWindows: [{ name: 'x', start: 'every day', end: '0 6 * * 6' }] } }, 'modelfleet.policies.defaults.maintenanceWindows.0.start'],
-    [{ defaults: { maintenanceWindows: [{ name: 'x', start: '0 2 * * 6', end: '0 6 * * 6', timezone: 'Mars/Olympus' }] } }, 'modelfleet.policies.defaults.maintenanceWindows.0.timezone'],
-    [{ defaults: { allowedGpuTypes: [] } }, 'modelfleet.policies.defaults.allowedGpuTypes'],
+    [
+      { defaults: { maxOnDemandShare: 1.5 } },
+      'modelfleet.policies.defaults.maxOnDemandShare',
+    ],
+    [
+      { teams: { a: { hibernation: { mode: 'sometimes' } } } },
+      'modelfleet.policies.teams.a.hibernation.mode',
+    ],
+    [
+      { teams: { a: { hibernation: { minWarmReplicas: -1 } } } },
+      'modelfleet.policies.teams.a.hibernation.minWarmReplicas',
+    ],
+    [
+      { defaults: { arbitrage: { minSavingsPercent: 150 } } },
+      'modelfleet.policies.defaults.arbitrage.minSavingsPercent',
+    ],
+    [
+      {
+        defaults: {
+          maintenanceWindows: [
+            { name: 'x', start: 'every day', end: '0 6 * * 6' },
+          ],
+        },
+      },
+      'modelfleet.policies.defaults.maintenanceWindows.0.start',
+    ],
+    [
+      {
+        defaults: {
+          maintenanceWindows: [
+            {
+              name: 'x',
+              start: '0 2 * * 6',
+              end: '0 6 * * 6',
+              timezone: 'Mars/Olympus',
+            },
+          ],
+        },
+      },
+      'modelfleet.policies.defaults.maintenanceWindows.0.timezone',
+    ],
+    [
+      { defaults: { allowedGpuTypes: [] } },
+      'modelfleet.policies.defaults.allowedGpuTypes',
+    ],
     [{ defaults: { dryRun: 'no' } }, 'modelfleet.policies.defaults.dryRun'],
     [{ defaults: { spto: 'allow' } }, "Unrecognized key(s) in object: 'spto'"],
   ])('rejects %j naming %s', (policies, expected) => {
@@ -71,37 +111,43 @@ describe('effectivePolicy', () => {
     expect(policy).toEqual(BUILTIN_POLICY);
     expect(policy.dryRun).toBe(true);
     expect(new Set(Object.values(sources))).toEqual(new Set(['builtin']));
-    expect(Object.keys(sources).sort()).toEqual(
-      [
-        'allowedGpuTypes',
-        'arbitrage.maxMigrationsPerDay',
-        'arbitrage.minSavingsPercent',
-        'arbitrage.mode',
-        'dryRun',
-        'hibernation.idleMinutes',
-        'hibernation.minWarmReplicas',
-        'hibernation.mode',
-        'hibernation.schedules',
-        'maintenanceWindows',
-        'maxOnDemandShare',
-        'monthlyBudgetUsd',
-        'spot',
-      ],
-    );
+    expect(Object.keys(sources).sort()).toEqual([
+      'allowedGpuTypes',
+      'arbitrage.maxMigrationsPerDay',
+      'arbitrage.minSavingsPercent',
+      'arbitrage.mode',
+      'dryRun',
+      'hibernation.idleMinutes',
+      'hibernation.minWarmReplicas',
+      'hibernation.mode',
+      'hibernation.schedules',
+      'maintenanceWindows',
+      'maxOnDemandShare',
+      'monthlyBudgetUsd',
+      'spot',
+    ]);
   });
 
   it('layers team over defaults over built-in, recording each source', () => {
     const { policy, sources } = effectivePolicy(read(config), 'search-team');
     expect(policy.monthlyBudgetUsd).toBe(8000);
-    expect(sources.monthlyBudgetUsd).toBe('modelfleet.policies.teams.search-team.monthlyBudgetUsd');
+    expect(sources.monthlyBudgetUsd).toBe(
+      'modelfleet.policies.teams.search-team.monthlyBudgetUsd',
+    );
     expect(policy.allowedGpuTypes).toEqual(['L4', 'A10G', 'A100-80GB']);
-    expect(sources.allowedGpuTypes).toBe('modelfleet.policies.defaults.allowedGpuTypes');
+    expect(sources.allowedGpuTypes).toBe(
+      'modelfleet.policies.defaults.allowedGpuTypes',
+    );
     expect(policy.spot).toBe('prefer');
     // Nested values merge key by key.
     expect(policy.hibernation.mode).toBe('enforce');
-    expect(sources['hibernation.mode']).toBe('modelfleet.policies.teams.search-team.hibernation.mode');
+    expect(sources['hibernation.mode']).toBe(
+      'modelfleet.policies.teams.search-team.hibernation.mode',
+    );
     expect(policy.hibernation.idleMinutes).toBe(45);
-    expect(sources['hibernation.idleMinutes']).toBe('modelfleet.policies.defaults.hibernation.idleMinutes');
+    expect(sources['hibernation.idleMinutes']).toBe(
+      'modelfleet.policies.defaults.hibernation.idleMinutes',
+    );
     expect(policy.hibernation.minWarmReplicas).toBe(0);
     expect(sources['hibernation.minWarmReplicas']).toBe('builtin');
     expect(policy.hibernation.schedules[0].timezone).toBe('Europe/Berlin');
@@ -122,12 +168,18 @@ describe('PolicyService', () => {
   const service = new PolicyService(read(config));
 
   it('accepts a name or a Group ref', () => {
-    expect(service.effective('search-team').team).toBe('group:default/search-team');
-    expect(service.effective('group:default/search-team').policy.spot).toBe('prefer');
+    expect(service.effective('search-team').team).toBe(
+      'group:default/search-team',
+    );
+    expect(service.effective('group:default/search-team').policy.spot).toBe(
+      'prefer',
+    );
     expect(service.effective().team).toBeNull();
   });
 
   it('rejects refs to other kinds, naming the parameter', () => {
-    expect(() => service.effective('user:default/guest')).toThrow(/^team: .* must refer to a Group/);
+    expect(() => service.effective('user:default/guest')).toThrow(
+      /^team: .* must refer to a Group/,
+    );
   });
 });

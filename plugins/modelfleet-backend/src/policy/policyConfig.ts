@@ -23,16 +23,12 @@ function isValidTimeZone(tz: string): boolean {
 }
 
 const mode = z.enum(['off', 'recommend', 'enforce']);
-const cron = z
-  .string()
-  .refine(isValidCron, v => ({
-    message: `'${v}' is not a 5-field cron expression (minute hour day-of-month month day-of-week)`,
-  }));
-const timezone = z
-  .string()
-  .refine(isValidTimeZone, v => ({
-    message: `'${v}' is not an IANA time zone (e.g. UTC, Europe/Berlin)`,
-  }));
+const cron = z.string().refine(isValidCron, v => ({
+  message: `'${v}' is not a 5-field cron expression (minute hour day-of-month month day-of-week)`,
+}));
+const timezone = z.string().refine(isValidTimeZone, v => ({
+  message: `'${v}' is not an IANA time zone (e.g. UTC, Europe/Berlin)`,
+}));
 
 const cronWindow = z
   .object({
@@ -103,7 +99,9 @@ export function readPolicyConfig(config: RootConfigService): PolicyConfig {
       const path = [POLICIES_KEY, ...issue.path].join('.');
       return `${path}: ${issue.message}`;
     });
-    throw new Error(`Invalid ModelFleet policy in app-config:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `Invalid ModelFleet policy in app-config:\n  ${problems.join('\n  ')}`,
+    );
   }
   return parsed.data;
 }

@@ -1,5 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ClusterConnector, ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ClusterConnector,
+  ClusterSnapshot,
+} from '@modelfleet/plugin-modelfleet-node';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { pool } from '../__testUtils__/fixtures';
@@ -31,7 +34,9 @@ describe('cluster sync loop', () => {
   const logger = mockServices.logger.mock();
 
   async function setup(connectors: ClusterConnector[]) {
-    const store = await DatabaseModelFleetStore.fromKnex(await databases.init('SQLITE_3'));
+    const store = await DatabaseModelFleetStore.fromKnex(
+      await databases.init('SQLITE_3'),
+    );
     const fleet = new FleetStateStore(store.knex);
     const task = createClusterSyncTask({
       connectors: () => connectors,
@@ -62,7 +67,9 @@ describe('cluster sync loop', () => {
       "Synced 2 cluster(s) from 1 connector(s): 4 pool(s), 0 workload(s); 1 failed: malformed: snapshot.pools[1].name 'same' appears twice",
     );
     down = true;
-    expect(await run()).toMatch(/^Synced 1 cluster\(s\).*flaky: connect ECONNREFUSED/);
+    expect(await run()).toMatch(
+      /^Synced 1 cluster\(s\).*flaky: connect ECONNREFUSED/,
+    );
 
     const clusters = await fleet.listClusters();
     expect(clusters.map(c => [c.name, c.stale])).toEqual([
@@ -72,7 +79,9 @@ describe('cluster sync loop', () => {
     ]);
     // The unreachable cluster keeps its last pools, marked stale.
     const pools = await fleet.listPools();
-    expect(pools.filter(p => p.cluster === 'flaky').map(p => [p.name, p.stale])).toEqual([
+    expect(
+      pools.filter(p => p.cluster === 'flaky').map(p => [p.name, p.stale]),
+    ).toEqual([
       ['p1', true],
       ['p2', true],
     ]);
@@ -99,6 +108,8 @@ describe('cluster sync loop', () => {
 
   it('reports nothing to do without connectors', async () => {
     const { run } = await setup([]);
-    expect(await run()).toBe('Synced 0 cluster(s) from 0 connector(s): 0 pool(s), 0 workload(s)');
+    expect(await run()).toBe(
+      'Synced 0 cluster(s) from 0 connector(s): 0 pool(s), 0 workload(s)',
+    );
   });
 });

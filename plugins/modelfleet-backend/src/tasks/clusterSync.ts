@@ -18,7 +18,9 @@ function checkSnapshot(cluster: ClusterInfo, snapshot: ClusterSnapshot): void {
     );
   }
   if (Number.isNaN(Date.parse(snapshot.observedAt))) {
-    throw new Error(`snapshot.observedAt '${snapshot.observedAt}' is not a date`);
+    throw new Error(
+      `snapshot.observedAt '${snapshot.observedAt}' is not a date`,
+    );
   }
   const seen = new Set<string>();
   for (const [i, pool] of snapshot.pools.entries()) {
@@ -30,7 +32,8 @@ function checkSnapshot(cluster: ClusterInfo, snapshot: ClusterSnapshot): void {
   }
   for (const [i, w] of snapshot.workloads.entries()) {
     for (const field of ['namespace', 'kind', 'name', 'modelId'] as const) {
-      if (!w?.[field]) throw new Error(`snapshot.workloads[${i}].${field} is missing`);
+      if (!w?.[field])
+        throw new Error(`snapshot.workloads[${i}].${field} is missing`);
     }
   }
 }
@@ -72,8 +75,15 @@ export function createClusterSyncTask(options: {
             workloads: snapshot.workloads.length,
           };
         } catch (e) {
-          logger.warn(`Cluster ${cluster.name} could not be read: ${message(e)}`);
-          await fleet.recordSnapshotError(connector.id, cluster, message(e), now());
+          logger.warn(
+            `Cluster ${cluster.name} could not be read: ${message(e)}`,
+          );
+          await fleet.recordSnapshotError(
+            connector.id,
+            cluster,
+            message(e),
+            now(),
+          );
           return { error: `${cluster.name}: ${message(e)}` };
         }
       };
@@ -110,7 +120,9 @@ export function createClusterSyncTask(options: {
       }
       const summary = `Synced ${ok} cluster(s) from ${connectors.length} connector(s): ${pools} pool(s), ${workloads} workload(s)`;
       if (failures.length && ok === 0) {
-        throw new Error(`${summary}; every cluster failed: ${failures.join('; ')}`);
+        throw new Error(
+          `${summary}; every cluster failed: ${failures.join('; ')}`,
+        );
       }
       return failures.length
         ? `${summary}; ${failures.length} failed: ${failures.join('; ')}`

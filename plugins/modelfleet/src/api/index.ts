@@ -1,0 +1,3 @@
+export { modelfleetApiRef } from './ModelFleetApi';
+export type { ModelFleetApi } from './ModelFleetApi';
+export { ModelFleetClient } from './ModelFleetClient';

@@ -1,0 +1,175 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { ConnectorCounts } from '@modelfleet/plugin-modelfleet-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { modelfleetApiRef } from '../../api';
+import { DemoBanner } from './DemoBanner';
+import {
+  ClustersTable,
+  LoopsTable,
+  PoolsTable,
+  WorkloadsTable,
+} from './FleetTables';
+
+const CONNECTOR_LABELS: Array<[keyof ConnectorCounts, string]> = [
+  ['clusters', 'Cluster connectors'],
+  ['metrics', 'Metrics sources'],
+  ['prices', 'Price sources'],
+  ['bills', 'Bill sources'],
+];
+
+const Figure = (props: { label: string; value: string | number }) => (
+  <Grid item xs={6} md={3}>
+    <Typography variant="h4" component="p">
+      {props.value}
+    </Typography>
+    <Typography variant="body2" color="textSecondary">
+      {props.label}
+    </Typography>
+  </Grid>
+);
+
+/**
+ * The fleet at a glance: clusters, GPU pools, model workloads, and the state
+ * of the ModelFleet backend. Data of the simulated demo fleet is labelled.
+ */
+export const FleetOverview = () => {
+  const api = useApi(modelfleetApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    const [status, clusters, pools, workloads] = await Promise.all([
+      api.getStatus(),
+      api.getClusters(),
+      api.getPools(),
+      api.getWorkloads(),
+    ]);
+    return {
+      status,
+      clusters: clusters.items,
+      pools: pools.items,
+      workloads: workloads.items,
+    };
+  }, [api]);
+
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!value) {
+    return <Progress />;
+  }
+
+  const { status, clusters, pools, workloads } = value;
+  const gpus = pools.reduce(
+    (sum, p) => ({
+      allocated: sum.allocated + p.gpus.allocated,
+      allocatable: sum.allocatable + p.gpus.allocatable,
+    }),
+    { allocated: 0, allocatable: 0 },
+  );
+  const stale = clusters.filter(c => c.stale).length;
+
+  return (
+    <>
+      <ContentHeader title="Fleet">
+        <Button
+          variant="outlined"
+          startIcon={<RefreshIcon />}
+          onClick={retry}
+          disabled={loading}
+        >
+          Refresh
+        </Button>
+      </ContentHeader>
+      <Grid container spacing={3}>
+        {status.demo && (
+          <Grid item xs={12}>
+            <DemoBanner />
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <InfoCard title="At a glance">
+            <Grid container spacing={2}>
+              <Figure
+                label={stale ? `Clusters (${stale} stale)` : 'Clusters'}
+                value={clusters.length}
+              />
+              <Figure label="GPU pools" value={pools.length} />
+              <Figure
+                label="GPUs allocated"
+                value={`${gpus.allocated} / ${gpus.allocatable}`}
+              />
+              <Figure label="Model workloads" value={workloads.length} />
+            </Grid>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <ClustersTable clusters={clusters} />
+        </Grid>
+        <Grid item xs={12}>
+          <PoolsTable pools={pools} />
+        </Grid>
+        <Grid item xs={12}>
+          <WorkloadsTable workloads={workloads} />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Backend">
+            <Typography variant="body1">
+              Database: <b>{status.database.client}</b>
+            </Typography>
+            <Typography variant="body2" color="textSecondary">
+              Migrations applied: {status.database.migrations.join(', ')}
+            </Typography>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Connectors">
+            {CONNECTOR_LABELS.map(([key, label]) => (
+              <Typography variant="body2" key={key}>
+                {label}:{' '}
+                {status.connectors[key] === 0
+                  ? 'none registered yet'
+                  : status.connectors[key]}
+              </Typography>
+            ))}
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <LoopsTable tasks={status.tasks} />
+        </Grid>
+        <Grid item xs={12}>
+          <Typography variant="caption" color="textSecondary">
+            Status read at {new Date(status.generatedAt).toLocaleString()}
+          </Typography>
+        </Grid>
+      </Grid>
+    </>
+  );
+};
+
+/**
+ * The ModelFleet page.
+ *
+ * @public
+ */
+export const FleetPage = () => (
+  <Page themeId="tool">
+    <Header
+      title="ModelFleet"
+      subtitle="GPU fleet for AI models: cost, placement, hibernation"
+    />
+    <Content>
+      <FleetOverview />
+    </Content>
+  </Page>
+);

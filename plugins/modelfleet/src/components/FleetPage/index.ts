@@ -1,0 +1,1 @@
+export { FleetPage, FleetOverview } from './FleetPage';
