@@ -1,8 +1,8 @@
-/***/
 /**
- * The modelfleet backend module for the scaffolder plugin.
+ * ModelFleet's scaffolder actions.
  *
  * @packageDocumentation
  */
 
 export { scaffolderModuleModelfleet as default } from './module';
+export { createEstimateMemoryAction } from './actions/estimateMemory';

@@ -1,0 +1,15 @@
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { scaffolderModuleModelfleet } from './module';
+
+describe('scaffolderModuleModelfleet', () => {
+  it('adds the ModelFleet actions to the scaffolder', async () => {
+    const addActions = jest.fn();
+    await startTestBackend({
+      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
+      features: [scaffolderModuleModelfleet],
+    });
+    const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
+    expect(ids).toEqual(['modelfleet:model:estimate-memory']);
+  });
+});
