@@ -1,0 +1,15 @@
+/**
+ * The Kubernetes backend module for the ModelFleet plugin: reads GPU pools
+ * and model workloads from the clusters of `kubernetes.clusterLocatorMethods`
+ * by list+watch.
+ *
+ * @packageDocumentation
+ */
+
+export { modelfleetModuleKubernetes as default } from './module';
+export { KubernetesClusterConnector } from './KubernetesClusterConnector';
+export type { KubernetesClusterConnectorOptions } from './KubernetesClusterConnector';
+export { readKubernetesClusterConfigs } from './config';
+export type { KubernetesClusterConfig } from './config';
+export type { KubernetesConnectorTiming } from './watch/ClusterWatcher';
+export type { InformerTiming } from './watch/ResourceInformer';
