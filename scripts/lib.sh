@@ -111,6 +111,12 @@ mf_chromium() {
   [ -x "$CHROMIUM_PATH" ] || mf_die "no Chromium at $CHROMIUM_PATH"
 }
 
+# Debian's Prometheus and promtool, for the metrics connector's tests.
+mf_prometheus() {
+  command -v prometheus >/dev/null && command -v promtool >/dev/null && return 0
+  mf_apt prometheus
+}
+
 # Waits until the portal answers its health check.
 mf_wait_for_portal() {
   local url="$1" pid="$2"

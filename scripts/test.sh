@@ -8,6 +8,7 @@ mf_node
 mf_build_deps
 mf_postgres
 mf_chromium
+mf_prometheus
 mf_install
 cd "$MF_ROOT"
 
