@@ -80,6 +80,19 @@ describe('ModelFleetEntitiesProcessor', () => {
     ]);
   });
 
+  it('links a Model to the Red Hat Developer Hub API and Resource describing it', async () => {
+    const m: any = clone(modelEntityV1alpha1Schema.examples[0]);
+    m.spec = { ...m.spec, runsOn: [], dependencyOf: [], system: undefined };
+    m.spec.providesApis = ['llama-3-1-8b-server'];
+    m.spec.dependsOn = ['llama-3-1-8b'];
+    expect((await relationsOf(m)).slice(2)).toEqual([
+      'model:default/llama-3-1-8b-chat providesApi api:default/llama-3-1-8b-server',
+      'api:default/llama-3-1-8b-server apiProvidedBy model:default/llama-3-1-8b-chat',
+      'model:default/llama-3-1-8b-chat dependsOn resource:default/llama-3-1-8b',
+      'resource:default/llama-3-1-8b dependencyOf model:default/llama-3-1-8b-chat',
+    ]);
+  });
+
   it('links a GpuPool to its owner and its cluster Resource', async () => {
     expect(
       await relationsOf(clone(gpuPoolEntityV1alpha1Schema.examples[0])),

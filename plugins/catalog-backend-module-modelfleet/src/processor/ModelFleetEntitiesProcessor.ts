@@ -8,6 +8,8 @@ import {
   RELATION_OWNED_BY,
   RELATION_OWNER_OF,
   RELATION_PART_OF,
+  RELATION_API_PROVIDED_BY,
+  RELATION_PROVIDES_API,
 } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -28,7 +30,10 @@ import {
  * Validates the `Model` and `GpuPool` kinds and emits their relations:
  * `ownedBy`/`ownerOf` (owner), `runsOn`/`hosts` (Model ↔ GpuPool),
  * `partOf`/`hasPart` (GpuPool ↔ cluster Resource, Model ↔ System) and
- * `dependencyOf`/`dependsOn` (Model ↔ the Components that call it).
+ * `dependencyOf`/`dependsOn` (Model ↔ the Components that call it), and
+ * `providesApi`/`dependsOn` to the Red Hat Developer Hub `API` (type
+ * `ai-model-server`) and `Resource` (type `ai-model`) that describe the same
+ * model, so it is linked rather than described twice.
  *
  * @public
  */
@@ -96,6 +101,21 @@ export class ModelFleetEntitiesProcessor implements CatalogProcessor {
         'Component',
         RELATION_DEPENDENCY_OF,
         RELATION_DEPENDS_ON,
+      );
+      // Red Hat Developer Hub describes model servers as APIs of type
+      // ai-model-server and models as Resources of type ai-model: a Model
+      // links to them with the relations Backstage already shows.
+      link(
+        spec.providesApis,
+        'API',
+        RELATION_PROVIDES_API,
+        RELATION_API_PROVIDED_BY,
+      );
+      link(
+        spec.dependsOn,
+        'Resource',
+        RELATION_DEPENDS_ON,
+        RELATION_DEPENDENCY_OF,
       );
     } else if (isGpuPoolEntity(entity)) {
       const { spec } = entity;

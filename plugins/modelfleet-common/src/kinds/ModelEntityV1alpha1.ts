@@ -56,6 +56,10 @@ export interface ModelEntityV1alpha1 extends Entity {
     };
     runsOn?: string[];
     dependencyOf?: string[];
+    /** APIs it serves, e.g. a Red Hat Developer Hub `ai-model-server` API. */
+    providesApis?: string[];
+    /** What it needs, e.g. the Red Hat Developer Hub `ai-model` Resource. */
+    dependsOn?: string[];
     policy?: {
       spot?: SpotPolicy;
       monthlyBudgetUsd?: number;
