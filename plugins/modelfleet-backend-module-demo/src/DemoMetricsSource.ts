@@ -4,10 +4,9 @@ import {
   MetricsSource,
   MetricsWindow,
   ModelMetric,
+  checkMetricsWindow,
 } from '@modelfleet/plugin-modelfleet-node';
 import { DemoFleet } from './DemoFleet';
-
-const MAX_POINTS = 11_000;
 
 /**
  * Metrics of the demo fleet: request and token rates replayed from real
@@ -26,21 +25,7 @@ export class DemoMetricsSource implements MetricsSource {
     model: { modelId: string; cluster?: string; namespace?: string },
     window: MetricsWindow,
   ): Promise<MetricSeries[]> {
-    const start = window.start.getTime() / 1000;
-    const end = window.end.getTime() / 1000;
-    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) {
-      throw new Error('window.end must be after window.start');
-    }
-    if (!(window.stepSeconds > 0)) {
-      throw new Error(
-        `window.stepSeconds must be > 0, got ${window.stepSeconds}`,
-      );
-    }
-    if ((end - start) / window.stepSeconds > MAX_POINTS) {
-      throw new Error(
-        `window has more than ${MAX_POINTS} points; use a larger stepSeconds`,
-      );
-    }
+    const { start, end } = checkMetricsWindow(window);
 
     const m = this.fleet.models.find(x => x.id === model.modelId);
     const replay = m && this.fleet.traffic.get(m.id);

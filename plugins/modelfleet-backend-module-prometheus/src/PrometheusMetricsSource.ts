@@ -3,6 +3,7 @@ import {
   MetricsSource,
   MetricsWindow,
   ModelMetric,
+  checkMetricsWindow,
 } from '@modelfleet/plugin-modelfleet-node';
 import {
   DEFAULT_GPU_QUERIES,
@@ -16,9 +17,6 @@ import {
   RUNTIMES,
 } from './promql';
 import { parseQueryRangeBody } from './response';
-
-/** Prometheus refuses ranges of more points than this. */
-const MAX_POINTS = 11_000;
 
 /**
  * Options of {@link PrometheusMetricsSource}.
@@ -65,21 +63,7 @@ export class PrometheusMetricsSource implements MetricsSource {
     model: { modelId: string; cluster?: string; namespace?: string },
     window: MetricsWindow,
   ): Promise<MetricSeries[]> {
-    const start = window.start.getTime() / 1000;
-    const end = window.end.getTime() / 1000;
-    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) {
-      throw new Error('window.end must be after window.start');
-    }
-    if (!(window.stepSeconds > 0)) {
-      throw new Error(
-        `window.stepSeconds must be > 0, got ${window.stepSeconds}`,
-      );
-    }
-    if ((end - start) / window.stepSeconds > MAX_POINTS) {
-      throw new Error(
-        `window has more than ${MAX_POINTS} points; use a larger stepSeconds`,
-      );
-    }
+    const { start, end } = checkMetricsWindow(window);
     const values = {
       selector: podSelector({
         modelLabel: this.options.modelLabel ?? 'label_modelfleet_io_model',
