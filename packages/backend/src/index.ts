@@ -32,6 +32,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 
+// Entities that failed processing (a malformed Model or GpuPool, say) and why,
+// at /api/catalog/entities/unprocessed/failed.
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 

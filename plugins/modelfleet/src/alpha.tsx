@@ -13,6 +13,9 @@ import MemoryIcon from '@material-ui/icons/Memory';
 import { ModelFleetClient, modelfleetApiRef } from './api';
 import { rootRouteRef } from './routes';
 
+/** The legacy route refs, converted once for the new frontend system. */
+const routes = convertLegacyRouteRefs({ root: rootRouteRef });
+
 const modelfleetApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -23,22 +26,27 @@ const modelfleetApi = ApiBlueprint.make({
     }),
 });
 
+// The app's nav lists every page extension that has a route ref, a title and
+// an icon; `title` and `icon` here make the "ModelFleet" sidebar item.
 const modelfleetPage = PageBlueprint.make({
   params: {
     path: '/modelfleet',
     title: 'ModelFleet',
     icon: <MemoryIcon />,
-    routeRef: convertLegacyRouteRefs({ root: rootRouteRef }).root,
+    routeRef: routes.root,
+    // The page renders its own core-components Header.
     noHeader: true,
     loader: () =>
-      import('./components/FleetPage').then(m =>
-        compatWrapper(<m.FleetPage />),
+      import('./components/ModelFleetPage').then(m =>
+        compatWrapper(<m.ModelFleetPage />),
       ),
   },
 });
 
 /**
- * The ModelFleet frontend plugin for the new frontend system.
+ * The ModelFleet frontend plugin for the new frontend system: the
+ * `plugin.modelfleet.service` API and the page at `/modelfleet`, with its
+ * sidebar item.
  *
  * @alpha
  */
@@ -47,6 +55,6 @@ export default createFrontendPlugin({
   title: 'ModelFleet',
   icon: <MemoryIcon />,
   info: { packageJson: () => import('../package.json') },
-  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
+  routes,
   extensions: [modelfleetApi, modelfleetPage],
 });

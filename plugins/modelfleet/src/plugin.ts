@@ -34,7 +34,8 @@ export const modelfleetPlugin = createPlugin({
 export const ModelFleetPage = modelfleetPlugin.provide(
   createRoutableExtension({
     name: 'ModelFleetPage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    component: () =>
+      import('./components/ModelFleetPage').then(m => m.ModelFleetPage),
     mountPoint: rootRouteRef,
   }),
 );

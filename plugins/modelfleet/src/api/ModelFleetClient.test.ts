@@ -32,6 +32,31 @@ describe('ModelFleetClient', () => {
     expect(fetch).toHaveBeenCalledWith('http://backend/api/modelfleet/status');
   });
 
+  it('reads the health check', async () => {
+    const { client: c, fetch } = client(() => json({ status: 'ok' }));
+    await expect(c.getHealth()).resolves.toEqual({ status: 'ok' });
+    expect(fetch).toHaveBeenCalledWith('http://backend/api/modelfleet/health');
+  });
+
+  it('turns a 500 with a Backstage error body into a ResponseError', async () => {
+    const { client: c } = client(() =>
+      json(
+        {
+          error: { name: 'Error', message: 'database is locked' },
+          request: { method: 'GET', url: '/api/modelfleet/status' },
+          response: { statusCode: 500 },
+        },
+        500,
+      ),
+    );
+    const error = await c.getStatus().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(500);
+    expect(error.message).toMatch(/^Request failed with 500/);
+    expect(error.cause.message).toBe('database is locked');
+    expect(error.body.error.message).toBe('database is locked');
+  });
+
   it('encodes the team of a policy query', async () => {
     const { client: c, fetch } = client(() =>
       json({ team: null, policy: {}, sources: {} }),

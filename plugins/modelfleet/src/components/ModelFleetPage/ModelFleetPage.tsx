@@ -12,23 +12,11 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { ConnectorCounts } from '@modelfleet/plugin-modelfleet-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { modelfleetApiRef } from '../../api';
-import { DemoBanner } from './DemoBanner';
-import {
-  ClustersTable,
-  LoopsTable,
-  PoolsTable,
-  WorkloadsTable,
-} from './FleetTables';
-
-const CONNECTOR_LABELS: Array<[keyof ConnectorCounts, string]> = [
-  ['clusters', 'Cluster connectors'],
-  ['metrics', 'Metrics sources'],
-  ['prices', 'Price sources'],
-  ['bills', 'Bill sources'],
-];
+import { BackendCard, ConnectorsCard, LoopsCard } from '../BackendStatus';
+import { DemoBanner } from '../DemoBanner';
+import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
 
 const Figure = (props: { label: string; value: string | number }) => (
   <Grid item xs={6} md={3}>
@@ -43,7 +31,8 @@ const Figure = (props: { label: string; value: string | number }) => (
 
 /**
  * The fleet at a glance: clusters, GPU pools, model workloads, and the state
- * of the ModelFleet backend. Data of the simulated demo fleet is labelled.
+ * of the ModelFleet backend (database, connectors, background loops). Data of
+ * the simulated demo fleet is labelled.
  */
 export const FleetOverview = () => {
   const api = useApi(modelfleetApiRef);
@@ -62,11 +51,34 @@ export const FleetOverview = () => {
     };
   }, [api]);
 
+  const header = (
+    <ContentHeader title="Fleet">
+      <Button
+        variant="outlined"
+        startIcon={<RefreshIcon />}
+        onClick={retry}
+        disabled={loading}
+      >
+        Refresh
+      </Button>
+    </ContentHeader>
+  );
+
   if (error) {
-    return <ResponseErrorPanel error={error} />;
+    return (
+      <>
+        {header}
+        <ResponseErrorPanel error={error} />
+      </>
+    );
   }
   if (!value) {
-    return <Progress />;
+    return (
+      <>
+        {header}
+        <Progress />
+      </>
+    );
   }
 
   const { status, clusters, pools, workloads } = value;
@@ -81,16 +93,7 @@ export const FleetOverview = () => {
 
   return (
     <>
-      <ContentHeader title="Fleet">
-        <Button
-          variant="outlined"
-          startIcon={<RefreshIcon />}
-          onClick={retry}
-          disabled={loading}
-        >
-          Refresh
-        </Button>
-      </ContentHeader>
+      {header}
       <Grid container spacing={3}>
         {status.demo && (
           <Grid item xs={12}>
@@ -122,34 +125,25 @@ export const FleetOverview = () => {
         <Grid item xs={12}>
           <WorkloadsTable workloads={workloads} />
         </Grid>
-        <Grid item xs={12} md={6}>
-          <InfoCard title="Backend">
-            <Typography variant="body1">
-              Database: <b>{status.database.client}</b>
-            </Typography>
-            <Typography variant="body2" color="textSecondary">
-              Migrations applied: {status.database.migrations.join(', ')}
-            </Typography>
-          </InfoCard>
+        <Grid item xs={12} md={6} data-testid="modelfleet-backend-card">
+          <BackendCard database={status.database} />
         </Grid>
-        <Grid item xs={12} md={6}>
-          <InfoCard title="Connectors">
-            {CONNECTOR_LABELS.map(([key, label]) => (
-              <Typography variant="body2" key={key}>
-                {label}:{' '}
-                {status.connectors[key] === 0
-                  ? 'none registered yet'
-                  : status.connectors[key]}
-              </Typography>
-            ))}
-          </InfoCard>
+        <Grid item xs={12} md={6} data-testid="modelfleet-connectors-card">
+          <ConnectorsCard connectors={status.connectors} />
+        </Grid>
+        <Grid item xs={12} data-testid="modelfleet-loops-card">
+          <LoopsCard tasks={status.tasks} />
         </Grid>
         <Grid item xs={12}>
-          <LoopsTable tasks={status.tasks} />
-        </Grid>
-        <Grid item xs={12}>
-          <Typography variant="caption" color="textSecondary">
-            Status read at {new Date(status.generatedAt).toLocaleString()}
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="modelfleet-status-read-at"
+          >
+            Status read at{' '}
+            <time dateTime={status.generatedAt} title={status.generatedAt}>
+              {new Date(status.generatedAt).toLocaleString()}
+            </time>
           </Typography>
         </Grid>
       </Grid>
@@ -158,11 +152,10 @@ export const FleetOverview = () => {
 };
 
 /**
- * The ModelFleet page.
- *
- * @public
+ * The ModelFleet page: header and {@link FleetOverview}. Both frontend
+ * systems render it: the legacy routable extension and the alpha page.
  */
-export const FleetPage = () => (
+export const ModelFleetPage = () => (
   <Page themeId="tool">
     <Header
       title="ModelFleet"

@@ -3,7 +3,6 @@ import {
   StatusError,
   StatusOK,
   StatusPending,
-  StatusRunning,
   StatusWarning,
   Table,
   TableColumn,
@@ -18,7 +17,6 @@ import {
   GpuPoolStatus,
   ModelWorkloadsResponse,
   poolEntityName,
-  TaskStatus,
 } from '@modelfleet/plugin-modelfleet-common';
 
 type Workload = ModelWorkloadsResponse['items'][number];
@@ -211,38 +209,6 @@ export const WorkloadsTable = ({ workloads }: { workloads: Workload[] }) => {
           No model workloads found.
         </Typography>
       }
-    />
-  );
-};
-
-const LastRun = ({ task }: { task: TaskStatus }) => {
-  const run = task.lastRun;
-  if (!run) return <StatusPending>Not run yet</StatusPending>;
-  if (run.status === 'running') return <StatusRunning>Running</StatusRunning>;
-  if (run.status === 'failed') return <StatusError>Failed</StatusError>;
-  return <StatusOK>Succeeded</StatusOK>;
-};
-
-/** The backend's background loops and what each last did. */
-export const LoopsTable = ({ tasks }: { tasks: TaskStatus[] }) => {
-  const columns: TableColumn<TaskStatus>[] = [
-    { title: 'Loop', field: 'id' },
-    { title: 'Schedule', field: 'schedule' },
-    { title: 'Scope', field: 'scope' },
-    { title: 'Last run', render: t => <LastRun task={t} /> },
-    { title: 'Started', render: t => when(t.lastRun?.startedAt) },
-    {
-      title: 'Finished',
-      render: t => (t.lastRun?.finishedAt ? when(t.lastRun.finishedAt) : '—'),
-    },
-    { title: 'Detail', render: t => t.lastRun?.detail ?? '' },
-  ];
-  return (
-    <Table<TaskStatus>
-      title="Background loops"
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={columns}
-      data={tasks}
     />
   );
 };

@@ -1,0 +1,1 @@
+export { BackendCard, ConnectorsCard, LoopsCard } from './BackendStatus';

@@ -1,1 +1,0 @@
-export { FleetPage, FleetOverview } from './FleetPage';

@@ -1,0 +1,1 @@
+export { ClustersTable, PoolsTable, WorkloadsTable } from './FleetTables';

@@ -1,0 +1,1 @@
+export { ModelFleetPage, FleetOverview } from './ModelFleetPage';
