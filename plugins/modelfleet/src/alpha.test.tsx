@@ -62,8 +62,14 @@ describe('alpha plugin', () => {
       apis: [[modelfleetApiRef, api]],
     });
 
+    // The page is lazy-loaded: its first import in a test run takes a while.
+    const loops = await screen.findByTestId(
+      'modelfleet-loops-card',
+      {},
+      { timeout: 10_000 },
+    );
     expect(
-      await screen.findByRole('heading', { name: 'Background loops' }),
+      within(loops).getByRole('heading', { name: 'Background loops' }),
     ).toBeInTheDocument();
     expect(screen.getByText('modelfleet-housekeeping')).toBeInTheDocument();
     expect(screen.getByText('Running')).toBeInTheDocument();
@@ -84,7 +90,11 @@ describe('alpha plugin', () => {
     expect(link).toHaveAttribute('href', '/modelfleet');
     expect(link.querySelector('svg')).not.toBeNull();
 
-    const loops = await screen.findByTestId('modelfleet-loops-card');
+    const loops = await screen.findByTestId(
+      'modelfleet-loops-card',
+      {},
+      { timeout: 10_000 },
+    );
     expect(within(loops).getByText('Running')).toBeInTheDocument();
   });
 });
