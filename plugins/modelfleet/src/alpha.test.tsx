@@ -53,6 +53,14 @@ describe('alpha plugin', () => {
     expect(tester.get(coreExtensionData.routeRef)).toBe(plugin.routes.root);
   });
 
+  it('is the only plugin that app feature discovery finds in this package', async () => {
+    // `app.packages: all` imports the default export of both `.` and
+    // `./alpha` and keeps those that are frontend plugins or modules.
+    const main: Record<string, unknown> = await import('./index');
+    expect(main.default).toBeUndefined();
+    expect(plugin.$$type).toBe('@backstage/FrontendPlugin');
+  });
+
   it('renders the page extension with the API', async () => {
     const api = mockApi();
     const tester = createExtensionTester(

@@ -1,5 +1,5 @@
 /**
- * The ModelFleet frontend plugin: the Fleet page and the API client. The new
+ * The ModelFleet frontend plugin: the ModelFleet page and the API client. The new
  * frontend system's plugin is the default export of `./alpha`.
  *
  * @packageDocumentation
