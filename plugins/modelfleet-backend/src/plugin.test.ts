@@ -88,7 +88,8 @@ describe('modelfleet backend plugin', () => {
     expect(before.body.connectors).toEqual({
       clusters: 0,
       metrics: 0,
-      prices: 1,
+      // The bundled catalog and the test module's source.
+      prices: 2,
       bills: 0,
     });
     expect(before.body.database.migrations).toEqual([

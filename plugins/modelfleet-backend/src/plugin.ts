@@ -8,6 +8,7 @@ import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
 import { FleetStateStore } from './database/FleetStateStore';
 import { PolicyService } from './policy/PolicyService';
+import { BundledPriceSource } from './prices/BundledPriceSource';
 import { readPolicyConfig } from './policy/policyConfig';
 import { createRouter } from './router';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
@@ -47,6 +48,8 @@ export const modelfleetPlugin = createBackendPlugin({
         permissionsRegistry,
       }) {
         const settings = readModelFleetBackendConfig(config);
+        // The offline default: real public list prices shipped with ModelFleet.
+        connectors.addPriceSource(new BundledPriceSource());
         const policies = new PolicyService(readPolicyConfig(config));
         const store = await DatabaseModelFleetStore.create({ database });
         const fleet = new FleetStateStore(store.knex);
