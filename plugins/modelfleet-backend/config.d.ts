@@ -57,6 +57,11 @@ export interface Config {
       /** When it runs. Defaults to every minute with a 2 minute timeout. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** The price book. */
+    prices?: {
+      /** When prices are read from every price source. Defaults to every 6 hours. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

@@ -14,6 +14,7 @@ import { HumanDuration } from '@backstage/types';
  */
 export interface ModelFleetBackendConfig {
   clusterSync: { schedule: SchedulerServiceTaskScheduleDefinition };
+  priceRefresh: { schedule: SchedulerServiceTaskScheduleDefinition };
   housekeeping: {
     schedule: SchedulerServiceTaskScheduleDefinition;
     retention: HumanDuration;
@@ -31,6 +32,12 @@ const DEFAULT_CLUSTER_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
   timeout: { minutes: 2 },
   initialDelay: { seconds: 3 },
+};
+
+const DEFAULT_PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 6 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 5 },
 };
 
 function atKey<T>(key: string, read: () => T): T {
@@ -59,6 +66,14 @@ export function readModelFleetBackendConfig(
         ),
       )
     : DEFAULT_CLUSTER_SYNC_SCHEDULE;
+  const prices = config.getOptionalConfig('modelfleet.prices');
+  const priceSchedule = prices?.has('schedule')
+    ? atKey('modelfleet.prices.schedule', () =>
+        readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          prices.getConfig('schedule'),
+        ),
+      )
+    : DEFAULT_PRICE_REFRESH_SCHEDULE;
   const hk = config.getOptionalConfig('modelfleet.housekeeping');
   const schedule = hk?.has('schedule')
     ? atKey('modelfleet.housekeeping.schedule', () =>
@@ -74,6 +89,7 @@ export function readModelFleetBackendConfig(
     : { days: 30 };
   return {
     clusterSync: { schedule: syncSchedule },
+    priceRefresh: { schedule: priceSchedule },
     housekeeping: { schedule, retention, abandonAfter: { days: 1 } },
   };
 }

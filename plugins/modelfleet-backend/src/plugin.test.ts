@@ -72,9 +72,10 @@ describe('modelfleet backend plugin', () => {
 
     expect(scheduled.map(t => [t.id, t.scope])).toEqual([
       ['modelfleet-cluster-sync', 'global'],
+      ['modelfleet-price-refresh', 'global'],
       ['modelfleet-housekeeping', 'global'],
     ]);
-    expect(scheduled[1].frequency).toEqual({ minutes: 10 });
+    expect(scheduled[2].frequency).toEqual({ minutes: 10 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -95,6 +96,7 @@ describe('modelfleet backend plugin', () => {
     expect(before.body.database.migrations).toEqual([
       '20261124_init.js',
       '20261125_fleet_state.js',
+      '20261126_price_book.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([
@@ -104,18 +106,23 @@ describe('modelfleet backend plugin', () => {
         scope: 'global',
       },
       {
+        id: 'modelfleet-price-refresh',
+        schedule: 'every 6 hours',
+        scope: 'global',
+      },
+      {
         id: 'modelfleet-housekeeping',
         schedule: 'every 10 minutes',
         scope: 'global',
       },
     ]);
 
-    await scheduled[1].fn(new AbortController().signal);
+    await scheduled[2].fn(new AbortController().signal);
 
     const after = await request(server)
       .get('/api/modelfleet/status')
       .set('Authorization', mockCredentials.service.header());
-    expect(after.body.tasks[1].lastRun).toMatchObject({
+    expect(after.body.tasks[2].lastRun).toMatchObject({
       taskId: 'modelfleet-housekeeping',
       status: 'succeeded',
       detail: expect.stringMatching(
@@ -230,5 +237,58 @@ describe('GET /policies/effective', () => {
         ],
       }),
     ).rejects.toThrow(/modelfleet\.policies\.defaults\.spot/);
+  });
+});
+
+describe('GET /prices', () => {
+  it('serves the bundled catalog after a refresh, with eligibility, and names bad parameters', async () => {
+    const scheduled: Array<{ id: string; fn: Function }> = [];
+    const scheduler = mockServices.scheduler.mock({
+      async scheduleTask(task) {
+        scheduled.push(task as any);
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [modelfleetPlugin, scheduler.factory],
+    });
+    await scheduled
+      .find(t => t.id === 'modelfleet-price-refresh')!
+      .fn(new AbortController().signal);
+
+    const res = await request(server)
+      .get(
+        '/api/modelfleet/prices?provider=aws&region=us-east-1&instanceType=g6.xlarge',
+      )
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    const onDemand = res.body.items.filter(
+      (q: any) => q.capacityType === 'on-demand',
+    );
+    expect(onDemand.length).toBeGreaterThan(0);
+    expect(onDemand[0]).toMatchObject({
+      usdPerHour: 0.8048,
+      eligibleForCheapest: true,
+      gpu: { product: 'L4' },
+    });
+
+    const p5e = await request(server)
+      .get('/api/modelfleet/prices?instanceType=p5e.48xlarge')
+      .set('Authorization', mockCredentials.user.header());
+    const unknown = p5e.body.items.filter(
+      (q: any) => q.capacityType === 'on-demand',
+    );
+    expect(
+      unknown.every(
+        (q: any) => q.usdPerHour === null && !q.eligibleForCheapest,
+      ),
+    ).toBe(true);
+
+    const bad = await request(server)
+      .get('/api/modelfleet/prices?provider=oracle')
+      .set('Authorization', mockCredentials.user.header());
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(
+      /^provider: must be one of aws, gcp, azure, other/,
+    );
   });
 });

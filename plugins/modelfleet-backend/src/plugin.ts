@@ -7,6 +7,7 @@ import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelflee
 import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
 import { FleetStateStore } from './database/FleetStateStore';
+import { PriceBookStore } from './database/PriceBookStore';
 import { PolicyService } from './policy/PolicyService';
 import { BundledPriceSource } from './prices/BundledPriceSource';
 import { readPolicyConfig } from './policy/policyConfig';
@@ -15,6 +16,7 @@ import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
 import { createClusterSyncTask } from './tasks/clusterSync';
 import { createHousekeepingTask } from './tasks/housekeeping';
+import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
 
 /**
@@ -61,6 +63,14 @@ export const modelfleetPlugin = createBackendPlugin({
             ...settings.clusterSync,
           }),
         );
+        const prices = new PriceBookStore(store.knex);
+        await tasks.schedule(
+          createPriceRefreshTask({
+            sources: () => connectors.priceSources,
+            prices,
+            ...settings.priceRefresh,
+          }),
+        );
         await tasks.schedule(
           createHousekeepingTask({ store, ...settings.housekeeping }),
         );
@@ -74,7 +84,13 @@ export const modelfleetPlugin = createBackendPlugin({
           fleet,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, fleetStatus, policies, fleet }),
+          await createRouter({
+            httpAuth,
+            fleetStatus,
+            policies,
+            fleet,
+            prices,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

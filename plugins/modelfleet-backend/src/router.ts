@@ -9,6 +9,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { FleetStateStore } from './database/FleetStateStore';
+import { PriceBookStore } from './database/PriceBookStore';
+import { isCheapestEligible } from './prices/priceFlags';
 import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
 
@@ -18,7 +20,10 @@ export interface RouterOptions {
   fleetStatus: FleetStatusService;
   policies: PolicyService;
   fleet: FleetStateStore;
+  prices: PriceBookStore;
 }
+
+const PROVIDERS = ['aws', 'gcp', 'azure', 'other'] as const;
 
 /** Reads an optional single-valued query parameter, or throws naming it. */
 function optionalQueryParam(
@@ -41,7 +46,7 @@ function optionalQueryParam(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, fleetStatus, policies, fleet } = options;
+  const { httpAuth, fleetStatus, policies, fleet, prices } = options;
   const router = Router();
   router.use(express.json());
 
@@ -71,6 +76,30 @@ export async function createRouter(
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: ModelWorkloadsResponse = { items: await fleet.listWorkloads() };
     res.json(body);
+  });
+
+  router.get('/prices', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const provider = optionalQueryParam(req.query, 'provider');
+    if (provider && !PROVIDERS.includes(provider as any)) {
+      throw new InputError(
+        `provider: must be one of ${PROVIDERS.join(', ')}, got '${provider}'`,
+      );
+    }
+    const region = optionalQueryParam(req.query, 'region');
+    const instanceType = optionalQueryParam(req.query, 'instanceType');
+    const quotes = await prices.latest({
+      provider: provider as (typeof PROVIDERS)[number] | undefined,
+      regions: region ? [region] : undefined,
+      instanceTypes: instanceType ? [instanceType] : undefined,
+      gpu: optionalQueryParam(req.query, 'gpu'),
+    });
+    res.json({
+      items: quotes.map(q => ({
+        ...q,
+        eligibleForCheapest: isCheapestEligible(q),
+      })),
+    });
   });
 
   router.get('/policies/effective', async (req, res) => {

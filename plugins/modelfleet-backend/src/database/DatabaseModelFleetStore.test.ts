@@ -53,6 +53,7 @@ describe('DatabaseModelFleetStore', () => {
       expect(await store.appliedMigrations()).toEqual([
         '20261124_init.js',
         '20261125_fleet_state.js',
+        '20261126_price_book.js',
       ]);
     },
   );

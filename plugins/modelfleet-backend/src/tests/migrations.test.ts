@@ -57,8 +57,31 @@ describe('migrations', () => {
         );
       expect(duplicate).toMatch(/UNIQUE constraint failed|duplicate key value/);
 
+      // 20261126_price_book.js keeps the fleet state.
+      await knex.migrate.up({ directory });
+      expect(await knex('modelfleet_pools')).toHaveLength(1);
+      await knex('modelfleet_prices').insert({
+        provider: 'aws',
+        instance_type: 'g6.xlarge',
+        region: 'us-east-1',
+        capacity_type: 'spot',
+        usd_per_hour: null,
+        source: 'bundled-catalog',
+        observed_at: new Date('2026-11-24T00:00:00Z'),
+        recorded_at: new Date(),
+      });
+      const [price] = await knex('modelfleet_prices');
+      expect(price.zone).toBe('');
+      expect(price.flags).toBe('[]');
+      expect(price.usd_per_hour).toBeNull();
+
       // Nothing left to apply.
       await knex.migrate.latest({ directory });
+      expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down one: the price book goes, the fleet state stays.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('modelfleet_prices')).toBe(false);
       expect(await knex('modelfleet_pools')).toHaveLength(1);
 
       // Down one: the fleet tables go, the task runs stay.
