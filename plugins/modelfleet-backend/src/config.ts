@@ -49,6 +49,22 @@ function atKey<T>(key: string, read: () => T): T {
   }
 }
 
+/** `<section>.schedule` when set, else the loop's default. */
+function readSchedule(
+  config: RootConfigService,
+  section: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  const c = config.getOptionalConfig(section);
+  return c?.has('schedule')
+    ? atKey(`${section}.schedule`, () =>
+        readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          c.getConfig('schedule'),
+        ),
+      )
+    : fallback;
+}
+
 /**
  * Reads and validates the backend's config. Throws an error naming the key
  * path, so a bad config stops the backend at start.
@@ -58,38 +74,35 @@ function atKey<T>(key: string, read: () => T): T {
 export function readModelFleetBackendConfig(
   config: RootConfigService,
 ): ModelFleetBackendConfig {
-  const sync = config.getOptionalConfig('modelfleet.clusterSync');
-  const syncSchedule = sync?.has('schedule')
-    ? atKey('modelfleet.clusterSync.schedule', () =>
-        readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          sync.getConfig('schedule'),
-        ),
-      )
-    : DEFAULT_CLUSTER_SYNC_SCHEDULE;
-  const prices = config.getOptionalConfig('modelfleet.prices');
-  const priceSchedule = prices?.has('schedule')
-    ? atKey('modelfleet.prices.schedule', () =>
-        readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          prices.getConfig('schedule'),
-        ),
-      )
-    : DEFAULT_PRICE_REFRESH_SCHEDULE;
   const hk = config.getOptionalConfig('modelfleet.housekeeping');
-  const schedule = hk?.has('schedule')
-    ? atKey('modelfleet.housekeeping.schedule', () =>
-        readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          hk.getConfig('schedule'),
-        ),
-      )
-    : DEFAULT_HOUSEKEEPING_SCHEDULE;
   const retention = hk?.has('retention')
     ? atKey('modelfleet.housekeeping.retention', () =>
         readDurationFromConfig(hk, { key: 'retention' }),
       )
     : { days: 30 };
   return {
-    clusterSync: { schedule: syncSchedule },
-    priceRefresh: { schedule: priceSchedule },
-    housekeeping: { schedule, retention, abandonAfter: { days: 1 } },
+    clusterSync: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.clusterSync',
+        DEFAULT_CLUSTER_SYNC_SCHEDULE,
+      ),
+    },
+    priceRefresh: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.prices',
+        DEFAULT_PRICE_REFRESH_SCHEDULE,
+      ),
+    },
+    housekeeping: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.housekeeping',
+        DEFAULT_HOUSEKEEPING_SCHEDULE,
+      ),
+      retention,
+      abandonAfter: { days: 1 },
+    },
   };
 }

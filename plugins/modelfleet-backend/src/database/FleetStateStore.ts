@@ -14,6 +14,17 @@ const WORKLOADS = 'modelfleet_workloads';
 const iso = (v: Date | string | number | null | undefined) =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
 
+/** The columns that say which cluster it is and who reads it. */
+function clusterRow(connectorId: string, cluster: ClusterInfo) {
+  return {
+    name: cluster.name,
+    connector_id: connectorId,
+    provider: cluster.provider,
+    region: cluster.region ?? null,
+    demo: Boolean(cluster.demo),
+  };
+}
+
 /**
  * What the cluster connectors last saw. A failed snapshot keeps the last
  * good state and records the error, so the cluster's pools show as stale.
@@ -34,11 +45,7 @@ export class FleetStateStore {
     await this.db.transaction(async tx => {
       await tx(CLUSTERS)
         .insert({
-          name: cluster.name,
-          connector_id: connectorId,
-          provider: cluster.provider,
-          region: cluster.region ?? null,
-          demo: Boolean(cluster.demo),
+          ...clusterRow(connectorId, cluster),
           observed_at: at,
           error: null,
           error_at: null,
@@ -84,11 +91,7 @@ export class FleetStateStore {
   ): Promise<void> {
     await this.db(CLUSTERS)
       .insert({
-        name: cluster.name,
-        connector_id: connectorId,
-        provider: cluster.provider,
-        region: cluster.region ?? null,
-        demo: Boolean(cluster.demo),
+        ...clusterRow(connectorId, cluster),
         observed_at: null,
         error,
         error_at: at,
