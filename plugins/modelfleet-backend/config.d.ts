@@ -62,6 +62,35 @@ export interface Config {
       /** When prices are read from every price source. Defaults to every 6 hours. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** Showback: daily cost roll-ups per model, team, pool and fleet. */
+    showback?: {
+      /** When the roll-up runs. Defaults to every 15 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Who pays for GPUs no model requested: `not-shared` (kept on the pool
+       * and the fleet), `shared-proportionally` (spread over the pool's
+       * models by their cost; the default) or `platform-team`.
+       */
+      idleCostPolicy?: 'not-shared' | 'shared-proportionally' | 'platform-team';
+      /** The Group that pays idle cost under `platform-team`, e.g. `group:default/platform-team`. */
+      platformTeam?: string;
+      /**
+       * Days of history filled in for clusters whose connector can replay
+       * its past (the simulated demo fleet). Defaults to 0.
+       */
+      backfillDays?: number;
+      /** Days before today rolled up again on every run. Defaults to 2. */
+      rerollDays?: number;
+      /** Days raw usage samples are kept. Defaults to 45. */
+      sampleRetentionDays?: number;
+    };
+    /** Bill ingestion from the configured bill sources. */
+    bills?: {
+      /** When bills are read. Defaults to every 6 hours. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Days back each run reads (bills are revised for days). Defaults to 35. */
+      windowDays?: number;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

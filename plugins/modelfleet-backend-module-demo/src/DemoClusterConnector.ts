@@ -27,6 +27,14 @@ export class DemoClusterConnector implements ClusterConnector {
   }
 
   async snapshot(clusterName: string): Promise<ClusterSnapshot> {
+    return this.snapshotAt(clusterName, this.clock());
+  }
+
+  /**
+   * The cluster as it was at a past time. The simulation is a pure function
+   * of time, so the showback loop can fill in the fleet's history.
+   */
+  async snapshotAt(clusterName: string, at: Date): Promise<ClusterSnapshot> {
     const cluster = this.fleet.clusters.find(c => c.name === clusterName);
     if (!cluster) throw new Error(`demo fleet has no cluster '${clusterName}'`);
     const deployed = this.fleet.models.filter(
@@ -81,7 +89,7 @@ export class DemoClusterConnector implements ClusterConnector {
         region: cluster.region,
         demo: true,
       },
-      observedAt: this.clock().toISOString(),
+      observedAt: at.toISOString(),
       pools,
       workloads,
     };

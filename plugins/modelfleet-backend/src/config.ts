@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { IdleCostPolicy } from '@modelfleet/plugin-modelfleet-common';
 
 /**
  * The parts of `modelfleet:` in app-config the backend reads, with defaults
@@ -20,6 +22,77 @@ export interface ModelFleetBackendConfig {
     retention: HumanDuration;
     abandonAfter: HumanDuration;
   };
+  showback: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    idleCostPolicy: IdleCostPolicy;
+    platformTeamRef?: string;
+    backfillDays: number;
+    rerollDays: number;
+    sampleRetentionDays: number;
+    /** Seconds one cluster-sync sample stands for. */
+    sampleSeconds: number;
+  };
+  bills: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    windowDays: number;
+  };
+}
+
+const IDLE_POLICIES: IdleCostPolicy[] = [
+  'not-shared',
+  'shared-proportionally',
+  'platform-team',
+];
+
+const DEFAULT_SHOWBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 15 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 20 },
+};
+
+const DEFAULT_BILLS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 6 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 1 },
+};
+
+function readWholeNumber(
+  config: RootConfigService,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = atKey(key, () => config.getOptionalNumber(key));
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `Invalid app-config at ${key}: must be a whole number from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** Seconds between runs of a schedule given as a duration; 60 for a cron. */
+function frequencySeconds(s: SchedulerServiceTaskScheduleDefinition): number {
+  const f = s.frequency as any;
+  if (typeof f !== 'object' || 'cron' in f || 'trigger' in f) return 60;
+  if (typeof f.toMillis === 'function') return Math.round(f.toMillis() / 1000);
+  const units: Record<string, number> = {
+    years: 31_536_000,
+    months: 2_592_000,
+    weeks: 604_800,
+    days: 86_400,
+    hours: 3600,
+    minutes: 60,
+    seconds: 1,
+    milliseconds: 0.001,
+  };
+  const total = Object.entries(f).reduce(
+    (sum, [k, v]) => sum + (units[k] ?? 0) * Number(v),
+    0,
+  );
+  return Math.max(1, Math.round(total));
 }
 
 const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -80,12 +153,85 @@ export function readModelFleetBackendConfig(
         readDurationFromConfig(hk, { key: 'retention' }),
       )
     : { days: 30 };
+  const clusterSyncSchedule = readSchedule(
+    config,
+    'modelfleet.clusterSync',
+    DEFAULT_CLUSTER_SYNC_SCHEDULE,
+  );
+  const idleCostPolicy = (config.getOptionalString(
+    'modelfleet.showback.idleCostPolicy',
+  ) ?? 'shared-proportionally') as IdleCostPolicy;
+  if (!IDLE_POLICIES.includes(idleCostPolicy)) {
+    throw new Error(
+      `Invalid app-config at modelfleet.showback.idleCostPolicy: must be one of ${IDLE_POLICIES.join(
+        ', ',
+      )}, got '${idleCostPolicy}'`,
+    );
+  }
+  const platformTeam = config.getOptionalString(
+    'modelfleet.showback.platformTeam',
+  );
+  let platformTeamRef: string | undefined;
+  if (platformTeam) {
+    platformTeamRef = atKey('modelfleet.showback.platformTeam', () =>
+      stringifyEntityRef(
+        parseEntityRef(platformTeam, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
+      ).toLocaleLowerCase('en-US'),
+    );
+  }
+  if (idleCostPolicy === 'platform-team' && !platformTeamRef) {
+    throw new Error(
+      "Invalid app-config at modelfleet.showback.platformTeam: idleCostPolicy 'platform-team' needs the Group that pays idle cost",
+    );
+  }
   return {
-    clusterSync: {
+    clusterSync: { schedule: clusterSyncSchedule },
+    showback: {
       schedule: readSchedule(
         config,
-        'modelfleet.clusterSync',
-        DEFAULT_CLUSTER_SYNC_SCHEDULE,
+        'modelfleet.showback',
+        DEFAULT_SHOWBACK_SCHEDULE,
+      ),
+      idleCostPolicy,
+      platformTeamRef,
+      backfillDays: readWholeNumber(
+        config,
+        'modelfleet.showback.backfillDays',
+        0,
+        0,
+        400,
+      ),
+      rerollDays: readWholeNumber(
+        config,
+        'modelfleet.showback.rerollDays',
+        2,
+        0,
+        60,
+      ),
+      sampleRetentionDays: readWholeNumber(
+        config,
+        'modelfleet.showback.sampleRetentionDays',
+        45,
+        3,
+        3650,
+      ),
+      sampleSeconds: Math.min(3600, frequencySeconds(clusterSyncSchedule)),
+    },
+    bills: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.bills',
+        DEFAULT_BILLS_SCHEDULE,
+      ),
+      windowDays: readWholeNumber(
+        config,
+        'modelfleet.bills.windowDays',
+        35,
+        1,
+        400,
       ),
     },
     priceRefresh: {

@@ -73,9 +73,11 @@ describe('modelfleet backend plugin', () => {
     expect(scheduled.map(t => [t.id, t.scope])).toEqual([
       ['modelfleet-cluster-sync', 'global'],
       ['modelfleet-price-refresh', 'global'],
+      ['modelfleet-showback', 'global'],
+      ['modelfleet-bill-ingest', 'global'],
       ['modelfleet-housekeeping', 'global'],
     ]);
-    expect(scheduled[2].frequency).toEqual({ minutes: 10 });
+    expect(scheduled[4].frequency).toEqual({ minutes: 10 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -107,6 +109,16 @@ describe('modelfleet backend plugin', () => {
       },
       {
         id: 'modelfleet-price-refresh',
+        schedule: 'every 6 hours',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-showback',
+        schedule: 'every 15 minutes',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-bill-ingest',
         schedule: 'every 6 hours',
         scope: 'global',
       },

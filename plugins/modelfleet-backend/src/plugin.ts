@@ -4,6 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { modelfleetPermissions } from '@modelfleet/plugin-modelfleet-common';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { BillStore } from './database/BillStore';
+import { ShowbackStore } from './database/ShowbackStore';
+import { CostReportService } from './showback/CostReportService';
+import { CatalogModelDirectory } from './showback/ModelDirectory';
+import { notifyAnomalies } from './showback/notifyAnomalies';
+import { ShowbackRollup } from './showback/ShowbackRollup';
+import { createBillIngestTask, createShowbackTask } from './showback/tasks';
 import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
 import { FleetStateStore } from './database/FleetStateStore';
@@ -39,6 +48,10 @@ export const modelfleetPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissionsRegistry: coreServices.permissionsRegistry,
+        permissions: coreServices.permissions,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -48,6 +61,10 @@ export const modelfleetPlugin = createBackendPlugin({
         httpRouter,
         httpAuth,
         permissionsRegistry,
+        permissions,
+        auth,
+        catalog,
+        notifications,
       }) {
         const settings = readModelFleetBackendConfig(config);
         // The offline default: real public list prices shipped with ModelFleet.
@@ -55,11 +72,15 @@ export const modelfleetPlugin = createBackendPlugin({
         const policies = new PolicyService(readPolicyConfig(config));
         const store = await DatabaseModelFleetStore.create({ database });
         const fleet = new FleetStateStore(store.knex);
+        const showback = new ShowbackStore(store.knex);
+        const bills = new BillStore(store.knex);
         const tasks = new TaskRegistry({ scheduler, store, logger });
         await tasks.schedule(
           createClusterSyncTask({
             connectors: () => connectors.clusterConnectors,
             fleet,
+            showback,
+            sampleSeconds: settings.showback.sampleSeconds,
             ...settings.clusterSync,
           }),
         );
@@ -69,6 +90,37 @@ export const modelfleetPlugin = createBackendPlugin({
             sources: () => connectors.priceSources,
             prices,
             ...settings.priceRefresh,
+          }),
+        );
+        const rollup = new ShowbackRollup({
+          store: showback,
+          prices,
+          directory: new CatalogModelDirectory(catalog, auth),
+          connectors: () => connectors.clusterConnectors,
+          metrics: () => connectors.metricsSources,
+          priceSources: () => connectors.priceSources,
+          settings: settings.showback,
+          logger,
+          onAnomalies: async anomalies => {
+            try {
+              await notifyAnomalies({
+                notifications,
+                store: showback,
+                anomalies,
+              });
+            } catch (e) {
+              logger.warn(`Cost anomalies could not be notified: ${e}`);
+            }
+          },
+        });
+        await tasks.schedule(
+          createShowbackTask({ rollup, schedule: settings.showback.schedule }),
+        );
+        await tasks.schedule(
+          createBillIngestTask({
+            sources: () => connectors.billSources,
+            store: bills,
+            ...settings.bills,
           }),
         );
         await tasks.schedule(
@@ -90,6 +142,13 @@ export const modelfleetPlugin = createBackendPlugin({
             policies,
             fleet,
             prices,
+            permissions,
+            costs: new CostReportService({
+              store: showback,
+              bills,
+              policies,
+              idleCostPolicy: settings.showback.idleCostPolicy,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,6 +1,15 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CostGranularity,
+  CostScope,
+  modelfleetCostReadPermission,
+  poolEntityName,
   ClustersResponse,
   GpuPoolsResponse,
   HealthResponse,
@@ -13,6 +22,8 @@ import { PriceBookStore } from './database/PriceBookStore';
 import { isCheapestEligible } from './prices/priceFlags';
 import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
+import { addDays, daysBetween, parseDay } from './engines/showback';
+import { CostQuery, CostReportService } from './showback/CostReportService';
 
 /** @internal */
 export interface RouterOptions {
@@ -21,6 +32,66 @@ export interface RouterOptions {
   policies: PolicyService;
   fleet: FleetStateStore;
   prices: PriceBookStore;
+  permissions: PermissionsService;
+  costs: CostReportService;
+}
+
+const GRANULARITIES: CostGranularity[] = ['day', 'week', 'month'];
+const MAX_PERIOD_DAYS = 400;
+
+/** Catalog kinds with costs, as they appear in the URL. */
+const KINDS: Record<string, Exclude<CostScope, 'fleet'>> = {
+  model: 'model',
+  gpupool: 'pool',
+  group: 'team',
+};
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/** Reads `from`, `to` and `granularity`, or throws naming the bad one. */
+function readCostQuery(
+  query: Record<string, unknown>,
+  fallback: CostQuery,
+): CostQuery {
+  const q = { ...fallback };
+  const from = optionalQueryParam(query, 'from');
+  const to = optionalQueryParam(query, 'to');
+  const granularity = optionalQueryParam(query, 'granularity');
+  if (from) q.from = dayParam(from, 'from');
+  if (to) q.to = dayParam(to, 'to');
+  if (from && !to) q.to = addDays(q.from, 30);
+  if (to && !from) q.from = addDays(q.to, -30);
+  if (q.to <= q.from) {
+    throw new InputError(`to: must be after from (${q.from}), got ${q.to}`);
+  }
+  if (daysBetween(q.from, q.to) > MAX_PERIOD_DAYS) {
+    throw new InputError(
+      `to: the period may span at most ${MAX_PERIOD_DAYS} days, got ${daysBetween(
+        q.from,
+        q.to,
+      )}`,
+    );
+  }
+  if (granularity) {
+    if (!GRANULARITIES.includes(granularity as CostGranularity)) {
+      throw new InputError(
+        `granularity: must be one of ${GRANULARITIES.join(
+          ', ',
+        )}, got '${granularity}'`,
+      );
+    }
+    q.granularity = granularity as CostGranularity;
+  }
+  return q;
+}
+
+function dayParam(value: string, name: string): string {
+  try {
+    parseDay(value, name);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return value;
 }
 
 const PROVIDERS = ['aws', 'gcp', 'azure', 'other'] as const;
@@ -46,7 +117,60 @@ function optionalQueryParam(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, fleetStatus, policies, fleet, prices } = options;
+  const { httpAuth, fleetStatus, policies, fleet, prices, permissions, costs } =
+    options;
+
+  /** Allows the read of an entity's costs, or throws NotAllowedError. */
+  const authorizeCost = async (
+    credentials: BackstageCredentials,
+    entityRef?: string,
+  ) => {
+    if (entityRef) {
+      const [d] = await permissions.authorize(
+        [{ permission: modelfleetCostReadPermission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (d.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `modelfleet.cost.read is not allowed on ${entityRef}`,
+        );
+      }
+      return;
+    }
+    // Fleet-wide figures span every entity: only an unconditional allow.
+    const [d] = await permissions.authorizeConditional(
+      [{ permission: modelfleetCostReadPermission }],
+      { credentials },
+    );
+    if (d.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        'modelfleet.cost.read is not allowed on the whole fleet',
+      );
+    }
+  };
+
+  const entityOf = (params: Record<string, string>) => {
+    const scope = KINDS[params.kind?.toLocaleLowerCase('en-US')];
+    if (!scope) {
+      throw new InputError(
+        `kind: must be one of ${Object.keys(KINDS).join(', ')}, got '${
+          params.kind
+        }'`,
+      );
+    }
+    for (const p of ['namespace', 'name'] as const) {
+      if (!NAME.test(params[p])) {
+        throw new InputError(`${p}: '${params[p]}' is not an entity ${p}`);
+      }
+    }
+    const kind = params.kind.toLocaleLowerCase('en-US');
+    return {
+      scope,
+      entityRef: `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase(
+        'en-US',
+      ),
+    };
+  };
   const router = Router();
   router.use(express.json());
 
@@ -105,6 +229,79 @@ export async function createRouter(
   router.get('/policies/effective', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(policies.effective(optionalQueryParam(req.query, 'team')));
+  });
+
+  router.get('/cost/fleet', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials);
+    res.json(await costs.cost('fleet', null, q));
+  });
+
+  router.get('/cost/anomalies', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials);
+    res.json(await costs.anomalies(q));
+  });
+
+  router.get('/cost/entity/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { scope, entityRef } = entityOf(req.params);
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials, entityRef);
+    res.json(await costs.cost(scope, entityRef, q));
+  });
+
+  router.get('/utilization/fleet', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials);
+    res.json(await costs.utilization('fleet', null, q));
+  });
+
+  router.get('/utilization/entity/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { scope, entityRef } = entityOf(req.params);
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials, entityRef);
+    let pool;
+    if (scope === 'pool') {
+      const name = entityRef.split('/')[1];
+      const p = (await fleet.listPools()).find(
+        x =>
+          poolEntityName(x.cluster, x.name).toLocaleLowerCase('en-US') === name,
+      );
+      if (p) {
+        pool = {
+          nodes: p.nodes.current,
+          gpusAllocatable: p.gpus.allocatable,
+          gpusAllocated: p.gpus.allocated,
+          capacityType: p.capacityType,
+          gpusPerNode: p.gpu.perNode,
+        };
+      }
+    }
+    res.json(await costs.utilization(scope, entityRef, q, pool));
+  });
+
+  router.get('/bills/reconciliation', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = readCostQuery(req.query, costs.defaultQuery());
+    await authorizeCost(credentials);
+    res.json(await costs.reconciliation(q));
   });
 
   return router;

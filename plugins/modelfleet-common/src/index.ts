@@ -6,6 +6,7 @@
  */
 
 export * from './constants';
+export * from './cost';
 export * from './fleet';
 export * from './kinds';
 export * from './memory';

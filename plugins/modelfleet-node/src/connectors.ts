@@ -137,19 +137,28 @@ export interface PriceSource {
 }
 
 /**
- * One line of a cloud bill or cost allocation.
+ * One line of a cloud bill or cost allocation: what one resource cost in one
+ * account over one period. A source sums its raw lines so that each
+ * (source, account, period, resource) appears once; ingestion stores lines
+ * under that key, so fetching the same window again changes nothing.
  *
  * @public
  */
 export interface BillLine {
+  /** Id of the {@link BillSource} that produced the line. */
   source: string;
+  provider: CloudProvider;
+  /** AWS account, Azure subscription or scope, GCP billing account or project, OpenCost cluster. */
   account: string;
   /** ISO 8601 start (inclusive) and end (exclusive) of the period billed. */
   periodStart: string;
   periodEnd: string;
+  /** The resource billed (instance id, VM resource id, node pool, or a tag value the source groups by). */
   resourceId: string;
   service?: string;
+  /** Cost-allocation tags or labels, e.g. `modelfleet.io/model`, `team`. */
   tags: Record<string, string>;
+  /** Cost in US dollars after credits and discounts the source applies. */
   costUsd: number;
   usage?: { quantity: number; unit: string };
 }
@@ -162,5 +171,10 @@ export interface BillLine {
  */
 export interface BillSource {
   readonly id: string;
+  /**
+   * The lines whose period lies in the window (UTC days: `start` inclusive,
+   * `end` exclusive). Throws with the source's own error when the bill cannot
+   * be read; lines already yielded are kept by the ingestion.
+   */
   fetchLines(window: { start: Date; end: Date }): AsyncIterable<BillLine>;
 }

@@ -54,6 +54,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261124_init.js',
         '20261125_fleet_state.js',
         '20261126_price_book.js',
+        '20261201_showback.js',
       ]);
     },
   );

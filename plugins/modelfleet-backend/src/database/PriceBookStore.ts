@@ -127,6 +127,19 @@ export class PriceBookStore {
     return rows.map(toQuote);
   }
 
+  /** Every price recorded for the given machines, any zone and capacity type. */
+  async historyOf(
+    provider: string,
+    region: string,
+    instanceTypes: string[],
+  ): Promise<PriceQuote[]> {
+    const rows: PriceRow[] = await this.db(PRICES)
+      .where({ provider, region })
+      .whereIn('instance_type', instanceTypes)
+      .orderBy('observed_at');
+    return rows.map(toQuote);
+  }
+
   /** Every price recorded for one machine, place and capacity type, oldest first. */
   async history(key: {
     provider: string;

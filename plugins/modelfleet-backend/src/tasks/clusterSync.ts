@@ -5,6 +5,7 @@ import {
   ClusterSnapshot,
 } from '@modelfleet/plugin-modelfleet-node';
 import { FleetStateStore } from '../database/FleetStateStore';
+import { ShowbackStore } from '../database/ShowbackStore';
 import { ModelFleetTask } from './TaskRegistry';
 
 /** Id of the cluster sync loop. @internal */
@@ -50,6 +51,9 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export function createClusterSyncTask(options: {
   connectors: () => ClusterConnector[];
   fleet: FleetStateStore;
+  /** Where usage samples for showback go, each standing for `sampleSeconds`. */
+  showback?: ShowbackStore;
+  sampleSeconds?: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
   clock?: () => Date;
 }): ModelFleetTask {
@@ -70,6 +74,10 @@ export function createClusterSyncTask(options: {
             ...snapshot,
             cluster: { ...cluster, ...snapshot.cluster },
           });
+          await options.showback?.recordSnapshot(
+            { ...snapshot, cluster: { ...cluster, ...snapshot.cluster } },
+            options.sampleSeconds ?? 60,
+          );
           return {
             pools: snapshot.pools.length,
             workloads: snapshot.workloads.length,

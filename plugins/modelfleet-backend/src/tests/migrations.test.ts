@@ -75,9 +75,53 @@ describe('migrations', () => {
       expect(price.flags).toBe('[]');
       expect(price.usd_per_hour).toBeNull();
 
+      // 20261201_showback.js keeps the price book.
+      await knex.migrate.up({ directory });
+      expect(await knex('modelfleet_prices')).toHaveLength(1);
+      await knex('modelfleet_cost_daily').insert({
+        day: '2026-11-30',
+        scope: 'team',
+        entity_ref: 'group:default/search-team',
+        cost_usd: 12.5,
+        idle_usd: 1.25,
+        gpu_hours: 24,
+      });
+      const [row] = await knex('modelfleet_cost_daily');
+      expect(row).toMatchObject({
+        team_ref: '',
+        pool_ref: '',
+        provenance: '[]',
+      });
+      const line = {
+        source: 'aws-cost-explorer',
+        provider: 'aws',
+        account: '123456789012',
+        period_start: '2026-11-30T00:00:00.000Z',
+        period_end: '2026-12-01T00:00:00.000Z',
+        resource_id: 'i-0abc',
+        cost_usd: 3,
+        ingestion_id: 1,
+        ingested_at: new Date(),
+      };
+      await knex('modelfleet_bill_lines').insert(line);
+      // (source, account, period, resource) is a bill line's key.
+      const again = await knex('modelfleet_bill_lines')
+        .insert(line)
+        .then(
+          () => 'inserted',
+          (e: unknown) => String(e),
+        );
+      expect(again).toMatch(/UNIQUE constraint failed|duplicate key value/);
+
       // Nothing left to apply.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down one: the showback tables go, the price book stays.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('modelfleet_cost_daily')).toBe(false);
+      expect(await knex.schema.hasTable('modelfleet_bill_lines')).toBe(false);
+      expect(await knex('modelfleet_prices')).toHaveLength(1);
 
       // Down one: the price book goes, the fleet state stays.
       await knex.migrate.down({ directory });

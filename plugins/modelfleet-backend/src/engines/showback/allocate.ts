@@ -1,0 +1,234 @@
+import { CostProvenance } from '@modelfleet/plugin-modelfleet-common';
+import {
+  AllocateDayInput,
+  AllocateDayResult,
+  CostRow,
+  ModelDayMetrics,
+  PoolDayUsage,
+} from './types';
+
+function emptyRow(
+  day: string,
+  scope: CostRow['scope'],
+  entityRef: string,
+  extra: Partial<CostRow> = {},
+): CostRow {
+  return {
+    day,
+    scope,
+    entityRef,
+    teamRef: '',
+    poolRef: '',
+    costUsd: 0,
+    idleUsd: 0,
+    gpuHours: 0,
+    busyGpuHours: null,
+    memUsedMiBHours: null,
+    metricHours: null,
+    tokens: null,
+    requests: null,
+    spotNodeHours: 0,
+    nodeHours: 0,
+    provenance: [],
+    demo: false,
+    ...extra,
+  };
+}
+
+const plus = (a: number | null, b: number | null | undefined) =>
+  b === undefined || b === null ? a : (a ?? 0) + b;
+
+/** Adds the figures of `from` into `into` (cost, idle, hours, metrics, provenance). */
+function accumulate(into: CostRow, from: CostRow) {
+  into.costUsd += from.costUsd;
+  into.idleUsd += from.idleUsd;
+  into.gpuHours += from.gpuHours;
+  into.busyGpuHours = plus(into.busyGpuHours, from.busyGpuHours);
+  into.memUsedMiBHours = plus(into.memUsedMiBHours, from.memUsedMiBHours);
+  into.metricHours = plus(into.metricHours, from.metricHours);
+  into.tokens = plus(into.tokens, from.tokens);
+  into.requests = plus(into.requests, from.requests);
+  into.spotNodeHours += from.spotNodeHours;
+  into.nodeHours += from.nodeHours;
+  into.demo ||= from.demo;
+  for (const p of from.provenance) addProvenance(into.provenance, p);
+}
+
+function addProvenance(list: CostProvenance[], p: CostProvenance) {
+  if (
+    !list.some(
+      q =>
+        q.source === p.source &&
+        q.subject === p.subject &&
+        q.observedAt === p.observedAt,
+    )
+  ) {
+    list.push(p);
+  }
+}
+
+function metricsOf(m: ModelDayMetrics | undefined): Partial<CostRow> {
+  return {
+    busyGpuHours: m?.busyGpuHours ?? null,
+    memUsedMiBHours: m?.memUsedMiBHours ?? null,
+    metricHours: m?.metricHours ?? null,
+    tokens: m?.tokens ?? null,
+    requests: m?.requests ?? null,
+  };
+}
+
+/**
+ * Allocates one day's pool costs to models, teams, pools and the fleet.
+ *
+ * A pool costs its node-hours × the node price. Each model on it is charged
+ * the GPU units it requested (whole GPUs, MIG slices or time-slices) × the
+ * price of a unit (node price / units per node), so fractional GPUs pay
+ * their share. What no model requested is idle cost, placed by the policy:
+ * kept on the pool (`not-shared`), spread over the pool's models by their
+ * cost (`shared-proportionally`), or charged to the platform team
+ * (`platform-team`). Idle cost the policy cannot place (a pool without
+ * models) stays on the pool: the fleet total is always the sum of the pool
+ * costs. When models requested more than the pool offered (an observation
+ * out of step), their charges are scaled down to the pool's cost.
+ *
+ * Pure: no I/O, no clock.
+ */
+export function allocateDay(input: AllocateDayInput): AllocateDayResult {
+  const { day, idleCostPolicy, platformTeamRef } = input;
+  if (idleCostPolicy === 'platform-team' && !platformTeamRef) {
+    throw new Error(
+      "idleCostPolicy 'platform-team' needs platformTeamRef, the Group that pays idle cost",
+    );
+  }
+  const warnings: string[] = [];
+  const pools = new Map<string, PoolDayUsage>();
+  for (const p of input.pools) {
+    if (pools.has(p.poolRef)) {
+      throw new Error(`pools: ${p.poolRef} is given twice for ${day}`);
+    }
+    pools.set(p.poolRef, p);
+  }
+
+  const modelRows = new Map<string, CostRow>();
+  const poolRows = new Map<string, CostRow>();
+  const fleet = emptyRow(day, 'fleet', '');
+
+  for (const pool of pools.values()) {
+    const priced = pool.usdPerNodeHour !== null;
+    if (!priced && pool.nodeHours > 0) {
+      warnings.push(
+        `${pool.poolRef}: no price known, its ${pool.gpuHours.toFixed(
+          1,
+        )} GPU-hours on ${day} are not costed`,
+      );
+    }
+    const poolCost = priced ? pool.nodeHours * pool.usdPerNodeHour! : 0;
+    const unitPrice = pool.unitHours > 0 ? poolCost / pool.unitHours : 0; // USD per unit-hour
+    const gpusPerUnit = pool.unitHours > 0 ? pool.gpuHours / pool.unitHours : 0;
+    const onPool = input.workloads.filter(w => w.poolRef === pool.poolRef);
+    const requestedUnits = onPool.reduce((s, w) => s + w.unitHours, 0);
+    // Over-allocation: charge no more than the pool cost.
+    const scale =
+      requestedUnits > pool.unitHours && requestedUnits > 0
+        ? pool.unitHours / requestedUnits
+        : 1;
+    if (scale < 1) {
+      warnings.push(
+        `${pool.poolRef}: models requested ${requestedUnits.toFixed(
+          1,
+        )} GPU unit-hours on ${day}, the pool offered ${pool.unitHours.toFixed(
+          1,
+        )}; charges scaled to the pool's cost`,
+      );
+    }
+    const direct = onPool.map(w => w.unitHours * scale * unitPrice);
+    const directSum = direct.reduce((s, c) => s + c, 0);
+    const idle = Math.max(0, poolCost - directSum);
+
+    const poolRow = emptyRow(day, 'pool', pool.poolRef, {
+      poolRef: pool.poolRef,
+      costUsd: poolCost,
+      idleUsd: idle,
+      gpuHours: pool.gpuHours,
+      spotNodeHours: pool.capacityType === 'spot' ? pool.nodeHours : 0,
+      nodeHours: pool.nodeHours,
+      provenance: [...pool.provenance],
+      demo: pool.demo,
+    });
+    poolRows.set(pool.poolRef, poolRow);
+
+    onPool.forEach((w, i) => {
+      let idleShare = 0;
+      if (idleCostPolicy === 'shared-proportionally' && directSum > 0) {
+        idleShare = (idle * direct[i]) / directSum;
+      }
+      const row = emptyRow(day, 'model', w.modelRef, {
+        teamRef: w.teamRef,
+        poolRef: pool.poolRef,
+        costUsd: direct[i] + idleShare,
+        idleUsd: idleShare,
+        gpuHours: w.unitHours * gpusPerUnit,
+        provenance: [...pool.provenance],
+        demo: pool.demo,
+        ...metricsOf(w.metrics),
+      });
+      const key = `${w.modelRef}\u0000${pool.poolRef}`;
+      const existing = modelRows.get(key);
+      if (existing) accumulate(existing, row);
+      else modelRows.set(key, row);
+      for (const m of [
+        'busyGpuHours',
+        'memUsedMiBHours',
+        'metricHours',
+        'tokens',
+        'requests',
+      ] as const) {
+        poolRow[m] = plus(poolRow[m], row[m]);
+      }
+    });
+    accumulate(fleet, { ...poolRow, provenance: poolRow.provenance });
+  }
+
+  for (const w of input.workloads) {
+    if (!pools.has(w.poolRef) && w.unitHours > 0) {
+      warnings.push(
+        `${w.modelRef}: its pool ${
+          w.poolRef || '(unknown)'
+        } was not observed on ${day}; its ${w.unitHours.toFixed(
+          1,
+        )} GPU unit-hours are not costed`,
+      );
+    }
+  }
+
+  // Teams: the sum of their models, plus idle under `platform-team`.
+  const teamRows = new Map<string, CostRow>();
+  const teamRow = (ref: string) => {
+    let row = teamRows.get(ref);
+    if (!row) {
+      row = emptyRow(day, 'team', ref, { teamRef: ref });
+      teamRows.set(ref, row);
+    }
+    return row;
+  };
+  for (const row of modelRows.values()) {
+    if (row.teamRef) accumulate(teamRow(row.teamRef), row);
+  }
+  if (idleCostPolicy === 'platform-team') {
+    const platform = teamRow(platformTeamRef!);
+    for (const pool of poolRows.values()) {
+      if (pool.idleUsd <= 0) continue;
+      platform.costUsd += pool.idleUsd;
+      platform.idleUsd += pool.idleUsd;
+      platform.demo ||= pool.demo;
+      for (const p of pool.provenance) addProvenance(platform.provenance, p);
+    }
+  }
+  const rows = [
+    ...modelRows.values(),
+    ...teamRows.values(),
+    ...poolRows.values(),
+    fleet,
+  ];
+  return { rows, warnings };
+}

@@ -1,0 +1,138 @@
+import { detectAnomalies } from './anomalies';
+import { budgetStatus } from './budget';
+import { addDays, bucketOf, eachDay, parseDay } from './days';
+import { reconcile } from './reconcile';
+import { bucketSeries, totalsOf } from './series';
+
+const days = (n: number, start = '2026-11-01') =>
+  eachDay(start, addDays(start, n));
+
+describe('detectAnomalies', () => {
+  it('finds a spike and a drop against the median of the days before', () => {
+    const costs = [
+      100, 104, 98, 101, 99, 103, 97, 102, 100, 350, 101, 99, 5, 100,
+    ];
+    const series = days(costs.length).map((day, i) => ({
+      day,
+      costUsd: costs[i],
+    }));
+    const found = detectAnomalies(series);
+    expect(found.map(a => [a.day, a.direction])).toEqual([
+      ['2026-11-10', 'spike'],
+      ['2026-11-13', 'drop'],
+    ]);
+    expect(found[0].baselineUsd).toBe(100);
+    expect(found[0].score).toBeGreaterThan(3.5);
+  });
+
+  it('does not flag a flat series, nor judge days without enough baseline', () => {
+    const flat = days(30).map(day => ({ day, costUsd: 50 }));
+    expect(detectAnomalies(flat)).toEqual([]);
+    const early = days(5).map((day, i) => ({
+      day,
+      costUsd: i === 4 ? 500 : 50,
+    }));
+    expect(detectAnomalies(early)).toEqual([]);
+  });
+
+  it('flags a steady model that doubles, though its MAD is 0', () => {
+    const series = days(15).map((day, i) => ({
+      day,
+      costUsd: i === 14 ? 100 : 50,
+    }));
+    expect(detectAnomalies(series).map(a => a.day)).toEqual(['2026-11-15']);
+  });
+});
+
+describe('budgetStatus', () => {
+  const daily = days(10).map(day => ({ day, costUsd: 100 }));
+
+  it('forecasts month-to-date plus the recent run rate', () => {
+    expect(
+      budgetStatus({ monthlyBudgetUsd: 5000, today: '2026-11-10', daily }),
+    ).toEqual({
+      month: '2026-11',
+      monthlyBudgetUsd: 5000,
+      monthToDateUsd: 1000,
+      forecastUsd: 3000,
+      burn: 0.2,
+      status: 'ok',
+    });
+  });
+
+  it('is at risk when the forecast passes the budget, over when spending has', () => {
+    expect(
+      budgetStatus({ monthlyBudgetUsd: 2500, today: '2026-11-10', daily })
+        .status,
+    ).toBe('at-risk');
+    expect(
+      budgetStatus({ monthlyBudgetUsd: 900, today: '2026-11-10', daily })
+        .status,
+    ).toBe('over');
+  });
+
+  it('ignores days of other months and after today', () => {
+    const s = budgetStatus({
+      monthlyBudgetUsd: 5000,
+      today: '2026-11-05',
+      daily: [{ day: '2026-10-31', costUsd: 999 }, ...daily],
+    });
+    expect(s.monthToDateUsd).toBe(500);
+  });
+});
+
+describe('days and series', () => {
+  it('parses days strictly, naming the parameter', () => {
+    expect(() => parseDay('2026-02-30', 'from')).toThrow(
+      /^from: must be a date as YYYY-MM-DD, got '2026-02-30'/,
+    );
+    expect(() => parseDay('yesterday', 'to')).toThrow(/^to:/);
+  });
+
+  it('buckets by ISO week and month, with empty buckets kept', () => {
+    expect(bucketOf('2026-12-03', 'week')).toBe('2026-11-30');
+    expect(bucketOf('2026-12-03', 'month')).toBe('2026-12-01');
+    const daily = [
+      { date: '2026-11-29', costUsd: 1, idleUsd: 0, gpuHours: 1 },
+      { date: '2026-12-01', costUsd: 2, idleUsd: 1, gpuHours: 2 },
+    ];
+    expect(bucketSeries(daily, 'week', '2026-11-26', '2026-12-10')).toEqual([
+      { date: '2026-11-26', costUsd: 1, idleUsd: 0, gpuHours: 1 },
+      { date: '2026-11-30', costUsd: 2, idleUsd: 1, gpuHours: 2 },
+      { date: '2026-12-07', costUsd: 0, idleUsd: 0, gpuHours: 0 },
+    ]);
+    expect(totalsOf(daily)).toEqual({
+      costUsd: 3,
+      idleUsd: 1,
+      gpuHours: 3,
+      daysWithData: 2,
+    });
+  });
+});
+
+describe('reconcile', () => {
+  it('compares billed with showback per period', () => {
+    const [item] = reconcile(
+      [
+        {
+          source: 'aws-cost-explorer',
+          provider: 'aws',
+          account: '1',
+          from: '2026-11-01',
+          to: '2026-12-01',
+          billedUsd: 1000,
+          billLines: 30,
+        },
+      ],
+      (provider, from, to) =>
+        provider === 'aws' && from === '2026-11-01' && to === '2026-12-01'
+          ? 950
+          : 0,
+    );
+    expect(item).toMatchObject({
+      showbackUsd: 950,
+      differenceUsd: -50,
+      differenceShare: -0.05,
+    });
+  });
+});

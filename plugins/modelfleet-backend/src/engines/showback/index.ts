@@ -1,0 +1,14 @@
+export { allocateDay } from './allocate';
+export { detectAnomalies, DEFAULT_ANOMALY_OPTIONS } from './anomalies';
+export type { AnomalyOptions, DetectedAnomaly } from './anomalies';
+export { budgetStatus } from './budget';
+export * from './days';
+export { reconcile } from './reconcile';
+export { bucketSeries, totalsOf } from './series';
+export type * from './types';
+export { aggregateSamples, resolvePoolPrice } from './usage';
+export type {
+  PoolDayAggregate,
+  PoolSampleLike,
+  WorkloadSampleLike,
+} from './usage';

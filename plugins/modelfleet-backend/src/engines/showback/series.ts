@@ -1,0 +1,45 @@
+import {
+  CostGranularity,
+  CostPoint,
+  CostTotals,
+} from '@modelfleet/plugin-modelfleet-common';
+import { bucketOf, eachDay } from './days';
+
+/**
+ * Buckets daily figures by day, ISO week or month over [from, to), with a
+ * zero point for every bucket without data so charts keep their time axis.
+ */
+export function bucketSeries(
+  daily: CostPoint[],
+  granularity: CostGranularity,
+  from: string,
+  to: string,
+): CostPoint[] {
+  const buckets = new Map<string, CostPoint>();
+  for (const day of eachDay(from, to)) {
+    const b = bucketOf(day, granularity);
+    const key = b < from ? from : b;
+    if (!buckets.has(key)) {
+      buckets.set(key, { date: key, costUsd: 0, idleUsd: 0, gpuHours: 0 });
+    }
+  }
+  for (const p of daily) {
+    if (p.date < from || p.date >= to) continue;
+    const b = bucketOf(p.date, granularity);
+    const point = buckets.get(b < from ? from : b)!;
+    point.costUsd += p.costUsd;
+    point.idleUsd += p.idleUsd;
+    point.gpuHours += p.gpuHours;
+  }
+  return [...buckets.values()];
+}
+
+/** Totals of daily figures. */
+export function totalsOf(daily: CostPoint[]): CostTotals {
+  return {
+    costUsd: daily.reduce((s, p) => s + p.costUsd, 0),
+    idleUsd: daily.reduce((s, p) => s + p.idleUsd, 0),
+    gpuHours: daily.reduce((s, p) => s + p.gpuHours, 0),
+    daysWithData: new Set(daily.map(p => p.date)).size,
+  };
+}

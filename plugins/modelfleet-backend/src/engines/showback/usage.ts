@@ -1,0 +1,200 @@
+import {
+  CapacityType,
+  CostProvenance,
+} from '@modelfleet/plugin-modelfleet-common';
+import { PriceQuote } from '@modelfleet/plugin-modelfleet-node';
+import { parseDay } from './days';
+import { WorkloadDayUsage } from './types';
+
+/** The parts of a pool sample the roll-up needs. */
+export interface PoolSampleLike {
+  sampledAt: Date;
+  seconds: number;
+  poolRef: string;
+  provider: string;
+  region: string;
+  zone: string;
+  instanceType: string;
+  capacityType: CapacityType;
+  nodes: number;
+  gpusPerNode: number;
+  unitsPerNode: number;
+  demo: boolean;
+}
+
+/** The parts of a workload sample the roll-up needs. */
+export interface WorkloadSampleLike {
+  sampledAt: Date;
+  seconds: number;
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  modelId: string;
+  poolRef: string;
+  replicas: number;
+  unitsPerReplica: number;
+}
+
+/** A pool's usage over a day, before pricing. */
+export interface PoolDayAggregate {
+  poolRef: string;
+  provider: string;
+  region: string;
+  zone: string;
+  instanceType: string;
+  capacityType: CapacityType;
+  nodeHours: number;
+  gpuHours: number;
+  unitHours: number;
+  demo: boolean;
+}
+
+const hoursIn = (s: { sampledAt: Date; seconds: number }, dayEnd: number) =>
+  Math.max(0, Math.min(s.seconds * 1000, dayEnd - s.sampledAt.getTime())) /
+  3_600_000;
+
+/**
+ * Sums one day's samples into pool and workload usage. A sample stands for
+ * `seconds` from its time on, cut at midnight. Workloads are mapped to their
+ * Model entity and team by `modelOf`.
+ */
+export function aggregateSamples(
+  day: string,
+  pools: PoolSampleLike[],
+  workloads: WorkloadSampleLike[],
+  modelOf: (w: WorkloadSampleLike) => { modelRef: string; teamRef: string },
+): { pools: PoolDayAggregate[]; workloads: WorkloadDayUsage[] } {
+  const dayEnd = parseDay(day).getTime() + 86_400_000;
+  const poolAgg = new Map<string, PoolDayAggregate>();
+  for (const s of pools) {
+    const h = hoursIn(s, dayEnd);
+    let a = poolAgg.get(s.poolRef);
+    if (!a) {
+      a = {
+        poolRef: s.poolRef,
+        provider: s.provider,
+        region: s.region,
+        zone: s.zone,
+        instanceType: s.instanceType,
+        capacityType: s.capacityType,
+        nodeHours: 0,
+        gpuHours: 0,
+        unitHours: 0,
+        demo: s.demo,
+      };
+      poolAgg.set(s.poolRef, a);
+    }
+    a.nodeHours += s.nodes * h;
+    a.gpuHours += s.nodes * s.gpusPerNode * h;
+    a.unitHours += s.nodes * s.unitsPerNode * h;
+  }
+  const wAgg = new Map<string, WorkloadDayUsage>();
+  for (const s of workloads) {
+    const { modelRef, teamRef } = modelOf(s);
+    const key = `${modelRef}\u0000${s.poolRef}`;
+    let a = wAgg.get(key);
+    if (!a) {
+      a = { modelRef, teamRef, poolRef: s.poolRef, unitHours: 0 };
+      wAgg.set(key, a);
+    }
+    a.unitHours += s.replicas * s.unitsPerReplica * hoursIn(s, dayEnd);
+  }
+  return { pools: [...poolAgg.values()], workloads: [...wAgg.values()] };
+}
+
+const UNUSABLE = new Set(['zero-placeholder']);
+
+/**
+ * The price of one node of a pool on a day, from the price book's history
+ * of its machine in its region: of each source, the newest price published
+ * by the end of the day (or its oldest, for days before the book began).
+ * A live source wins over the bundled catalog; a price in the pool's zone
+ * over others. Reserved capacity is priced on demand, saying so. Unknown
+ * prices and 0.0 placeholders are never used.
+ */
+export function resolvePoolPrice(
+  pool: Pick<
+    PoolDayAggregate,
+    'poolRef' | 'provider' | 'region' | 'zone' | 'instanceType' | 'capacityType'
+  >,
+  quotes: PriceQuote[],
+  dayEnd: Date,
+  options: { bundledSource: string; liveSources: string[] },
+): { usdPerNodeHour: number | null; provenance: CostProvenance[] } {
+  const subject = `${pool.provider} ${
+    pool.instanceType || '(no instance type)'
+  } ${pool.region}${pool.zone ? ` ${pool.zone}` : ''} ${pool.capacityType}`;
+  const wanted =
+    pool.capacityType === 'reserved' ? 'on-demand' : pool.capacityType;
+  const usable = quotes.filter(
+    q =>
+      q.provider === pool.provider &&
+      q.instanceType === pool.instanceType &&
+      q.region === pool.region &&
+      q.capacityType === wanted &&
+      q.usdPerHour !== null &&
+      q.usdPerHour > 0 &&
+      !(q.flags ?? []).some(f => UNUSABLE.has(f)) &&
+      (!pool.zone || !q.zone || q.zone === pool.zone),
+  );
+  const end = dayEnd.getTime();
+  const bySource = new Map<string, PriceQuote[]>();
+  for (const q of usable) {
+    bySource.set(q.source, [...(bySource.get(q.source) ?? []), q]);
+  }
+  const pick = (list: PriceQuote[]) => {
+    const times = list.map(q => Date.parse(q.observedAt));
+    const past = times.filter(t => t <= end);
+    const t = past.length ? Math.max(...past) : Math.min(...times);
+    const at = list.filter(q => Date.parse(q.observedAt) === t);
+    const exact = at.filter(q => pool.zone && q.zone === pool.zone);
+    return (exact.length ? exact : at).reduce((a, b) =>
+      a.usdPerHour! <= b.usdPerHour! ? a : b,
+    );
+  };
+  const live = [...bySource.keys()]
+    .filter(s => s !== options.bundledSource)
+    .sort();
+  const source =
+    live[0] ??
+    (bySource.has(options.bundledSource) ? options.bundledSource : undefined);
+  if (!source) {
+    return {
+      usdPerNodeHour: null,
+      provenance: [
+        {
+          kind: 'price',
+          source: 'none',
+          observedAt: dayEnd.toISOString(),
+          subject,
+          note: 'no price source knows this machine',
+        },
+      ],
+    };
+  }
+  const q = pick(bySource.get(source)!);
+  const notes: string[] = [];
+  if (pool.capacityType === 'reserved')
+    notes.push('reserved capacity priced at the on-demand rate');
+  if (source === options.bundledSource && options.liveSources.length) {
+    notes.push(
+      `bundled catalog: no price from the live source(s) ${options.liveSources.join(
+        ', ',
+      )}`,
+    );
+  }
+  return {
+    usdPerNodeHour: q.usdPerHour,
+    provenance: [
+      {
+        kind: 'price',
+        source: q.source,
+        observedAt: q.observedAt,
+        subject,
+        usdPerHour: q.usdPerHour!,
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+      },
+    ],
+  };
+}

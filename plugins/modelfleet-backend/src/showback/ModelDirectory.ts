@@ -1,0 +1,99 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { MODEL_KIND } from '@modelfleet/plugin-modelfleet-common';
+
+/** The workload a model sample came from. */
+export interface WorkloadKey {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  modelId: string;
+}
+
+/** Maps workloads to their Model entity and owning team. */
+export type ModelLookup = (w: WorkloadKey) => {
+  modelRef: string;
+  teamRef: string;
+};
+
+/** Reads the Model entities of the catalog. */
+export interface ModelDirectory {
+  lookup(): Promise<ModelLookup>;
+}
+
+/**
+ * Maps a workload to the Model entity whose `spec.workload` names it, else
+ * to the Model named like its model id; a workload without one is its own
+ * model (`model:default/<id>`) with no team.
+ */
+export function modelLookupOf(
+  entities: Array<{
+    metadata: { name: string; namespace?: string };
+    spec?: Record<string, any>;
+  }>,
+): ModelLookup {
+  const byWorkload = new Map<string, { modelRef: string; teamRef: string }>();
+  const byName = new Map<string, { modelRef: string; teamRef: string }>();
+  for (const e of entities) {
+    const modelRef = stringifyEntityRef({
+      kind: MODEL_KIND,
+      ...e.metadata,
+    }).toLocaleLowerCase('en-US');
+    const owner = typeof e.spec?.owner === 'string' ? e.spec.owner : '';
+    let teamRef = '';
+    try {
+      teamRef = owner
+        ? stringifyEntityRef(
+            parseEntityRef(owner, {
+              defaultKind: 'group',
+              defaultNamespace: e.metadata.namespace ?? 'default',
+            }),
+          ).toLocaleLowerCase('en-US')
+        : '';
+    } catch {
+      teamRef = '';
+    }
+    const v = { modelRef, teamRef };
+    const w = e.spec?.workload;
+    if (w?.cluster && w?.namespace && w?.name) {
+      byWorkload.set(
+        `${w.cluster}/${w.namespace}/${w.kind ?? 'Deployment'}/${w.name}`,
+        v,
+      );
+    }
+    if (!byName.has(e.metadata.name)) byName.set(e.metadata.name, v);
+  }
+  return w =>
+    byWorkload.get(`${w.cluster}/${w.namespace}/${w.kind}/${w.name}`) ??
+    byName.get(w.modelId) ?? {
+      modelRef: `model:default/${w.modelId}`.toLocaleLowerCase('en-US'),
+      teamRef: '',
+    };
+}
+
+/** The Model entities of the Backstage catalog. */
+export class CatalogModelDirectory implements ModelDirectory {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async lookup(): Promise<ModelLookup> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: { kind: MODEL_KIND },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.owner',
+          'spec.workload',
+        ],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return modelLookupOf(items as any);
+  }
+}
