@@ -78,7 +78,7 @@ mf_install() {
 
 # Debian packages native modules need to build (keytar needs libsecret).
 mf_build_deps() {
-  if command -v apt-get >/dev/null; then mf_apt libsecret-1-dev python3 make g++; fi
+  if command -v apt-get >/dev/null; then mf_apt libsecret-1-dev python3 make g++ openssl; fi
 }
 
 # Starts PostgreSQL on 127.0.0.1:5432 when nothing answers there.

@@ -80,4 +80,8 @@ backend.add(import('@modelfleet/plugin-scaffolder-backend-module-modelfleet'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-kubernetes'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-prometheus'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-demo'));
+// Live prices and bills; each registers nothing until its section is configured.
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-aws'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-azure'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-opencost'));
 backend.start();

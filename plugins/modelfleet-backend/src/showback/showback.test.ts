@@ -26,13 +26,13 @@ async function stores(databaseId: Parameters<typeof databases.init>[0]) {
 }
 
 /** 3 accounts × 20 days × 10 resources of a made-up but CE-shaped bill. */
-function lines(source: string, w: { start: Date; end: Date }): BillLine[] {
+function lines(sourceId: string, w: { start: Date; end: Date }): BillLine[] {
   const out: BillLine[] = [];
   for (let t = w.start.getTime(); t < w.end.getTime(); t += 86_400_000) {
     for (const account of ['111111111111', '222222222222', '333333333333']) {
       for (let r = 0; r < 10; r++) {
         out.push({
-          source,
+          source: sourceId,
           provider: 'aws',
           account,
           periodStart: new Date(t).toISOString(),

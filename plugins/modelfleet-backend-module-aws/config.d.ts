@@ -1,0 +1,62 @@
+export interface Config {
+  modelfleet?: {
+    /**
+     * AWS prices and bills. Nothing is read from AWS unless this is set;
+     * credentials come from the SDK default chain unless `credentials` is set.
+     */
+    aws?: {
+      /** Regions whose prices are read, e.g. [us-east-1, us-west-2]. Required for the price sources. */
+      regions?: string[];
+      /**
+       * Instance types (g5.xlarge) or families (g5) to price. Defaults to
+       * g4dn, g5, g6, g6e, p4d, p4de, p5, p5e.
+       */
+      instanceTypes?: string[];
+      /** Attempts per AWS request; throttling is retried with backoff. Defaults to 5. */
+      maxAttempts?: number;
+      /** Static credentials instead of the SDK default credential chain. */
+      credentials?: {
+        accessKeyId: string;
+        /** @visibility secret */
+        secretAccessKey: string;
+        /** @visibility secret */
+        sessionToken?: string;
+      };
+      /** On-demand list prices from the Price List Query API. On unless disabled. */
+      pricing?: {
+        enabled?: boolean;
+        /** Region of the Price List endpoint: us-east-1 (default), eu-central-1 or ap-south-1. */
+        region?: string;
+        /** Endpoint URL instead of the public one, e.g. a VPC interface endpoint. */
+        endpoint?: string;
+      };
+      /** Spot prices from EC2 spot price history. On unless disabled. */
+      spot?: {
+        enabled?: boolean;
+        /** Hours of history read; the newest price per type and zone wins. Defaults to 24. */
+        lookbackHours?: number;
+        /** EC2 endpoint URL for every region instead of the public ones. */
+        endpoint?: string;
+      };
+      /** Daily costs by cost-allocation tag from Cost Explorer. Off unless set. */
+      costExplorer?: {
+        enabled?: boolean;
+        /** Activated cost-allocation tag keys, one query each. Defaults to [modelfleet.io/model]. */
+        tagKeys?: string[];
+        /** Cost metric. Defaults to UnblendedCost. */
+        metric?: 'UnblendedCost' | 'AmortizedCost' | 'NetUnblendedCost';
+        /**
+         * SERVICE dimension values to keep; [] reads every service.
+         * Defaults to [Amazon Elastic Compute Cloud - Compute].
+         */
+        services?: string[];
+        /** Also read UsageQuantity into each line. Defaults to false. */
+        includeUsage?: boolean;
+        /** Region of the Cost Explorer endpoint. Defaults to us-east-1. */
+        region?: string;
+        /** Endpoint URL instead of the public one. */
+        endpoint?: string;
+      };
+    };
+  };
+}

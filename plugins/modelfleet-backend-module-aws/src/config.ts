@@ -1,0 +1,221 @@
+import { Config } from '@backstage/config';
+import { AwsClientOptions, AwsStaticCredentials } from './client';
+import {
+  AwsCostExplorerBillSourceOptions,
+  COST_METRICS,
+  CostMetric,
+  DEFAULT_COST_SERVICES,
+  DEFAULT_TAG_KEYS,
+} from './AwsCostExplorerBillSource';
+import { AwsPricingPriceSourceOptions } from './AwsPricingPriceSource';
+import { AwsSpotPriceSourceOptions } from './AwsSpotPriceSource';
+
+const KEY = 'modelfleet.aws';
+
+/**
+ * GPU instance families priced when `modelfleet.aws.instanceTypes` is not set.
+ *
+ * @public
+ */
+export const DEFAULT_INSTANCE_FAMILIES = [
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+];
+
+/**
+ * The sources `modelfleet.aws` turns on; a source is absent when disabled.
+ *
+ * @public
+ */
+export interface AwsModuleOptions {
+  pricing?: AwsPricingPriceSourceOptions;
+  spot?: AwsSpotPriceSourceOptions;
+  costExplorer?: AwsCostExplorerBillSourceOptions;
+}
+
+function fail(key: string, reason: string): never {
+  throw new Error(`Invalid config at ${KEY}.${key}: ${reason}`);
+}
+
+// us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5, cn-northwest-1
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+// g5, g5.xlarge, p6-b200.48xlarge, g4dn.metal
+const INSTANCE_SELECTOR = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)?$/;
+
+function region(c: Config, key: string, path = key): string | undefined {
+  const v = c.getOptionalString(key);
+  if (v !== undefined && !REGION.test(v)) {
+    fail(path, `'${v}' is not an AWS region code like us-east-1`);
+  }
+  return v;
+}
+
+function endpoint(c: Config, key: string): string | undefined {
+  const v = c.getOptionalString(key);
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return fail(key, `'${v}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(key, `'${v}' is not an http(s) URL`);
+  }
+  return v;
+}
+
+function positive(
+  c: Config,
+  key: string,
+  opts: { integer?: boolean; max?: number } = {},
+): number | undefined {
+  const v = c.getOptionalNumber(key);
+  if (v === undefined) return undefined;
+  if (!(v > 0) || (opts.integer && !Number.isInteger(v))) {
+    fail(key, `${v} is not a positive ${opts.integer ? 'integer' : 'number'}`);
+  }
+  if (opts.max !== undefined && v > opts.max) {
+    fail(key, `${v} is above the maximum of ${opts.max}`);
+  }
+  return v;
+}
+
+function nonEmptyStrings(c: Config, key: string): string[] | undefined {
+  const list = c.getOptionalStringArray(key);
+  if (list === undefined) return undefined;
+  if (list.length === 0) fail(key, 'must not be empty');
+  list.forEach((v, i) => {
+    if (v.trim() === '') fail(`${key}[${i}]`, 'must not be empty');
+  });
+  return list;
+}
+
+function readCredentials(c: Config): AwsStaticCredentials | undefined {
+  const cred = c.getOptionalConfig('credentials');
+  if (!cred) return undefined;
+  const accessKeyId = cred.getOptionalString('accessKeyId');
+  const secretAccessKey = cred.getOptionalString('secretAccessKey');
+  if (!accessKeyId) fail('credentials.accessKeyId', 'is required');
+  if (!secretAccessKey) fail('credentials.secretAccessKey', 'is required');
+  const sessionToken = cred.getOptionalString('sessionToken');
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+  };
+}
+
+function enabled(section: Config | undefined, byDefault: boolean): boolean {
+  if (!section) return byDefault;
+  return section.getOptionalBoolean('enabled') ?? true;
+}
+
+/**
+ * Reads `modelfleet.aws`; undefined when the section is absent. The Pricing
+ * and spot price sources are on unless disabled; Cost Explorer is on only
+ * when `costExplorer` is set (its requests are billed by AWS). Throws naming
+ * the key path of a bad value.
+ *
+ * @public
+ */
+export function readAwsConfig(root: Config): AwsModuleOptions | undefined {
+  const c = root.getOptionalConfig(KEY);
+  if (!c) return undefined;
+
+  const client: AwsClientOptions = {
+    credentials: readCredentials(c),
+    maxAttempts: positive(c, 'maxAttempts', { integer: true, max: 20 }),
+  };
+
+  const pricingSection = c.getOptionalConfig('pricing');
+  const spotSection = c.getOptionalConfig('spot');
+  const ceSection = c.getOptionalConfig('costExplorer');
+  const pricingOn = enabled(pricingSection, true);
+  const spotOn = enabled(spotSection, true);
+  const ceOn = enabled(ceSection, false);
+
+  let regions: string[] = [];
+  let instanceTypes = DEFAULT_INSTANCE_FAMILIES;
+  if (pricingOn || spotOn) {
+    if (!c.has('regions')) {
+      fail('regions', 'is required to read prices (a list like [us-east-1])');
+    }
+    regions = nonEmptyStrings(c, 'regions')!;
+    regions.forEach((r, i) => {
+      if (!REGION.test(r)) {
+        fail(
+          `regions[${i}]`,
+          `'${r}' is not an AWS region code like us-east-1`,
+        );
+      }
+    });
+    instanceTypes = nonEmptyStrings(c, 'instanceTypes') ?? instanceTypes;
+    instanceTypes.forEach((t, i) => {
+      if (!INSTANCE_SELECTOR.test(t)) {
+        fail(
+          `instanceTypes[${i}]`,
+          `'${t}' is not an instance type (g5.xlarge) or family (g5)`,
+        );
+      }
+    });
+  }
+
+  const options: AwsModuleOptions = {};
+  if (pricingOn) {
+    options.pricing = {
+      ...client,
+      regions,
+      instanceTypes,
+      pricingRegion: region(c, 'pricing.region') ?? 'us-east-1',
+      endpoint: endpoint(c, 'pricing.endpoint'),
+    };
+  }
+  if (spotOn) {
+    options.spot = {
+      ...client,
+      regions,
+      instanceTypes,
+      lookbackHours: positive(c, 'spot.lookbackHours', { max: 24 * 90 }) ?? 24,
+      endpoint: endpoint(c, 'spot.endpoint'),
+    };
+  }
+  if (ceOn) {
+    const metric =
+      c.getOptionalString('costExplorer.metric') ?? 'UnblendedCost';
+    if (!COST_METRICS.includes(metric as CostMetric)) {
+      fail(
+        'costExplorer.metric',
+        `'${metric}' is not one of ${COST_METRICS.join(', ')}`,
+      );
+    }
+    const tagKeys =
+      nonEmptyStrings(c, 'costExplorer.tagKeys') ?? DEFAULT_TAG_KEYS;
+    tagKeys.forEach((k, i) => {
+      if (k.length > 128) {
+        fail(`costExplorer.tagKeys[${i}]`, 'is longer than 128 characters');
+      }
+    });
+    const services = c.getOptionalStringArray('costExplorer.services');
+    services?.forEach((s, i) => {
+      if (s.trim() === '')
+        fail(`costExplorer.services[${i}]`, 'must not be empty');
+    });
+    options.costExplorer = {
+      ...client,
+      region: region(c, 'costExplorer.region') ?? 'us-east-1',
+      endpoint: endpoint(c, 'costExplorer.endpoint'),
+      metric: metric as CostMetric,
+      tagKeys,
+      services: services ?? DEFAULT_COST_SERVICES,
+      includeUsage: c.getOptionalBoolean('costExplorer.includeUsage') ?? false,
+    };
+  }
+  return options;
+}

@@ -1,0 +1,59 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { AwsCostExplorerBillSource } from './AwsCostExplorerBillSource';
+import { AwsPricingPriceSource } from './AwsPricingPriceSource';
+import { AwsSpotPriceSource } from './AwsSpotPriceSource';
+import { readAwsConfig } from './config';
+
+/**
+ * AWS prices (Price List API, EC2 spot price history) and bills (Cost
+ * Explorer) for ModelFleet, when `modelfleet.aws` is configured.
+ *
+ * @public
+ */
+export const modelfleetModuleAws = createBackendModule({
+  pluginId: 'modelfleet',
+  moduleId: 'aws',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        connectors: modelfleetConnectorsExtensionPoint,
+      },
+      async init({ config, logger, connectors }) {
+        const options = readAwsConfig(config);
+        if (!options) {
+          logger.info(
+            'ModelFleet reads no AWS prices or bills (modelfleet.aws is not set)',
+          );
+          return;
+        }
+        const { pricing, spot, costExplorer } = options;
+        const on: string[] = [];
+        if (pricing) {
+          connectors.addPriceSource(new AwsPricingPriceSource(pricing));
+          on.push(`on-demand prices for ${pricing.regions.join(', ')}`);
+        }
+        if (spot) {
+          connectors.addPriceSource(new AwsSpotPriceSource(spot));
+          on.push(`spot prices for ${spot.regions.join(', ')}`);
+        }
+        if (costExplorer) {
+          connectors.addBillSource(new AwsCostExplorerBillSource(costExplorer));
+          on.push(
+            `Cost Explorer bills by tag ${costExplorer.tagKeys!.join(', ')}`,
+          );
+        }
+        logger.info(
+          on.length > 0
+            ? `ModelFleet reads AWS ${on.join('; ')}`
+            : 'ModelFleet reads nothing from AWS (every AWS source is disabled)',
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,177 @@
+import { ConfigReader } from '@backstage/config';
+import { readAzureConfig } from './config';
+
+const SUB = '6f1a2b3c-0000-4000-8000-00000000a001';
+const read = (azure: object) =>
+  readAzureConfig(new ConfigReader({ modelfleet: { azure } }));
+
+describe('readAzureConfig', () => {
+  it('is off without modelfleet.azure', () => {
+    expect(readAzureConfig(new ConfigReader({}))).toBeUndefined();
+    expect(
+      readAzureConfig(new ConfigReader({ modelfleet: { prometheus: {} } })),
+    ).toBeUndefined();
+  });
+
+  it('reads retail prices for the regions, with defaults', () => {
+    expect(read({ regions: ['eastus', 'westus3'] })).toEqual({
+      retailPrices: {
+        regions: ['eastus', 'westus3'],
+        baseUrl: undefined,
+        skuPrefixes: undefined,
+      },
+      costManagement: undefined,
+      credentials: undefined,
+    });
+  });
+
+  it('reads every key', () => {
+    const tenantId = '11111111-2222-4333-8444-555555555555';
+    const clientId = '99999999-8888-4777-8666-555555555555';
+    expect(
+      read({
+        regions: ['eastus'],
+        retailPrices: {
+          enabled: true,
+          baseUrl: 'https://prices.example.com',
+          skuPrefixes: ['Standard_ND', 'Standard_NC24ads_A100_v4'],
+        },
+        costManagement: {
+          scopes: [
+            `/subscriptions/${SUB}`,
+            `/subscriptions/${SUB}/resourceGroups/mc_ml_gpu_eastus`,
+            '/providers/Microsoft.Billing/billingAccounts/1234567:abcd_2019-05-31',
+            '/providers/Microsoft.Management/managementGroups/ml-platform',
+          ],
+          type: 'AmortizedCost',
+          tagKey: 'ml-model',
+          costColumn: 'CostUSD',
+          endpoint: 'https://management.usgovcloudapi.net',
+        },
+        credentials: { tenantId, clientId, clientSecret: 's3cret' },
+      }),
+    ).toEqual({
+      retailPrices: {
+        regions: ['eastus'],
+        baseUrl: 'https://prices.example.com',
+        skuPrefixes: ['Standard_ND', 'Standard_NC24ads_A100_v4'],
+      },
+      costManagement: {
+        scopes: [
+          `/subscriptions/${SUB}`,
+          `/subscriptions/${SUB}/resourceGroups/mc_ml_gpu_eastus`,
+          '/providers/Microsoft.Billing/billingAccounts/1234567:abcd_2019-05-31',
+          '/providers/Microsoft.Management/managementGroups/ml-platform',
+        ],
+        type: 'AmortizedCost',
+        tagKey: 'ml-model',
+        costColumn: 'CostUSD',
+        endpoint: 'https://management.usgovcloudapi.net',
+      },
+      credentials: { tenantId, clientId, clientSecret: 's3cret' },
+    });
+  });
+
+  it('turns retail prices off, and reads bills alone', () => {
+    const c = read({
+      regions: ['eastus'],
+      retailPrices: { enabled: false },
+      costManagement: { scopes: [`/subscriptions/${SUB}`] },
+    })!;
+    expect(c.retailPrices).toBeUndefined();
+    expect(c.costManagement).toEqual({
+      scopes: [`/subscriptions/${SUB}`],
+      type: undefined,
+      tagKey: 'modelfleet.io-model',
+      costColumn: undefined,
+      endpoint: undefined,
+    });
+    expect(
+      read({ costManagement: { scopes: [`/subscriptions/${SUB}`] } })!
+        .retailPrices,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    [{ regions: 'eastus' }, 'modelfleet.azure.regions: must be a list'],
+    [{ regions: [] }, 'modelfleet.azure.regions: must not be empty'],
+    [{ regions: ['East US'] }, 'modelfleet.azure.regions[0]'],
+    [
+      { retailPrices: { enabled: true } },
+      'modelfleet.azure.regions: list the regions',
+    ],
+    [
+      { regions: ['eastus'], retailPrices: { baseUrl: 'prices' } },
+      'modelfleet.azure.retailPrices.baseUrl',
+    ],
+    [
+      {
+        regions: ['eastus'],
+        retailPrices: { skuPrefixes: ["Standard_NC' or 1"] },
+      },
+      'modelfleet.azure.retailPrices.skuPrefixes[0]',
+    ],
+    [
+      { regions: ['eastus'], retailPrices: { skuPrefixes: [] } },
+      'modelfleet.azure.retailPrices.skuPrefixes: must not be empty',
+    ],
+    [{ costManagement: {} }, 'modelfleet.azure.costManagement.scopes'],
+    [
+      { costManagement: { scopes: `/subscriptions/${SUB}` } },
+      'modelfleet.azure.costManagement.scopes: must be a list of strings',
+    ],
+    [
+      { regions: ['eastus'], retailPrices: { skuPrefixes: 'Standard_NC' } },
+      'modelfleet.azure.retailPrices.skuPrefixes: must be a list of strings',
+    ],
+    [
+      { costManagement: { scopes: ['subscription-1'] } },
+      'modelfleet.azure.costManagement.scopes[0]',
+    ],
+    [
+      { costManagement: { scopes: [`/subscriptions/${SUB}`], type: 'Usage' } },
+      "modelfleet.azure.costManagement.type: 'Usage' is not ActualCost or AmortizedCost",
+    ],
+    [
+      {
+        costManagement: {
+          scopes: [`/subscriptions/${SUB}`],
+          costColumn: 'PreTaxCost',
+        },
+      },
+      'modelfleet.azure.costManagement.costColumn',
+    ],
+    [
+      {
+        costManagement: {
+          scopes: [`/subscriptions/${SUB}`],
+          tagKey: 'modelfleet.io/model',
+        },
+      },
+      'modelfleet.azure.costManagement.tagKey',
+    ],
+    [
+      {
+        costManagement: {
+          scopes: [`/subscriptions/${SUB}`],
+          endpoint: 'http://management.azure.com',
+        },
+      },
+      "modelfleet.azure.costManagement.endpoint: 'http://management.azure.com' is not an https URL",
+    ],
+    [
+      { credentials: { tenantId: SUB, clientSecret: 'x' } },
+      'modelfleet.azure.credentials.clientId: is required',
+    ],
+    [
+      { credentials: { tenantId: SUB, clientId: 'my-app', clientSecret: 'x' } },
+      'modelfleet.azure.credentials.clientId: is not an application (client) id',
+    ],
+    [
+      { credentials: { tenantId: SUB, clientId: SUB } },
+      'modelfleet.azure.credentials.clientSecret: is required',
+    ],
+  ])('rejects %j naming %s', (azure, message) => {
+    expect(() => read(azure)).toThrow(message);
+  });
+});

@@ -1,0 +1,79 @@
+import {
+  ClientSecretCredential,
+  DefaultAzureCredential,
+} from '@azure/identity';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { readAzureConfig } from './config';
+import { AzureCostManagementBillSource } from './costManagement/AzureCostManagementBillSource';
+import { AzureRetailPriceSource } from './retail/AzureRetailPriceSource';
+
+/**
+ * Reads Azure GPU VM list prices (Retail Prices API) and Azure bills (Cost
+ * Management) when `modelfleet.azure` is set.
+ *
+ * @public
+ */
+export const modelfleetModuleAzure = createBackendModule({
+  pluginId: 'modelfleet',
+  moduleId: 'azure',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        connectors: modelfleetConnectorsExtensionPoint,
+      },
+      async init({ config, logger, connectors }) {
+        const azure = readAzureConfig(config);
+        if (!azure) {
+          logger.info(
+            'ModelFleet reads no Azure prices or bills (modelfleet.azure is not set)',
+          );
+          return;
+        }
+        const { retailPrices, costManagement, credentials } = azure;
+        if (retailPrices) {
+          connectors.addPriceSource(new AzureRetailPriceSource(retailPrices));
+          logger.info(
+            `ModelFleet reads Azure retail prices of GPU VM sizes in ${retailPrices.regions.join(
+              ', ',
+            )}`,
+          );
+        }
+        if (costManagement) {
+          const credential = credentials
+            ? new ClientSecretCredential(
+                credentials.tenantId,
+                credentials.clientId,
+                credentials.clientSecret,
+              )
+            : new DefaultAzureCredential();
+          connectors.addBillSource(
+            new AzureCostManagementBillSource({
+              ...costManagement,
+              credential,
+            }),
+          );
+          logger.info(
+            `ModelFleet reads Azure Cost Management bills of ${costManagement.scopes.join(
+              ', ',
+            )} as ${
+              credentials
+                ? `service principal ${credentials.clientId}`
+                : 'the default Azure credential'
+            }`,
+          );
+        }
+        if (!retailPrices && !costManagement) {
+          logger.info(
+            'ModelFleet reads no Azure prices or bills (modelfleet.azure sets neither regions nor costManagement)',
+          );
+        }
+      },
+    });
+  },
+});
