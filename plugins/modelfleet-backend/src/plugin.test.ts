@@ -9,6 +9,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { modelfleetPlugin } from './plugin';
 
@@ -99,6 +100,7 @@ describe('modelfleet backend plugin', () => {
       '20261124_init.js',
       '20261125_fleet_state.js',
       '20261126_price_book.js',
+      '20261201_showback.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([
@@ -129,12 +131,12 @@ describe('modelfleet backend plugin', () => {
       },
     ]);
 
-    await scheduled[2].fn(new AbortController().signal);
+    await scheduled[4].fn(new AbortController().signal);
 
     const after = await request(server)
       .get('/api/modelfleet/status')
       .set('Authorization', mockCredentials.service.header());
-    expect(after.body.tasks[2].lastRun).toMatchObject({
+    expect(after.body.tasks[4].lastRun).toMatchObject({
       taskId: 'modelfleet-housekeeping',
       status: 'succeeded',
       detail: expect.stringMatching(
@@ -302,5 +304,69 @@ describe('GET /prices', () => {
     expect(bad.body.error.message).toMatch(
       /^provider: must be one of aws, gcp, azure, other/,
     );
+  });
+
+  it('serves cost reports: 400 naming a bad parameter, 403 when modelfleet.cost.read is denied', async () => {
+    const { server } = await startTestBackend({ features: [modelfleetPlugin] });
+    const ok = await request(server).get(
+      '/api/modelfleet/cost/entity/group/default/search-team?from=2026-11-01&to=2026-11-08&granularity=week',
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      scope: 'team',
+      entityRef: 'group:default/search-team',
+      from: '2026-11-01',
+      to: '2026-11-08',
+      currency: 'USD',
+      total: { costUsd: 0, daysWithData: 0 },
+      series: [
+        { date: '2026-11-01', costUsd: 0 },
+        { date: '2026-11-02', costUsd: 0 },
+      ],
+    });
+
+    for (const [query, message] of [
+      ['from=2026-13-01', /^from: must be a date/],
+      ['from=2026-11-10&to=2026-11-01', /^to: must be after from/],
+      ['granularity=hour', /^granularity: must be one of day, week, month/],
+      [
+        'from=2025-01-01&to=2026-11-01',
+        /^to: the period may span at most 400 days/,
+      ],
+    ] as const) {
+      const bad = await request(server).get(
+        `/api/modelfleet/cost/fleet?${query}`,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(message);
+    }
+    const kind = await request(server).get(
+      '/api/modelfleet/cost/entity/component/default/x',
+    );
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.message).toMatch(
+      /^kind: must be one of model, gpupool, group/,
+    );
+
+    const denied = await startTestBackend({
+      features: [
+        modelfleetPlugin,
+        mockServices.permissions.mock({
+          authorize: async () => [{ result: AuthorizeResult.DENY }],
+          authorizeConditional: async () => [{ result: AuthorizeResult.DENY }],
+        }).factory,
+      ],
+    });
+    const no = await request(denied.server).get(
+      '/api/modelfleet/cost/entity/model/default/llama',
+    );
+    expect(no.status).toBe(403);
+    expect(no.body.error.message).toMatch(
+      /modelfleet.cost.read is not allowed on model:default\/llama/,
+    );
+    const fleet = await request(denied.server).get(
+      '/api/modelfleet/cost/fleet',
+    );
+    expect(fleet.status).toBe(403);
   });
 });

@@ -275,6 +275,16 @@ export class ShowbackStore {
     });
   }
 
+  /**
+   * Changes whenever roll-up rows change (each replaced day gets new ids),
+   * so caches of figures over many rows know when they are stale.
+   */
+  async rollupVersion(): Promise<string> {
+    // Ids only grow (autoincrement, sequences): a replaced day raises the max.
+    const [r] = await this.db(COST).max({ v: 'id' });
+    return String(r?.v ?? 0);
+  }
+
   /** Days in [from, to) that have roll-up rows. */
   async rolledDays(from: string, to: string): Promise<string[]> {
     const rows = await this.db(COST)

@@ -154,14 +154,7 @@ export class CostReportService {
         })
       ).map(toItem);
     } else {
-      breakdown.models = (
-        await store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          limit: 10,
-        })
-      ).map(toItem);
+      breakdown.models = await this.fleetTopModels(q);
       breakdown.teams = (
         await store.breakdown({ scope: 'team', from: q.from, to: q.to })
       ).map(toItem);
@@ -254,6 +247,30 @@ export class CostReportService {
       }
     }
     return report;
+  }
+
+  #topModels = new Map<string, CostBreakdownItem[]>();
+
+  /**
+   * The fleet's ten costliest models over a period: a scan of every model
+   * row of the period, so it is kept until the roll-up changes.
+   */
+  private async fleetTopModels(q: CostQuery): Promise<CostBreakdownItem[]> {
+    const key = `${q.from}|${q.to}|${await this.options.store.rollupVersion()}`;
+    let top = this.#topModels.get(key);
+    if (!top) {
+      top = (
+        await this.options.store.breakdown({
+          scope: 'model',
+          from: q.from,
+          to: q.to,
+          limit: 10,
+        })
+      ).map(toItem);
+      if (this.#topModels.size >= 32) this.#topModels.clear();
+      this.#topModels.set(key, top);
+    }
+    return top;
   }
 
   async utilization(

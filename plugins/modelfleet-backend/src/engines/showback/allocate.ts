@@ -77,6 +77,33 @@ function metricsOf(m: ModelDayMetrics | undefined): Partial<CostRow> {
   };
 }
 
+function summarizeProvenance(list: CostProvenance[]): CostProvenance[] {
+  const bySource = new Map<string, CostProvenance[]>();
+  for (const p of list) {
+    bySource.set(p.source, [...(bySource.get(p.source) ?? []), p]);
+  }
+  return [...bySource.entries()].map(([source, ps]) =>
+    ps.length === 1
+      ? ps[0]
+      : {
+          kind: ps[0].kind,
+          source,
+          observedAt: ps
+            .map(p => p.observedAt)
+            .sort()
+            .at(-1)!,
+          subject: `${ps.length} pools`,
+          ...(ps.some(p => p.note)
+            ? {
+                note: [...new Set(ps.map(p => p.note).filter(Boolean))].join(
+                  '; ',
+                ),
+              }
+            : {}),
+        },
+  );
+}
+
 /**
  * Allocates one day's pool costs to models, teams, pools and the fleet.
  *
@@ -109,6 +136,12 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
     pools.set(p.poolRef, p);
   }
 
+  const workloadsByPool = new Map<string, typeof input.workloads>();
+  for (const w of input.workloads) {
+    const list = workloadsByPool.get(w.poolRef);
+    if (list) list.push(w);
+    else workloadsByPool.set(w.poolRef, [w]);
+  }
   const modelRows = new Map<string, CostRow>();
   const poolRows = new Map<string, CostRow>();
   const fleet = emptyRow(day, 'fleet', '');
@@ -125,7 +158,7 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
     const poolCost = priced ? pool.nodeHours * pool.usdPerNodeHour! : 0;
     const unitPrice = pool.unitHours > 0 ? poolCost / pool.unitHours : 0; // USD per unit-hour
     const gpusPerUnit = pool.unitHours > 0 ? pool.gpuHours / pool.unitHours : 0;
-    const onPool = input.workloads.filter(w => w.poolRef === pool.poolRef);
+    const onPool = workloadsByPool.get(pool.poolRef) ?? [];
     const requestedUnits = onPool.reduce((s, w) => s + w.unitHours, 0);
     // Over-allocation: charge no more than the pool cost.
     const scale =
@@ -223,6 +256,11 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
       platform.demo ||= pool.demo;
       for (const p of pool.provenance) addProvenance(platform.provenance, p);
     }
+  }
+  // Teams and the fleet span many pools: their provenance names each price
+  // source once, with its newest time and how many pools it priced.
+  for (const row of [...teamRows.values(), fleet]) {
+    row.provenance = summarizeProvenance(row.provenance);
   }
   const rows = [
     ...modelRows.values(),
