@@ -4,10 +4,18 @@ import {
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import { FleetStatusResponse } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi, modelfleetApiRef } from './api';
 import plugin from './alpha';
+import {
+  costReport,
+  mockModelFleetApi,
+  utilizationReport,
+} from './__testUtils__/fixtures';
 
 const status: FleetStatusResponse = {
   database: { client: 'pg', migrations: ['20261124_init.js'] },
@@ -29,14 +37,7 @@ const status: FleetStatusResponse = {
 };
 
 function mockApi(): jest.Mocked<ModelFleetApi> {
-  return {
-    getHealth: jest.fn(),
-    getStatus: jest.fn(async () => status),
-    getClusters: jest.fn(async () => ({ items: [] })),
-    getPools: jest.fn(async () => ({ items: [] })),
-    getWorkloads: jest.fn(async () => ({ items: [] })),
-    getEffectivePolicy: jest.fn(),
-  };
+  return mockModelFleetApi({ getStatus: jest.fn(async () => status) });
 }
 
 describe('alpha plugin', () => {
@@ -104,5 +105,121 @@ describe('alpha plugin', () => {
       { timeout: 10_000 },
     );
     expect(within(loops).getByText('Running')).toBeInTheDocument();
+  });
+
+  describe('entity cards', () => {
+    const model = {
+      apiVersion: 'modelfleet.io/v1alpha1',
+      kind: 'Model',
+      metadata: { name: 'llama-3-1-8b-chat', namespace: 'default' },
+      spec: {},
+    };
+    const pool = { ...model, kind: 'GpuPool', metadata: { name: 'p' } };
+    const group = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'search-team' },
+      spec: { type: 'team', children: [] },
+    };
+    const component = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'search-api' },
+      spec: {},
+    };
+    // Another apiVersion's Model is not ModelFleet's.
+    const otherModel = { ...model, apiVersion: 'example.com/v1' };
+
+    it.each([
+      ['entity-card:modelfleet/model-cost', [model]],
+      ['entity-card:modelfleet/model-utilization', [model]],
+      ['entity-card:modelfleet/gpupool', [pool]],
+      ['entity-card:modelfleet/team-showback', [group]],
+    ] as const)('%s shows on the right entity pages only', (id, on) => {
+      const tester = createExtensionTester(plugin.getExtension(id));
+      // catalog-react's data ref comes from its own frontend-plugin-api.
+      const filter = tester.get(
+        EntityCardBlueprint.dataRefs.filterFunction,
+      ) as (entity: object) => boolean;
+      for (const entity of [model, pool, group, component, otherModel]) {
+        expect([id, entity.kind, filter(entity)]).toEqual([
+          id,
+          entity.kind,
+          (on as readonly object[]).includes(entity),
+        ]);
+      }
+    });
+
+    it.each([
+      ['Model', model, ['Model cost', 'GPU utilization'], 'model-cost-total'],
+      ['GpuPool', pool, ['GPU pool'], 'gpupool-cost-total'],
+      ['Group', group, ['GPU cost showback'], 'team-showback-total'],
+    ])(
+      'puts the right cards on the overview of a %s page',
+      async (_kind, entity, titles, total) => {
+        const api = mockModelFleetApi({
+          getEntityCost: jest.fn(async () => costReport()),
+          getEntityUtilization: jest.fn(async () => utilizationReport()),
+        });
+        renderTestApp({
+          features: [plugin],
+          extensions: [createTestEntityPage({ entity })],
+          apis: [[modelfleetApiRef, api]],
+        });
+        // Cards are lazy-loaded: the first import in a test run takes a while.
+        for (const title of titles) {
+          expect(
+            await screen.findByText(title, {}, { timeout: 10_000 }),
+          ).toBeInTheDocument();
+        }
+        for (const title of [
+          'Model cost',
+          'GPU utilization',
+          'GPU pool',
+          'GPU cost showback',
+        ].filter(t => !titles.includes(t))) {
+          expect(screen.queryByText(title)).not.toBeInTheDocument();
+        }
+        expect(await screen.findByTestId(total)).toHaveTextContent('$360.50');
+      },
+    );
+
+    it('puts no card on the page of another kind', async () => {
+      renderTestApp({
+        features: [plugin],
+        extensions: [createTestEntityPage({ entity: component })],
+        apis: [[modelfleetApiRef, mockModelFleetApi()]],
+      });
+      expect(
+        await screen.findByTestId('empty-entity-page'),
+      ).toBeInTheDocument();
+    });
+
+    it('renders the team showback card for a Group with the API', async () => {
+      const api = mockModelFleetApi({
+        getEntityCost: jest.fn(async () =>
+          costReport({ scope: 'team', entityRef: 'group:default/search-team' }),
+        ),
+      });
+      const tester = createExtensionTester(
+        plugin.getExtension('entity-card:modelfleet/team-showback'),
+      );
+      await renderInTestApp(
+        <EntityProvider entity={group}>{tester.reactElement()}</EntityProvider>,
+        { apis: [[modelfleetApiRef, api]] },
+      );
+      // The card is lazy-loaded: its first import in a test run takes a while.
+      expect(
+        await screen.findByTestId(
+          'team-showback-total',
+          {},
+          { timeout: 10_000 },
+        ),
+      ).toHaveTextContent('$360.50');
+      expect(api.getEntityCost).toHaveBeenCalledWith(
+        { kind: 'group', namespace: 'default', name: 'search-team' },
+        undefined,
+      );
+    });
   });
 });

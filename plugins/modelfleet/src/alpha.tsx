@@ -2,6 +2,8 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
+  ExtensionDataRef,
+  ExtensionDefinition,
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
@@ -9,7 +11,12 @@ import {
   compatWrapper,
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
+import {
+  isGpuPoolEntity,
+  isModelEntity,
+} from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetClient, modelfleetApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -43,10 +50,68 @@ const modelfleetPage = PageBlueprint.make({
   },
 });
 
+// Entity cards. Each has a filter, so the catalog's overview shows it on the
+// right entity pages only: Model and GpuPool (apiVersion modelfleet.io/v1alpha1)
+// and Group. An app can still override the filter in config.
+// They are typed as entity-card definitions by kind and name only:
+// catalog-react builds them with its own copy of frontend-plugin-api, whose
+// types this package's declarations cannot name.
+type EntityCard<TName extends string> = ExtensionDefinition<{
+  kind: 'entity-card';
+  name: TName;
+  output: ExtensionDataRef;
+  params: object;
+}>;
+
+const modelCostCard: EntityCard<'model-cost'> = EntityCardBlueprint.make({
+  name: 'model-cost',
+  params: {
+    filter: entity => isModelEntity(entity),
+    loader: () =>
+      import('./components/EntityModelCostCard').then(m =>
+        compatWrapper(<m.EntityModelCostCard />),
+      ),
+  },
+});
+
+const modelUtilizationCard: EntityCard<'model-utilization'> =
+  EntityCardBlueprint.make({
+    name: 'model-utilization',
+    params: {
+      filter: entity => isModelEntity(entity),
+      loader: () =>
+        import('./components/EntityModelUtilizationCard').then(m =>
+          compatWrapper(<m.EntityModelUtilizationCard />),
+        ),
+    },
+  });
+
+const gpuPoolCard: EntityCard<'gpupool'> = EntityCardBlueprint.make({
+  name: 'gpupool',
+  params: {
+    filter: entity => isGpuPoolEntity(entity),
+    loader: () =>
+      import('./components/EntityGpuPoolCard').then(m =>
+        compatWrapper(<m.EntityGpuPoolCard />),
+      ),
+  },
+});
+
+const teamShowbackCard: EntityCard<'team-showback'> = EntityCardBlueprint.make({
+  name: 'team-showback',
+  params: {
+    filter: entity => entity.kind.toLocaleLowerCase('en-US') === 'group',
+    loader: () =>
+      import('./components/EntityTeamShowbackCard').then(m =>
+        compatWrapper(<m.EntityTeamShowbackCard />),
+      ),
+  },
+});
+
 /**
  * The ModelFleet frontend plugin for the new frontend system: the
- * `plugin.modelfleet.service` API and the page at `/modelfleet`, with its
- * sidebar item.
+ * `plugin.modelfleet.service` API, the page at `/modelfleet` with its
+ * sidebar item, and the entity cards for Model, GpuPool and Group pages.
  *
  * @alpha
  */
@@ -56,5 +121,12 @@ export default createFrontendPlugin({
   icon: <MemoryIcon />,
   info: { packageJson: () => import('../package.json') },
   routes,
-  extensions: [modelfleetApi, modelfleetPage],
+  extensions: [
+    modelfleetApi,
+    modelfleetPage,
+    modelCostCard,
+    modelUtilizationCard,
+    gpuPoolCard,
+    teamShowbackCard,
+  ],
 });

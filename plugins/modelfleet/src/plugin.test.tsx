@@ -3,8 +3,24 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { ModelFleetApi, ModelFleetClient, modelfleetApiRef } from './api';
-import { modelfleetPlugin, ModelFleetPage } from './plugin';
+import {
+  EntityGpuPoolCard,
+  EntityModelCostCard,
+  EntityModelUtilizationCard,
+  EntityTeamShowbackCard,
+  modelfleetPlugin,
+  ModelFleetPage,
+} from './plugin';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { rootRouteRef } from './routes';
+import {
+  costReport,
+  mockModelFleetApi,
+  utilizationReport,
+} from './__testUtils__/fixtures';
 
 describe('modelfleetPlugin (legacy frontend system)', () => {
   it('provides the client for the modelfleet API and the root route', () => {
@@ -26,8 +42,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
   });
 
   it('renders the page extension at its route', async () => {
-    const api: jest.Mocked<ModelFleetApi> = {
-      getHealth: jest.fn(),
+    const api: jest.Mocked<ModelFleetApi> = mockModelFleetApi({
       getStatus: jest.fn(async () => ({
         database: { client: 'pg', migrations: ['20261124_init.js'] },
         connectors: { clusters: 0, metrics: 0, prices: 0, bills: 0 },
@@ -48,11 +63,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
         demo: false,
         generatedAt: '2026-11-24T10:00:02Z',
       })),
-      getClusters: jest.fn(async () => ({ items: [] })),
-      getPools: jest.fn(async () => ({ items: [] })),
-      getWorkloads: jest.fn(async () => ({ items: [] })),
-      getEffectivePolicy: jest.fn(),
-    };
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[modelfleetApiRef, api]]}>
         <Routes>
@@ -70,5 +81,59 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
     );
     expect(within(loops).getByText('Failed')).toBeInTheDocument();
     expect(within(loops).getByText('database is locked')).toBeInTheDocument();
+  });
+
+  it('exports the entity cards as lazy components that read the entity from context', async () => {
+    const model = {
+      apiVersion: 'modelfleet.io/v1alpha1',
+      kind: 'Model',
+      metadata: { name: 'llama-3-1-8b-chat', namespace: 'default' },
+      spec: {},
+    };
+    const api = mockModelFleetApi({
+      getEntityCost: jest.fn(async () => costReport()),
+      getEntityUtilization: jest.fn(async () =>
+        utilizationReport({
+          pool: {
+            nodes: 1,
+            gpusAllocatable: 4,
+            gpusAllocated: 1,
+            allocation: 0.25,
+            capacityType: 'on-demand',
+            usdPerNodeHour: 5.672,
+            usdPerGpuHour: 1.418,
+            capacityMix: { spot: 0, onDemand: 1 },
+          },
+        }),
+      ),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+        <EntityProvider entity={model}>
+          <EntityModelCostCard />
+          <EntityModelUtilizationCard />
+          <EntityGpuPoolCard />
+          <EntityTeamShowbackCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+
+    expect(
+      await screen.findByTestId('model-cost-total', {}, { timeout: 10_000 }),
+    ).toHaveTextContent('$360.50');
+    expect(
+      await screen.findByTestId(
+        'model-gpu-utilization',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toHaveTextContent('62.0%');
+    expect(
+      await screen.findByTestId('gpupool-allocation', {}, { timeout: 10_000 }),
+    ).toHaveTextContent('1 / 4');
+    expect(
+      await screen.findByTestId('team-showback-total', {}, { timeout: 10_000 }),
+    ).toHaveTextContent('$360.50');
   });
 });

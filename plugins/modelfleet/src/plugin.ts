@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -27,7 +28,8 @@ export const modelfleetPlugin = createPlugin({
 });
 
 /**
- * The ModelFleet page: clusters, GPU pools, models and backend state.
+ * The ModelFleet page: the fleet overview with its cost, clusters, GPU
+ * pools, models and backend state.
  *
  * @public
  */
@@ -37,5 +39,75 @@ export const ModelFleetPage = modelfleetPlugin.provide(
     component: () =>
       import('./components/ModelFleetPage').then(m => m.ModelFleetPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Entity card for a Model: cost over time against the previous period,
+ * change, idle share and unit costs.
+ *
+ * @public
+ */
+export const EntityModelCostCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelCostCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelCostCard').then(
+          m => m.EntityModelCostCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity card for a Model: GPU utilization and memory over time, idle share
+ * and idle cost.
+ *
+ * @public
+ */
+export const EntityModelUtilizationCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelUtilizationCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelUtilizationCard').then(
+          m => m.EntityModelUtilizationCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity card for a GpuPool: allocation, utilization, prices with their
+ * source, spot/on-demand mix and cost with idle.
+ *
+ * @public
+ */
+export const EntityGpuPoolCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGpuPoolCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityGpuPoolCard').then(m => m.EntityGpuPoolCard),
+    },
+  }),
+);
+
+/**
+ * Entity card for a Group: the team's GPU cost by model, budget burn and
+ * forecast, idle cost and anomalies.
+ *
+ * @public
+ */
+export const EntityTeamShowbackCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamShowbackCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityTeamShowbackCard').then(
+          m => m.EntityTeamShowbackCard,
+        ),
+    },
   }),
 );

@@ -1,14 +1,91 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { InputError, ResponseError } from '@backstage/errors';
 import {
   ClustersResponse,
+  CostReport,
   EffectivePolicyResponse,
   FleetStatusResponse,
   GpuPoolsResponse,
   HealthResponse,
   ModelWorkloadsResponse,
+  ReconciliationResponse,
+  UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
-import { ModelFleetApi } from './ModelFleetApi';
+import {
+  CostAnomaliesResponse,
+  CostEntityKind,
+  CostEntityRef,
+  CostQuery,
+  ModelFleetApi,
+} from './ModelFleetApi';
+
+const COST_KINDS: ReadonlyArray<CostEntityKind> = ['model', 'gpupool', 'group'];
+const UTILIZATION_KINDS: ReadonlyArray<CostEntityKind> = ['model', 'gpupool'];
+const GRANULARITIES = ['day', 'week', 'month'];
+
+function checkDay(field: string, value: string | undefined) {
+  if (value === undefined) return;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const valid =
+    match &&
+    new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]))
+      .toISOString()
+      .startsWith(value);
+  if (!valid) {
+    throw new InputError(
+      `${field} must be a day as YYYY-MM-DD, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** The query string of a cost query, checked before it is sent. */
+function queryString(query: CostQuery = {}): string {
+  checkDay('from', query.from);
+  checkDay('to', query.to);
+  if (query.from && query.to && query.from >= query.to) {
+    throw new InputError(
+      `from (${query.from}) must be before to (${query.to}), which is exclusive`,
+    );
+  }
+  if (
+    query.granularity !== undefined &&
+    !GRANULARITIES.includes(query.granularity)
+  ) {
+    throw new InputError(
+      `granularity must be one of ${GRANULARITIES.join(
+        ', ',
+      )}, got ${JSON.stringify(query.granularity)}`,
+    );
+  }
+  const params = new URLSearchParams();
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  if (query.granularity) params.set('granularity', query.granularity);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function entityPath(
+  entity: CostEntityRef,
+  kinds: ReadonlyArray<CostEntityKind>,
+): string {
+  const kind = String(entity.kind).toLocaleLowerCase('en-US');
+  if (!kinds.includes(kind as CostEntityKind)) {
+    throw new InputError(
+      `kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(
+        entity.kind,
+      )}`,
+    );
+  }
+  for (const field of ['namespace', 'name'] as const) {
+    if (!entity[field]) {
+      throw new InputError(`${field} of the ${kind} must not be empty`);
+    }
+  }
+  return `${kind}/${encodeURIComponent(entity.namespace)}/${encodeURIComponent(
+    entity.name,
+  )}`;
+}
 
 /**
  * {@link ModelFleetApi} over the backend's REST API.
@@ -56,5 +133,48 @@ export class ModelFleetClient implements ModelFleetApi {
   getEffectivePolicy(team?: string): Promise<EffectivePolicyResponse> {
     const query = team ? `?team=${encodeURIComponent(team)}` : '';
     return this.get(`/policies/effective${query}`);
+  }
+
+  async getFleetCost(query?: CostQuery): Promise<CostReport> {
+    return this.get(`/cost/fleet${queryString(query)}`);
+  }
+
+  async getEntityCost(
+    entity: CostEntityRef,
+    query?: CostQuery,
+  ): Promise<CostReport> {
+    const path = entityPath(entity, COST_KINDS);
+    return this.get(`/cost/entity/${path}${queryString(query)}`);
+  }
+
+  async getFleetUtilization(query?: CostQuery): Promise<UtilizationReport> {
+    return this.get(`/utilization/fleet${queryString(query)}`);
+  }
+
+  async getEntityUtilization(
+    entity: CostEntityRef<'model' | 'gpupool'>,
+    query?: CostQuery,
+  ): Promise<UtilizationReport> {
+    const path = entityPath(entity, UTILIZATION_KINDS);
+    return this.get(`/utilization/entity/${path}${queryString(query)}`);
+  }
+
+  async getCostAnomalies(
+    query?: Pick<CostQuery, 'from' | 'to'>,
+  ): Promise<CostAnomaliesResponse> {
+    return this.get(
+      `/cost/anomalies${queryString({ from: query?.from, to: query?.to })}`,
+    );
+  }
+
+  async getBillReconciliation(
+    query?: Pick<CostQuery, 'from' | 'to'>,
+  ): Promise<ReconciliationResponse> {
+    return this.get(
+      `/bills/reconciliation${queryString({
+        from: query?.from,
+        to: query?.to,
+      })}`,
+    );
   }
 }

@@ -1,3 +1,9 @@
 export { modelfleetApiRef } from './ModelFleetApi';
-export type { ModelFleetApi } from './ModelFleetApi';
+export type {
+  CostAnomaliesResponse,
+  CostEntityKind,
+  CostEntityRef,
+  CostQuery,
+  ModelFleetApi,
+} from './ModelFleetApi';
 export { ModelFleetClient } from './ModelFleetClient';

@@ -6,6 +6,11 @@ import userEvent from '@testing-library/user-event';
 import { FleetStatusResponse } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi, modelfleetApiRef } from '../../api';
 import { ModelFleetPage } from './ModelFleetPage';
+import {
+  costReport,
+  emptyCostReport,
+  responseError,
+} from '../../__testUtils__/fixtures';
 
 const status: FleetStatusResponse = {
   database: {
@@ -105,6 +110,14 @@ function mockApi(
       ],
     })),
     getEffectivePolicy: jest.fn(),
+    getFleetCost: jest.fn(async () =>
+      emptyCostReport({ scope: 'fleet', entityRef: null }),
+    ),
+    getEntityCost: jest.fn(),
+    getFleetUtilization: jest.fn(),
+    getEntityUtilization: jest.fn(),
+    getCostAnomalies: jest.fn(async () => ({ items: [] })),
+    getBillReconciliation: jest.fn(async () => ({ items: [] })),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }
@@ -330,5 +343,159 @@ describe('ModelFleetPage', () => {
       (await screen.findAllByText(/Failed to fetch/)).length,
     ).toBeGreaterThan(0);
     expect(screen.queryByText('Background loops')).not.toBeInTheDocument();
+  });
+
+  describe('fleet cost', () => {
+    const fleetReport = costReport({
+      scope: 'fleet',
+      entityRef: null,
+      demo: true,
+      breakdown: {
+        models: Array.from({ length: 12 }, (_, i) => ({
+          entityRef: `model:default/model-${String(i + 1).padStart(2, '0')}`,
+          costUsd: 120 - i * 10,
+          idleUsd: 5,
+          gpuHours: 100,
+        })),
+        teams: [
+          {
+            entityRef: 'group:default/search-team',
+            costUsd: 300,
+            idleUsd: 40,
+            gpuHours: 400,
+          },
+        ],
+        pools: [
+          {
+            entityRef: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+            costUsd: 360.5,
+            idleUsd: 90.13,
+            gpuHours: 450,
+          },
+        ],
+      },
+    });
+
+    it('shows totals, the chart, the top 10 models, teams and pools, anomalies and the bill reconciliation', async () => {
+      const api = mockApi({
+        getFleetCost: jest.fn(async () => fleetReport),
+        getCostAnomalies: jest.fn(async () => ({
+          items: [
+            {
+              day: '2026-11-03',
+              scope: 'pool' as const,
+              entityRef: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+              costUsd: 200,
+              baselineUsd: 110,
+              score: 4.5,
+              direction: 'spike' as const,
+            },
+          ],
+        })),
+        getBillReconciliation: jest.fn(async () => ({
+          items: [
+            {
+              source: 'aws-cost-explorer',
+              provider: 'aws',
+              account: '123456789012',
+              from: '2026-10-01',
+              to: '2026-11-01',
+              billedUsd: 1000,
+              showbackUsd: 950,
+              differenceUsd: 50,
+              differenceShare: 0.05,
+              billLines: 42,
+            },
+          ],
+        })),
+      });
+      await render(api);
+
+      expect(await screen.findByTestId('fleet-cost-total')).toHaveTextContent(
+        '$360.50',
+      );
+      expect(screen.getByTestId('fleet-idle-cost')).toHaveTextContent('$90.13');
+      expect(
+        screen.getByRole('figure', {
+          name: 'Cost per day, 2026-11-01 – 2026-11-03, against the previous period',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        within(screen.getByTestId('modelfleet-fleet-cost')).getByText(
+          'Demo data',
+        ),
+      ).toBeInTheDocument();
+
+      const models = screen.getByTestId('modelfleet-top-models');
+      const links = within(models).getAllByRole('link');
+      expect(links.map(l => l.textContent)).toEqual(
+        Array.from(
+          { length: 10 },
+          (_, i) => `model-${String(i + 1).padStart(2, '0')}`,
+        ),
+      );
+      expect(links[0]).toHaveAttribute(
+        'href',
+        '/catalog/default/model/model-01',
+      );
+      expect(
+        within(screen.getByTestId('modelfleet-top-teams')).getByRole('link', {
+          name: /search-team/,
+        }),
+      ).toHaveAttribute('href', '/catalog/default/group/search-team');
+      expect(
+        within(screen.getByTestId('modelfleet-top-pools')).getByText('$360.50'),
+      ).toBeInTheDocument();
+
+      expect(
+        within(screen.getByTestId('modelfleet-anomalies')).getByTestId(
+          'modelfleet-anomaly',
+        ),
+      ).toHaveTextContent(
+        '2026-11-03: demo-aws-use1.g6-l4-spot cost $200.00 against a baseline of $110.00',
+      );
+
+      const bills = screen.getByTestId('modelfleet-reconciliation');
+      const row = within(bills).getByText('aws-cost-explorer').closest('tr')!;
+      expect(within(row).getByText('123456789012')).toBeInTheDocument();
+      expect(
+        within(row).getByText('2026-10-01 – 2026-10-31'),
+      ).toBeInTheDocument();
+      expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
+      expect(within(row).getByText('$950.00')).toBeInTheDocument();
+      expect(within(row).getByText('$50.00 (5.0%)')).toBeInTheDocument();
+      expect(api.getFleetCost).toHaveBeenCalledWith(undefined);
+      expect(api.getCostAnomalies).toHaveBeenCalledWith(undefined);
+      expect(api.getBillReconciliation).toHaveBeenCalledWith(undefined);
+    });
+
+    it('says why there is no cost data yet and leaves out an empty reconciliation', async () => {
+      await render(mockApi());
+      expect(await screen.findByText('No cost data yet')).toBeInTheDocument();
+      expect(
+        screen.getByText(/recorded no cost for the fleet/),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByTestId('modelfleet-reconciliation'),
+      ).not.toBeInTheDocument();
+      expect(screen.queryByTestId('fleet-cost-total')).not.toBeInTheDocument();
+    });
+
+    it('shows a cost error in the cost section only', async () => {
+      const error = await responseError(
+        403,
+        'NotAllowedError',
+        'modelfleet.cost.read is denied',
+      );
+      await render(
+        mockApi({ getFleetCost: jest.fn(() => Promise.reject(error)) }),
+      );
+      expect(
+        await screen.findByText(
+          'Warning: You are not allowed to read the cost of the fleet',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByTestId('modelfleet-loops-card')).toBeInTheDocument();
+    });
   });
 });

@@ -16,6 +16,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { modelfleetApiRef } from '../../api';
 import { BackendCard, ConnectorsCard, LoopsCard } from '../BackendStatus';
 import { DemoBanner } from '../DemoBanner';
+import { FleetCostSection } from '../FleetCost';
 import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
 
 const Figure = (props: { label: string; value: string | number }) => (
@@ -30,9 +31,10 @@ const Figure = (props: { label: string; value: string | number }) => (
 );
 
 /**
- * The fleet at a glance: clusters, GPU pools, model workloads, and the state
- * of the ModelFleet backend (database, connectors, background loops). Data of
- * the simulated demo fleet is labelled.
+ * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
+ * over time, top costs, anomalies, bill reconciliation), model workloads, and
+ * the state of the ModelFleet backend (database, connectors, background
+ * loops). Data of the simulated demo fleet is labelled.
  */
 export const FleetOverview = () => {
   const api = useApi(modelfleetApiRef);
@@ -115,6 +117,9 @@ export const FleetOverview = () => {
               <Figure label="Model workloads" value={workloads.length} />
             </Grid>
           </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <FleetCostSection />
         </Grid>
         <Grid item xs={12}>
           <ClustersTable clusters={clusters} />

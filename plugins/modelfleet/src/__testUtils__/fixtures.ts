@@ -1,0 +1,208 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  CostPoint,
+  CostReport,
+  UtilizationReport,
+} from '@modelfleet/plugin-modelfleet-common';
+import { ModelFleetApi } from '../api';
+
+/** Days `YYYY-MM-DD` from `from`, `count` of them. */
+export function days(from: string, count: number): string[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) =>
+    new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+  );
+}
+
+function series(from: string, costs: number[], idle = 0.25): CostPoint[] {
+  return days(from, costs.length).map((date, i) => ({
+    date,
+    costUsd: costs[i],
+    idleUsd: Math.round(costs[i] * idle * 100) / 100,
+    gpuHours: costs[i] / 0.8,
+  }));
+}
+
+const sum = (points: CostPoint[], key: 'costUsd' | 'idleUsd' | 'gpuHours') =>
+  Math.round(points.reduce((s, p) => s + p[key], 0) * 100) / 100;
+
+/**
+ * A cost report shaped like the backend's: a 3-day period (2026-11-01 to
+ * 2026-11-04) and the 3 days before it.
+ */
+export function costReport(overrides: Partial<CostReport> = {}): CostReport {
+  const current = series('2026-11-01', [100, 120.5, 140]);
+  const previous = series('2026-10-29', [80, 90, 100]);
+  return {
+    scope: 'model',
+    entityRef: 'model:default/llama-3-1-8b-chat',
+    from: '2026-11-01',
+    to: '2026-11-04',
+    granularity: 'day',
+    currency: 'USD',
+    idleCostPolicy: 'shared-proportionally',
+    total: {
+      costUsd: sum(current, 'costUsd'),
+      idleUsd: sum(current, 'idleUsd'),
+      gpuHours: sum(current, 'gpuHours'),
+      daysWithData: 3,
+    },
+    series: current,
+    previous: {
+      from: '2026-10-29',
+      to: '2026-11-01',
+      total: {
+        costUsd: sum(previous, 'costUsd'),
+        idleUsd: sum(previous, 'idleUsd'),
+        gpuHours: sum(previous, 'gpuHours'),
+        daysWithData: 3,
+      },
+      series: previous,
+    },
+    breakdown: {
+      models: [],
+      pools: [
+        {
+          entityRef: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+          costUsd: 360.5,
+          idleUsd: 90.13,
+          gpuHours: 450.63,
+        },
+      ],
+      teams: [],
+    },
+    anomalies: [],
+    provenance: [
+      {
+        kind: 'price',
+        source: 'bundled-catalog',
+        observedAt: '2026-10-30T06:00:00Z',
+        subject: 'aws g6.xlarge us-east-1 spot',
+        usdPerHour: 0.3,
+      },
+      {
+        kind: 'price',
+        source: 'bundled-catalog',
+        observedAt: '2026-11-02T06:00:00Z',
+        subject: 'aws g6.xlarge us-east-1 spot',
+        usdPerHour: 0.31,
+      },
+    ],
+    demo: false,
+    ...overrides,
+  };
+}
+
+/** A cost report with no data in its period. */
+export function emptyCostReport(overrides: Partial<CostReport> = {}) {
+  const report = costReport(overrides);
+  return {
+    ...report,
+    total: { costUsd: 0, idleUsd: 0, gpuHours: 0, daysWithData: 0 },
+    series: [],
+    previous: {
+      ...report.previous,
+      total: { costUsd: 0, idleUsd: 0, gpuHours: 0, daysWithData: 0 },
+      series: [],
+    },
+    breakdown: { models: [], pools: [], teams: [] },
+    provenance: [],
+    ...overrides,
+  };
+}
+
+/** A utilization report over the same 3 days. */
+export function utilizationReport(
+  overrides: Partial<UtilizationReport> = {},
+): UtilizationReport {
+  return {
+    scope: 'model',
+    entityRef: 'model:default/llama-3-1-8b-chat',
+    from: '2026-11-01',
+    to: '2026-11-04',
+    granularity: 'day',
+    gpuUtilization: 0.62,
+    memoryUsedMiB: 18432,
+    memoryTotalMiB: 22886,
+    idleShare: 0.3,
+    idleCostUsd: 42.5,
+    series: [
+      {
+        date: '2026-11-01',
+        gpuUtilization: 0.5,
+        memoryUsedMiB: 16384,
+        idleShare: 0.4,
+        idleCostUsd: 16,
+      },
+      {
+        date: '2026-11-02',
+        gpuUtilization: 0.66,
+        memoryUsedMiB: 18432,
+        idleShare: 0.3,
+        idleCostUsd: 14.5,
+      },
+      {
+        date: '2026-11-03',
+        gpuUtilization: 0.7,
+        memoryUsedMiB: 20480,
+        idleShare: 0.2,
+        idleCostUsd: 12,
+      },
+    ],
+    demo: false,
+    ...overrides,
+  };
+}
+
+/** A ResponseError as the client throws it for a backend error body. */
+export async function responseError(
+  status: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  const statusText: Record<number, string> = {
+    400: 'Bad Request',
+    403: 'Forbidden',
+    404: 'Not Found',
+    500: 'Internal Server Error',
+  };
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        request: { method: 'GET', url: '/api/modelfleet/cost' },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText: statusText[status] ?? 'Error',
+        headers: { 'content-type': 'application/json' },
+      },
+    ),
+  );
+}
+
+/** A ModelFleetApi whose every method is a jest mock; cost reads answer empty. */
+export function mockModelFleetApi(
+  overrides: Partial<ModelFleetApi> = {},
+): jest.Mocked<ModelFleetApi> {
+  return {
+    getHealth: jest.fn(),
+    getStatus: jest.fn(),
+    getClusters: jest.fn(async () => ({ items: [] })),
+    getPools: jest.fn(async () => ({ items: [] })),
+    getWorkloads: jest.fn(async () => ({ items: [] })),
+    getEffectivePolicy: jest.fn(),
+    getFleetCost: jest.fn(async () =>
+      emptyCostReport({ scope: 'fleet', entityRef: null }),
+    ),
+    getEntityCost: jest.fn(async () => emptyCostReport()),
+    getFleetUtilization: jest.fn(async () =>
+      utilizationReport({ scope: 'fleet', entityRef: null }),
+    ),
+    getEntityUtilization: jest.fn(async () => utilizationReport()),
+    getCostAnomalies: jest.fn(async () => ({ items: [] })),
+    getBillReconciliation: jest.fn(async () => ({ items: [] })),
+    ...overrides,
+  } as jest.Mocked<ModelFleetApi>;
+}

@@ -1,0 +1,59 @@
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+import { changeOf } from './format';
+
+/** A headline number with its label below. */
+export const Figure = (props: {
+  label: string;
+  value: ReactNode;
+  detail?: ReactNode;
+  testId?: string;
+  xs?: 6 | 12;
+  md?: 3 | 4 | 6;
+}) => (
+  <Grid item xs={props.xs ?? 6} md={props.md ?? 3}>
+    <Typography variant="h5" component="p" data-testid={props.testId}>
+      {props.value}
+    </Typography>
+    <Typography variant="body2" color="textSecondary">
+      {props.label}
+    </Typography>
+    {props.detail && (
+      <Typography variant="caption" color="textSecondary" component="p">
+        {props.detail}
+      </Typography>
+    )}
+  </Grid>
+);
+
+/** A row of figures. */
+export const Figures = (props: { children: ReactNode }) => (
+  <Box mb={2}>
+    <Grid container spacing={2}>
+      {props.children}
+    </Grid>
+  </Box>
+);
+
+/**
+ * The change of a cost against the previous period, red when it went up
+ * (more spend) and green when it went down.
+ */
+export const ChangeLabel = (props: { current: number; previous: number }) => {
+  const { ratio, label } = changeOf(props.current, props.previous);
+  let color: 'error' | 'primary' | 'textSecondary' = 'textSecondary';
+  if (ratio !== null && ratio > 0.005) color = 'error';
+  if (ratio !== null && ratio < -0.005) color = 'primary';
+  return (
+    <Typography
+      component="span"
+      variant="inherit"
+      color={color}
+      data-testid="modelfleet-cost-change"
+    >
+      {label}
+    </Typography>
+  );
+};

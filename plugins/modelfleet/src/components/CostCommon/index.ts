@@ -1,0 +1,27 @@
+export { AnomaliesList } from './AnomaliesList';
+export {
+  CostBarChart,
+  CostOverTimeChart,
+  UtilizationChart,
+  costChartData,
+  utilizationChartData,
+} from './charts';
+export { CardActions } from './CardActions';
+export { AsyncBody, CostErrorPanel, NoData } from './CostStates';
+export { DemoChip } from './DemoChip';
+export { costRefOf, subjectOf } from './entityRefs';
+export { ChangeLabel, Figure, Figures } from './Figures';
+export {
+  changeOf,
+  daysBetween,
+  formatGpuHours,
+  formatMiB,
+  formatPeriod,
+  formatShare,
+  formatUnitUsd,
+  formatUsd,
+  formatUtcTime,
+} from './format';
+export { PeriodSelect, periodQuery, usePeriod } from './period';
+export type { PeriodDays } from './period';
+export { ProvenanceCaption, provenanceText } from './Provenance';

@@ -1,0 +1,1 @@
+export { EntityGpuPoolCard } from './EntityGpuPoolCard';

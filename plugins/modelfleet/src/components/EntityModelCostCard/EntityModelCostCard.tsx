@@ -1,0 +1,136 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { CostReport } from '@modelfleet/plugin-modelfleet-common';
+import useAsync from 'react-use/esm/useAsync';
+import { modelfleetApiRef } from '../../api';
+import {
+  AsyncBody,
+  CardActions,
+  ChangeLabel,
+  CostOverTimeChart,
+  Figure,
+  Figures,
+  formatGpuHours,
+  formatPeriod,
+  formatShare,
+  formatUnitUsd,
+  formatUsd,
+  NoData,
+  periodQuery,
+  ProvenanceCaption,
+  costRefOf,
+  subjectOf,
+  usePeriod,
+} from '../CostCommon';
+
+/** The figures, chart and sources of a model's cost report. */
+export const ModelCostReport = ({ report }: { report: CostReport }) => {
+  const period = formatPeriod(report.from, report.to);
+  if (report.total.daysWithData === 0) {
+    return (
+      <NoData>
+        ModelFleet recorded no cost for this model in {period}. A model's cost
+        is the GPU-hours it requests times the price of the GPU pool it runs on,
+        rolled up by day: it appears once the model runs on a pool of a
+        connected cluster (or of the demo fleet) and the daily roll-up has run.
+      </NoData>
+    );
+  }
+  const { total, previous, unitCosts } = report;
+  return (
+    <>
+      <Figures>
+        <Figure
+          label={`Total cost, ${period}`}
+          value={formatUsd(total.costUsd)}
+          testId="model-cost-total"
+          detail={
+            <>
+              <ChangeLabel
+                current={total.costUsd}
+                previous={previous.total.costUsd}
+              />{' '}
+              against {formatUsd(previous.total.costUsd)} in{' '}
+              {formatPeriod(previous.from, previous.to)}
+            </>
+          }
+        />
+        <Figure
+          label="Idle share included"
+          value={formatUsd(total.idleUsd)}
+          detail={
+            total.costUsd > 0
+              ? `${formatShare(
+                  total.idleUsd / total.costUsd,
+                )} of the cost paid for idle GPUs`
+              : undefined
+          }
+        />
+        <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
+        {unitCosts?.usdPer1MTokens !== undefined && (
+          <Figure
+            label="Cost per 1M tokens"
+            value={formatUnitUsd(unitCosts.usdPer1MTokens)}
+            testId="model-cost-per-1m-tokens"
+            detail={
+              unitCosts.tokens !== undefined
+                ? `${unitCosts.tokens.toLocaleString('en-US')} tokens`
+                : undefined
+            }
+          />
+        )}
+        {unitCosts?.usdPer1kRequests !== undefined && (
+          <Figure
+            label="Cost per 1k requests"
+            value={formatUnitUsd(unitCosts.usdPer1kRequests)}
+            testId="model-cost-per-1k-requests"
+            detail={
+              unitCosts.requests !== undefined
+                ? `${unitCosts.requests.toLocaleString('en-US')} requests`
+                : undefined
+            }
+          />
+        )}
+      </Figures>
+      <CostOverTimeChart report={report} />
+      <ProvenanceCaption
+        provenance={report.provenance}
+        idleCostPolicy={report.idleCostPolicy}
+      />
+    </>
+  );
+};
+
+/**
+ * Cost of a Model entity over the chosen period against the previous one:
+ * total, change, idle share, unit costs and the daily series.
+ */
+export const EntityModelCostCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(modelfleetApiRef);
+  const [days, setDays] = usePeriod();
+  const ref = costRefOf(entity, 'model');
+  const { value, loading, error } = useAsync(
+    () => api.getEntityCost(ref, periodQuery(days)),
+    [api, ref.namespace, ref.name, days],
+  );
+  return (
+    <InfoCard
+      title="Model cost"
+      subheader={value ? formatPeriod(value.from, value.to) : undefined}
+      action={
+        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
+      }
+    >
+      <AsyncBody
+        loading={loading}
+        error={error}
+        value={value}
+        subject={`the ${subjectOf(ref)}`}
+      >
+        {report => <ModelCostReport report={report} />}
+      </AsyncBody>
+    </InfoCard>
+  );
+};

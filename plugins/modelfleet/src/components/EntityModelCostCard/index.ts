@@ -1,0 +1,1 @@
+export { EntityModelCostCard } from './EntityModelCostCard';

@@ -1,0 +1,132 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import {
+  mockModelFleetApi,
+  responseError,
+  utilizationReport,
+} from '../../__testUtils__/fixtures';
+import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { EntityModelUtilizationCard } from './EntityModelUtilizationCard';
+
+const model = {
+  apiVersion: 'modelfleet.io/v1alpha1',
+  kind: 'Model',
+  metadata: { name: 'llama-3-1-8b-chat' },
+  spec: {},
+};
+
+async function render(api: ModelFleetApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+      <EntityProvider entity={model}>
+        <EntityModelUtilizationCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityModelUtilizationCard', () => {
+  it('shows mean utilization, memory, idle share and idle cost with the chart', async () => {
+    const api = mockModelFleetApi({
+      getEntityUtilization: jest.fn(async () =>
+        utilizationReport({ demo: true }),
+      ),
+    });
+    await render(api);
+
+    expect(
+      await screen.findByTestId('model-gpu-utilization'),
+    ).toHaveTextContent('62.0%');
+    expect(screen.getByText('18.0 GiB of 22.3 GiB')).toBeInTheDocument();
+    expect(screen.getByTestId('model-idle-share')).toHaveTextContent('30.0%');
+    expect(screen.getByTestId('model-idle-cost')).toHaveTextContent('$42.50');
+    expect(
+      screen.getByRole('figure', {
+        name: 'GPU utilization and memory per day, 2026-11-01 – 2026-11-03',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('modelfleet-provenance')).toHaveTextContent(
+      /dcgm-exporter through Prometheus/,
+    );
+    expect(screen.getByText('Demo data')).toBeInTheDocument();
+    expect(api.getEntityUtilization).toHaveBeenCalledWith(
+      { kind: 'model', namespace: 'default', name: 'llama-3-1-8b-chat' },
+      undefined,
+    );
+  });
+
+  it('shows a dash for a figure without metrics', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityUtilization: jest.fn(async () =>
+          utilizationReport({ gpuUtilization: null, memoryTotalMiB: null }),
+        ),
+      }),
+    );
+    expect(
+      await screen.findByTestId('model-gpu-utilization'),
+    ).toHaveTextContent('—');
+    expect(screen.getByText('18.0 GiB')).toBeInTheDocument();
+  });
+
+  it('says why there is no utilization data yet', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityUtilization: jest.fn(async () =>
+          utilizationReport({
+            gpuUtilization: null,
+            memoryUsedMiB: null,
+            idleShare: null,
+            idleCostUsd: 0,
+            series: [
+              {
+                date: '2026-11-01',
+                gpuUtilization: null,
+                memoryUsedMiB: null,
+                idleShare: null,
+                idleCostUsd: 0,
+              },
+            ],
+          }),
+        ),
+      }),
+    );
+    expect(
+      await screen.findByText('No utilization data yet'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/DCGM_FI_DEV_GPU_UTIL/)).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('model-gpu-utilization'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows progress while loading', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityUtilization: jest.fn(() => new Promise(() => {})),
+      }),
+    );
+    expect(
+      await screen.findByTestId('progress', undefined, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an error', async () => {
+    const error = await responseError(
+      403,
+      'NotAllowedError',
+      'modelfleet.cost.read is denied',
+    );
+    await render(
+      mockModelFleetApi({
+        getEntityUtilization: jest.fn(() => Promise.reject(error)),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Warning: You are not allowed to read the cost of the model default/llama-3-1-8b-chat',
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,135 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Typography from '@material-ui/core/Typography';
+import { UtilizationReport } from '@modelfleet/plugin-modelfleet-common';
+import useAsync from 'react-use/esm/useAsync';
+import { modelfleetApiRef } from '../../api';
+import {
+  AsyncBody,
+  CardActions,
+  costRefOf,
+  Figure,
+  Figures,
+  formatMiB,
+  formatPeriod,
+  formatShare,
+  formatUsd,
+  NoData,
+  periodQuery,
+  subjectOf,
+  usePeriod,
+  UtilizationChart,
+} from '../CostCommon';
+
+/** Whether a utilization report has any GPU metric at all. */
+export function hasUtilizationData(report: UtilizationReport): boolean {
+  return report.series.some(
+    p =>
+      p.gpuUtilization !== null ||
+      p.memoryUsedMiB !== null ||
+      p.idleShare !== null,
+  );
+}
+
+/** The figures and chart of a model's utilization report. */
+export const ModelUtilizationReport = ({
+  report,
+}: {
+  report: UtilizationReport;
+}) => {
+  const period = formatPeriod(report.from, report.to);
+  if (!hasUtilizationData(report)) {
+    return (
+      <NoData title="No utilization data yet">
+        No GPU metrics were found for this model in {period}. Utilization and
+        memory come from dcgm-exporter (DCGM_FI_DEV_GPU_UTIL and
+        DCGM_FI_DEV_FB_USED) through a Prometheus metrics source: check that one
+        is configured for the model's cluster and that the model&apos;s pods run
+        on GPU nodes that export these metrics.
+      </NoData>
+    );
+  }
+  let memory = '—';
+  if (report.memoryUsedMiB !== null) {
+    memory =
+      report.memoryTotalMiB !== null
+        ? `${formatMiB(report.memoryUsedMiB)} of ${formatMiB(
+            report.memoryTotalMiB,
+          )}`
+        : formatMiB(report.memoryUsedMiB);
+  }
+  return (
+    <>
+      <Figures>
+        <Figure
+          label="Mean GPU utilization"
+          value={
+            report.gpuUtilization === null
+              ? '—'
+              : formatShare(report.gpuUtilization)
+          }
+          testId="model-gpu-utilization"
+        />
+        <Figure label="GPU memory used" value={memory} />
+        <Figure
+          label="Idle share of paid GPU time"
+          value={
+            report.idleShare === null ? '—' : formatShare(report.idleShare)
+          }
+          testId="model-idle-share"
+        />
+        <Figure
+          label="Idle cost"
+          value={formatUsd(report.idleCostUsd)}
+          testId="model-idle-cost"
+        />
+      </Figures>
+      <UtilizationChart report={report} />
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        data-testid="modelfleet-provenance"
+        style={{ marginTop: 8 }}
+      >
+        Means of the GPU metrics (dcgm-exporter through Prometheus) per{' '}
+        {report.granularity}, {period}. Idle cost is the paid GPU time that did
+        no work, priced at the pool&apos;s price.
+      </Typography>
+    </>
+  );
+};
+
+/**
+ * GPU utilization and memory of a Model entity over the chosen period, with
+ * its idle share and what that idle time cost.
+ */
+export const EntityModelUtilizationCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(modelfleetApiRef);
+  const [days, setDays] = usePeriod();
+  const ref = costRefOf(entity, 'model');
+  const { value, loading, error } = useAsync(
+    () => api.getEntityUtilization(ref, periodQuery(days)),
+    [api, ref.namespace, ref.name, days],
+  );
+  return (
+    <InfoCard
+      title="GPU utilization"
+      subheader={value ? formatPeriod(value.from, value.to) : undefined}
+      action={
+        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
+      }
+    >
+      <AsyncBody
+        loading={loading}
+        error={error}
+        value={value}
+        subject={`the ${subjectOf(ref)}`}
+      >
+        {report => <ModelUtilizationReport report={report} />}
+      </AsyncBody>
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { EntityModelUtilizationCard } from './EntityModelUtilizationCard';

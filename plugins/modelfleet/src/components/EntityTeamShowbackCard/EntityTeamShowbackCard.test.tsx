@@ -1,0 +1,218 @@
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { CostReport } from '@modelfleet/plugin-modelfleet-common';
+import {
+  costReport,
+  emptyCostReport,
+  mockModelFleetApi,
+  responseError,
+} from '../../__testUtils__/fixtures';
+import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { EntityTeamShowbackCard } from './EntityTeamShowbackCard';
+
+const team = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'search-team' },
+  spec: { type: 'team', children: [] },
+};
+
+const teamReport = (overrides: Partial<CostReport> = {}) =>
+  costReport({
+    scope: 'team',
+    entityRef: 'group:default/search-team',
+    total: {
+      costUsd: 1234.564,
+      idleUsd: 234.5,
+      gpuHours: 1500,
+      daysWithData: 3,
+    },
+    breakdown: {
+      models: [
+        {
+          entityRef: 'model:default/llama-3-1-8b-chat',
+          costUsd: 1000,
+          idleUsd: 200,
+          gpuHours: 1200,
+        },
+        {
+          entityRef: 'model:default/mistral-7b',
+          costUsd: 234.56,
+          idleUsd: 34.5,
+          gpuHours: 300,
+        },
+      ],
+      pools: [],
+      teams: [],
+    },
+    budget: {
+      month: '2026-11',
+      monthlyBudgetUsd: 3000,
+      monthToDateUsd: 1234.56,
+      forecastUsd: 3600,
+      burn: 0.4115,
+      status: 'at-risk',
+    },
+    anomalies: [
+      {
+        day: '2026-11-02',
+        scope: 'model',
+        entityRef: 'model:default/mistral-7b',
+        team: 'group:default/search-team',
+        costUsd: 180,
+        baselineUsd: 40,
+        score: 6.24,
+        direction: 'spike',
+        notifiedAt: '2026-11-03T00:05:00Z',
+      },
+    ],
+    ...overrides,
+  });
+
+async function render(api: ModelFleetApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+      <EntityProvider entity={team}>
+        <EntityTeamShowbackCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('EntityTeamShowbackCard', () => {
+  it('shows the total with cents, the cost by model linked to the models, budget burn, idle cost and anomalies', async () => {
+    const api = mockModelFleetApi({
+      getEntityCost: jest.fn(async () => teamReport()),
+    });
+    await render(api);
+
+    // The e2e test compares this text with the API's total.costUsd.
+    expect(await screen.findByTestId('team-showback-total')).toHaveTextContent(
+      /^\$1,234\.56$/,
+    );
+    expect(api.getEntityCost).toHaveBeenCalledWith(
+      { kind: 'group', namespace: 'default', name: 'search-team' },
+      undefined,
+    );
+    expect(screen.getByTestId('team-idle-cost')).toHaveTextContent('$234.50');
+    expect(screen.getByText('19.0% of the team cost')).toBeInTheDocument();
+
+    const budget = screen.getByTestId('team-budget');
+    expect(
+      within(budget).getByText('At risk: the forecast is over budget'),
+    ).toBeInTheDocument();
+    expect(budget).toHaveTextContent(
+      '$1,234.56 of $3,000.00 spent in 2026-11 (41%); month-end forecast $3,600.00.',
+    );
+    expect(
+      within(budget).getByRole('progressbar', {
+        name: 'Budget burn for 2026-11',
+      }),
+    ).toHaveAttribute('aria-valuenow', '41');
+
+    expect(
+      screen.getByRole('figure', {
+        name: 'Cost by model, 2026-11-01 – 2026-11-03, top 2',
+      }),
+    ).toBeInTheDocument();
+    const llama = screen.getByRole('link', { name: /llama-3-1-8b-chat/ });
+    expect(llama).toHaveAttribute(
+      'href',
+      '/catalog/default/model/llama-3-1-8b-chat',
+    );
+    const row = llama.closest('tr')!;
+    expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
+    expect(within(row).getByText('81.0%')).toBeInTheDocument();
+    expect(within(row).getByText('1,200 GPU-h')).toBeInTheDocument();
+
+    const anomaly = screen.getByTestId('modelfleet-anomaly');
+    expect(anomaly).toHaveTextContent(
+      '2026-11-02: mistral-7b cost $180.00 against a baseline of $40.00',
+    );
+    expect(anomaly).toHaveTextContent(
+      'Spike, robust z-score 6.2; notified 2026-11-03 00:05 UTC',
+    );
+    expect(screen.getByTestId('modelfleet-provenance')).toBeInTheDocument();
+  });
+
+  it.each([
+    ['ok', 'On track'],
+    ['over', 'Over budget'],
+  ] as const)('shows a %s budget as %s', async (status, label) => {
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(async () => {
+          const report = teamReport();
+          return { ...report, budget: { ...report.budget!, status } };
+        }),
+      }),
+    );
+    expect(await screen.findByText(label)).toBeInTheDocument();
+  });
+
+  it('says when no budget is set and when there are no anomalies', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(async () =>
+          teamReport({ budget: undefined, anomalies: [] }),
+        ),
+      }),
+    );
+    expect(
+      await screen.findByText(/No monthly budget is set for this team/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No cost anomalies in this period.'),
+    ).toBeInTheDocument();
+  });
+
+  it('says why there is no cost data yet, still with the total', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(async () => emptyCostReport({ scope: 'team' })),
+      }),
+    );
+    expect(await screen.findByText('No cost data yet')).toBeInTheDocument();
+    expect(
+      screen.getByText(/recorded no cost for this team's models/),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('team-showback-total')).toHaveTextContent(
+      '$0.00',
+    );
+    expect(screen.queryByTestId('team-budget')).not.toBeInTheDocument();
+  });
+
+  it('shows progress while loading', async () => {
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(() => new Promise(() => {})),
+      }),
+    );
+    await screen.findByTestId('progress', undefined, { timeout: 10_000 });
+    expect(screen.queryByTestId('team-showback-total')).not.toBeInTheDocument();
+  });
+
+  it('says when reading the team cost is not allowed', async () => {
+    const error = await responseError(
+      403,
+      'NotAllowedError',
+      'modelfleet.cost.read is denied for group:default/search-team',
+    );
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(() => Promise.reject(error)),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Warning: You are not allowed to read the cost of the group default/search-team',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('team-showback-total')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,221 @@
+import { InfoCard, Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import {
+  CostBreakdownItem,
+  CostReport,
+} from '@modelfleet/plugin-modelfleet-common';
+import { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { modelfleetApiRef } from '../../api';
+import {
+  AnomaliesList,
+  AsyncBody,
+  CardActions,
+  ChangeLabel,
+  costRefOf,
+  CostBarChart,
+  Figure,
+  Figures,
+  formatGpuHours,
+  formatPeriod,
+  formatShare,
+  formatUsd,
+  NoData,
+  periodQuery,
+  ProvenanceCaption,
+  subjectOf,
+  usePeriod,
+} from '../CostCommon';
+import { BudgetBurn } from './BudgetBurn';
+
+const Section = (props: { title: string; children: ReactNode }) => (
+  <Box mt={3}>
+    <Typography variant="subtitle2" component="h3" gutterBottom>
+      {props.title}
+    </Typography>
+    {props.children}
+  </Box>
+);
+
+/** The entity name of a ref, for chart labels. */
+function nameOf(ref: string): string {
+  return ref.slice(ref.lastIndexOf('/') + 1).replace(/^[^:]*:/, '');
+}
+
+function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
+  return [
+    {
+      title: 'Model',
+      field: 'entityRef',
+      render: m => (
+        <EntityRefLink entityRef={m.entityRef} defaultKind="model" />
+      ),
+    },
+    {
+      title: 'Cost',
+      field: 'costUsd',
+      type: 'numeric',
+      render: m => formatUsd(m.costUsd),
+    },
+    {
+      title: 'Share',
+      type: 'numeric',
+      render: m => (total > 0 ? formatShare(m.costUsd / total) : '—'),
+    },
+    {
+      title: 'Idle',
+      field: 'idleUsd',
+      type: 'numeric',
+      render: m => formatUsd(m.idleUsd),
+    },
+    {
+      title: 'GPU time',
+      field: 'gpuHours',
+      type: 'numeric',
+      render: m => formatGpuHours(m.gpuHours),
+    },
+  ];
+}
+
+/** A team's showback: totals, budget, cost by model, anomalies, sources. */
+export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
+  const { total, previous, breakdown } = report;
+  const period = formatPeriod(report.from, report.to);
+  const models = breakdown.models;
+  return (
+    <>
+      <Figures>
+        <Figure
+          label={`Team cost, ${period}`}
+          value={
+            <span data-testid="team-showback-total">
+              {formatUsd(total.costUsd)}
+            </span>
+          }
+          detail={
+            <>
+              <ChangeLabel
+                current={total.costUsd}
+                previous={previous.total.costUsd}
+              />{' '}
+              against {formatUsd(previous.total.costUsd)} in{' '}
+              {formatPeriod(previous.from, previous.to)}
+            </>
+          }
+        />
+        <Figure
+          label="Idle cost"
+          value={formatUsd(total.idleUsd)}
+          testId="team-idle-cost"
+          detail={
+            total.costUsd > 0
+              ? `${formatShare(total.idleUsd / total.costUsd)} of the team cost`
+              : undefined
+          }
+        />
+        <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
+        <Figure label="Models with cost" value={models.length} />
+      </Figures>
+      {total.daysWithData === 0 ? (
+        <NoData>
+          ModelFleet recorded no cost for this team&apos;s models in {period}. A
+          team&apos;s cost is the sum of the models it owns (spec.owner of its
+          Model entities), each priced by the GPU-hours it requests on its pool;
+          it appears once one of its models runs on a pool of a connected
+          cluster and the daily roll-up has run.
+        </NoData>
+      ) : (
+        <>
+          <Section title="Budget">
+            {report.budget ? (
+              <BudgetBurn budget={report.budget} />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                No monthly budget is set for this team. The platform team sets
+                one in modelfleet.policies.teams.&lt;group&gt;.monthlyBudgetUsd
+                (or for every team in modelfleet.policies.defaults).
+              </Typography>
+            )}
+          </Section>
+          <Section title="Cost by model">
+            {models.length === 0 ? (
+              <Typography variant="body2" color="textSecondary">
+                No model of this team had a cost in this period.
+              </Typography>
+            ) : (
+              <>
+                <CostBarChart
+                  label={`Cost by model, ${period}, top ${Math.min(
+                    10,
+                    models.length,
+                  )}`}
+                  items={models.slice(0, 10).map(m => ({
+                    name: nameOf(m.entityRef),
+                    cost: m.costUsd,
+                    idle: m.idleUsd,
+                  }))}
+                />
+                <Table<CostBreakdownItem>
+                  options={{
+                    paging: models.length > 10,
+                    pageSize: 10,
+                    search: false,
+                    toolbar: false,
+                    padding: 'dense',
+                  }}
+                  columns={modelColumns(total.costUsd)}
+                  data={models}
+                  style={{ boxShadow: 'none' }}
+                />
+              </>
+            )}
+          </Section>
+          <Section title="Anomalies">
+            <AnomaliesList anomalies={report.anomalies} />
+          </Section>
+        </>
+      )}
+      <ProvenanceCaption
+        provenance={report.provenance}
+        idleCostPolicy={report.idleCostPolicy}
+      />
+    </>
+  );
+};
+
+/**
+ * Showback for a Group entity: what the team's models cost in the period,
+ * by model, against the budget and its month-end forecast, with idle cost
+ * and cost anomalies.
+ */
+export const EntityTeamShowbackCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(modelfleetApiRef);
+  const [days, setDays] = usePeriod();
+  const ref = costRefOf(entity, 'group');
+  const { value, loading, error } = useAsync(
+    () => api.getEntityCost(ref, periodQuery(days)),
+    [api, ref.namespace, ref.name, days],
+  );
+  return (
+    <InfoCard
+      title="GPU cost showback"
+      subheader={value ? formatPeriod(value.from, value.to) : undefined}
+      action={
+        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
+      }
+    >
+      <AsyncBody
+        loading={loading}
+        error={error}
+        value={value}
+        subject={`the ${subjectOf(ref)}`}
+      >
+        {report => <TeamShowbackReport report={report} />}
+      </AsyncBody>
+    </InfoCard>
+  );
+};

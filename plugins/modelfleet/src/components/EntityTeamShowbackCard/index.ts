@@ -1,0 +1,1 @@
+export { EntityTeamShowbackCard } from './EntityTeamShowbackCard';

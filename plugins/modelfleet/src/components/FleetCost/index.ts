@@ -1,0 +1,1 @@
+export { FleetCostSection } from './FleetCostSection';
