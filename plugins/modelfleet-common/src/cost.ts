@@ -145,9 +145,18 @@ export interface CostReport {
   total: CostTotals;
   series: CostPoint[];
   /** The period of the same length just before `from`. */
-  previous: { from: string; to: string; total: CostTotals; series: CostPoint[] };
+  previous: {
+    from: string;
+    to: string;
+    total: CostTotals;
+    series: CostPoint[];
+  };
   /** Largest costs first: the models of a team, pool or fleet; the pools of a model or team. */
-  breakdown: { models: CostBreakdownItem[]; pools: CostBreakdownItem[]; teams: CostBreakdownItem[] };
+  breakdown: {
+    models: CostBreakdownItem[];
+    pools: CostBreakdownItem[];
+    teams: CostBreakdownItem[];
+  };
   /** For teams: the budget of the month `to` falls in (or the current month). */
   budget?: BudgetStatus;
   anomalies: CostAnomaly[];
