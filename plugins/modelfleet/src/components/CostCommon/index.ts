@@ -9,6 +9,7 @@ export {
 export { CardActions } from './CardActions';
 export { AsyncBody, CostErrorPanel, NoData } from './CostStates';
 export { DemoChip } from './DemoChip';
+export { EntityReportCard } from './EntityReportCard';
 export { costRefOf, subjectOf } from './entityRefs';
 export { ChangeLabel, Figure, Figures } from './Figures';
 export {

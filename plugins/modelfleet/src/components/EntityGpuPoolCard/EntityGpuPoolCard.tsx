@@ -1,6 +1,4 @@
-import { InfoCard, LinearGauge } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { LinearGauge } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
@@ -9,13 +7,9 @@ import {
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { modelfleetApiRef } from '../../api';
 import {
-  AsyncBody,
-  CardActions,
+  EntityReportCard,
   ChangeLabel,
-  costRefOf,
   CostOverTimeChart,
   Figure,
   Figures,
@@ -25,11 +19,8 @@ import {
   formatUnitUsd,
   formatUsd,
   NoData,
-  periodQuery,
   provenanceText,
   ProvenanceCaption,
-  subjectOf,
-  usePeriod,
 } from '../CostCommon';
 
 const Section = (props: { title: string; children: ReactNode }) => (
@@ -222,50 +213,29 @@ const PoolCost = ({ report }: { report: CostReport }) => {
  * A GpuPool entity: allocation, utilization, prices with their source,
  * spot/on-demand mix, and the pool's cost over the period with idle.
  */
-export const EntityGpuPoolCard = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelfleetApiRef);
-  const [days, setDays] = usePeriod();
-  const ref = costRefOf(entity, 'gpupool');
-  const { value, loading, error } = useAsync(async () => {
-    const query = periodQuery(days);
-    const [utilization, cost] = await Promise.all([
-      api.getEntityUtilization(ref, query),
-      api.getEntityCost(ref, query),
-    ]);
-    return { utilization, cost };
-  }, [api, ref.namespace, ref.name, days]);
-  return (
-    <InfoCard
-      title="GPU pool"
-      subheader={
-        value ? formatPeriod(value.cost.from, value.cost.to) : undefined
-      }
-      action={
-        <CardActions
-          demo={value ? value.cost.demo || value.utilization.demo : false}
-          days={days}
-          onDaysChange={setDays}
-        />
-      }
-    >
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={`the ${subjectOf(ref)}`}
-      >
-        {v => (
-          <>
-            <Section title="Capacity and price">
-              <PoolState utilization={v.utilization} />
-            </Section>
-            <Section title="Cost">
-              <PoolCost report={v.cost} />
-            </Section>
-          </>
-        )}
-      </AsyncBody>
-    </InfoCard>
-  );
-};
+export const EntityGpuPoolCard = () => (
+  <EntityReportCard
+    title="GPU pool"
+    kind="gpupool"
+    load={async (api, ref, query) => {
+      const [utilization, cost] = await Promise.all([
+        api.getEntityUtilization(ref, query),
+        api.getEntityCost(ref, query),
+      ]);
+      return { utilization, cost };
+    }}
+    periodOf={v => v.cost}
+    demoOf={v => v.cost.demo || v.utilization.demo}
+  >
+    {v => (
+      <>
+        <Section title="Capacity and price">
+          <PoolState utilization={v.utilization} />
+        </Section>
+        <Section title="Cost">
+          <PoolCost report={v.cost} />
+        </Section>
+      </>
+    )}
+  </EntityReportCard>
+);

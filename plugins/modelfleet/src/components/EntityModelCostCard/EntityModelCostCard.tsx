@@ -1,12 +1,6 @@
-import { InfoCard } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { CostReport } from '@modelfleet/plugin-modelfleet-common';
-import useAsync from 'react-use/esm/useAsync';
-import { modelfleetApiRef } from '../../api';
 import {
-  AsyncBody,
-  CardActions,
+  EntityReportCard,
   ChangeLabel,
   CostOverTimeChart,
   Figure,
@@ -17,11 +11,7 @@ import {
   formatUnitUsd,
   formatUsd,
   NoData,
-  periodQuery,
   ProvenanceCaption,
-  costRefOf,
-  subjectOf,
-  usePeriod,
 } from '../CostCommon';
 
 /** The figures, chart and sources of a model's cost report. */
@@ -106,31 +96,14 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
  * Cost of a Model entity over the chosen period against the previous one:
  * total, change, idle share, unit costs and the daily series.
  */
-export const EntityModelCostCard = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelfleetApiRef);
-  const [days, setDays] = usePeriod();
-  const ref = costRefOf(entity, 'model');
-  const { value, loading, error } = useAsync(
-    () => api.getEntityCost(ref, periodQuery(days)),
-    [api, ref.namespace, ref.name, days],
-  );
-  return (
-    <InfoCard
-      title="Model cost"
-      subheader={value ? formatPeriod(value.from, value.to) : undefined}
-      action={
-        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
-      }
-    >
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={`the ${subjectOf(ref)}`}
-      >
-        {report => <ModelCostReport report={report} />}
-      </AsyncBody>
-    </InfoCard>
-  );
-};
+export const EntityModelCostCard = () => (
+  <EntityReportCard
+    title="Model cost"
+    kind="model"
+    load={(api, ref, query) => api.getEntityCost(ref, query)}
+    periodOf={v => v}
+    demoOf={v => v.demo}
+  >
+    {report => <ModelCostReport report={report} />}
+  </EntityReportCard>
+);

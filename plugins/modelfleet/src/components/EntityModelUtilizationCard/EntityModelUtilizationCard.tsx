@@ -1,14 +1,7 @@
-import { InfoCard } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import { UtilizationReport } from '@modelfleet/plugin-modelfleet-common';
-import useAsync from 'react-use/esm/useAsync';
-import { modelfleetApiRef } from '../../api';
 import {
-  AsyncBody,
-  CardActions,
-  costRefOf,
+  EntityReportCard,
   Figure,
   Figures,
   formatMiB,
@@ -16,9 +9,6 @@ import {
   formatShare,
   formatUsd,
   NoData,
-  periodQuery,
-  subjectOf,
-  usePeriod,
   UtilizationChart,
 } from '../CostCommon';
 
@@ -105,31 +95,14 @@ export const ModelUtilizationReport = ({
  * GPU utilization and memory of a Model entity over the chosen period, with
  * its idle share and what that idle time cost.
  */
-export const EntityModelUtilizationCard = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelfleetApiRef);
-  const [days, setDays] = usePeriod();
-  const ref = costRefOf(entity, 'model');
-  const { value, loading, error } = useAsync(
-    () => api.getEntityUtilization(ref, periodQuery(days)),
-    [api, ref.namespace, ref.name, days],
-  );
-  return (
-    <InfoCard
-      title="GPU utilization"
-      subheader={value ? formatPeriod(value.from, value.to) : undefined}
-      action={
-        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
-      }
-    >
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={`the ${subjectOf(ref)}`}
-      >
-        {report => <ModelUtilizationReport report={report} />}
-      </AsyncBody>
-    </InfoCard>
-  );
-};
+export const EntityModelUtilizationCard = () => (
+  <EntityReportCard
+    title="GPU utilization"
+    kind="model"
+    load={(api, ref, query) => api.getEntityUtilization(ref, query)}
+    periodOf={v => v}
+    demoOf={v => v.demo}
+  >
+    {report => <ModelUtilizationReport report={report} />}
+  </EntityReportCard>
+);

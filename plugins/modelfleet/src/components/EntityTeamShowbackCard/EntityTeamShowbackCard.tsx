@@ -1,6 +1,5 @@
-import { InfoCard, Table, TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { Table, TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -8,14 +7,10 @@ import {
   CostReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { modelfleetApiRef } from '../../api';
 import {
+  EntityReportCard,
   AnomaliesList,
-  AsyncBody,
-  CardActions,
   ChangeLabel,
-  costRefOf,
   CostBarChart,
   Figure,
   Figures,
@@ -24,10 +19,7 @@ import {
   formatShare,
   formatUsd,
   NoData,
-  periodQuery,
   ProvenanceCaption,
-  subjectOf,
-  usePeriod,
 } from '../CostCommon';
 import { BudgetBurn } from './BudgetBurn';
 
@@ -191,31 +183,14 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
  * by model, against the budget and its month-end forecast, with idle cost
  * and cost anomalies.
  */
-export const EntityTeamShowbackCard = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelfleetApiRef);
-  const [days, setDays] = usePeriod();
-  const ref = costRefOf(entity, 'group');
-  const { value, loading, error } = useAsync(
-    () => api.getEntityCost(ref, periodQuery(days)),
-    [api, ref.namespace, ref.name, days],
-  );
-  return (
-    <InfoCard
-      title="GPU cost showback"
-      subheader={value ? formatPeriod(value.from, value.to) : undefined}
-      action={
-        <CardActions demo={value?.demo} days={days} onDaysChange={setDays} />
-      }
-    >
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={`the ${subjectOf(ref)}`}
-      >
-        {report => <TeamShowbackReport report={report} />}
-      </AsyncBody>
-    </InfoCard>
-  );
-};
+export const EntityTeamShowbackCard = () => (
+  <EntityReportCard
+    title="GPU cost showback"
+    kind="group"
+    load={(api, ref, query) => api.getEntityCost(ref, query)}
+    periodOf={v => v}
+    demoOf={v => v.demo}
+  >
+    {report => <TeamShowbackReport report={report} />}
+  </EntityReportCard>
+);
