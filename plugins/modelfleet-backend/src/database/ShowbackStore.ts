@@ -5,7 +5,11 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
 import { Knex } from 'knex';
-import { CostRow } from '../engines/showback';
+import {
+  CostRow,
+  PoolSampleLike,
+  WorkloadSampleLike,
+} from '../engines/showback';
 
 const POOL_SAMPLES = 'modelfleet_pool_samples';
 const WORKLOAD_SAMPLES = 'modelfleet_workload_samples';
@@ -13,38 +17,16 @@ const COST = 'modelfleet_cost_daily';
 const ANOMALIES = 'modelfleet_cost_anomalies';
 
 /** A pool sample as stored. */
-export interface PoolSample {
-  sampledAt: Date;
-  seconds: number;
+export interface PoolSample extends PoolSampleLike {
   cluster: string;
   pool: string;
-  poolRef: string;
-  provider: string;
-  region: string;
-  zone: string;
-  instanceType: string;
-  capacityType: 'on-demand' | 'spot' | 'reserved';
   gpuProduct: string;
   gpuMemoryMiB: number | null;
-  nodes: number;
-  gpusPerNode: number;
-  unitsPerNode: number;
-  demo: boolean;
 }
 
 /** A workload sample as stored. */
-export interface WorkloadSample {
-  sampledAt: Date;
-  seconds: number;
-  cluster: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  modelId: string;
+export interface WorkloadSample extends WorkloadSampleLike {
   pool: string;
-  poolRef: string;
-  replicas: number;
-  unitsPerReplica: number;
 }
 
 /** Figures of one scope over a period, summed. */

@@ -311,19 +311,6 @@ export class CostReportService {
       const mem = memHours
         ? withMem.reduce((s, r) => s + (r.memUsedMiBHours ?? 0), 0) / memHours
         : null;
-      // Pools and the fleet: GPUs no model requested are idle too.
-      const requested =
-        scope === 'pool' || scope === 'fleet'
-          ? rows.reduce(
-              (s, r) =>
-                s +
-                (r.gpuHours -
-                  (r.idleUsd && r.costUsd
-                    ? (r.idleUsd / r.costUsd) * r.gpuHours
-                    : 0)),
-              0,
-            )
-          : gpuHours;
       const util =
         utilGpuHours > 0
           ? busy /
@@ -339,7 +326,6 @@ export class CostReportService {
           idleShare === null
             ? rows.reduce((s, r) => s + r.idleUsd, 0)
             : cost * idleShare,
-        requested,
       };
     };
     const all = summarize(daily);

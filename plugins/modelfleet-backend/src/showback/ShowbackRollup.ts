@@ -14,6 +14,7 @@ import {
   dayOf,
   detectAnomalies,
   eachDay,
+  meanPerStep,
   ModelDayMetrics,
   parseDay,
   PoolDayUsage,
@@ -215,27 +216,13 @@ export class ShowbackRollup {
       for (const source of sources) {
         try {
           const series = await source.query(metric, w, window);
-          const points = series.flatMap(s => s.points.map(p => p[1]));
-          const finite = points.filter(Number.isFinite);
-          if (finite.length) {
-            // Series per pod are summed per step for rates, averaged for gauges.
-            const perStep = new Map<number, number[]>();
-            for (const s of series) {
-              for (const [t, v] of s.points) {
-                if (Number.isFinite(v))
-                  perStep.set(t, [...(perStep.get(t) ?? []), v]);
-              }
-            }
-            const values = [...perStep.values()].map(vs =>
-              metric === 'requestsPerSecond' || metric === 'tokensPerSecond'
-                ? vs.reduce((a, b) => a + b, 0)
-                : vs.reduce((a, b) => a + b, 0) / vs.length,
-            );
-            return {
-              mean: values.reduce((a, b) => a + b, 0) / values.length,
-              hours: values.length,
-            };
-          }
+          const step = meanPerStep(
+            series,
+            metric === 'requestsPerSecond' || metric === 'tokensPerSecond'
+              ? 'sum'
+              : 'mean',
+          );
+          if (step) return step;
         } catch (e) {
           this.options.logger.debug(
             `Showback: ${source.id} has no ${metric} for ${w.modelId}: ${e}`,

@@ -2,6 +2,7 @@ import { detectAnomalies } from './anomalies';
 import { budgetStatus } from './budget';
 import { addDays, bucketOf, eachDay, parseDay } from './days';
 import { reconcile } from './reconcile';
+import { meanPerStep } from './usage';
 import { bucketSeries, totalsOf } from './series';
 
 const days = (n: number, start = '2026-11-01') =>
@@ -134,5 +135,34 @@ describe('reconcile', () => {
       differenceUsd: -50,
       differenceShare: -0.05,
     });
+  });
+});
+
+describe('meanPerStep', () => {
+  const pods = [
+    {
+      points: [
+        [0, 10],
+        [3600, 30],
+      ] as Array<[number, number]>,
+    },
+    {
+      points: [
+        [0, 20],
+        [3600, Number.NaN],
+      ] as Array<[number, number]>,
+    },
+  ];
+
+  it('sums pods per step for rates and averages them for gauges', () => {
+    expect(meanPerStep(pods, 'sum')).toEqual({ mean: 30, hours: 2 });
+    expect(meanPerStep(pods, 'mean')).toEqual({ mean: 22.5, hours: 2 });
+  });
+
+  it('has no mean without a finite value', () => {
+    expect(
+      meanPerStep([{ points: [[0, Number.NaN]] }], 'mean'),
+    ).toBeUndefined();
+    expect(meanPerStep([], 'sum')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ export * from './days';
 export { reconcile } from './reconcile';
 export { bucketSeries, totalsOf } from './series';
 export type * from './types';
-export { aggregateSamples, resolvePoolPrice } from './usage';
+export { aggregateSamples, meanPerStep, resolvePoolPrice } from './usage';
 export type {
   PoolDayAggregate,
   PoolSampleLike,

@@ -198,3 +198,29 @@ export function resolvePoolPrice(
     ],
   };
 }
+
+/**
+ * The mean over time of series of one metric, one series per pod: at each
+ * step the pods' values are summed (rates) or averaged (gauges). Undefined
+ * when no step has a finite value; `hours` counts the steps with one.
+ */
+export function meanPerStep(
+  series: Array<{ points: Array<[number, number]> }>,
+  combine: 'sum' | 'mean',
+): { mean: number; hours: number } | undefined {
+  const perStep = new Map<number, number[]>();
+  for (const s of series) {
+    for (const [t, v] of s.points) {
+      if (Number.isFinite(v)) perStep.set(t, [...(perStep.get(t) ?? []), v]);
+    }
+  }
+  if (!perStep.size) return undefined;
+  const values = [...perStep.values()].map(vs => {
+    const total = vs.reduce((a, b) => a + b, 0);
+    return combine === 'sum' ? total : total / vs.length;
+  });
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    hours: values.length,
+  };
+}
