@@ -83,5 +83,6 @@ backend.add(import('@modelfleet/plugin-modelfleet-backend-module-demo'));
 // Live prices and bills; each registers nothing until its section is configured.
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-aws'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-azure'));
+backend.add(import('@modelfleet/plugin-modelfleet-backend-module-gcp'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-opencost'));
 backend.start();
