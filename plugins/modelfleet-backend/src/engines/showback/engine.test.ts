@@ -2,7 +2,7 @@ import { detectAnomalies } from './anomalies';
 import { budgetStatus } from './budget';
 import { addDays, bucketOf, eachDay, parseDay } from './days';
 import { reconcile } from './reconcile';
-import { meanPerStep } from './usage';
+import { meanPerStep, resolvePoolPrice } from './usage';
 import { bucketSeries, totalsOf } from './series';
 
 const days = (n: number, start = '2026-11-01') =>
@@ -164,5 +164,91 @@ describe('meanPerStep', () => {
       meanPerStep([{ points: [[0, Number.NaN]] }], 'mean'),
     ).toBeUndefined();
     expect(meanPerStep([], 'sum')).toBeUndefined();
+  });
+});
+
+describe('resolvePoolPrice', () => {
+  const pool = {
+    poolRef: 'gpupool:default/c.l4',
+    provider: 'aws',
+    region: 'us-east-1',
+    zone: 'us-east-1a',
+    instanceType: 'g6.xlarge',
+    capacityType: 'spot' as const,
+  };
+  const quote = (
+    source: string,
+    usdPerHour: number | null,
+    observedAt: string,
+    extra = {},
+  ) => ({
+    provider: 'aws' as const,
+    instanceType: 'g6.xlarge',
+    region: 'us-east-1',
+    capacityType: 'spot' as const,
+    usdPerHour,
+    source,
+    observedAt,
+    ...extra,
+  });
+  const bundled = quote(
+    'bundled-catalog (skypilot-catalog v9 AWS/GCP, v6 Azure)',
+    0.5,
+    '2026-11-24T00:00:00.000Z',
+  );
+  const options = {
+    bundledSource: 'bundled-catalog',
+    liveSources: ['aws-ec2-spot-price-history'],
+  };
+  const dayEnd = new Date('2026-11-30T00:00:00Z');
+
+  it('prefers a live price published by the end of the day, in the pool zone', () => {
+    const r = resolvePoolPrice(
+      pool,
+      [
+        bundled,
+        quote('aws-ec2-spot-price-history', 0.31, '2026-11-29T06:00:00.000Z', {
+          zone: 'us-east-1b',
+        }),
+        quote('aws-ec2-spot-price-history', 0.33, '2026-11-29T06:00:00.000Z', {
+          zone: 'us-east-1a',
+        }),
+        quote('aws-ec2-spot-price-history', 0.2, '2026-11-30T06:00:00.000Z', {
+          zone: 'us-east-1a',
+        }),
+      ],
+      dayEnd,
+      options,
+    );
+    expect(r.usdPerNodeHour).toBe(0.33);
+    expect(r.provenance[0]).toMatchObject({
+      source: 'aws-ec2-spot-price-history',
+      observedAt: '2026-11-29T06:00:00.000Z',
+    });
+  });
+
+  it('falls back to the bundled catalog, saying so, and never uses an unknown or 0.0 price', () => {
+    const r = resolvePoolPrice(
+      pool,
+      [
+        bundled,
+        quote('aws-ec2-spot-price-history', null, '2026-11-29T06:00:00.000Z'),
+        quote('aws-ec2-spot-price-history', 0, '2026-11-29T06:00:00.000Z', {
+          flags: ['zero-placeholder'],
+        }),
+      ],
+      dayEnd,
+      options,
+    );
+    expect(r.usdPerNodeHour).toBe(0.5);
+    expect(r.provenance[0].note).toMatch(
+      /bundled catalog: no price from the live source\(s\) aws-ec2-spot-price-history/,
+    );
+  });
+
+  it('has no price when no source knows the machine', () => {
+    const r = resolvePoolPrice(pool, [], dayEnd, options);
+    expect(r.usdPerNodeHour).toBeNull();
+    expect(r.provenance[0].note).toBe('no price source knows this machine');
   });
 });

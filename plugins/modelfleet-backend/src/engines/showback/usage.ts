@@ -153,12 +153,11 @@ export function resolvePoolPrice(
       a.usdPerHour! <= b.usdPerHour! ? a : b,
     );
   };
-  const live = [...bySource.keys()]
-    .filter(s => s !== options.bundledSource)
-    .sort();
-  const source =
-    live[0] ??
-    (bySource.has(options.bundledSource) ? options.bundledSource : undefined);
+  // The bundled catalog names its rows `bundled-catalog (<data set>)`.
+  const isBundled = (id: string) =>
+    id === options.bundledSource || id.startsWith(`${options.bundledSource} (`);
+  const sources = [...bySource.keys()].sort();
+  const source = sources.find(id => !isBundled(id)) ?? sources.find(isBundled);
   if (!source) {
     return {
       usdPerNodeHour: null,
@@ -177,7 +176,7 @@ export function resolvePoolPrice(
   const notes: string[] = [];
   if (pool.capacityType === 'reserved')
     notes.push('reserved capacity priced at the on-demand rate');
-  if (source === options.bundledSource && options.liveSources.length) {
+  if (isBundled(source) && options.liveSources.length) {
     notes.push(
       `bundled catalog: no price from the live source(s) ${options.liveSources.join(
         ', ',
