@@ -83,9 +83,12 @@ export class CostReportService {
     return dayOf((this.options.clock ?? (() => new Date()))());
   }
 
-  /** The default period: the last 30 days, today included. */
+  /**
+   * The default period: the last 30 complete days, up to yesterday. Today is
+   * still running; a partial day would read as a drop in cost.
+   */
   defaultQuery(): CostQuery {
-    const to = addDays(this.today(), 1);
+    const to = this.today();
     return { from: addDays(to, -30), to, granularity: 'day' };
   }
 
@@ -229,9 +232,9 @@ export class CostReportService {
       const budget =
         this.options.policies.effective(entityRef).policy.monthlyBudgetUsd;
       if (budget !== null) {
-        const last = addDays(q.to, -1);
+        // A period up to today reads the current month, today's spend included.
         const today = this.today();
-        const asOf = last < today ? last : today;
+        const asOf = q.to >= today ? today : addDays(q.to, -1);
         const monthStart = bucketOf(asOf, 'month');
         const monthDaily = await store.daily(
           'team',

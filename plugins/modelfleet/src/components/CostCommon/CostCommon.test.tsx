@@ -99,15 +99,15 @@ describe('periodQuery', () => {
     expect(periodQuery(30, now)).toBeUndefined();
   });
 
-  it('covers the last days up to and including today (UTC)', () => {
+  it('covers the last complete days, up to yesterday (UTC)', () => {
     expect(periodQuery(7, now)).toEqual({
-      from: '2026-10-30',
-      to: '2026-11-06',
+      from: '2026-10-29',
+      to: '2026-11-05',
       granularity: 'day',
     });
     expect(periodQuery(90, now)).toEqual({
-      from: '2026-08-08',
-      to: '2026-11-06',
+      from: '2026-08-07',
+      to: '2026-11-05',
       granularity: 'day',
     });
   });

@@ -11,7 +11,8 @@ export type PeriodDays = (typeof PERIOD_DAYS)[number];
 const DEFAULT_DAYS: PeriodDays = 30;
 
 /**
- * The query for the last `days` days up to and including today (UTC). The
+ * The query for the last `days` complete days, up to yesterday (UTC): today
+ * is still running, and a partial day would read as a drop in cost. The
  * default period sends no dates, so the backend's own default applies and the
  * figures match what the API returns without parameters.
  */
@@ -21,7 +22,7 @@ export function periodQuery(
 ): CostQuery | undefined {
   if (days === DEFAULT_DAYS) return undefined;
   const to = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1),
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
   );
   const from = new Date(to.getTime() - days * 86_400_000);
   return {
