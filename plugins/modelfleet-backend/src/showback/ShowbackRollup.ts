@@ -261,7 +261,7 @@ export class ShowbackRollup {
     now: Date,
   ): Promise<number> {
     const { store } = this.options;
-    const baselineFrom = addDays(from, -15);
+    const baselineFrom = addDays(from, -29);
     const end = addDays(today, 1);
     const found: AnomalyRow[] = [];
     for (const scope of ['model', 'team'] as const) {

@@ -2,21 +2,24 @@ import { median, medianAbsoluteDeviation } from 'simple-statistics';
 
 /** Settings of {@link detectAnomalies}. */
 export interface AnomalyOptions {
-  /** Days before a day that form its baseline. */
-  baselineDays: number;
-  /** Fewest baseline days with data before a day is judged. */
-  minBaselineDays: number;
   /** Robust z-score from which a day is an anomaly. */
   threshold: number;
   /** Smallest difference from the baseline, in USD, worth reporting. */
   minDeltaUsd: number;
+  /**
+   * Weeks whose same weekday forms a day's baseline, so a fleet that scales
+   * down every weekend is not flagged every weekend.
+   */
+  baselineWeeks: number;
+  /** Fewest earlier same weekdays before a day is judged. */
+  minSameWeekdays: number;
 }
 
 export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = {
-  baselineDays: 14,
-  minBaselineDays: 7,
   threshold: 3.5,
   minDeltaUsd: 1,
+  baselineWeeks: 4,
+  minSameWeekdays: 2,
 };
 
 /** A day far from its baseline. */
@@ -29,12 +32,14 @@ export interface DetectedAnomaly {
 }
 
 /**
- * Days whose cost is far from the median of the days before, measured in
- * robust standard deviations (1.4826 × MAD). A flat baseline has no spread:
- * then 5 % of the median (or `minDeltaUsd`) stands for one deviation, so a
- * steady model that doubles still counts.
+ * Days whose cost is far from their baseline, measured in robust standard
+ * deviations (1.4826 × MAD). The baseline is the same weekday of the weeks
+ * before (weekly seasonality); a day is judged once it has
+ * `minSameWeekdays` of them. A flat baseline has no spread: then 5 % of the median (or
+ * `minDeltaUsd`) stands for one deviation, so a steady model that doubles
+ * still counts.
  *
- * @param series - daily costs, one entry per day, oldest first
+ * @param series - daily costs, one entry per consecutive day, oldest first
  */
 export function detectAnomalies(
   series: Array<{ day: string; costUsd: number }>,
@@ -43,10 +48,12 @@ export function detectAnomalies(
   const o = { ...DEFAULT_ANOMALY_OPTIONS, ...options };
   const out: DetectedAnomaly[] = [];
   for (let i = 0; i < series.length; i++) {
-    const window = series
-      .slice(Math.max(0, i - o.baselineDays), i)
-      .map(p => p.costUsd);
-    if (window.length < o.minBaselineDays) continue;
+    const weekly: number[] = [];
+    for (let w = 1; w <= o.baselineWeeks && i - 7 * w >= 0; w++) {
+      weekly.push(series[i - 7 * w].costUsd);
+    }
+    if (weekly.length < o.minSameWeekdays) continue;
+    const window = weekly;
     const base = median(window);
     const spread = Math.max(
       1.4826 * medianAbsoluteDeviation(window),

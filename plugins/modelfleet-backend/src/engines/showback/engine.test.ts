@@ -9,31 +9,44 @@ const days = (n: number, start = '2026-11-01') =>
   eachDay(start, addDays(start, n));
 
 describe('detectAnomalies', () => {
-  it('finds a spike and a drop against the median of the days before', () => {
-    const costs = [
-      100, 104, 98, 101, 99, 103, 97, 102, 100, 350, 101, 99, 5, 100,
-    ];
-    const series = days(costs.length).map((day, i) => ({
+  it('finds a spike and a drop against the same weekdays before', () => {
+    const noise = [0, 4, -2, 1, -1, 3, -3];
+    const series = days(28).map((day, i) => ({
       day,
-      costUsd: costs[i],
+      costUsd: 100 + noise[i % 7],
     }));
+    series[20] = { ...series[20], costUsd: 350 };
+    series[24] = { ...series[24], costUsd: 5 };
     const found = detectAnomalies(series);
     expect(found.map(a => [a.day, a.direction])).toEqual([
-      ['2026-11-10', 'spike'],
-      ['2026-11-13', 'drop'],
+      ['2026-11-21', 'spike'],
+      ['2026-11-25', 'drop'],
     ]);
-    expect(found[0].baselineUsd).toBe(100);
+    expect(found[0].baselineUsd).toBe(97);
     expect(found[0].score).toBeGreaterThan(3.5);
   });
 
-  it('does not flag a flat series, nor judge days without enough baseline', () => {
+  it('does not flag a flat series, nor judge days without two earlier same weekdays', () => {
     const flat = days(30).map(day => ({ day, costUsd: 50 }));
     expect(detectAnomalies(flat)).toEqual([]);
-    const early = days(5).map((day, i) => ({
+    const early = days(14).map((day, i) => ({
       day,
-      costUsd: i === 4 ? 500 : 50,
+      costUsd: i === 13 ? 500 : 50,
     }));
     expect(detectAnomalies(early)).toEqual([]);
+  });
+
+  it('learns a weekly pattern: quiet weekends are not anomalies, a busy Sunday is', () => {
+    // 2026-11-02 is a Monday; weekdays cost 100, weekends 40.
+    const series = days(35, '2026-11-02').map(day => {
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+      return { day, costUsd: weekday === 0 || weekday === 6 ? 40 : 100 };
+    });
+    expect(detectAnomalies(series)).toEqual([]);
+    series[34] = { day: series[34].day, costUsd: 100 }; // Sunday 2026-12-06
+    expect(
+      detectAnomalies(series).map(a => [a.day, a.direction, a.baselineUsd]),
+    ).toEqual([['2026-12-06', 'spike', 40]]);
   });
 
   it('flags a steady model that doubles, though its MAD is 0', () => {
