@@ -3,6 +3,7 @@ import {
   ClusterConnector,
   ClusterSnapshot,
 } from '@modelfleet/plugin-modelfleet-node';
+import { replicasAt } from './definition';
 import { DemoFleet } from './DemoFleet';
 
 /**
@@ -48,7 +49,8 @@ export class DemoClusterConnector implements ClusterConnector {
           .filter(m => m.deployment!.pool === pool.name)
           .reduce(
             (sum, m) =>
-              sum + m.deployment!.replicas * m.deployment!.gpusPerReplica,
+              sum +
+              replicasAt(m.deployment!, at) * m.deployment!.gpusPerReplica,
             0,
           );
         const needed = Math.ceil(allocated / units);
@@ -76,8 +78,8 @@ export class DemoClusterConnector implements ClusterConnector {
       name: m.id,
       modelId: m.id,
       replicas: {
-        desired: m.deployment!.replicas,
-        ready: m.deployment!.replicas,
+        desired: replicasAt(m.deployment!, at),
+        ready: replicasAt(m.deployment!, at),
       },
       gpusPerReplica: m.deployment!.gpusPerReplica,
       pool: m.deployment!.pool,

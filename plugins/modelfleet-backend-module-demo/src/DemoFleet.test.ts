@@ -93,6 +93,58 @@ describe('demo fleet', () => {
     );
   });
 
+  it('changes replicas over time: fewer off hours, a recurring re-embedding day', async () => {
+    const replicasOf = async (cluster: string, model: string, at: string) =>
+      (await connector.snapshotAt(cluster, new Date(at))).workloads.find(
+        w => w.modelId === model,
+      )!.replicas.desired;
+    // Tuesday 14:00 UTC, Tuesday 23:00, Saturday 14:00.
+    expect(
+      await replicasOf(
+        'demo-azure-eastus',
+        'mistral-7b-instruct',
+        '2026-11-24T14:00:00Z',
+      ),
+    ).toBe(2);
+    expect(
+      await replicasOf(
+        'demo-azure-eastus',
+        'mistral-7b-instruct',
+        '2026-11-24T23:00:00Z',
+      ),
+    ).toBe(1);
+    expect(
+      await replicasOf(
+        'demo-azure-eastus',
+        'mistral-7b-instruct',
+        '2026-11-28T14:00:00Z',
+      ),
+    ).toBe(1);
+
+    // Every 19 days the embeddings model runs 8 replicas all day, and its
+    // time-sliced pool grows to hold them.
+    const days = Array.from(
+      { length: 40 },
+      (_, i) => new Date(Date.UTC(2026, 10, 1 + i, 6)),
+    );
+    const counts = [];
+    for (const d of days) {
+      const s = await connector.snapshotAt('demo-gcp-usc1', d);
+      const pool = s.pools.find(p => p.name === 'g2-l4-shared')!;
+      expect(pool.gpus.allocated).toBeLessThanOrEqual(pool.gpus.allocatable);
+      counts.push(
+        s.workloads.find(w => w.modelId === 'bge-large-embeddings')!.replicas
+          .desired,
+      );
+    }
+    const bursts = days
+      .filter((_, i) => counts[i] === 8)
+      .map(d => d.toISOString().slice(0, 10));
+    expect(bursts).toHaveLength(2);
+    expect(Date.parse(bursts[1]) - Date.parse(bursts[0])).toBe(19 * 86_400_000);
+    expect(counts.filter(c => c !== 8 && c !== 2)).toEqual([]);
+  });
+
   it('replays an hour of the conversation trace for the chat model', async () => {
     const window = {
       start: new Date(now.getTime() - 3600_000),

@@ -6,6 +6,7 @@ import {
   ModelMetric,
   checkMetricsWindow,
 } from '@modelfleet/plugin-modelfleet-node';
+import { replicasAt } from './definition';
 import { DemoFleet } from './DemoFleet';
 
 /**
@@ -38,7 +39,6 @@ export class DemoMetricsSource implements MetricsSource {
     const pool = this.fleet.pools.find(
       p => p.cluster === m.deployment!.cluster && p.name === m.deployment!.pool,
     )!;
-    const gpus = m.deployment.replicas * m.deployment.gpusPerReplica;
     const memory = estimateModelGpuMemory({
       parametersBillions: m.parametersBillions,
       precision: m.precision,
@@ -48,6 +48,8 @@ export class DemoMetricsSource implements MetricsSource {
     const points: Array<[number, number]> = [];
     for (let t = start; t <= end + 1e-9; t += step) {
       const { count, weight } = replay.between(t - step, t);
+      const replicas = replicasAt(m.deployment, new Date((t - step) * 1000));
+      const gpus = replicas * m.deployment.gpusPerReplica;
       const utilization = Math.min(
         100,
         m.traffic.trace === 'alibaba-gentd26'
@@ -71,7 +73,7 @@ export class DemoMetricsSource implements MetricsSource {
               ? 0.9 * pool.gpu.memoryMiB * gpus
               : Math.min(
                   pool.gpu.memoryMiB * gpus,
-                  m.deployment.replicas *
+                  replicas *
                     (memory.weightsGiB +
                       memory.runtimeOverheadGiB +
                       (memory.kvCacheGiB * utilization) / 100) *

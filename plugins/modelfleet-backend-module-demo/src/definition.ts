@@ -53,6 +53,42 @@ export type DemoTraffic =
       offsetSeconds: number;
     };
 
+/**
+ * How a demo model's replicas change over time, as autoscalers and jobs in a
+ * real fleet would change them.
+ */
+export interface DemoSchedule {
+  /**
+   * Replicas outside business hours (08:00–20:00 UTC, Monday to Friday),
+   * like a KEDA cron scaler.
+   */
+  offHoursReplicas?: number;
+  /**
+   * A recurring day of extra load (e.g. re-embedding a corpus): every
+   * `everyDays` days counted from 1970-01-01 plus `offsetDays`, the whole
+   * UTC day runs `replicas` replicas.
+   */
+  burst?: { everyDays: number; offsetDays: number; replicas: number };
+}
+
+/** Replicas of a deployed demo model at a time. */
+export function replicasAt(
+  deployment: { replicas: number; schedule?: DemoSchedule },
+  at: Date,
+): number {
+  const s = deployment.schedule;
+  if (!s) return deployment.replicas;
+  const day = Math.floor(at.getTime() / 86_400_000);
+  if (s.burst && (day - s.burst.offsetDays) % s.burst.everyDays === 0) {
+    return s.burst.replicas;
+  }
+  const weekday = at.getUTCDay();
+  const hour = at.getUTCHours();
+  const business = weekday >= 1 && weekday <= 5 && hour >= 8 && hour < 20;
+  if (!business && s.offHoursReplicas !== undefined) return s.offHoursReplicas;
+  return deployment.replicas;
+}
+
 /** A model served by the demo fleet. */
 export interface DemoModel {
   /** The Model entity's name and the workload's `modelfleet.io/model` label. */
@@ -68,6 +104,8 @@ export interface DemoModel {
     pool: string;
     replicas: number;
     gpusPerReplica: number;
+    /** How the replicas change over time; constant when absent. */
+    schedule?: DemoSchedule;
   };
   traffic?: DemoTraffic;
 }
@@ -293,6 +331,8 @@ export const DEMO_MODELS: DemoModel[] = [
       pool: 'g2-l4-shared',
       replicas: 2,
       gpusPerReplica: 1,
+      // The search corpus is re-embedded every 19 days.
+      schedule: { burst: { everyDays: 19, offsetDays: 3, replicas: 8 } },
     },
     traffic: {
       trace: 'azure-code',
@@ -334,6 +374,8 @@ export const DEMO_MODELS: DemoModel[] = [
       pool: 'nva10spot',
       replicas: 2,
       gpusPerReplica: 1,
+      // The assistant serves office hours; one replica keeps it warm at night.
+      schedule: { offHoursReplicas: 1 },
     },
     traffic: {
       trace: 'azure-conv',
@@ -394,6 +436,7 @@ export const DEMO_MODELS: DemoModel[] = [
       pool: 'g6-12x-l4',
       replicas: 2,
       gpusPerReplica: 1,
+      schedule: { offHoursReplicas: 1 },
     },
     traffic: {
       trace: 'azure-code',
