@@ -127,7 +127,7 @@ describe('demo fleet', () => {
       { length: 40 },
       (_, i) => new Date(Date.UTC(2026, 10, 1 + i, 6)),
     );
-    const counts = [];
+    const counts: number[] = [];
     for (const d of days) {
       const s = await connector.snapshotAt('demo-gcp-usc1', d);
       const pool = s.pools.find(p => p.name === 'g2-l4-shared')!;
