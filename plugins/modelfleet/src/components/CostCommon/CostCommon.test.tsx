@@ -13,6 +13,7 @@ import {
   formatUsd,
   formatUtcTime,
 } from './format';
+import { ChangeLabel } from './Figures';
 import { periodQuery } from './period';
 import { provenanceText } from './Provenance';
 
@@ -214,5 +215,33 @@ describe('CostOverTimeChart', () => {
       expect(container.querySelectorAll('.recharts-line')).toHaveLength(1),
     );
     expect(screen.queryByText('Previous period')).not.toBeInTheDocument();
+  });
+});
+
+describe('ChangeLabel', () => {
+  it('says when the previous period has cost data for only some of its days', async () => {
+    await renderInTestApp(
+      <ChangeLabel
+        current={300}
+        previous={100}
+        previousDays={{ withData: 5, of: 30 }}
+      />,
+    );
+    expect(screen.getByTestId('modelfleet-cost-change')).toHaveTextContent(
+      '+200.0% (cost data for 5 of its 30 days)',
+    );
+  });
+
+  it('adds nothing when the previous period is complete', async () => {
+    await renderInTestApp(
+      <ChangeLabel
+        current={300}
+        previous={100}
+        previousDays={{ withData: 30, of: 30 }}
+      />,
+    );
+    expect(screen.getByTestId('modelfleet-cost-change')).toHaveTextContent(
+      /^\+200\.0%$/,
+    );
   });
 });

@@ -41,8 +41,17 @@ export const Figures = (props: { children: ReactNode }) => (
  * The change of a cost against the previous period, red when it went up
  * (more spend) and green when it went down.
  */
-export const ChangeLabel = (props: { current: number; previous: number }) => {
+export const ChangeLabel = (props: {
+  current: number;
+  previous: number;
+  /** Days of the previous period with cost data, and its length. */
+  previousDays?: { withData: number; of: number };
+}) => {
   const { ratio, label } = changeOf(props.current, props.previous);
+  const partial =
+    props.previousDays && props.previousDays.withData < props.previousDays.of
+      ? ` (cost data for ${props.previousDays.withData} of its ${props.previousDays.of} days)`
+      : '';
   let color: 'error' | 'primary' | 'textSecondary' = 'textSecondary';
   if (ratio !== null && ratio > 0.005) color = 'error';
   if (ratio !== null && ratio < -0.005) color = 'primary';
@@ -54,6 +63,7 @@ export const ChangeLabel = (props: { current: number; previous: number }) => {
       data-testid="modelfleet-cost-change"
     >
       {label}
+      {partial}
     </Typography>
   );
 };

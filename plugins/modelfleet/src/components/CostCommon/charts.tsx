@@ -229,6 +229,9 @@ export const CostBarChart = (props: {
 }) => {
   const theme = useTheme();
   const height = Math.max(120, props.items.length * 32 + 48);
+  // Wide enough for the longest name (about 7 px a character), up to 260 px.
+  const longest = Math.max(0, ...props.items.map(i => i.name.length));
+  const labelWidth = Math.min(260, Math.max(80, 16 + 7 * longest));
   return (
     <Figure label={props.label}>
       <BarChart
@@ -244,7 +247,7 @@ export const CostBarChart = (props: {
       >
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" tickFormatter={compactUsd} />
-        <YAxis type="category" dataKey="name" width={140} />
+        <YAxis type="category" dataKey="name" width={labelWidth} />
         <ChartTooltip formatter={money} />
         <Legend />
         <Bar

@@ -21,6 +21,7 @@ import {
   NoData,
   provenanceText,
   ProvenanceCaption,
+  daysBetween,
 } from '../CostCommon';
 
 const Section = (props: { title: string; children: ReactNode }) => (
@@ -176,6 +177,10 @@ const PoolCost = ({ report }: { report: CostReport }) => {
               <ChangeLabel
                 current={total.costUsd}
                 previous={previous.total.costUsd}
+                previousDays={{
+                  withData: previous.total.daysWithData,
+                  of: daysBetween(previous.from, previous.to),
+                }}
               />{' '}
               against the previous period
             </>

@@ -12,6 +12,7 @@ import {
   formatUsd,
   NoData,
   ProvenanceCaption,
+  daysBetween,
 } from '../CostCommon';
 
 /** The figures, chart and sources of a model's cost report. */
@@ -40,6 +41,10 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
               <ChangeLabel
                 current={total.costUsd}
                 previous={previous.total.costUsd}
+                previousDays={{
+                  withData: previous.total.daysWithData,
+                  of: daysBetween(previous.from, previous.to),
+                }}
               />{' '}
               against {formatUsd(previous.total.costUsd)} in{' '}
               {formatPeriod(previous.from, previous.to)}

@@ -20,6 +20,7 @@ import {
   formatUsd,
   NoData,
   ProvenanceCaption,
+  daysBetween,
 } from '../CostCommon';
 import { BudgetBurn } from './BudgetBurn';
 
@@ -92,6 +93,10 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
               <ChangeLabel
                 current={total.costUsd}
                 previous={previous.total.costUsd}
+                previousDays={{
+                  withData: previous.total.daysWithData,
+                  of: daysBetween(previous.from, previous.to),
+                }}
               />{' '}
               against {formatUsd(previous.total.costUsd)} in{' '}
               {formatPeriod(previous.from, previous.to)}

@@ -24,6 +24,7 @@ import {
   periodQuery,
   ProvenanceCaption,
   usePeriod,
+  daysBetween,
 } from '../CostCommon';
 import { ReconciliationTable } from './ReconciliationTable';
 import { TopCostsTable } from './TopCostsTable';
@@ -77,6 +78,10 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
                   <ChangeLabel
                     current={total.costUsd}
                     previous={previous.total.costUsd}
+                    previousDays={{
+                      withData: previous.total.daysWithData,
+                      of: daysBetween(previous.from, previous.to),
+                    }}
                   />{' '}
                   against {formatUsd(previous.total.costUsd)} in{' '}
                   {formatPeriod(previous.from, previous.to)}
