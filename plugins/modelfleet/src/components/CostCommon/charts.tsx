@@ -229,9 +229,9 @@ export const CostBarChart = (props: {
 }) => {
   const theme = useTheme();
   const height = Math.max(120, props.items.length * 32 + 48);
-  // Wide enough for the longest name (about 7 px a character), up to 260 px.
+  // Wide enough for the longest name (about 8 px a character), up to 280 px.
   const longest = Math.max(0, ...props.items.map(i => i.name.length));
-  const labelWidth = Math.min(260, Math.max(80, 16 + 7 * longest));
+  const labelWidth = Math.min(280, Math.max(80, 24 + 8 * longest));
   return (
     <Figure label={props.label}>
       <BarChart
