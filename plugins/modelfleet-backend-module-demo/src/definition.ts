@@ -32,6 +32,13 @@ export interface DemoPool {
   nodes: { min: number; max: number };
   /** Nodes running beyond what the workloads need (idle capacity). */
   idleNodes: number;
+  /**
+   * What the demo's bill charges per node-hour: the catalog's list price,
+   * less the discounts a real account has on on-demand capacity (5 % AWS
+   * enterprise discount, 10 % GCP committed use, 3 % Azure), so the bills
+   * reconcile with showback to within a few percent.
+   */
+  billedUsdPerNodeHour: number;
 }
 
 /** Where a demo model's requests come from. */
@@ -148,6 +155,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 0, max: 10 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.347,
   },
   {
     cluster: 'demo-aws-use1',
@@ -162,6 +170,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 1, max: 6 },
     idleNodes: 1,
+    billedUsdPerNodeHour: 1.1514,
   },
   {
     cluster: 'demo-aws-use1',
@@ -176,6 +185,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 0, max: 4 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 4.37152,
   },
   {
     cluster: 'demo-aws-use1',
@@ -190,6 +200,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 0, max: 6 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.8402,
   },
   // GCP us-central1: GKE node pools
   {
@@ -200,6 +211,7 @@ export const DEMO_POOLS: DemoPool[] = [
     gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 1, sharing: 'whole' },
     nodes: { min: 0, max: 8 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.43623,
   },
   {
     cluster: 'demo-gcp-usc1',
@@ -215,6 +227,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 1, max: 4 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.76826,
   },
   {
     cluster: 'demo-gcp-usc1',
@@ -224,6 +237,7 @@ export const DEMO_POOLS: DemoPool[] = [
     gpu: { product: 'A100', memoryMiB: 40 * GIB, perNode: 1, sharing: 'whole' },
     nodes: { min: 0, max: 4 },
     idleNodes: 1,
+    billedUsdPerNodeHour: 3.30605,
   },
   {
     cluster: 'demo-gcp-usc1',
@@ -238,6 +252,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 0, max: 4 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 2.73756,
   },
   {
     cluster: 'demo-gcp-usc1',
@@ -247,6 +262,7 @@ export const DEMO_POOLS: DemoPool[] = [
     gpu: { product: 'H100', memoryMiB: 80 * GIB, perNode: 8, sharing: 'whole' },
     nodes: { min: 0, max: 2 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 38.75953,
   },
   // Azure eastus: AKS agent pools (names are at most 12 lowercase characters)
   {
@@ -262,6 +278,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 1, max: 4 },
     idleNodes: 1,
+    billedUsdPerNodeHour: 3.56281,
   },
   {
     cluster: 'demo-azure-eastus',
@@ -276,6 +293,7 @@ export const DEMO_POOLS: DemoPool[] = [
     },
     nodes: { min: 0, max: 2 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 14.25124,
   },
   {
     cluster: 'demo-azure-eastus',
@@ -285,6 +303,7 @@ export const DEMO_POOLS: DemoPool[] = [
     gpu: { product: 'A10', memoryMiB: 24 * GIB, perNode: 1, sharing: 'whole' },
     nodes: { min: 0, max: 6 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.8,
   },
   {
     cluster: 'demo-azure-eastus',
@@ -294,6 +313,7 @@ export const DEMO_POOLS: DemoPool[] = [
     gpu: { product: 'T4', memoryMiB: 16 * GIB, perNode: 1, sharing: 'whole' },
     nodes: { min: 0, max: 4 },
     idleNodes: 0,
+    billedUsdPerNodeHour: 0.51022,
   },
 ];
 

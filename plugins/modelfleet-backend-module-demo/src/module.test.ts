@@ -31,6 +31,9 @@ describe('modelfleetModuleDemo', () => {
     expect(ext.addMetricsSource).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'demo' }),
     );
+    expect(ext.addBillSource).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'demo-bills' }),
+    );
   });
 
   it.each([[false], [undefined]])(
@@ -39,6 +42,7 @@ describe('modelfleetModuleDemo', () => {
       const ext = await start(enabled);
       expect(ext.addClusterConnector).not.toHaveBeenCalled();
       expect(ext.addMetricsSource).not.toHaveBeenCalled();
+      expect(ext.addBillSource).not.toHaveBeenCalled();
     },
   );
 });

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { DemoBillSource } from './DemoBillSource';
 import { DemoClusterConnector } from './DemoClusterConnector';
 import { createDemoFleet, loadTraces } from './DemoFleet';
 import { DemoMetricsSource } from './DemoMetricsSource';
@@ -33,6 +34,7 @@ export const modelfleetModuleDemo = createBackendModule({
         const fleet = createDemoFleet(loadTraces());
         connectors.addClusterConnector(new DemoClusterConnector(fleet));
         connectors.addMetricsSource(new DemoMetricsSource(fleet));
+        connectors.addBillSource(new DemoBillSource(fleet));
         logger.info(
           `ModelFleet demo fleet is on: ${fleet.clusters.length} clusters, ${fleet.pools.length} pools, ${fleet.models.length} models`,
         );

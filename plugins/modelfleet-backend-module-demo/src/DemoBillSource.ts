@@ -1,0 +1,71 @@
+import { BillLine, BillSource } from '@modelfleet/plugin-modelfleet-node';
+import { DemoClusterConnector } from './DemoClusterConnector';
+import { DemoFleet } from './DemoFleet';
+
+/** The demo's made-up cloud accounts, one per provider. */
+export const DEMO_ACCOUNTS: Record<string, string> = {
+  aws: '000000000000',
+  gcp: 'modelfleet-demo',
+  azure: '/subscriptions/00000000-0000-0000-0000-000000000000',
+};
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * Daily bills of the simulated fleet: one line per node pool and day, its
+ * node-hours at the pool's billed rate. Like a real bill it lags: days end
+ * before `now` only.
+ */
+export class DemoBillSource implements BillSource {
+  readonly id = 'demo-bills';
+  private readonly clusters: DemoClusterConnector;
+
+  constructor(
+    private readonly fleet: DemoFleet,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.clusters = new DemoClusterConnector(fleet, clock);
+  }
+
+  async *fetchLines(window: {
+    start: Date;
+    end: Date;
+  }): AsyncIterable<BillLine> {
+    const firstDay = Math.ceil(window.start.getTime() / DAY) * DAY;
+    const today = Math.floor(this.clock().getTime() / DAY) * DAY;
+    const lastDay = Math.min(window.end.getTime(), today);
+    for (let day = firstDay; day + DAY <= lastDay; day += DAY) {
+      for (const cluster of this.fleet.clusters) {
+        const nodeHours = new Map<string, number>();
+        for (let t = day; t < day + DAY; t += HOUR) {
+          const s = await this.clusters.snapshotAt(cluster.name, new Date(t));
+          for (const p of s.pools) {
+            nodeHours.set(
+              p.name,
+              (nodeHours.get(p.name) ?? 0) + p.nodes.current,
+            );
+          }
+        }
+        for (const pool of this.fleet.pools.filter(
+          p => p.cluster === cluster.name,
+        )) {
+          const hours = nodeHours.get(pool.name) ?? 0;
+          if (hours === 0) continue;
+          yield {
+            source: this.id,
+            provider: cluster.provider,
+            account: DEMO_ACCOUNTS[cluster.provider] ?? cluster.provider,
+            periodStart: new Date(day).toISOString(),
+            periodEnd: new Date(day + DAY).toISOString(),
+            resourceId: `${cluster.name}/${pool.name}`,
+            service: 'compute',
+            tags: { 'modelfleet.io/pool': pool.name, cluster: cluster.name },
+            costUsd: Math.round(hours * pool.billedUsdPerNodeHour * 100) / 100,
+            usage: { quantity: hours, unit: 'node-hours' },
+          };
+        }
+      }
+    }
+  }
+}
