@@ -170,11 +170,8 @@ async function measure(
     idleCostPolicy: 'shared-proportionally',
     clock: () => new Date(`${TODAY}T12:00:00Z`),
   });
-  const q = {
-    from: addDays(TODAY, -29),
-    to: addDays(TODAY, 1),
-    granularity: 'day' as const,
-  };
+  // The cards' default: the last 30 complete days.
+  const q = costs.defaultQuery();
   const random = rng(7);
   const time = async (f: () => Promise<unknown>) => {
     const t = process.hrtime.bigint();
@@ -187,9 +184,10 @@ async function measure(
     fleet: [],
     baseline: [],
   };
-  // The first fleet report after a roll-up scans every model row of the
-  // period for the top models; later ones reuse it until the roll-up changes.
-  const cold = await time(() => costs.cost('fleet', null, q));
+  // The fleet's top models scan every model row of the period: the showback
+  // loop computes them after each roll-up for the cards' periods.
+  const live = await time(() => costs.cost('fleet', null, q));
+  const precompute = await time(() => costs.precomputeFleetTop());
   let check = { report: 0, baseline: 0 };
   for (let i = 0; i < QUERIES + 5; i++) {
     const team = `group:default/bench-team-${Math.floor(random() * TEAMS)}`;
@@ -225,7 +223,7 @@ async function measure(
       `Group total ${check.report} differs from the sum of its models ${check.baseline}`,
     );
   }
-  return { ...out, cold: [cold] };
+  return { ...out, live: [live], precompute: [precompute] };
 }
 
 async function ingest(knex: Knex) {
@@ -285,8 +283,10 @@ async function run(
     );
   }
   console.log(
-    `${name}: fleet report right after a roll-up (top models computed, then kept until the roll-up changes): ${fmt(
-      m.cold[0],
+    `${name}: fleet report with its top models computed at query time: ${fmt(
+      m.live[0],
+    )} ms; computing them for the 7/30/90-day periods after a roll-up (the showback loop does): ${fmt(
+      m.precompute[0],
     )} ms`,
   );
   console.log(

@@ -116,6 +116,30 @@ exports.up = async function up(knex) {
     table.index(['day', 'scope'], 'modelfleet_cost_daily_day_idx');
   });
 
+  await knex.schema.createTable('modelfleet_cost_version', table => {
+    table.comment('Counts the changes of the daily roll-ups');
+    table.integer('id').primary();
+    table.bigInteger('version').notNullable();
+  });
+  await knex('modelfleet_cost_version').insert({ id: 1, version: 0 });
+
+  await knex.schema.createTable('modelfleet_cost_top', table => {
+    table.comment(
+      'Costliest models of the fleet per period, computed after each roll-up',
+    );
+    table.bigIncrements('id').primary();
+    table.string('from_day', 10).notNullable();
+    table.string('to_day', 10).notNullable();
+    table
+      .string('version', 64)
+      .notNullable()
+      .comment('Roll-up version the figures were computed from');
+    table.text('items').notNullable().comment('JSON array, costliest first');
+    table.unique(['from_day', 'to_day'], {
+      indexName: 'modelfleet_cost_top_uq',
+    });
+  });
+
   await knex.schema.createTable('modelfleet_bill_lines', table => {
     table.comment('Ingested cloud bill and cost-allocation lines');
     table.bigIncrements('id').primary();
@@ -186,6 +210,8 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable('modelfleet_cost_anomalies');
   await knex.schema.dropTable('modelfleet_bill_ingestions');
   await knex.schema.dropTable('modelfleet_bill_lines');
+  await knex.schema.dropTable('modelfleet_cost_top');
+  await knex.schema.dropTable('modelfleet_cost_version');
   await knex.schema.dropTable('modelfleet_cost_daily');
   await knex.schema.dropTable('modelfleet_workload_samples');
   await knex.schema.dropTable('modelfleet_pool_samples');

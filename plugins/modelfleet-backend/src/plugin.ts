@@ -92,6 +92,12 @@ export const modelfleetPlugin = createBackendPlugin({
             ...settings.priceRefresh,
           }),
         );
+        const costs = new CostReportService({
+          store: showback,
+          bills,
+          policies,
+          idleCostPolicy: settings.showback.idleCostPolicy,
+        });
         const rollup = new ShowbackRollup({
           store: showback,
           prices,
@@ -101,6 +107,7 @@ export const modelfleetPlugin = createBackendPlugin({
           priceSources: () => connectors.priceSources,
           settings: settings.showback,
           logger,
+          afterRollup: () => costs.precomputeFleetTop(),
           onAnomalies: async anomalies => {
             try {
               await notifyAnomalies({
@@ -143,12 +150,7 @@ export const modelfleetPlugin = createBackendPlugin({
             fleet,
             prices,
             permissions,
-            costs: new CostReportService({
-              store: showback,
-              bills,
-              policies,
-              idleCostPolicy: settings.showback.idleCostPolicy,
-            }),
+            costs,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,4 +1,5 @@
 import {
+  CostBreakdownItem,
   CostPoint,
   CostProvenance,
   poolEntityName,
@@ -15,6 +16,8 @@ const POOL_SAMPLES = 'modelfleet_pool_samples';
 const WORKLOAD_SAMPLES = 'modelfleet_workload_samples';
 const COST = 'modelfleet_cost_daily';
 const ANOMALIES = 'modelfleet_cost_anomalies';
+const TOP = 'modelfleet_cost_top';
+const VERSION = 'modelfleet_cost_version';
 
 /** A pool sample as stored. */
 export interface PoolSample extends PoolSampleLike {
@@ -250,6 +253,7 @@ export class ShowbackStore {
       demo: r.demo,
     }));
     await this.db.transaction(async tx => {
+      await tx(VERSION).where({ id: 1 }).increment('version', 1);
       await tx(COST).where({ day }).delete();
       for (let i = 0; i < insert.length; i += 250) {
         await tx(COST).insert(insert.slice(i, i + 250));
@@ -257,14 +261,37 @@ export class ShowbackStore {
     });
   }
 
-  /**
-   * Changes whenever roll-up rows change (each replaced day gets new ids),
-   * so caches of figures over many rows know when they are stale.
-   */
+  /** Changes whenever roll-up rows change (each replaced day counts). */
   async rollupVersion(): Promise<string> {
-    // Ids only grow (autoincrement, sequences): a replaced day raises the max.
-    const [r] = await this.db(COST).max({ v: 'id' });
-    return String(r?.v ?? 0);
+    const r = await this.db(VERSION).where({ id: 1 }).first('version');
+    return String(r?.version ?? 0);
+  }
+
+  /** Stored costliest models of a period, with the roll-up version they came from. */
+  async storedTop(
+    from: string,
+    to: string,
+  ): Promise<{ version: string; items: CostBreakdownItem[] } | undefined> {
+    const r = await this.db(TOP).where({ from_day: from, to_day: to }).first();
+    return r ? { version: r.version, items: JSON.parse(r.items) } : undefined;
+  }
+
+  /** Stores the costliest models of a period, replacing what was stored. */
+  async storeTop(
+    from: string,
+    to: string,
+    version: string,
+    items: CostBreakdownItem[],
+  ): Promise<void> {
+    await this.db(TOP)
+      .insert({
+        from_day: from,
+        to_day: to,
+        version,
+        items: JSON.stringify(items),
+      })
+      .onConflict(['from_day', 'to_day'])
+      .merge(['version', 'items']);
   }
 
   /** Days in [from, to) that have roll-up rows. */

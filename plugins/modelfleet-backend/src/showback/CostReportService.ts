@@ -252,28 +252,50 @@ export class CostReportService {
     return report;
   }
 
-  #topModels = new Map<string, CostBreakdownItem[]>();
-
   /**
-   * The fleet's ten costliest models over a period: a scan of every model
-   * row of the period, so it is kept until the roll-up changes.
+   * The fleet's ten costliest models over a period. It takes a scan of every
+   * model row of the period, so the showback loop computes it for the
+   * periods the cards offer after each roll-up ({@link precomputeFleetTop});
+   * other periods, or a roll-up newer than what is stored, are computed here.
    */
   private async fleetTopModels(q: CostQuery): Promise<CostBreakdownItem[]> {
-    const key = `${q.from}|${q.to}|${await this.options.store.rollupVersion()}`;
-    let top = this.#topModels.get(key);
-    if (!top) {
-      top = (
-        await this.options.store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          limit: 10,
-        })
-      ).map(toItem);
-      if (this.#topModels.size >= 32) this.#topModels.clear();
-      this.#topModels.set(key, top);
+    const { store } = this.options;
+    const [stored, version] = await Promise.all([
+      store.storedTop(q.from, q.to),
+      store.rollupVersion(),
+    ]);
+    if (stored && stored.version === version) return stored.items;
+    return this.computeFleetTop(q);
+  }
+
+  private async computeFleetTop(q: CostQuery): Promise<CostBreakdownItem[]> {
+    return (
+      await this.options.store.breakdown({
+        scope: 'model',
+        from: q.from,
+        to: q.to,
+        limit: 10,
+      })
+    ).map(toItem);
+  }
+
+  /**
+   * Computes and stores the fleet's costliest models for the last 7, 30 and
+   * 90 complete days, the periods the cards offer. Called after a roll-up.
+   */
+  async precomputeFleetTop(): Promise<void> {
+    const { store } = this.options;
+    const version = await store.rollupVersion();
+    const to = this.today();
+    for (const days of [7, 30, 90]) {
+      const q: CostQuery = { from: addDays(to, -days), to, granularity: 'day' };
+      await store.storeTop(
+        q.from,
+        q.to,
+        version,
+        await this.computeFleetTop(q),
+      );
     }
-    return top;
   }
 
   async utilization(

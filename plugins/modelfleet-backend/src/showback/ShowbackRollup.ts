@@ -66,6 +66,8 @@ export class ShowbackRollup {
       priceSources: () => Array<{ id: string }>;
       settings: ShowbackSettings;
       logger: LoggerService;
+      /** Called after every roll-up, e.g. to precompute figures over many rows. */
+      afterRollup?: () => Promise<void>;
       /** Called with anomalies found for the first time. */
       onAnomalies?: (
         anomalies: Awaited<ReturnType<ShowbackStore['recordAnomalies']>>,
@@ -118,6 +120,9 @@ export class ShowbackRollup {
       warnings.push(...(await this.rollDay(day, lookup)));
     }
     for (const w of warnings.slice(0, 20)) logger.warn(`Showback: ${w}`);
+    if (days.length && this.options.afterRollup) {
+      await this.options.afterRollup();
+    }
     const anomalies = days.length
       ? await this.anomalies(days[0], today, now)
       : 0;

@@ -9,6 +9,10 @@ import { ShowbackStore } from '../database/ShowbackStore';
 import { ingestBills } from './ingestBills';
 import { modelLookupOf } from './ModelDirectory';
 import { ShowbackRollup } from './ShowbackRollup';
+import { CostReportService } from './CostReportService';
+import { PolicyService } from '../policy/PolicyService';
+import { readPolicyConfig } from '../policy/policyConfig';
+import { ConfigReader } from '@backstage/config';
 
 jest.setTimeout(120_000);
 
@@ -263,7 +267,15 @@ describe('showback roll-up', () => {
           3600,
         );
       }
+      const costs = new CostReportService({
+        store: showback,
+        bills: new BillStore(knex),
+        policies: new PolicyService(readPolicyConfig(new ConfigReader({}))),
+        idleCostPolicy: 'not-shared',
+        clock: () => new Date('2026-11-30T12:00:00Z'),
+      });
       const rollup = new ShowbackRollup({
+        afterRollup: () => costs.precomputeFleetTop(),
         store: showback,
         prices,
         directory: {
@@ -339,6 +351,36 @@ describe('showback roll-up', () => {
         source: 'aws-ec2-spot-price-history',
         usdPerHour: 0.4,
       });
+
+      // The fleet's top models of the cards' periods are stored for the
+      // roll-up just made, and the fleet report reads them from there.
+      const stored = await showback.storedTop('2026-10-31', '2026-11-30');
+      expect(stored?.version).toBe(await showback.rollupVersion());
+      expect(stored?.items.map(i => i.entityRef)).toEqual([
+        'model:default/llama-chat',
+      ]);
+      const marked = [{ ...stored!.items[0], costUsd: 123 }];
+      await showback.storeTop(
+        '2026-10-31',
+        '2026-11-30',
+        stored!.version,
+        marked,
+      );
+      const fleet = await costs.cost('fleet', null, {
+        from: '2026-10-31',
+        to: '2026-11-30',
+        granularity: 'day',
+      });
+      expect(fleet.breakdown.models).toEqual(marked);
+      // A newer roll-up, even one that only removes rows, makes the stored
+      // figures stale: computed again.
+      await showback.replaceDay('2026-11-01', []);
+      const again = await costs.cost('fleet', null, {
+        from: '2026-10-31',
+        to: '2026-11-30',
+        granularity: 'day',
+      });
+      expect(again.breakdown.models[0].costUsd).toBeCloseTo(9.6);
 
       // Rolling up again changes nothing.
       const before = await knex('modelfleet_cost_daily')

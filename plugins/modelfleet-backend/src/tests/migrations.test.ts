@@ -86,6 +86,9 @@ describe('migrations', () => {
         idle_usd: 1.25,
         gpu_hours: 24,
       });
+      expect(await knex('modelfleet_cost_version')).toEqual([
+        { id: 1, version: expect.anything() },
+      ]);
       const [row] = await knex('modelfleet_cost_daily');
       expect(row).toMatchObject({
         team_ref: '',
