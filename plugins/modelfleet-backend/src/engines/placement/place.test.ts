@@ -1,0 +1,192 @@
+import { HighsSolve, placeModels } from './place';
+import { PlacementPool, PlacementRequest } from './types';
+
+let solve: HighsSolve;
+beforeAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const highs = await require('highs')();
+  solve = (lp, options) => highs.solve(lp, options);
+});
+
+const GIB = 1024;
+const pool = (
+  ref: string,
+  over: Partial<PlacementPool> = {},
+): PlacementPool => ({
+  ref: `gpupool:default/${ref}`,
+  provider: 'aws',
+  region: 'us-east-1',
+  capacityType: 'on-demand',
+  gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 1 },
+  usdPerNodeHour: 1,
+  freeUnits: 0,
+  addableNodes: 10,
+  ...over,
+});
+const request = (
+  id: string,
+  over: Partial<PlacementRequest> = {},
+): PlacementRequest => ({
+  id,
+  replicas: 1,
+  gpusPerReplica: 1,
+  memoryMiB: 16 * GIB,
+  spot: 'allow',
+  ...over,
+});
+
+describe('placeModels', () => {
+  it('gives every pool a model cannot use its reason', () => {
+    const pools = [
+      pool('h100', {
+        gpu: { product: 'H100', memoryMiB: 80 * GIB, perNode: 8 },
+      }),
+      pool('t4', { gpu: { product: 'T4', memoryMiB: 16 * GIB, perNode: 1 } }),
+      pool('spot', { capacityType: 'spot' }),
+      pool('eu', { region: 'eu-west-1' }),
+      pool('tainted', {
+        taints: [{ key: 'team', value: 'vision', effect: 'NoSchedule' }],
+      }),
+      pool('unpriced', { usdPerNodeHour: null }),
+      pool('full', { addableNodes: 0 }),
+      pool('ok'),
+    ];
+    const r = placeModels(
+      [
+        request('m', {
+          memoryMiB: 20 * GIB,
+          allowedGpuTypes: ['L4', 'T4'],
+          spot: 'forbid',
+          regions: ['us-east-1'],
+        }),
+      ],
+      pools,
+      { solve },
+    );
+    expect(
+      r.decisions[0].rejected.map(x => [x.pool.split('/')[1], x.code]),
+    ).toEqual([
+      ['h100', 'gpu-type'],
+      ['t4', 'gpu-memory'],
+      ['spot', 'spot-forbidden'],
+      ['eu', 'region'],
+      ['tainted', 'taint'],
+      ['unpriced', 'no-price'],
+      ['full', 'no-capacity'],
+    ]);
+    expect(r.decisions[0].rejected[1].reason).toBe(
+      '1 × 16 GiB of GPU memory per replica, 20 GiB needed',
+    );
+    expect(r.decisions[0].assignments).toEqual([
+      { pool: 'gpupool:default/ok', replicas: 1 },
+    ]);
+    expect(r.monthlyUsd).toBe(730);
+  });
+
+  it('packs exactly where a greedy choice of the cheapest unit does not', () => {
+    const pools = [
+      pool('x4', {
+        gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
+        usdPerNodeHour: 3.6,
+      }),
+      pool('x1', { usdPerNodeHour: 1 }),
+    ];
+    // 5 replicas: x4 costs 0.9/GPU-h, x1 1.0. Greedy opens two x4 nodes ($7.20/h);
+    // the optimum is one x4 and one x1 ($4.60/h).
+    const r = placeModels([request('m', { replicas: 5 })], pools, { solve });
+    expect(r.method).toBe('exact');
+    expect(r.nodes).toEqual([
+      { pool: 'gpupool:default/x4', added: 1 },
+      { pool: 'gpupool:default/x1', added: 1 },
+    ]);
+    expect(r.monthlyUsd).toBeCloseTo(4.6 * 730);
+    const greedy = placeModels([request('m', { replicas: 5 })], pools, {
+      solve,
+      exactMaxVariables: 0,
+    });
+    expect(greedy.method).toBe('heuristic');
+    expect(greedy.monthlyUsd).toBeCloseTo(7.2 * 730);
+    expect(greedy.lowerBoundUsd).toBeLessThanOrEqual(r.monthlyUsd + 1e-6);
+  });
+
+  it('uses free units on running nodes before adding nodes, and shares node cost by units', () => {
+    const r = placeModels(
+      [
+        request('a', { replicas: 2 }),
+        request('b', { replicas: 2, gpusPerReplica: 2 }),
+      ],
+      [
+        pool('running', {
+          gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
+          freeUnits: 2,
+          usdPerNodeHour: 4,
+        }),
+      ],
+      { solve },
+    );
+    // 6 units: 2 free, one node added for 4 more.
+    expect(r.nodes).toEqual([{ pool: 'gpupool:default/running', added: 1 }]);
+    expect(r.decisions.map(d => Math.round(d.monthlyUsd))).toEqual([973, 1947]);
+  });
+
+  it('places higher priority first when capacity binds, and says what is left', () => {
+    const r = placeModels(
+      [
+        request('low', { replicas: 2 }),
+        request('high', { replicas: 2, priority: 10 }),
+      ],
+      [pool('small', { addableNodes: 3 })],
+      { solve },
+    );
+    expect(r.decisions.map(d => [d.id, d.unplaced])).toEqual([
+      ['low', 1],
+      ['high', 0],
+    ]);
+    const g = placeModels(
+      [
+        request('low', { replicas: 2 }),
+        request('high', { replicas: 2, priority: 10 }),
+      ],
+      [pool('small', { addableNodes: 3 })],
+      { solve, exactMaxVariables: 0 },
+    );
+    expect(g.decisions.map(d => d.unplaced)).toEqual([1, 0]);
+  });
+
+  it('places MIG and time-sliced units by their share of a GPU', () => {
+    const shared = pool('shared', {
+      gpu: {
+        product: 'A100',
+        memoryMiB: 80 * GIB,
+        perNode: 1,
+        replicasPerGpu: 4,
+      },
+      usdPerNodeHour: 4,
+    });
+    const r = placeModels(
+      [request('small', { replicas: 3, memoryMiB: 18 * GIB })],
+      [shared, pool('l4', { usdPerNodeHour: 1.5 })],
+      { solve },
+    );
+    // 3 slices of 20 GiB on one A100 ($4/h) beat 3 L4 nodes ($4.50/h).
+    expect(r.nodes).toEqual([{ pool: 'gpupool:default/shared', added: 1 }]);
+    const big = placeModels(
+      [request('big', { memoryMiB: 30 * GIB })],
+      [shared],
+      { solve },
+    );
+    expect(big.decisions[0].rejected[0].code).toBe('gpu-memory');
+  });
+
+  it('rejects bad requests naming the field', () => {
+    expect(() =>
+      placeModels([request('m', { replicas: -1 })], [], { solve }),
+    ).toThrow(/^requests\[0\]\.replicas/);
+    expect(() =>
+      placeModels([request('m'), request('m')], [], { solve }),
+    ).toThrow(/^requests\[1\]\.id 'm' appears twice/);
+    expect(() =>
+      placeModels([request('m', { gpusPerReplica: 0.5 })], [], { solve }),
+    ).toThrow(/^requests\[0\]\.gpusPerReplica/);
+  });
+});
