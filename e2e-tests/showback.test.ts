@@ -11,7 +11,7 @@ const usd = (n: number) =>
 test("a team lead's Group page shows the showback card, and its total is the API's", async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(330_000);
   await signInAsGuest(page);
   // The guest's own token, as the app uses it.
   const refresh = await page.request.get('/api/auth/guest/refresh', {
@@ -31,7 +31,7 @@ test("a team lead's Group page shows the showback card, and its total is the API
   // The showback loop fills in the demo fleet's past shortly after start.
   await expect(async () => {
     expect((await teamCost()).total.costUsd).toBeGreaterThan(0);
-  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  }).toPass({ timeout: 240_000, intervals: [5_000] });
 
   // A roll-up may land between the two reads: compare a matching pair.
   await expect(async () => {

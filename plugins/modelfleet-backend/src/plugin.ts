@@ -101,7 +101,7 @@ export const modelfleetPlugin = createBackendPlugin({
         const rollup = new ShowbackRollup({
           store: showback,
           prices,
-          directory: new CatalogModelDirectory(catalog, auth),
+          directory: new CatalogModelDirectory(catalog, auth, { logger }),
           connectors: () => connectors.clusterConnectors,
           metrics: () => connectors.metricsSources,
           priceSources: () => connectors.priceSources,

@@ -220,6 +220,11 @@ export class ShowbackStore {
     return Boolean(r);
   }
 
+  /** Whether any workload was ever sampled (and not pruned). */
+  async hasWorkloadSamples(): Promise<boolean> {
+    return Boolean(await this.db(WORKLOAD_SAMPLES).first('id'));
+  }
+
   /** Deletes samples older than `before`; returns how many. */
   async pruneSamples(before: Date): Promise<number> {
     const a = await this.db(POOL_SAMPLES)

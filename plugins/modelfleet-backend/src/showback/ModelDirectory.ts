@@ -20,7 +20,11 @@ export type ModelLookup = (w: WorkloadKey) => {
 
 /** Reads the Model entities of the catalog. */
 export interface ModelDirectory {
-  lookup(): Promise<ModelLookup>;
+  /**
+   * The lookup of the Model entities now. With `expectModels` (there are
+   * workloads to map), an empty catalog is taken for one still starting up.
+   */
+  lookup(options?: { expectModels?: boolean }): Promise<ModelLookup>;
 }
 
 /**
@@ -74,13 +78,56 @@ export function modelLookupOf(
 }
 
 /** The Model entities of the Backstage catalog. */
+/**
+ * The Model entities of the Backstage catalog. At backend start the catalog
+ * may not answer yet, or not have read its locations: a failed or (when
+ * models are expected) empty answer is retried with backoff, so the first
+ * roll-up does not store costs without their teams.
+ */
 export class CatalogModelDirectory implements ModelDirectory {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly options: {
+      /** Waits before each retry, in ms. */
+      retryDelaysMs?: number[];
+      sleep?: (ms: number) => Promise<void>;
+      logger?: { warn(message: string): void };
+    } = {},
   ) {}
 
-  async lookup(): Promise<ModelLookup> {
+  async lookup(options: { expectModels?: boolean } = {}): Promise<ModelLookup> {
+    const delays = this.options.retryDelaysMs ?? [
+      2_000, 5_000, 10_000, 20_000, 40_000, 60_000,
+    ];
+    const sleep =
+      this.options.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+    for (let attempt = 0; ; attempt++) {
+      let problem: string;
+      try {
+        const items = await this.read();
+        if (items.length || !options.expectModels)
+          return modelLookupOf(items as any);
+        problem = 'the catalog has no Model entities yet';
+      } catch (e) {
+        problem = `the catalog could not be read: ${
+          e instanceof Error ? e.message : e
+        }`;
+      }
+      if (attempt >= delays.length) {
+        if (problem.startsWith('the catalog has no')) {
+          this.options.logger?.warn(
+            `Showback: ${problem}; workloads are costed without teams`,
+          );
+          return modelLookupOf([]);
+        }
+        throw new Error(problem);
+      }
+      await sleep(delays[attempt]);
+    }
+  }
+
+  private async read() {
     const { items } = await this.catalog.getEntities(
       {
         filter: { kind: MODEL_KIND },
@@ -94,6 +141,6 @@ export class CatalogModelDirectory implements ModelDirectory {
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return modelLookupOf(items as any);
+    return items;
   }
 }

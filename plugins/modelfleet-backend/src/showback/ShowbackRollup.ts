@@ -114,7 +114,9 @@ export class ShowbackRollup {
     const days = eachDay(first, addDays(today, 1)).filter(
       d => d >= rerollFrom || !rolled.has(d),
     );
-    const lookup = await this.options.directory.lookup();
+    const lookup = await this.options.directory.lookup({
+      expectModels: await store.hasWorkloadSamples(),
+    });
     const warnings: string[] = [];
     for (const day of days) {
       warnings.push(...(await this.rollDay(day, lookup)));
