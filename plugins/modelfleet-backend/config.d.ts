@@ -91,6 +91,14 @@ export interface Config {
       /** Days back each run reads (bills are revised for days). Defaults to 35. */
       windowDays?: number;
     };
+    /** Placement: which GPU pools can run a model, at what monthly cost. */
+    placement?: {
+      /**
+       * Nodes a pool may still add when its maximum is not known (the
+       * Kubernetes API does not expose autoscaler limits). Defaults to 4.
+       */
+      assumedAddableNodes?: number;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

@@ -36,6 +36,9 @@ export interface ModelFleetBackendConfig {
     schedule: SchedulerServiceTaskScheduleDefinition;
     windowDays: number;
   };
+  placement: {
+    assumedAddableNodes: number;
+  };
 }
 
 const IDLE_POLICIES: IdleCostPolicy[] = [
@@ -232,6 +235,15 @@ export function readModelFleetBackendConfig(
         35,
         1,
         400,
+      ),
+    },
+    placement: {
+      assumedAddableNodes: readWholeNumber(
+        config,
+        'modelfleet.placement.assumedAddableNodes',
+        4,
+        0,
+        10000,
       ),
     },
     priceRefresh: {

@@ -21,6 +21,7 @@ import { PolicyService } from './policy/PolicyService';
 import { BundledPriceSource } from './prices/BundledPriceSource';
 import { readPolicyConfig } from './policy/policyConfig';
 import { createRouter } from './router';
+import { createHighsLoader, PlacementService } from './placement';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
 import { createClusterSyncTask } from './tasks/clusterSync';
@@ -142,8 +143,24 @@ export const modelfleetPlugin = createBackendPlugin({
           connectors,
           fleet,
         });
+        const placement = new PlacementService({
+          fleet,
+          prices,
+          policies,
+          liveSources: () =>
+            connectors.priceSources
+              .map(s => s.id)
+              .filter(id => id !== 'bundled-catalog'),
+          solver: createHighsLoader(),
+          teamForecast: async teamRef =>
+            (await costs.cost('team', teamRef, costs.defaultQuery())).budget
+              ?.forecastUsd ?? null,
+          assumedAddableNodes: settings.placement.assumedAddableNodes,
+          logger,
+        });
         httpRouter.use(
           await createRouter({
+            placement,
             httpAuth,
             fleetStatus,
             policies,

@@ -24,6 +24,7 @@ import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
 import { addDays, daysBetween, parseDay } from './engines/showback';
 import { CostQuery, CostReportService } from './showback/CostReportService';
+import { PlacementService } from './placement';
 
 /** @internal */
 export interface RouterOptions {
@@ -34,6 +35,7 @@ export interface RouterOptions {
   prices: PriceBookStore;
   permissions: PermissionsService;
   costs: CostReportService;
+  placement: PlacementService;
 }
 
 const GRANULARITIES: CostGranularity[] = ['day', 'week', 'month'];
@@ -117,8 +119,16 @@ function optionalQueryParam(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, fleetStatus, policies, fleet, prices, permissions, costs } =
-    options;
+  const {
+    httpAuth,
+    fleetStatus,
+    policies,
+    fleet,
+    prices,
+    permissions,
+    costs,
+    placement,
+  } = options;
 
   /** Allows the read of an entity's costs, or throws NotAllowedError. */
   const authorizeCost = async (
@@ -224,6 +234,11 @@ export async function createRouter(
         eligibleForCheapest: isCheapestEligible(q),
       })),
     });
+  });
+
+  router.post('/placement', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await placement.place(req.body));
   });
 
   router.get('/policies/effective', async (req, res) => {

@@ -12,5 +12,6 @@ export * from './kinds';
 export * from './memory';
 export * from './naming';
 export * from './permissions';
+export * from './placement';
 export * from './policy';
 export * from './types';

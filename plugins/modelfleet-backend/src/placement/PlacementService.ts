@@ -1,0 +1,404 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  estimateModelGpuMemory,
+  GpuPoolStatus,
+  ModelPrecision,
+  PlacementExclusion,
+  PlacementOption,
+  PlacementPoolSummary,
+  PlacementResponse,
+  poolEntityName,
+} from '@modelfleet/plugin-modelfleet-common';
+import { PriceQuote } from '@modelfleet/plugin-modelfleet-node';
+import { FleetStateStore } from '../database/FleetStateStore';
+import { PriceBookStore } from '../database/PriceBookStore';
+import {
+  HighsSolve,
+  HOURS_PER_MONTH,
+  PlacementPool,
+  PlacementRequest,
+  placeModels,
+  rejectionOf,
+  unitsPerNode,
+} from '../engines/placement';
+import { resolvePoolPrice } from '../engines/showback';
+import { PolicyService } from '../policy/PolicyService';
+import { parsePlacementRequest } from './parseRequest';
+import { poolScheduling } from './scheduling';
+
+const BUNDLED = 'bundled-catalog';
+
+/**
+ * Hours a month a model runs at its replicas, by traffic pattern: all of
+ * them when always on; the default business-hours window (11 h a day, five
+ * days a week) otherwise counts its share of the 730.
+ */
+const HOURS_BY_TRAFFIC = {
+  'always-on': HOURS_PER_MONTH,
+  'business-hours': Math.round((HOURS_PER_MONTH * 55) / 168),
+  sporadic: HOURS_PER_MONTH,
+} as const;
+
+/** Settings of {@link PlacementService}. */
+export interface PlacementServiceOptions {
+  fleet: FleetStateStore;
+  prices: PriceBookStore;
+  policies: PolicyService;
+  /** IDs of the price sources other than the bundled catalog. */
+  liveSources: () => string[];
+  /** HiGHS, loaded once and shared. */
+  solver: () => Promise<HighsSolve>;
+  /** A team's forecast spend for the current month, USD; null when unknown. */
+  teamForecast: (teamRef: string) => Promise<number | null>;
+  /**
+   * Nodes a pool may add when its maximum is not known (the Kubernetes API
+   * does not expose autoscaler limits).
+   */
+  assumedAddableNodes: number;
+  logger: LoggerService;
+}
+
+const usd = (n: number) =>
+  `$${n.toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  })}`;
+
+/**
+ * Answers `POST /placement`: which pools can run a model, what each costs a
+ * month at the requested replicas, and why every other pool cannot, under
+ * the owner team's policy and budget.
+ */
+export class PlacementService {
+  constructor(private readonly options: PlacementServiceOptions) {}
+
+  async place(body: unknown): Promise<PlacementResponse> {
+    const req = parsePlacementRequest(body);
+    const { policies, fleet } = this.options;
+
+    let effective;
+    try {
+      effective = policies.effective(req.owner);
+    } catch (e) {
+      throw new InputError((e as Error).message.replace(/^team:/, 'owner:'));
+    }
+    const policy = effective.policy;
+    const blocking: string[] = [];
+
+    let memory: PlacementResponse['memory'];
+    let memoryMiB = req.memoryMiB;
+    if (memoryMiB === undefined) {
+      memory = estimateModelGpuMemory({
+        parametersBillions: req.parametersBillions!,
+        precision: req.precision as ModelPrecision,
+      });
+      memoryMiB = Math.ceil(memory.totalGiB * 1024);
+    }
+    const gpusPerReplica = req.gpusPerReplica ?? 1;
+    const traffic = req.traffic ?? 'always-on';
+    let spot = req.spot ?? (policy.spot === 'forbid' ? 'forbid' : 'allow');
+    if (policy.spot === 'forbid') {
+      if (spot === 'require') {
+        blocking.push(
+          `spot: the model asks for spot capacity only, but ${
+            effective.team ?? 'the default'
+          } policy forbids spot`,
+        );
+      }
+      spot = 'forbid';
+    }
+    const allowed = policy.allowedGpuTypes;
+    const wanted = req.gpuTypes?.length ? req.gpuTypes : null;
+    const allowedGpuTypes =
+      allowed && wanted
+        ? wanted.filter(t => allowed.includes(t))
+        : wanted ?? allowed ?? undefined;
+    if (allowed && wanted && allowedGpuTypes!.length === 0) {
+      blocking.push(
+        `gpuTypes: none of ${wanted.join(
+          ', ',
+        )} is allowed by policy (allowed: ${allowed.join(', ')})`,
+      );
+    }
+
+    const normalized = {
+      ...req,
+      memoryMiB,
+      gpusPerReplica,
+      spot,
+      traffic,
+    };
+    const hours = HOURS_BY_TRAFFIC[traffic];
+    const quoteReplicas = Math.max(req.replicas.min, 1);
+    const base: Omit<PlacementRequest, 'replicas'> = {
+      id: req.name,
+      gpusPerReplica,
+      memoryMiB,
+      allowedGpuTypes,
+      spot,
+      regions: req.regions?.length ? req.regions : undefined,
+      priority: req.priority,
+    };
+
+    const teamRef = effective.team;
+    const teamForecast = teamRef
+      ? await this.options.teamForecast(teamRef).catch(e => {
+          this.options.logger.warn(
+            `Placement: no spend forecast for ${teamRef}: ${e}`,
+          );
+          return null;
+        })
+      : null;
+
+    const statuses = await fleet.listPools();
+    const candidates = await this.candidates(statuses);
+    const solve = await this.options.solver();
+
+    const options: Array<Omit<PlacementOption, 'rank'>> = [];
+    const excluded: PlacementExclusion[] = [];
+    let method: PlacementResponse['method'] = 'exact';
+    for (const c of candidates) {
+      const exclude = (code: PlacementExclusion['code'], reason: string) =>
+        excluded.push({ ...c.summary, code, reason });
+      if (c.stale) {
+        exclude(
+          'no-capacity',
+          `the cluster ${c.summary.cluster} could not be read at its last sync`,
+        );
+        continue;
+      }
+      const rejection = rejectionOf(
+        { ...base, replicas: quoteReplicas },
+        c.pool,
+      );
+      if (rejection) {
+        exclude(
+          rejection.code,
+          rejection.code === 'no-capacity'
+            ? `${rejection.reason} (${c.capacitySource})`
+            : rejection.reason,
+        );
+        continue;
+      }
+      const at = (replicas: number) =>
+        placeModels([{ ...base, replicas }], [c.pool], { solve });
+      const atQuote = at(quoteReplicas);
+      if (atQuote.method === 'heuristic') method = 'heuristic';
+      const unplaced = atQuote.decisions[0].unplaced;
+      if (unplaced > 0) {
+        exclude(
+          'no-capacity',
+          `holds ${
+            quoteReplicas - unplaced
+          } of the ${quoteReplicas} replicas (${
+            c.pool.freeUnits
+          } free GPU units, ${c.pool.addableNodes} more nodes at most; ${
+            c.capacitySource
+          })`,
+        );
+        continue;
+      }
+      const atMax = at(req.replicas.max);
+      const scale = hours / HOURS_PER_MONTH;
+      const monthlyUsd = atQuote.monthlyUsd * scale;
+      const monthlyUsdAtMax = atMax.monthlyUsd * scale;
+      const replicasPerNode = Math.floor(unitsPerNode(c.pool) / gpusPerReplica);
+      if (
+        req.monthlyBudgetUsd !== undefined &&
+        monthlyUsd > req.monthlyBudgetUsd
+      ) {
+        exclude(
+          'budget',
+          `${usd(monthlyUsd)} a month, over the model's budget of ${usd(
+            req.monthlyBudgetUsd,
+          )}`,
+        );
+        continue;
+      }
+      if (
+        policy.monthlyBudgetUsd !== null &&
+        teamForecast !== null &&
+        teamForecast + monthlyUsd > policy.monthlyBudgetUsd
+      ) {
+        exclude(
+          'budget',
+          `${usd(
+            monthlyUsd,
+          )} a month would bring ${teamRef}'s forecast to ${usd(
+            teamForecast + monthlyUsd,
+          )}, over its monthly budget of ${usd(policy.monthlyBudgetUsd)}`,
+        );
+        continue;
+      }
+      options.push({
+        ...c.summary,
+        replicasPerNode,
+        usdPerNodeHour: c.pool.usdPerNodeHour!,
+        priceSource: c.priceSource,
+        monthlyUsd: round2(monthlyUsd),
+        monthlyUsdAtMax: round2(monthlyUsdAtMax),
+        capacity: {
+          freeUnits: c.pool.freeUnits,
+          addableNodes: c.pool.addableNodes,
+          source: c.capacitySource,
+        },
+        scheduling: c.scheduling,
+        violations: [],
+      });
+    }
+    options.sort(
+      (a, b) =>
+        a.monthlyUsd - b.monthlyUsd ||
+        a.usdPerNodeHour / a.replicasPerNode -
+          b.usdPerNodeHour / b.replicasPerNode ||
+        a.ref.localeCompare(b.ref),
+    );
+    const ranked: PlacementOption[] = options.map((o, i) => ({
+      ...o,
+      rank: i + 1,
+    }));
+    excluded.sort(
+      (a, b) => a.code.localeCompare(b.code) || a.ref.localeCompare(b.ref),
+    );
+
+    if (ranked.length === 0) {
+      const codes = [...new Set(excluded.map(e => e.code))].join(', ');
+      blocking.push(
+        `No GPU pool can take ${quoteReplicas} replica(s) of ${
+          req.name
+        } under the request and policy (${excluded.length} pools excluded: ${
+          codes || 'no pools known'
+        })`,
+      );
+    }
+    let picked: PlacementResponse['picked'];
+    if (req.pool) {
+      const key = req.pool.toLocaleLowerCase('en-US');
+      const option = ranked.find(o => o.ref === key);
+      const exclusion = excluded.find(e => e.ref === key);
+      picked = { option, exclusion };
+      if (exclusion) {
+        blocking.push(`pool: ${exclusion.title} — ${exclusion.reason}`);
+      } else if (!option) {
+        blocking.push(`pool: '${req.pool}' is not a GPU pool ModelFleet knows`);
+      }
+    }
+    return {
+      request: normalized,
+      ...(memory ? { memory } : {}),
+      policy: {
+        team: teamRef,
+        allowedGpuTypes: policy.allowedGpuTypes,
+        spot: policy.spot,
+        monthlyBudgetUsd: policy.monthlyBudgetUsd,
+        teamSpendThisMonthUsd:
+          teamForecast === null ? null : round2(teamForecast),
+      },
+      options: ranked,
+      excluded,
+      recommended: ranked[0]?.ref ?? null,
+      ...(picked ? { picked } : {}),
+      blocking,
+      method,
+      hoursPerMonth: hours,
+    };
+  }
+
+  /** Pools of the connected clusters, priced from the price book. */
+  private async candidates(statuses: GpuPoolStatus[]) {
+    const liveSources = this.options.liveSources();
+    const byPlace = new Map<string, GpuPoolStatus[]>();
+    for (const p of statuses) {
+      const key = `${p.provider}|${p.region ?? ''}`;
+      byPlace.set(key, [...(byPlace.get(key) ?? []), p]);
+    }
+    const now = new Date();
+    const out = [];
+    for (const [key, list] of byPlace) {
+      const [provider, region] = key.split('|');
+      const instanceTypes = [
+        ...new Set(list.map(p => p.instanceType).filter(Boolean)),
+      ] as string[];
+      const quotes: PriceQuote[] =
+        region && instanceTypes.length
+          ? await this.options.prices.latest({
+              provider: provider as GpuPoolStatus['provider'],
+              regions: [region],
+              instanceTypes,
+            })
+          : [];
+      for (const p of list) {
+        const price = resolvePoolPrice(
+          {
+            poolRef: p.name,
+            provider: p.provider,
+            region: p.region ?? '',
+            // Zones are named differently by the clusters (us-east-1a) and the
+            // price lists (use1-az1): the region's cheapest zone is quoted.
+            zone: '',
+            instanceType: p.instanceType ?? '',
+            capacityType: p.capacityType,
+          },
+          quotes,
+          now,
+          { bundledSource: BUNDLED, liveSources },
+        );
+        const prov = price.provenance[0];
+        const summary: PlacementPoolSummary = {
+          ref: `gpupool:default/${poolEntityName(
+            p.cluster,
+            p.name,
+          )}`.toLocaleLowerCase('en-US'),
+          title: `${p.name} (${p.cluster})`,
+          cluster: p.cluster,
+          provider: p.provider,
+          region: p.region ?? '',
+          ...(p.instanceType ? { instanceType: p.instanceType } : {}),
+          capacityType: p.capacityType,
+          gpu: {
+            product: p.gpu.product,
+            memoryMiB: p.gpu.memoryMiB ?? 0,
+            perNode: p.gpu.perNode,
+          },
+        };
+        const maxKnown = p.nodes.max !== undefined;
+        const addableNodes = maxKnown
+          ? Math.max(0, p.nodes.max! - p.nodes.current)
+          : this.options.assumedAddableNodes;
+        const pool: PlacementPool = {
+          ref: summary.ref,
+          provider: p.provider,
+          region: p.region ?? '',
+          capacityType: p.capacityType,
+          gpu: {
+            product: p.gpu.product,
+            memoryMiB: p.gpu.memoryMiB ?? 0,
+            perNode: p.gpu.perNode,
+            replicasPerGpu: p.gpu.replicasPerGpu,
+          },
+          usdPerNodeHour: price.usdPerNodeHour,
+          freeUnits: Math.max(0, p.gpus.allocatable - p.gpus.allocated),
+          addableNodes,
+        };
+        out.push({
+          summary,
+          pool,
+          stale: p.stale,
+          scheduling: poolScheduling(p),
+          priceSource: prov
+            ? `${prov.source}${prov.note ? ` (${prov.note})` : ''}`
+            : 'none',
+          capacitySource: maxKnown
+            ? `${p.nodes.current} of at most ${p.nodes.max} nodes running, from the cluster`
+            : `node maximum unknown; up to ${addableNodes} more nodes assumed (modelfleet.placement.assumedAddableNodes)`,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

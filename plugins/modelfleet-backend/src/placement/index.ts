@@ -1,0 +1,5 @@
+export { PlacementService } from './PlacementService';
+export type { PlacementServiceOptions } from './PlacementService';
+export { createHighsLoader } from './highs';
+export { parsePlacementRequest } from './parseRequest';
+export { poolScheduling } from './scheduling';
