@@ -122,10 +122,22 @@ export interface PlacementOption extends PlacementPoolSummary {
   replicasPerNode: number;
   usdPerNodeHour: number;
   priceSource: string;
-  /** Monthly cost (730 h) at `replicas.min`, counting free units on running nodes as already paid. */
+  /**
+   * What running the model here adds to the cloud bill a month at
+   * `replicas.min` (at least 1): the nodes to add; free GPU units on running
+   * nodes are paid for already. The ranking key.
+   */
   monthlyUsd: number;
-  /** Monthly cost at `replicas.max`. */
+  /** What it adds at `replicas.max`. */
   monthlyUsdAtMax: number;
+  /**
+   * What showback charges the team a month at `replicas.min` (at least 1):
+   * the GPU units it requests at the pool's price per unit, before any
+   * share of idle capacity. Budgets are checked against it.
+   */
+  chargedMonthlyUsd: number;
+  /** What showback charges at `replicas.max`. */
+  chargedMonthlyUsdAtMax: number;
   /** What the pool can still take, and where that figure came from. */
   capacity: { freeUnits: number; addableNodes: number; source: string };
   scheduling: PoolScheduling;

@@ -203,14 +203,18 @@ export class PlacementService {
       const scale = hours / HOURS_PER_MONTH;
       const monthlyUsd = atQuote.monthlyUsd * scale;
       const monthlyUsdAtMax = atMax.monthlyUsd * scale;
+      const unitUsdPerHour = c.pool.usdPerNodeHour! / unitsPerNode(c.pool);
+      const charged = (replicas: number) =>
+        replicas * gpusPerReplica * unitUsdPerHour * hours;
+      const chargedMonthlyUsd = charged(quoteReplicas);
       const replicasPerNode = Math.floor(unitsPerNode(c.pool) / gpusPerReplica);
       if (
         req.monthlyBudgetUsd !== undefined &&
-        monthlyUsd > req.monthlyBudgetUsd
+        chargedMonthlyUsd > req.monthlyBudgetUsd
       ) {
         exclude(
           'budget',
-          `${usd(monthlyUsd)} a month, over the model's budget of ${usd(
+          `${usd(chargedMonthlyUsd)} a month, over the model's budget of ${usd(
             req.monthlyBudgetUsd,
           )}`,
         );
@@ -219,14 +223,14 @@ export class PlacementService {
       if (
         policy.monthlyBudgetUsd !== null &&
         teamForecast !== null &&
-        teamForecast + monthlyUsd > policy.monthlyBudgetUsd
+        teamForecast + chargedMonthlyUsd > policy.monthlyBudgetUsd
       ) {
         exclude(
           'budget',
           `${usd(
-            monthlyUsd,
+            chargedMonthlyUsd,
           )} a month would bring ${teamRef}'s forecast to ${usd(
-            teamForecast + monthlyUsd,
+            teamForecast + chargedMonthlyUsd,
           )}, over its monthly budget of ${usd(policy.monthlyBudgetUsd)}`,
         );
         continue;
@@ -238,6 +242,8 @@ export class PlacementService {
         priceSource: c.priceSource,
         monthlyUsd: round2(monthlyUsd),
         monthlyUsdAtMax: round2(monthlyUsdAtMax),
+        chargedMonthlyUsd: round2(chargedMonthlyUsd),
+        chargedMonthlyUsdAtMax: round2(charged(req.replicas.max)),
         capacity: {
           freeUnits: c.pool.freeUnits,
           addableNodes: c.pool.addableNodes,
@@ -250,8 +256,7 @@ export class PlacementService {
     options.sort(
       (a, b) =>
         a.monthlyUsd - b.monthlyUsd ||
-        a.usdPerNodeHour / a.replicasPerNode -
-          b.usdPerNodeHour / b.replicasPerNode ||
+        a.chargedMonthlyUsd - b.chargedMonthlyUsd ||
         a.ref.localeCompare(b.ref),
     );
     const ranked: PlacementOption[] = options.map((o, i) => ({
