@@ -2,6 +2,18 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 
 export interface Config {
   modelfleet?: {
+    /** Where deployments made from the portal are published. */
+    gitops?: {
+      /**
+       * The offline GitOps target of the embedded default: bare git
+       * repositories under `root` (relative to the backend's working
+       * directory), registered in the catalog from their working copies.
+       * Needs the git command.
+       */
+      local?: {
+        root: string;
+      };
+    };
     /** How ModelFleet fills the catalog with GPU pools and clusters. */
     catalog?: {
       /** Owner of the GpuPool and cluster entities. Defaults to group:default/platform-team. */

@@ -7,3 +7,4 @@
 
 export { catalogModuleModelfleet as default } from './module';
 export { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';
+export { ModelFleetGitOpsProvider } from './providers/ModelFleetGitOpsProvider';

@@ -3,13 +3,17 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { LocalGitRepositories } from '@modelfleet/plugin-modelfleet-node';
+import { ModelFleetGitOpsProvider } from './providers/ModelFleetGitOpsProvider';
 import { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';
 import { ModelFleetGpuPoolProvider } from './providers/ModelFleetGpuPoolProvider';
 
 /**
- * Adds the ModelFleet `Model` and `GpuPool` kinds to the catalog, and the
+ * Adds the ModelFleet `Model` and `GpuPool` kinds to the catalog, the
  * provider that keeps a `GpuPool` entity for every pool of the connected
- * clusters.
+ * clusters, and, when `modelfleet.gitops.local.root` is set, the provider
+ * that registers the repositories of the local GitOps target.
  *
  * @public
  */
@@ -25,8 +29,17 @@ export const catalogModuleModelfleet = createBackendModule({
         auth: coreServices.auth,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config, discovery, auth, logger, scheduler }) {
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        logger,
+        scheduler,
+        events,
+      }) {
         catalog.addProcessor(new ModelFleetEntitiesProcessor());
         catalog.addEntityProvider(
           ModelFleetGpuPoolProvider.fromConfig(config, {
@@ -36,6 +49,20 @@ export const catalogModuleModelfleet = createBackendModule({
             scheduler,
           }),
         );
+        const repos = LocalGitRepositories.fromConfig(config);
+        if (repos) {
+          catalog.addEntityProvider(
+            new ModelFleetGitOpsProvider({
+              repos,
+              events,
+              logger,
+              taskRunner: scheduler.createScheduledTaskRunner({
+                frequency: { minutes: 1 },
+                timeout: { minutes: 2 },
+              }),
+            }),
+          );
+        }
       },
     });
   },

@@ -10,6 +10,7 @@ export { modelfleetModuleKubernetes as default } from './module';
 export { KubernetesClusterConnector } from './KubernetesClusterConnector';
 export type { KubernetesClusterConnectorOptions } from './KubernetesClusterConnector';
 export { readKubernetesClusterConfigs } from './config';
+export { kubeConfigFor } from './watch/ClusterWatcher';
 export type { KubernetesClusterConfig } from './config';
 export type { KubernetesConnectorTiming } from './watch/ClusterWatcher';
 export type { InformerTiming } from './watch/ResourceInformer';

@@ -9,3 +9,4 @@
 export * from './connectors';
 export * from './extensions';
 export * from './metricsWindow';
+export * from './gitops/LocalGitRepositories';

@@ -5,6 +5,7 @@ import {
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
@@ -105,6 +106,33 @@ describe('alpha plugin', () => {
       { timeout: 10_000 },
     );
     expect(within(loops).getByText('Running')).toBeInTheDocument();
+  });
+
+  it('adds the GpuPoolPicker form field to the scaffolder', async () => {
+    const extension = plugin.getExtension(
+      'scaffolder-form-field:modelfleet/gpu-pool-picker',
+    );
+    expect(extension).toBeDefined();
+    // The scaffolder's form-fields API collects the fields attached to it.
+    expect(
+      (extension as unknown as { attachTo: unknown }).attachTo,
+    ).toMatchObject({ id: 'api:scaffolder/form-fields', input: 'formFields' });
+
+    const tester = createExtensionTester(extension);
+    // scaffolder-react's data ref comes from its own frontend-plugin-api.
+    const loader = tester.get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    ) as () => Promise<{ $$type: string }>;
+    const field = await loader();
+    expect(field.$$type).toBe('@backstage/scaffolder/FormField');
+    const { GpuPoolPicker, gpuPoolPickerValidation } = await import(
+      './components/GpuPoolPicker'
+    );
+    expect(field).toMatchObject({
+      name: 'GpuPoolPicker',
+      component: GpuPoolPicker,
+      validation: gpuPoolPickerValidation,
+    });
   });
 
   describe('entity cards', () => {

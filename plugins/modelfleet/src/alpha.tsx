@@ -12,6 +12,7 @@ import {
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
 import {
   isGpuPoolEntity,
@@ -108,10 +109,30 @@ const teamShowbackCard: EntityCard<'team-showback'> = EntityCardBlueprint.make({
   },
 });
 
+// The `ui:field: GpuPoolPicker` scaffolder field. It attaches to the
+// scaffolder's form-fields API, so an app that has the scaffolder plugin
+// gets it through feature discovery. Typed by kind and name only, like the
+// entity cards: scaffolder-react builds it with its own frontend-plugin-api.
+const gpuPoolPickerFormField: ExtensionDefinition<{
+  kind: 'scaffolder-form-field';
+  name: 'gpu-pool-picker';
+  output: ExtensionDataRef;
+  params: object;
+}> = FormFieldBlueprint.make({
+  name: 'gpu-pool-picker',
+  params: {
+    field: () =>
+      import('./components/GpuPoolPicker/formField').then(
+        m => m.gpuPoolPickerFormField,
+      ),
+  },
+});
+
 /**
  * The ModelFleet frontend plugin for the new frontend system: the
  * `plugin.modelfleet.service` API, the page at `/modelfleet` with its
- * sidebar item, and the entity cards for Model, GpuPool and Group pages.
+ * sidebar item, the entity cards for Model, GpuPool and Group pages, and the
+ * `GpuPoolPicker` scaffolder form field.
  *
  * @alpha
  */
@@ -128,5 +149,6 @@ export default createFrontendPlugin({
     modelUtilizationCard,
     gpuPoolCard,
     teamShowbackCard,
+    gpuPoolPickerFormField,
   ],
 });

@@ -1,7 +1,8 @@
 /**
  * The ModelFleet frontend plugin: the Fleet page, the Model, GpuPool and
- * team entity cards, the API client and a Cost Insights client. The new
- * frontend system's plugin is the default export of `./alpha`.
+ * team entity cards, the GpuPoolPicker scaffolder field, the API client and a
+ * Cost Insights client. The new frontend system's plugin is the default
+ * export of `./alpha`.
  *
  * @packageDocumentation
  */
@@ -13,7 +14,18 @@ export {
   EntityModelUtilizationCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
+  GpuPoolPickerFieldExtension,
 } from './plugin';
+export {
+  GpuPoolPicker,
+  gpuPoolPickerValidation,
+} from './components/GpuPoolPicker';
+export type {
+  GpuPoolPickerInput,
+  GpuPoolPickerProps,
+  GpuPoolPickerUiOptions,
+  GpuPoolPickerValue,
+} from './components/GpuPoolPicker';
 export { rootRouteRef } from './routes';
 export { modelfleetApiRef, ModelFleetClient } from './api';
 export type {

@@ -1,4 +1,9 @@
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  FieldExtensionOptions,
+  ScaffolderFieldExtensions,
+  useCustomFieldExtensions,
+} from '@backstage/plugin-scaffolder-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
@@ -8,6 +13,7 @@ import {
   EntityModelCostCard,
   EntityModelUtilizationCard,
   EntityTeamShowbackCard,
+  GpuPoolPickerFieldExtension,
   modelfleetPlugin,
   ModelFleetPage,
 } from './plugin';
@@ -16,6 +22,10 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { rootRouteRef } from './routes';
+import {
+  GpuPoolPicker,
+  gpuPoolPickerValidation,
+} from './components/GpuPoolPicker';
 import {
   costReport,
   mockModelFleetApi,
@@ -135,5 +145,25 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
     expect(
       await screen.findByTestId('team-showback-total', {}, { timeout: 10_000 }),
     ).toHaveTextContent('$360.50');
+  });
+
+  it('exports the GpuPoolPicker scaffolder field extension', async () => {
+    let found: FieldExtensionOptions[] = [];
+    const Probe = () => {
+      found = useCustomFieldExtensions(
+        <ScaffolderFieldExtensions>
+          <GpuPoolPickerFieldExtension />
+        </ScaffolderFieldExtensions>,
+      );
+      return null;
+    };
+    await renderInTestApp(<Probe />);
+    expect(found).toEqual([
+      {
+        name: 'GpuPoolPicker',
+        component: GpuPoolPicker,
+        validation: gpuPoolPickerValidation,
+      },
+    ]);
   });
 });

@@ -6,7 +6,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { ModelFleetClient, modelfleetApiRef } from './api';
+import {
+  GpuPoolPicker,
+  gpuPoolPickerValidation,
+} from './components/GpuPoolPicker';
 import { rootRouteRef } from './routes';
 
 /**
@@ -109,5 +114,22 @@ export const EntityTeamShowbackCard = modelfleetPlugin.provide(
           m => m.EntityTeamShowbackCard,
         ),
     },
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: GpuPoolPicker` (legacy frontend system): the
+ * GPU pools that fit the model described by the other form values, ranked
+ * by monthly cost under the owner team's policy. Add it inside
+ * `<ScaffolderFieldExtensions>`; the new frontend system gets it from the
+ * plugin's `scaffolder-form-field:modelfleet/gpu-pool-picker` extension.
+ *
+ * @public
+ */
+export const GpuPoolPickerFieldExtension = modelfleetPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'GpuPoolPicker',
+    component: GpuPoolPicker,
+    validation: gpuPoolPickerValidation,
   }),
 );

@@ -6,3 +6,15 @@
 
 export { scaffolderModuleModelfleet as default } from './module';
 export { createEstimateMemoryAction } from './actions/estimateMemory';
+export {
+  createRecommendPlacementAction,
+  createPlacementClient,
+} from './actions/recommendPlacement';
+export type { PlacementClient } from './actions/recommendPlacement';
+export { createRenderManifestsAction } from './actions/renderManifests';
+export { createDeployAction, createDeployPolicyClient } from './actions/deploy';
+export type { DeployPolicyClient } from './actions/deploy';
+export {
+  createPublishLocalAction,
+  createRegisterLocalAction,
+} from './actions/gitops';

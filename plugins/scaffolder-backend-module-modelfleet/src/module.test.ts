@@ -10,6 +10,13 @@ describe('scaffolderModuleModelfleet', () => {
       features: [scaffolderModuleModelfleet],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['modelfleet:model:estimate-memory']);
+    expect(ids).toEqual([
+      'modelfleet:model:estimate-memory',
+      'modelfleet:placement:recommend',
+      'modelfleet:manifests:render',
+      'modelfleet:deploy',
+      'modelfleet:publish:local',
+      'modelfleet:catalog:register-local',
+    ]);
   });
 });

@@ -1,6 +1,22 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { LocalGitRepositories } from '@modelfleet/plugin-modelfleet-node';
+import { createDeployAction, createDeployPolicyClient } from './actions/deploy';
 import { createEstimateMemoryAction } from './actions/estimateMemory';
+import {
+  createPublishLocalAction,
+  createRegisterLocalAction,
+} from './actions/gitops';
+import {
+  createPlacementClient,
+  createRecommendPlacementAction,
+} from './actions/recommendPlacement';
+import { createRenderManifestsAction } from './actions/renderManifests';
 
 /**
  * ModelFleet's scaffolder actions.
@@ -12,9 +28,42 @@ export const scaffolderModuleModelfleet = createBackendModule({
   moduleId: 'modelfleet',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createEstimateMemoryAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+      },
+      async init({
+        scaffolder,
+        config,
+        discovery,
+        auth,
+        permissions,
+        auditor,
+        catalog,
+        events,
+      }) {
+        const repos = LocalGitRepositories.fromConfig(config);
+        scaffolder.addActions(
+          createEstimateMemoryAction(),
+          createRecommendPlacementAction({
+            client: createPlacementClient({ discovery, auth }),
+          }),
+          createRenderManifestsAction(),
+          createDeployAction({
+            config,
+            permissions,
+            auditor,
+            policies: createDeployPolicyClient({ discovery, auth }),
+          }),
+          createPublishLocalAction({ repos }),
+          createRegisterLocalAction({ repos, catalog, events }),
+        );
       },
     });
   },

@@ -62,7 +62,11 @@ const KSERVE = {
   plural: 'inferenceservices',
 };
 
-/** A client configuration for one cluster. */
+/**
+ * A client configuration for one cluster.
+ *
+ * @public
+ */
 export function kubeConfigFor(cluster: KubernetesClusterConfig): KubeConfig {
   let user: User;
   if (cluster.auth.type === 'serviceAccount' && cluster.auth.token) {

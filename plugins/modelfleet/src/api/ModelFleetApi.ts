@@ -9,6 +9,8 @@ import {
   GpuPoolsResponse,
   HealthResponse,
   ModelWorkloadsResponse,
+  PlacementRequestBody,
+  PlacementResponse,
   ReconciliationResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -88,6 +90,11 @@ export interface ModelFleetApi {
   getBillReconciliation(
     query?: Pick<CostQuery, 'from' | 'to'>,
   ): Promise<ReconciliationResponse>;
+  /**
+   * The GPU pools that fit a model, ranked by monthly cost, with the owner
+   * team's policy applied (`POST /placement`).
+   */
+  placement(body: PlacementRequestBody): Promise<PlacementResponse>;
 }
 
 /**

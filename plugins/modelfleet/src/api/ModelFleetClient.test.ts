@@ -229,4 +229,58 @@ describe('ModelFleetClient', () => {
       },
     );
   });
+
+  describe('placement', () => {
+    const body = {
+      name: 'llama-3-1-8b-chat',
+      owner: 'group:default/search-team',
+      parametersBillions: 8,
+      precision: 'bf16' as const,
+      replicas: { min: 1, max: 3 },
+      pool: 'gpupool:default/demo-aws-use1.g6',
+    };
+
+    it('posts the request as JSON and returns the ranked pools', async () => {
+      const response = {
+        options: [],
+        excluded: [],
+        recommended: null,
+        blocking: ['no pool fits'],
+      };
+      const { client: c, fetch } = client(() => json(response));
+      await expect(c.placement(body)).resolves.toEqual(response);
+      expect(fetch).toHaveBeenCalledTimes(1);
+      const [url, init] = fetch.mock.calls[0] as unknown as [
+        string,
+        RequestInit,
+      ];
+      expect(url).toBe('http://backend/api/modelfleet/placement');
+      expect(init.method).toBe('POST');
+      expect(new Headers(init.headers).get('content-type')).toBe(
+        'application/json',
+      );
+      expect(JSON.parse(init.body as string)).toEqual(body);
+    });
+
+    it('surfaces a rejected request as a ResponseError with the backend message', async () => {
+      const { client: c } = client(() =>
+        json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'replicas.min must not exceed replicas.max',
+            },
+            response: { statusCode: 400 },
+          },
+          400,
+        ),
+      );
+      const error = await c.placement(body).catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(400);
+      expect(error.body.error.message).toBe(
+        'replicas.min must not exceed replicas.max',
+      );
+    });
+  });
 });

@@ -8,6 +8,8 @@ import {
   GpuPoolsResponse,
   HealthResponse,
   ModelWorkloadsResponse,
+  PlacementRequestBody,
+  PlacementResponse,
   ReconciliationResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -110,6 +112,19 @@ export class ModelFleetClient implements ModelFleetApi {
     return (await res.json()) as T;
   }
 
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('modelfleet');
+    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return (await res.json()) as T;
+  }
+
   getHealth(): Promise<HealthResponse> {
     return this.get('/health');
   }
@@ -176,5 +191,9 @@ export class ModelFleetClient implements ModelFleetApi {
         to: query?.to,
       })}`,
     );
+  }
+
+  async placement(body: PlacementRequestBody): Promise<PlacementResponse> {
+    return this.post('/placement', body);
   }
 }

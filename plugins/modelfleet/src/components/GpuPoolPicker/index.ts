@@ -1,0 +1,15 @@
+export {
+  GpuPoolPicker,
+  gpuPoolPickerValidation,
+  NO_POOL_PICKED,
+} from './GpuPoolPicker';
+export type {
+  GpuPoolPickerProps,
+  GpuPoolPickerUiOptions,
+  GpuPoolPickerValue,
+} from './GpuPoolPicker';
+export { placementInputs } from './request';
+export type { GpuPoolPickerInput } from './request';
+
+/** The name templates use: `ui:field: GpuPoolPicker`. */
+export const GPU_POOL_PICKER_FIELD_NAME = 'GpuPoolPicker';
