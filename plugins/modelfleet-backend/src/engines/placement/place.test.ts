@@ -91,8 +91,8 @@ describe('placeModels', () => {
       }),
       pool('x1', { usdPerNodeHour: 1 }),
     ];
-    // 5 replicas: x4 costs 0.9/GPU-h, x1 1.0. Greedy opens two x4 nodes ($7.20/h);
-    // the optimum is one x4 and one x1 ($4.60/h).
+    // 5 replicas: x4 costs 0.9/GPU-h, x1 1.0. Filling the cheapest unit opens
+    // two x4 nodes ($7.20/h); the optimum is one x4 and one x1 ($4.60/h).
     const r = placeModels([request('m', { replicas: 5 })], pools, { solve });
     expect(r.method).toBe('exact');
     expect(r.nodes).toEqual([
@@ -105,7 +105,9 @@ describe('placeModels', () => {
       exactMaxVariables: 0,
     });
     expect(greedy.method).toBe('heuristic');
-    expect(greedy.monthlyUsd).toBeCloseTo(7.2 * 730);
+    // The heuristic prices the last replica by what a new node costs per
+    // replica it takes: one x1 rather than a second x4.
+    expect(greedy.monthlyUsd).toBeCloseTo(4.6 * 730);
     expect(greedy.lowerBoundUsd).toBeLessThanOrEqual(r.monthlyUsd + 1e-6);
   });
 
@@ -176,6 +178,62 @@ describe('placeModels', () => {
       { solve },
     );
     expect(big.decisions[0].rejected[0].code).toBe('gpu-memory');
+  });
+
+  it('falls back to the heuristic when the exact solver runs out of time', () => {
+    const timedOut: HighsSolve = (lp, options) =>
+      options?.time_limit !== undefined
+        ? {
+            Status: 'Time limit reached',
+            ObjectiveValue: Infinity,
+            Columns: {},
+          }
+        : solve(lp, options);
+    const r = placeModels(
+      [request('m', { replicas: 5 })],
+      [
+        pool('x4', {
+          gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
+          usdPerNodeHour: 3.6,
+        }),
+        pool('x1', { usdPerNodeHour: 1 }),
+      ],
+      { solve: timedOut },
+    );
+    expect(r.method).toBe('heuristic');
+    expect(r.decisions[0].unplaced).toBe(0);
+    expect(r.monthlyUsd).toBeCloseTo(4.6 * 730);
+    expect(r.lowerBoundUsd).toBeLessThanOrEqual(r.monthlyUsd + 1e-6);
+  });
+
+  it('keeps scarce capacity for the models that can only use it', () => {
+    // The cheap T4 pool is the only one model 't4-only' may use; a heuristic
+    // that fills it with the unconstrained model first leaves 't4-only'
+    // unplaced. The LP-guided heuristic places both, as the exact solver does.
+    const requests = [
+      request('any', { replicas: 2, priority: 1 }),
+      request('t4-only', { replicas: 2, allowedGpuTypes: ['T4'] }),
+    ];
+    const pools = [
+      pool('t4', {
+        gpu: { product: 'T4', memoryMiB: 16 * GIB, perNode: 1 },
+        usdPerNodeHour: 0.5,
+        addableNodes: 2,
+      }),
+      pool('l4', { usdPerNodeHour: 0.8 }),
+    ];
+    const exact = placeModels(requests, pools, { solve });
+    const heuristic = placeModels(requests, pools, {
+      solve,
+      exactMaxVariables: 0,
+    });
+    expect(exact.decisions.map(d => d.unplaced)).toEqual([0, 0]);
+    expect(heuristic.method).toBe('heuristic');
+    expect(heuristic.decisions.map(d => d.unplaced)).toEqual([0, 0]);
+    expect(heuristic.monthlyUsd).toBeCloseTo(exact.monthlyUsd);
+    expect(heuristic.lowerBoundUsd).toBeLessThanOrEqual(
+      exact.monthlyUsd + 1e-6,
+    );
   });
 
   it('rejects bad requests naming the field', () => {

@@ -155,47 +155,253 @@ function fromColumns(
   };
 }
 
-/** Greedy: by priority, then largest replicas first; free units first, then the cheapest unit. */
-function greedy(pb: Problem): Solution {
-  const free = pb.pools.map(p => p.freeUnits);
-  const addable = pb.pools.map(p => p.addableNodes);
-  const x = pb.requests.map(() => pb.pools.map(() => 0));
-  const added = pb.pools.map(() => 0);
-  const order = pb.requests
+/** Requests by priority (highest first), then larger replicas first. */
+function requestOrder(pb: Problem): number[] {
+  return pb.requests
     .map((_, i) => i)
     .sort(
       (a, b) =>
         (pb.requests[b].priority ?? 0) - (pb.requests[a].priority ?? 0) ||
         pb.requests[b].gpusPerReplica - pb.requests[a].gpusPerReplica,
     );
-  for (const i of order) {
-    const r = pb.requests[i];
-    for (let k = 0; k < r.replicas; k++) {
-      const u = r.gpusPerReplica;
-      const onFree = pb.eligible[i]
-        .filter(j => free[j] >= u)
-        .sort(
-          (a, b) => pb.pools[a].usdPerNodeHour! - pb.pools[b].usdPerNodeHour!,
-        )[0];
-      let j = onFree;
-      if (j === undefined) {
-        j = pb.eligible[i]
-          .filter(p => addable[p] > 0)
-          .sort(
-            (a, b) =>
-              nodeCost(pb.pools[a]) / unitsPerNode(pb.pools[a]) -
-              nodeCost(pb.pools[b]) / unitsPerNode(pb.pools[b]),
-          )[0];
-        if (j === undefined) break;
-        addable[j] -= 1;
-        added[j] += 1;
-        free[j] += unitsPerNode(pb.pools[j]);
+}
+
+/**
+ * A placement being built by the heuristic: replicas per request and pool,
+ * nodes added, free units; every change is logged so that a move can be
+ * undone.
+ */
+class Packing {
+  readonly x: number[][];
+  readonly added: number[];
+  readonly free: number[];
+  /** Objective: node cost plus the penalty of unplaced replicas. */
+  cost: number;
+  private readonly placed: number[];
+  private log: Array<[number, number, number]> = [];
+
+  constructor(private readonly pb: Problem, private readonly pen: number[]) {
+    this.x = pb.requests.map(() => pb.pools.map(() => 0));
+    this.added = pb.pools.map(() => 0);
+    this.free = pb.pools.map(p => p.freeUnits);
+    this.placed = pb.requests.map(() => 0);
+    this.cost = pb.requests.reduce((s, r, i) => s + r.replicas * pen[i], 0);
+  }
+
+  unplaced(i: number): number {
+    return this.pb.requests[i].replicas - this.placed[i];
+  }
+
+  /** Adds (k > 0) or removes (k < 0) nodes of pool j. */
+  nodes(j: number, k: number) {
+    const p = this.pb.pools[j];
+    this.added[j] += k;
+    this.free[j] += k * unitsPerNode(p);
+    this.cost += k * nodeCost(p);
+    this.log.push([-1, j, k]);
+  }
+
+  /** Adds (k > 0) or removes (k < 0) replicas of request i on pool j. */
+  move(i: number, j: number, k: number) {
+    this.x[i][j] += k;
+    this.placed[i] += k;
+    this.free[j] -= k * this.pb.requests[i].gpusPerReplica;
+    this.cost -= k * this.pen[i];
+    this.log.push([i, j, k]);
+  }
+
+  /** Starts logging changes for {@link undo}. */
+  mark() {
+    this.log = [];
+  }
+
+  undo() {
+    const log = this.log;
+    this.log = [];
+    for (let n = log.length - 1; n >= 0; n--) {
+      const [i, j, k] = log[n];
+      if (i < 0) this.nodes(j, -k);
+      else this.move(i, j, -k);
+    }
+    this.log = [];
+  }
+
+  /**
+   * Places up to `k` replicas of request i: on free units first (the pool
+   * left with the fewest free units), else on new nodes of the pool where
+   * they cost least per replica. Returns how many were placed.
+   */
+  insert(i: number, k: number, avoid = -1): number {
+    const { pools, eligible, requests } = this.pb;
+    const u = requests[i].gpusPerReplica;
+    let left = k;
+    while (left > 0) {
+      let best = -1;
+      for (const j of eligible[i]) {
+        if (
+          this.free[j] >= u &&
+          (best < 0 ||
+            this.free[j] < this.free[best] ||
+            (this.free[j] === this.free[best] &&
+              pools[j].usdPerNodeHour! < pools[best].usdPerNodeHour!))
+        ) {
+          best = j;
+        }
       }
-      free[j] -= u;
-      x[i][j] += 1;
+      if (best >= 0) {
+        const n = Math.min(left, Math.floor(this.free[best] / u));
+        this.move(i, best, n);
+        left -= n;
+        continue;
+      }
+      let bestCost = Infinity;
+      for (const j of eligible[i]) {
+        if (j === avoid || this.added[j] >= pools[j].addableNodes) continue;
+        const fit = Math.floor((unitsPerNode(pools[j]) + this.free[j]) / u);
+        if (fit < 1) continue;
+        const c = nodeCost(pools[j]) / Math.min(fit, left);
+        if (c < bestCost) {
+          bestCost = c;
+          best = j;
+        }
+      }
+      if (best < 0) break;
+      this.nodes(best, 1);
+      const n = Math.min(left, Math.floor(this.free[best] / u));
+      this.move(i, best, n);
+      left -= n;
+    }
+    return k - left;
+  }
+
+  /** Removes nodes left empty. */
+  trim() {
+    this.pb.pools.forEach((p, j) => {
+      while (this.added[j] > 0 && this.free[j] >= unitsPerNode(p)) {
+        this.nodes(j, -1);
+      }
+    });
+  }
+
+  /**
+   * Local search: removes one node of a pool (costliest first) and places
+   * the replicas it displaces elsewhere; keeps the move when the objective
+   * falls. Repeats until no move helps, at most `passes` times.
+   */
+  improve(order: number[], passes = 4) {
+    const { pools, requests } = this.pb;
+    for (let pass = 0; pass < passes; pass++) {
+      let better = false;
+      const open = pools
+        .map((_, j) => j)
+        .filter(j => this.added[j] > 0)
+        .sort((a, b) => nodeCost(pools[b]) - nodeCost(pools[a]));
+      for (const j of open) {
+        while (this.added[j] > 0) {
+          const before = this.cost;
+          this.mark();
+          this.nodes(j, -1);
+          // Displace the smallest replicas first until the pool fits again.
+          const displaced: Array<[number, number]> = [];
+          for (let o = order.length - 1; o >= 0 && this.free[j] < 0; o--) {
+            const i = order[o];
+            const u = requests[i].gpusPerReplica;
+            const n = Math.min(this.x[i][j], Math.ceil(-this.free[j] / u));
+            if (n > 0) {
+              this.move(i, j, -n);
+              displaced.push([i, n]);
+            }
+          }
+          for (const [i, n] of displaced.reverse()) this.insert(i, n, j);
+          this.trim();
+          if (this.cost < before - 1e-6) {
+            better = true;
+          } else {
+            this.undo();
+            break;
+          }
+        }
+      }
+      // Capacity the moves freed may take replicas left unplaced.
+      for (const i of order) {
+        if (this.unplaced(i) > 0 && this.insert(i, this.unplaced(i)) > 0) {
+          better = true;
+        }
+      }
+      if (!better) break;
+    }
+    this.mark();
+  }
+
+  solution(): Solution {
+    return { x: this.x.map(row => [...row]), added: [...this.added] };
+  }
+}
+
+/**
+ * Greedy: by priority, then largest replicas first; free units first, then
+ * new nodes where a replica costs least; then the local search.
+ */
+function greedy(pb: Problem, pen: number[]): Packing {
+  const order = requestOrder(pb);
+  const s = new Packing(pb, pen);
+  for (const i of order) s.insert(i, pb.requests[i].replicas);
+  s.improve(order);
+  return s;
+}
+
+/**
+ * Rounds the LP relaxation: its whole nodes and whole replicas first, the
+ * rest placed greedily, then the local search.
+ */
+function lpRounded(
+  pb: Problem,
+  pen: number[],
+  cols: Record<string, { Primal: number }>,
+): Packing {
+  const order = requestOrder(pb);
+  const s = new Packing(pb, pen);
+  const v = (name: string) => cols[name]?.Primal ?? 0;
+  pb.pools.forEach((p, j) => {
+    const n = Math.min(p.addableNodes, Math.floor(v(`n${j}`) + 1e-6));
+    if (n > 0) s.nodes(j, n);
+  });
+  for (const i of order) {
+    const u = pb.requests[i].gpusPerReplica;
+    for (const j of pb.eligible[i]) {
+      const n = Math.min(
+        Math.floor(v(`x${i}_${j}`) + 1e-6),
+        Math.floor(s.free[j] / u),
+        s.unplaced(i),
+      );
+      if (n > 0) s.move(i, j, n);
     }
   }
-  return { x, added };
+  for (const i of order) s.insert(i, s.unplaced(i));
+  s.trim();
+  s.improve(order);
+  return s;
+}
+
+/** Whether a solution keeps to eligibility, capacity and demand. */
+function isFeasible(pb: Problem, s: Solution): boolean {
+  const used = pb.pools.map(() => 0);
+  for (let i = 0; i < pb.requests.length; i++) {
+    const r = pb.requests[i];
+    let placed = 0;
+    for (let j = 0; j < pb.pools.length; j++) {
+      if (s.x[i][j] < 0) return false;
+      used[j] += s.x[i][j] * r.gpusPerReplica;
+      placed += s.x[i][j];
+    }
+    if (placed > r.replicas) return false;
+  }
+  return pb.pools.every(
+    (p, j) =>
+      s.added[j] >= 0 &&
+      s.added[j] <= Math.max(0, p.addableNodes) &&
+      used[j] <= p.freeUnits + s.added[j] * unitsPerNode(p),
+  );
 }
 
 /**
@@ -219,9 +425,9 @@ export function placeModels(
     pb.eligible.reduce((s, e) => s + e.length, 0) +
     pools.length +
     requests.length;
-  const exact = variables <= (options.exactMaxVariables ?? 5000);
-  let sol: Solution;
-  let lowerBoundUsd: number;
+  let exact = variables <= (options.exactMaxVariables ?? 5000);
+  let sol: Solution | undefined;
+  let lowerBoundUsd = 0;
   const pen = penalties(pb);
   const penaltyOf = (s: Solution) =>
     pb.requests.reduce(
@@ -234,36 +440,61 @@ export function placeModels(
       mip_rel_gap: 1e-9,
       time_limit: options.timeLimitSeconds ?? 30,
     });
-    if (res.Status !== 'Optimal') {
+    if (res.Status === 'Optimal') {
+      sol = fromColumns(pb, res.Columns);
+      lowerBoundUsd = res.ObjectiveValue - penaltyOf(sol);
+    } else if (
+      res.Status !== 'Time limit reached' &&
+      res.Status !== 'Iteration limit reached'
+    ) {
       throw new Error(`placement solver ended with status ${res.Status}`);
+    } else {
+      // Not proven optimal in time: the best of its incumbent (if any) and
+      // the heuristic, with the LP bound.
+      exact = false;
+      const incumbent =
+        res.Columns && Object.keys(res.Columns).length
+          ? fromColumns(pb, res.Columns)
+          : undefined;
+      if (incumbent && isFeasible(pb, incumbent)) sol = incumbent;
     }
-    sol = fromColumns(pb, res.Columns);
-    lowerBoundUsd = res.ObjectiveValue - penaltyOf(sol);
-  } else {
-    sol = greedy(pb);
+  }
+  if (!exact) {
     const lp = options.solve(toLp(pb, false));
+    const candidates: Packing[] = [greedy(pb, pen)];
+    if (lp.Status === 'Optimal')
+      candidates.push(lpRounded(pb, pen, lp.Columns));
+    const best = candidates.sort((a, b) => a.cost - b.cost)[0];
+    const objective = (s: Solution) =>
+      penaltyOf(s) +
+      s.added.reduce((t, n, j) => t + n * nodeCost(pb.pools[j]), 0);
+    if (!sol || best.cost < objective(sol) - 1e-6) sol = best.solution();
+    // The optimum places at least as many replicas (penalties outweigh node
+    // costs), so its node cost is at least the LP's objective less this
+    // solution's penalties.
     lowerBoundUsd =
       lp.Status === 'Optimal'
         ? Math.max(0, lp.ObjectiveValue - penaltyOf(sol))
         : 0;
   }
+  const final: Solution = sol!;
 
   const poolCost = pools.map(
-    (p, j) => sol.added[j] * (p.usdPerNodeHour ?? 0) * HOURS_PER_MONTH,
+    (p, j) => final.added[j] * (p.usdPerNodeHour ?? 0) * HOURS_PER_MONTH,
   );
   const unitsOn = pools.map((_, j) =>
-    pb.requests.reduce((s, r, i) => s + sol.x[i][j] * r.gpusPerReplica, 0),
+    pb.requests.reduce((s, r, i) => s + final.x[i][j] * r.gpusPerReplica, 0),
   );
   const decisions: PlacementDecision[] = pb.requests.map((r, i) => {
     const assignments = pools
-      .map((p, j) => ({ pool: p.ref, replicas: sol.x[i][j] }))
+      .map((p, j) => ({ pool: p.ref, replicas: final.x[i][j] }))
       .filter(a => a.replicas > 0);
     const placed = assignments.reduce((s, a) => s + a.replicas, 0);
     const monthlyUsd = pools.reduce(
       (s, _, j) =>
         s +
         (unitsOn[j]
-          ? (poolCost[j] * sol.x[i][j] * r.gpusPerReplica) / unitsOn[j]
+          ? (poolCost[j] * final.x[i][j] * r.gpusPerReplica) / unitsOn[j]
           : 0),
       0,
     );
@@ -278,7 +509,7 @@ export function placeModels(
   return {
     decisions,
     nodes: pools
-      .map((p, j) => ({ pool: p.ref, added: sol.added[j] }))
+      .map((p, j) => ({ pool: p.ref, added: final.added[j] }))
       .filter(n => n.added > 0),
     monthlyUsd: poolCost.reduce((a, b) => a + b, 0),
     method: exact ? 'exact' : 'heuristic',
