@@ -181,8 +181,8 @@ export interface PlacementResponse {
     allowedGpuTypes: string[] | null;
     spot: string;
     monthlyBudgetUsd: number | null;
-    /** The team's showback spend so far this month, when known. */
-    teamSpendThisMonthUsd: number | null;
+    /** The team's showback forecast for this month (spend so far plus the run rate), when known. */
+    teamForecastThisMonthUsd: number | null;
   };
   /** Pools that fit, cheapest first (options with violations included, ranked last). */
   options: PlacementOption[];

@@ -297,7 +297,7 @@ export class PlacementService {
         allowedGpuTypes: policy.allowedGpuTypes,
         spot: policy.spot,
         monthlyBudgetUsd: policy.monthlyBudgetUsd,
-        teamSpendThisMonthUsd:
+        teamForecastThisMonthUsd:
           teamForecast === null ? null : round2(teamForecast),
       },
       options: ranked,

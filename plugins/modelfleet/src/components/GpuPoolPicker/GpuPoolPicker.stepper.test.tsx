@@ -65,7 +65,7 @@ function response(blocking: string[]): PlacementResponse {
       allowedGpuTypes: null,
       spot: 'allowed',
       monthlyBudgetUsd: null,
-      teamSpendThisMonthUsd: null,
+      teamForecastThisMonthUsd: null,
     },
     options: [
       {

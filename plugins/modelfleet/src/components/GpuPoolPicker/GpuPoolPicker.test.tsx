@@ -76,7 +76,7 @@ function placementResponse(
       allowedGpuTypes: ['NVIDIA-L4', 'NVIDIA-A10G'],
       spot: 'allowed',
       monthlyBudgetUsd: 5000,
-      teamSpendThisMonthUsd: 1234.5,
+      teamForecastThisMonthUsd: 1234.5,
     },
     options: [
       option('demo-aws-use1.g6-l4', 'L4 on-demand (us-east-1)', 1),
@@ -237,7 +237,7 @@ describe('GpuPoolPicker', () => {
       'Spot capacity: allowed (requested: allow)',
     );
     expect(policy).toHaveTextContent(
-      'Team budget: $5,000.00/month, $1,234.50 spent this month',
+      'Team budget: $5,000.00/month, $1,234.50 forecast for this month',
     );
 
     expect(screen.getByText('Pools that do not fit (2)')).toBeInTheDocument();

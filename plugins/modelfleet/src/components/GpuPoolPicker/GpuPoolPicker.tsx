@@ -191,9 +191,11 @@ const PolicyFacts = ({ placement }: { placement: Placement }) => {
     policy.monthlyBudgetUsd === null
       ? 'no team budget'
       : `${formatUsd(policy.monthlyBudgetUsd)}/month${
-          policy.teamSpendThisMonthUsd === null
+          policy.teamForecastThisMonthUsd === null
             ? ''
-            : `, ${formatUsd(policy.teamSpendThisMonthUsd)} spent this month`
+            : `, ${formatUsd(
+                policy.teamForecastThisMonthUsd,
+              )} forecast for this month`
         }`;
   const facts: Array<[string, string]> = [
     ['Team', policy.team ?? 'none (fleet defaults apply)'],
@@ -267,7 +269,10 @@ const OptionRow = (props: {
         <Typography variant="body2">
           <strong>{option.title}</strong>
         </Typography>
-        <Caption>{option.cluster}</Caption>
+        <Caption>
+          {providerRegion(option)}
+          {option.instanceType ? `, ${option.instanceType}` : ''}
+        </Caption>
         {option.violations.map(v => (
           <Typography
             key={`${v.code}:${v.reason}`}
@@ -280,20 +285,19 @@ const OptionRow = (props: {
         ))}
       </TableCell>
       <TableCell>
-        {providerRegion(option)}
-        {option.instanceType && <Caption>{option.instanceType}</Caption>}
-      </TableCell>
-      <TableCell>
-        {option.gpu.product} × {option.gpu.perNode}
+        {option.gpu.product} × {option.gpu.perNode}, {option.capacityType}
         <Caption>
           {formatMiB(option.gpu.memoryMiB)} each,{' '}
           {plural(option.replicasPerNode, 'replica')}/node
         </Caption>
       </TableCell>
-      <TableCell>{option.capacityType}</TableCell>
       <TableCell align="right">
         {formatUnitUsd(option.usdPerNodeHour)}
-        <Caption>{option.priceSource}</Caption>
+        <Caption>
+          <span title={option.priceSource}>
+            {option.priceSource.split(' (')[0]}
+          </span>
+        </Caption>
       </TableCell>
       <TableCell align="right">
         {formatUsd(option.chargedMonthlyUsd)}
@@ -483,9 +487,7 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
                   <TableCell padding="checkbox" />
                   <TableCell>Rank</TableCell>
                   <TableCell>Pool</TableCell>
-                  <TableCell>Provider / region</TableCell>
                   <TableCell>GPU × per node</TableCell>
-                  <TableCell>Capacity</TableCell>
                   <TableCell align="right">$/node-hour</TableCell>
                   <TableCell align="right">Charged a month</TableCell>
                   <TableCell align="right">Adds to the bill</TableCell>
