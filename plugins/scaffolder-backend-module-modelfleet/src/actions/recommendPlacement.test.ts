@@ -87,7 +87,7 @@ const response = (
     allowedGpuTypes: null,
     spot: 'allow',
     monthlyBudgetUsd: null,
-    teamSpendThisMonthUsd: null,
+    teamForecastThisMonthUsd: null,
   },
   options: [option()],
   excluded: [],
