@@ -5,7 +5,11 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import yaml from 'yaml';
 import { renderModelManifests } from '../manifests';
-import { createDeployAction, DeployPolicyClient } from './deploy';
+import {
+  createDeployAction,
+  createDeployPolicyClient,
+  DeployPolicyClient,
+} from './deploy';
 import { examples } from './deploy.examples';
 
 jest.setTimeout(30_000);
@@ -387,5 +391,47 @@ describe('modelfleet:deploy', () => {
     });
     await action.handler(noKind as any).catch(e => (error = e));
     expect(error?.message).toBe('manifests[0].kind: missing');
+  });
+});
+
+describe('createDeployPolicyClient', () => {
+  it("reads the team's effective policy from the ModelFleet backend, naming where dryRun was set", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization?.split(' ')[0]}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          team: 'group:default/speech-team',
+          policy: { dryRun: false },
+          sources: { dryRun: 'modelfleet.policies.teams.speech-team.dryRun' },
+        }),
+      );
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createDeployPolicyClient({
+        discovery: {
+          getBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
+          getExternalBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
+        },
+        auth: mockServices.auth(),
+      });
+      await expect(
+        client.dryRunOnly('group:default/speech-team', {
+          $$type: '@backstage/BackstageCredentials',
+          principal: { type: 'user', userEntityRef: 'user:default/ana' },
+        } as any),
+      ).resolves.toEqual({
+        dryRun: false,
+        source: 'app-config modelfleet.policies.teams.speech-team.dryRun',
+      });
+      expect(seen).toEqual([
+        '/api/modelfleet/policies/effective?team=group%3Adefault%2Fspeech-team Bearer',
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });

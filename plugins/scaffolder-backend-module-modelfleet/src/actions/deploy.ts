@@ -6,7 +6,7 @@ import {
   PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -25,6 +25,7 @@ import {
 import { createHash } from 'node:crypto';
 import { formatManifestIssues, validateManifests } from '../manifests';
 import { examples } from './deploy.examples';
+import { callModelfleet } from './modelfleetApi';
 
 /** Reads whether a team's policy lets ModelFleet change clusters. */
 export interface DeployPolicyClient {
@@ -278,19 +279,11 @@ export function createDeployPolicyClient(options: {
 }): DeployPolicyClient {
   return {
     async dryRunOnly(team, credentials) {
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'modelfleet',
-      });
-      const base = await options.discovery.getBaseUrl('modelfleet');
-      const res = await fetch(
-        `${base}/policies/effective${
-          team ? `?team=${encodeURIComponent(team)}` : ''
-        }`,
-        { headers: { authorization: `Bearer ${token}` } },
+      const body = await callModelfleet<EffectivePolicyResponse>(
+        options,
+        credentials,
+        `/policies/effective${team ? `?team=${encodeURIComponent(team)}` : ''}`,
       );
-      if (!res.ok) throw await ResponseError.fromResponse(res);
-      const body = (await res.json()) as EffectivePolicyResponse;
       const source = body.sources.dryRun ?? 'builtin';
       return {
         dryRun: body.policy.dryRun,

@@ -18,6 +18,20 @@ function notConfigured(): never {
   );
 }
 
+/** The configured target, once `repoName` is known to be a safe name. */
+function targetFor(
+  repos: LocalGitRepositories | undefined,
+  repoName: string,
+): LocalGitRepositories {
+  if (!repos) notConfigured();
+  try {
+    LocalGitRepositories.assertName(repoName);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return repos;
+}
+
 /** Resolves `sub` inside `root`, or throws an InputError naming `field`. */
 function inside(root: string, sub: string | undefined, field: string) {
   const resolved = path.resolve(root, sub ?? '.');
@@ -73,13 +87,8 @@ export function createPublishLocalAction(options: {
       },
     },
     async handler(ctx) {
-      const repos = options.repos ?? notConfigured();
+      const repos = targetFor(options.repos, ctx.input.repoName);
       const { repoName } = ctx.input;
-      try {
-        LocalGitRepositories.assertName(repoName);
-      } catch (e) {
-        throw new InputError((e as Error).message);
-      }
       const source = inside(
         ctx.workspacePath,
         ctx.input.sourcePath,
@@ -171,13 +180,8 @@ export function createRegisterLocalAction(options: {
       },
     },
     async handler(ctx) {
-      const repos = options.repos ?? notConfigured();
+      const repos = targetFor(options.repos, ctx.input.repoName);
       const { repoName } = ctx.input;
-      try {
-        LocalGitRepositories.assertName(repoName);
-      } catch (e) {
-        throw new InputError((e as Error).message);
-      }
       const file = inside(
         ctx.workspacePath,
         ctx.input.catalogInfoPath ?? 'catalog-info.yaml',

@@ -3,13 +3,14 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { InputError, ResponseError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PlacementRequestBody,
   PlacementResponse,
 } from '@modelfleet/plugin-modelfleet-common';
 import { examples } from './recommendPlacement.examples';
+import { callModelfleet } from './modelfleetApi';
 
 /** Calls `POST /api/modelfleet/placement` on behalf of a user. */
 export interface PlacementClient {
@@ -25,27 +26,11 @@ export function createPlacementClient(options: {
   auth: AuthService;
 }): PlacementClient {
   return {
-    async place(body, credentials) {
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'modelfleet',
-      });
-      const base = await options.discovery.getBaseUrl('modelfleet');
-      const res = await fetch(`${base}/placement`, {
+    place: (body, credentials) =>
+      callModelfleet<PlacementResponse>(options, credentials, '/placement', {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify(body),
-      });
-      if (res.status === 400) {
-        const e = await ResponseError.fromResponse(res);
-        throw new InputError(e.body.error.message);
-      }
-      if (!res.ok) throw await ResponseError.fromResponse(res);
-      return (await res.json()) as PlacementResponse;
-    },
+        body,
+      }),
   };
 }
 

@@ -1,4 +1,7 @@
-import { CapacityType } from '@modelfleet/plugin-modelfleet-common';
+import {
+  CapacityType,
+  PlacementExclusionCode,
+} from '@modelfleet/plugin-modelfleet-common';
 
 /** A Kubernetes taint of a pool's nodes. */
 export interface Taint {
@@ -50,16 +53,8 @@ export interface PlacementRequest {
   priority?: number;
 }
 
-/** Why a pool cannot take a model. */
-export type RejectionCode =
-  | 'gpu-type'
-  | 'gpu-memory'
-  | 'spot-forbidden'
-  | 'spot-required'
-  | 'region'
-  | 'taint'
-  | 'no-price'
-  | 'no-capacity';
+/** Why a pool cannot take a model (a budget is the service's, not the engine's). */
+export type RejectionCode = Exclude<PlacementExclusionCode, 'budget'>;
 
 /** A pool a model cannot use, and why. */
 export interface Rejection {
