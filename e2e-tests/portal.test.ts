@@ -40,16 +40,19 @@ test('the ModelFleet page is reachable from the sidebar and shows the fleet and 
   await expect(page.getByTestId('modelfleet-demo-banner')).toBeVisible();
   await expect(async () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByRole('link', { name: 'g6-l4-spot' })).toBeVisible({
-      timeout: 2_000,
-    });
+    // Exact: the fleet cost section links pools by their full title.
+    await expect(
+      page.getByRole('link', { name: 'g6-l4-spot', exact: true }),
+    ).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
   for (const cluster of [
     'demo-aws-use1',
     'demo-gcp-usc1',
     'demo-azure-eastus',
   ]) {
-    await expect(page.getByRole('link', { name: cluster })).toBeVisible();
+    await expect(
+      page.getByRole('link', { name: cluster, exact: true }),
+    ).toBeVisible();
   }
   await page.screenshot({
     path: test.info().outputPath('modelfleet-page.png'),

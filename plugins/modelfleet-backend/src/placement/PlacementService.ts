@@ -97,7 +97,9 @@ export class PlacementService {
     }
     const gpusPerReplica = req.gpusPerReplica ?? 1;
     const traffic = req.traffic ?? 'always-on';
-    let spot = req.spot ?? (policy.spot === 'forbid' ? 'forbid' : 'allow');
+    const requestedSpot =
+      req.spot ?? (policy.spot === 'forbid' ? 'forbid' : 'allow');
+    let spot = requestedSpot;
     if (policy.spot === 'forbid') {
       if (spot === 'require') {
         blocking.push(
@@ -126,7 +128,8 @@ export class PlacementService {
       ...req,
       memoryMiB,
       gpusPerReplica,
-      spot,
+      // As asked; the policy's rule is in `policy.spot`.
+      spot: requestedSpot,
       traffic,
     };
     const hours = HOURS_BY_TRAFFIC[traffic];

@@ -247,6 +247,18 @@ describe('POST /placement', () => {
       'pool: l4-spot (prod-use1) — spot capacity is forbidden for this model',
     ]);
     expect(picked.body.recommended).toBe('gpupool:default/prod-use1.l4-od');
+
+    const spotOnly = await place({
+      name: 'whisper',
+      owner: 'speech-team',
+      memoryMiB: 10 * GIB,
+      replicas: { min: 1, max: 1 },
+      spot: 'require',
+    });
+    expect(spotOnly.body.request.spot).toBe('require');
+    expect(spotOnly.body.blocking).toEqual([
+      'spot: the model asks for spot capacity only, but group:default/speech-team policy forbids spot',
+    ]);
   });
 
   it('prices business-hours traffic for its window only', async () => {
