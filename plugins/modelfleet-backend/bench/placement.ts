@@ -855,6 +855,20 @@ async function main() {
     heuristicMs,
     `  LP bound ${usd(heuristic.lowerBoundUsd)}`,
   );
+  const gap = (r: PlacementResult) =>
+    r.objective !== undefined && r.objectiveLowerBound
+      ? `objective (cost + engine penalties) ×${ratio(
+          r.objective,
+          r.objectiveLowerBound,
+        ).toFixed(6)} of its LP relaxation bound (gap ${usd(
+          r.objective - r.objectiveLowerBound,
+        )})`
+      : 'no LP bound';
+  console.log(
+    `  forced heuristic: ×${ratio(total(s.heuristic), total(s.optimum)).toFixed(
+      4,
+    )} of optimum; ${gap(heuristic)}`,
+  );
   line('SkyPilot-style (cheapest per model)', s.sky, skyMs);
   line('Karpenter-style FFD, cheapest GPU-hour', s.ffdUnit, ffdMs);
   line('Karpenter-style FFD, cheapest node-hour', s.ffdNode, ffdMs);
@@ -915,8 +929,8 @@ async function main() {
             be.cost,
             bigEngine.lowerBoundUsd,
           ).toFixed(4)} of the bound)`
-        : 'LP bound not informative: the LP relaxation places, fractionally, replicas the heuristic leaves unplaced, and the bound subtracts their penalty'
-    }`,
+        : 'LP bound of the cost not informative: the LP relaxation places, fractionally, replicas the heuristic leaves unplaced, and the bound subtracts their penalty'
+    }; ${gap(bigEngine)}`,
   );
   if (!o.quick) {
     const bs = bigScore(

@@ -236,6 +236,81 @@ describe('placeModels', () => {
     );
   });
 
+  it('ruins and recreates nodes to place a higher-priority replica', () => {
+    // The greedy order fills the cheap EU node with model 'eu-a' and leaves a
+    // priority-1 replica of 'big' unplaced; emptying nodes and re-inserting
+    // places it and leaves a priority-0 replica out instead, as the optimum.
+    const requests = [
+      request('big', { replicas: 3, gpusPerReplica: 2, priority: 1 }),
+      request('eu-a', { regions: ['eu-west-1'] }),
+      request('eu-b', { replicas: 3, regions: ['eu-west-1'] }),
+    ];
+    const quad = { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 };
+    const pools = [
+      pool('eu4', {
+        region: 'eu-west-1',
+        gpu: quad,
+        usdPerNodeHour: 2,
+        addableNodes: 1,
+      }),
+      pool('eu1', {
+        region: 'eu-west-1',
+        usdPerNodeHour: 2.5,
+        addableNodes: 1,
+      }),
+      pool('us4', { gpu: quad, usdPerNodeHour: 2.5, addableNodes: 1 }),
+    ];
+    const exact = placeModels(requests, pools, { solve });
+    const search = placeModels(requests, pools, {
+      solve,
+      exactMaxVariables: 0,
+      restrictedMaxVariables: 0,
+    });
+    expect(search.method).toBe('heuristic');
+    expect(search.decisions[0].unplaced).toBe(0);
+    expect(search.objective).toBeCloseTo(exact.objective!);
+    expect(search.objectiveLowerBound).toBeLessThanOrEqual(
+      exact.objective! + 1e-6,
+    );
+  });
+
+  it('solves the program restricted to the pools the LP and the heuristic use', () => {
+    // The local search keeps a 2-GPU replica per 4-GPU node ($7,665/month);
+    // the restricted program packs them at the optimum ($7,300).
+    const requests = [
+      request('a', { replicas: 2, gpusPerReplica: 3, priority: 1 }),
+      request('b', { replicas: 3, gpusPerReplica: 2 }),
+    ];
+    const quad = { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 };
+    const pools = [
+      pool('p0', { gpu: quad, usdPerNodeHour: 4, addableNodes: 2 }),
+      pool('p1', {
+        gpu: { ...quad, perNode: 2 },
+        usdPerNodeHour: 0.5,
+        addableNodes: 1,
+      }),
+      pool('p2', { usdPerNodeHour: 4, addableNodes: 1 }),
+      pool('p3', { gpu: quad, usdPerNodeHour: 2, addableNodes: 1 }),
+    ];
+    const exact = placeModels(requests, pools, { solve });
+    const search = placeModels(requests, pools, {
+      solve,
+      exactMaxVariables: 0,
+      restrictedMaxVariables: 0,
+    });
+    const heuristic = placeModels(requests, pools, {
+      solve,
+      exactMaxVariables: 0,
+    });
+    expect(exact.monthlyUsd).toBeCloseTo(7300);
+    expect(search.monthlyUsd).toBeGreaterThan(exact.monthlyUsd + 1);
+    expect(heuristic.method).toBe('heuristic');
+    expect(heuristic.monthlyUsd).toBeCloseTo(exact.monthlyUsd);
+    expect(heuristic.objectiveLowerBound).toBeLessThanOrEqual(
+      heuristic.objective! + 1e-6,
+    );
+  });
+
   it('rejects bad requests naming the field', () => {
     expect(() =>
       placeModels([request('m', { replicas: -1 })], [], { solve }),

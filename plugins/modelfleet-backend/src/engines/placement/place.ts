@@ -28,6 +28,14 @@ export interface PlaceOptions {
   exactMaxVariables?: number;
   /** Time limit of the exact solver, seconds. */
   timeLimitSeconds?: number;
+  /** Ruin-and-recreate moves of the heuristic's local search (1000). */
+  searchIterations?: number;
+  /**
+   * Most integer variables of the heuristic's restricted program (the pools
+   * the LP relaxation or the local search use), solved with HiGHS; larger
+   * restricted programs are skipped. 20000 by default.
+   */
+  restrictedMaxVariables?: number;
 }
 
 interface Problem {
@@ -87,45 +95,49 @@ function penalties(pb: Problem): number[] {
   return pb.requests.map(r => base * (1 + Math.max(0, r.priority ?? 0)));
 }
 
+/** Which part of the problem a program covers: pools, and pairs within them. */
+interface Restriction {
+  pools: Set<number>;
+}
+
 /** The placement as a mixed-integer program in CPLEX LP format. */
-function toLp(pb: Problem, integer: boolean): string {
+function toLp(pb: Problem, integer: boolean, only?: Restriction): string {
   const pen = penalties(pb);
-  const used = new Set(pb.eligible.flat());
+  const terms: string[][] = pb.pools.map(() => []);
+  const rows: string[] = [];
+  const xs: string[] = [];
+  pb.requests.forEach((r, i) => {
+    if (r.replicas === 0) return;
+    const mine: string[] = [];
+    for (const j of pb.eligible[i]) {
+      if (only && !only.pools.has(j)) continue;
+      const x = `x${i}_${j}`;
+      mine.push(x);
+      terms[j].push(`${r.gpusPerReplica} ${x}`);
+    }
+    xs.push(...mine);
+    rows.push(` d${i}: ${[...mine, `s${i}`].join(' + ')} = ${r.replicas}`);
+  });
+  const used = pb.pools.map((_, j) => j).filter(j => terms[j].length > 0);
   const obj: string[] = [];
   for (const j of used) obj.push(`${nodeCost(pb.pools[j])} n${j}`);
   pb.requests.forEach((r, i) => {
     if (r.replicas > 0) obj.push(`${pen[i]} s${i}`);
   });
-  const rows: string[] = [];
-  pb.requests.forEach((r, i) => {
-    if (r.replicas === 0) return;
-    const terms = pb.eligible[i].map(j => `x${i}_${j}`);
-    rows.push(` d${i}: ${[...terms, `s${i}`].join(' + ')} = ${r.replicas}`);
-  });
   for (const j of used) {
-    const terms = pb.requests
-      .map((r, i) =>
-        r.replicas > 0 && pb.eligible[i].includes(j)
-          ? `${r.gpusPerReplica} x${i}_${j}`
-          : '',
-      )
-      .filter(Boolean);
-    if (!terms.length) continue;
     rows.push(
-      ` c${j}: ${terms.join(' + ')} - ${unitsPerNode(pb.pools[j])} n${j} <= ${
-        pb.pools[j].freeUnits
-      }`,
+      ` c${j}: ${terms[j].join(' + ')} - ${unitsPerNode(
+        pb.pools[j],
+      )} n${j} <= ${pb.pools[j].freeUnits}`,
     );
   }
-  const bounds = [...used].map(
+  const bounds = used.map(
     j => ` 0 <= n${j} <= ${Math.max(0, pb.pools[j].addableNodes)}`,
   );
   const ints = integer
     ? [
-        ...[...used].map(j => `n${j}`),
-        ...pb.requests.flatMap((r, i) =>
-          r.replicas > 0 ? pb.eligible[i].map(j => `x${i}_${j}`) : [],
-        ),
+        ...used.map(j => `n${j}`),
+        ...xs,
         ...pb.requests.flatMap((r, i) => (r.replicas > 0 ? [`s${i}`] : [])),
       ]
     : [];
@@ -333,6 +345,73 @@ class Packing {
     this.mark();
   }
 
+  /**
+   * Ruin and recreate: empties a few open nodes (a random one and others of
+   * its GPU or region), re-inserts every replica left unplaced (priority,
+   * then larger replicas first, ties in random order) and keeps the result
+   * when the objective does not rise. `iterations` bounds the work.
+   */
+  recreate(iterations: number, random: () => number) {
+    const { pools, requests } = this.pb;
+    const onPool: number[][] = pools.map(() => []);
+    requests.forEach((_, i) => {
+      for (const j of this.pb.eligible[i]) onPool[j].push(i);
+    });
+    for (let it = 0; it < iterations; it++) {
+      const open: number[] = [];
+      for (let j = 0; j < pools.length; j++)
+        if (this.added[j] > 0) open.push(j);
+      if (!open.length) break;
+      const seed = open[Math.floor(random() * open.length)];
+      const related = open.filter(
+        j =>
+          j !== seed &&
+          (pools[j].gpu.product === pools[seed].gpu.product ||
+            pools[j].region === pools[seed].region),
+      );
+      const ruin = [seed];
+      const k = Math.floor(random() * 4);
+      for (let n = 0; n < k; n++) {
+        const from = related.length && random() < 0.7 ? related : open;
+        const j = from[Math.floor(random() * from.length)];
+        if (!ruin.includes(j)) ruin.push(j);
+      }
+      const before = this.cost;
+      this.mark();
+      for (const j of ruin) {
+        for (const i of onPool[j]) {
+          if (this.x[i][j] > 0) {
+            this.move(i, j, -this.x[i][j]);
+          }
+        }
+        this.nodes(j, -this.added[j]);
+      }
+      const todo: number[] = [];
+      for (let i = 0; i < requests.length; i++) {
+        if (this.unplaced(i) > 0) todo.push(i);
+      }
+      const noise = requests.map(() => random());
+      todo.sort(
+        (a, b) =>
+          (requests[b].priority ?? 0) - (requests[a].priority ?? 0) ||
+          requests[b].gpusPerReplica - requests[a].gpusPerReplica ||
+          noise[a] - noise[b],
+      );
+      for (const i of todo) this.insert(i, this.unplaced(i));
+      for (const j of ruin) this.trimPool(j);
+      if (this.cost > before + 1e-6) this.undo();
+    }
+    this.mark();
+  }
+
+  /** Removes nodes of pool j left empty. */
+  trimPool(j: number) {
+    const p = this.pb.pools[j];
+    while (this.added[j] > 0 && this.free[j] >= unitsPerNode(p)) {
+      this.nodes(j, -1);
+    }
+  }
+
   solution(): Solution {
     return { x: this.x.map(row => [...row]), added: [...this.added] };
   }
@@ -383,6 +462,66 @@ function lpRounded(
   return s;
 }
 
+/**
+ * The "restricted master": the program over the pools the LP relaxation or
+ * the heuristic's placement use (every eligible pair within them), solved
+ * by HiGHS within the time limit. Any solution is feasible for the full
+ * problem; undefined when the program is too large or has no solution.
+ */
+function restrictedMip(
+  pb: Problem,
+  cols: Record<string, { Primal: number }>,
+  heuristics: Packing[],
+  options: PlaceOptions,
+): Solution | undefined {
+  const v = (name: string) => cols[name]?.Primal ?? 0;
+  const only = new Set<number>();
+  pb.pools.forEach((_, j) => {
+    if (v(`n${j}`) > 1e-9 || heuristics.some(h => h.added[j] > 0)) only.add(j);
+  });
+  let variables = only.size;
+  pb.requests.forEach((r, i) => {
+    if (r.replicas === 0) return;
+    variables++;
+    for (const j of pb.eligible[i]) {
+      if (v(`x${i}_${j}`) > 1e-9 || heuristics.some(h => h.x[i][j] > 0)) {
+        only.add(j);
+      }
+    }
+  });
+  pb.requests.forEach((r, i) => {
+    if (r.replicas > 0) {
+      variables += pb.eligible[i].filter(j => only.has(j)).length;
+    }
+  });
+  if (variables > (options.restrictedMaxVariables ?? 20000)) return undefined;
+  const res = options.solve(toLp(pb, true, { pools: only }), {
+    mip_rel_gap: 1e-9,
+    time_limit: options.timeLimitSeconds ?? 30,
+  });
+  if (!res.Columns || !Object.keys(res.Columns).length) return undefined;
+  if (
+    res.Status !== 'Optimal' &&
+    res.Status !== 'Time limit reached' &&
+    res.Status !== 'Iteration limit reached'
+  ) {
+    return undefined;
+  }
+  const sol = fromColumns(pb, res.Columns);
+  return isFeasible(pb, sol) ? sol : undefined;
+}
+
+/** mulberry32: a seeded generator, so that a run is reproducible. */
+function rng(seed0: number) {
+  let seed = seed0 | 0;
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Whether a solution keeps to eligibility, capacity and demand. */
 function isFeasible(pb: Problem, s: Solution): boolean {
   const used = pb.pools.map(() => 0);
@@ -428,6 +567,7 @@ export function placeModels(
   let exact = variables <= (options.exactMaxVariables ?? 5000);
   let sol: Solution | undefined;
   let lowerBoundUsd = 0;
+  let objectiveLowerBound = 0;
   const pen = penalties(pb);
   const penaltyOf = (s: Solution) =>
     pb.requests.reduce(
@@ -443,6 +583,7 @@ export function placeModels(
     if (res.Status === 'Optimal') {
       sol = fromColumns(pb, res.Columns);
       lowerBoundUsd = res.ObjectiveValue - penaltyOf(sol);
+      objectiveLowerBound = res.ObjectiveValue;
     } else if (
       res.Status !== 'Time limit reached' &&
       res.Status !== 'Iteration limit reached'
@@ -460,15 +601,25 @@ export function placeModels(
     }
   }
   if (!exact) {
-    const lp = options.solve(toLp(pb, false));
+    const lpText = toLp(pb, false);
+    // Without presolve: faster on these programs (HiGHS WebAssembly).
+    const lp = options.solve(lpText, { presolve: 'off' });
     const candidates: Packing[] = [greedy(pb, pen)];
     if (lp.Status === 'Optimal')
       candidates.push(lpRounded(pb, pen, lp.Columns));
     const best = candidates.sort((a, b) => a.cost - b.cost)[0];
+    best.recreate(options.searchIterations ?? 1000, rng(1));
+    best.improve(requestOrder(pb));
     const objective = (s: Solution) =>
       penaltyOf(s) +
       s.added.reduce((t, n, j) => t + n * nodeCost(pb.pools[j]), 0);
     if (!sol || best.cost < objective(sol) - 1e-6) sol = best.solution();
+    if (lp.Status === 'Optimal') {
+      const restricted = restrictedMip(pb, lp.Columns, candidates, options);
+      if (restricted && objective(restricted) < objective(sol) - 1e-6) {
+        sol = restricted;
+      }
+    }
     // The optimum places at least as many replicas (penalties outweigh node
     // costs), so its node cost is at least the LP's objective less this
     // solution's penalties.
@@ -476,6 +627,8 @@ export function placeModels(
       lp.Status === 'Optimal'
         ? Math.max(0, lp.ObjectiveValue - penaltyOf(sol))
         : 0;
+    // The LP relaxation bounds the same objective (node cost + penalties).
+    objectiveLowerBound = lp.Status === 'Optimal' ? lp.ObjectiveValue : 0;
   }
   const final: Solution = sol!;
 
@@ -514,5 +667,7 @@ export function placeModels(
     monthlyUsd: poolCost.reduce((a, b) => a + b, 0),
     method: exact ? 'exact' : 'heuristic',
     lowerBoundUsd: Math.max(0, lowerBoundUsd),
+    objective: penaltyOf(final) + poolCost.reduce((a, b) => a + b, 0),
+    objectiveLowerBound,
   };
 }

@@ -85,4 +85,15 @@ export interface PlacementResult {
   method: 'exact' | 'heuristic';
   /** A lower bound on the optimal monthly cost (the LP relaxation). */
   lowerBoundUsd: number;
+  /**
+   * The objective the engine minimises, of this placement: the monthly cost
+   * plus a penalty per unplaced replica (above any node cost, higher for
+   * higher priority).
+   */
+  objective?: number;
+  /**
+   * A lower bound on {@link PlacementResult.objective} over all placements:
+   * the LP relaxation of the whole problem (the optimum itself when exact).
+   */
+  objectiveLowerBound?: number;
 }
