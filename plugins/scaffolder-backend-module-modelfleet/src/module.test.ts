@@ -2,6 +2,9 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderModuleModelfleet } from './module';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 describe('scaffolderModuleModelfleet', () => {
   it('adds the ModelFleet actions to the scaffolder', async () => {
     const addActions = jest.fn();

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LocalGitRepositories } from './LocalGitRepositories';
 
+jest.setTimeout(60_000);
+
 describe('LocalGitRepositories', () => {
   const dir = createMockDirectory();
 

@@ -13,6 +13,9 @@ import {
 } from './recommendPlacement';
 import { examples } from './recommendPlacement.examples';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 const option = (over: Partial<PlacementOption> = {}): PlacementOption => ({
   ref: 'gpupool:default/demo-gcp-usc1.a2-a100',
   title: 'a2-a100 (demo-gcp-usc1)',

@@ -6,6 +6,9 @@ import { validateManifests } from '../manifests';
 import { createRenderManifestsAction } from './renderManifests';
 import { examples } from './renderManifests.examples';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 describe('modelfleet:manifests:render examples', () => {
   const action = createRenderManifestsAction();
   const mockDir = createMockDirectory();

@@ -6,6 +6,9 @@ import yaml from 'yaml';
 import { baseInput } from '../manifests/testInput';
 import { createRenderManifestsAction } from './renderManifests';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 describe('modelfleet:manifests:render', () => {
   const action = createRenderManifestsAction();
   const mockDir = createMockDirectory();

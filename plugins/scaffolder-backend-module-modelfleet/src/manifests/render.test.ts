@@ -5,6 +5,9 @@ import { formatManifestIssues, validateManifests } from './validate';
 import { baseInput } from './testInput';
 import { RenderManifestsInput } from './input';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 const runtimes = ['vllm', 'tgi', 'triton'] as const;
 const traffics = ['always-on', 'business-hours', 'sporadic'] as const;
 const capacities = ['spot', 'on-demand'] as const;

@@ -2,6 +2,9 @@ import { renderModelManifests } from './render';
 import { baseInput } from './testInput';
 import { assertValidManifests, validateManifests } from './validate';
 
+// Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
+jest.setTimeout(60_000);
+
 const rendered = () => renderModelManifests(baseInput()).manifests;
 const deploymentOf = (manifests: Array<Record<string, any>>) =>
   manifests.find(m => m.kind === 'Deployment')!;
