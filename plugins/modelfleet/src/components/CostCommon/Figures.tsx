@@ -2,7 +2,8 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
-import { changeOf } from './format';
+import { CostReport } from '@modelfleet/plugin-modelfleet-common';
+import { changeOf, daysBetween, formatPeriod, formatUsd } from './format';
 
 /** A headline number with its label below. */
 export const Figure = (props: {
@@ -65,5 +66,36 @@ export const ChangeLabel = (props: {
       {label}
       {partial}
     </Typography>
+  );
+};
+
+/**
+ * How a report's total compares with its previous period: the change, then
+ * the previous total and its dates, or just "the previous period".
+ */
+export const ChangeAgainstPrevious = (props: {
+  report: Pick<CostReport, 'total' | 'previous'>;
+  withPreviousTotal?: boolean;
+}) => {
+  const { total, previous } = props.report;
+  return (
+    <>
+      <ChangeLabel
+        current={total.costUsd}
+        previous={previous.total.costUsd}
+        previousDays={{
+          withData: previous.total.daysWithData,
+          of: daysBetween(previous.from, previous.to),
+        }}
+      />{' '}
+      {props.withPreviousTotal === false ? (
+        'against the previous period'
+      ) : (
+        <>
+          against {formatUsd(previous.total.costUsd)} in{' '}
+          {formatPeriod(previous.from, previous.to)}
+        </>
+      )}
+    </>
   );
 };

@@ -11,7 +11,7 @@ export { AsyncBody, CostErrorPanel, NoData } from './CostStates';
 export { DemoChip } from './DemoChip';
 export { EntityReportCard } from './EntityReportCard';
 export { costRefOf, subjectOf } from './entityRefs';
-export { ChangeLabel, Figure, Figures } from './Figures';
+export { ChangeAgainstPrevious, ChangeLabel, Figure, Figures } from './Figures';
 export {
   changeOf,
   daysBetween,

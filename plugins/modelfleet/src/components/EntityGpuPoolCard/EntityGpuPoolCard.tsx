@@ -9,7 +9,7 @@ import {
 import { ReactNode } from 'react';
 import {
   EntityReportCard,
-  ChangeLabel,
+  ChangeAgainstPrevious,
   CostOverTimeChart,
   Figure,
   Figures,
@@ -21,7 +21,6 @@ import {
   NoData,
   provenanceText,
   ProvenanceCaption,
-  daysBetween,
 } from '../CostCommon';
 
 const Section = (props: { title: string; children: ReactNode }) => (
@@ -164,7 +163,7 @@ const PoolCost = ({ report }: { report: CostReport }) => {
       </NoData>
     );
   }
-  const { total, previous } = report;
+  const { total } = report;
   return (
     <>
       <Figures>
@@ -173,17 +172,7 @@ const PoolCost = ({ report }: { report: CostReport }) => {
           value={formatUsd(total.costUsd)}
           testId="gpupool-cost-total"
           detail={
-            <>
-              <ChangeLabel
-                current={total.costUsd}
-                previous={previous.total.costUsd}
-                previousDays={{
-                  withData: previous.total.daysWithData,
-                  of: daysBetween(previous.from, previous.to),
-                }}
-              />{' '}
-              against the previous period
-            </>
+            <ChangeAgainstPrevious report={report} withPreviousTotal={false} />
           }
         />
         <Figure

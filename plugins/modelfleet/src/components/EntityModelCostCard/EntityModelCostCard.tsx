@@ -1,7 +1,7 @@
 import { CostReport } from '@modelfleet/plugin-modelfleet-common';
 import {
   EntityReportCard,
-  ChangeLabel,
+  ChangeAgainstPrevious,
   CostOverTimeChart,
   Figure,
   Figures,
@@ -12,7 +12,6 @@ import {
   formatUsd,
   NoData,
   ProvenanceCaption,
-  daysBetween,
 } from '../CostCommon';
 
 /** The figures, chart and sources of a model's cost report. */
@@ -28,7 +27,7 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
       </NoData>
     );
   }
-  const { total, previous, unitCosts } = report;
+  const { total, unitCosts } = report;
   return (
     <>
       <Figures>
@@ -36,20 +35,7 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
           label={`Total cost, ${period}`}
           value={formatUsd(total.costUsd)}
           testId="model-cost-total"
-          detail={
-            <>
-              <ChangeLabel
-                current={total.costUsd}
-                previous={previous.total.costUsd}
-                previousDays={{
-                  withData: previous.total.daysWithData,
-                  of: daysBetween(previous.from, previous.to),
-                }}
-              />{' '}
-              against {formatUsd(previous.total.costUsd)} in{' '}
-              {formatPeriod(previous.from, previous.to)}
-            </>
-          }
+          detail={<ChangeAgainstPrevious report={report} />}
         />
         <Figure
           label="Idle share included"

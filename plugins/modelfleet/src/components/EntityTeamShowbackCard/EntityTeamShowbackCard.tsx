@@ -10,7 +10,7 @@ import { ReactNode } from 'react';
 import {
   EntityReportCard,
   AnomaliesList,
-  ChangeLabel,
+  ChangeAgainstPrevious,
   CostBarChart,
   Figure,
   Figures,
@@ -20,7 +20,6 @@ import {
   formatUsd,
   NoData,
   ProvenanceCaption,
-  daysBetween,
 } from '../CostCommon';
 import { BudgetBurn } from './BudgetBurn';
 
@@ -75,7 +74,7 @@ function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
 
 /** A team's showback: totals, budget, cost by model, anomalies, sources. */
 export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
-  const { total, previous, breakdown } = report;
+  const { total, breakdown } = report;
   const period = formatPeriod(report.from, report.to);
   const models = breakdown.models;
   return (
@@ -88,20 +87,7 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
               {formatUsd(total.costUsd)}
             </span>
           }
-          detail={
-            <>
-              <ChangeLabel
-                current={total.costUsd}
-                previous={previous.total.costUsd}
-                previousDays={{
-                  withData: previous.total.daysWithData,
-                  of: daysBetween(previous.from, previous.to),
-                }}
-              />{' '}
-              against {formatUsd(previous.total.costUsd)} in{' '}
-              {formatPeriod(previous.from, previous.to)}
-            </>
-          }
+          detail={<ChangeAgainstPrevious report={report} />}
         />
         <Figure
           label="Idle cost"

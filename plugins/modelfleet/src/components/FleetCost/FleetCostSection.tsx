@@ -12,7 +12,7 @@ import {
   AnomaliesList,
   AsyncBody,
   CardActions,
-  ChangeLabel,
+  ChangeAgainstPrevious,
   CostOverTimeChart,
   Figure,
   Figures,
@@ -24,7 +24,6 @@ import {
   periodQuery,
   ProvenanceCaption,
   usePeriod,
-  daysBetween,
 } from '../CostCommon';
 import { ReconciliationTable } from './ReconciliationTable';
 import { TopCostsTable } from './TopCostsTable';
@@ -39,7 +38,7 @@ interface FleetCost {
 
 const FleetCostContent = ({ value }: { value: FleetCost }) => {
   const { report, anomalies, reconciliation } = value;
-  const { total, previous, breakdown } = report;
+  const { total, breakdown } = report;
   const period = formatPeriod(report.from, report.to);
   const reconciliationGrid = reconciliation.length > 0 && (
     <Grid item xs={12} data-testid="modelfleet-reconciliation">
@@ -73,20 +72,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
               label={`Fleet cost, ${period}`}
               value={formatUsd(total.costUsd)}
               testId="fleet-cost-total"
-              detail={
-                <>
-                  <ChangeLabel
-                    current={total.costUsd}
-                    previous={previous.total.costUsd}
-                    previousDays={{
-                      withData: previous.total.daysWithData,
-                      of: daysBetween(previous.from, previous.to),
-                    }}
-                  />{' '}
-                  against {formatUsd(previous.total.costUsd)} in{' '}
-                  {formatPeriod(previous.from, previous.to)}
-                </>
-              }
+              detail={<ChangeAgainstPrevious report={report} />}
             />
             <Figure
               label="Idle cost"
