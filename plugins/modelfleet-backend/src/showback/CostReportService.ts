@@ -119,56 +119,33 @@ export class CostReportService {
       pools: [],
       teams: [],
     };
+    type BreakdownFilter = Omit<
+      Parameters<ShowbackStore['breakdown']>[0],
+      'from' | 'to'
+    >;
+    const items = async (filter: BreakdownFilter) =>
+      (await store.breakdown({ ...filter, from: q.from, to: q.to })).map(
+        toItem,
+      );
     if (scope === 'model') {
-      breakdown.pools = (
-        await store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          entityRef: ref,
-          by: 'pool_ref',
-        })
-      ).map(toItem);
+      breakdown.pools = await items({
+        scope: 'model',
+        entityRef: ref,
+        by: 'pool_ref',
+      });
     } else if (scope === 'team') {
-      breakdown.models = (
-        await store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          teamRef: ref,
-        })
-      ).map(toItem);
-      breakdown.pools = (
-        await store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          teamRef: ref,
-          by: 'pool_ref',
-        })
-      ).map(toItem);
+      breakdown.models = await items({ scope: 'model', teamRef: ref });
+      breakdown.pools = await items({
+        scope: 'model',
+        teamRef: ref,
+        by: 'pool_ref',
+      });
     } else if (scope === 'pool') {
-      breakdown.models = (
-        await store.breakdown({
-          scope: 'model',
-          from: q.from,
-          to: q.to,
-          poolRef: ref,
-        })
-      ).map(toItem);
+      breakdown.models = await items({ scope: 'model', poolRef: ref });
     } else {
       breakdown.models = await this.fleetTopModels(q);
-      breakdown.teams = (
-        await store.breakdown({ scope: 'team', from: q.from, to: q.to })
-      ).map(toItem);
-      breakdown.pools = (
-        await store.breakdown({
-          scope: 'pool',
-          from: q.from,
-          to: q.to,
-          limit: 20,
-        })
-      ).map(toItem);
+      breakdown.teams = await items({ scope: 'team' });
+      breakdown.pools = await items({ scope: 'pool', limit: 20 });
     }
 
     const report: CostReport = {
