@@ -8,6 +8,7 @@
 export * from './constants';
 export * from './cost';
 export * from './fleet';
+export * from './format';
 export * from './kinds';
 export * from './memory';
 export * from './naming';

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   estimateModelGpuMemory,
+  formatUsd,
   GpuPoolStatus,
   ModelPrecision,
   PlacementExclusion,
@@ -58,12 +59,6 @@ export interface PlacementServiceOptions {
   assumedAddableNodes: number;
   logger: LoggerService;
 }
-
-const usd = (n: number) =>
-  `$${n.toLocaleString('en-US', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  })}`;
 
 /**
  * Answers `POST /placement`: which pools can run a model, what each costs a
@@ -217,7 +212,9 @@ export class PlacementService {
       ) {
         exclude(
           'budget',
-          `${usd(chargedMonthlyUsd)} a month, over the model's budget of ${usd(
+          `${formatUsd(
+            chargedMonthlyUsd,
+          )} a month, over the model's budget of ${formatUsd(
             req.monthlyBudgetUsd,
           )}`,
         );
@@ -230,11 +227,11 @@ export class PlacementService {
       ) {
         exclude(
           'budget',
-          `${usd(
+          `${formatUsd(
             chargedMonthlyUsd,
-          )} a month would bring ${teamRef}'s forecast to ${usd(
+          )} a month would bring ${teamRef}'s forecast to ${formatUsd(
             teamForecast + chargedMonthlyUsd,
-          )}, over its monthly budget of ${usd(policy.monthlyBudgetUsd)}`,
+          )}, over its monthly budget of ${formatUsd(policy.monthlyBudgetUsd)}`,
         );
         continue;
       }

@@ -6,6 +6,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  formatUsd,
   PlacementRequestBody,
   PlacementResponse,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -33,12 +34,6 @@ export function createPlacementClient(options: {
       }),
   };
 }
-
-const usd = (n: number) =>
-  `$${n.toLocaleString('en-US', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  })}`;
 
 /**
  * `modelfleet:placement:recommend`: asks the placement engine where a model
@@ -182,13 +177,15 @@ export function createRecommendPlacementAction(options: {
       const n = Math.max(replicas.min, 1);
       const summary = `${ctx.input.name} goes to ${option.title}: ${
         option.gpu.product
-      } in ${option.region} (${option.capacityType}). Showback charges ${usd(
+      } in ${option.region} (${
+        option.capacityType
+      }). Showback charges ${formatUsd(
         option.chargedMonthlyUsd,
-      )} a month at ${n} replica(s), ${usd(option.chargedMonthlyUsdAtMax)} at ${
-        replicas.max
-      }; the cloud bill grows by ${usd(option.monthlyUsd)} (${usd(
-        option.monthlyUsdAtMax,
-      )} at ${
+      )} a month at ${n} replica(s), ${formatUsd(
+        option.chargedMonthlyUsdAtMax,
+      )} at ${replicas.max}; the cloud bill grows by ${formatUsd(
+        option.monthlyUsd,
+      )} (${formatUsd(option.monthlyUsdAtMax)} at ${
         replicas.max
       }). It needs ${gpuMemoryGiB} GiB of GPU memory per replica.`;
       ctx.logger.info(summary);

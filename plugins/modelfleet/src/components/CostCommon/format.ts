@@ -1,9 +1,6 @@
-const USD = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
+import { formatUsd } from '@modelfleet/plugin-modelfleet-common';
+
+export { formatUsd };
 
 const USD_PRECISE = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -11,12 +8,6 @@ const USD_PRECISE = new Intl.NumberFormat('en-US', {
   minimumFractionDigits: 2,
   maximumFractionDigits: 4,
 });
-
-/** A dollar amount with cents, e.g. `$1,234.56`. */
-export function formatUsd(value: number): string {
-  // Avoid "-$0.00" for tiny negative rounding noise.
-  return USD.format(Math.abs(value) < 0.005 ? 0 : value);
-}
 
 /** A small unit price (per GPU-hour, per 1M tokens), up to 4 decimals. */
 export function formatUnitUsd(value: number): string {
