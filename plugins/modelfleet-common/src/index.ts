@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './actions';
 export * from './constants';
 export * from './cost';
 export * from './fleet';

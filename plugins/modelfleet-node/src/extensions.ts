@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { ClusterActuator } from './actuator';
 import {
   BillSource,
   ClusterConnector,
@@ -16,10 +17,16 @@ export interface ModelfleetConnectorsExtensionPoint {
   addMetricsSource(...sources: MetricsSource[]): void;
   addPriceSource(...sources: PriceSource[]): void;
   addBillSource(...sources: BillSource[]): void;
+  /**
+   * Registers what changes clusters. Each cluster may be reached by one
+   * actuator only.
+   */
+  addClusterActuator(...actuators: ClusterActuator[]): void;
 }
 
 /**
- * Extension point for cluster, metrics, price and bill connectors.
+ * Extension point for cluster, metrics, price and bill connectors, and
+ * cluster actuators.
  *
  * @public
  */

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export * from './actuator';
 export * from './connectors';
 export * from './extensions';
 export * from './metricsWindow';

@@ -1,5 +1,6 @@
 import {
   BillSource,
+  ClusterActuator,
   ClusterConnector,
   MetricsSource,
   ModelfleetConnectorsExtensionPoint,
@@ -33,6 +34,7 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
   readonly metricsSources: MetricsSource[] = [];
   readonly priceSources: PriceSource[] = [];
   readonly billSources: BillSource[] = [];
+  readonly clusterActuators: ClusterActuator[] = [];
 
   addClusterConnector(...connectors: ClusterConnector[]): void {
     addUnique('cluster connector', this.clusterConnectors, connectors);
@@ -48,6 +50,10 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
 
   addBillSource(...sources: BillSource[]): void {
     addUnique('bill source', this.billSources, sources);
+  }
+
+  addClusterActuator(...actuators: ClusterActuator[]): void {
+    addUnique('cluster actuator', this.clusterActuators, actuators);
   }
 
   counts(): ConnectorCounts {

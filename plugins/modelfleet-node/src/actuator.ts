@@ -1,0 +1,162 @@
+import type {
+  AutoscalerRef,
+  KubeObject,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-common';
+
+export type {
+  AutoscalerRef,
+  KubeObject,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-common';
+
+/**
+ * The annotation every object ModelFleet changes carries: the action and
+ * step that changed it last (`<idempotency key>#<step index>`), so a person
+ * reading the cluster sees why, and a test can count changes per action.
+ *
+ * @public
+ */
+export const ACTION_STEP_ANNOTATION = 'modelfleet.io/action-step';
+
+/**
+ * The field manager of ModelFleet's server-side applies.
+ *
+ * @public
+ */
+export const MODELFLEET_FIELD_MANAGER = 'modelfleet';
+
+/**
+ * Why a cluster call failed, in terms an action can act on.
+ * `retryable` errors (5xx, 409 conflicts, 429, timeouts, connection
+ * errors) are retried with backoff; the others fail the step at once.
+ *
+ * @public
+ */
+export type ActuatorErrorCode =
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'notFound'
+  | 'invalid'
+  | 'unavailable'
+  | 'timeout'
+  | 'unknownCluster';
+
+/**
+ * An error of a {@link ClusterActuator}, with the cluster's own message.
+ *
+ * @public
+ */
+export class ActuatorError extends Error {
+  readonly name = 'ActuatorError';
+  constructor(
+    readonly code: ActuatorErrorCode,
+    message: string,
+    readonly retryable: boolean = [
+      'conflict',
+      'unavailable',
+      'timeout',
+    ].includes(code),
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Options of every change.
+ *
+ * @public
+ */
+export interface ActuatorChangeOptions {
+  /** Server dry-run (`dryRun=All`): the API server checks, stores nothing. */
+  dryRun?: boolean;
+  /**
+   * `<idempotency key>#<step index>` of the action step making the change,
+   * written to the {@link ACTION_STEP_ANNOTATION} of the changed object.
+   */
+  actionStep?: string;
+}
+
+/**
+ * What one object is after a server-side apply.
+ *
+ * @public
+ */
+export interface AppliedObject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The object as the API server returned it. */
+  object: KubeObject;
+}
+
+/**
+ * A workload's readiness, from its status.
+ *
+ * @public
+ */
+export interface WorkloadReadiness {
+  /** `spec.replicas`. */
+  desired: number;
+  /** `status.readyReplicas`. */
+  ready: number;
+  /** `status.updatedReplicas`. */
+  updated: number;
+  /** False while the controller has not seen the latest spec. */
+  observed: boolean;
+}
+
+/**
+ * The only way ModelFleet changes a cluster. Implemented for Kubernetes by
+ * the Kubernetes module; engines and the action runner reach clusters only
+ * through it. Every method is idempotent and throws {@link ActuatorError}.
+ *
+ * @public
+ */
+export interface ClusterActuator {
+  /** Unique id, e.g. `kubernetes`. */
+  readonly id: string;
+  /** The clusters this actuator can reach, by name. */
+  listClusters(): Promise<string[]>;
+  /** Server-side apply, field manager `modelfleet`, conflicts forced. */
+  apply(
+    cluster: string,
+    objects: KubeObject[],
+    options?: ActuatorChangeOptions,
+  ): Promise<AppliedObject[]>;
+  /** The object now, or `undefined` when it does not exist. */
+  get(
+    cluster: string,
+    ref: { apiVersion: string; kind: string; namespace?: string; name: string },
+  ): Promise<KubeObject | undefined>;
+  /** Sets a workload's replicas through its `scale` subresource. Returns the replicas before. */
+  scale(
+    workload: WorkloadRef,
+    replicas: number,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: number }>;
+  /**
+   * Pauses a KEDA autoscaler at a replica count
+   * (`autoscaling.keda.sh/paused-replicas`), or resumes it with `null`.
+   * Returns the paused replicas before (`null` when it was running).
+   */
+  pauseAutoscaler(
+    autoscaler: AutoscalerRef,
+    replicas: number | null,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: number | null }>;
+  /**
+   * Sets the scale-to-zero keep-alive of a KEDA autoscaler
+   * (`spec.cooldownPeriod` of a ScaledObject, `spec.scaledownPeriod` of an
+   * HTTPScaledObject). Returns the seconds before (`null` when unset).
+   */
+  setKeepAlive(
+    autoscaler: AutoscalerRef,
+    seconds: number,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: number | null }>;
+  /** The workload's readiness now. */
+  readiness(workload: WorkloadRef): Promise<WorkloadReadiness>;
+}
