@@ -116,9 +116,54 @@ describe('migrations', () => {
         );
       expect(again).toMatch(/UNIQUE constraint failed|duplicate key value/);
 
+      // 20261203_actions.js keeps the showback tables.
+      await knex.migrate.up({ directory });
+      expect(await knex('modelfleet_bill_lines')).toHaveLength(1);
+      const action = {
+        id: '6f1c2a8e-0000-4000-8000-000000000001',
+        idempotency_key: 'hibernate:model:default/chat:1',
+        kind: 'hibernate',
+        entity_ref: 'model:default/chat',
+        cluster: 'demo-aws-use1',
+        steps: '[]',
+        state: 'planned',
+        dry_run: true,
+        requested_by: 'user:default/guest',
+        reason: 'idle',
+        created_at: new Date(),
+        updated_at: new Date(),
+      };
+      await knex('modelfleet_actions').insert(action);
+      await knex('modelfleet_action_events').insert({
+        action_id: action.id,
+        at: new Date(),
+        to_state: 'planned',
+        actor: 'user:default/guest',
+        outcome: 'info',
+        message: 'planned',
+      });
+      const [stored] = await knex('modelfleet_actions');
+      expect(stored).toMatchObject({ step_index: -1, attempts: 0, version: 0 });
+      // The idempotency key is unique.
+      const twice = await knex('modelfleet_actions')
+        .insert({ ...action, id: '6f1c2a8e-0000-4000-8000-000000000002' })
+        .then(
+          () => 'inserted',
+          (e: unknown) => String(e),
+        );
+      expect(twice).toMatch(/UNIQUE constraint failed|duplicate key value/);
+
       // Nothing left to apply.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down one: the action tables go, the showback tables stay.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('modelfleet_actions')).toBe(false);
+      expect(await knex.schema.hasTable('modelfleet_action_events')).toBe(
+        false,
+      );
+      expect(await knex('modelfleet_bill_lines')).toHaveLength(1);
 
       // Down one: the showback tables go, the price book stays.
       await knex.migrate.down({ directory });
