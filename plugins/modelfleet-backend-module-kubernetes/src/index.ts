@@ -1,7 +1,8 @@
 /**
  * The Kubernetes backend module for the ModelFleet plugin: reads GPU pools
  * and model workloads from the clusters of `kubernetes.clusterLocatorMethods`
- * by list+watch.
+ * by list+watch, and changes them (server-side apply, scale, KEDA
+ * autoscalers) for ModelFleet's actions.
  *
  * @packageDocumentation
  */
@@ -9,6 +10,8 @@
 export { modelfleetModuleKubernetes as default } from './module';
 export { KubernetesClusterConnector } from './KubernetesClusterConnector';
 export type { KubernetesClusterConnectorOptions } from './KubernetesClusterConnector';
+export { KubernetesClusterActuator } from './actuator';
+export type { KubernetesClusterActuatorOptions } from './actuator';
 export { readKubernetesClusterConfigs } from './config';
 export { kubeConfigFor } from './watch/ClusterWatcher';
 export type { KubernetesClusterConfig } from './config';

@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
+  ClusterActuator,
   ClusterConnector,
   modelfleetConnectorsExtensionPoint,
 } from '@modelfleet/plugin-modelfleet-node';
@@ -25,6 +26,7 @@ describe('modelfleetModuleKubernetes', () => {
       addMetricsSource: jest.fn(),
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
+      addClusterActuator: jest.fn(),
     };
     const logger = mockServices.logger.mock();
     const backend = await startTestBackend({
@@ -83,11 +85,25 @@ describe('modelfleetModuleKubernetes', () => {
     await eventually(() => expect(server!.openWatches()).toBe(0));
   });
 
+  it('registers the actuator of the same clusters through the extension point', async () => {
+    server = await FakeKubeApiServer.start();
+    const { ext } = await start(clusters(server.url));
+
+    expect(ext.addClusterActuator).toHaveBeenCalledTimes(1);
+    expect(ext.addClusterActuator.mock.calls[0]).toHaveLength(1);
+    const actuator: ClusterActuator = ext.addClusterActuator.mock.calls[0][0];
+    expect(actuator.id).toBe('kubernetes');
+    expect(await actuator.listClusters()).toEqual(['gpu-aws-use1']);
+    // the actuator calls a cluster only when asked to change it
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('registers nothing, and says so, when no cluster is configured', async () => {
     const { ext, logger } = await start({
       kubernetes: { clusterLocatorMethods: [{ type: 'catalog' }] },
     });
     expect(ext.addClusterConnector).not.toHaveBeenCalled();
+    expect(ext.addClusterActuator).not.toHaveBeenCalled();
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringContaining('ModelFleet reads no Kubernetes cluster'),
     );

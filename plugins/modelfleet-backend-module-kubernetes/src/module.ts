@@ -5,12 +5,14 @@ import {
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import { readKubernetesClusterConfigs } from './config';
 import { KubernetesClusterConnector } from './KubernetesClusterConnector';
+import { KubernetesClusterActuator } from './actuator';
 
 /**
  * Connects ModelFleet to the Kubernetes clusters of
  * `kubernetes.clusterLocatorMethods`: registers a cluster connector that
- * reads their GPU pools and model workloads by list+watch. Registers
- * nothing when no cluster is configured.
+ * reads their GPU pools and model workloads by list+watch, and a cluster
+ * actuator that changes them for ModelFleet's actions. Registers nothing
+ * when no cluster is configured.
  *
  * @public
  */
@@ -35,6 +37,9 @@ export const modelfleetModuleKubernetes = createBackendModule({
         }
         connectors.addClusterConnector(
           new KubernetesClusterConnector({ clusters, logger, lifecycle }),
+        );
+        connectors.addClusterActuator(
+          new KubernetesClusterActuator({ clusters, logger }),
         );
         logger.info(
           `ModelFleet reads ${clusters.length} Kubernetes cluster(s): ${clusters

@@ -1,0 +1,368 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { HttpMethod, PatchStrategy } from '@kubernetes/client-node';
+import {
+  ACTION_STEP_ANNOTATION,
+  ActuatorChangeOptions,
+  ActuatorError,
+  AppliedObject,
+  AutoscalerRef,
+  ClusterActuator,
+  KubeObject,
+  MODELFLEET_FIELD_MANAGER,
+  WorkloadReadiness,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-node';
+import { KubernetesClusterConfig } from '../config';
+import { kubeConfigFor } from '../watch/ClusterWatcher';
+import { ClusterClient, ObjectRef } from './ClusterClient';
+import { isNotFound, toActuatorError } from './errors';
+import {
+  applyBody,
+  autoscalerPath,
+  checkCount,
+  describeObject,
+  describeRef,
+  PAUSED_REPLICAS_ANNOTATION,
+  workloadPath,
+} from './resources';
+
+/**
+ * Options of {@link KubernetesClusterActuator}.
+ *
+ * @public
+ */
+export interface KubernetesClusterActuatorOptions {
+  clusters: KubernetesClusterConfig[];
+  logger: LoggerService;
+  /**
+   * How long one request to an API server may take, in milliseconds;
+   * 30 000 by default. A request that takes longer fails with an
+   * `ActuatorError` of code `timeout`.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** @internal */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The part of a `scale` subresource read here. */
+interface Scale {
+  spec?: { replicas?: number };
+}
+
+/** The part of a Deployment or StatefulSet read here. */
+interface Workload {
+  metadata?: { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    observedGeneration?: number;
+  };
+}
+
+/**
+ * Changes Kubernetes clusters for ModelFleet: server-side applies (field
+ * manager `modelfleet`, conflicts forced), replicas through the `scale`
+ * subresource, and KEDA autoscalers' pause annotation and keep-alive, by
+ * merge patches. Reads before it writes, and writes nothing when the
+ * cluster is already as asked, so every method is idempotent; every change
+ * can carry the action step that made it (`modelfleet.io/action-step`).
+ * Each request has a time limit and is never retried here: errors become
+ * {@link @modelfleet/plugin-modelfleet-node#ActuatorError}s that tell the
+ * action runner whether to retry.
+ *
+ * @public
+ */
+export class KubernetesClusterActuator implements ClusterActuator {
+  readonly id = 'kubernetes';
+  private readonly clients = new Map<string, ClusterClient>();
+  private readonly logger: LoggerService;
+  private readonly timeoutMs: number;
+
+  constructor(options: KubernetesClusterActuatorOptions) {
+    this.logger = options.logger;
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) {
+      throw new Error(
+        `requestTimeoutMs must be more than 0, not ${options.requestTimeoutMs}`,
+      );
+    }
+    for (const cluster of options.clusters) {
+      if (this.clients.has(cluster.name)) {
+        throw new Error(`cluster name '${cluster.name}' appears twice`);
+      }
+      this.clients.set(
+        cluster.name,
+        ClusterClient.create(kubeConfigFor(cluster), this.timeoutMs),
+      );
+    }
+  }
+
+  async listClusters(): Promise<string[]> {
+    return [...this.clients.keys()];
+  }
+
+  async apply(
+    cluster: string,
+    objects: KubeObject[],
+    options: ActuatorChangeOptions = {},
+  ): Promise<AppliedObject[]> {
+    const client = this.client(cluster);
+    const bodies = objects.map(o => applyBody(cluster, o, options.actionStep));
+    const applied: AppliedObject[] = [];
+    for (const body of bodies) {
+      const ref: ObjectRef = {
+        apiVersion: body.apiVersion,
+        kind: body.kind,
+        namespace: body.metadata.namespace,
+        name: body.metadata.name,
+      };
+      const what = describeObject(ref);
+      const object = await this.call(cluster, what, async () =>
+        client.request<KubeObject>(
+          HttpMethod.PATCH,
+          await client.objectPath(ref),
+          {
+            query: { ...this.writeQuery(options), force: 'true' },
+            contentType: PatchStrategy.ServerSideApply,
+            body,
+          },
+        ),
+      );
+      const namespace = object.metadata?.namespace;
+      applied.push({
+        kind: object.kind,
+        name: object.metadata.name,
+        ...(namespace ? { namespace } : {}),
+        object,
+      });
+      this.logChange(cluster, `applied ${what}`, options);
+    }
+    return applied;
+  }
+
+  async get(cluster: string, ref: ObjectRef): Promise<KubeObject | undefined> {
+    const client = this.client(cluster);
+    const what = describeObject(ref ?? {});
+    if (!ref?.apiVersion || !ref.kind || !ref.name) {
+      throw new ActuatorError(
+        'invalid',
+        `${cluster}: ${what}: apiVersion, kind and name are required`,
+      );
+    }
+    try {
+      return await client.request<KubeObject>(
+        HttpMethod.GET,
+        await client.objectPath(ref),
+      );
+    } catch (error) {
+      // An object of a kind the cluster does not serve does not exist either.
+      if (isNotFound(error)) return undefined;
+      throw toActuatorError(error, this.context(cluster, what));
+    }
+  }
+
+  async scale(
+    workload: WorkloadRef,
+    replicas: number,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ previous: number }> {
+    const client = this.client(workload.cluster);
+    const what = describeRef(workload);
+    const path = workloadPath(workload);
+    checkCount(workload.cluster, what, 'replicas', replicas);
+    return this.call(workload.cluster, what, async () => {
+      const scale = await client.request<Scale>(
+        HttpMethod.GET,
+        `${path}/scale`,
+      );
+      const previous = scale.spec?.replicas ?? 0;
+      if (previous === replicas) return { previous };
+      // The annotation first: when the scale then fails, a retry stamps it
+      // again (no change) and scales; the other way round, a retry would
+      // find the replicas set and never stamp.
+      if (options.actionStep) {
+        await this.mergePatch(client, path, options, {
+          metadata: {
+            annotations: { [ACTION_STEP_ANNOTATION]: options.actionStep },
+          },
+        });
+      }
+      await this.mergePatch(client, `${path}/scale`, options, {
+        spec: { replicas },
+      });
+      this.logChange(
+        workload.cluster,
+        `scaled ${what} from ${previous} to ${replicas} replicas`,
+        options,
+      );
+      return { previous };
+    });
+  }
+
+  async pauseAutoscaler(
+    autoscaler: AutoscalerRef,
+    replicas: number | null,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ previous: number | null }> {
+    const client = this.client(autoscaler.cluster);
+    const what = describeRef(autoscaler);
+    const { path } = autoscalerPath(autoscaler);
+    if (replicas !== null) {
+      checkCount(autoscaler.cluster, what, 'paused replicas', replicas);
+    }
+    return this.call(autoscaler.cluster, what, async () => {
+      const current = await client.request<KubeObject>(HttpMethod.GET, path);
+      const value = current.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION];
+      let previous: number | null = null;
+      if (value !== undefined) {
+        if (!/^\d+$/.test(value)) {
+          throw new ActuatorError(
+            'invalid',
+            `${autoscaler.cluster}: ${what}: its ${PAUSED_REPLICAS_ANNOTATION} annotation is '${value}', not a replica count`,
+          );
+        }
+        previous = Number(value);
+      }
+      if (previous === replicas) return { previous };
+      await this.mergePatch(client, path, options, {
+        metadata: {
+          annotations: {
+            [PAUSED_REPLICAS_ANNOTATION]:
+              replicas === null ? null : String(replicas),
+            ...this.stamp(options),
+          },
+        },
+      });
+      this.logChange(
+        autoscaler.cluster,
+        replicas === null
+          ? `resumed ${what}`
+          : `paused ${what} at ${replicas} replicas`,
+        options,
+      );
+      return { previous };
+    });
+  }
+
+  async setKeepAlive(
+    autoscaler: AutoscalerRef,
+    seconds: number,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ previous: number | null }> {
+    const client = this.client(autoscaler.cluster);
+    const what = describeRef(autoscaler);
+    const { path, keepAliveField } = autoscalerPath(autoscaler);
+    checkCount(autoscaler.cluster, what, 'the keep-alive', seconds);
+    return this.call(autoscaler.cluster, what, async () => {
+      const current = await client.request<KubeObject>(HttpMethod.GET, path);
+      const value = (current.spec as Record<string, unknown> | undefined)?.[
+        keepAliveField
+      ];
+      const previous = typeof value === 'number' ? value : null;
+      if (previous === seconds) return { previous };
+      await this.mergePatch(client, path, options, {
+        spec: { [keepAliveField]: seconds },
+        ...(options.actionStep
+          ? { metadata: { annotations: this.stamp(options) } }
+          : {}),
+      });
+      this.logChange(
+        autoscaler.cluster,
+        `set spec.${keepAliveField} of ${what} to ${seconds} s`,
+        options,
+      );
+      return { previous };
+    });
+  }
+
+  async readiness(workload: WorkloadRef): Promise<WorkloadReadiness> {
+    const client = this.client(workload.cluster);
+    const path = workloadPath(workload);
+    const object = await this.call(
+      workload.cluster,
+      describeRef(workload),
+      () => client.request<Workload>(HttpMethod.GET, path),
+    );
+    return {
+      // The API server defaults spec.replicas to 1.
+      desired: object.spec?.replicas ?? 1,
+      ready: object.status?.readyReplicas ?? 0,
+      updated: object.status?.updatedReplicas ?? 0,
+      observed:
+        (object.status?.observedGeneration ?? 0) >=
+        (object.metadata?.generation ?? 0),
+    };
+  }
+
+  private client(cluster: string): ClusterClient {
+    const client = this.clients.get(cluster);
+    if (!client) {
+      const known = [...this.clients.keys()];
+      throw new ActuatorError(
+        'unknownCluster',
+        `the kubernetes actuator has no cluster '${cluster}'; its clusters are: ${
+          known.length ? known.join(', ') : 'none'
+        }`,
+      );
+    }
+    return client;
+  }
+
+  private context(cluster: string, object: string) {
+    return { cluster, object, timeoutMs: this.timeoutMs };
+  }
+
+  /** Runs the requests of one call, turning their errors into ActuatorErrors. */
+  private async call<T>(
+    cluster: string,
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toActuatorError(error, this.context(cluster, what));
+    }
+  }
+
+  private writeQuery(options: ActuatorChangeOptions) {
+    return {
+      fieldManager: MODELFLEET_FIELD_MANAGER,
+      dryRun: options.dryRun ? 'All' : undefined,
+    };
+  }
+
+  private stamp(options: ActuatorChangeOptions): Record<string, string> {
+    return options.actionStep
+      ? { [ACTION_STEP_ANNOTATION]: options.actionStep }
+      : {};
+  }
+
+  private async mergePatch(
+    client: ClusterClient,
+    path: string,
+    options: ActuatorChangeOptions,
+    body: unknown,
+  ): Promise<void> {
+    await client.request(HttpMethod.PATCH, path, {
+      query: this.writeQuery(options),
+      contentType: PatchStrategy.MergePatch,
+      body,
+    });
+  }
+
+  private logChange(
+    cluster: string,
+    change: string,
+    options: ActuatorChangeOptions,
+  ): void {
+    const step = options.actionStep
+      ? ` (action step ${options.actionStep})`
+      : '';
+    const message = `${cluster}: ${change}${step}`;
+    if (options.dryRun) this.logger.debug(`${message}, dry run`);
+    else this.logger.info(message);
+  }
+}

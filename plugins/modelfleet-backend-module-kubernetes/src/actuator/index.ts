@@ -1,0 +1,2 @@
+export { KubernetesClusterActuator } from './KubernetesClusterActuator';
+export type { KubernetesClusterActuatorOptions } from './KubernetesClusterActuator';
