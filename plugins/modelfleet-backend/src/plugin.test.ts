@@ -101,6 +101,7 @@ describe('modelfleet backend plugin', () => {
       '20261125_fleet_state.js',
       '20261126_price_book.js',
       '20261201_showback.js',
+      '20261203_actions.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

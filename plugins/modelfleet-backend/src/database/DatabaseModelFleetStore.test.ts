@@ -55,6 +55,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261125_fleet_state.js',
         '20261126_price_book.js',
         '20261201_showback.js',
+        '20261203_actions.js',
       ]);
     },
   );
