@@ -99,6 +99,36 @@ export interface Config {
        */
       assumedAddableNodes?: number;
     };
+    /**
+     * The action loop: how stored actions (a decision to scale, hibernate,
+     * wake or deploy a model) are run against clusters. Every backend
+     * replica runs the loop; a replica claims an action with a lease, and
+     * another takes it over when the lease runs out.
+     */
+    actions?: {
+      /** Whether this replica runs the action loop. Defaults to true. */
+      runner?: boolean;
+      /**
+       * Seconds a claim on an action lasts unless renewed (5 to 3600).
+       * A replica that dies mid-action leaves it to another after this.
+       * Defaults to 60.
+       */
+      leaseSeconds?: number;
+      /**
+       * Seconds between two looks for runnable actions, and between two
+       * looks at a step that waits for readiness (1 to 300). Defaults to 2.
+       */
+      pollSeconds?: number;
+      /** How failed tries of a step are retried. */
+      retry?: {
+        /** Tries of one step before it fails for good (1 to 100). Defaults to 5. */
+        maxAttempts?: number;
+        /** Wait after the first failed try, doubled after each further one. Defaults to 2. */
+        baseDelaySeconds?: number;
+        /** The longest wait between two tries. Defaults to 60. */
+        maxDelaySeconds?: number;
+      };
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

@@ -39,6 +39,18 @@ export interface ModelFleetBackendConfig {
   placement: {
     assumedAddableNodes: number;
   };
+  actions: {
+    /** Whether this replica runs the action loop. */
+    runner: boolean;
+    /** How long a claim on an action lasts without renewal. */
+    leaseMs: number;
+    /** Time between two looks for runnable actions, and between two looks at a step that waits. */
+    pollMs: number;
+    /** Tries of one step before it fails for good. */
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+  };
 }
 
 const IDLE_POLICIES: IdleCostPolicy[] = [
@@ -246,6 +258,7 @@ export function readModelFleetBackendConfig(
         10000,
       ),
     },
+    actions: readActionsConfig(config),
     priceRefresh: {
       schedule: readSchedule(
         config,
@@ -262,5 +275,41 @@ export function readModelFleetBackendConfig(
       retention,
       abandonAfter: { days: 1 },
     },
+  };
+}
+
+/** `modelfleet.actions`: the action loop's lease, polling and retries. */
+function readActionsConfig(
+  config: RootConfigService,
+): ModelFleetBackendConfig['actions'] {
+  const seconds = (key: string, fallback: number, min: number, max: number) =>
+    readWholeNumber(config, `modelfleet.actions.${key}`, fallback, min, max) *
+    1000;
+  const leaseMs = seconds('leaseSeconds', 60, 5, 3600);
+  const baseDelayMs = seconds('retry.baseDelaySeconds', 2, 1, 3600);
+  const maxDelayMs = seconds('retry.maxDelaySeconds', 60, 1, 86_400);
+  if (maxDelayMs < baseDelayMs) {
+    throw new Error(
+      `Invalid app-config at modelfleet.actions.retry.maxDelaySeconds: must be at least retry.baseDelaySeconds (${
+        baseDelayMs / 1000
+      }), got ${maxDelayMs / 1000}`,
+    );
+  }
+  const runner = atKey('modelfleet.actions.runner', () =>
+    config.getOptionalBoolean('modelfleet.actions.runner'),
+  );
+  return {
+    runner: runner ?? true,
+    leaseMs,
+    pollMs: seconds('pollSeconds', 2, 1, 300),
+    maxAttempts: readWholeNumber(
+      config,
+      'modelfleet.actions.retry.maxAttempts',
+      5,
+      1,
+      100,
+    ),
+    baseDelayMs,
+    maxDelayMs,
   };
 }

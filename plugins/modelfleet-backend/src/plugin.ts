@@ -21,6 +21,13 @@ import { PolicyService } from './policy/PolicyService';
 import { BundledPriceSource } from './prices/BundledPriceSource';
 import { readPolicyConfig } from './policy/policyConfig';
 import { createRouter } from './router';
+import { ActionRunner } from './actions/ActionRunner';
+import { ActionService } from './actions/ActionService';
+import { createActuatorDirectory } from './actions/actuatorDirectory';
+import { ModelTargets } from './actions/ModelTargets';
+import { ActionStore } from './database/ActionStore';
+import { createActionsRouter } from './routes/actions';
+import { createModelsRouter } from './routes/models';
 import { createHighsLoader, PlacementService } from './placement';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
@@ -51,6 +58,8 @@ export const modelfleetPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         permissions: coreServices.permissions,
         auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -64,6 +73,8 @@ export const modelfleetPlugin = createBackendPlugin({
         permissionsRegistry,
         permissions,
         auth,
+        auditor,
+        lifecycle,
         catalog,
         notifications,
       }) {
@@ -158,8 +169,50 @@ export const modelfleetPlugin = createBackendPlugin({
           assumedAddableNodes: settings.placement.assumedAddableNodes,
           logger,
         });
+        const retry = {
+          maxAttempts: settings.actions.maxAttempts,
+          baseDelayMs: settings.actions.baseDelayMs,
+          maxDelayMs: settings.actions.maxDelayMs,
+          pollMs: settings.actions.pollMs,
+        };
+        const actionStore = new ActionStore(store.knex);
+        const actuators = createActuatorDirectory(
+          () => connectors.clusterActuators,
+        );
+        const actions = new ActionService({
+          store: actionStore,
+          actuators,
+          retry,
+          auditor,
+          logger,
+        });
+        if (settings.actions.runner) {
+          const runner = new ActionRunner({
+            store: actionStore,
+            actuators,
+            retry,
+            leaseMs: settings.actions.leaseMs,
+            pollMs: settings.actions.pollMs,
+            auditor,
+            logger,
+          });
+          lifecycle.addStartupHook(() => runner.start());
+          lifecycle.addShutdownHook(() => runner.stop());
+          logger.info(`ModelFleet action loop runs here as ${runner.owner}`);
+        }
+        const targets = new ModelTargets({ catalog, fleet, actuators });
         httpRouter.use(
           await createRouter({
+            routers: [
+              createActionsRouter({ httpAuth, permissions, actions }),
+              createModelsRouter({
+                httpAuth,
+                permissions,
+                actions,
+                targets,
+                policies,
+              }),
+            ],
             placement,
             httpAuth,
             fleetStatus,

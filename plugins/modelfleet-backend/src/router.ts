@@ -36,6 +36,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   costs: CostReportService;
   placement: PlacementService;
+  /** Routers of their own (actions, models), mounted after the JSON body parser. */
+  routers?: express.Router[];
 }
 
 const GRANULARITIES: CostGranularity[] = ['day', 'week', 'month'];
@@ -183,6 +185,7 @@ export async function createRouter(
   };
   const router = Router();
   router.use(express.json());
+  for (const r of options.routers ?? []) router.use(r);
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };

@@ -69,6 +69,12 @@ export type ActionOperation =
       op: 'scale';
       workload: WorkloadRef;
       replicas: number;
+      /**
+       * True when an autoscaler may change the replicas afterwards (a KEDA
+       * scaler that wakes the model on demand): the action's verification
+       * does not hold the replicas to this value.
+       */
+      autoscaled?: boolean;
     }
   | {
       /**
@@ -106,6 +112,13 @@ export interface ActionStep {
   description: string;
   do: ActionOperation;
   undo?: ActionOperation;
+  /**
+   * True once the runner has read, just before the step first ran, the
+   * value its undo restores (the replicas, the paused count, the keep-alive)
+   * and stored it in `undo`. A runner resuming the step after a crash does
+   * not read it again (it would read the step's own effect).
+   */
+  captured?: boolean;
 }
 
 /**

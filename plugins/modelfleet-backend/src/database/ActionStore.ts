@@ -200,6 +200,7 @@ export class ActionStore {
 
   /** Actions, newest first, with their events when asked. */
   async list(filter: {
+    ids?: string[];
     entityRef?: string;
     states?: ActionState[];
     limit?: number;
@@ -211,6 +212,7 @@ export class ActionStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(filter.limit ?? 50);
+    if (filter.ids) q = q.whereIn('id', filter.ids);
     if (filter.entityRef) q = q.where('entity_ref', filter.entityRef);
     if (filter.states?.length) q = q.whereIn('state', filter.states);
     const actions = (await q).map(fromRow);

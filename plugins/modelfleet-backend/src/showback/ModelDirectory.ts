@@ -45,21 +45,7 @@ export function modelLookupOf(
       kind: MODEL_KIND,
       ...e.metadata,
     }).toLocaleLowerCase('en-US');
-    const owner = typeof e.spec?.owner === 'string' ? e.spec.owner : '';
-    let teamRef = '';
-    try {
-      teamRef = owner
-        ? stringifyEntityRef(
-            parseEntityRef(owner, {
-              defaultKind: 'group',
-              defaultNamespace: e.metadata.namespace ?? 'default',
-            }),
-          ).toLocaleLowerCase('en-US')
-        : '';
-    } catch {
-      teamRef = '';
-    }
-    const v = { modelRef, teamRef };
+    const v = { modelRef, teamRef: ownerTeamRef(e) };
     const w = e.spec?.workload;
     if (w?.cluster && w?.namespace && w?.name) {
       byWorkload.set(
@@ -77,7 +63,29 @@ export function modelLookupOf(
     };
 }
 
-/** The Model entities of the Backstage catalog. */
+/**
+ * The owning Group of a Model entity (`spec.owner`, relative to the
+ * entity's namespace), as a lower-case ref; empty when it has none or it
+ * is not a ref.
+ */
+export function ownerTeamRef(e: {
+  metadata: { namespace?: string };
+  spec?: Record<string, any>;
+}): string {
+  const owner = typeof e.spec?.owner === 'string' ? e.spec.owner : '';
+  if (!owner) return '';
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: e.metadata.namespace ?? 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * The Model entities of the Backstage catalog. At backend start the catalog
  * may not answer yet, or not have read its locations: a failed or (when

@@ -1,0 +1,218 @@
+import {
+  AutoscalerRef,
+  KubeObject,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-common';
+import {
+  ActuatorChangeOptions,
+  ActuatorError,
+  ActuatorErrorCode,
+  ClusterActuator,
+} from '@modelfleet/plugin-modelfleet-node';
+
+const PAUSED = 'autoscaling.keda.sh/paused-replicas';
+
+type Method =
+  | 'apply'
+  | 'get'
+  | 'scale'
+  | 'pauseAutoscaler'
+  | 'setKeepAlive'
+  | 'readiness';
+
+/**
+ * A cluster held in memory behind the `ClusterActuator` interface, for the
+ * runner's unit tests: workloads become ready at once (or when the test
+ * says), every change is counted per action step, and failures can be
+ * queued per method. The Kubernetes implementation is tested against a
+ * server speaking the Kubernetes wire in its own package.
+ */
+export class MemoryActuator implements ClusterActuator {
+  readonly id = 'memory';
+  readonly objects = new Map<string, KubeObject>();
+  /** Changes made, per `actionStep` value. */
+  readonly changes = new Map<string, number>();
+  /** Failures to throw, in order, per method. */
+  readonly failures = new Map<Method, ActuatorErrorCode[]>();
+  /** When false, scaled workloads do not become ready until `settle()`. */
+  autoReady = true;
+  /** Called before each method; a test may block or crash there. */
+  beforeCall?: (method: Method) => Promise<void> | void;
+
+  constructor(readonly clusters: string[] = ['c1']) {}
+
+  async listClusters() {
+    return this.clusters;
+  }
+
+  private key(cluster: string, kind: string, namespace = '', name = '') {
+    return `${cluster}/${kind}/${namespace}/${name}`;
+  }
+
+  private async enter(method: Method, cluster: string) {
+    await this.beforeCall?.(method);
+    if (!this.clusters.includes(cluster)) {
+      throw new ActuatorError('unknownCluster', `no cluster ${cluster}`, false);
+    }
+    const code = this.failures.get(method)?.shift();
+    if (code) throw new ActuatorError(code, `${method} failed: ${code}`);
+  }
+
+  private count(options?: ActuatorChangeOptions) {
+    if (!options?.actionStep) return;
+    this.changes.set(
+      options.actionStep,
+      (this.changes.get(options.actionStep) ?? 0) + 1,
+    );
+  }
+
+  /** Adds a Deployment with `replicas` ready, and optionally its ScaledObject. */
+  addModel(w: WorkloadRef, replicas: number, autoscaler?: { paused?: number }) {
+    this.objects.set(this.key(w.cluster, w.kind, w.namespace, w.name), {
+      apiVersion: 'apps/v1',
+      kind: w.kind,
+      metadata: { name: w.name, namespace: w.namespace },
+      spec: { replicas },
+      status: { replicas, readyReplicas: replicas, updatedReplicas: replicas },
+    });
+    if (autoscaler) {
+      this.objects.set(
+        this.key(w.cluster, 'ScaledObject', w.namespace, w.name),
+        {
+          apiVersion: 'keda.sh/v1alpha1',
+          kind: 'ScaledObject',
+          metadata: {
+            name: w.name,
+            namespace: w.namespace,
+            annotations:
+              autoscaler.paused === undefined
+                ? {}
+                : { [PAUSED]: String(autoscaler.paused) },
+          },
+          spec: {
+            scaleTargetRef: { name: w.name },
+            minReplicaCount: 0,
+            maxReplicaCount: 4,
+          },
+        },
+      );
+    }
+  }
+
+  workload(w: WorkloadRef): KubeObject {
+    return this.objects.get(this.key(w.cluster, w.kind, w.namespace, w.name))!;
+  }
+
+  autoscaler(a: AutoscalerRef): KubeObject {
+    return this.objects.get(this.key(a.cluster, a.kind, a.namespace, a.name))!;
+  }
+
+  /** Makes every workload's ready replicas its desired ones. */
+  settle() {
+    for (const o of this.objects.values()) {
+      const spec = o.spec as { replicas?: number } | undefined;
+      if (spec?.replicas !== undefined && o.status) {
+        const n = spec.replicas;
+        o.status = { replicas: n, readyReplicas: n, updatedReplicas: n };
+      }
+    }
+  }
+
+  async apply(
+    cluster: string,
+    objects: KubeObject[],
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('apply', cluster);
+    this.count(options);
+    return objects.map(o => {
+      const stored = JSON.parse(JSON.stringify(o)) as KubeObject;
+      this.objects.set(
+        this.key(cluster, o.kind, o.metadata.namespace, o.metadata.name),
+        stored,
+      );
+      return {
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        object: stored,
+      };
+    });
+  }
+
+  async get(
+    cluster: string,
+    ref: { kind: string; namespace?: string; name: string },
+  ) {
+    await this.enter('get', cluster);
+    const o = this.objects.get(
+      this.key(cluster, ref.kind, ref.namespace, ref.name),
+    );
+    return o ? (JSON.parse(JSON.stringify(o)) as KubeObject) : undefined;
+  }
+
+  async scale(
+    w: WorkloadRef,
+    replicas: number,
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('scale', w.cluster);
+    const o = this.workload(w);
+    if (!o) throw new ActuatorError('notFound', `no ${w.name}`, false, 404);
+    const spec = o.spec as { replicas: number };
+    const previous = spec.replicas;
+    if (previous !== replicas) this.count(options);
+    spec.replicas = replicas;
+    if (this.autoReady) this.settle();
+    return { previous };
+  }
+
+  async pauseAutoscaler(
+    a: AutoscalerRef,
+    replicas: number | null,
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('pauseAutoscaler', a.cluster);
+    const o = this.autoscaler(a);
+    if (!o) throw new ActuatorError('notFound', `no ${a.name}`, false, 404);
+    const annotations = (o.metadata.annotations ??= {});
+    const before = annotations[PAUSED];
+    if (replicas === null) delete annotations[PAUSED];
+    else annotations[PAUSED] = String(replicas);
+    if (before !== annotations[PAUSED]) this.count(options);
+    return { previous: before === undefined ? null : Number(before) };
+  }
+
+  async setKeepAlive(
+    a: AutoscalerRef,
+    seconds: number,
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('setKeepAlive', a.cluster);
+    const o = this.autoscaler(a);
+    const spec = o.spec as Record<string, number>;
+    const field =
+      a.kind === 'ScaledObject' ? 'cooldownPeriod' : 'scaledownPeriod';
+    const previous = spec[field] ?? null;
+    if (previous !== seconds) this.count(options);
+    spec[field] = seconds;
+    return { previous };
+  }
+
+  async readiness(w: WorkloadRef) {
+    await this.enter('readiness', w.cluster);
+    const o = this.workload(w);
+    if (!o) throw new ActuatorError('notFound', `no ${w.name}`, false, 404);
+    const spec = o.spec as { replicas: number };
+    const status = o.status as {
+      readyReplicas: number;
+      updatedReplicas: number;
+    };
+    return {
+      desired: spec.replicas,
+      ready: status.readyReplicas,
+      updated: status.updatedReplicas,
+      observed: true,
+    };
+  }
+}

@@ -1,0 +1,356 @@
+import { AuditorService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { MemoryActuator } from '../__testUtils__/MemoryActuator';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { ActionStore } from '../database/ActionStore';
+import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
+import { planModelAction, ModelTarget } from '../engines/actions/modelPlans';
+import { ActionRunner } from './ActionRunner';
+import { ActionService } from './ActionService';
+import { createActuatorDirectory } from './actuatorDirectory';
+
+jest.setTimeout(60_000);
+
+const retry = {
+  maxAttempts: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 8_000,
+  pollMs: 500,
+};
+const workload = {
+  cluster: 'c1',
+  namespace: 'vision',
+  kind: 'Deployment' as const,
+  name: 'sdxl',
+};
+const autoscaler = {
+  cluster: 'c1',
+  namespace: 'vision',
+  kind: 'ScaledObject' as const,
+  name: 'sdxl',
+};
+
+function target(replicas: number, paused?: number): ModelTarget {
+  return {
+    entityRef: 'model:default/sdxl',
+    workload,
+    autoscaler: {
+      ...autoscaler,
+      minReplicas: 0,
+      maxReplicas: 4,
+      ...(paused === undefined ? {} : { pausedReplicas: paused }),
+    },
+    replicas: { desired: replicas, ready: replicas },
+  };
+}
+
+/** Auditor events as recorded. */
+function recordingAuditor() {
+  const events: Array<{ meta: any; outcome: 'success' | 'fail' }> = [];
+  const auditor: AuditorService = {
+    async createEvent(options) {
+      return {
+        async success() {
+          events.push({ meta: options.meta, outcome: 'success' });
+        },
+        async fail() {
+          events.push({ meta: options.meta, outcome: 'fail' });
+        },
+      };
+    },
+  };
+  return { auditor, events };
+}
+
+describe('ActionRunner', () => {
+  const databases = createTestDatabases();
+
+  async function setup(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    const store = new ActionStore(
+      (await DatabaseModelFleetStore.fromKnex(knex)).knex,
+    );
+    const cluster = new MemoryActuator(['c1']);
+    const actuators = createActuatorDirectory(() => [cluster]);
+    let now = new Date('2026-12-03T10:00:00Z');
+    const clock = {
+      now: () => now,
+      advance: (ms: number) => {
+        now = new Date(now.getTime() + ms);
+      },
+    };
+    const { auditor, events: audit } = recordingAuditor();
+    const logger = mockServices.logger.mock();
+    const service = new ActionService({
+      store,
+      actuators,
+      retry,
+      auditor,
+      logger,
+      now: clock.now,
+    });
+    const runner = (owner: string) =>
+      new ActionRunner({
+        store,
+        actuators,
+        retry,
+        leaseMs: 30_000,
+        pollMs: 10,
+        owner,
+        auditor,
+        logger,
+        now: clock.now,
+      });
+    const request = async (
+      t: ModelTarget,
+      kind: 'hibernate' | 'wake',
+      dryRun = false,
+      key = `${kind}-1`,
+    ) => {
+      const plan = planModelAction(t, { kind });
+      if (!plan.ok) throw new Error(plan.reason);
+      return (
+        await service.request({
+          idempotencyKey: key,
+          kind: plan.kind,
+          entityRef: t.entityRef,
+          cluster: plan.cluster,
+          steps: plan.steps,
+          dryRun,
+          requestedBy: 'user:default/jane',
+          reason: plan.summary,
+        })
+      ).action;
+    };
+    return { store, cluster, clock, audit, service, runner, request };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'hibernates a model held at 2 by a paused autoscaler: resumes it, scales to zero, verifies, audits every transition, %p',
+    async id => {
+      const { cluster, service, runner, request, audit } = await setup(id);
+      cluster.addModel(workload, 2, { paused: 2 });
+      const action = await request(target(2, 2), 'hibernate');
+      expect(action.diff?.map(d => d.changes.map(c => c.path)).flat()).toEqual([
+        'metadata.annotations.autoscaling.keda.sh/paused-replicas',
+        'spec.replicas',
+      ]);
+      expect(await runner('replica:a').runOnce()).toBe(1);
+      const done = (await service.get(action.id))!;
+      expect(done.state).toBe('done');
+      expect(done.leaseOwner).toBeUndefined();
+      expect((cluster.workload(workload).spec as any).replicas).toBe(0);
+      expect(cluster.autoscaler(autoscaler).metadata.annotations).toEqual({});
+      // The undo of each change holds the value read just before it ran.
+      expect(done.steps[0].undo).toMatchObject({
+        op: 'pauseAutoscaler',
+        replicas: 2,
+      });
+      expect(done.steps[1].undo).toMatchObject({ op: 'scale', replicas: 2 });
+      expect(done.events!.map(e => `${e.from}->${e.to}`)).toEqual([
+        'null->planned',
+        'planned->applying',
+        'applying->applying',
+        'applying->applying',
+        'applying->verifying',
+        'verifying->done',
+      ]);
+      expect(audit.map(e => e.meta.to)).toEqual(done.events!.map(e => e.to));
+      expect(audit[1].meta).toMatchObject({
+        entityRef: 'model:default/sdxl',
+        cluster: 'c1',
+        actor: 'replica:a',
+        step: 0,
+      });
+      expect([...cluster.changes.entries()]).toEqual([
+        ['hibernate-1#0', 1],
+        ['hibernate-1#1', 1],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'retries a 503 after its backoff, releasing the lease meanwhile, %p',
+    async id => {
+      const { cluster, service, runner, request, clock } = await setup(id);
+      cluster.addModel(workload, 1, {});
+      cluster.failures.set('scale', ['unavailable']);
+      const action = await request(target(1), 'hibernate');
+      await runner('replica:a').runOnce();
+      let a = (await service.get(action.id))!;
+      expect(a).toMatchObject({
+        state: 'applying',
+        stepIndex: 0,
+        attempts: 1,
+        lastError: 'scale failed: unavailable',
+      });
+      expect(a.leaseOwner).toBeUndefined();
+      expect(await runner('replica:b').runOnce()).toBe(0);
+      clock.advance(1_000);
+      await runner('replica:b').runOnce();
+      a = (await service.get(action.id))!;
+      expect(a.state).toBe('done');
+      expect(a.events!.some(e => e.outcome === 'retrying')).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rolls back from the step that failed for good down to the first, %p',
+    async id => {
+      const { cluster, service, runner, request, audit } = await setup(id);
+      cluster.addModel(workload, 2, { paused: 2 });
+      cluster.failures.set('scale', ['forbidden']);
+      const action = await request(target(2, 2), 'hibernate');
+      await runner('replica:a').runOnce();
+      const a = (await service.get(action.id))!;
+      expect(a.state).toBe('rolledBack');
+      expect(a.lastError).toBe('scale failed: forbidden');
+      // The resumed autoscaler is paused again at 2, as it was.
+      expect(cluster.autoscaler(autoscaler).metadata.annotations).toEqual({
+        'autoscaling.keda.sh/paused-replicas': '2',
+      });
+      expect((cluster.workload(workload).spec as any).replicas).toBe(2);
+      expect(a.events!.map(e => e.to).slice(-3)).toEqual([
+        'rollingBack',
+        'rollingBack',
+        'rolledBack',
+      ]);
+      expect(
+        audit.filter(e => e.outcome === 'fail').map(e => e.meta.to),
+      ).toEqual(['rollingBack']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'resumes an action whose replica died after changing the cluster but before recording it, and changes nothing twice, %p',
+    async id => {
+      const { cluster, store, service, runner, request, clock } = await setup(
+        id,
+      );
+      cluster.addModel(workload, 1, {});
+      const action = await request(target(1), 'hibernate');
+      // Replica a claims the action and stops inside the scale step, just
+      // after the cluster call returned.
+      const a = runner('replica:a');
+      cluster.beforeCall = async method => {
+        if (method === 'scale') {
+          cluster.beforeCall = undefined;
+          await cluster.scale(workload, 0, { actionStep: 'hibernate-1#0' });
+          throw Object.assign(new Error('killed'), { name: 'Killed' });
+        }
+      };
+      const original = store.advance.bind(store);
+      const spy = jest
+        .spyOn(store, 'advance')
+        .mockImplementation(async (act, update) => {
+          // The record of what happened never reaches the database.
+          if (update.event?.outcome === 'retrying') {
+            throw new Error('replica a is dead');
+          }
+          return original(act, update);
+        });
+      await a.runOnce();
+      spy.mockRestore();
+      const stuck = (await service.get(action.id))!;
+      expect(stuck).toMatchObject({
+        state: 'applying',
+        stepIndex: 0,
+        leaseOwner: 'replica:a',
+      });
+      // Within the lease nobody else takes it; after it, replica b does.
+      expect(await runner('replica:b').runOnce()).toBe(0);
+      clock.advance(30_001);
+      expect(await runner('replica:b').runOnce()).toBe(1);
+      const done = (await service.get(action.id))!;
+      expect(done.state).toBe('done');
+      expect(done.steps[0].undo).toMatchObject({ replicas: 1 });
+      expect(cluster.changes.get('hibernate-1#0')).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'two replicas on one database run each of 12 actions once, %p',
+    async id => {
+      const { cluster, service, runner } = await setup(id);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const w = { ...workload, name: `m${i}` };
+        cluster.addModel(w, 1);
+        const plan = planModelAction(
+          {
+            entityRef: `model:default/m${i}`,
+            workload: w,
+            replicas: { desired: 1, ready: 1 },
+          },
+          { kind: 'hibernate' },
+        );
+        if (!plan.ok) throw new Error(plan.reason);
+        const { action } = await service.request({
+          idempotencyKey: `h-${i}`,
+          kind: plan.kind,
+          entityRef: `model:default/m${i}`,
+          cluster: 'c1',
+          steps: plan.steps,
+          dryRun: false,
+          requestedBy: 'policy:hibernation',
+          reason: 'idle',
+        });
+        ids.push(action.id);
+      }
+      const a = runner('replica:a');
+      const b = runner('replica:b');
+      const counts = await Promise.all([
+        a.runOnce(),
+        b.runOnce(),
+        a.runOnce(),
+        b.runOnce(),
+      ]);
+      expect(counts.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(12);
+      for (const actionId of ids) {
+        expect((await service.get(actionId))!.state).toBe('done');
+      }
+      expect([...cluster.changes.values()].every(n => n === 1)).toBe(true);
+      expect(cluster.changes.size).toBe(12);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'leaves a dry-run action at planned with its diff until approved, %p',
+    async id => {
+      const { cluster, service, runner, request, clock } = await setup(id);
+      cluster.addModel(workload, 0, {});
+      const action = await request(target(0), 'wake', true);
+      expect(action.diff).toEqual([
+        expect.objectContaining({
+          kind: 'ScaledObject',
+          changes: [expect.objectContaining({ after: '1' })],
+        }),
+        expect.objectContaining({
+          kind: 'Deployment',
+          changes: [{ path: 'spec.replicas', before: 0, after: 1 }],
+        }),
+      ]);
+      expect(await runner('replica:a').runOnce()).toBe(0);
+      expect(cluster.changes.size).toBe(0);
+      await service.approve(action.id, 'user:default/lead');
+      cluster.autoReady = false;
+      await runner('replica:a').runOnce();
+      let a = (await service.get(action.id))!;
+      // Waiting for the model to load: the lease is released between looks.
+      expect(a).toMatchObject({
+        state: 'applying',
+        stepIndex: 2,
+        approvedBy: 'user:default/lead',
+      });
+      expect(a.leaseOwner).toBeUndefined();
+      cluster.settle();
+      clock.advance(retry.pollMs);
+      await runner('replica:a').runOnce();
+      a = (await service.get(action.id))!;
+      expect(a.state).toBe('done');
+      expect(cluster.autoscaler(autoscaler).metadata.annotations).toEqual({
+        'autoscaling.keda.sh/paused-replicas': '1',
+      });
+    },
+  );
+});

@@ -1,0 +1,300 @@
+import {
+  ActionOperation,
+  ActionStep,
+  AutoscalerRef,
+  KubeObject,
+} from '@modelfleet/plugin-modelfleet-common';
+import {
+  ActuatorError,
+  ClusterActuator,
+} from '@modelfleet/plugin-modelfleet-node';
+import {
+  changedFields,
+  desiredPatch,
+  PAUSED_REPLICAS,
+  targetsOf,
+} from '../engines/actions/diff';
+
+/** What running one operation came to. */
+export type OperationOutcome =
+  | { status: 'done'; message: string }
+  | { status: 'pending'; timeoutSeconds: number; message: string };
+
+const autoscalerApi = (a: AutoscalerRef) =>
+  a.kind === 'ScaledObject' ? 'keda.sh/v1alpha1' : 'http.keda.sh/v1alpha1';
+
+const keepAliveField = (a: AutoscalerRef) =>
+  a.kind === 'ScaledObject' ? 'cooldownPeriod' : 'scaledownPeriod';
+
+/** The cluster an operation changes. */
+export function clusterOf(op: ActionOperation): string {
+  switch (op.op) {
+    case 'apply':
+      return op.cluster;
+    case 'scale':
+    case 'waitReady':
+      return op.workload.cluster;
+    default:
+      return op.autoscaler.cluster;
+  }
+}
+
+const name = (r: { namespace: string; name: string; kind: string }) =>
+  `${r.kind} ${r.namespace}/${r.name}`;
+
+/**
+ * Runs one operation through the actuator. Each is idempotent: running it
+ * again after a crash leaves the cluster as running it once.
+ */
+export async function runOperation(
+  actuator: ClusterActuator,
+  op: ActionOperation,
+  actionStep: string,
+): Promise<OperationOutcome> {
+  const options = { actionStep };
+  switch (op.op) {
+    case 'apply': {
+      const applied = await actuator.apply(op.cluster, op.objects, options);
+      return {
+        status: 'done',
+        message: `applied ${applied
+          .map(
+            o => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,
+          )
+          .join(', ')}`,
+      };
+    }
+    case 'scale': {
+      const { previous } = await actuator.scale(
+        op.workload,
+        op.replicas,
+        options,
+      );
+      return {
+        status: 'done',
+        message: `scaled ${name(op.workload)} from ${previous} to ${
+          op.replicas
+        } replicas`,
+      };
+    }
+    case 'pauseAutoscaler': {
+      await actuator.pauseAutoscaler(op.autoscaler, op.replicas, options);
+      return {
+        status: 'done',
+        message:
+          op.replicas === null
+            ? `resumed ${name(op.autoscaler)}`
+            : `paused ${name(op.autoscaler)} at ${op.replicas} replicas`,
+      };
+    }
+    case 'setKeepAlive': {
+      await actuator.setKeepAlive(op.autoscaler, op.seconds, options);
+      return {
+        status: 'done',
+        message: `set the keep-alive of ${name(op.autoscaler)} to ${
+          op.seconds
+        } s`,
+      };
+    }
+    case 'waitReady': {
+      const r = await actuator.readiness(op.workload);
+      const there =
+        r.observed &&
+        r.desired === op.replicas &&
+        r.ready === op.replicas &&
+        (op.replicas === 0 || r.updated >= op.replicas);
+      const status = `${r.ready} of ${op.replicas} replicas ready (desired ${r.desired})`;
+      return there
+        ? { status: 'done', message: `${name(op.workload)}: ${status}` }
+        : {
+            status: 'pending',
+            timeoutSeconds: op.timeoutSeconds,
+            message: `waiting for ${name(op.workload)}: ${status}`,
+          };
+    }
+    default:
+      throw new ActuatorError(
+        'invalid',
+        `unknown operation '${(op as { op: string }).op}'`,
+        false,
+      );
+  }
+}
+
+/**
+ * The step with its undo set to the values the cluster holds now, read
+ * just before the step first runs: the replicas a scale replaces, the
+ * paused count, the keep-alive. Steps whose undo needs no reading (apply,
+ * waits) come back as they are.
+ */
+export async function captureUndo(
+  actuator: ClusterActuator,
+  step: ActionStep,
+): Promise<ActionStep> {
+  const op = step.do;
+  switch (op.op) {
+    case 'scale': {
+      const r = await actuator.readiness(op.workload);
+      return {
+        ...step,
+        captured: true,
+        undo: { op: 'scale', workload: op.workload, replicas: r.desired },
+      };
+    }
+    case 'pauseAutoscaler':
+    case 'setKeepAlive': {
+      const current = await actuator.get(op.autoscaler.cluster, {
+        apiVersion: autoscalerApi(op.autoscaler),
+        kind: op.autoscaler.kind,
+        namespace: op.autoscaler.namespace,
+        name: op.autoscaler.name,
+      });
+      if (!current) {
+        throw new ActuatorError(
+          'notFound',
+          `${name(op.autoscaler)} does not exist on cluster ${
+            op.autoscaler.cluster
+          }`,
+          false,
+          404,
+        );
+      }
+      if (op.op === 'pauseAutoscaler') {
+        const paused = current.metadata.annotations?.[PAUSED_REPLICAS];
+        const n = paused === undefined ? null : Number(paused);
+        return {
+          ...step,
+          captured: true,
+          undo: {
+            op: 'pauseAutoscaler',
+            autoscaler: op.autoscaler,
+            replicas: n === null || !Number.isFinite(n) ? null : n,
+          },
+        };
+      }
+      const seconds = (current.spec as Record<string, unknown> | undefined)?.[
+        keepAliveField(op.autoscaler)
+      ];
+      // Unset means KEDA's default of 300 s for both kinds.
+      return {
+        ...step,
+        captured: true,
+        undo: {
+          op: 'setKeepAlive',
+          autoscaler: op.autoscaler,
+          seconds: typeof seconds === 'number' ? seconds : 300,
+        },
+      };
+    }
+    default:
+      return { ...step, captured: true };
+  }
+}
+
+/**
+ * What in the cluster no longer matches the action's steps, in words, or
+ * `undefined` when all holds. For each object the last step that sets a
+ * field wins; replicas an autoscaler may change (`autoscaled`) and waits
+ * are not checked.
+ */
+export async function verifySteps(
+  actuator: ClusterActuator,
+  steps: ActionStep[],
+): Promise<string | undefined> {
+  const expected = new Map<
+    string,
+    {
+      ref: ReturnType<typeof targetsOf>[number];
+      cluster: string;
+      patches: Record<string, unknown>[];
+    }
+  >();
+  for (const step of steps) {
+    const op = step.do;
+    if (op.op === 'waitReady' || (op.op === 'scale' && op.autoscaled)) continue;
+    for (const ref of targetsOf(op)) {
+      const patch = desiredPatch(op, ref);
+      if (!patch) continue;
+      const cluster = clusterOf(op);
+      const key = `${cluster}/${ref.apiVersion}/${ref.kind}/${
+        ref.namespace ?? ''
+      }/${ref.name}`;
+      const entry = expected.get(key) ?? { ref, cluster, patches: [] };
+      entry.patches.push(patch);
+      expected.set(key, entry);
+    }
+  }
+  const problems: string[] = [];
+  for (const { ref, cluster, patches } of expected.values()) {
+    const current = await actuator.get(cluster, ref);
+    const label = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
+      ref.name
+    }`;
+    if (!current) {
+      problems.push(`${label} does not exist`);
+      continue;
+    }
+    // Later patches override earlier ones field by field.
+    const fields = new Map<string, unknown>();
+    for (const patch of patches) {
+      for (const c of changedFields(undefined, patch))
+        fields.set(c.path, c.after);
+    }
+    for (const [path, after] of fields) {
+      const before = valueAt(current, path);
+      const absent = before === undefined || before === null;
+      if (
+        after === null
+          ? !absent
+          : JSON.stringify(before) !== JSON.stringify(after)
+      ) {
+        problems.push(
+          `${label}: ${path} is ${
+            absent ? 'unset' : JSON.stringify(before)
+          }, expected ${after === null ? 'unset' : JSON.stringify(after)}`,
+        );
+      }
+    }
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** The key of `record` that `path` starts with, the longest one. */
+function longestKeyOf(record: Record<string, unknown>, path: string) {
+  return Object.keys(record)
+    .filter(k => path === k || path.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function valueAt(object: KubeObject, path: string): unknown {
+  // Annotation keys contain dots: match the longest key at each level.
+  let value: unknown = object;
+  let rest = path;
+  while (rest) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const record = value as Record<string, unknown>;
+    const key = longestKeyOf(record, rest);
+    if (key === undefined) return undefined;
+    value = record[key];
+    rest = rest.slice(key.length + 1);
+  }
+  return value;
+}
+
+/** A failure in the terms the state machine takes. */
+export function failureOf(error: unknown): {
+  error: string;
+  retryable: boolean;
+} {
+  // By name too: a module may bundle its own copy of the class.
+  if (
+    error instanceof ActuatorError ||
+    (error as { name?: string } | undefined)?.name === 'ActuatorError'
+  ) {
+    const e = error as ActuatorError;
+    return { error: e.message, retryable: Boolean(e.retryable) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // Anything else (a connection dropped inside a client, a bug) may pass.
+  return { error: message, retryable: true };
+}
