@@ -4,8 +4,14 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterService } from './rootHttpRouter';
 
 const backend = createBackend();
+
+// The default root HTTP router with a keep-alive grace period, so that calls
+// the backend makes to itself (the permission backend fetching user info from
+// the auth backend) do not die with ECONNRESET; see rootHttpRouter.ts.
+backend.add(rootHttpRouterService);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
