@@ -161,6 +161,7 @@ describe('alpha plugin', () => {
     it.each([
       ['entity-card:modelfleet/model-cost', [model]],
       ['entity-card:modelfleet/model-utilization', [model]],
+      ['entity-card:modelfleet/model-activity', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {
@@ -179,7 +180,12 @@ describe('alpha plugin', () => {
     });
 
     it.each([
-      ['Model', model, ['Model cost', 'GPU utilization'], 'model-cost-total'],
+      [
+        'Model',
+        model,
+        ['Model cost', 'GPU utilization', 'Model activity'],
+        'model-cost-total',
+      ],
       ['GpuPool', pool, ['GPU pool'], 'gpupool-cost-total'],
       ['Group', group, ['GPU cost showback'], 'team-showback-total'],
     ])(
@@ -203,6 +209,7 @@ describe('alpha plugin', () => {
         for (const title of [
           'Model cost',
           'GPU utilization',
+          'Model activity',
           'GPU pool',
           'GPU cost showback',
         ].filter(t => !titles.includes(t))) {

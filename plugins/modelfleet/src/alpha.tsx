@@ -87,6 +87,18 @@ const modelUtilizationCard: EntityCard<'model-utilization'> =
     },
   });
 
+const modelActivityCard: EntityCard<'model-activity'> =
+  EntityCardBlueprint.make({
+    name: 'model-activity',
+    params: {
+      filter: entity => isModelEntity(entity),
+      loader: () =>
+        import('./components/EntityModelActivityCard').then(m =>
+          compatWrapper(<m.EntityModelActivityCard />),
+        ),
+    },
+  });
+
 const gpuPoolCard: EntityCard<'gpupool'> = EntityCardBlueprint.make({
   name: 'gpupool',
   params: {
@@ -147,6 +159,7 @@ export default createFrontendPlugin({
     modelfleetPage,
     modelCostCard,
     modelUtilizationCard,
+    modelActivityCard,
     gpuPoolCard,
     teamShowbackCard,
     gpuPoolPickerFormField,

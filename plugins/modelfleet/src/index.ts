@@ -12,6 +12,7 @@ export {
   ModelFleetPage,
   EntityModelCostCard,
   EntityModelUtilizationCard,
+  EntityModelActivityCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,
@@ -26,13 +27,19 @@ export type {
   GpuPoolPickerUiOptions,
   GpuPoolPickerValue,
 } from './components/GpuPoolPicker';
-export { rootRouteRef } from './routes';
-export { modelfleetApiRef, ModelFleetClient } from './api';
 export type {
+  EntityModelActivityCardProps,
+  PollIntervals,
+} from './components/EntityModelActivityCard';
+export { rootRouteRef } from './routes';
+export { MAX_SCALE_REPLICAS, modelfleetApiRef, ModelFleetClient } from './api';
+export type {
+  ActionsQuery,
   CostAnomaliesResponse,
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  ModelActionInput,
   ModelFleetApi,
 } from './api';
 export { ModelFleetCostInsightsClient } from './costInsights';

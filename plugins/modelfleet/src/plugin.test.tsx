@@ -10,6 +10,7 @@ import { Route, Routes } from 'react-router-dom';
 import { ModelFleetApi, ModelFleetClient, modelfleetApiRef } from './api';
 import {
   EntityGpuPoolCard,
+  EntityModelActivityCard,
   EntityModelCostCard,
   EntityModelUtilizationCard,
   EntityTeamShowbackCard,
@@ -122,6 +123,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
         <EntityProvider entity={model}>
           <EntityModelCostCard />
           <EntityModelUtilizationCard />
+          <EntityModelActivityCard />
           <EntityGpuPoolCard />
           <EntityTeamShowbackCard />
         </EntityProvider>
@@ -139,6 +141,17 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
         { timeout: 10_000 },
       ),
     ).toHaveTextContent('62.0%');
+    expect(
+      await screen.findByText(
+        'Replicas now: 2 desired, 1 ready',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(api.getModelCapabilities).toHaveBeenCalledWith({
+      namespace: 'default',
+      name: 'llama-3-1-8b-chat',
+    });
     expect(
       await screen.findByTestId('gpupool-allocation', {}, { timeout: 10_000 }),
     ).toHaveTextContent('1 / 4');

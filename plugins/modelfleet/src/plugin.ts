@@ -84,6 +84,25 @@ export const EntityModelUtilizationCard = modelfleetPlugin.provide(
 );
 
 /**
+ * Entity card for a Model: its replicas now, the Scale, Hibernate now and
+ * Wake now buttons the caller may use, and the model's actions, live, with
+ * their steps, events and planned changes, and Approve / Cancel.
+ *
+ * @public
+ */
+export const EntityModelActivityCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelActivityCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelActivityCard').then(
+          m => m.EntityModelActivityCard,
+        ),
+    },
+  }),
+);
+
+/**
  * Entity card for a GpuPool: allocation, utilization, prices with their
  * source, spot/on-demand mix and cost with idle.
  *

@@ -5,6 +5,7 @@ import {
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi } from '../api';
+import { modelCapabilities } from './actionFixtures';
 
 /** Days `YYYY-MM-DD` from `from`, `count` of them. */
 export function days(from: string, count: number): string[] {
@@ -182,7 +183,10 @@ export async function responseError(
   );
 }
 
-/** A ModelFleetApi whose every method is a jest mock; cost reads answer empty. */
+/**
+ * A ModelFleetApi whose every method is a jest mock; cost reads answer
+ * empty, the model has no actions and its caller may do everything.
+ */
 export function mockModelFleetApi(
   overrides: Partial<ModelFleetApi> = {},
 ): jest.Mocked<ModelFleetApi> {
@@ -203,6 +207,12 @@ export function mockModelFleetApi(
     getEntityUtilization: jest.fn(async () => utilizationReport()),
     getCostAnomalies: jest.fn(async () => ({ items: [] })),
     getBillReconciliation: jest.fn(async () => ({ items: [] })),
+    placement: jest.fn(),
+    listActions: jest.fn(async () => ({ actions: [] })),
+    approveAction: jest.fn(),
+    cancelAction: jest.fn(),
+    getModelCapabilities: jest.fn(async () => modelCapabilities()),
+    requestModelAction: jest.fn(),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ActionsResponse,
+  ActionState,
   ClustersResponse,
   CostAnomaly,
   CostGranularity,
@@ -8,6 +10,8 @@ import {
   FleetStatusResponse,
   GpuPoolsResponse,
   HealthResponse,
+  ModelActionsCapabilities,
+  ModelFleetAction,
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
@@ -59,6 +63,41 @@ export interface CostAnomaliesResponse {
 }
 
 /**
+ * Which actions to list (`GET /actions`): those of one Model entity,
+ * optionally in one state.
+ *
+ * @public
+ */
+export interface ActionsQuery {
+  /** The Model entity, e.g. `model:default/chat-assistant`. */
+  entityRef: string;
+  state?: ActionState;
+}
+
+/**
+ * The most replicas the Model page's Scale dialog (and the client) accepts.
+ *
+ * @public
+ */
+export const MAX_SCALE_REPLICAS = 64;
+
+/**
+ * What a person asks of a model from its page
+ * (`POST /models/:namespace/:name/{scale,hibernate,wake}`). `replicas` is
+ * required for `scale` (0 to {@link MAX_SCALE_REPLICAS}) and not sent
+ * otherwise.
+ *
+ * @public
+ */
+export interface ModelActionInput {
+  namespace: string;
+  name: string;
+  action: 'scale' | 'hibernate' | 'wake';
+  replicas?: number;
+  reason?: string;
+}
+
+/**
  * The ModelFleet backend, as the frontend sees it.
  *
  * @public
@@ -95,6 +134,25 @@ export interface ModelFleetApi {
    * team's policy applied (`POST /placement`).
    */
   placement(body: PlacementRequestBody): Promise<PlacementResponse>;
+  /** The actions of a model, newest first, with steps, events and diff (`GET /actions`). */
+  listActions(query: ActionsQuery): Promise<ActionsResponse>;
+  /** Approve a planned dry-run action (`POST /actions/:id/approve`). */
+  approveAction(id: string): Promise<ModelFleetAction>;
+  /** Cancel a planned action (`POST /actions/:id/cancel`). */
+  cancelAction(id: string): Promise<ModelFleetAction>;
+  /**
+   * What the caller may do with a model, its workload, autoscaler and
+   * replicas (`GET /models/:namespace/:name/capabilities`).
+   */
+  getModelCapabilities(model: {
+    namespace: string;
+    name: string;
+  }): Promise<ModelActionsCapabilities>;
+  /**
+   * Scale, hibernate or wake a model. Returns the created action, or the
+   * one already in flight for the same request.
+   */
+  requestModelAction(input: ModelActionInput): Promise<ModelFleetAction>;
 }
 
 /**

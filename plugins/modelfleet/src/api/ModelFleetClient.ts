@@ -1,12 +1,17 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
+  ACTION_STATES,
+  ActionsResponse,
   ClustersResponse,
   CostReport,
   EffectivePolicyResponse,
   FleetStatusResponse,
   GpuPoolsResponse,
   HealthResponse,
+  ModelActionRequest,
+  ModelActionsCapabilities,
+  ModelFleetAction,
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
@@ -14,12 +19,21 @@ import {
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import {
+  ActionsQuery,
   CostAnomaliesResponse,
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  MAX_SCALE_REPLICAS,
+  ModelActionInput,
   ModelFleetApi,
 } from './ModelFleetApi';
+
+const MODEL_ACTIONS: ReadonlyArray<ModelActionInput['action']> = [
+  'scale',
+  'hibernate',
+  'wake',
+];
 
 const COST_KINDS: ReadonlyArray<CostEntityKind> = ['model', 'gpupool', 'group'];
 const UTILIZATION_KINDS: ReadonlyArray<CostEntityKind> = ['model', 'gpupool'];
@@ -89,6 +103,54 @@ function entityPath(
   )}`;
 }
 
+/** `<namespace>/<name>` of a model, encoded, after checking neither is empty. */
+function modelPath(model: { namespace: string; name: string }): string {
+  for (const field of ['namespace', 'name'] as const) {
+    if (!model[field]) {
+      throw new InputError(`${field} of the model must not be empty`);
+    }
+  }
+  return `${encodeURIComponent(model.namespace)}/${encodeURIComponent(
+    model.name,
+  )}`;
+}
+
+function actionId(id: string): string {
+  if (!id) throw new InputError('id of the action must not be empty');
+  return encodeURIComponent(id);
+}
+
+/** The body of a scale, hibernate or wake request, checked before it is sent. */
+function modelActionBody(input: ModelActionInput): ModelActionRequest {
+  if (!MODEL_ACTIONS.includes(input.action)) {
+    throw new InputError(
+      `action must be one of ${MODEL_ACTIONS.join(', ')}, got ${JSON.stringify(
+        input.action,
+      )}`,
+    );
+  }
+  const body: ModelActionRequest = {};
+  if (input.action === 'scale') {
+    const { replicas } = input;
+    if (
+      typeof replicas !== 'number' ||
+      !Number.isInteger(replicas) ||
+      replicas < 0 ||
+      replicas > MAX_SCALE_REPLICAS
+    ) {
+      throw new InputError(
+        `replicas must be a whole number from 0 to ${MAX_SCALE_REPLICAS}, got ${JSON.stringify(
+          replicas,
+        )}`,
+      );
+    }
+    body.replicas = replicas;
+  }
+  const reason = input.reason?.trim();
+  if (reason) body.reason = reason;
+  return body;
+}
+
 /**
  * {@link ModelFleetApi} over the backend's REST API.
  *
@@ -112,13 +174,19 @@ export class ModelFleetClient implements ModelFleetApi {
     return (await res.json()) as T;
   }
 
-  private async post<T>(path: string, body: unknown): Promise<T> {
+  /** A POST, with a JSON body when one is given. */
+  private async post<T>(path: string, body?: unknown): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('modelfleet');
-    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const res = await this.fetchApi.fetch(
+      `${baseUrl}${path}`,
+      body === undefined
+        ? { method: 'POST' }
+        : {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }
@@ -195,5 +263,42 @@ export class ModelFleetClient implements ModelFleetApi {
 
   async placement(body: PlacementRequestBody): Promise<PlacementResponse> {
     return this.post('/placement', body);
+  }
+
+  async listActions(query: ActionsQuery): Promise<ActionsResponse> {
+    if (!query.entityRef) {
+      throw new InputError('entityRef of the actions must not be empty');
+    }
+    if (query.state !== undefined && !ACTION_STATES.includes(query.state)) {
+      throw new InputError(
+        `state must be one of ${ACTION_STATES.join(', ')}, got ${JSON.stringify(
+          query.state,
+        )}`,
+      );
+    }
+    const params = new URLSearchParams({ entity: query.entityRef });
+    if (query.state) params.set('state', query.state);
+    return this.get(`/actions?${params}`);
+  }
+
+  async approveAction(id: string): Promise<ModelFleetAction> {
+    return this.post(`/actions/${actionId(id)}/approve`);
+  }
+
+  async cancelAction(id: string): Promise<ModelFleetAction> {
+    return this.post(`/actions/${actionId(id)}/cancel`);
+  }
+
+  async getModelCapabilities(model: {
+    namespace: string;
+    name: string;
+  }): Promise<ModelActionsCapabilities> {
+    return this.get(`/models/${modelPath(model)}/capabilities`);
+  }
+
+  async requestModelAction(input: ModelActionInput): Promise<ModelFleetAction> {
+    const path = modelPath(input);
+    const body = modelActionBody(input);
+    return this.post(`/models/${path}/${input.action}`, body);
   }
 }

@@ -1,9 +1,11 @@
-export { modelfleetApiRef } from './ModelFleetApi';
+export { MAX_SCALE_REPLICAS, modelfleetApiRef } from './ModelFleetApi';
 export type {
+  ActionsQuery,
   CostAnomaliesResponse,
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  ModelActionInput,
   ModelFleetApi,
 } from './ModelFleetApi';
 export { ModelFleetClient } from './ModelFleetClient';

@@ -1,0 +1,3 @@
+export { EntityModelActivityCard } from './EntityModelActivityCard';
+export type { EntityModelActivityCardProps } from './EntityModelActivityCard';
+export type { PollIntervals } from './useModelActivity';
