@@ -10,7 +10,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
-  retries: process.env.CI ? 1 : 0,
+  // A flaky test is a bug to find, not to retry.
+  retries: 0,
   workers: 1,
   reporter: [
     ['list'],
