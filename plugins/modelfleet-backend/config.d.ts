@@ -153,5 +153,28 @@ export interface Config {
       /** Overrides per team, by Group name (default namespace). */
       teams?: { [groupName: string]: ModelFleetPolicyLayer };
     };
+
+    // --- Deploying models (POST /deployments, modelfleet:deploy) --------
+
+    /** What a model deployment may contain. */
+    deploy?: {
+      /**
+       * Namespaces no model is deployed to, added to the built-in
+       * `kube-system`, `kube-public` and `kube-node-lease` (the list only
+       * grows: configuration cannot let a model into `kube-system`). Exact
+       * names, or a prefix ending in `*`, e.g. `openshift-*`.
+       */
+      deniedNamespaces?: string[];
+    };
+    /** Who may act for which team. */
+    permissions?: {
+      /**
+       * Groups whose members may deploy any team's model, e.g.
+       * `group:default/platform-team` (a bare name is a Group in the
+       * default namespace). Everyone else deploys only the models their
+       * own team owns. Membership is the User entity's memberOf relations.
+       */
+      platformTeams?: string[];
+    };
   };
 }

@@ -28,6 +28,9 @@ import { ModelTargets } from './actions/ModelTargets';
 import { ActionStore } from './database/ActionStore';
 import { createActionsRouter } from './routes/actions';
 import { createModelsRouter } from './routes/models';
+import { createDeploymentsRouter } from './routes/deployments';
+import { readDeploySettings } from './deploy/config';
+import { DeploymentService } from './deploy/DeploymentService';
 import { createHighsLoader, PlacementService } from './placement';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
@@ -201,6 +204,15 @@ export const modelfleetPlugin = createBackendPlugin({
           logger.info(`ModelFleet action loop runs here as ${runner.owner}`);
         }
         const targets = new ModelTargets({ catalog, fleet, actuators });
+        const deployments = new DeploymentService({
+          actuators,
+          actions,
+          permissions,
+          catalog,
+          auth,
+          policies,
+          settings: readDeploySettings(config),
+        });
         httpRouter.use(
           await createRouter({
             routers: [
@@ -212,6 +224,7 @@ export const modelfleetPlugin = createBackendPlugin({
                 targets,
                 policies,
               }),
+              createDeploymentsRouter({ httpAuth, deployments }),
             ],
             placement,
             httpAuth,

@@ -8,6 +8,7 @@
 export * from './actions';
 export * from './constants';
 export * from './cost';
+export * from './deploy';
 export * from './fleet';
 export * from './format';
 export * from './kinds';

@@ -28,10 +28,12 @@ describe('the shipped app-config.yaml', () => {
     ]);
   });
 
-  it('keeps every team dry-run and gives vision-team enforced hibernation', () => {
+  it('keeps every team but vision-team dry-run and gives vision-team enforced hibernation', () => {
     const policies = readPolicyConfig(config);
     for (const team of Object.keys(policies.teams ?? {})) {
-      expect(effectivePolicy(policies, team).policy.dryRun).toBe(true);
+      expect(effectivePolicy(policies, team).policy.dryRun).toBe(
+        team !== 'vision-team',
+      );
     }
     const vision = effectivePolicy(policies, 'vision-team');
     expect(vision.policy.hibernation).toMatchObject({

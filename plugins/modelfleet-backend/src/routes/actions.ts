@@ -116,12 +116,16 @@ export function createActionsRouter(options: {
   router.get('/actions/:id', async (req, res) => {
     const credentials = await callerOf(httpAuth, req);
     const id = idParam(req.params.id);
-    await authorize(
-      permissions,
-      modelfleetRecommendationApplyPermission,
-      credentials,
-    );
     const action = await actions.get(id);
+    // Whoever asked for an action may follow it (the Deploy template does,
+    // as the person deploying); others need the permission.
+    if (action?.requestedBy !== actorOf(credentials)) {
+      await authorize(
+        permissions,
+        modelfleetRecommendationApplyPermission,
+        credentials,
+      );
+    }
     if (!action) throw new NotFoundError(`no action with id '${id}'`);
     res.json(action);
   });
