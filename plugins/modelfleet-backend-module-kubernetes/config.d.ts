@@ -23,6 +23,12 @@ export interface Config {
            * `topology.kubernetes.io/region` label of the nodes.
            */
           region?: string;
+          /**
+           * True for a cluster of ModelFleet's simulated demo fleet: its
+           * clusters, pools and costs are labelled demo data in the UI.
+           * Defaults to false.
+           */
+          demo?: boolean;
         };
       };
     };

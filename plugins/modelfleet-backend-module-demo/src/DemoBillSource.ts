@@ -1,6 +1,7 @@
 import { BillLine, BillSource } from '@modelfleet/plugin-modelfleet-node';
 import { DemoClusterConnector } from './DemoClusterConnector';
 import { DemoFleet } from './DemoFleet';
+import { SimulatorUsage } from './SimulatorUsage';
 
 /** The demo's made-up cloud accounts, one per provider. */
 export const DEMO_ACCOUNTS: Record<string, string> = {
@@ -14,8 +15,11 @@ const DAY = 86_400_000;
 
 /**
  * Daily bills of the simulated fleet: one line per node pool and day, its
- * node-hours at the pool's billed rate. Like a real bill it lags: days end
- * before `now` only.
+ * node-hours at the pool's billed rate. The node-hours since the simulator
+ * started are those its nodes ran (see {@link SimulatorUsage}): a pool whose
+ * models scaled to zero loses its idle nodes and costs less. Before that,
+ * and without a simulator, they are the replay's (the fleet as scheduled,
+ * hour by hour). Like a real bill it lags: days end before `now` only.
  */
 export class DemoBillSource implements BillSource {
   readonly id = 'demo-bills';
@@ -24,6 +28,7 @@ export class DemoBillSource implements BillSource {
   constructor(
     private readonly fleet: DemoFleet,
     private readonly clock: () => Date = () => new Date(),
+    private readonly usage?: SimulatorUsage,
   ) {
     this.clusters = new DemoClusterConnector(fleet, clock);
   }
@@ -35,22 +40,42 @@ export class DemoBillSource implements BillSource {
     const firstDay = Math.ceil(window.start.getTime() / DAY) * DAY;
     const today = Math.floor(this.clock().getTime() / DAY) * DAY;
     const lastDay = Math.min(window.end.getTime(), today);
+    if (this.usage && firstDay + DAY <= lastDay) await this.usage.refresh();
     for (let day = firstDay; day + DAY <= lastDay; day += DAY) {
       for (const cluster of this.fleet.clusters) {
+        // The replay before the simulator's statistics, the statistics after.
+        const since = this.usage?.since(cluster.name) ?? Infinity;
         const nodeHours = new Map<string, number>();
-        for (let t = day; t < day + DAY; t += HOUR) {
+        for (let t = day; t < Math.min(day + DAY, since); t += HOUR) {
+          const share = (Math.min(t + HOUR, since) - t) / HOUR;
           const s = await this.clusters.snapshotAt(cluster.name, new Date(t));
           for (const p of s.pools) {
             nodeHours.set(
               p.name,
-              (nodeHours.get(p.name) ?? 0) + p.nodes.current,
+              (nodeHours.get(p.name) ?? 0) + p.nodes.current * share,
+            );
+          }
+        }
+        if (this.usage && day + DAY > since) {
+          for (const pool of this.fleet.pools) {
+            if (pool.cluster !== cluster.name) continue;
+            const seconds = this.usage.poolNodeSeconds(
+              cluster.name,
+              pool.name,
+              Math.max(day, since),
+              day + DAY,
+            );
+            nodeHours.set(
+              pool.name,
+              (nodeHours.get(pool.name) ?? 0) + seconds / 3600,
             );
           }
         }
         for (const pool of this.fleet.pools.filter(
           p => p.cluster === cluster.name,
         )) {
-          const hours = nodeHours.get(pool.name) ?? 0;
+          const hours =
+            Math.round((nodeHours.get(pool.name) ?? 0) * 1000) / 1000;
           if (hours === 0) continue;
           yield {
             source: this.id,

@@ -7,8 +7,12 @@ import { replicasAt } from './definition';
 import { DemoFleet } from './DemoFleet';
 
 /**
- * The clusters of the simulated demo fleet, behind the same interface as
- * real clusters. Every cluster it lists is flagged `demo`.
+ * The demo fleet as scheduled, replayed: its clusters, pools and workloads
+ * at any time, a pure function of time (flagged `demo`). The demo's bills
+ * take the past before the simulator started from it; the present comes
+ * from the simulated clusters, which the Kubernetes connector reads. It is
+ * not registered as a cluster connector: it would report the clusters a
+ * second time.
  */
 export class DemoClusterConnector implements ClusterConnector {
   readonly id = 'demo';

@@ -8,18 +8,27 @@ import {
 } from '@modelfleet/plugin-modelfleet-node';
 import { replicasAt } from './definition';
 import { DemoFleet } from './DemoFleet';
+import { SimulatorUsage } from './SimulatorUsage';
 
 /**
- * Metrics of the demo fleet: request and token rates replayed from real
- * traces, and GPU utilization and memory derived from that load (utilization
- * is the load against each model's serving capacity; vLLM reserves 90 % of
- * GPU memory up front, other runtimes hold weights plus a KV cache that grows
- * with load).
+ * Metrics of the demo fleet. Since the simulator started, from what it
+ * runs (its statistics, see {@link SimulatorUsage}): requests served (a
+ * model at zero, or whose pods wait for a node, serves nothing), the
+ * tokens or execution time of those requests as the model's trace has
+ * them, and GPU utilization and memory on the replicas that were ready.
+ * Before that, and without a simulator, from the replay of the traces:
+ * request and token rates as replayed, GPU utilization as that load
+ * against each model's serving capacity (tokens per GPU second for LLMs,
+ * measured execution seconds for image models), GPU memory as vLLM's 90 %
+ * reservation, or weights plus a KV cache that grows with load.
  */
 export class DemoMetricsSource implements MetricsSource {
   readonly id = 'demo';
 
-  constructor(private readonly fleet: DemoFleet) {}
+  constructor(
+    private readonly fleet: DemoFleet,
+    private readonly usage?: SimulatorUsage,
+  ) {}
 
   async query(
     metric: ModelMetric,
@@ -38,24 +47,57 @@ export class DemoMetricsSource implements MetricsSource {
 
     const pool = this.fleet.pools.find(
       p => p.cluster === m.deployment!.cluster && p.name === m.deployment!.pool,
-    )!;
+    );
+    if (!pool) return [];
     const memory = estimateModelGpuMemory({
       parametersBillions: m.parametersBillions,
       precision: m.precision,
     });
 
+    const cluster = m.deployment.cluster;
+    const usage = this.usage;
+    let simFrom = Infinity;
+    let simUntil = -Infinity;
+    if (usage) {
+      await usage.refresh();
+      simFrom = usage.since(cluster) / 1000;
+      simUntil = (usage.knownUntil(cluster) ?? -Infinity) / 1000;
+    }
+
     const step = window.stepSeconds;
     const points: Array<[number, number]> = [];
     for (let t = start; t <= end + 1e-9; t += step) {
-      const { count, weight } = replay.between(t - step, t);
-      const replicas = replicasAt(m.deployment, new Date((t - step) * 1000));
+      let count: number;
+      let weight: number;
+      let replicas: number;
+      if (t - step >= simFrom - 1e-9) {
+        // What the simulator ran; nothing yet for a window it has not reached.
+        if (t > simUntil + 1e-9) continue;
+        const ran = usage!.modelUsage(
+          `${m.namespace}/${m.id}`,
+          (t - step) * 1000,
+          t * 1000,
+        );
+        const traced = replay.between(t - step, t);
+        const perRequest =
+          traced.count > 0 ? traced.weight / traced.count : replay.meanWeight;
+        count = ran.served;
+        weight = ran.served * perRequest;
+        replicas = ran.readySeconds / step;
+      } else {
+        ({ count, weight } = replay.between(t - step, t));
+        replicas = replicasAt(m.deployment, new Date((t - step) * 1000));
+      }
       const gpus = replicas * m.deployment.gpusPerReplica;
-      const utilization = Math.min(
-        100,
-        m.traffic.trace === 'alibaba-gentd26'
-          ? (weight / (step * gpus)) * 100
-          : (weight / step / (m.traffic.tokensPerGpuSecond * gpus)) * 100,
-      );
+      const utilization =
+        gpus > 0
+          ? Math.min(
+              100,
+              m.traffic.trace === 'alibaba-gentd26'
+                ? (weight / (step * gpus)) * 100
+                : (weight / step / (m.traffic.tokensPerGpuSecond * gpus)) * 100,
+            )
+          : 0;
       let value: number;
       switch (metric) {
         case 'requestsPerSecond':

@@ -58,6 +58,12 @@ export class TraceReplay {
     return this.offsets.length;
   }
 
+  /** Mean weight of a request (tokens, or execution seconds), 0 without requests. */
+  get meanWeight(): number {
+    const n = this.offsets.length;
+    return n === 0 ? 0 : this.prefix[n] / n;
+  }
+
   /** Index of the first request at or after trace second `x`. */
   private lowerBound(x: number): number {
     let lo = 0;

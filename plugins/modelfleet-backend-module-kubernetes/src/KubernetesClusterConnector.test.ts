@@ -241,7 +241,7 @@ describe('KubernetesClusterConnector', () => {
         name: 'gpu-a100',
         capacityType: 'on-demand',
         gpu: {
-          product: 'NVIDIA-A100-SXM4-40GB',
+          product: 'A100',
           memoryMiB: 40960,
           perNode: 8,
           sharing: 'whole',
@@ -253,7 +253,7 @@ describe('KubernetesClusterConnector', () => {
         name: 'inference',
         capacityType: 'spot',
         gpu: {
-          product: 'NVIDIA-A10G',
+          product: 'A10G',
           memoryMiB: 23028,
           perNode: 4,
           sharing: 'time-slicing',
@@ -266,7 +266,7 @@ describe('KubernetesClusterConnector', () => {
         name: 'mig-h100',
         capacityType: 'on-demand',
         gpu: {
-          product: 'NVIDIA-H100-80GB-HBM3',
+          product: 'H100',
           memoryMiB: 81559,
           perNode: 8,
           sharing: 'mig',
@@ -324,7 +324,7 @@ describe('KubernetesClusterConnector', () => {
         instanceType: 'g2-standard-24',
         capacityType: 'spot',
         gpu: {
-          product: 'NVIDIA-L4',
+          product: 'L4',
           memoryMiB: 23034,
           perNode: 2,
           sharing: 'whole',

@@ -139,7 +139,7 @@ describe('readKubernetesClusterConfigs', () => {
           kubernetes: {
             clusters: {
               'gpu-aws-use1': { region: 'us-east-1' },
-              onprem: { provider: 'other', region: 'fra-dc2' },
+              onprem: { provider: 'other', region: 'fra-dc2', demo: true },
               gone: { provider: 'aws' },
             },
           },
@@ -148,14 +148,20 @@ describe('readKubernetesClusterConfigs', () => {
       logger,
     );
     expect(
-      clusters.map(({ name, provider, region }) => ({
+      clusters.map(({ name, provider, region, demo }) => ({
         name,
         provider,
         region,
+        demo,
       })),
     ).toEqual([
-      { name: 'gpu-aws-use1', provider: undefined, region: 'us-east-1' },
-      { name: 'onprem', provider: 'other', region: 'fra-dc2' },
+      {
+        name: 'gpu-aws-use1',
+        provider: undefined,
+        region: 'us-east-1',
+        demo: undefined,
+      },
+      { name: 'onprem', provider: 'other', region: 'fra-dc2', demo: true },
     ]);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining(

@@ -28,6 +28,8 @@ export interface KubernetesClusterConfig {
   provider?: CloudProvider;
   /** Configured region; otherwise inferred from the node labels. */
   region?: string;
+  /** A cluster of the simulated demo fleet: its data is labelled demo data. */
+  demo?: boolean;
 }
 
 /** Where a pod finds the token of its service account. */
@@ -95,7 +97,7 @@ function readConfigCluster(
   c: Config,
   path: string,
   logger?: LoggerService,
-): Omit<KubernetesClusterConfig, 'provider' | 'region'> | undefined {
+): Omit<KubernetesClusterConfig, 'provider' | 'region' | 'demo'> | undefined {
   const name = read(c, 'name', path, k => c.getString(k), true);
   const url = readUrl(c, path);
   const authMetadata = read(c, 'authMetadata', path, k =>
@@ -149,14 +151,14 @@ function readConfigCluster(
 }
 
 /** `modelfleet.kubernetes.clusters.<name>`: the ModelFleet settings of each cluster. */
-function readModelFleetSettings(
-  config: Config,
-): Map<string, { provider?: CloudProvider; region?: string }> {
+type ClusterSettings = Pick<
+  KubernetesClusterConfig,
+  'provider' | 'region' | 'demo'
+>;
+
+function readModelFleetSettings(config: Config): Map<string, ClusterSettings> {
   const base = 'modelfleet.kubernetes.clusters';
-  const settings = new Map<
-    string,
-    { provider?: CloudProvider; region?: string }
-  >();
+  const settings = new Map<string, ClusterSettings>();
   const clusters = read(config, base, '', k => config.getOptionalConfig(k));
   for (const name of clusters?.keys() ?? []) {
     const path = `${base}.${name}`;
@@ -171,9 +173,11 @@ function readModelFleetSettings(
       );
     }
     const region = read(c, 'region', path, k => c.getOptionalString(k));
+    const demo = read(c, 'demo', path, k => c.getOptionalBoolean(k));
     settings.set(name, {
       ...(provider ? { provider: provider as CloudProvider } : {}),
       ...(region ? { region } : {}),
+      ...(demo ? { demo } : {}),
     });
   }
   return settings;
@@ -197,10 +201,13 @@ export function readKubernetesClusterConfigs(
     read(config, 'kubernetes.clusterLocatorMethods', '', k =>
       config.getOptionalConfigArray(k),
     ) ?? [];
-  const clusters: Omit<KubernetesClusterConfig, 'provider' | 'region'>[] = [];
+  const clusters: Omit<
+    KubernetesClusterConfig,
+    'provider' | 'region' | 'demo'
+  >[] = [];
   const seen = new Map<string, string>();
   const add = (
-    cluster: Omit<KubernetesClusterConfig, 'provider' | 'region'>,
+    cluster: Omit<KubernetesClusterConfig, 'provider' | 'region' | 'demo'>,
     path: string,
   ) => {
     const first = seen.get(cluster.name);

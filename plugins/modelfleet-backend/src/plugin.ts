@@ -118,6 +118,7 @@ export const modelfleetPlugin = createBackendPlugin({
           prices,
           directory: new CatalogModelDirectory(catalog, auth, { logger }),
           connectors: () => connectors.clusterConnectors,
+          history: () => connectors.clusterHistorySources,
           metrics: () => connectors.metricsSources,
           priceSources: () => connectors.priceSources,
           settings: settings.showback,

@@ -46,6 +46,21 @@ export interface ClusterConnector {
 }
 
 /**
+ * The past of some clusters: what they were at a past time. The showback
+ * loop fills in the hours of its `backfillDays` it has no samples of from
+ * it; the present is read from the clusters' {@link ClusterConnector}, never
+ * from here (the simulated demo fleet, whose traffic replay is a function
+ * of time).
+ *
+ * @public
+ */
+export interface ClusterHistorySource {
+  readonly id: string;
+  listClusters(): Promise<ClusterInfo[]>;
+  snapshotAt(cluster: string, at: Date): Promise<ClusterSnapshot>;
+}
+
+/**
  * A time window and resolution for metrics queries.
  *
  * @public

@@ -3,6 +3,7 @@ import { ClusterActuator } from './actuator';
 import {
   BillSource,
   ClusterConnector,
+  ClusterHistorySource,
   MetricsSource,
   PriceSource,
 } from './connectors';
@@ -14,6 +15,8 @@ import {
  */
 export interface ModelfleetConnectorsExtensionPoint {
   addClusterConnector(...connectors: ClusterConnector[]): void;
+  /** Registers the past of clusters, for the showback loop's backfill only. */
+  addClusterHistorySource(...sources: ClusterHistorySource[]): void;
   addMetricsSource(...sources: MetricsSource[]): void;
   addPriceSource(...sources: PriceSource[]): void;
   addBillSource(...sources: BillSource[]): void;

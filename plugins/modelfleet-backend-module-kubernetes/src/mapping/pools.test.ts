@@ -244,7 +244,7 @@ describe('buildGpuPools', () => {
         instanceType: 'p4d.24xlarge',
         capacityType: 'on-demand',
         gpu: {
-          product: 'NVIDIA-A100-SXM4-40GB',
+          product: 'A100',
           memoryMiB: 40960,
           perNode: 8,
           sharing: 'whole',
@@ -261,7 +261,7 @@ describe('buildGpuPools', () => {
         instanceType: 'g5.12xlarge',
         capacityType: 'spot',
         gpu: {
-          product: 'NVIDIA-A10G',
+          product: 'A10G',
           memoryMiB: 23028,
           perNode: 4,
           sharing: 'time-slicing',
@@ -279,7 +279,7 @@ describe('buildGpuPools', () => {
         instanceType: 'p5.48xlarge',
         capacityType: 'on-demand',
         gpu: {
-          product: 'NVIDIA-H100-80GB-HBM3',
+          product: 'H100',
           memoryMiB: 81559,
           perNode: 8,
           sharing: 'mig',
@@ -350,7 +350,7 @@ describe('buildGpuPools', () => {
         instanceType: 'g2-standard-24',
         capacityType: 'spot',
         gpu: {
-          product: 'NVIDIA-L4',
+          product: 'L4',
           memoryMiB: 23034,
           perNode: 2,
           sharing: 'whole',
@@ -372,7 +372,7 @@ describe('buildGpuPools', () => {
         instanceType: 'Standard_NC24ads_A100_v4',
         capacityType: 'spot',
         gpu: {
-          product: 'NVIDIA-A100-PCIE-80GB',
+          product: 'A100-80GB',
           memoryMiB: 81920,
           perNode: 1,
           sharing: 'whole',

@@ -34,6 +34,7 @@ import {
   parseCount,
   podGpuUnits,
 } from './common';
+import { catalogGpuName } from './gpuNames';
 
 /** The GPUs of one node, as its labels and allocatable resources tell. */
 export interface NodeGpu {
@@ -313,7 +314,8 @@ export function buildGpuPools(input: {
       ...(instanceType ? { instanceType } : {}),
       capacityType: mostCommon(nodes.map(nodeCapacityType)) ?? 'on-demand',
       gpu: {
-        product: gpu.product,
+        // The catalog's and the policies' name (`L4`), not the label's (`NVIDIA-L4`).
+        product: catalogGpuName(gpu.product, gpu.memoryMiB),
         ...(gpu.memoryMiB ? { memoryMiB: gpu.memoryMiB } : {}),
         perNode: gpu.perNode,
         sharing: gpu.sharing,

@@ -231,6 +231,7 @@ export class ClusterWatcher {
       name: this.cluster.name,
       provider: this.cluster.provider ?? inferred.provider ?? 'other',
       ...(region ? { region } : {}),
+      ...(this.cluster.demo ? { demo: true } : {}),
     };
   }
 

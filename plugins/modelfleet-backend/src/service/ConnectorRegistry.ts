@@ -2,6 +2,7 @@ import {
   BillSource,
   ClusterActuator,
   ClusterConnector,
+  ClusterHistorySource,
   MetricsSource,
   ModelfleetConnectorsExtensionPoint,
   PriceSource,
@@ -31,6 +32,7 @@ function addUnique<T extends { id: string }>(
  */
 export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
   readonly clusterConnectors: ClusterConnector[] = [];
+  readonly clusterHistorySources: ClusterHistorySource[] = [];
   readonly metricsSources: MetricsSource[] = [];
   readonly priceSources: PriceSource[] = [];
   readonly billSources: BillSource[] = [];
@@ -38,6 +40,10 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
 
   addClusterConnector(...connectors: ClusterConnector[]): void {
     addUnique('cluster connector', this.clusterConnectors, connectors);
+  }
+
+  addClusterHistorySource(...sources: ClusterHistorySource[]): void {
+    addUnique('cluster history source', this.clusterHistorySources, sources);
   }
 
   addMetricsSource(...sources: MetricsSource[]): void {

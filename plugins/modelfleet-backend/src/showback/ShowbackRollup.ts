@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { IdleCostPolicy } from '@modelfleet/plugin-modelfleet-common';
 import {
   ClusterConnector,
+  ClusterHistorySource,
   MetricsSource,
   ModelMetric,
 } from '@modelfleet/plugin-modelfleet-node';
@@ -62,6 +63,8 @@ export class ShowbackRollup {
       prices: PriceBookStore;
       directory: ModelDirectory;
       connectors: () => ClusterConnector[];
+      /** Sources of the clusters' past, read by the backfill only. */
+      history?: () => ClusterHistorySource[];
       metrics: () => MetricsSource[];
       priceSources: () => Array<{ id: string }>;
       settings: ShowbackSettings;
@@ -75,13 +78,17 @@ export class ShowbackRollup {
     },
   ) {}
 
-  /** Fills in the past of replayable connectors' clusters, hour by hour. */
+  /** Fills in the past of replayable connectors' and history sources' clusters, hour by hour. */
   async backfill(now: Date): Promise<number> {
     const { store, settings } = this.options;
     if (settings.backfillDays <= 0) return 0;
     let recorded = 0;
     const start = parseDay(addDays(dayOf(now), -settings.backfillDays));
-    for (const connector of this.options.connectors().filter(isReplayable)) {
+    const sources: Array<ReplayableConnector | ClusterHistorySource> = [
+      ...this.options.connectors().filter(isReplayable),
+      ...(this.options.history?.() ?? []),
+    ];
+    for (const connector of sources) {
       for (const cluster of await connector.listClusters()) {
         for (let t = start.getTime(); t < now.getTime(); t += 3_600_000) {
           const hourStart = new Date(t);

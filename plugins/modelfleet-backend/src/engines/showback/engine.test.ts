@@ -259,6 +259,26 @@ describe('resolvePoolPrice', () => {
     );
   });
 
+  it("takes the region's quotes when they name zones by ID and the pool by name, saying so", () => {
+    const r = resolvePoolPrice(
+      pool,
+      [
+        quote('bundled-catalog (aws)', 0.42, '2026-11-24T00:00:00.000Z', {
+          zone: 'use1-az2',
+        }),
+        quote('bundled-catalog (aws)', 0.4, '2026-11-24T00:00:00.000Z', {
+          zone: 'use1-az1',
+        }),
+      ],
+      dayEnd,
+      { ...options, liveSources: [] },
+    );
+    expect(r.usdPerNodeHour).toBe(0.4);
+    expect(r.provenance[0].note).toBe(
+      "no quote names zone us-east-1a: the cheapest of the region's zones (use1-az1, use1-az2)",
+    );
+  });
+
   it('has no price when no source knows the machine', () => {
     const r = resolvePoolPrice(pool, [], dayEnd, options);
     expect(r.usdPerNodeHour).toBeNull();

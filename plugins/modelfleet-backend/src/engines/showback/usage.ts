@@ -127,7 +127,7 @@ export function resolvePoolPrice(
   } ${pool.region}${pool.zone ? ` ${pool.zone}` : ''} ${pool.capacityType}`;
   const wanted =
     pool.capacityType === 'reserved' ? 'on-demand' : pool.capacityType;
-  const usable = quotes.filter(
+  const regional = quotes.filter(
     q =>
       q.provider === pool.provider &&
       q.instanceType === pool.instanceType &&
@@ -135,9 +135,16 @@ export function resolvePoolPrice(
       q.capacityType === wanted &&
       q.usdPerHour !== null &&
       q.usdPerHour > 0 &&
-      !(q.flags ?? []).some(f => UNUSABLE.has(f)) &&
-      (!pool.zone || !q.zone || q.zone === pool.zone),
+      !(q.flags ?? []).some(f => UNUSABLE.has(f)),
   );
+  const inZone = regional.filter(
+    q => !pool.zone || !q.zone || q.zone === pool.zone,
+  );
+  // Quotes may name zones another way than nodes do: AWS prices by zone ID
+  // (`use1-az1`), nodes carry the account's zone name (`us-east-1a`), and
+  // only the account knows which is which. Then the region's quotes stand.
+  const otherZoneNames = !inZone.length && regional.length > 0;
+  const usable = otherZoneNames ? regional : inZone;
   const end = dayEnd.getTime();
   const bySource = new Map<string, PriceQuote[]>();
   for (const q of usable) {
@@ -176,6 +183,15 @@ export function resolvePoolPrice(
   const notes: string[] = [];
   if (pool.capacityType === 'reserved')
     notes.push('reserved capacity priced at the on-demand rate');
+  if (otherZoneNames) {
+    notes.push(
+      `no quote names zone ${pool.zone}: the cheapest of the region's zones (${[
+        ...new Set(regional.map(r => r.zone).filter(Boolean)),
+      ]
+        .sort()
+        .join(', ')})`,
+    );
+  }
   if (isBundled(source) && options.liveSources.length) {
     notes.push(
       `bundled catalog: no price from the live source(s) ${options.liveSources.join(

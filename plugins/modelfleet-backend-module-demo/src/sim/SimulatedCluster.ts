@@ -1,0 +1,347 @@
+import { DemoCluster, DemoModel, DemoPool, replicasAt } from '../definition';
+import { TraceReplay } from '../replay';
+import { bootstrapStore, DEFAULT_TOKENS } from './bootstrap';
+import { SimClock } from './clock';
+import { ClusterContext } from './controllers/context';
+import { KedaController } from './controllers/keda';
+import { drawLoadTime, Kubelet } from './controllers/kubelet';
+import { ControllerManager } from './controllers/manager';
+import {
+  DEFAULT_PROVISIONER_TIMING,
+  NodeProvisioner,
+  ProvisionerTiming,
+} from './controllers/provisioner';
+import { ScheduleController } from './controllers/schedule';
+import { Scheduler } from './controllers/scheduler';
+import { WorkloadController } from './controllers/workloads';
+import {
+  modelAutoscaler,
+  modelDeployment,
+  ScaleToZero,
+  scaleToZeroOf,
+} from './modelObjects';
+import { poolLabelKey, poolUnits } from './nodes';
+import { StoredObject } from './objects';
+import { TokenUser } from './rbac';
+import { ResourceRegistry } from './resources';
+import { addClusterAdminRoutes } from './adminRoutes';
+import { SimulatedApiServer } from './SimulatedApiServer';
+import { SpotController, SpotMarket } from './spot';
+import { ModelUsage, PoolUsage, UsageMeter } from './stats';
+import { ObjectStore } from './store';
+import { RequestResult, TrafficController } from './traffic';
+
+/**
+ * Options of {@link SimulatedCluster.start}.
+ *
+ * @public
+ */
+export interface SimulatedClusterOptions {
+  cluster: DemoCluster;
+  /** Its pools (those of other clusters are left out). */
+  pools: DemoPool[];
+  /** The demo's models; those deployed to this cluster run in it. */
+  models: DemoModel[];
+  clock: SimClock;
+  /** Port of its API server on 127.0.0.1; any free one by default. */
+  port?: number;
+  /** Bearer tokens and their users; ModelFleet's service account and an admin by default. */
+  tokens?: Record<string, TokenUser>;
+  /** When set, `/_sim/` needs this bearer token. */
+  adminToken?: string;
+  /** RBAC manifests; `deploy/rbac/` of the repository by default. */
+  rbacDir?: string;
+  /** Measured model load times (ms), for the kubelet's draws. */
+  loadLatencies?: Float64Array;
+  /** Overrides the load time of a pod (tests). */
+  loadTimeMs?: (pod: StoredObject) => number;
+  /** Traffic to replay, by model id. */
+  traffic?: Map<string, TraceReplay>;
+  /** Spot capacity; without it spot nodes are never reclaimed. */
+  spotMarket?: SpotMarket;
+  provisioner?: Partial<ProvisionerTiming>;
+  /** How long a request waits for a replica before it is given up; 15 min by default. */
+  requestTimeoutMs?: number;
+  /**
+   * GFD product names: NVIDIA's (`NVIDIA-L4`, as GPU feature discovery
+   * labels real nodes; the default) or the catalog's (`L4`).
+   */
+  gfdProductNames?: 'demo' | 'nvidia';
+  /** Which models scale to zero, and how; the image, vision and speech models by default. */
+  scaleToZero?: (model: DemoModel) => ScaleToZero | undefined;
+}
+
+/**
+ * What a simulated cluster has done: per model (`<namespace>/<model>`),
+ * requests and replica time; per pool, node time.
+ *
+ * @public
+ */
+export interface ClusterStats {
+  cluster: string;
+  /** Simulated time of the report and of the start. */
+  at: string;
+  since: string;
+  models: Record<
+    string,
+    ModelUsage & {
+      requestsServed: number;
+      coldStarts: number;
+      requestsDropped: number;
+      waiting: number;
+    }
+  >;
+  /** Per pool: node time, nodes on their way, and spot reclaims so far. */
+  pools: Record<
+    string,
+    PoolUsage & { provisioning: number; spotReclaims: number }
+  >;
+}
+
+/**
+ * One simulated cluster: an API server and the controllers that act on
+ * it (Deployments and StatefulSets, scheduler, kubelets, node
+ * provisioning, KEDA, the demo's schedules, spot reclaims), all in
+ * simulated time, with the demo's pools and models in it.
+ *
+ * @public
+ */
+export class SimulatedCluster {
+  readonly ctx: ClusterContext;
+  readonly manager: ControllerManager;
+  readonly kubelet: Kubelet;
+  readonly provisioner: NodeProvisioner;
+  readonly keda: KedaController;
+  readonly traffic: TrafficController;
+  readonly spot?: SpotController;
+  readonly usage: UsageMeter;
+  private readonly schedule: ScheduleController;
+  private apiServer?: SimulatedApiServer;
+
+  private constructor(
+    readonly options: SimulatedClusterOptions,
+    readonly store: ObjectStore,
+  ) {
+    const { clock, cluster } = options;
+    const ctx = new ClusterContext(store, clock);
+    this.ctx = ctx;
+    this.manager = new ControllerManager(store, clock);
+    const kick = () => this.manager.kick();
+    const latencies = options.loadLatencies;
+    const loadTime =
+      options.loadTimeMs ??
+      ((pod: StoredObject) =>
+        latencies ? drawLoadTime(latencies, pod.metadata.name) : 22_718);
+    this.kubelet = new Kubelet(ctx, loadTime);
+    this.provisioner = new NodeProvisioner(ctx, cluster, options.pools, {
+      timing: { ...DEFAULT_PROVISIONER_TIMING, ...options.provisioner },
+      spotAvailable: (pool, zone) =>
+        !options.spotMarket ||
+        options.spotMarket.available(cluster.name, pool, zone, clock.now()),
+      gfdProductNames: options.gfdProductNames ?? 'nvidia',
+      kick,
+    });
+    this.keda = new KedaController(ctx, kick, (ns, name) =>
+      this.traffic.waitingFor(ns, name),
+    );
+    this.schedule = new ScheduleController(ctx, this.deployedModels(), kick);
+    this.traffic = new TrafficController(ctx, this.keda, {
+      requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60_000,
+    });
+    if (options.spotMarket) {
+      this.spot = new SpotController(
+        ctx,
+        cluster,
+        options.pools,
+        options.spotMarket,
+        kick,
+      );
+    }
+    this.manager.add(
+      this.schedule,
+      this.keda,
+      new WorkloadController(ctx),
+      new Scheduler(ctx),
+      this.provisioner,
+      this.kubelet,
+    );
+    this.manager.onSettled(() => this.traffic.settled());
+    const label = poolLabelKey(cluster);
+    this.usage = new UsageMeter(
+      store,
+      () => clock.now(),
+      n => n.metadata.labels?.[label],
+    );
+  }
+
+  /** Builds the cluster as it runs at the clock's time, then serves its API. */
+  static async start(
+    options: SimulatedClusterOptions,
+  ): Promise<SimulatedCluster> {
+    const store = new ObjectStore(new ResourceRegistry(), () =>
+      options.clock.now(),
+    );
+    const deployed = options.models.filter(
+      m => m.deployment?.cluster === options.cluster.name,
+    );
+    bootstrapStore(store, {
+      modelNamespaces: [
+        ...new Set(options.models.map(m => m.namespace)),
+      ].sort(),
+      rbacDir: options.rbacDir,
+    });
+    const sim = new SimulatedCluster(options, store);
+    sim.populate(deployed);
+    sim.apiServer = await SimulatedApiServer.start({
+      store,
+      port: options.port,
+      tokens: options.tokens ?? DEFAULT_TOKENS,
+      adminToken: options.adminToken,
+    });
+    addClusterAdminRoutes(sim.apiServer, sim);
+    sim.spot?.start();
+    const replays = deployed.flatMap(m => {
+      const replay = options.traffic?.get(m.id);
+      return replay ? [{ namespace: m.namespace, model: m.id, replay }] : [];
+    });
+    if (replays.length > 0) sim.traffic.replay(replays);
+    return sim;
+  }
+
+  get name(): string {
+    return this.options.cluster.name;
+  }
+
+  get server(): SimulatedApiServer {
+    return this.apiServer!;
+  }
+
+  /** The API server's address, e.g. `http://127.0.0.1:41234`. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  private deployedModels(): DemoModel[] {
+    return this.options.models.filter(
+      m => m.deployment?.cluster === this.options.cluster.name,
+    );
+  }
+
+  /** Nodes, Deployments and KEDA objects as the fleet runs at the start, all pods Ready. */
+  private populate(deployed: DemoModel[]): void {
+    const { cluster, pools, clock } = this.options;
+    const at = new Date(clock.now());
+    for (const pool of pools) {
+      const gpus = deployed
+        .filter(m => m.deployment!.pool === pool.name)
+        .reduce(
+          (s, m) =>
+            s + replicasAt(m.deployment!, at) * m.deployment!.gpusPerReplica,
+          0,
+        );
+      const count = Math.min(
+        pool.nodes.max,
+        Math.max(
+          pool.nodes.min,
+          Math.ceil(gpus / poolUnits(pool)) + pool.idleNodes,
+        ),
+      );
+      for (let i = 0; i < count; i++)
+        this.provisioner.addNode(pool, cluster.zones[i % cluster.zones.length]);
+    }
+    const write = { manager: 'kubectl', source: 'controller' as const };
+    for (const model of deployed) {
+      const pool = pools.find(p => p.name === model.deployment!.pool);
+      if (!pool)
+        throw new Error(
+          `${cluster.name}: model ${model.id} runs on unknown pool ${
+            model.deployment!.pool
+          }`,
+        );
+      const d = modelDeployment(cluster, pool, model, at);
+      this.store.apply(
+        this.ctx.types.deployment,
+        model.namespace,
+        model.id,
+        d,
+        write,
+      );
+      const s = (this.options.scaleToZero ?? scaleToZeroOf)(model);
+      if (s) {
+        const a = modelAutoscaler(model, s);
+        const type = this.store.type(a.apiVersion!, a.kind!);
+        this.store.apply(type, model.namespace, model.id, a, write);
+      }
+    }
+    this.manager.runNow();
+    this.kubelet.readyAllNow();
+    this.manager.runNow();
+  }
+
+  /** Runs the controllers until the cluster is settled (they run by themselves too). */
+  settle(): void {
+    this.manager.runNow();
+  }
+
+  /** A request for a model; resolves when a replica has served it. */
+  request(namespace: string, model: string): Promise<RequestResult> {
+    return this.traffic.request(namespace, model);
+  }
+
+  stats(): ClusterStats {
+    const usage = this.usage.report();
+    const traffic = this.traffic.stats();
+    const waiting = this.traffic.waitingCount();
+    const keys = new Set([
+      ...Object.keys(usage.models),
+      ...Object.keys(traffic),
+    ]);
+    const provisioning = this.provisioner.provisioning();
+    const reclaims = this.spot?.reclaimCounts() ?? {};
+    const empty = {
+      replicaSeconds: 0,
+      readyReplicaSeconds: 0,
+      replicas: 0,
+      readyReplicas: 0,
+    };
+    return {
+      cluster: this.name,
+      at: this.ctx.time(),
+      since: this.ctx.time(this.usage.since),
+      models: Object.fromEntries(
+        [...keys].sort().map(k => [
+          k,
+          {
+            ...(usage.models[k] ?? empty),
+            requestsServed: traffic[k]?.served ?? 0,
+            coldStarts: traffic[k]?.coldStarts ?? 0,
+            requestsDropped: traffic[k]?.dropped ?? 0,
+            waiting: waiting[k] ?? 0,
+          },
+        ]),
+      ),
+      pools: Object.fromEntries(
+        this.options.pools.map(p => [
+          p.name,
+          {
+            ...(usage.pools[p.name] ?? { nodeSeconds: 0, nodes: 0 }),
+            provisioning: provisioning[p.name] ?? 0,
+            spotReclaims: reclaims[p.name] ?? 0,
+          },
+        ]),
+      ),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.manager.stop();
+    this.kubelet.stop();
+    this.provisioner.stop();
+    this.keda.stop();
+    this.schedule.stop();
+    this.spot?.stop();
+    this.traffic.stop();
+    this.usage.dispose();
+    await this.apiServer?.close();
+  }
+}

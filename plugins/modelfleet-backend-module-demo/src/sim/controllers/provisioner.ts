@@ -1,0 +1,230 @@
+import { DemoCluster, DemoPool } from '../../definition';
+import { SimTimer } from '../clock';
+import { makeNode, poolLabelKey, poolTaints, poolUnits } from '../nodes';
+import { StoredObject } from '../objects';
+import { ClusterContext } from './context';
+import { unitOf } from './kubelet';
+import { Controller } from './manager';
+import { isTerminated, misfit, podGpus } from './placement';
+
+/** How the node provisioner behaves. */
+export interface ProvisionerTiming {
+  /** A new node appears after a delay drawn in [min, max] ms. */
+  provisionDelayMs: { min: number; max: number };
+  /** A node without pods for this long is removed (down to the pool's floor). */
+  scaleDownAfterMs: number;
+}
+
+export const DEFAULT_PROVISIONER_TIMING: ProvisionerTiming = {
+  provisionDelayMs: { min: 60_000, max: 120_000 },
+  scaleDownAfterMs: 10 * 60_000,
+};
+
+/** Whether spot capacity of a pool can be had in a zone now. */
+export type SpotAvailability = (pool: DemoPool, zone: string) => boolean;
+
+const MANAGER = 'cluster-autoscaler';
+
+/**
+ * The node provisioner of each pool (cluster autoscaler, or Karpenter):
+ * when pods are unschedulable and a node of the pool would take them, it
+ * adds nodes, up to the pool's max, each after a provisioning delay
+ * (pools at zero scale up from zero); spot nodes only in zones where spot
+ * capacity is available. It removes a node that has run no pods for ten
+ * minutes, down to the pool's floor: its min, or its busy nodes plus the
+ * pool's `idleNodes` headroom (as overprovisioning keeps).
+ */
+export class NodeProvisioner implements Controller {
+  readonly name = 'provisioner';
+  private readonly inflight = new Map<
+    string,
+    Array<{ zone: string; timer: SimTimer }>
+  >();
+  private readonly idleSince = new Map<string, number>();
+  private readonly recheck = new Map<string, SimTimer>();
+  private seq = 0;
+
+  constructor(
+    private readonly ctx: ClusterContext,
+    private readonly cluster: DemoCluster,
+    private readonly pools: DemoPool[],
+    private readonly options: {
+      timing: ProvisionerTiming;
+      spotAvailable: SpotAvailability;
+      gfdProductNames: 'demo' | 'nvidia';
+      kick: () => void;
+    },
+  ) {}
+
+  /** Creates a node of a pool now (start-up, and the provisioning delay's end). */
+  addNode(pool: DemoPool, zone: string): StoredObject {
+    const node = makeNode({
+      cluster: this.cluster,
+      pool,
+      zone,
+      index: this.seq++,
+      time: this.ctx.time(),
+      gfdProductNames: this.options.gfdProductNames,
+    });
+    return this.ctx.create(this.ctx.types.node, node, MANAGER);
+  }
+
+  /** Nodes of a pool. */
+  nodesOf(pool: DemoPool): StoredObject[] {
+    const key = poolLabelKey(this.cluster);
+    return this.ctx.store
+      .list(this.ctx.types.node)
+      .filter(n => n.metadata.labels?.[key] === pool.name);
+  }
+
+  /** The zone for a new node: the least used zone where capacity is available. */
+  pickZone(pool: DemoPool): string | undefined {
+    const used = new Map(this.cluster.zones.map(z => [z, 0]));
+    for (const n of this.nodesOf(pool)) {
+      const z = n.metadata.labels?.['topology.kubernetes.io/zone'] ?? '';
+      used.set(z, (used.get(z) ?? 0) + 1);
+    }
+    for (const f of this.inflight.get(pool.name) ?? [])
+      used.set(f.zone, (used.get(f.zone) ?? 0) + 1);
+    const zones = this.cluster.zones.filter(
+      z => pool.capacityType !== 'spot' || this.options.spotAvailable(pool, z),
+    );
+    return zones.sort(
+      (a, b) => used.get(a)! - used.get(b)! || a.localeCompare(b),
+    )[0];
+  }
+
+  reconcile(): void {
+    const pods = this.ctx.store.list(this.ctx.types.pod);
+    const unschedulable = pods.filter(
+      p =>
+        (p.status?.conditions ?? []).some(
+          (c: any) =>
+            c.type === 'PodScheduled' &&
+            c.status === 'False' &&
+            c.reason === 'Unschedulable',
+        ) && !p.spec?.nodeName,
+    );
+    const claimed = new Set<string>();
+    for (const pool of this.pools) {
+      const template = {
+        labels: makeNode({
+          cluster: this.cluster,
+          pool,
+          zone: this.cluster.zones[0],
+          index: 0,
+          time: '',
+        }).metadata!.labels!,
+        taints: poolTaints(this.cluster, pool),
+        freeGpus: poolUnits(pool),
+      };
+      const fitting = unschedulable.filter(p => {
+        if (claimed.has(p.metadata.uid)) return false;
+        const zoneFree = { ...template, labels: { ...template.labels } };
+        delete zoneFree.labels['topology.kubernetes.io/zone'];
+        delete zoneFree.labels['failure-domain.beta.kubernetes.io/zone'];
+        return !misfit(p, zoneFree) || !misfit(p, template);
+      });
+      fitting.forEach(p => claimed.add(p.metadata.uid));
+      this.scaleUp(pool, fitting);
+      this.scaleDown(pool, pods);
+    }
+  }
+
+  private scaleUp(pool: DemoPool, pending: StoredObject[]): void {
+    const units = poolUnits(pool);
+    const inflight = this.inflight.get(pool.name) ?? [];
+    // First fit of the pending pods into the nodes on their way, then new ones.
+    const bins: number[] = inflight.map(() => units);
+    for (const p of [...pending].sort((a, b) => podGpus(b) - podGpus(a))) {
+      const need = podGpus(p);
+      const i = bins.findIndex(free => free >= need);
+      if (i >= 0) bins[i] -= need;
+      else if (need <= units) bins.push(units - need);
+    }
+    const current = this.nodesOf(pool).length;
+    let wanted = Math.max(
+      bins.length - inflight.length,
+      pool.nodes.min - current - inflight.length,
+    );
+    wanted = Math.min(wanted, pool.nodes.max - current - inflight.length);
+    for (let i = 0; i < wanted; i++) {
+      const zone = this.pickZone(pool);
+      if (!zone) break;
+      const { min, max } = this.options.timing.provisionDelayMs;
+      const delay =
+        min +
+        Math.floor(
+          unitOf(
+            `${this.cluster.name}/${pool.name}/${this.seq + inflight.length}`,
+          ) *
+            (max - min),
+        );
+      const entry = {
+        zone,
+        timer: this.ctx.clock.setTimeout(() => {
+          const list = this.inflight.get(pool.name) ?? [];
+          this.inflight.set(
+            pool.name,
+            list.filter(e => e !== entry),
+          );
+          this.addNode(pool, zone);
+        }, delay),
+      };
+      inflight.push(entry);
+      this.inflight.set(pool.name, inflight);
+    }
+  }
+
+  private scaleDown(pool: DemoPool, pods: StoredObject[]): void {
+    const now = this.ctx.clock.now();
+    const busy = new Set(
+      pods
+        .filter(p => p.spec?.nodeName && !isTerminated(p))
+        .map(p => p.spec.nodeName as string),
+    );
+    const nodes = this.nodesOf(pool);
+    const busyCount = nodes.filter(n => busy.has(n.metadata.name)).length;
+    const floor = Math.max(pool.nodes.min, busyCount + pool.idleNodes);
+    let count = nodes.length;
+    const idle = nodes
+      .filter(n => !busy.has(n.metadata.name))
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    for (const n of nodes)
+      if (busy.has(n.metadata.name)) this.idleSince.delete(n.metadata.name);
+    for (const n of idle) {
+      const name = n.metadata.name;
+      const since = this.idleSince.get(name) ?? now;
+      this.idleSince.set(name, since);
+      const due = since + this.options.timing.scaleDownAfterMs;
+      if (now >= due && count > floor && !n.spec?.unschedulable) {
+        this.ctx.remove(this.ctx.types.node, n, MANAGER);
+        this.idleSince.delete(name);
+        count--;
+      } else if (count > floor && !this.recheck.has(name)) {
+        this.recheck.set(
+          name,
+          this.ctx.clock.at(due, () => {
+            this.recheck.delete(name);
+            this.options.kick();
+          }),
+        );
+      }
+    }
+  }
+
+  /** Nodes on their way, per pool. */
+  provisioning(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.inflight].map(([k, v]) => [k, v.length]),
+    );
+  }
+
+  stop(): void {
+    for (const list of this.inflight.values())
+      for (const e of list) this.ctx.clock.clearTimeout(e.timer);
+    for (const t of this.recheck.values()) this.ctx.clock.clearTimeout(t);
+    this.inflight.clear();
+    this.recheck.clear();
+  }
+}

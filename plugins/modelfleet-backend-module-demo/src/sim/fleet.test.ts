@@ -1,0 +1,181 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  KubernetesClusterActuator,
+  KubernetesClusterConnector,
+  readKubernetesClusterConfigs,
+} from '@modelfleet/plugin-modelfleet-backend-module-kubernetes';
+import { DemoClusterConnector } from '../DemoClusterConnector';
+import { DEMO_CLUSTERS, DEMO_MODELS, DEMO_POOLS } from '../definition';
+import { eventually, START } from './__testUtils__/apiServer';
+import { SimClock } from './clock';
+import { SimulatedFleet, startSimulatedFleet } from './fleet';
+
+describe('startSimulatedFleet', () => {
+  let fleet: SimulatedFleet;
+  let connector: KubernetesClusterConnector;
+
+  beforeAll(async () => {
+    const clock = new SimClock({ mode: 'manual', start: START });
+    fleet = await startSimulatedFleet({ clock, traffic: false, spot: false });
+    const config = new ConfigReader(fleet.kubernetesConfig());
+    connector = new KubernetesClusterConnector({
+      clusters: readKubernetesClusterConfigs(config),
+      logger: mockServices.logger.mock(),
+      clock: () => clock.date(),
+      timing: { initialBackoffMs: 10, maxBackoffMs: 50, minWatchMs: 10 },
+    });
+  });
+  afterAll(async () => {
+    await connector.stop();
+    await fleet.close();
+  });
+
+  it('lets the real Kubernetes connector build the pools and workloads the demo has', async () => {
+    const demo = new DemoClusterConnector(
+      {
+        clusters: DEMO_CLUSTERS,
+        pools: DEMO_POOLS,
+        models: DEMO_MODELS,
+        traffic: new Map(),
+      },
+      () => new Date(START),
+    );
+    expect((await connector.listClusters()).map(c => c.name)).toEqual(
+      DEMO_CLUSTERS.map(c => c.name),
+    );
+    for (const cluster of DEMO_CLUSTERS) {
+      const expected = await demo.snapshotAt(cluster.name, new Date(START));
+      const actual = await connector.snapshot(cluster.name);
+      expect(actual.cluster).toMatchObject({
+        name: cluster.name,
+        provider: cluster.provider,
+        region: cluster.region,
+      });
+      // Kubernetes knows a pool only by its nodes: pools at zero nodes are not seen.
+      const running = expected.pools.filter(p => p.nodes.current > 0);
+      expect(actual.pools.map(p => p.name)).toEqual(
+        running.map(p => p.name).sort(),
+      );
+      for (const pool of actual.pools) {
+        const want = running.find(p => p.name === pool.name)!;
+        expect(pool).toMatchObject({
+          provider: want.provider,
+          region: want.region,
+          instanceType: want.instanceType,
+          capacityType: want.capacityType,
+          gpu: want.gpu,
+          nodes: { current: want.nodes.current },
+          gpus: want.gpus,
+        });
+        expect(want.zones).toEqual(expect.arrayContaining(pool.zones));
+      }
+      const byName = (a: { name: string }, b: { name: string }) =>
+        a.name.localeCompare(b.name);
+      const workloads = actual.workloads
+        .map(w => ({
+          name: w.name,
+          modelId: w.modelId,
+          replicas: w.replicas,
+          gpusPerReplica: w.gpusPerReplica,
+          pool: w.pool,
+        }))
+        .sort(byName);
+      expect(workloads).toEqual(
+        expected.workloads
+          .map(w => ({
+            name: w.name,
+            modelId: w.modelId,
+            replicas: w.replicas,
+            gpusPerReplica: w.gpusPerReplica,
+            pool: w.pool,
+          }))
+          .sort(byName),
+      );
+    }
+  });
+
+  it('is driven by the real actuator with the shipped RBAC', async () => {
+    const aws = fleet.cluster('demo-aws-use1');
+    const actuator = new KubernetesClusterActuator({
+      clusters: readKubernetesClusterConfigs(
+        new ConfigReader(fleet.kubernetesConfig()),
+      ),
+      logger: mockServices.logger.mock(),
+    });
+    const workload = {
+      cluster: aws.name,
+      kind: 'Deployment' as const,
+      namespace: 'vision',
+      name: 'sdxl-base',
+    };
+    const autoscaler = {
+      cluster: aws.name,
+      kind: 'ScaledObject' as const,
+      namespace: 'vision',
+      name: 'sdxl-base',
+    };
+    await expect(
+      actuator.pauseAutoscaler(autoscaler, 0, { actionStep: 'hibernate#0' }),
+    ).resolves.toEqual({ previous: null });
+    await expect(
+      actuator.pauseAutoscaler(autoscaler, 0, { actionStep: 'hibernate#0' }),
+    ).resolves.toEqual({ previous: 0 });
+    await expect(
+      actuator.setKeepAlive(autoscaler, 900, { actionStep: 'hibernate#1' }),
+    ).resolves.toEqual({ previous: 300 });
+    aws.settle();
+    expect((await actuator.readiness(workload)).desired).toBe(0);
+    await expect(
+      actuator.scale(
+        { ...workload, name: 'llama-3-1-8b-chat', namespace: 'search' },
+        3,
+        { actionStep: 'scale#0' },
+      ),
+    ).resolves.toEqual({ previous: 2 });
+    const mutations = aws.server.mutations.report().byActionStep;
+    expect(mutations).toEqual({
+      'hibernate#0': 1,
+      'hibernate#1': 1,
+      'scale#0': 2,
+    });
+    const denied = await actuator
+      .apply(aws.name, [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'x', namespace: 'kube-system' },
+          data: {},
+        },
+      ])
+      .catch(e => e);
+    expect(denied).toMatchObject({ code: 'forbidden' });
+    expect(denied.message).toContain(
+      'cannot patch resource "configmaps" in API group "" in the namespace "kube-system"',
+    );
+  });
+
+  it('keeps the real connector in step when its watches are dropped', async () => {
+    const aws = fleet.cluster('demo-aws-use1');
+    await connector.snapshot(aws.name);
+    expect(aws.server.watches.count()).toBeGreaterThan(0);
+    aws.server.watches.drop();
+    aws.store.modify(
+      aws.ctx.types.deployment,
+      'search',
+      'search-reranker',
+      d => {
+        d.spec.replicas = 0;
+      },
+    );
+    aws.settle();
+    await eventually(async () => {
+      const snapshot = await connector.snapshot(aws.name);
+      const reranker = snapshot.workloads.find(
+        w => w.name === 'search-reranker',
+      );
+      expect(reranker?.replicas).toEqual({ desired: 0, ready: 0 });
+    });
+    expect(aws.server.watches.count()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,153 @@
+import { DemoCluster, DemoModel, DemoPool, replicasAt } from '../definition';
+import { poolLabelKey, poolTaints } from './nodes';
+import { KubeObject, MODEL_LABEL } from './objects';
+
+const IMAGES: Record<DemoModel['runtime'], string> = {
+  vllm: 'vllm/vllm-openai:v0.6.3',
+  tgi: 'ghcr.io/huggingface/text-generation-inference:2.4.0',
+  triton: 'nvcr.io/nvidia/tritonserver:24.10-py3',
+  generic: 'ghcr.io/modelfleet/model-server:1.0.0',
+};
+
+/** How a demo model scales to zero, if it does. */
+export type ScaleToZero = {
+  kind: 'ScaledObject' | 'HTTPScaledObject';
+  keepAliveSeconds: number;
+};
+
+/**
+ * The demo models that scale to zero: the image, vision and speech models,
+ * whose traffic (the Alibaba GenAI trace) leaves them idle for hours. The
+ * speech model uses the KEDA HTTP add-on, the others a ScaledObject with a
+ * Prometheus trigger. The LLMs serve steady traffic and do not.
+ */
+export function scaleToZeroOf(model: DemoModel): ScaleToZero | undefined {
+  if (!model.deployment || model.traffic?.trace !== 'alibaba-gentd26')
+    return undefined;
+  return {
+    kind: model.id === 'whisper-large-v3' ? 'HTTPScaledObject' : 'ScaledObject',
+    keepAliveSeconds: 300,
+  };
+}
+
+/** The Deployment of a demo model, pinned to its pool, as a team would apply it. */
+export function modelDeployment(
+  cluster: DemoCluster,
+  pool: DemoPool,
+  model: DemoModel,
+  at: Date,
+): KubeObject {
+  const dep = model.deployment!;
+  const labels = {
+    'app.kubernetes.io/name': model.id,
+    'app.kubernetes.io/part-of': 'modelfleet-demo',
+    [MODEL_LABEL]: model.id,
+    'backstage.io/kubernetes-id': model.id,
+  };
+  const tolerations = [
+    ...poolTaints(cluster, pool).map(t => ({
+      key: t.key,
+      operator: 'Equal',
+      value: t.value,
+      effect: t.effect,
+    })),
+    { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+  ].filter((t, i, all) => all.findIndex(o => o.key === t.key) === i);
+  const gpus = String(dep.gpusPerReplica);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: model.id,
+      namespace: model.namespace,
+      labels,
+      annotations: { 'modelfleet.io/team': model.team },
+    },
+    spec: {
+      replicas: replicasAt(dep, at),
+      selector: { matchLabels: { 'app.kubernetes.io/name': model.id } },
+      template: {
+        metadata: { labels },
+        spec: {
+          nodeSelector: { [poolLabelKey(cluster)]: pool.name },
+          tolerations,
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: 'server',
+              image: IMAGES[model.runtime],
+              ports: [{ name: 'http', containerPort: 8000 }],
+              env: [{ name: 'MODEL_ID', value: model.id }],
+              resources: {
+                requests: { cpu: '2', memory: '16Gi', 'nvidia.com/gpu': gpus },
+                limits: { 'nvidia.com/gpu': gpus },
+              },
+              readinessProbe: {
+                httpGet: { path: '/health', port: 'http' },
+                periodSeconds: 5,
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The KEDA object of a model that scales to zero. */
+export function modelAutoscaler(model: DemoModel, s: ScaleToZero): KubeObject {
+  const max = Math.max(1, model.deployment!.replicas);
+  if (s.kind === 'HTTPScaledObject') {
+    return {
+      apiVersion: 'http.keda.sh/v1alpha1',
+      kind: 'HTTPScaledObject',
+      metadata: {
+        name: model.id,
+        namespace: model.namespace,
+        labels: { [MODEL_LABEL]: model.id },
+      },
+      spec: {
+        hosts: [`${model.id}.${model.namespace}.svc.cluster.local`],
+        scaleTargetRef: {
+          name: model.id,
+          kind: 'Deployment',
+          apiVersion: 'apps/v1',
+          service: model.id,
+          port: 8000,
+        },
+        replicas: { min: 0, max },
+        scaledownPeriod: s.keepAliveSeconds,
+        scalingMetric: {
+          requestRate: { targetValue: 10, granularity: '1s', window: '1m' },
+        },
+      },
+    };
+  }
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: {
+      name: model.id,
+      namespace: model.namespace,
+      labels: { [MODEL_LABEL]: model.id },
+    },
+    spec: {
+      scaleTargetRef: { name: model.id },
+      minReplicaCount: 0,
+      maxReplicaCount: max,
+      pollingInterval: 30,
+      cooldownPeriod: s.keepAliveSeconds,
+      triggers: [
+        {
+          type: 'prometheus',
+          metadata: {
+            serverAddress: 'http://prometheus.monitoring.svc:9090',
+            query: `sum(rate(http_requests_total{namespace="${model.namespace}",model="${model.id}"}[1m]))`,
+            threshold: '5',
+            activationThreshold: '0',
+          },
+        },
+      ],
+    },
+  };
+}

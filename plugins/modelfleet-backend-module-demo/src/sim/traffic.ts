@@ -1,0 +1,206 @@
+import { TraceReplay } from '../replay';
+import { SimTimer } from './clock';
+import { ClusterContext } from './controllers/context';
+import { KedaController } from './controllers/keda';
+import { MODEL_LABEL, StoredObject } from './objects';
+
+/**
+ * How a request went.
+ *
+ * @public
+ */
+export interface RequestResult {
+  /** The model had no ready replica: the request waited for one. */
+  coldStart: boolean;
+  /** How long it waited, in simulated ms. */
+  waitedMs: number;
+}
+
+/** Requests of one model. */
+export interface ModelTraffic {
+  served: number;
+  coldStarts: number;
+  /** Requests that waited longer than the request timeout and were given up. */
+  dropped: number;
+  /** Simulated time of the last request, ms since the epoch. */
+  lastRequestAt?: number;
+}
+
+interface Waiting {
+  at: number;
+  count: number;
+  resolve?: (r: RequestResult) => void;
+  reject?: (e: Error) => void;
+}
+
+/**
+ * The requests models receive: one at a time from `request()`, and the
+ * replay of each deployed model's trace. A model with a ready replica
+ * serves at once; otherwise requests wait until one is ready (KEDA wakes a
+ * model at zero) and count as cold starts.
+ */
+export class TrafficController {
+  private readonly models = new Map<string, ModelTraffic>();
+  private readonly waiting = new Map<string, Waiting[]>();
+  private replayTimer?: SimTimer;
+
+  constructor(
+    private readonly ctx: ClusterContext,
+    private readonly keda: KedaController,
+    private readonly options: { requestTimeoutMs: number },
+  ) {}
+
+  private key = (namespace: string, model: string) => `${namespace}/${model}`;
+
+  /** The Deployment of a model: labelled `modelfleet.io/model`, or named after it. */
+  deploymentOf(namespace: string, model: string): StoredObject | undefined {
+    const all = this.ctx.store.list(this.ctx.types.deployment, { namespace });
+    return (
+      all.find(d => d.metadata.labels?.[MODEL_LABEL] === model) ??
+      all.find(d => d.metadata.name === model)
+    );
+  }
+
+  private readyOf(d: StoredObject | undefined): number {
+    return d?.status?.readyReplicas ?? 0;
+  }
+
+  private entry(key: string): ModelTraffic {
+    let e = this.models.get(key);
+    if (!e) {
+      e = { served: 0, coldStarts: 0, dropped: 0 };
+      this.models.set(key, e);
+    }
+    return e;
+  }
+
+  /** `count` requests arrive for a model at `at` (simulated ms). */
+  arrive(
+    namespace: string,
+    model: string,
+    count: number,
+    at: number,
+    waiter?: Omit<Waiting, 'at' | 'count'>,
+  ) {
+    const key = this.key(namespace, model);
+    const stats = this.entry(key);
+    stats.lastRequestAt = Math.max(stats.lastRequestAt ?? 0, at);
+    const d = this.deploymentOf(namespace, model);
+    if (d) this.keda.onRequest(namespace, d.metadata.name, at);
+    if (d && this.readyOf(d) > 0) {
+      stats.served += count;
+      waiter?.resolve?.({ coldStart: false, waitedMs: 0 });
+      return;
+    }
+    stats.coldStarts += count;
+    const list = this.waiting.get(key) ?? [];
+    list.push({ at, count, ...waiter });
+    this.waiting.set(key, list);
+  }
+
+  /** One request; resolves when a replica served it. */
+  request(namespace: string, model: string): Promise<RequestResult> {
+    return new Promise((resolve, reject) =>
+      this.arrive(namespace, model, 1, this.ctx.clock.now(), {
+        resolve,
+        reject,
+      }),
+    );
+  }
+
+  /** After the cluster settled: serves the requests waiting for a replica that is ready now. */
+  settled(): void {
+    const now = this.ctx.clock.now();
+    for (const [key, list] of this.waiting) {
+      const [namespace, model] = key.split('/');
+      const stats = this.entry(key);
+      const d = this.deploymentOf(namespace, model);
+      const ready = this.readyOf(d) > 0;
+      // Requests served now are load the autoscaler sees now.
+      if (ready && d && list.length > 0)
+        this.keda.onRequest(namespace, d.metadata.name, now);
+      const keep: Waiting[] = [];
+      for (const w of list) {
+        if (ready) {
+          stats.served += w.count;
+          w.resolve?.({ coldStart: true, waitedMs: now - w.at });
+        } else if (now - w.at >= this.options.requestTimeoutMs) {
+          stats.dropped += w.count;
+          w.reject?.(
+            new Error(
+              `${key}: no replica became ready within ${this.options.requestTimeoutMs} ms`,
+            ),
+          );
+        } else keep.push(w);
+      }
+      if (keep.length > 0) this.waiting.set(key, keep);
+      else this.waiting.delete(key);
+    }
+  }
+
+  /** Whether requests wait for a replica of a Deployment. */
+  waitingFor(namespace: string, deployment: string): boolean {
+    for (const key of this.waiting.keys()) {
+      const [ns, model] = key.split('/');
+      if (
+        ns === namespace &&
+        this.deploymentOf(ns, model)?.metadata.name === deployment
+      )
+        return true;
+    }
+    return false;
+  }
+
+  /** Requests waiting for a replica, per model. */
+  waitingCount(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.waiting].map(([k, list]) => [
+        k,
+        list.reduce((s, w) => s + w.count, 0),
+      ]),
+    );
+  }
+
+  stats(): Record<string, ModelTraffic> {
+    return Object.fromEntries([...this.models].map(([k, v]) => [k, { ...v }]));
+  }
+
+  /**
+   * Replays traces: every `tickMs` of simulated time, each model receives
+   * the requests its trace has in that window (at the time of the last).
+   */
+  replay(
+    models: Array<{ namespace: string; model: string; replay: TraceReplay }>,
+    tickMs = 10_000,
+  ): void {
+    let last = this.ctx.clock.now();
+    const tick = () => {
+      const now = this.ctx.clock.now();
+      for (const m of models) {
+        const { count } = m.replay.between(last / 1000, now / 1000);
+        if (count === 0) continue;
+        const since = m.replay.secondsSinceLastRequest(now / 1000) ?? 0;
+        this.arrive(
+          m.namespace,
+          m.model,
+          count,
+          Math.max(last, now - since * 1000),
+        );
+      }
+      last = now;
+      // Requests waiting too long are given up even when nothing changes.
+      this.settled();
+      this.replayTimer = this.ctx.clock.setTimeout(tick, tickMs);
+    };
+    this.replayTimer = this.ctx.clock.setTimeout(tick, tickMs);
+  }
+
+  stop(): void {
+    this.ctx.clock.clearTimeout(this.replayTimer);
+    for (const list of this.waiting.values()) {
+      for (const w of list)
+        w.reject?.(new Error('the simulated cluster stopped'));
+    }
+    this.waiting.clear();
+  }
+}
