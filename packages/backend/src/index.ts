@@ -91,4 +91,11 @@ backend.add(import('@modelfleet/plugin-modelfleet-backend-module-aws'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-azure'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-gcp'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-opencost'));
-backend.start();
+// A backend that fails to start (e.g. two replicas migrating a fresh
+// database at once) exits, so its supervisor restarts it, rather than
+// staying up and answering 404.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error('The backend failed to start', error);
+  process.exit(1);
+});

@@ -50,7 +50,8 @@ const isFinal = (s: string) =>
 export class ActionRunner {
   readonly owner: string;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private looking?: Promise<unknown>;
+  private readonly inFlight = new Map<string, Promise<void>>();
   private stopping = false;
 
   constructor(private readonly options: ActionRunnerOptions) {
@@ -62,12 +63,16 @@ export class ActionRunner {
     return this.options.now?.() ?? new Date();
   }
 
-  /** Starts the loop: a look for runnable actions every `pollMs`. */
+  /**
+   * Starts the loop: a look for runnable actions every `pollMs`, whether or
+   * not the actions in hand are done (a slow cluster holds only its own).
+   */
   start(): void {
     this.stopping = false;
     const tick = () => {
       if (this.stopping) return;
-      this.running = this.runOnce()
+      this.looking = this.claimRunnable()
+        .then(() => undefined)
         .catch(e =>
           this.options.logger.warn(`The action loop failed, retrying: ${e}`),
         )
@@ -80,58 +85,63 @@ export class ActionRunner {
     this.timer = setTimeout(tick, 0);
   }
 
-  /** Stops the loop after the step in hand; leases left run out. */
+  /** Stops the loop after the steps in hand; leases left run out. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.looking;
+    await Promise.all(this.inFlight.values());
   }
 
   /**
-   * One look: claims the runnable actions (one per model at a time) and
-   * drives each as far as it goes without waiting. Returns how many it
-   * drove.
+   * One look, waiting for the actions it took up: claims the runnable
+   * actions (one per model at a time) and drives each as far as it goes
+   * without waiting. Returns how many it drove.
    */
   async runOnce(): Promise<number> {
+    const driving = await this.claimRunnable();
+    await Promise.all(driving);
+    return driving.length;
+  }
+
+  /** Claims runnable actions up to the free places, and starts driving them. */
+  private async claimRunnable(): Promise<Array<Promise<void>>> {
     const { store } = this.options;
-    const now = this.now();
-    const runnable = await store.runnable(now, 50);
-    if (!runnable.length) return 0;
+    const free = (this.options.concurrency ?? 4) - this.inFlight.size;
+    if (free <= 0) return [];
+    const runnable = (await store.runnable(this.now(), 50)).filter(
+      a => !this.inFlight.has(a.id),
+    );
+    if (!runnable.length) return [];
     const busy = await store.busyEntities();
-    const mine: StoredAction[] = [];
+    const driving: Array<Promise<void>> = [];
+    const taken = new Set<string>();
     for (const action of runnable) {
+      if (driving.length >= free || this.stopping) break;
       // One action at a time per model: a planned one waits while another
       // of its model is being applied.
       if (action.state === 'planned' && busy.has(action.entityRef)) continue;
-      if (mine.some(a => a.entityRef === action.entityRef)) continue;
-      mine.push(action);
+      if (taken.has(action.entityRef)) continue;
+      const claimed = await store.claim(
+        action,
+        this.owner,
+        this.now(),
+        this.options.leaseMs,
+      );
+      if (!claimed) continue;
+      taken.add(action.entityRef);
       busy.add(action.entityRef);
-    }
-    let driven = 0;
-    const queue = [...mine];
-    const worker = async () => {
-      for (let a = queue.shift(); a && !this.stopping; a = queue.shift()) {
-        const claimed = await store.claim(
-          a,
-          this.owner,
-          this.now(),
-          this.options.leaseMs,
-        );
-        if (!claimed) continue;
-        driven++;
-        try {
-          await this.drive(claimed);
-        } catch (e) {
+      const done = this.drive(claimed)
+        .catch(e => {
           // Only a database failure gets here; the lease runs out and the
           // action is resumed.
-          this.options.logger.warn(`Action ${a.id} stopped: ${e}`);
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: this.options.concurrency ?? 4 }, worker),
-    );
-    return driven;
+          this.options.logger.warn(`Action ${action.id} stopped: ${e}`);
+        })
+        .finally(() => this.inFlight.delete(action.id));
+      this.inFlight.set(action.id, done);
+      driving.push(done);
+    }
+    return driving;
   }
 
   /** Moves a claimed action until it ends, waits, or is lost to another replica. */
@@ -149,7 +159,10 @@ export class ActionRunner {
         await store.advance(action, { progress, lease: null, now });
         return;
       }
-      const { input, steps } = await this.work(action);
+      const current: StoredAction = action;
+      const { input, steps } = await this.withLease(current, () =>
+        this.work(current),
+      );
       if (steps) {
         // The undo's values, stored before the step runs for the first time.
         const version = await store.advance(action, {
@@ -195,6 +208,36 @@ export class ActionRunner {
       if (waits) return;
       action = await store.get(action.id);
       if (action?.leaseOwner !== this.owner) return;
+    }
+  }
+
+  /**
+   * Runs `fn` while renewing the lease every third of its length: a cluster
+   * call may take longer than the lease (slow API servers, timeouts), and
+   * another replica must not take the action over meanwhile.
+   */
+  private async withLease<T>(
+    action: StoredAction,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const { store, leaseMs } = this.options;
+    const beat = setInterval(() => {
+      store
+        .renewLease(
+          action,
+          this.owner,
+          new Date(this.now().getTime() + leaseMs),
+        )
+        .catch(e =>
+          this.options.logger.warn(
+            `Lease of action ${action.id} not renewed: ${e}`,
+          ),
+        );
+    }, Math.max(500, Math.floor(leaseMs / 3)));
+    try {
+      return await fn();
+    } finally {
+      clearInterval(beat);
     }
   }
 

@@ -96,6 +96,12 @@ export class ActionService implements ActionRequester {
     }
   }
 
+  /** The action stored under an idempotency key, with its events. */
+  async byKey(idempotencyKey: string): Promise<StoredAction | undefined> {
+    const action = await this.options.store.byKey(idempotencyKey);
+    return action ? this.get(action.id) : undefined;
+  }
+
   async get(id: string): Promise<StoredAction | undefined> {
     const [action] = await this.options.store.list({
       ids: [id],

@@ -306,6 +306,22 @@ export class ActionStore {
   }
 
   /**
+   * Extends the lease its owner holds on an action read at `version`,
+   * without a new version (a step is still running). False when the action
+   * moved on or another runner holds it.
+   */
+  async renewLease(
+    action: StoredAction,
+    owner: string,
+    expiresAt: Date,
+  ): Promise<boolean> {
+    const changed = await this.db(ACTIONS)
+      .where({ id: action.id, version: action.version, lease_owner: owner })
+      .update({ lease_expires_at: expiresAt });
+    return changed === 1;
+  }
+
+  /**
    * Moves an action read at `version` to `progress` (and, when given, new
    * steps, e.g. an undo that now knows the value to restore), records the
    * event, and renews or releases the lease. Returns the new version, or

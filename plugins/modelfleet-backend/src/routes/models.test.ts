@@ -199,6 +199,36 @@ describe('model actions', () => {
     expect(cancel.status).toBe(409);
   });
 
+  it('answers a repeated request with the same Idempotency-Key with the action it made, even after it ended', async () => {
+    const { server } = await start();
+    const auth = mockCredentials.user.header('user:default/jane');
+    const post = () =>
+      request(server)
+        .post('/api/modelfleet/models/default/sdxl/hibernate')
+        .set('Authorization', auth)
+        .set('Idempotency-Key', 'retry-42');
+    const first = await post();
+    expect(first.status).toBe(201);
+    await until(
+      async () =>
+        (
+          await request(server)
+            .get(`/api/modelfleet/actions/${first.body.id}`)
+            .set('Authorization', auth)
+        ).body,
+      a => a.state === 'done',
+    );
+    const again = await post();
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, state: 'done' });
+    const bad = await request(server)
+      .post('/api/modelfleet/models/default/sdxl/hibernate')
+      .set('Authorization', auth)
+      .set('Idempotency-Key', 'no spaces');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^Idempotency-Key:/);
+  });
+
   it('names the bad field of a request', async () => {
     const { server } = await start();
     const auth = mockCredentials.user.header('user:default/jane');

@@ -187,7 +187,22 @@ export function createModelsRouter(options: {
         modelfleetModelHibernatePermission,
         credentials,
       );
+      const key = req.get('idempotency-key');
+      if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
+        throw new InputError(
+          'Idempotency-Key: must be 1 to 200 letters, digits, or . _ : -',
+        );
+      }
       const model = await targets.resolve(namespace, name, credentials);
+      if (key !== undefined) {
+        // The same request again (a retry after a lost answer): the action
+        // it made, whatever became of it.
+        const stored = await actions.byKey(`${kind}:${model.entityRef}:${key}`);
+        if (stored) {
+          res.status(200).json(stored);
+          return;
+        }
+      }
       if (!model.target) {
         throw new ConflictError(`${kind}: ${model.missing}`);
       }
@@ -210,12 +225,7 @@ export function createModelsRouter(options: {
       const plan = planModelAction(model.target, request);
       if (!plan.ok) throw new ConflictError(`${kind}: not now, ${plan.reason}`);
       const actor = actorOf(credentials);
-      const key = req.get('idempotency-key');
-      if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
-        throw new InputError(
-          'Idempotency-Key: must be 1 to 200 letters, digits, or . _ : -',
-        );
-      }
+
       const { action, created } = await actions.request({
         idempotencyKey: `${kind}:${model.entityRef}:${key ?? randomUUID()}`,
         kind: plan.kind,
