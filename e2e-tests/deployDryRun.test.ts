@@ -65,11 +65,13 @@ test('the scaffolder dry-run API runs Deploy a model and returns manifests that 
   }).toPass({ timeout: 90_000, intervals: [5_000] });
 
   const messages = body.log.map((l: any) => l.body.message as string);
-  // Every manifest was checked against the Kubernetes schemas by the
-  // deploy step (it fails the run otherwise), and nothing was published.
+  // Every manifest was checked against the Kubernetes schemas, then by the
+  // cluster's API server through the ModelFleet backend (server dry-run),
+  // by the deploy step (it fails the run otherwise), and nothing was
+  // published.
   expect(messages).toContainEqual(
     expect.stringMatching(
-      /has no Kubernetes connection \(a simulated cluster\): \d+ object\(s\) checked offline against the Kubernetes schemas, nothing sent/,
+      /^Dry-run: the API server of demo-[a-z0-9-]+ accepted 7 object\(s\)$/,
     ),
   );
   expect(messages).toContainEqual(

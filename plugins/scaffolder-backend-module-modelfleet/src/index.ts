@@ -12,8 +12,7 @@ export {
 } from './actions/recommendPlacement';
 export type { PlacementClient } from './actions/recommendPlacement';
 export { createRenderManifestsAction } from './actions/renderManifests';
-export { createDeployAction, createDeployPolicyClient } from './actions/deploy';
-export type { DeployPolicyClient } from './actions/deploy';
+export { createDeployAction } from './actions/deploy';
 export {
   createPublishLocalAction,
   createRegisterLocalAction,

@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { LocalGitRepositories } from '@modelfleet/plugin-modelfleet-node';
-import { createDeployAction, createDeployPolicyClient } from './actions/deploy';
+import { createDeployAction } from './actions/deploy';
 import { createEstimateMemoryAction } from './actions/estimateMemory';
 import {
   createPublishLocalAction,
@@ -33,7 +33,6 @@ export const scaffolderModuleModelfleet = createBackendModule({
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
-        permissions: coreServices.permissions,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
@@ -43,7 +42,6 @@ export const scaffolderModuleModelfleet = createBackendModule({
         config,
         discovery,
         auth,
-        permissions,
         auditor,
         catalog,
         events,
@@ -55,12 +53,7 @@ export const scaffolderModuleModelfleet = createBackendModule({
             client: createPlacementClient({ discovery, auth }),
           }),
           createRenderManifestsAction(),
-          createDeployAction({
-            config,
-            permissions,
-            auditor,
-            policies: createDeployPolicyClient({ discovery, auth }),
-          }),
+          createDeployAction({ discovery, auth, auditor }),
           createPublishLocalAction({ repos }),
           createRegisterLocalAction({ repos, catalog, events }),
         );

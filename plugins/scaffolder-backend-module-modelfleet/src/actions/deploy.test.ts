@@ -1,119 +1,84 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import yaml from 'yaml';
 import { renderModelManifests } from '../manifests';
-import {
-  createDeployAction,
-  createDeployPolicyClient,
-  DeployPolicyClient,
-} from './deploy';
+import { createDeployAction } from './deploy';
 import { examples } from './deploy.examples';
 
 jest.setTimeout(30_000);
 
-/** Resources the loopback API server serves, per group version. */
-const RESOURCES: Record<
-  string,
-  Array<{ name: string; kind: string; namespaced: boolean }>
-> = {
-  v1: [
-    { name: 'services', kind: 'Service', namespaced: true },
-    {
-      name: 'persistentvolumeclaims',
-      kind: 'PersistentVolumeClaim',
-      namespaced: true,
-    },
-    { name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
-    { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
-  ],
-  'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
-  'autoscaling/v2': [
-    {
-      name: 'horizontalpodautoscalers',
-      kind: 'HorizontalPodAutoscaler',
-      namespaced: true,
-    },
-  ],
-  'policy/v1': [
-    {
-      name: 'poddisruptionbudgets',
-      kind: 'PodDisruptionBudget',
-      namespaced: true,
-    },
-  ],
-  'networking.k8s.io/v1': [
-    { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
-  ],
-  'keda.sh/v1alpha1': [
-    { name: 'scaledobjects', kind: 'ScaledObject', namespaced: true },
-  ],
-};
-
 interface Seen {
   method: string;
   path: string;
-  query: URLSearchParams;
-  contentType?: string;
   authorization?: string;
   body?: any;
 }
 
-/** A loopback server speaking the Kubernetes discovery and server-side apply wire format. */
-async function kubeApiServer() {
+type Reply = { status: number; body: unknown };
+
+/**
+ * A loopback server standing in for the ModelFleet backend: `POST
+ * /api/modelfleet/deployments` answers with `deploy`, each `GET
+ * /api/modelfleet/actions/:id` with the next of `polls` (the last one
+ * repeats).
+ */
+async function modelfleetBackend(options: {
+  deploy: (body: any) => Reply;
+  polls?: ModelFleetAction[];
+}) {
   const seen: Seen[] = [];
-  const stored = new Map<string, any>();
+  let poll = 0;
   const server = http.createServer((req, res) => {
     let data = '';
     req.on('data', c => (data += c));
     req.on('end', () => {
-      const url = new URL(req.url!, 'http://x');
-      const send = (status: number, body: object) => {
+      const entry: Seen = {
+        method: req.method!,
+        path: req.url!,
+        authorization: req.headers.authorization,
+        ...(data ? { body: JSON.parse(data) } : {}),
+      };
+      seen.push(entry);
+      const send = ({ status, body }: Reply) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      const entry: Seen = {
-        method: req.method!,
-        path: url.pathname,
-        query: url.searchParams,
-        contentType: req.headers['content-type'],
-        authorization: req.headers.authorization,
-      };
-      seen.push(entry);
-      const list = url.pathname.match(/^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/);
-      if (req.method === 'GET' && list) {
-        const gv = list[1] ?? list[2];
-        const resources = RESOURCES[gv];
-        if (!resources) return send(404, { kind: 'Status', code: 404 });
-        return send(200, {
-          kind: 'APIResourceList',
-          apiVersion: 'v1',
-          groupVersion: gv,
-          resources: resources.map(r => ({ ...r, verbs: ['get', 'patch'] })),
+      if (req.method === 'POST' && req.url === '/api/modelfleet/deployments') {
+        return send(options.deploy(entry.body));
+      }
+      const m = req.url!.match(/^\/api\/modelfleet\/actions\/([^/]+)$/);
+      if (req.method === 'GET' && m && options.polls?.length) {
+        const next = options.polls[Math.min(poll++, options.polls.length - 1)];
+        // The route answers `{ action }`; a bare action is read as well.
+        return send({
+          status: 200,
+          body: poll % 2 ? { action: next } : next,
         });
       }
-      if (req.method === 'PATCH') {
-        // Server-side apply sends the object as YAML (JSON is YAML).
-        entry.body = yaml.parse(data);
-        if (url.searchParams.get('dryRun') !== 'All') {
-          stored.set(url.pathname, entry.body);
-        }
-        return send(200, entry.body);
-      }
-      return send(404, { kind: 'Status', code: 404, message: url.pathname });
+      return send({ status: 404, body: { error: { message: req.url } } });
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    discovery: {
+      getBaseUrl: async (id: string) => `http://127.0.0.1:${port}/api/${id}`,
+      getExternalBaseUrl: async (id: string) =>
+        `http://127.0.0.1:${port}/api/${id}`,
+    },
     seen,
-    stored,
     close: () => server.close(),
   };
 }
+
+/** A Backstage error body, as the backend's error handler writes it. */
+const errorReply = (status: number, name: string, message: string): Reply => ({
+  status,
+  body: { error: { name, message }, response: { statusCode: status } },
+});
 
 const rendered = renderModelManifests({
   name: 'bge-large-embeddings',
@@ -143,25 +108,58 @@ const rendered = renderModelManifests({
   },
 });
 
-const policyClient = (dryRun: boolean) => {
-  const calls: Array<string | undefined> = [];
-  const client: DeployPolicyClient = {
-    async dryRunOnly(team) {
-      calls.push(team);
-      return {
-        dryRun,
-        source: 'app-config modelfleet.policies.defaults.dryRun',
-      };
-    },
+const ACTION_ID = '0b6f3f4e-7d0a-4a39-9a53-5c1f0e8f9a11';
+
+function storedAction(
+  state: ModelFleetAction['state'],
+  extra: Partial<ModelFleetAction> = {},
+): ModelFleetAction {
+  return {
+    id: ACTION_ID,
+    idempotencyKey:
+      'deploy:model:default/bge-large-embeddings:mock-task-id:mock-step-id',
+    kind: 'deploy',
+    entityRef: 'model:default/bge-large-embeddings',
+    cluster: 'prod-use1',
+    steps: [
+      {
+        description:
+          'Apply 7 object(s) of bge-large-embeddings to prod-use1/models (server-side apply)',
+        do: { op: 'apply', cluster: 'prod-use1', objects: [] },
+      },
+    ],
+    state,
+    stepIndex: state === 'planned' ? -1 : 0,
+    attempts: 0,
+    version: 1,
+    dryRun: false,
+    requestedBy: 'user:default/mock',
+    reason: 'First deploy of the embeddings model',
+    createdAt: '2026-12-03T10:00:00.000Z',
+    updatedAt: '2026-12-03T10:00:00.000Z',
+    ...extra,
   };
-  return { client, calls };
+}
+
+const planned = {
+  at: '2026-12-03T10:00:00.000Z',
+  from: null,
+  to: 'planned' as const,
+  actor: 'user:default/mock',
+  outcome: 'info' as const,
+  message: 'planned: First deploy of the embeddings model',
+};
+const applying = {
+  at: '2026-12-03T10:00:02.000Z',
+  from: 'planned' as const,
+  to: 'applying' as const,
+  step: 0,
+  actor: 'replica:a',
+  outcome: 'info' as const,
+  message: 'applying',
 };
 
-function setup(options: {
-  apiUrl?: string;
-  allow?: boolean;
-  policyDryRun?: boolean;
-}) {
+function setup(discovery: { getBaseUrl(id: string): Promise<string> }) {
   const events: Array<{ options: any; outcome?: any }> = [];
   const auditor = {
     async createEvent(o: any) {
@@ -177,45 +175,13 @@ function setup(options: {
       };
     },
   };
-  const permissions = mockServices.permissions.mock({
-    authorize: jest.fn(async () => [
-      {
-        result:
-          options.allow === false
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      },
-    ]) as any,
-  });
-  const config = mockServices.rootConfig({
-    data: options.apiUrl
-      ? {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'prod-use1',
-                    url: options.apiUrl,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: 'deploy-token',
-                  },
-                ],
-              },
-            ],
-          },
-        }
-      : {},
-  });
-  const policies = policyClient(options.policyDryRun ?? false);
-  const action = createDeployAction({
-    config,
-    permissions,
+  const deploy = createDeployAction({
+    discovery: discovery as any,
+    auth: mockServices.auth(),
     auditor,
-    policies: policies.client,
+    pollIntervalMs: 5,
   });
-  return { action, events, permissions, policies };
+  return { action: deploy, events };
 }
 
 /** The example's step input with its template expressions filled in. */
@@ -225,74 +191,134 @@ function exampleInput(index: number) {
     ...step.input,
     cluster: 'prod-use1',
     manifests: rendered.manifests,
+    entityRef: 'model:default/bge-large-embeddings',
   };
+}
+
+function context(input: Record<string, unknown>) {
+  const logger = mockServices.logger.mock();
+  const ctx = createMockActionContext({ input: input as any, logger });
+  return { ctx, logger };
 }
 
 const outputs = (ctx: any) =>
   Object.fromEntries((ctx.output as jest.Mock).mock.calls);
 
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the step to fail');
+}
+
 describe('modelfleet:deploy', () => {
-  it('example 1: server-side dry-run against the connected cluster, nothing stored, no audit', async () => {
-    const api = await kubeApiServer();
+  it('example 1: a server dry-run through the backend, nothing stored, no audit', async () => {
+    const backend = await modelfleetBackend({
+      deploy: body => ({
+        status: 200,
+        body: {
+          dryRun: {
+            objects: body.manifests.map((m: any) => ({
+              kind: m.kind,
+              name: m.metadata.name,
+              namespace: m.metadata.namespace,
+              object: m,
+            })),
+          },
+        },
+      }),
+    });
     try {
-      const { action, events, permissions } = setup({ apiUrl: api.url });
-      const ctx = createMockActionContext({ input: exampleInput(0) });
+      const { action, events } = setup(backend.discovery);
+      const { ctx } = context(exampleInput(0));
       await action.handler(ctx as any);
-      const patches = api.seen.filter(s => s.method === 'PATCH');
-      expect(patches.map(p => p.path)).toEqual(
-        rendered.manifests.map((m: any) => {
-          const gv = m.apiVersion.includes('/')
-            ? `/apis/${m.apiVersion}`
-            : `/api/${m.apiVersion}`;
-          const plural = Object.values(RESOURCES)
-            .flat()
-            .find(r => r.kind === m.kind)!.name;
-          return `${gv}/namespaces/models/${plural}/${m.metadata.name}`;
-        }),
-      );
-      for (const p of patches) {
-        expect(p.contentType).toBe('application/apply-patch+yaml');
-        expect(p.query.get('dryRun')).toBe('All');
-        expect(p.query.get('fieldManager')).toBe('modelfleet');
-        expect(p.query.get('force')).toBe('true');
-        expect(p.authorization).toBe('Bearer deploy-token');
-      }
-      expect(api.stored.size).toBe(0);
+      expect(backend.seen).toHaveLength(1);
+      expect(backend.seen[0]).toMatchObject({
+        method: 'POST',
+        path: '/api/modelfleet/deployments',
+        body: {
+          cluster: 'prod-use1',
+          namespace: 'models',
+          model: 'model:default/bge-large-embeddings',
+          owner: 'group:default/search-team',
+          manifests: rendered.manifests,
+          dryRun: true,
+          idempotencyKey: 'mock-task-id:mock-step-id',
+        },
+      });
+      expect(backend.seen[0].authorization).toMatch(/^Bearer \S+/);
       expect(outputs(ctx)).toMatchObject({
         applied: false,
+        waitingForApproval: false,
         summary: `Dry-run: the API server of prod-use1 accepted ${rendered.manifests.length} object(s)`,
       });
+      expect(outputs(ctx).results).toHaveLength(rendered.manifests.length);
+      expect(outputs(ctx).results[0]).toEqual({
+        kind: rendered.manifests[0].kind,
+        name: 'bge-large-embeddings',
+        namespace: 'models',
+        outcome: 'dry-run',
+      });
       expect(events).toEqual([]);
-      expect(permissions.authorize).not.toHaveBeenCalled();
     } finally {
-      api.close();
+      backend.close();
     }
   });
 
-  it('example 2: applies with the permission and policy, checkpointed and audited', async () => {
-    const api = await kubeApiServer();
+  it('example 2: stores a deploy action and follows it to done, logging each event, audited', async () => {
+    const backend = await modelfleetBackend({
+      deploy: () => ({
+        status: 201,
+        body: { action: storedAction('planned') },
+      }),
+      polls: [
+        storedAction('applying', { events: [planned, applying] }),
+        storedAction('applying', { events: [planned, applying] }),
+        storedAction('done', {
+          events: [
+            planned,
+            applying,
+            {
+              at: '2026-12-03T10:00:05.000Z',
+              from: 'applying',
+              to: 'done',
+              actor: 'replica:a',
+              outcome: 'succeeded',
+              message: '7 object(s) applied',
+            },
+          ],
+        }),
+      ],
+    });
     try {
-      const { action, events, policies } = setup({ apiUrl: api.url });
-      const ctx = createMockActionContext({ input: exampleInput(1) });
-      const checkpoint = jest.fn(async (o: any) => o.fn());
-      (ctx as any).checkpoint = checkpoint;
-      await action.handler(ctx as any);
-      expect(api.stored.size).toBe(rendered.manifests.length);
-      const deployment = [...api.stored.values()].find(
-        o => o.kind === 'Deployment',
-      );
-      expect(deployment.spec.template.spec.nodeSelector).toEqual({
-        'eks.amazonaws.com/nodegroup': 'l4-spot',
+      const { action: deploy, events } = setup(backend.discovery);
+      const { ctx, logger } = context(exampleInput(1));
+      await deploy.handler(ctx as any);
+      expect(backend.seen[0].body).toMatchObject({
+        dryRun: false,
+        reason: 'First deploy of the embeddings model',
       });
-      expect(checkpoint).toHaveBeenCalledTimes(rendered.manifests.length);
-      expect(checkpoint.mock.calls[0][0].key).toMatch(
-        /^apply\.prod-use1\.[A-Za-z]+\/bge-large-embeddings\.[0-9a-f]{16}$/,
-      );
-      expect(policies.calls).toEqual(['group:default/search-team']);
-      expect(outputs(ctx).applied).toBe(true);
-      expect(
-        outputs(ctx).results.every((r: any) => r.outcome === 'applied'),
-      ).toBe(true);
+      expect(backend.seen.slice(1).map(s => `${s.method} ${s.path}`)).toEqual([
+        `GET /api/modelfleet/actions/${ACTION_ID}`,
+        `GET /api/modelfleet/actions/${ACTION_ID}`,
+        `GET /api/modelfleet/actions/${ACTION_ID}`,
+      ]);
+      expect(outputs(ctx)).toMatchObject({
+        applied: true,
+        actionId: ACTION_ID,
+        state: 'done',
+        waitingForApproval: false,
+        summary: `Applied to prod-use1: ${rendered.manifests.length} object(s) (ModelFleet action ${ACTION_ID})`,
+      });
+      const logged = logger.info.mock.calls.map(c => c[0]);
+      // Each event once, in order.
+      expect(logged.filter(l => / → /.test(l))).toEqual([
+        'new → planned by user:default/mock: planned: First deploy of the embeddings model',
+        'planned → applying (step 1) by replica:a: applying',
+        'applying → done by replica:a: 7 object(s) applied',
+      ]);
       expect(events).toHaveLength(1);
       expect(events[0].options).toMatchObject({
         eventId: 'model-deploy',
@@ -309,129 +335,159 @@ describe('modelfleet:deploy', () => {
         'Deployment/bge-large-embeddings',
       );
       expect(events[0].outcome).toEqual({
-        success: { meta: { outcome: 'applied' } },
+        success: { meta: { outcome: 'applied', actionId: ACTION_ID } },
       });
     } finally {
-      api.close();
+      backend.close();
     }
   });
 
-  it('refuses without modelfleet.model.deploy, audits the failure, sends nothing', async () => {
-    const api = await kubeApiServer();
+  it("succeeds at once, saying so, when the team's policy makes the action wait for approval", async () => {
+    const backend = await modelfleetBackend({
+      deploy: () => ({
+        status: 201,
+        body: { action: storedAction('planned', { dryRun: true }) },
+      }),
+    });
     try {
-      const { action, events } = setup({ apiUrl: api.url, allow: false });
-      const ctx = createMockActionContext({ input: exampleInput(1) });
-      let error: Error | undefined;
-      await action.handler(ctx as any).catch(e => (error = e));
-      expect(error?.name).toBe('NotAllowedError');
-      expect(error?.message).toBe(
-        'user:default/mock may not apply models to clusters (permission modelfleet.model.deploy)',
-      );
-      expect(api.seen.filter(s => s.method === 'PATCH')).toEqual([]);
-      expect(events[0].outcome).toEqual({ fail: error!.message });
-    } finally {
-      api.close();
-    }
-  });
-
-  it('refuses when the team policy is dry-run only', async () => {
-    const api = await kubeApiServer();
-    try {
-      const { action } = setup({ apiUrl: api.url, policyDryRun: true });
-      const ctx = createMockActionContext({ input: exampleInput(1) });
-      let error: Error | undefined;
-      await action.handler(ctx as any).catch(e => (error = e));
-      expect(error?.message).toBe(
-        'The policy of group:default/search-team is dry-run only (app-config modelfleet.policies.defaults.dryRun): nothing was applied',
-      );
-      expect(api.stored.size).toBe(0);
-    } finally {
-      api.close();
-    }
-  });
-
-  it('checks offline when the cluster has no connection, and refuses to apply there', async () => {
-    const { action } = setup({});
-    const dry = createMockActionContext({ input: exampleInput(0) });
-    await action.handler(dry as any);
-    expect(outputs(dry)).toMatchObject({
-      applied: false,
-      summary: `prod-use1 has no Kubernetes connection (a simulated cluster): ${rendered.manifests.length} object(s) checked offline against the Kubernetes schemas, nothing sent`,
-    });
-    expect(
-      outputs(dry).results.every((r: any) => r.outcome === 'validated-offline'),
-    ).toBe(true);
-
-    const apply = createMockActionContext({ input: exampleInput(1) });
-    let error: Error | undefined;
-    await action.handler(apply as any).catch(e => (error = e));
-    expect(error?.name).toBe('InputError');
-    expect(error?.message).toBe(
-      "cluster: 'prod-use1' has no connection in kubernetes.clusterLocatorMethods, so nothing can be applied to it",
-    );
-  });
-
-  it('rejects manifests the Kubernetes schemas reject, naming the field', async () => {
-    const { action } = setup({});
-    const broken = structuredClone(rendered.manifests) as any[];
-    const deployment = broken.find(m => m.kind === 'Deployment');
-    deployment.spec.replicas = 'three';
-    const ctx = createMockActionContext({
-      input: { ...exampleInput(0), manifests: broken },
-    });
-    let error: Error | undefined;
-    await action.handler(ctx as any).catch(e => (error = e));
-    expect(error?.name).toBe('InputError');
-    expect(error?.message).toMatch(
-      /^manifests: the Kubernetes schemas reject 1 field\(s\): Deployment\/bge-large-embeddings \/spec\/replicas: /,
-    );
-
-    const noKind = createMockActionContext({
-      input: { ...exampleInput(0), manifests: [{ apiVersion: 'v1' }] },
-    });
-    await action.handler(noKind as any).catch(e => (error = e));
-    expect(error?.message).toBe('manifests[0].kind: missing');
-  });
-});
-
-describe('createDeployPolicyClient', () => {
-  it("reads the team's effective policy from the ModelFleet backend, naming where dryRun was set", async () => {
-    const seen: string[] = [];
-    const server = http.createServer((req, res) => {
-      seen.push(`${req.url} ${req.headers.authorization?.split(' ')[0]}`);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          team: 'group:default/speech-team',
-          policy: { dryRun: false },
-          sources: { dryRun: 'modelfleet.policies.teams.speech-team.dryRun' },
-        }),
-      );
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const client = createDeployPolicyClient({
-        discovery: {
-          getBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
-          getExternalBaseUrl: async id => `http://127.0.0.1:${port}/api/${id}`,
+      const { action: deploy, events } = setup(backend.discovery);
+      const { ctx } = context(exampleInput(1));
+      await deploy.handler(ctx as any);
+      expect(backend.seen).toHaveLength(1);
+      expect(outputs(ctx)).toMatchObject({
+        applied: false,
+        actionId: ACTION_ID,
+        state: 'planned',
+        waitingForApproval: true,
+        summary: `ModelFleet action ${ACTION_ID} is planned and waits for approval: the owner team's policy is dry-run, so nothing changes on prod-use1 until someone with modelfleet.recommendation.apply approves it`,
+      });
+      expect(events[0].outcome).toEqual({
+        success: {
+          meta: { outcome: 'waiting-for-approval', actionId: ACTION_ID },
         },
-        auth: mockServices.auth(),
       });
-      await expect(
-        client.dryRunOnly('group:default/speech-team', {
-          $$type: '@backstage/BackstageCredentials',
-          principal: { type: 'user', userEntityRef: 'user:default/ana' },
-        } as any),
-      ).resolves.toEqual({
-        dryRun: false,
-        source: 'app-config modelfleet.policies.teams.speech-team.dryRun',
-      });
-      expect(seen).toEqual([
-        '/api/modelfleet/policies/effective?team=group%3Adefault%2Fspeech-team Bearer',
-      ]);
     } finally {
-      server.close();
+      backend.close();
+    }
+  });
+
+  it("fails with the action's last error when it is rolled back", async () => {
+    const lastError =
+      'prod-use1: Deployment models/bge-large-embeddings: admission webhook denied the request';
+    const backend = await modelfleetBackend({
+      deploy: () => ({
+        status: 200,
+        body: { action: storedAction('applying') },
+      }),
+      polls: [storedAction('rolledBack', { lastError })],
+    });
+    try {
+      const { action: deploy, events } = setup(backend.discovery);
+      const { ctx } = context(exampleInput(1));
+      const e = await failure(deploy.handler(ctx as any));
+      expect(e.message).toBe(
+        `ModelFleet action ${ACTION_ID} ended rolledBack: ${lastError}`,
+      );
+      expect(events[0].outcome).toEqual({ fail: e.message });
+    } finally {
+      backend.close();
+    }
+  });
+
+  it('fails when the action is not final within timeoutSeconds', async () => {
+    const backend = await modelfleetBackend({
+      deploy: () => ({
+        status: 201,
+        body: { action: storedAction('planned') },
+      }),
+      polls: [storedAction('applying')],
+    });
+    try {
+      const { action: deploy } = setup(backend.discovery);
+      const { ctx } = context({ ...exampleInput(1), timeoutSeconds: 1 });
+      const e = await failure(deploy.handler(ctx as any));
+      expect(e.message).toBe(
+        `ModelFleet action ${ACTION_ID} is still applying after 1 s; it goes on in the backend (see the Model page)`,
+      );
+    } finally {
+      backend.close();
+    }
+  });
+
+  it("refuses the privileged kube-system Deployment with the backend's reasons, audited", async () => {
+    // The backend's answer to this request (its tests check it produces it).
+    const refusal =
+      'manifests: refused, a model deployment never needs these 3 things: ' +
+      "namespace: 'kube-system' is on the deny list of namespaces no model is deployed to; " +
+      "Deployment/bge-large-embeddings spec.template.spec.volumes[3].hostPath: volume 'host' mounts the node's filesystem (/) (hostPath); " +
+      "Deployment/bge-large-embeddings spec.template.spec.containers[0].securityContext.privileged: container 'server' is privileged (root on the node)";
+    const backend = await modelfleetBackend({
+      deploy: () => errorReply(400, 'InputError', refusal),
+    });
+    try {
+      const manifests = structuredClone(rendered.manifests) as any[];
+      for (const m of manifests) m.metadata.namespace = 'kube-system';
+      const pod = manifests.find(m => m.kind === 'Deployment').spec.template
+        .spec;
+      pod.containers[0].securityContext = { privileged: true };
+      pod.volumes.push({ name: 'host', hostPath: { path: '/' } });
+      const { action: deploy, events } = setup(backend.discovery);
+      const { ctx } = context({
+        ...exampleInput(1),
+        namespace: 'kube-system',
+        manifests,
+      });
+      const e = await failure(deploy.handler(ctx as any));
+      expect(e.name).toBe('InputError');
+      expect(e.message).toBe(refusal);
+      expect(backend.seen[0].body.namespace).toBe('kube-system');
+      expect(events[0].outcome).toEqual({ fail: refusal });
+    } finally {
+      backend.close();
+    }
+  });
+
+  it("passes on the backend's refusal of the caller as NotAllowedError", async () => {
+    const message =
+      'user:default/mock may not deploy model:default/bge-large-embeddings: not a member of its owner group:default/search-team nor of a platform team (group:default/platform-team)';
+    const backend = await modelfleetBackend({
+      deploy: () => errorReply(403, 'NotAllowedError', message),
+    });
+    try {
+      const { action: deploy } = setup(backend.discovery);
+      const { ctx } = context(exampleInput(0));
+      const e = await failure(deploy.handler(ctx as any));
+      expect(e.name).toBe('NotAllowedError');
+      expect(e.message).toBe(message);
+    } finally {
+      backend.close();
+    }
+  });
+
+  it('rejects manifests the Kubernetes schemas reject, naming the field, before calling the backend', async () => {
+    const backend = await modelfleetBackend({
+      deploy: () => errorReply(500, 'Error', 'not expected'),
+    });
+    try {
+      const { action: deploy } = setup(backend.discovery);
+      const broken = structuredClone(rendered.manifests) as any[];
+      broken.find(m => m.kind === 'Deployment').spec.replicas = 'three';
+      const { ctx } = context({ ...exampleInput(0), manifests: broken });
+      const e = await failure(deploy.handler(ctx as any));
+      expect(e.name).toBe('InputError');
+      expect(e.message).toMatch(
+        /^manifests: the Kubernetes schemas reject 1 field\(s\): Deployment\/bge-large-embeddings \/spec\/replicas: /,
+      );
+      const { ctx: noKind } = context({
+        ...exampleInput(0),
+        manifests: [{ apiVersion: 'v1' }],
+      });
+      expect((await failure(deploy.handler(noKind as any))).message).toBe(
+        'manifests[0].kind: missing',
+      );
+      expect(backend.seen).toEqual([]);
+    } finally {
+      backend.close();
     }
   });
 });

@@ -3,40 +3,24 @@ import {
   AuthService,
   BackstageCredentials,
   DiscoveryService,
-  PermissionsService,
-  RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  EffectivePolicyResponse,
-  modelfleetModelDeployPermission,
+  ActionEvent,
+  DeploymentRequest,
+  DeploymentResponse,
+  FINAL_ACTION_STATES,
+  KubeObject,
+  ModelFleetAction,
 } from '@modelfleet/plugin-modelfleet-common';
-import {
-  kubeConfigFor,
-  readKubernetesClusterConfigs,
-} from '@modelfleet/plugin-modelfleet-backend-module-kubernetes';
-import {
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
-import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatManifestIssues, validateManifests } from '../manifests';
 import { examples } from './deploy.examples';
 import { callModelfleet } from './modelfleetApi';
 
-/** Reads whether a team's policy lets ModelFleet change clusters. */
-export interface DeployPolicyClient {
-  /** True when the team's effective policy is dry-run only. */
-  dryRunOnly(
-    team: string | undefined,
-    credentials: BackstageCredentials,
-  ): Promise<{ dryRun: boolean; source: string }>;
-}
-
-type Outcome = 'applied' | 'dry-run' | 'validated-offline';
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_POLL_MS = 2_000;
 
 const principalOf = (c: BackstageCredentials) => {
   const p = c.principal as any;
@@ -45,66 +29,109 @@ const principalOf = (c: BackstageCredentials) => {
   return 'none';
 };
 
+const describeEvent = (e: ActionEvent) =>
+  `${e.from ?? 'new'} → ${e.to}${
+    e.step !== undefined ? ` (step ${e.step + 1})` : ''
+  } by ${e.actor}: ${e.message}`;
+
 /**
- * `modelfleet:deploy`: applies rendered manifests to the cluster of the
- * chosen pool with server-side apply. Dry-run by default: against a
- * connected cluster the API server checks the objects without storing
- * them; a cluster with no connection (the simulated demo fleet) is checked
- * offline against the Kubernetes schemas. Applying for real needs the
- * `modelfleet.model.deploy` permission and a team policy that is not
- * dry-run only, and is recorded as an audit event.
+ * `modelfleet:deploy`: deploys a model's objects through the ModelFleet
+ * backend (`POST /api/modelfleet/deployments`, on behalf of the user who
+ * runs the template), which reaches the cluster only through its
+ * `ClusterActuator`. The backend refuses what a model never needs
+ * (objects outside its namespace, privileged or host-namespace pods,
+ * hostPath volumes, kinds it does not render, denied namespaces such as
+ * `kube-system`), needs `modelfleet.model.deploy` and membership of the
+ * Model's owner team (as the catalog says) or of a platform team.
+ *
+ * Dry-run by default: the cluster's API server checks the objects and
+ * stores nothing. With `dryRun: false` the backend stores a `deploy`
+ * action; the step follows it until it is done (or fails, or times out),
+ * and succeeds at once when the team's policy makes it wait for approval.
+ * A real deploy is recorded as an auditor event `model-deploy`.
  *
  * @public
  */
 export function createDeployAction(options: {
-  config: RootConfigService;
-  permissions: PermissionsService;
+  discovery: DiscoveryService;
+  auth: AuthService;
   auditor: AuditorService;
-  policies: DeployPolicyClient;
+  /** Time between two looks at the action. Defaults to 2 s. */
+  pollIntervalMs?: number;
 }) {
+  const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
   return createTemplateAction({
     id: 'modelfleet:deploy',
     description:
-      "Applies a model's manifests to its cluster with server-side apply (dry-run by default), guarded by the modelfleet.model.deploy permission and the team policy, and audited.",
+      "Deploys a model's manifests to its cluster through the ModelFleet backend (server dry-run by default), refusing what a model never needs, guarded by modelfleet.model.deploy and the owner team, and audited.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
         cluster: z =>
           z.string({
-            description: 'Cluster name, as in kubernetes.clusterLocatorMethods',
+            description: 'Cluster name, as the ModelFleet backend knows it',
           }),
-        namespace: z =>
-          z.string({ description: 'Namespace of the namespaced objects' }),
+        namespace: z => z.string({ description: "The model's namespace" }),
         manifests: z =>
           z.array(z.record(z.any()), {
             description:
               'Kubernetes objects, e.g. the output of modelfleet:manifests:render',
           }),
+        entityRef: z =>
+          z.string({
+            description:
+              'The Model entity, e.g. model:default/chat (the output of modelfleet:manifests:render)',
+          }),
         owner: z =>
           z
-            .string({ description: 'Owner Group; its policy applies' })
-            .optional(),
-        entityRef: z =>
-          z
-            .string({ description: 'The Model entity, for the audit record' })
+            .string({
+              description:
+                "Owner Group, used only while the Model is not yet in the catalog (a first deploy); after that the catalog's owner decides",
+            })
             .optional(),
         dryRun: z =>
           z
             .boolean({
-              description: 'Only check the objects (default true)',
+              description:
+                'Only let the API server check the objects (default true)',
             })
+            .optional(),
+        reason: z =>
+          z
+            .string({ description: 'Why, for people reading the action' })
+            .optional(),
+        timeoutSeconds: z =>
+          z
+            .number({
+              description:
+                'How long to follow the action before the step fails (default 300)',
+            })
+            .int()
+            .min(1)
+            .max(3600)
             .optional(),
       },
       output: {
-        applied: z => z.boolean(),
+        applied: z =>
+          z.boolean({ description: 'True when the action is done' }),
+        actionId: z => z.string().optional(),
+        state: z =>
+          z
+            .string({ description: "The action's state when the step ended" })
+            .optional(),
+        waitingForApproval: z =>
+          z.boolean({
+            description:
+              "True when the team's policy is dry-run: the action waits for approval",
+          }),
         results: z =>
           z.array(
             z.object({
               kind: z.string(),
               name: z.string(),
               namespace: z.string().optional(),
-              outcome: z.enum(['applied', 'dry-run', 'validated-offline']),
+              outcome: z.enum(['dry-run']),
             }),
           ),
         summary: z => z.string(),
@@ -123,7 +150,7 @@ export function createDeployAction(options: {
         if (typeof m.metadata?.name !== 'string' || !m.metadata.name) {
           throw new InputError(`manifests[${i}].metadata.name: missing`);
         }
-        return m as KubernetesObject;
+        return m as KubeObject;
       });
       const problems = await validateManifests(objects);
       if (problems.length) {
@@ -133,165 +160,154 @@ export function createDeployAction(options: {
           } field(s): ${formatManifestIssues(problems.slice(0, 5))}`,
         );
       }
-      const clusters = readKubernetesClusterConfigs(options.config);
-      const target = clusters.find(c => c.name === cluster);
-      const describe = (o: KubernetesObject) => `${o.kind}/${o.metadata!.name}`;
+      const describe = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+      const request: DeploymentRequest = {
+        cluster,
+        namespace,
+        model: entityRef,
+        ...(owner ? { owner } : {}),
+        manifests: objects,
+        dryRun,
+        // One action per task step: a retried step finds its action again.
+        idempotencyKey: `${ctx.task.id}:${ctx.step?.id ?? 'deploy'}`,
+        ...(ctx.input.reason ? { reason: ctx.input.reason } : {}),
+      };
 
-      const audit = dryRun
-        ? undefined
-        : await options.auditor.createEvent({
-            eventId: 'model-deploy',
-            severityLevel: 'medium',
-            meta: {
-              actor: principalOf(credentials),
-              taskId: ctx.task.id,
-              ...(entityRef ? { entityRef } : {}),
-              cluster,
-              namespace,
-              objects: objects.map(describe),
-            },
-          });
-      try {
-        let results: Array<{
-          kind: string;
-          name: string;
-          namespace?: string;
-          outcome: Outcome;
-        }>;
-        if (!dryRun) {
-          const [decision] = await options.permissions.authorize(
-            [{ permission: modelfleetModelDeployPermission }],
-            { credentials },
+      if (dryRun) {
+        const body = await callModelfleet<DeploymentResponse>(
+          options,
+          credentials,
+          '/deployments',
+          { method: 'POST', body: request },
+        );
+        if (!('dryRun' in body)) {
+          throw new Error(
+            'The ModelFleet backend stored an action for a dry-run',
           );
-          if (decision.result !== AuthorizeResult.ALLOW) {
-            throw new NotAllowedError(
-              `${principalOf(
-                credentials,
-              )} may not apply models to clusters (permission modelfleet.model.deploy)`,
-            );
-          }
-          const policy = await options.policies.dryRunOnly(owner, credentials);
-          if (policy.dryRun) {
-            throw new NotAllowedError(
-              `The policy of ${owner ?? 'the default team'} is dry-run only (${
-                policy.source
-              }): nothing was applied`,
-            );
-          }
-          if (!target) {
-            throw new InputError(
-              `cluster: '${cluster}' has no connection in kubernetes.clusterLocatorMethods, so nothing can be applied to it`,
-            );
-          }
         }
-        if (!target) {
-          results = objects.map(o => ({
-            kind: o.kind!,
-            name: o.metadata!.name!,
-            ...(o.metadata?.namespace
-              ? { namespace: o.metadata.namespace }
-              : {}),
-            outcome: 'validated-offline',
-          }));
-          const summary = `${cluster} has no Kubernetes connection (a simulated cluster): ${objects.length} object(s) checked offline against the Kubernetes schemas, nothing sent`;
-          ctx.logger.info(summary);
-          ctx.output('applied', false);
-          ctx.output('results', results);
-          ctx.output('summary', summary);
-          return;
-        }
-        const client = KubernetesObjectApi.makeApiClient(kubeConfigFor(target));
-        results = [];
-        for (const o of objects) {
-          const obj = {
-            ...o,
-            metadata: {
-              ...o.metadata,
-              ...(isClusterScoped(o)
-                ? {}
-                : { namespace: o.metadata?.namespace ?? namespace }),
-            },
-          };
-          const apply = async () => {
-            await client.patch(
-              obj,
-              undefined,
-              dryRun ? 'All' : undefined,
-              'modelfleet',
-              true,
-              PatchStrategy.ServerSideApply,
-            );
-            return true;
-          };
-          if (dryRun) {
-            await apply();
-          } else {
-            // Server-side apply is idempotent; the checkpoint keeps a retried
-            // task from applying an object twice.
-            const digest = createHash('sha256')
-              .update(JSON.stringify(obj))
-              .digest('hex')
-              .slice(0, 16);
-            await ctx.checkpoint({
-              key: `apply.${cluster}.${describe(obj)}.${digest}`,
-              fn: apply,
-            });
-          }
+        const results = body.dryRun.objects.map(o => ({
+          kind: o.kind,
+          name: o.name,
+          ...(o.namespace ? { namespace: o.namespace } : {}),
+          outcome: 'dry-run' as const,
+        }));
+        for (const r of results) {
           ctx.logger.info(
-            `${dryRun ? 'Checked (server dry-run)' : 'Applied'} ${describe(
-              obj,
-            )} in ${cluster}/${obj.metadata.namespace ?? '(cluster)'}`,
+            `Checked (server dry-run) ${r.kind}/${r.name} in ${cluster}/${
+              r.namespace ?? '(cluster)'
+            }`,
           );
-          results.push({
-            kind: obj.kind!,
-            name: obj.metadata.name!,
-            ...(obj.metadata.namespace
-              ? { namespace: obj.metadata.namespace }
-              : {}),
-            outcome: dryRun ? 'dry-run' : 'applied',
-          });
         }
-        const summary = `${
-          dryRun ? 'Dry-run: the API server of' : 'Applied to'
-        } ${cluster} ${dryRun ? 'accepted' : ''} ${
-          objects.length
-        } object(s)`.replace(/\s+/g, ' ');
-        ctx.output('applied', !dryRun);
+        const summary = `Dry-run: the API server of ${cluster} accepted ${results.length} object(s)`;
+        ctx.logger.info(summary);
+        ctx.output('applied', false);
+        ctx.output('waitingForApproval', false);
         ctx.output('results', results);
         ctx.output('summary', summary);
-        await audit?.success({ meta: { outcome: 'applied' } });
+        return;
+      }
+
+      const audit = await options.auditor.createEvent({
+        eventId: 'model-deploy',
+        severityLevel: 'medium',
+        meta: {
+          actor: principalOf(credentials),
+          taskId: ctx.task.id,
+          entityRef,
+          cluster,
+          namespace,
+          objects: objects.map(describe),
+        },
+      });
+      try {
+        const body = await callModelfleet<DeploymentResponse>(
+          options,
+          credentials,
+          '/deployments',
+          { method: 'POST', body: request },
+        );
+        if (!('action' in body)) {
+          throw new Error(
+            'The ModelFleet backend answered a deploy with a dry-run',
+          );
+        }
+        let action = body.action;
+        ctx.logger.info(
+          `ModelFleet action ${action.id} (${action.state}): ${action.steps
+            .map(s => s.description)
+            .join('; ')}`,
+        );
+        let logged = 0;
+        const logEvents = (a: ModelFleetAction) => {
+          const events = a.events ?? [];
+          for (const e of events.slice(logged)) {
+            if (e.outcome === 'failed' || e.outcome === 'retrying') {
+              ctx.logger.warn(describeEvent(e));
+            } else {
+              ctx.logger.info(describeEvent(e));
+            }
+          }
+          logged = Math.max(logged, events.length);
+        };
+        logEvents(action);
+
+        const timeoutSeconds =
+          ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+        const deadline = Date.now() + timeoutSeconds * 1000;
+        const waiting = (a: ModelFleetAction) =>
+          a.dryRun && a.state === 'planned';
+        while (
+          !FINAL_ACTION_STATES.includes(action.state) &&
+          !waiting(action)
+        ) {
+          if (Date.now() >= deadline) {
+            throw new Error(
+              `ModelFleet action ${action.id} is still ${action.state} after ${timeoutSeconds} s; it goes on in the backend (see the Model page)`,
+            );
+          }
+          // Stops early, with an AbortError, when the task is cancelled.
+          await sleep(pollMs, undefined, { signal: ctx.signal });
+          const polled = await callModelfleet<
+            { action: ModelFleetAction } | ModelFleetAction
+          >(options, credentials, `/actions/${encodeURIComponent(action.id)}`);
+          action = 'action' in polled ? polled.action : polled;
+          logEvents(action);
+        }
+
+        ctx.output('actionId', action.id);
+        ctx.output('state', action.state);
+        ctx.output('results', []);
+        if (waiting(action)) {
+          const summary = `ModelFleet action ${action.id} is planned and waits for approval: the owner team's policy is dry-run, so nothing changes on ${cluster} until someone with modelfleet.recommendation.apply approves it`;
+          ctx.logger.info(summary);
+          ctx.output('applied', false);
+          ctx.output('waitingForApproval', true);
+          ctx.output('summary', summary);
+          await audit.success({
+            meta: { outcome: 'waiting-for-approval', actionId: action.id },
+          });
+          return;
+        }
+        if (action.state !== 'done') {
+          throw new Error(
+            `ModelFleet action ${action.id} ended ${action.state}${
+              action.lastError ? `: ${action.lastError}` : ''
+            }`,
+          );
+        }
+        ctx.output('applied', true);
+        ctx.output('waitingForApproval', false);
+        ctx.output(
+          'summary',
+          `Applied to ${cluster}: ${objects.length} object(s) (ModelFleet action ${action.id})`,
+        );
+        await audit.success({
+          meta: { outcome: 'applied', actionId: action.id },
+        });
       } catch (e) {
-        await audit?.fail({ error: e as Error });
+        await audit.fail({ error: e as Error });
         throw e;
       }
     },
   });
-}
-
-function isClusterScoped(o: KubernetesObject): boolean {
-  return ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind!);
-}
-
-/** A {@link DeployPolicyClient} reading `GET /api/modelfleet/policies/effective`. */
-export function createDeployPolicyClient(options: {
-  discovery: DiscoveryService;
-  auth: AuthService;
-}): DeployPolicyClient {
-  return {
-    async dryRunOnly(team, credentials) {
-      const body = await callModelfleet<EffectivePolicyResponse>(
-        options,
-        credentials,
-        `/policies/effective${team ? `?team=${encodeURIComponent(team)}` : ''}`,
-      );
-      const source = body.sources.dryRun ?? 'builtin';
-      return {
-        dryRun: body.policy.dryRun,
-        source:
-          source === 'builtin'
-            ? "ModelFleet's default"
-            : `app-config ${source}`,
-      };
-    },
-  };
 }

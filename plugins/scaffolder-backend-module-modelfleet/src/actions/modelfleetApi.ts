@@ -3,12 +3,28 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { InputError, ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
+
+/** Statuses whose message the backend writes for people, by the error they become. */
+const FORWARDED: Record<number, new (message: string) => Error> = {
+  400: InputError,
+  403: NotAllowedError,
+  404: NotFoundError,
+  409: ConflictError,
+};
 
 /**
  * Calls the ModelFleet backend on behalf of the task's initiator and
- * returns the JSON body; a 400 becomes an InputError with the backend's
- * message (which names the field), any other failure a ResponseError.
+ * returns the JSON body. A 400, 403, 404 or 409 becomes an InputError,
+ * NotAllowedError, NotFoundError or ConflictError with the backend's
+ * message (which names the field or the reason); any other failure a
+ * ResponseError.
  */
 export async function callModelfleet<T>(
   services: { discovery: DiscoveryService; auth: AuthService },
@@ -31,9 +47,10 @@ export async function callModelfleet<T>(
     },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
-  if (res.status === 400) {
+  const Forwarded = FORWARDED[res.status];
+  if (Forwarded) {
     const e = await ResponseError.fromResponse(res);
-    throw new InputError(e.body.error.message);
+    throw new Forwarded(e.body?.error?.message ?? e.message);
   }
   if (!res.ok) throw await ResponseError.fromResponse(res);
   return (await res.json()) as T;

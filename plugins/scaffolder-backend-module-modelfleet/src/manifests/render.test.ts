@@ -1,4 +1,8 @@
-import { modelEntityV1alpha1Validator } from '@modelfleet/plugin-modelfleet-common';
+import {
+  MODEL_DEPLOYMENT_KINDS,
+  MODEL_WORKLOAD_LABEL,
+  modelEntityV1alpha1Validator,
+} from '@modelfleet/plugin-modelfleet-common';
 import yaml from 'yaml';
 import { renderModelManifests } from './render';
 import { formatManifestIssues, validateManifests } from './validate';
@@ -65,6 +69,26 @@ const byKind = (manifests: Array<Record<string, any>>, kind: string) =>
 describe('renderModelManifests', () => {
   it('covers every combination the template can produce', () => {
     expect(combos).toHaveLength(108);
+  });
+
+  it('renders exactly the kinds the ModelFleet backend deploys, all in the model namespace and named after the model', () => {
+    // MODEL_DEPLOYMENT_KINDS is the deploy guard's allowed set: a kind
+    // rendered here but missing there would be refused at deploy time, and
+    // a kind listed there but never rendered widens the guard for nothing.
+    const rendered = new Set<string>();
+    for (const c of combos) {
+      const input = comboInput(c);
+      for (const m of renderModelManifests(input).manifests) {
+        rendered.add(`${m.apiVersion} ${m.kind}`);
+        expect(m.metadata.namespace).toBe(input.namespace);
+        // Named and labelled after the model, as the deploy guard wants.
+        expect(m.metadata.name).toMatch(new RegExp(`^${input.name}(-|$)`));
+        expect(m.metadata.labels[MODEL_WORKLOAD_LABEL]).toBe(input.name);
+      }
+    }
+    expect([...rendered].sort()).toEqual(
+      MODEL_DEPLOYMENT_KINDS.map(k => `${k.apiVersion} ${k.kind}`).sort(),
+    );
   });
 
   it.each(
