@@ -30,6 +30,9 @@ export MODELFLEET_REQUIRE_POSTGRES=1
 yarn backstage-cli repo test --watchAll=false --verbose \
   --json --outputFile="$REPORTS/unit.json"
 
+mf_log "two backend replicas on PostgreSQL: a simulated day of actions, a replica killed, faults, least privilege"
+REPLICAS_TEST_REPORT="$REPORTS/replicas.json" yarn test:replicas
+
 mf_log "end-to-end tests in Chromium against the portal on port 7007"
 yarn workspace app build
 E2E_DIR="$(mktemp -d)"
@@ -39,6 +42,14 @@ backend:
     client: better-sqlite3
     connection:
       directory: $E2E_DIR/sqlite
+# The tests send the requests they need to the simulated clusters
+# themselves, and no spot reclaim moves a model under them.
+modelfleet:
+  demo:
+    simulator:
+      traffic: false
+      spot:
+        reclaims: false
 YAML
 # The portal runs in its own process group so that it stops with this script.
 (cd packages/backend && exec setsid node "$MF_YARN" start --config ../../app-config.yaml --config "$E2E_DIR/app-config.e2e.yaml") \
@@ -49,6 +60,7 @@ if ! mf_wait_for_portal http://localhost:7007 "$PORTAL_PID"; then
   tail -n 80 "$REPORTS/portal.log" >&2
   mf_die "the portal did not come up on http://localhost:7007"
 fi
-PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" yarn playwright test
+MODELFLEET_E2E_PORTAL_LOG="$REPORTS/portal.log" \
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" yarn playwright test
 
-node "$MF_ROOT/scripts/summarize-tests.js" "$REPORTS/unit.json" "$REPORTS/e2e.json"
+node "$MF_ROOT/scripts/summarize-tests.js" "$REPORTS/unit.json" "$REPORTS/replicas.json" "$REPORTS/e2e.json"

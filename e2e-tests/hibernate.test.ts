@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { expect, signInAsGuest, test } from './fixtures';
+
+/*
+ * Hibernate now, end to end: from the Model page of a demo model, through
+ * the action path (the backend's action loop and the Kubernetes actuator),
+ * to the model's simulated cluster, which speaks the Kubernetes API; then a
+ * request replayed to the model wakes it through KEDA after its load time.
+ */
+
+const MODEL = { namespace: 'default', name: 'sdxl-base' };
+const WORKLOAD = { cluster: 'demo-aws-use1', namespace: 'vision' };
+
+/** The URL of a demo cluster, as app-config gives it to the backend. */
+function clusterUrl(name: string): string {
+  const config = parse(
+    fs.readFileSync(path.resolve(__dirname, '../app-config.yaml'), 'utf8'),
+  );
+  for (const method of config.kubernetes.clusterLocatorMethods) {
+    for (const c of method.clusters ?? []) {
+      if (c.name === name) return c.url;
+    }
+  }
+  throw new Error(`app-config.yaml has no cluster ${name}`);
+}
+
+/** The simulator's admin token (its `system:masters` user). */
+const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
+
+test('Hibernate now takes a model to zero through the action path, and a request wakes it', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await signInAsGuest(page);
+  const refresh = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const token = (await refresh.json()).backstageIdentity.token as string;
+  const api = { Authorization: `Bearer ${token}` };
+  const capabilities = async () => {
+    const res = await page.request.get(
+      `/api/modelfleet/models/${MODEL.namespace}/${MODEL.name}/capabilities`,
+      { headers: api },
+    );
+    expect(res.status()).toBe(200);
+    return res.json();
+  };
+  const sim = clusterUrl(WORKLOAD.cluster);
+  const replay = async () => {
+    const res = await page.request.post(`${sim}/_sim/requests`, {
+      headers: SIM_ADMIN,
+      data: { namespace: WORKLOAD.namespace, model: MODEL.name },
+      timeout: 240_000,
+    });
+    expect(res.status()).toBe(200);
+    return (await res.json()) as { coldStart: boolean; waitedMs: number };
+  };
+
+  // The model serves: a request now finds a replica (waking it first when
+  // its traffic had left it at zero), so Hibernate now is offered.
+  await replay();
+  await expect(async () => {
+    expect((await capabilities()).hibernate).toEqual({ allowed: true });
+  }).toPass({ timeout: 120_000, intervals: [2_000] });
+
+  await page.goto(`/catalog/${MODEL.namespace}/model/${MODEL.name}`);
+  const card = page.getByTestId('modelfleet-activity-card');
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  const hibernate = card.getByRole('button', { name: 'Hibernate now' });
+  await expect(hibernate).toBeEnabled({ timeout: 30_000 });
+  await hibernate.click();
+
+  // The card follows the action to done, with its steps.
+  const action = card.getByTestId('modelfleet-action').first();
+  await expect(action.getByTestId('modelfleet-action-state')).toHaveAttribute(
+    'data-state',
+    'done',
+    { timeout: 120_000 },
+  );
+  await page.screenshot({
+    path: test.info().outputPath('model-hibernated.png'),
+    fullPage: true,
+  });
+
+  const listed = await page.request.get(
+    `/api/modelfleet/actions?entity=model:${MODEL.namespace}/${MODEL.name}`,
+    { headers: api },
+  );
+  const done = (await listed.json()).actions[0];
+  expect(done).toMatchObject({
+    kind: 'hibernate',
+    state: 'done',
+    dryRun: false,
+  });
+  expect(done.events.map((e: { to: string }) => e.to)).toEqual([
+    'planned',
+    'applying',
+    ...done.steps.slice(1).map(() => 'applying'),
+    'verifying',
+    'done',
+  ]);
+  expect((await capabilities()).replicas).toEqual({ desired: 0, ready: 0 });
+
+  // A request replayed to the model wakes it: KEDA scales it up, the
+  // scheduler binds the pod, the kubelet marks it ready after its load time.
+  const woken = await replay();
+  expect(woken.coldStart).toBe(true);
+  expect(woken.waitedMs).toBeGreaterThan(1_000);
+  await expect(async () => {
+    expect((await capabilities()).replicas.ready).toBeGreaterThanOrEqual(1);
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
+
+  // The audit log has each transition of the action.
+  const log = process.env.MODELFLEET_E2E_PORTAL_LOG;
+  if (log) {
+    const lines = fs
+      .readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(l => l.includes('action-transition') && l.includes(done.id));
+    for (const event of done.events) {
+      expect(
+        lines.some(
+          l => l.includes(`"to":"${event.to}"`) || l.includes(`to=${event.to}`),
+        ),
+        `audit event for the transition to ${event.to}`,
+      ).toBe(true);
+    }
+  }
+});
