@@ -185,8 +185,11 @@ export class SimulatedCluster {
       m => m.deployment?.cluster === options.cluster.name,
     );
     bootstrapStore(store, {
+      // The demo models' namespaces, and `models`, where the Deploy a
+      // model template deploys by default: the platform team has installed
+      // ModelFleet's Role in each (deploy/rbac/20-modelfleet-model-namespace.yaml).
       modelNamespaces: [
-        ...new Set(options.models.map(m => m.namespace)),
+        ...new Set([...options.models.map(m => m.namespace), 'models']),
       ].sort(),
       rbacDir: options.rbacDir,
     });

@@ -99,7 +99,7 @@ describe('model actions', () => {
       replicas: { desired: 2, ready: 2 },
       autoscaler: { kind: 'ScaledObject', name: 'sdxl' },
       hibernate: { allowed: true },
-      wake: { allowed: false, reason: 'Not now: it is awake (2 ready)' },
+      wake: { allowed: false, reason: 'It is awake (2 ready)' },
       dryRun: false,
     });
 

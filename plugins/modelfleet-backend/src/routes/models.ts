@@ -122,7 +122,12 @@ export function createModelsRouter(options: {
       const plan = planModelAction(model.target, request);
       return plan.ok
         ? { allowed: true }
-        : { allowed: false, reason: `Not now: ${plan.reason}` };
+        : {
+            allowed: false,
+            reason: `${plan.reason[0].toLocaleUpperCase(
+              'en-US',
+            )}${plan.reason.slice(1)}`,
+          };
     };
     const t = model.target;
     const body: ModelActionsCapabilities = {
@@ -234,9 +239,7 @@ export function createModelsRouter(options: {
         steps: plan.steps,
         dryRun: dryRunOf(model),
         requestedBy: actor,
-        reason: reason
-          ? `${plan.summary}: ${reason}`
-          : `${plan.summary}, asked by ${actor}`,
+        reason: reason ? `${plan.summary}: ${reason}` : plan.summary,
       });
       res
         .status(created ? 201 : 200)
