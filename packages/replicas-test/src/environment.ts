@@ -263,6 +263,17 @@ export function writeOverlay(s: Settings, i: number): string {
         ),
       },
       policies: { defaults: { dryRun: false } },
+      // The workload views are what the last cluster sync stored; every
+      // 10 s, so the faults phase's check of the views after dropped and
+      // expired watches measures the watches, not the schedule (once a
+      // minute by default, longer than the check waits).
+      clusterSync: {
+        schedule: {
+          frequency: { seconds: 10 },
+          timeout: { seconds: 60 },
+          initialDelay: { seconds: 3 },
+        },
+      },
       actions: {
         leaseSeconds: s.leaseSeconds,
         pollSeconds: s.pollSeconds,

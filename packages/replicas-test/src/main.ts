@@ -378,6 +378,27 @@ class Run {
   }
 }
 
+/** An action that did not end, told whole enough to find why. */
+function describeAction(a: ActionView): string {
+  const steps = a.steps
+    .map((st, i) => `${i === a.stepIndex ? '>' : ' '}${i}:${st.do.op}`)
+    .join(' ');
+  const events = (a.events ?? [])
+    .slice(-8)
+    .map(
+      e =>
+        `\n    ${e.at} ${e.from ?? '-'}->${e.to} step=${e.step ?? '-'} ${
+          e.outcome
+        } by ${e.actor}: ${e.message}`,
+    )
+    .join('');
+  return `${a.id} ${a.kind} ${a.entityRef} on ${a.cluster}: ${a.state} at step ${
+    a.stepIndex
+  } [${steps}], lease ${a.leaseOwner ?? 'none'} until ${
+    a.leaseExpiresAt ?? '-'
+  }, updated ${a.updatedAt}, last error ${a.lastError ?? 'none'}${events}`;
+}
+
 async function main(root: string): Promise<number> {
   const run = new Run(root);
   let cleaning = false;
@@ -499,6 +520,7 @@ async function main(root: string): Promise<number> {
     const missing = tracked.filter(t => !storedIds.has(t.id));
     const notFinal = stored.filter(a => !isFinal(a));
     const lost = missing.length + notFinal.length;
+    for (const a of notFinal) console.log(`not final: ${describeAction(a)}`);
     const { twice, unknownSteps } = appliedTwice(run.collector, stored);
     const complete = run.collector.completeness();
     const resumed = resumedAfterKill(stored, kill.victimOwner, kill.killedAt);
