@@ -4,180 +4,144 @@
  * bill ingestion rows per second. Pools and their prices are real (the
  * bundled price catalog); usage is a seeded mix of replicas and traffic.
  *
+ * Then the real router over HTTP on a free loopback port (the stores and
+ * services the plugin runs; authentication and permissions are the test
+ * doubles, which allow everything), driven from a worker thread with a
+ * seeded mix of cost and utilization requests for models, teams, pools
+ * and the fleet over the cards' periods, calendar months, quarters by
+ * week, the year by month and arbitrary ranges (almost every URL is
+ * distinct): one request at a time, then BENCH_CONCURRENCY in flight, then
+ * again while the roll-up replaces days, after which the reports must
+ * agree with SQL.
+ *
  * Baseline, measured in the same run: the Group report's total summed from
  * the model rows at query time, without the team roll-up.
  *
  * Options (environment): BENCH_MODELS (5000), BENCH_DAYS (365), BENCH_TEAMS
  * (100), BENCH_POOLS (300), BENCH_QUERIES (60), BENCH_BILL_LINES (100000),
- * BENCH_PG (connection string, default postgresql://postgres@127.0.0.1:5432).
+ * BENCH_HTTP_REQUESTS (2000), BENCH_CONCURRENCY (20), BENCH_PG (connection
+ * string, default postgresql://postgres@127.0.0.1:5432).
+ *
+ * The last line: showback: p95_ms_sqlite=… p95_ms_pg=… ingest_rows_per_s=…
+ * p95_ms_c20_sqlite=… p95_ms_c20_pg=… (the c20 figures are the HTTP run
+ * with BENCH_CONCURRENCY requests in flight).
  */
 import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BillLine } from '@modelfleet/plugin-modelfleet-node';
 import { BillStore } from '../src/database/BillStore';
 import { DatabaseModelFleetStore } from '../src/database/DatabaseModelFleetStore';
 import { ShowbackStore } from '../src/database/ShowbackStore';
-import {
-  addDays,
-  allocateDay,
-  PoolDayUsage,
-  WorkloadDayUsage,
-} from '../src/engines/showback';
-import { BundledPriceSource } from '../src/prices/BundledPriceSource';
-import { isCheapestEligible } from '../src/prices/priceFlags';
 import { PolicyService } from '../src/policy/PolicyService';
 import { readPolicyConfig } from '../src/policy/policyConfig';
-import { CostReportService } from '../src/showback/CostReportService';
-import { ingestBills } from '../src/showback/ingestBills';
+import { CostIndex } from '../src/showback/CostIndex';
+import {
+  CostQuery,
+  CostReportService,
+} from '../src/showback/CostReportService';
+import { addDays } from '../src/engines/showback';
+import { CostScope } from '@modelfleet/plugin-modelfleet-common';
 import { ConfigReader } from '@backstage/config';
+import {
+  BenchFleet,
+  fleetFromCatalog,
+  fmt,
+  load,
+  options,
+  pct,
+  rng,
+  rowsOfDay,
+} from './showback/fleet';
+import { load as loadHttp, requestMix, startServer } from './showback/http';
+import { ingest } from './showback/ingest';
 
-const env = (k: string, d: number) => Number(process.env[k] ?? d);
-const MODELS = env('BENCH_MODELS', 5000);
-const DAYS = env('BENCH_DAYS', 365);
-const TEAMS = env('BENCH_TEAMS', 100);
-const POOLS = env('BENCH_POOLS', 300);
-const QUERIES = env('BENCH_QUERIES', 60);
-const BILL_LINES = env('BENCH_BILL_LINES', 100_000);
-const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-const TODAY = '2026-11-30';
+const {
+  models: MODELS,
+  days: DAYS,
+  teams: TEAMS,
+  pools: POOLS,
+  queries: QUERIES,
+  billLines: BILL_LINES,
+  pg: PG,
+  today: TODAY,
+  httpRequests: HTTP_REQUESTS,
+  concurrency: CONCURRENCY,
+} = options;
 
-/** mulberry32: a seeded generator, so every run builds the same fleet. */
-function rng(seed0: number) {
-  let seed = seed0 | 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
-
-async function fleetFromCatalog() {
-  const quotes = (await new BundledPriceSource().listPrices()).filter(
-    q => isCheapestEligible(q) && q.gpu && q.gpu.count >= 1,
+function services(knex: Knex) {
+  const policies = new PolicyService(
+    readPolicyConfig(
+      new ConfigReader({
+        modelfleet: { policies: { defaults: { monthlyBudgetUsd: 50000 } } },
+      }),
+    ),
   );
-  const random = rng(42);
-  const pools = Array.from({ length: POOLS }, (_, i) => {
-    const q = quotes[Math.floor(random() * quotes.length)];
-    return {
-      poolRef: `gpupool:default/bench-${q.provider}.${q.instanceType.replace(
-        /[^a-z0-9]+/gi,
-        '-',
-      )}-${i}`,
-      usdPerNodeHour: q.usdPerHour!,
-      gpusPerNode: q.gpu!.count,
-      capacityType: q.capacityType,
-      subject: `${q.provider} ${q.instanceType} ${q.region} ${q.capacityType}`,
-      observedAt: q.observedAt,
-    };
-  });
-  const models = Array.from({ length: MODELS }, (_, i) => ({
-    modelRef: `model:default/bench-model-${i}`,
-    teamRef: `group:default/bench-team-${i % TEAMS}`,
-    pool: pools[Math.floor(random() * POOLS)],
-    replicas: 1 + Math.floor(random() * 4),
-    seed: random(),
-  }));
-  return { pools, models, sources: new Set(quotes.map(q => q.source)) };
-}
-
-async function load(
-  knex: Knex,
-  fleet: Awaited<ReturnType<typeof fleetFromCatalog>>,
-) {
   const store = new ShowbackStore(knex);
-  const start = addDays(TODAY, -DAYS + 1);
-  const t0 = Date.now();
-  let rows = 0;
-  for (let d = 0; d < DAYS; d++) {
-    const day = addDays(start, d);
-    const workloads: WorkloadDayUsage[] = fleet.models.map(m => {
-      const wave = 0.6 + 0.4 * Math.sin((d / 7) * Math.PI * 2 + m.seed * 6);
-      const replicas = Math.max(0, Math.round(m.replicas * wave));
-      return {
-        modelRef: m.modelRef,
-        teamRef: m.teamRef,
-        poolRef: m.pool.poolRef,
-        unitHours: replicas * 24,
-        metrics: {
-          busyGpuHours: replicas * 24 * 0.5 * wave,
-          metricHours: 24,
-          tokens: replicas * 1e6 * wave,
-          requests: replicas * 2e4,
-        },
-      };
-    });
-    const requested = new Map<string, number>();
-    for (const w of workloads)
-      requested.set(w.poolRef, (requested.get(w.poolRef) ?? 0) + w.unitHours);
-    const pools: PoolDayUsage[] = fleet.pools.map(p => {
-      const nodes =
-        Math.ceil((requested.get(p.poolRef) ?? 0) / 24 / p.gpusPerNode) + 1;
-      return {
-        poolRef: p.poolRef,
-        capacityType: p.capacityType,
-        nodeHours: nodes * 24,
-        gpuHours: nodes * p.gpusPerNode * 24,
-        unitHours: nodes * p.gpusPerNode * 24,
-        usdPerNodeHour: p.usdPerNodeHour,
-        provenance: [
-          {
-            kind: 'price',
-            source: 'bundled-catalog',
-            observedAt: p.observedAt,
-            subject: p.subject,
-            usdPerHour: p.usdPerNodeHour,
-          },
-        ],
-        demo: false,
-      };
-    });
-    const result = allocateDay({
-      day,
-      pools,
-      workloads,
-      idleCostPolicy: 'shared-proportionally',
-    });
-    await store.replaceDay(day, result.rows);
-    rows += result.rows.length;
-  }
-  return { rows, seconds: (Date.now() - t0) / 1000 };
-}
-
-async function measure(
-  knex: Knex,
-  fleet: Awaited<ReturnType<typeof fleetFromCatalog>>,
-) {
-  const store = new ShowbackStore(knex);
-  const costs = new CostReportService({
+  const index = new CostIndex(store);
+  const deps = {
     store,
     bills: new BillStore(knex),
-    policies: new PolicyService(
-      readPolicyConfig(
-        new ConfigReader({
-          modelfleet: { policies: { defaults: { monthlyBudgetUsd: 50000 } } },
-        }),
-      ),
-    ),
-    idleCostPolicy: 'shared-proportionally',
+    policies,
+    idleCostPolicy: 'shared-proportionally' as const,
     clock: () => new Date(`${TODAY}T12:00:00Z`),
-  });
+  };
+  const costs = new CostReportService({ ...deps, index });
+  // The same reports read from SQL alone, to check the index against.
+  const sql = new CostReportService({ ...deps, index: false });
+  return { costs, sql, index, policies };
+}
+
+type Services = ReturnType<typeof services>;
+
+const time = async (f: () => Promise<unknown>) => {
+  const t = process.hrtime.bigint();
+  await f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+
+/** Reports from the index and from SQL alone agree (to a micro-dollar). */
+async function check(fleet: BenchFleet, { costs, sql }: Services) {
+  const random = rng(5);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const round = (report: unknown) =>
+    JSON.stringify(report, (_k, v) =>
+      typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
+    );
+  const q = costs.defaultQuery();
+  const q90 = { ...q, from: addDays(q.to, -90), granularity: 'week' as const };
+  const cases: Array<[CostScope, string | null, CostQuery]> = [
+    ['fleet', null, q],
+    ['team', pick(fleet.models).teamRef, q],
+    ['team', pick(fleet.models).teamRef, q90],
+    ['model', pick(fleet.models).modelRef, q],
+    ['model', pick(fleet.models).modelRef, q90],
+    ['pool', pick(fleet.pools).poolRef, q],
+  ];
+  for (const [scope, ref, period] of cases) {
+    const [a, b] = await Promise.all([
+      costs.cost(scope, ref, period),
+      sql.cost(scope, ref, period),
+    ]);
+    // Equal costs may list in either order: compare sorted breakdowns.
+    for (const r of [a, b]) {
+      for (const list of Object.values(r.breakdown)) {
+        list.sort((x, y) => x.entityRef.localeCompare(y.entityRef));
+      }
+    }
+    if (round(a) !== round(b)) {
+      throw new Error(
+        `The ${scope} report of ${ref} from the index differs from SQL`,
+      );
+    }
+  }
+  return cases.length;
+}
+
+async function measure(knex: Knex, fleet: BenchFleet, { costs }: Services) {
   // The cards' default: the last 30 complete days.
   const q = costs.defaultQuery();
   const random = rng(7);
-  const time = async (f: () => Promise<unknown>) => {
-    const t = process.hrtime.bigint();
-    await f();
-    return Number(process.hrtime.bigint() - t) / 1e6;
-  };
   const out: Record<string, number[]> = {
     group: [],
     model: [],
@@ -188,7 +152,7 @@ async function measure(
   // loop computes them after each roll-up for the cards' periods.
   const live = await time(() => costs.cost('fleet', null, q));
   const precompute = await time(() => costs.precomputeFleetTop());
-  let check = { report: 0, baseline: 0 };
+  let totals = { report: 0, baseline: 0 };
   for (let i = 0; i < QUERIES + 5; i++) {
     const team = `group:default/bench-team-${Math.floor(random() * TEAMS)}`;
     const model = fleet.models[Math.floor(random() * MODELS)].modelRef;
@@ -213,60 +177,25 @@ async function measure(
       out.fleet.push(f);
       out.baseline.push(b);
     }
-    check = { report: report.total.costUsd, baseline: naive };
+    totals = { report: report.total.costUsd, baseline: naive };
   }
   if (
-    Math.abs(check.report - check.baseline) >
-    1e-6 * Math.max(1, check.baseline)
+    Math.abs(totals.report - totals.baseline) >
+    1e-6 * Math.max(1, totals.baseline)
   ) {
     throw new Error(
-      `Group total ${check.report} differs from the sum of its models ${check.baseline}`,
+      `Group total ${totals.report} differs from the sum of its models ${totals.baseline}`,
     );
   }
   return { ...out, live: [live], precompute: [precompute] };
 }
 
-async function ingest(knex: Knex) {
-  const bills = new BillStore(knex);
-  const window = {
-    start: new Date('2026-10-01T00:00:00Z'),
-    end: new Date('2026-11-01T00:00:00Z'),
-  };
-  const perDay = Math.ceil(BILL_LINES / 31);
-  const source = {
-    id: 'bench-bill',
-    async *fetchLines(): AsyncIterable<BillLine> {
-      let n = 0;
-      for (let d = 0; d < 31 && n < BILL_LINES; d++) {
-        const start = new Date(window.start.getTime() + d * 86_400_000);
-        for (let r = 0; r < perDay && n < BILL_LINES; r++, n++) {
-          yield {
-            source: 'bench-bill',
-            provider: 'aws',
-            account: `acct-${r % 7}`,
-            periodStart: start.toISOString(),
-            periodEnd: new Date(start.getTime() + 86_400_000).toISOString(),
-            resourceId: `i-${r.toString(16).padStart(17, '0')}`,
-            tags: { 'modelfleet.io/model': `bench-model-${r % MODELS}` },
-            costUsd: ((r * 7919) % 1000) / 10,
-          };
-        }
-      }
-    },
-  };
-  const t = Date.now();
-  const r = await ingestBills({ source, store: bills, window });
-  return r.lines / ((Date.now() - t) / 1000);
-}
-
-async function run(
-  name: string,
-  knex: Knex,
-  fleet: Awaited<ReturnType<typeof fleetFromCatalog>>,
-) {
+async function run(name: string, knex: Knex, fleet: BenchFleet) {
   await DatabaseModelFleetStore.fromKnex(knex);
   const loaded = await load(knex, fleet);
-  if (knex.client.config.client === 'pg') await knex.raw('analyze');
+  // What autovacuum does after a bulk load: statistics, and the visibility
+  // map that index-only scans need.
+  if (knex.client.config.client === 'pg') await knex.raw('vacuum analyze');
   console.log(
     `${name}: loaded ${
       loaded.rows
@@ -274,7 +203,18 @@ async function run(
       1,
     )} s`,
   );
-  const m = await measure(knex, fleet);
+  const svc = services(knex);
+  const indexLoad = await time(() => svc.index.sync());
+  const stats = svc.index.stats();
+  console.log(
+    `${name}: cost index: ${stats.series} series, ${fmt(
+      stats.bytes / 2 ** 20,
+    )} MiB, loaded in ${fmt(indexLoad / 1000)} s; ${await check(
+      fleet,
+      svc,
+    )} reports checked against SQL`,
+  );
+  const m = await measure(knex, fleet, svc);
   for (const k of ['group', 'model', 'fleet', 'baseline'] as const) {
     console.log(
       `${name}: ${k.padEnd(8)} p50=${fmt(pct(m[k], 50))} ms p95=${fmt(
@@ -294,7 +234,16 @@ async function run(
       pct(m.group, 50),
     )} ms vs ${fmt(
       pct(m.baseline, 50),
-    )} ms (the report runs 8 queries: series, previous period, models, pools, budget, anomalies, provenance, demo)`,
+    )} ms (the report reads the roll-up version and the anomalies from SQL, the rest from the cost index)`,
+  );
+  const http = await concurrent(name, knex, fleet, svc);
+  const p95 = Math.max(pct(m.group, 95), pct(m.model, 95), pct(m.fleet, 95));
+  console.log(
+    `${name}: p95 at concurrency ${CONCURRENCY} over HTTP ÷ p95 of one request at a time: ${(
+      http.c20 / http.c1
+    ).toFixed(2)} (same mix over HTTP), ${(http.c20 / p95).toFixed(
+      2,
+    )} (the group/model/fleet reports above, ${fmt(p95)} ms)`,
   );
   const ingestRate = await ingest(knex);
   console.log(
@@ -302,10 +251,76 @@ async function run(
       ingestRate,
     )} rows/s (${BILL_LINES} lines, batches of 500)`,
   );
-  return {
-    p95: Math.max(pct(m.group, 95), pct(m.model, 95), pct(m.fleet, 95)),
-    ingestRate,
-  };
+  return { p95, p95c20: http.c20, ingestRate };
+}
+
+/**
+ * The router over HTTP: the request mix one at a time, then with
+ * CONCURRENCY requests in flight, then again while the roll-up replaces
+ * the last two days (as the showback loop does each run), after which the
+ * reports must still agree with SQL. Each run has URLs of its own.
+ */
+async function concurrent(
+  name: string,
+  knex: Knex,
+  fleet: BenchFleet,
+  svc: Services,
+) {
+  const server = await startServer(knex, svc.costs, svc.policies);
+  const print = (label: string, r: Awaited<ReturnType<typeof loadHttp>>) =>
+    console.log(
+      `${name}: HTTP ${label.padEnd(4)} ${r.ms.length} requests p50=${fmt(
+        pct(r.ms, 50),
+      )} ms p95=${fmt(pct(r.ms, 95))} ms max=${fmt(
+        Math.max(...r.ms),
+      )} ms, ${fmt(r.ms.length / r.seconds)} req/s, ${fmt(
+        r.bytes / r.ms.length / 1024,
+      )} KiB/response`,
+    );
+  try {
+    await loadHttp(server.base, requestMix(fleet, 200, 11), 1);
+    const c1 = await loadHttp(
+      server.base,
+      requestMix(fleet, Math.max(50, Math.round(HTTP_REQUESTS / 5)), 12),
+      1,
+    );
+    print('c1', c1);
+    const c20 = await loadHttp(
+      server.base,
+      requestMix(fleet, HTTP_REQUESTS, 13),
+      CONCURRENCY,
+    );
+    print(`c${CONCURRENCY}`, c20);
+
+    const store = new ShowbackStore(knex);
+    const during = loadHttp(
+      server.base,
+      requestMix(fleet, Math.round(HTTP_REQUESTS / 2), 14),
+      CONCURRENCY,
+    );
+    let replaced = 0;
+    const rollups = (async () => {
+      for (const shift of [3, 5]) {
+        await new Promise(r => setTimeout(r, 200));
+        for (const d of [DAYS - 2, DAYS - 1]) {
+          const { day, rows } = rowsOfDay(fleet, d, shift);
+          await store.replaceDay(day, rows);
+          replaced += 1;
+        }
+      }
+    })();
+    const [withRollup] = await Promise.all([during, rollups]);
+    print(`c${CONCURRENCY} during roll-ups:`, withRollup);
+    console.log(
+      `${name}: (that run rolled up ${replaced} days while it ran; ${await check(
+        fleet,
+        svc,
+      )} reports then checked against SQL)`,
+    );
+    return { c1: pct(c1.ms, 95), c20: pct(c20.ms, 95) };
+  } finally {
+    await server.close();
+  }
 }
 
 async function main() {
@@ -328,7 +343,7 @@ async function main() {
   const dbName = `modelfleet_bench_${process.pid}`;
   const admin = knexFactory({ client: 'pg', connection: PG });
   await admin.raw(`create database ${dbName}`);
-  let p: { p95: number; ingestRate: number };
+  let p: Awaited<ReturnType<typeof run>>;
   try {
     const url = new URL(PG);
     url.pathname = `/${dbName}`;
@@ -349,7 +364,9 @@ async function main() {
   console.log(
     `showback: p95_ms_sqlite=${fmt(s.p95)} p95_ms_pg=${fmt(
       p.p95,
-    )} ingest_rows_per_s=${Math.round(Math.min(s.ingestRate, p.ingestRate))}`,
+    )} ingest_rows_per_s=${Math.round(
+      Math.min(s.ingestRate, p.ingestRate),
+    )} p95_ms_c20_sqlite=${fmt(s.p95c20)} p95_ms_c20_pg=${fmt(p.p95c20)}`,
   );
 }
 

@@ -56,6 +56,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261126_price_book.js',
         '20261201_showback.js',
         '20261203_actions.js',
+        '20261208_showback_reads.js',
       ]);
     },
   );

@@ -1,94 +1,32 @@
 import {
   CostBreakdownItem,
-  CostPoint,
   CostProvenance,
-  poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
 import { Knex } from 'knex';
+import { CostRow, eachDay } from '../engines/showback';
+import { CostAnomalies } from './CostAnomalies';
+import { ShowbackSamples } from './ShowbackSamples';
 import {
-  CostRow,
-  PoolSampleLike,
-  WorkloadSampleLike,
-} from '../engines/showback';
+  AnomalyRow,
+  CostSums,
+  FIGURES,
+  IndexRow,
+  KEY,
+  keyOf,
+  SUMS,
+  toIndexRow,
+  toSums,
+} from './showbackRows';
 
-const POOL_SAMPLES = 'modelfleet_pool_samples';
-const WORKLOAD_SAMPLES = 'modelfleet_workload_samples';
+export type { PoolSample, WorkloadSample } from './ShowbackSamples';
+
 const COST = 'modelfleet_cost_daily';
-const ANOMALIES = 'modelfleet_cost_anomalies';
 const TOP = 'modelfleet_cost_top';
 const VERSION = 'modelfleet_cost_version';
+const DAYS = 'modelfleet_cost_days';
 
-/** A pool sample as stored. */
-export interface PoolSample extends PoolSampleLike {
-  cluster: string;
-  pool: string;
-  gpuProduct: string;
-  gpuMemoryMiB: number | null;
-}
-
-/** A workload sample as stored. */
-export interface WorkloadSample extends WorkloadSampleLike {
-  pool: string;
-}
-
-/** Figures of one scope over a period, summed. */
-export interface CostSums extends CostPoint {
-  busyGpuHours: number | null;
-  memUsedMiBHours: number | null;
-  metricHours: number | null;
-  tokens: number | null;
-  requests: number | null;
-  spotNodeHours: number;
-  nodeHours: number;
-}
-
-/** A stored anomaly. */
-export interface AnomalyRow {
-  day: string;
-  scope: CostRow['scope'];
-  entityRef: string;
-  teamRef: string;
-  costUsd: number;
-  baselineUsd: number;
-  score: number;
-  direction: 'spike' | 'drop';
-  notifiedAt?: string;
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const poolRefOf = (cluster: string, pool: string) =>
-  `gpupool:default/${poolEntityName(cluster, pool)}`;
-
-/** SQL of the summed figures, for the select of a grouped query. */
-const SUMS = [
-  'sum(cost_usd) as cost_usd',
-  'sum(idle_usd) as idle_usd',
-  'sum(gpu_hours) as gpu_hours',
-  'sum(busy_gpu_hours) as busy_gpu_hours',
-  'sum(mem_used_mib_hours) as mem_used_mib_hours',
-  'sum(metric_hours) as metric_hours',
-  'sum(tokens) as tokens',
-  'sum(requests) as requests',
-  'sum(spot_node_hours) as spot_node_hours',
-  'sum(node_hours) as node_hours',
-].join(', ');
-
-function toSums(r: any, date = ''): CostSums {
-  return {
-    date: r.day ?? date,
-    costUsd: Number(r.cost_usd ?? 0),
-    idleUsd: Number(r.idle_usd ?? 0),
-    gpuHours: Number(r.gpu_hours ?? 0),
-    busyGpuHours: num(r.busy_gpu_hours),
-    memUsedMiBHours: num(r.mem_used_mib_hours),
-    metricHours: num(r.metric_hours),
-    tokens: num(r.tokens),
-    requests: num(r.requests),
-    spotNodeHours: Number(r.spot_node_hours ?? 0),
-    nodeHours: Number(r.node_hours ?? 0),
-  };
-}
+export type { AnomalyRow, CostSums, IndexRow } from './showbackRows';
 
 /**
  * Usage samples, daily cost roll-ups and anomalies. Samples are kept raw;
@@ -98,142 +36,44 @@ function toSums(r: any, date = ''): CostSums {
  * @internal
  */
 export class ShowbackStore {
+  private readonly raw: ShowbackSamples;
+  private readonly anomalyRows: CostAnomalies;
+  private replaced = 0;
+
   /** Expects the plugin's migrations to have run (DatabaseModelFleetStore). */
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {
+    this.raw = new ShowbackSamples(db);
+    this.anomalyRows = new CostAnomalies(db);
+  }
 
   /** Stores what a snapshot saw, standing for `seconds` from its time on. Recording it again adds nothing. */
-  async recordSnapshot(
-    snapshot: ClusterSnapshot,
-    seconds: number,
-  ): Promise<void> {
-    const at = new Date(snapshot.observedAt);
-    const demo = Boolean(snapshot.cluster.demo);
-    const pools = snapshot.pools.map(p => ({
-      sampled_at: at,
-      seconds,
-      cluster: snapshot.cluster.name,
-      pool: p.name,
-      provider: p.provider,
-      region: p.region ?? snapshot.cluster.region ?? '',
-      zone: p.zones.length === 1 ? p.zones[0] : '',
-      instance_type: p.instanceType ?? '',
-      capacity_type: p.capacityType,
-      gpu_product: p.gpu.product,
-      gpu_memory_mib: p.gpu.memoryMiB ?? null,
-      nodes: p.nodes.current,
-      gpus_per_node: p.gpu.perNode,
-      units_per_node:
-        p.gpu.perNode *
-        (p.gpu.sharing === 'whole' ? 1 : p.gpu.replicasPerGpu ?? 1),
-      demo,
-    }));
-    const workloads = snapshot.workloads.map(w => ({
-      sampled_at: at,
-      seconds,
-      cluster: w.cluster || snapshot.cluster.name,
-      namespace: w.namespace,
-      kind: w.kind,
-      name: w.name,
-      model_id: w.modelId,
-      pool: w.pool ?? '',
-      replicas: w.replicas.desired,
-      units_per_replica: w.gpusPerReplica,
-    }));
-    await this.db.transaction(async tx => {
-      for (let i = 0; i < pools.length; i += 200) {
-        await tx(POOL_SAMPLES)
-          .insert(pools.slice(i, i + 200))
-          .onConflict(['cluster', 'pool', 'sampled_at'])
-          .ignore();
-      }
-      for (let i = 0; i < workloads.length; i += 200) {
-        await tx(WORKLOAD_SAMPLES)
-          .insert(workloads.slice(i, i + 200))
-          .onConflict(['cluster', 'namespace', 'kind', 'name', 'sampled_at'])
-          .ignore();
-      }
-    });
+  recordSnapshot(snapshot: ClusterSnapshot, seconds: number): Promise<void> {
+    return this.raw.recordSnapshot(snapshot, seconds);
   }
 
   /** The samples taken in [start, end). */
-  async samples(
-    start: Date,
-    end: Date,
-  ): Promise<{ pools: PoolSample[]; workloads: WorkloadSample[] }> {
-    const pools = await this.db(POOL_SAMPLES)
-      .where('sampled_at', '>=', start)
-      .andWhere('sampled_at', '<', end);
-    const workloads = await this.db(WORKLOAD_SAMPLES)
-      .where('sampled_at', '>=', start)
-      .andWhere('sampled_at', '<', end);
-    return {
-      pools: pools.map(r => ({
-        sampledAt: new Date(r.sampled_at),
-        seconds: Number(r.seconds),
-        cluster: r.cluster,
-        pool: r.pool,
-        poolRef: poolRefOf(r.cluster, r.pool),
-        provider: r.provider,
-        region: r.region,
-        zone: r.zone,
-        instanceType: r.instance_type,
-        capacityType: r.capacity_type,
-        gpuProduct: r.gpu_product,
-        gpuMemoryMiB: num(r.gpu_memory_mib),
-        nodes: Number(r.nodes),
-        gpusPerNode: Number(r.gpus_per_node),
-        unitsPerNode: Number(r.units_per_node),
-        demo: Boolean(r.demo),
-      })),
-      workloads: workloads.map(r => ({
-        sampledAt: new Date(r.sampled_at),
-        seconds: Number(r.seconds),
-        cluster: r.cluster,
-        namespace: r.namespace,
-        kind: r.kind,
-        name: r.name,
-        modelId: r.model_id,
-        pool: r.pool,
-        poolRef: r.pool ? poolRefOf(r.cluster, r.pool) : '',
-        replicas: Number(r.replicas),
-        unitsPerReplica: Number(r.units_per_replica),
-      })),
-    };
+  samples(start: Date, end: Date) {
+    return this.raw.samples(start, end);
   }
 
   /** Time of the oldest and newest pool sample, if any. */
-  async sampleRange(): Promise<{ first: Date; last: Date } | undefined> {
-    const [r] = await this.db(POOL_SAMPLES).select(
-      this.db.raw('min(sampled_at) as first, max(sampled_at) as last'),
-    );
-    if (!r?.first) return undefined;
-    return { first: new Date(r.first), last: new Date(r.last) };
+  sampleRange() {
+    return this.raw.sampleRange();
   }
 
   /** Whether a cluster has a sample in [start, end). */
-  async hasSamples(cluster: string, start: Date, end: Date): Promise<boolean> {
-    const r = await this.db(POOL_SAMPLES)
-      .where({ cluster })
-      .andWhere('sampled_at', '>=', start)
-      .andWhere('sampled_at', '<', end)
-      .first('id');
-    return Boolean(r);
+  hasSamples(cluster: string, start: Date, end: Date): Promise<boolean> {
+    return this.raw.hasSamples(cluster, start, end);
   }
 
   /** Whether any workload was ever sampled (and not pruned). */
-  async hasWorkloadSamples(): Promise<boolean> {
-    return Boolean(await this.db(WORKLOAD_SAMPLES).first('id'));
+  hasWorkloadSamples(): Promise<boolean> {
+    return this.raw.hasWorkloadSamples();
   }
 
   /** Deletes samples older than `before`; returns how many. */
-  async pruneSamples(before: Date): Promise<number> {
-    const a = await this.db(POOL_SAMPLES)
-      .where('sampled_at', '<', before)
-      .delete();
-    const b = await this.db(WORKLOAD_SAMPLES)
-      .where('sampled_at', '<', before)
-      .delete();
-    return a + b;
+  pruneSamples(before: Date): Promise<number> {
+    return this.raw.pruneSamples(before);
   }
 
   /** Replaces every roll-up row of `day` with `rows`, atomically. */
@@ -258,18 +98,90 @@ export class ShowbackStore {
       demo: r.demo,
     }));
     await this.db.transaction(async tx => {
+      // The increment locks the version row: replacements are serialized,
+      // and a day's version is never below one a reader has seen.
       await tx(VERSION).where({ id: 1 }).increment('version', 1);
-      await tx(COST).where({ day }).delete();
+      const { version } = await tx(VERSION).where({ id: 1 }).first('version');
+      await tx(DAYS).insert({ day, version }).onConflict('day').merge();
+      // Rows that stay are updated in place, which leaves the indexes of
+      // their key alone (twice as fast on SQLite as delete and insert);
+      // rows that go are deleted.
+      const keep = new Set(insert.map(keyOf));
+      const stale = (
+        await tx(COST)
+          .where({ day })
+          .select('id', ...KEY.slice(0, 3))
+      )
+        .filter(r => !keep.has(keyOf(r)))
+        .map(r => r.id);
+      for (let i = 0; i < stale.length; i += 500) {
+        await tx(COST)
+          .whereIn('id', stale.slice(i, i + 500))
+          .delete();
+      }
       for (let i = 0; i < insert.length; i += 250) {
-        await tx(COST).insert(insert.slice(i, i + 250));
+        await tx(COST)
+          .insert(insert.slice(i, i + 250))
+          .onConflict(KEY)
+          .merge(FIGURES);
       }
     });
+    this.replaced += 1;
+  }
+
+  /** Days this instance replaced so far: a read of the version started before one is out of date. */
+  get replacedDays(): number {
+    return this.replaced;
   }
 
   /** Changes whenever roll-up rows change (each replaced day counts). */
   async rollupVersion(): Promise<string> {
     const r = await this.db(VERSION).where({ id: 1 }).first('version');
     return String(r?.version ?? 0);
+  }
+
+  /** Days replaced after roll-up version `version`, oldest first. */
+  async daysChangedSince(version: string): Promise<string[]> {
+    const rows = await this.db(DAYS)
+      .where('version', '>', version)
+      .orderBy('day')
+      .select('day');
+    return rows.map(r => r.day);
+  }
+
+  /** The first and the last day with roll-up rows, if any. */
+  async dayRange(): Promise<{ first: string; last: string } | undefined> {
+    // Two queries: each is one step down the day index.
+    const [first] = await this.db(COST).min({ day: 'day' });
+    const [last] = await this.db(COST).max({ day: 'day' });
+    return first?.day ? { first: first.day, last: last.day } : undefined;
+  }
+
+  /** How many roll-up rows `day` has. */
+  async rowsOfDay(day: string): Promise<number> {
+    const [r] = await this.db(COST).where({ day }).count({ n: '*' });
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * The rows of a day as an in-memory index keeps them: what the
+   * breakdowns sum, the prices (as stored, JSON) and the demo flag.
+   */
+  async rowsForIndex(day: string): Promise<IndexRow[]> {
+    const rows = await this.db(COST)
+      .where({ day })
+      .select(
+        'scope',
+        'entity_ref',
+        'team_ref',
+        'pool_ref',
+        'cost_usd',
+        'idle_usd',
+        'gpu_hours',
+        'provenance',
+        'demo',
+      );
+    return rows.map(toIndexRow);
   }
 
   /** Stored costliest models of a period, with the roll-up version they came from. */
@@ -325,6 +237,38 @@ export class ShowbackStore {
       .groupBy('day')
       .orderBy('day');
     return rows.map(r => toSums(r));
+  }
+
+  /**
+   * Cost of each entity of the scopes on each day of [from, to) with rows,
+   * summed over its pools, by scope. A query per day (on the day index),
+   * with a turn of the event loop after each: on a synchronous driver no
+   * statement runs long, and requests are served in between.
+   */
+  async costsByDay(
+    scopes: Array<CostRow['scope']>,
+    from: string,
+    to: string,
+  ): Promise<Map<string, Map<string, Map<string, number>>>> {
+    const out = new Map(scopes.map(s => [s, new Map()]));
+    for (const day of eachDay(from, to)) {
+      const rows = await this.db(COST)
+        .where({ day })
+        .groupBy('scope', 'entity_ref')
+        .select('scope', 'entity_ref', this.db.raw('sum(cost_usd) as cost'));
+      for (const r of rows) {
+        const scope = out.get(r.scope);
+        if (!scope) continue;
+        let byDay = scope.get(r.entity_ref);
+        if (!byDay) {
+          byDay = new Map();
+          scope.set(r.entity_ref, byDay);
+        }
+        byDay.set(day, Number(r.cost));
+      }
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    return out;
   }
 
   /** Figures of one entity summed over the period. */
@@ -421,68 +365,21 @@ export class ShowbackStore {
   }
 
   /** Records anomalies not recorded yet; returns the new ones. */
-  async recordAnomalies(
-    anomalies: AnomalyRow[],
-    detectedAt: Date,
-  ): Promise<AnomalyRow[]> {
-    const fresh: AnomalyRow[] = [];
-    for (const a of anomalies) {
-      const inserted = await this.db(ANOMALIES)
-        .insert({
-          day: a.day,
-          scope: a.scope,
-          entity_ref: a.entityRef,
-          team_ref: a.teamRef,
-          cost_usd: a.costUsd,
-          baseline_usd: a.baselineUsd,
-          score: a.score,
-          direction: a.direction,
-          detected_at: detectedAt,
-        })
-        .onConflict(['scope', 'entity_ref', 'day'])
-        .ignore()
-        .returning('id');
-      if (inserted.length) fresh.push(a);
-    }
-    return fresh;
+  recordAnomalies(anomalies: AnomalyRow[], detectedAt: Date) {
+    return this.anomalyRows.record(anomalies, detectedAt);
   }
 
-  async markNotified(a: AnomalyRow, at: Date): Promise<void> {
-    await this.db(ANOMALIES)
-      .where({ scope: a.scope, entity_ref: a.entityRef, day: a.day })
-      .update({ notified_at: at });
+  markNotified(a: AnomalyRow, at: Date): Promise<void> {
+    return this.anomalyRows.markNotified(a, at);
   }
 
   /** Anomalies in [from, to), for an entity, a team's entities, or all. */
-  async anomalies(options: {
+  anomalies(options: {
     from: string;
     to: string;
     entityRef?: string;
     teamRef?: string;
   }): Promise<AnomalyRow[]> {
-    let q = this.db(ANOMALIES)
-      .where('day', '>=', options.from)
-      .andWhere('day', '<', options.to);
-    if (options.entityRef) q = q.andWhere({ entity_ref: options.entityRef });
-    if (options.teamRef) {
-      const team = options.teamRef;
-      q = q.andWhere(b =>
-        b.where({ team_ref: team }).orWhere({ entity_ref: team }),
-      );
-    }
-    const rows = await q.orderBy('day', 'desc').limit(200);
-    return rows.map(r => ({
-      day: r.day,
-      scope: r.scope,
-      entityRef: r.entity_ref,
-      teamRef: r.team_ref,
-      costUsd: Number(r.cost_usd),
-      baselineUsd: Number(r.baseline_usd),
-      score: Number(r.score),
-      direction: r.direction,
-      ...(r.notified_at
-        ? { notifiedAt: new Date(r.notified_at).toISOString() }
-        : {}),
-    }));
+    return this.anomalyRows.list(options);
   }
 }

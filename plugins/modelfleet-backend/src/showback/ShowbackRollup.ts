@@ -127,6 +127,9 @@ export class ShowbackRollup {
     const warnings: string[] = [];
     for (const day of days) {
       warnings.push(...(await this.rollDay(day, lookup)));
+      // A turn of the event loop: on SQLite a day's queries would
+      // otherwise run back to back, with requests waiting.
+      await new Promise(resolve => setImmediate(resolve));
     }
     for (const w of warnings.slice(0, 20)) logger.warn(`Showback: ${w}`);
     if (days.length && this.options.afterRollup) {
@@ -278,24 +281,30 @@ export class ShowbackRollup {
     const baselineFrom = addDays(from, -29);
     const end = addDays(today, 1);
     const found: AnomalyRow[] = [];
+    // Today is still running: judge complete days only.
+    const complete = eachDay(baselineFrom, today);
+    const byScope = await store.costsByDay(
+      ['model', 'team'],
+      baselineFrom,
+      end,
+    );
     for (const scope of ['model', 'team'] as const) {
-      const entities = await store.breakdown({
-        scope,
-        from: baselineFrom,
-        to: end,
-      });
-      for (const e of entities) {
-        const daily = await store.daily(scope, e.entityRef, baselineFrom, end);
-        const byDay = new Map(daily.map(d => [d.date, d.costUsd]));
-        // Today is still running: judge complete days only.
-        const series = eachDay(baselineFrom, today).map(day => ({
-          day,
-          costUsd: byDay.get(day) ?? 0,
-        }));
-        const firstData = daily[0]?.date ?? today;
-        for (const a of detectAnomalies(
-          series.filter(p => p.day >= firstData),
-        )) {
+      const costs = byScope.get(scope)!;
+      // Costliest first, the order anomalies are recorded and notified in.
+      const entities = [...costs.entries()]
+        .map(([entityRef, byDay]) => {
+          let total = 0;
+          for (const c of byDay.values()) total += c;
+          return { entityRef, byDay, total };
+        })
+        .sort((a, b) => b.total - a.total);
+      for (const [i, e] of entities.entries()) {
+        if (i % 500 === 499) await new Promise(r => setImmediate(r));
+        const firstData = [...e.byDay.keys()].sort()[0] ?? today;
+        const series = complete
+          .filter(day => day >= firstData)
+          .map(day => ({ day, costUsd: e.byDay.get(day) ?? 0 }));
+        for (const a of detectAnomalies(series)) {
           if (a.day < from) continue;
           const teamRef =
             scope === 'team'

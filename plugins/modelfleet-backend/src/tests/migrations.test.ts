@@ -1,9 +1,28 @@
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 
 jest.setTimeout(60_000);
 
 const directory = DatabaseModelFleetStore.migrationsDirectory;
+
+/** Which of the named indexes exist, in the order named. */
+async function indexes(knex: Knex, names: string[]): Promise<string[]> {
+  const rows: Array<{ name: string }> =
+    knex.client.dialect === 'postgresql'
+      ? (
+          await knex.raw(
+            'select indexname as name from pg_indexes where indexname = any(?)',
+            [names],
+          )
+        ).rows
+      : await knex('sqlite_master')
+          .where({ type: 'index' })
+          .whereIn('name', names)
+          .select('name');
+  const found = new Set(rows.map(r => r.name));
+  return names.filter(n => found.has(n));
+}
 
 describe('migrations', () => {
   const databases = createTestDatabases();
@@ -153,9 +172,37 @@ describe('migrations', () => {
         );
       expect(twice).toMatch(/UNIQUE constraint failed|duplicate key value/);
 
+      // 20261208_showback_reads.js keeps the roll-ups; adds the day versions
+      // and the indexes of the report reads.
+      await knex.migrate.up({ directory });
+      expect(await knex('modelfleet_cost_daily')).toHaveLength(1);
+      await knex('modelfleet_cost_days').insert({
+        day: '2026-11-30',
+        version: 1,
+      });
+      const sameDay = await knex('modelfleet_cost_days')
+        .insert({ day: '2026-11-30', version: 2 })
+        .then(
+          () => 'inserted',
+          (e: unknown) => String(e),
+        );
+      expect(sameDay).toMatch(/UNIQUE constraint failed|duplicate key value/);
+      const readIndexes = [
+        'modelfleet_cost_daily_entity_idx',
+        'modelfleet_cost_anomalies_entity_idx',
+        'modelfleet_cost_anomalies_team_idx',
+      ];
+      expect(await indexes(knex, readIndexes)).toEqual(readIndexes);
+
       // Nothing left to apply.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down one: the day versions and the read indexes go, the roll-ups stay.
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('modelfleet_cost_days')).toBe(false);
+      expect(await indexes(knex, readIndexes)).toEqual([]);
+      expect(await knex('modelfleet_cost_daily')).toHaveLength(1);
 
       // Down one: the action tables go, the showback tables stay.
       await knex.migrate.down({ directory });

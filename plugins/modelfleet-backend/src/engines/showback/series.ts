@@ -16,17 +16,20 @@ export function bucketSeries(
   to: string,
 ): CostPoint[] {
   const buckets = new Map<string, CostPoint>();
+  const bucketOfDay = new Map<string, CostPoint>();
   for (const day of eachDay(from, to)) {
     const b = bucketOf(day, granularity);
     const key = b < from ? from : b;
-    if (!buckets.has(key)) {
-      buckets.set(key, { date: key, costUsd: 0, idleUsd: 0, gpuHours: 0 });
+    let point = buckets.get(key);
+    if (!point) {
+      point = { date: key, costUsd: 0, idleUsd: 0, gpuHours: 0 };
+      buckets.set(key, point);
     }
+    bucketOfDay.set(day, point);
   }
   for (const p of daily) {
-    if (p.date < from || p.date >= to) continue;
-    const b = bucketOf(p.date, granularity);
-    const point = buckets.get(b < from ? from : b)!;
+    const point = bucketOfDay.get(p.date);
+    if (!point) continue;
     point.costUsd += p.costUsd;
     point.idleUsd += p.idleUsd;
     point.gpuHours += p.gpuHours;
