@@ -33,6 +33,9 @@ yarn backstage-cli repo test --watchAll=false --verbose \
 mf_log "two backend replicas on PostgreSQL: a simulated day of actions, a replica killed, faults, least privilege"
 REPLICAS_TEST_REPORT="$REPORTS/replicas.json" yarn test:replicas
 
+mf_log "hostile input: generated requests to every route, action, kind and the policies config"
+yarn test:fuzz
+
 mf_log "end-to-end tests in Chromium against the portal on port 7007"
 yarn workspace app build
 E2E_DIR="$(mktemp -d)"
@@ -44,6 +47,12 @@ backend:
       directory: $E2E_DIR/sqlite
 # The tests send the requests they need to the simulated clusters
 # themselves, and no spot reclaim moves a model under them.
+# A second user, a member of search-team, for the test of what another
+# team's member sees (packages/backend/src/testUserAuth.ts).
+auth:
+  providers:
+    modelfleet-test-user:
+      userEntityRef: user:default/ana.silva
 modelfleet:
   demo:
     simulator:

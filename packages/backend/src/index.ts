@@ -5,6 +5,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterService } from './rootHttpRouter';
+import { authModuleTestUser } from './testUserAuth';
 
 const backend = createBackend();
 
@@ -31,6 +32,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// A second signed-in user for end-to-end tests, when configured (see the file).
+backend.add(authModuleTestUser);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -47,9 +50,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
+// ModelFleet's policy: a team sees its own costs and acts on its own models,
+// platform teams (modelfleet.permissions.platformTeams) on all; every other
+// permission is allowed. See docs/permissions.md.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@modelfleet/plugin-permission-backend-module-modelfleet-policy'),
 );
 
 // search plugin

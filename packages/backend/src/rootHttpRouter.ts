@@ -1,6 +1,7 @@
 /*
  * The portal's root HTTP router: Backstage's default one, plus a keep-alive
- * grace period on the HTTP server.
+ * grace period on the HTTP server, and error responses that show no internal
+ * detail in production (errorResponses.ts).
  *
  * Why: the backend calls itself over HTTP. For every user request to
  * /api/permission/authorize, the permission backend asks the userInfo service,
@@ -33,6 +34,7 @@ import {
   rootHttpRouterServiceFactory,
   RootHttpRouterConfigureContext,
 } from '@backstage/backend-defaults/rootHttpRouter';
+import { hideErrorDetails, showErrorDetails } from './errorResponses';
 
 /**
  * How long the server keeps an idle keep-alive connection open beyond the
@@ -68,13 +70,23 @@ export function applyKeepAliveTimeoutBuffer(
 }
 
 /**
- * The root HTTP router the portal backend uses: the default one, with
- * `backend.server.*` from app-config applied as usual, then the keep-alive
- * grace period.
+ * Configures the root HTTP router: unless `backend.showErrorDetails` allows
+ * them, error responses lose their stack traces and the messages of server
+ * errors (see errorResponses.ts); then the defaults, with `backend.server.*`
+ * from app-config applied as usual; then the keep-alive grace period.
  */
+export function configureRootHttpRouter(
+  context: RootHttpRouterConfigureContext,
+): void {
+  if (!showErrorDetails(context.config)) {
+    // First, so that it sees the responses of every router after it.
+    context.app.use(hideErrorDetails(context.logger));
+  }
+  context.applyDefaults();
+  applyKeepAliveTimeoutBuffer(context.server, context.logger);
+}
+
+/** The root HTTP router the portal backend uses; see configureRootHttpRouter. */
 export const rootHttpRouterService = rootHttpRouterServiceFactory({
-  configure(context) {
-    context.applyDefaults();
-    applyKeepAliveTimeoutBuffer(context.server, context.logger);
-  },
+  configure: configureRootHttpRouter,
 });

@@ -392,9 +392,9 @@ function describeAction(a: ActionView): string {
         } by ${e.actor}: ${e.message}`,
     )
     .join('');
-  return `${a.id} ${a.kind} ${a.entityRef} on ${a.cluster}: ${a.state} at step ${
-    a.stepIndex
-  } [${steps}], lease ${a.leaseOwner ?? 'none'} until ${
+  return `${a.id} ${a.kind} ${a.entityRef} on ${a.cluster}: ${
+    a.state
+  } at step ${a.stepIndex} [${steps}], lease ${a.leaseOwner ?? 'none'} until ${
     a.leaseExpiresAt ?? '-'
   }, updated ${a.updatedAt}, last error ${a.lastError ?? 'none'}${events}`;
 }

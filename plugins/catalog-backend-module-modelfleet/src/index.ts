@@ -8,3 +8,4 @@
 export { catalogModuleModelfleet as default } from './module';
 export { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';
 export { ModelFleetGitOpsProvider } from './providers/ModelFleetGitOpsProvider';
+export { isTeamOrOwnedByTeam as modelfleetTeamRule } from './permissions/teamRule';

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { isTeamOrOwnedByTeam } from './permissions/teamRule';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { LocalGitRepositories } from '@modelfleet/plugin-modelfleet-node';
 import { ModelFleetGitOpsProvider } from './providers/ModelFleetGitOpsProvider';
@@ -13,7 +14,8 @@ import { ModelFleetGpuPoolProvider } from './providers/ModelFleetGpuPoolProvider
  * Adds the ModelFleet `Model` and `GpuPool` kinds to the catalog, the
  * provider that keeps a `GpuPool` entity for every pool of the connected
  * clusters, and, when `modelfleet.gitops.local.root` is set, the provider
- * that registers the repositories of the local GitOps target.
+ * that registers the repositories of the local GitOps target, and the
+ * catalog permission rule `MODELFLEET_IS_TEAM_OR_OWNED_BY_TEAM`.
  *
  * @public
  */
@@ -30,6 +32,7 @@ export const catalogModuleModelfleet = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
         catalog,
@@ -39,7 +42,10 @@ export const catalogModuleModelfleet = createBackendModule({
         logger,
         scheduler,
         events,
+        permissionsRegistry,
       }) {
+        // The rule ModelFleet's permission policy writes its conditions with.
+        permissionsRegistry.addPermissionRules([isTeamOrOwnedByTeam]);
         catalog.addProcessor(new ModelFleetEntitiesProcessor());
         catalog.addEntityProvider(
           ModelFleetGpuPoolProvider.fromConfig(config, {

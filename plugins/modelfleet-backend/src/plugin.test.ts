@@ -102,6 +102,7 @@ describe('modelfleet backend plugin', () => {
       '20261126_price_book.js',
       '20261201_showback.js',
       '20261203_actions.js',
+      '20261208_showback_reads.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

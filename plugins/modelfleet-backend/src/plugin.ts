@@ -113,10 +113,11 @@ export const modelfleetPlugin = createBackendPlugin({
           policies,
           idleCostPolicy: settings.showback.idleCostPolicy,
         });
+        const directory = new CatalogModelDirectory(catalog, auth, { logger });
         const rollup = new ShowbackRollup({
           store: showback,
           prices,
-          directory: new CatalogModelDirectory(catalog, auth, { logger }),
+          directory,
           connectors: () => connectors.clusterConnectors,
           history: () => connectors.clusterHistorySources,
           metrics: () => connectors.metricsSources,
@@ -171,6 +172,12 @@ export const modelfleetPlugin = createBackendPlugin({
             (await costs.cost('team', teamRef, costs.defaultQuery())).budget
               ?.forecastUsd ?? null,
           assumedAddableNodes: settings.placement.assumedAddableNodes,
+          groupExists: async ref =>
+            Boolean(
+              await catalog.getEntityByRef(ref, {
+                credentials: await auth.getOwnServiceCredentials(),
+              }),
+            ),
           logger,
         });
         const retry = {
@@ -228,6 +235,7 @@ export const modelfleetPlugin = createBackendPlugin({
               createDeploymentsRouter({ httpAuth, deployments }),
             ],
             placement,
+            directory,
             httpAuth,
             fleetStatus,
             policies,

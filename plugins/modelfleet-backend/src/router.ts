@@ -3,11 +3,8 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
-  CostGranularity,
-  CostScope,
   modelfleetCostReadPermission,
   poolEntityName,
   ClustersResponse,
@@ -22,9 +19,19 @@ import { PriceBookStore } from './database/PriceBookStore';
 import { isCheapestEligible } from './prices/priceFlags';
 import { PolicyService } from './policy/PolicyService';
 import { FleetStatusService } from './service/FleetStatusService';
-import { addDays, daysBetween, parseDay } from './engines/showback';
-import { CostQuery, CostReportService } from './showback/CostReportService';
+import { CostReportService } from './showback/CostReportService';
 import { PlacementService } from './placement';
+import { optionalQueryParam, requiredObjectBody } from './routes/common';
+import { costEntityOf, readCostQuery } from './routes/costQuery';
+import { jsonBody, requestErrors } from './routes/requestParsing';
+import { allowedRefs, authorizeOn } from './routes/access';
+import {
+  anomaliesFor,
+  authorizeWholeFleet,
+  fleetCostFor,
+  placementFor,
+} from './routes/costAccess';
+import { ModelDirectory } from './showback/ModelDirectory';
 
 /** @internal */
 export interface RouterOptions {
@@ -36,82 +43,13 @@ export interface RouterOptions {
   permissions: PermissionsService;
   costs: CostReportService;
   placement: PlacementService;
+  /** Maps workloads to their Model entities (for what a caller may see). */
+  directory: ModelDirectory;
   /** Routers of their own (actions, models), mounted after the JSON body parser. */
   routers?: express.Router[];
 }
 
-const GRANULARITIES: CostGranularity[] = ['day', 'week', 'month'];
-const MAX_PERIOD_DAYS = 400;
-
-/** Catalog kinds with costs, as they appear in the URL. */
-const KINDS: Record<string, Exclude<CostScope, 'fleet'>> = {
-  model: 'model',
-  gpupool: 'pool',
-  group: 'team',
-};
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
-
-/** Reads `from`, `to` and `granularity`, or throws naming the bad one. */
-function readCostQuery(
-  query: Record<string, unknown>,
-  fallback: CostQuery,
-): CostQuery {
-  const q = { ...fallback };
-  const from = optionalQueryParam(query, 'from');
-  const to = optionalQueryParam(query, 'to');
-  const granularity = optionalQueryParam(query, 'granularity');
-  if (from) q.from = dayParam(from, 'from');
-  if (to) q.to = dayParam(to, 'to');
-  if (from && !to) q.to = addDays(q.from, 30);
-  if (to && !from) q.from = addDays(q.to, -30);
-  if (q.to <= q.from) {
-    throw new InputError(`to: must be after from (${q.from}), got ${q.to}`);
-  }
-  if (daysBetween(q.from, q.to) > MAX_PERIOD_DAYS) {
-    throw new InputError(
-      `to: the period may span at most ${MAX_PERIOD_DAYS} days, got ${daysBetween(
-        q.from,
-        q.to,
-      )}`,
-    );
-  }
-  if (granularity) {
-    if (!GRANULARITIES.includes(granularity as CostGranularity)) {
-      throw new InputError(
-        `granularity: must be one of ${GRANULARITIES.join(
-          ', ',
-        )}, got '${granularity}'`,
-      );
-    }
-    q.granularity = granularity as CostGranularity;
-  }
-  return q;
-}
-
-function dayParam(value: string, name: string): string {
-  try {
-    parseDay(value, name);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
-  return value;
-}
-
 const PROVIDERS = ['aws', 'gcp', 'azure', 'other'] as const;
-
-/** Reads an optional single-valued query parameter, or throws naming it. */
-function optionalQueryParam(
-  query: Record<string, unknown>,
-  name: string,
-): string | undefined {
-  const value = query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InputError(`${name}: must be given once, as a non-empty string`);
-  }
-  return value.trim();
-}
 
 /**
  * The ModelFleet REST API. Thin: authenticate, call a service, answer.
@@ -130,61 +68,25 @@ export async function createRouter(
     permissions,
     costs,
     placement,
+    directory,
   } = options;
 
   /** Allows the read of an entity's costs, or throws NotAllowedError. */
-  const authorizeCost = async (
+  const authorizeCost = (
     credentials: BackstageCredentials,
-    entityRef?: string,
-  ) => {
-    if (entityRef) {
-      const [d] = await permissions.authorize(
-        [{ permission: modelfleetCostReadPermission, resourceRef: entityRef }],
-        { credentials },
-      );
-      if (d.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `modelfleet.cost.read is not allowed on ${entityRef}`,
-        );
-      }
-      return;
-    }
-    // Fleet-wide figures span every entity: only an unconditional allow.
-    const [d] = await permissions.authorizeConditional(
-      [{ permission: modelfleetCostReadPermission }],
-      { credentials },
+    entityRef: string,
+  ) =>
+    authorizeOn(
+      permissions,
+      modelfleetCostReadPermission,
+      entityRef,
+      credentials,
     );
-    if (d.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'modelfleet.cost.read is not allowed on the whole fleet',
-      );
-    }
-  };
+  const caller = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  const entityOf = (params: Record<string, string>) => {
-    const scope = KINDS[params.kind?.toLocaleLowerCase('en-US')];
-    if (!scope) {
-      throw new InputError(
-        `kind: must be one of ${Object.keys(KINDS).join(', ')}, got '${
-          params.kind
-        }'`,
-      );
-    }
-    for (const p of ['namespace', 'name'] as const) {
-      if (!NAME.test(params[p])) {
-        throw new InputError(`${p}: '${params[p]}' is not an entity ${p}`);
-      }
-    }
-    const kind = params.kind.toLocaleLowerCase('en-US');
-    return {
-      scope,
-      entityRef: `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase(
-        'en-US',
-      ),
-    };
-  };
   const router = Router();
-  router.use(express.json());
+  router.use(jsonBody());
   for (const r of options.routers ?? []) router.use(r);
 
   router.get('/health', (_req, res) => {
@@ -210,8 +112,20 @@ export async function createRouter(
   });
 
   router.get('/workloads', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const body: ModelWorkloadsResponse = { items: await fleet.listWorkloads() };
+    const credentials = await caller(req);
+    const items = await fleet.listWorkloads();
+    // Only the workloads of models whose costs the caller may see.
+    const modelOf = await directory.lookup({ expectModels: items.length > 0 });
+    const refs = items.map(w => modelOf(w).modelRef);
+    const visible = await allowedRefs(
+      permissions,
+      modelfleetCostReadPermission,
+      refs,
+      credentials,
+    );
+    const body: ModelWorkloadsResponse = {
+      items: items.filter((_, i) => visible.has(refs[i])),
+    };
     res.json(body);
   });
 
@@ -240,13 +154,22 @@ export async function createRouter(
   });
 
   router.post('/placement', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await placement.place(req.body));
+    const credentials = await caller(req);
+    const answer = await placement.place(requiredObjectBody(req.body));
+    res.json(await placementFor(permissions, credentials, answer));
   });
 
   router.get('/policies/effective', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(policies.effective(optionalQueryParam(req.query, 'team')));
+    const credentials = await caller(req);
+    const effective = policies.effective(optionalQueryParam(req.query, 'team'));
+    // A team's policy holds its budget: its costs' readers may see it.
+    if (effective.team) {
+      await authorizeCost(
+        credentials,
+        effective.team.toLocaleLowerCase('en-US'),
+      );
+    }
+    res.json(effective);
   });
 
   router.get('/cost/fleet', async (req, res) => {
@@ -254,8 +177,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const q = readCostQuery(req.query, costs.defaultQuery());
-    await authorizeCost(credentials);
-    res.json(await costs.cost('fleet', null, q));
+    res.json(await fleetCostFor({ permissions, costs, credentials }, q));
   });
 
   router.get('/cost/anomalies', async (req, res) => {
@@ -263,15 +185,14 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const q = readCostQuery(req.query, costs.defaultQuery());
-    await authorizeCost(credentials);
-    res.json(await costs.anomalies(q));
+    res.json(await anomaliesFor({ permissions, costs, credentials }, q));
   });
 
   router.get('/cost/entity/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { scope, entityRef } = entityOf(req.params);
+    const { scope, entityRef } = costEntityOf(req.params);
     const q = readCostQuery(req.query, costs.defaultQuery());
     await authorizeCost(credentials, entityRef);
     res.json(await costs.cost(scope, entityRef, q));
@@ -282,7 +203,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const q = readCostQuery(req.query, costs.defaultQuery());
-    await authorizeCost(credentials);
+    await authorizeWholeFleet(permissions, credentials, 'fleet utilization');
     res.json(await costs.utilization('fleet', null, q));
   });
 
@@ -290,7 +211,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { scope, entityRef } = entityOf(req.params);
+    const { scope, entityRef } = costEntityOf(req.params);
     const q = readCostQuery(req.query, costs.defaultQuery());
     await authorizeCost(credentials, entityRef);
     let pool;
@@ -318,9 +239,10 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const q = readCostQuery(req.query, costs.defaultQuery());
-    await authorizeCost(credentials);
+    await authorizeWholeFleet(permissions, credentials, 'the bill');
     res.json(await costs.reconciliation(q));
   });
 
+  router.use(requestErrors(router));
   return router;
 }

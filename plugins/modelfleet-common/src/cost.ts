@@ -170,6 +170,12 @@ export interface CostReport {
   provenance: CostProvenance[];
   /** True when any figure comes from the simulated demo fleet. */
   demo: boolean;
+  /**
+   * Set on a fleet report for a caller who may see only some teams' costs:
+   * the teams it covers. Its totals and series are then the sum of those
+   * teams' reports, not the whole fleet's.
+   */
+  restrictedTo?: string[];
 }
 
 /**

@@ -56,3 +56,22 @@ describe('estimateModelGpuMemory', () => {
     expect(() => estimateModelGpuMemory(input as any)).toThrow(message);
   });
 });
+
+describe('estimateModelGpuMemory bounds', () => {
+  it.each([
+    [
+      { parametersBillions: 1e300, precision: 'fp16' },
+      /^parametersBillions must be a number from 0\.001 to 10000, got 1e\+300$/,
+    ],
+    [
+      { parametersBillions: 7, precision: 'fp16', kvCacheFraction: 1e308 },
+      /^kvCacheFraction must be a number from 0 to 10, got 1e\+308$/,
+    ],
+    [
+      { parametersBillions: 7, precision: 'fp16', runtimeOverheadGiB: 1e308 },
+      /^runtimeOverheadGiB must be a number from 0 to 1024, got 1e\+308$/,
+    ],
+  ])('refuses %j instead of answering Infinity GiB', (input, message) => {
+    expect(() => estimateModelGpuMemory(input as any)).toThrow(message);
+  });
+});

@@ -1,3 +1,5 @@
+import { describeRange, isInRange, MODEL_INPUT_RANGES } from './limits';
+
 /**
  * Numeric precisions a model's weights can be served in.
  *
@@ -58,7 +60,8 @@ function round2(n: number): number {
 /**
  * Estimates the GPU memory a model needs to serve: the weights
  * (parameters × bytes per parameter) plus KV-cache headroom plus a fixed
- * runtime overhead. Throws a `TypeError` that names the field for bad input.
+ * runtime overhead. Throws a `TypeError` that names the field and its range
+ * for bad input (see `MODEL_INPUT_RANGES`).
  *
  * @public
  */
@@ -71,11 +74,15 @@ export function estimateModelGpuMemory(
     kvCacheFraction = 0.2,
     runtimeOverheadGiB = 1,
   } = input;
-  if (!Number.isFinite(parametersBillions) || parametersBillions <= 0) {
-    throw new TypeError(
-      `parametersBillions must be a positive number, got ${parametersBillions}`,
-    );
-  }
+  const check = (field: keyof typeof MODEL_INPUT_RANGES, value: number) => {
+    const range = MODEL_INPUT_RANGES[field];
+    if (!isInRange(value, range)) {
+      throw new TypeError(
+        `${field} must be ${describeRange(range)}, got ${value}`,
+      );
+    }
+  };
+  check('parametersBillions', parametersBillions);
   if (!Object.prototype.hasOwnProperty.call(BYTES_PER_PARAMETER, precision)) {
     throw new TypeError(
       `precision must be one of ${Object.keys(BYTES_PER_PARAMETER).join(
@@ -83,16 +90,8 @@ export function estimateModelGpuMemory(
       )}, got ${String(precision)}`,
     );
   }
-  if (!Number.isFinite(kvCacheFraction) || kvCacheFraction < 0) {
-    throw new TypeError(
-      `kvCacheFraction must be a number ≥ 0, got ${kvCacheFraction}`,
-    );
-  }
-  if (!Number.isFinite(runtimeOverheadGiB) || runtimeOverheadGiB < 0) {
-    throw new TypeError(
-      `runtimeOverheadGiB must be a number ≥ 0, got ${runtimeOverheadGiB}`,
-    );
-  }
+  check('kvCacheFraction', kvCacheFraction);
+  check('runtimeOverheadGiB', runtimeOverheadGiB);
   const weights =
     (parametersBillions * 1e9 * BYTES_PER_PARAMETER[precision]) / GIB;
   const kvCache = weights * kvCacheFraction;

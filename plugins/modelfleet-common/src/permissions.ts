@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  PermissionCondition,
+} from '@backstage/plugin-permission-common';
 
 /**
  * Read the cost and utilization of a catalog entity (a Model, a GpuPool or a
@@ -14,33 +17,39 @@ export const modelfleetCostReadPermission = createPermission({
 });
 
 /**
- * Apply a model deployment to a cluster.
+ * Apply a model deployment to a cluster. A resource permission on the
+ * Model, or on its owner Group while the Model is not yet in the catalog.
  *
  * @public
  */
 export const modelfleetModelDeployPermission = createPermission({
   name: 'modelfleet.model.deploy',
   attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
 });
 
 /**
- * Hibernate (scale to zero) or wake a model.
+ * Scale, hibernate (scale to zero) or wake a model: a resource permission
+ * on the Model.
  *
  * @public
  */
 export const modelfleetModelHibernatePermission = createPermission({
   name: 'modelfleet.model.hibernate',
   attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
 });
 
 /**
- * Apply a placement or arbitrage recommendation.
+ * Apply a placement or arbitrage recommendation, or approve or cancel an
+ * action: a resource permission on the Model it changes.
  *
  * @public
  */
 export const modelfleetRecommendationApplyPermission = createPermission({
   name: 'modelfleet.recommendation.apply',
   attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
 });
 
 /**
@@ -54,3 +63,29 @@ export const modelfleetPermissions = [
   modelfleetModelHibernatePermission,
   modelfleetRecommendationApplyPermission,
 ];
+
+/**
+ * The catalog permission rule ModelFleet adds: the entity is one of the
+ * given refs (a Group a user is in) or is owned by one of them. Conditions
+ * on a team's costs and models use it, so a Group's own page and its
+ * models' pages answer to the same claims.
+ *
+ * @public
+ */
+export const MODELFLEET_TEAM_RULE = 'MODELFLEET_IS_TEAM_OR_OWNED_BY_TEAM';
+
+/**
+ * A condition of {@link MODELFLEET_TEAM_RULE} for a user's ownership
+ * claims (`user.identity.ownershipEntityRefs`).
+ *
+ * @public
+ */
+export function isTeamOrOwnedByTeam(
+  claims: string[],
+): PermissionCondition<'catalog-entity', { claims: string[] }> {
+  return {
+    rule: MODELFLEET_TEAM_RULE,
+    resourceType: 'catalog-entity',
+    params: { claims: claims.map(c => c.toLocaleLowerCase('en-US')) },
+  };
+}

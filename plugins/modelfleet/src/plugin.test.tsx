@@ -32,6 +32,7 @@ import {
   mockModelFleetApi,
   utilizationReport,
 } from './__testUtils__/fixtures';
+import { CardApis } from './__testUtils__/permissions';
 
 describe('modelfleetPlugin (legacy frontend system)', () => {
   it('provides the client for the modelfleet API and the root route', () => {
@@ -119,7 +120,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
       ),
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+      <CardApis api={api}>
         <EntityProvider entity={model}>
           <EntityModelCostCard />
           <EntityModelUtilizationCard />
@@ -127,7 +128,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
           <EntityGpuPoolCard />
           <EntityTeamShowbackCard />
         </EntityProvider>
-      </TestApiProvider>,
+      </CardApis>,
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
 

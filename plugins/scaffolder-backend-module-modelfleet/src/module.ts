@@ -51,9 +51,10 @@ export const scaffolderModuleModelfleet = createBackendModule({
           createEstimateMemoryAction(),
           createRecommendPlacementAction({
             client: createPlacementClient({ discovery, auth }),
+            catalog,
           }),
-          createRenderManifestsAction(),
-          createDeployAction({ discovery, auth, auditor }),
+          createRenderManifestsAction({ catalog }),
+          createDeployAction({ discovery, auth, auditor, catalog }),
           createPublishLocalAction({ repos }),
           createRegisterLocalAction({ repos, catalog, events }),
         );

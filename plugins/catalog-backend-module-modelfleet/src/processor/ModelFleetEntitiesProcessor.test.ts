@@ -59,6 +59,15 @@ describe('ModelFleetEntitiesProcessor', () => {
     );
   });
 
+  it('refuses a Model whose spec.source carries a credential, without repeating it', async () => {
+    const m: any = clone(modelEntityV1alpha1Schema.examples[0]);
+    m.spec.source = 'https://user:s3cr3t@huggingface.co/org/model';
+    const error = await processor.validateEntityKind(m).catch(e => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^\/spec\/source must not carry credentials/);
+    expect(error.message).not.toContain('s3cr3t');
+  });
+
   it('emits owner, pool and caller relations for a Model, both ways', async () => {
     const m: any = clone(modelEntityV1alpha1Schema.examples[0]);
     m.metadata.namespace = 'ml';

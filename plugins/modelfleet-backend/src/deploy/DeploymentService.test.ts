@@ -1,86 +1,8 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ActuatorError } from '@modelfleet/plugin-modelfleet-node';
-import { PolicyService } from '../policy/PolicyService';
 import { readDeploySettings } from './config';
-import { DeploymentService } from './DeploymentService';
-import {
-  catalogEntities,
-  FakeActuator,
-  fakeDirectory,
-  memoryRequester,
-} from './__testUtils__/fakes';
 import { modelDeployment } from './__testUtils__/objects';
-
-function setup(
-  options: {
-    allow?: boolean;
-    config?: Record<string, unknown>;
-    /** Models the callers may not see (the plugin itself sees them). */
-    hidden?: string[];
-  } = {},
-) {
-  const actuator = new FakeActuator(['prod-use1']);
-  const actions = memoryRequester();
-  const permissions = mockServices.permissions.mock({
-    authorize: jest.fn(async () => [
-      {
-        result:
-          options.allow === false
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      },
-    ]) as any,
-  });
-  const config = mockServices.rootConfig({
-    data: {
-      modelfleet: {
-        permissions: { platformTeams: ['platform-team'] },
-        ...options.config,
-      },
-    },
-  });
-  const catalog = catalogServiceMock({ entities: catalogEntities });
-  const service = new DeploymentService({
-    actuators: fakeDirectory(actuator),
-    actions,
-    permissions,
-    catalog: {
-      ...catalog,
-      getEntityByRef: async (ref: any, o: any) =>
-        options.hidden?.includes(ref) && o.credentials.principal.type === 'user'
-          ? undefined
-          : catalog.getEntityByRef(ref, o),
-    } as typeof catalog,
-    auth: mockServices.auth(),
-    policies: new PolicyService({
-      defaults: { dryRun: true },
-      teams: { 'search-team': { dryRun: false } },
-    } as any),
-    settings: readDeploySettings(config),
-  });
-  return { service, actuator, actions, permissions };
-}
-
-const ana = mockCredentials.user('user:default/ana');
-const body = (extra: Record<string, unknown> = {}) => ({
-  cluster: 'prod-use1',
-  namespace: 'models',
-  model: 'model:default/chat',
-  manifests: modelDeployment('models'),
-  idempotencyKey: 'task-1:deploy',
-  ...extra,
-});
-
-async function error(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { ana, body, error, setup } from './__testUtils__/setup';
 
 describe('DeploymentService', () => {
   it('stores a deploy action with one apply step, under the owner team policy', async () => {
@@ -149,8 +71,8 @@ describe('DeploymentService', () => {
     expect(e.message).toBe(
       'manifests: refused, a model deployment never needs these 3 things: ' +
         "namespace: 'kube-system' is on the deny list of namespaces no model is deployed to; " +
-        "Deployment/chat spec.template.spec.volumes[2].hostPath: volume 'host' mounts the node's filesystem (/var/run) (hostPath); " +
-        "Deployment/chat spec.template.spec.containers[0].securityContext.privileged: container 'server' is privileged (root on the node)",
+        "manifests[1].spec.template.spec.volumes[2].hostPath (Deployment/chat): volume 'host' mounts the node's filesystem (/var/run) (hostPath); " +
+        "manifests[1].spec.template.spec.containers[0].securityContext.privileged (Deployment/chat): container 'server' is privileged (root on the node)",
     );
     expect(actuator.calls).toEqual([]);
     expect(actions.requests).toEqual([]);

@@ -34,6 +34,7 @@ import {
 import { StoredAction } from '../database/ActionStore';
 import { ActionRequester, ActuatorDirectory } from '../actions/types';
 import { formatRefusals, guardDeployment } from '../engines/deploy/guard';
+import { parseRequestedRef } from '../service/entityRefs';
 import { DeploySettings } from './config';
 import { parseDeploymentBody } from './request';
 
@@ -48,6 +49,20 @@ export interface DeployPolicies {
 }
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/** The Group a request names as `owner`, as a lower-case full ref. */
+function groupRef(owner: string): string {
+  const ref = parseRequestedRef(owner, 'owner', {
+    defaultKind: 'group',
+    defaultNamespace: 'default',
+  });
+  if (lower(ref.kind) !== 'group') {
+    throw new InputError(
+      `owner: '${owner}' must refer to a Group, not a ${ref.kind}`,
+    );
+  }
+  return lower(stringifyEntityRef(ref));
+}
 
 /**
  * Deploys a model's objects to a cluster through its `ClusterActuator`.
@@ -80,6 +95,8 @@ export class DeploymentService {
     const request = parseDeploymentBody(body);
     const objects = request.manifests as KubeObject[];
     const entityRef = this.modelRef(request.model);
+    // Checked before any lookup, though used only on a first deploy.
+    if (request.owner !== undefined) groupRef(request.owner);
 
     const actuator = await this.actuatorOf(request.cluster);
 
@@ -100,8 +117,19 @@ export class DeploymentService {
     }
 
     const user = this.userOf(credentials);
+    const owner = await this.ownerOf(entityRef, request.owner, credentials);
+    // The permission is on the Model, or on its owner Group while the
+    // Model is not in the catalog yet (a first deploy).
+    const existing = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
     const [decision] = await this.options.permissions.authorize(
-      [{ permission: modelfleetModelDeployPermission }],
+      [
+        {
+          permission: modelfleetModelDeployPermission,
+          resourceRef: existing ? entityRef : owner,
+        },
+      ],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
@@ -109,7 +137,6 @@ export class DeploymentService {
         `${user} may not deploy ${entityRef} (permission ${modelfleetModelDeployPermission.name})`,
       );
     }
-    const owner = await this.ownerOf(entityRef, request.owner, credentials);
     await this.assertMember(user, owner, entityRef, credentials);
     await this.assertNotOthers(actuator, request.cluster, objects, name);
 
@@ -156,19 +183,10 @@ export class DeploymentService {
   }
 
   private modelRef(model: string): string {
-    let ref;
-    try {
-      ref = parseEntityRef(model, {
-        defaultKind: MODEL_KIND,
-        defaultNamespace: 'default',
-      });
-    } catch (e) {
-      throw new InputError(
-        `model: '${model}' is not an entity reference (${
-          (e as Error).message
-        })`,
-      );
-    }
+    const ref = parseRequestedRef(model, 'model', {
+      defaultKind: MODEL_KIND,
+      defaultNamespace: 'default',
+    });
     if (lower(ref.kind) !== lower(MODEL_KIND)) {
       throw new InputError(`model: '${model}' must refer to a Model`);
     }
@@ -240,25 +258,7 @@ export class DeploymentService {
         `owner: ${entityRef} is not in the catalog yet, so the request must name its owner Group`,
       );
     }
-    let ref;
-    try {
-      ref = parseEntityRef(requested, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      });
-    } catch (e) {
-      throw new InputError(
-        `owner: '${requested}' is not an entity reference (${
-          (e as Error).message
-        })`,
-      );
-    }
-    if (lower(ref.kind) !== 'group') {
-      throw new InputError(
-        `owner: '${requested}' must refer to a Group, not a ${ref.kind}`,
-      );
-    }
-    const owner = lower(stringifyEntityRef(ref));
+    const owner = groupRef(requested);
     if (!(await catalog.getEntityByRef(owner, { credentials }))) {
       throw new InputError(`owner: ${owner} is not in the catalog`);
     }

@@ -18,23 +18,28 @@ const manifestSchema = z
   })
   .passthrough();
 
-const bodySchema = z.object({
-  cluster: z.string().min(1).max(253),
-  namespace: z
-    .string()
-    .max(63)
-    .regex(DNS_LABEL, 'must be a Kubernetes namespace name'),
-  model: z.string().min(1).max(400),
-  owner: z.string().min(1).max(400).optional(),
-  manifests: z.array(manifestSchema).min(1).max(MAX_OBJECTS),
-  dryRun: z.boolean().optional(),
-  idempotencyKey: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
-  reason: z.string().max(500).optional(),
-});
+const bodySchema = z
+  .object({
+    cluster: z.string().min(1).max(253),
+    namespace: z
+      .string()
+      .max(63)
+      .regex(DNS_LABEL, 'must be a Kubernetes namespace name'),
+    model: z.string().min(1).max(400),
+    owner: z.string().min(1).max(400).optional(),
+    manifests: z.array(manifestSchema).min(1).max(MAX_OBJECTS),
+    dryRun: z.boolean().optional(),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    reason: z.string().max(500).optional(),
+  })
+  // Unknown keys are refused, not dropped: a misspelt `dryrun: true` must
+  // not become a real deploy. (The manifests are Kubernetes objects: their
+  // fields are the API server's to check.)
+  .strict();
 
 /** `manifests[2].metadata.name` from zod's `['manifests', 2, 'metadata', 'name']`. */
 function fieldOf(path: Array<string | number>): string {
@@ -51,7 +56,11 @@ export function parseDeploymentBody(body: unknown) {
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues
-        .map(i => `${fieldOf(i.path)}: ${i.message}`)
+        .flatMap(i =>
+          i.code === 'unrecognized_keys'
+            ? i.keys.map(k => `${fieldOf([...i.path, k])}: unknown key`)
+            : [`${fieldOf(i.path)}: ${i.message}`],
+        )
         .join('; '),
     );
   }

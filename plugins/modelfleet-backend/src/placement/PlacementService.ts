@@ -27,6 +27,7 @@ import { resolvePoolPrice } from '../engines/showback';
 import { PolicyService } from '../policy/PolicyService';
 import { parsePlacementRequest } from './parseRequest';
 import { poolScheduling } from './scheduling';
+import { explainBlocks } from './blocking';
 
 const BUNDLED = 'bundled-catalog';
 
@@ -57,6 +58,8 @@ export interface PlacementServiceOptions {
    * does not expose autoscaler limits).
    */
   assumedAddableNodes: number;
+  /** Whether a Group is in the catalog: an owner must be one that exists. */
+  groupExists?: (groupRef: string) => Promise<boolean>;
   logger: LoggerService;
 }
 
@@ -77,6 +80,12 @@ export class PlacementService {
       effective = policies.effective(req.owner);
     } catch (e) {
       throw new InputError((e as Error).message.replace(/^team:/, 'owner:'));
+    }
+    const { groupExists } = this.options;
+    if (effective.team && groupExists && !(await groupExists(effective.team))) {
+      throw new InputError(
+        `owner: '${req.owner}' is not a Group in the catalog (${effective.team})`,
+      );
     }
     const policy = effective.policy;
     const blocking: string[] = [];
@@ -156,6 +165,8 @@ export class PlacementService {
     const options: Array<Omit<PlacementOption, 'rank'>> = [];
     const excluded: PlacementExclusion[] = [];
     let method: PlacementResponse['method'] = 'exact';
+    /** The least a pool over the model's own budget charges a month. */
+    let overBudgetUsd = Infinity;
     for (const c of candidates) {
       const exclude = (code: PlacementExclusion['code'], reason: string) =>
         excluded.push({ ...c.summary, code, reason });
@@ -214,10 +225,11 @@ export class PlacementService {
           'budget',
           `${formatUsd(
             chargedMonthlyUsd,
-          )} a month, over the model's budget of ${formatUsd(
+          )} a month, over the model's budget (monthlyBudgetUsd) of ${formatUsd(
             req.monthlyBudgetUsd,
           )}`,
         );
+        overBudgetUsd = Math.min(overBudgetUsd, chargedMonthlyUsd);
         continue;
       }
       if (
@@ -267,28 +279,14 @@ export class PlacementService {
       (a, b) => a.code.localeCompare(b.code) || a.ref.localeCompare(b.ref),
     );
 
-    if (ranked.length === 0) {
-      const codes = [...new Set(excluded.map(e => e.code))].join(', ');
-      blocking.push(
-        `No GPU pool can take ${quoteReplicas} replica(s) of ${
-          req.name
-        } under the request and policy (${excluded.length} pools excluded: ${
-          codes || 'no pools known'
-        })`,
-      );
-    }
-    let picked: PlacementResponse['picked'];
-    if (req.pool) {
-      const key = req.pool.toLocaleLowerCase('en-US');
-      const option = ranked.find(o => o.ref === key);
-      const exclusion = excluded.find(e => e.ref === key);
-      picked = { option, exclusion };
-      if (exclusion) {
-        blocking.push(`pool: ${exclusion.title} — ${exclusion.reason}`);
-      } else if (!option) {
-        blocking.push(`pool: '${req.pool}' is not a GPU pool ModelFleet knows`);
-      }
-    }
+    const picked = explainBlocks({
+      req,
+      quoteReplicas,
+      ranked,
+      excluded,
+      overBudgetUsd,
+      blocking,
+    });
     return {
       request: normalized,
       ...(memory ? { memory } : {}),

@@ -1,3 +1,4 @@
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   mockCredentials,
   mockServices,
@@ -117,6 +118,14 @@ async function startFleet(config: object = {}) {
       modelfleetPlugin,
       fleetModule,
       scheduler.factory,
+      catalogServiceMock.factory({
+        entities: ['speech-team', 'vision-team'].map(name => ({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name, namespace: 'default' },
+          spec: { type: 'team', children: [] },
+        })),
+      }),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
@@ -225,7 +234,7 @@ describe('POST /placement', () => {
       ],
       'prod-use1.l4-od': [
         'budget',
-        "$1,175.01 a month, over the model's budget of $1,000.00",
+        "$1,175.01 a month, over the model's budget (monthlyBudgetUsd) of $1,000.00",
       ],
       'prod-eus.t4-full': [
         'no-capacity',
@@ -234,6 +243,8 @@ describe('POST /placement', () => {
     });
     expect(body.blocking).toEqual([
       'No GPU pool can take 2 replica(s) of whisper under the request and policy (4 pools excluded: budget, gpu-type, no-capacity, spot-forbidden)',
+      // The one pool that fits is over the model's budget: the field to change.
+      "monthlyBudgetUsd: the model's budget of $1,000.00 a month is less than the $1,175.01 the cheapest pool that fits charges",
     ]);
 
     const picked = await place({
@@ -311,8 +322,26 @@ describe('POST /placement', () => {
         /^owner: 'user:a' must refer to a Group/,
       ],
       [
+        {
+          name: 'm',
+          replicas: { min: 1, max: 1 },
+          memoryMiB: 1,
+          owner: 'group:default/no-such-team',
+        },
+        /^owner: 'group:default\/no-such-team' is not a Group in the catalog/,
+      ],
+      [
+        {
+          name: 'm',
+          replicas: { min: 1, max: 1 },
+          memoryMiB: 1,
+          owner: '\ud800',
+        },
+        /^owner: must be an entity reference, \[<kind>:\]\[<namespace>\/\]<name>, whose name may only have/,
+      ],
+      [
         { name: 'm', replicas: { min: 1, max: 1 }, memoryMiB: 1, zone: 'x' },
-        /^body: unknown field\(s\) zone/,
+        /^zone: unknown key$/,
       ],
     ];
     for (const [body, message] of cases) {
@@ -333,6 +362,60 @@ describe('POST /placement', () => {
 });
 
 describe('parsePlacementRequest', () => {
+  const base = { name: 'm', replicas: { min: 1, max: 2 }, memoryMiB: 100 };
+  const messageOf = (body: unknown) => {
+    try {
+      parsePlacementRequest(body);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it.each([
+    [
+      { replicas: { min: 1, max: 100 } },
+      'replicas.max: must be a whole number from 1 to 64',
+    ],
+    [
+      { monthlyBudgetUsd: JSON.parse('1e999') },
+      'monthlyBudgetUsd: must be a number from 1 to 10000000',
+    ],
+    [
+      { monthlyBudgetUsd: 1e12 },
+      'monthlyBudgetUsd: must be a number from 1 to 10000000',
+    ],
+    [
+      { memoryMiB: 1e12 },
+      'memoryMiB: must be a number greater than 0 and at most 16777216',
+    ],
+    [
+      { parametersBillions: 1e-9, precision: 'fp16' },
+      'parametersBillions: must be a number from 0.001 to 10000',
+    ],
+    [{ priority: 1e9 }, 'priority: must be a whole number from -1000 to 1000'],
+    [
+      { regions: Array(51).fill('us-east-1') },
+      'regions: Array must contain at most 50 element(s)',
+    ],
+    [{ replicas: { min: 1, max: 2, maxx: 8 } }, 'replicas.maxx: unknown key'],
+  ])('refuses %p naming the field and its range', (over, message) => {
+    expect(messageOf({ ...base, ...over })).toBe(message);
+  });
+
+  it.each([0, 0.5, 5e-324])(
+    'refuses a budget of %p USD a month, under the 1 the template allows too',
+    monthlyBudgetUsd => {
+      expect(messageOf({ ...base, monthlyBudgetUsd })).toBe(
+        'monthlyBudgetUsd: must be a number from 1 to 10000000',
+      );
+    },
+  );
+
+  it('accepts a budget of 1 USD a month', () => {
+    expect(messageOf({ ...base, monthlyBudgetUsd: 1 })).toBe('accepted');
+  });
+
   it('accepts a minimal request', () => {
     expect(
       parsePlacementRequest({

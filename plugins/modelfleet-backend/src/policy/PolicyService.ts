@@ -1,12 +1,15 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { EffectivePolicyResponse } from '@modelfleet/plugin-modelfleet-common';
+import { parseRequestedRef } from '../service/entityRefs';
 import { effectivePolicy } from './effectivePolicy';
 import { PolicyConfig } from './policyConfig';
 
 /**
  * Answers which rules apply to a team. Teams are configured by Group name
  * (`modelfleet.policies.teams.<name>`) in the default namespace.
+ *
+ * @alpha
  */
 export class PolicyService {
   constructor(private readonly config: PolicyConfig) {}
@@ -21,17 +24,12 @@ export class PolicyService {
     if (team === undefined) {
       return { team: null, ...effectivePolicy(this.config, null) };
     }
-    let ref;
-    try {
-      ref = parseEntityRef(team, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      });
-    } catch (e) {
-      throw new InputError(
-        `team: '${team}' is not an entity reference (${(e as Error).message})`,
-      );
-    }
+    // Checked for the characters entity refs allow: a caller may look the
+    // ref up in the catalog next (placement checks the owner exists).
+    const ref = parseRequestedRef(team, 'team', {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
     if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
       throw new InputError(
         `team: '${team}' must refer to a Group, not a ${ref.kind}`,

@@ -76,11 +76,14 @@ export function effectivePolicy(
   const policy: PlatformPolicy = structuredClone(BUILTIN_POLICY);
   const sources = builtinSources();
   applyLayer(policy, sources, config.defaults, `${POLICIES_KEY}.defaults`);
-  if (teamName) {
+  // An own key only: a team named `constructor` or `__proto__` must not
+  // find Object.prototype's.
+  const teams = config.teams;
+  if (teamName && teams && Object.hasOwn(teams, teamName)) {
     applyLayer(
       policy,
       sources,
-      config.teams?.[teamName],
+      teams[teamName],
       `${POLICIES_KEY}.teams.${teamName}`,
     );
   }

@@ -98,6 +98,46 @@ describe('readPolicyConfig', () => {
     expect(() => read(policies)).toThrow(expected);
   });
 
+  it.each([
+    ['{"__proto__":{"polluted":true}}', 'modelfleet.policies.__proto__'],
+    [
+      '{"teams":{"x":{"__proto__":{"dryRun":false}}}}',
+      'modelfleet.policies.teams.x.__proto__',
+    ],
+    [
+      '{"teams":{"x":{"hibernation":{"__proto__":{"mode":"enforce"}}}}}',
+      'modelfleet.policies.teams.x.hibernation.__proto__',
+    ],
+    [
+      '{"teams":{"x":{"__proto__":1}}}',
+      'modelfleet.policies.teams.x.__proto__',
+    ],
+    [
+      '{"defaults":{"maintenanceWindows":[{"__proto__":{"name":"w","start":"0 2 * * 6","end":"0 6 * * 6"}}]}}',
+      'modelfleet.policies.defaults.maintenanceWindows[0].__proto__',
+    ],
+    // A key the Config API cannot address: found by the value as read.
+    [
+      '{"teams":{"a.b":{"__proto__":{"dryRun":false}}}}',
+      'modelfleet.policies.teams.a.b.__proto__',
+    ],
+  ])(
+    'refuses the __proto__ key of %s, naming it rather than its children',
+    (json, path) => {
+      const error = (() => {
+        try {
+          read(JSON.parse(json));
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(error?.message).toBe(
+        `Invalid ModelFleet policy in app-config:\n  ${path}: unknown key`,
+      );
+    },
+  );
+
   it('lists every problem at once', () => {
     expect(() => read({ defaults: { spot: 'x', dryRun: 1 } })).toThrow(
       /defaults\.spot[\s\S]*defaults\.dryRun/,
@@ -164,6 +204,18 @@ describe('effectivePolicy', () => {
   });
 });
 
+describe('effectivePolicy of a team name that is an Object property', () => {
+  it('reads only configured teams, never inherited ones', () => {
+    const teams = Object.create({ ghost: { dryRun: false } });
+    expect(effectivePolicy({ teams }, 'ghost').policy.dryRun).toBe(true);
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect(effectivePolicy(read(config), name).policy).toEqual(
+        effectivePolicy(read(config), null).policy,
+      );
+    }
+  });
+});
+
 describe('PolicyService', () => {
   const service = new PolicyService(read(config));
 
@@ -176,6 +228,15 @@ describe('PolicyService', () => {
     );
     expect(service.effective().team).toBeNull();
   });
+
+  it.each(['\ud800', 'search team', 'group:default/a/b', 'group:Def ault/x'])(
+    'rejects %j, a ref with characters no entity ref has, naming the parameter',
+    team => {
+      expect(() => service.effective(team)).toThrow(
+        /^team: must be an entity reference/,
+      );
+    },
+  );
 
   it('rejects refs to other kinds, naming the parameter', () => {
     expect(() => service.effective('user:default/guest')).toThrow(

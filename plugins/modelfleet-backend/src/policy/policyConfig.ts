@@ -1,8 +1,13 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
-/** The app-config key all policies live under. */
+/**
+ * The app-config key all policies live under.
+ *
+ * @alpha
+ */
 export const POLICIES_KEY = 'modelfleet.policies';
 
 function isValidCron(expr: string): boolean {
@@ -73,7 +78,11 @@ export const policyLayerSchema = z
   .partial()
   .strict();
 
-/** A layer of policy as written in app-config. */
+/**
+ * A layer of policy as written in app-config.
+ *
+ * @alpha
+ */
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
 
 const policiesSchema = z
@@ -83,24 +92,99 @@ const policiesSchema = z
   })
   .strict();
 
-/** `modelfleet.policies` as written in app-config, validated. */
+/**
+ * `modelfleet.policies` as written in app-config, validated.
+ *
+ * @alpha
+ */
 export type PolicyConfig = z.infer<typeof policiesSchema>;
+
+const isObject = (v: unknown): v is object =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const invalid = (problems: string[]) =>
+  new Error(
+    `Invalid ModelFleet policy in app-config:\n  ${problems.join('\n  ')}`,
+  );
+
+/** The configs under `key`: its object, or the objects of its array. */
+function childrenOf(config: Config, key: string, at: string) {
+  let value;
+  try {
+    value = config.getOptional(key);
+  } catch {
+    return []; // a key the Config API cannot address (`a.b`)
+  }
+  if (isObject(value)) return [{ child: config.getConfig(key), at }];
+  if (Array.isArray(value) && value.every(isObject)) {
+    return config
+      .getConfigArray(key)
+      .map((child, i) => ({ child, at: `${at}[${i}]` }));
+  }
+  return [];
+}
+
+/**
+ * The paths of the `__proto__` keys of the policies. Reading the config
+ * (`config.getOptional`) makes such a key its object's prototype, so the
+ * schema would take its children for the object's own fields (a team's
+ * `dryRun: false` slipped in as `__proto__: { dryRun: false }`), or drops
+ * it. The Config API still lists the key; where it cannot descend (a key
+ * with a `.`), the value as read shows it by its prototype.
+ */
+function prototypeKeysOf(section: Config | undefined, raw: unknown): string[] {
+  const found = new Set<string>();
+  const walkConfig = (config: Config, path: string) => {
+    for (const key of config.keys()) {
+      const at = `${path}.${key}`;
+      if (key === '__proto__') {
+        found.add(at);
+        continue;
+      }
+      for (const c of childrenOf(config, key, at)) walkConfig(c.child, c.at);
+    }
+  };
+  const walkValue = (value: unknown, path: string) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walkValue(item, `${path}[${i}]`));
+    } else if (isObject(value)) {
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        found.add(`${path}.__proto__`);
+      }
+      for (const [k, item] of Object.entries(value)) {
+        walkValue(item, `${path}.${k}`);
+      }
+    }
+  };
+  if (section) walkConfig(section, POLICIES_KEY);
+  walkValue(raw, POLICIES_KEY);
+  return [...found];
+}
 
 /**
  * Reads and validates `modelfleet.policies`. An invalid policy throws an
  * error that lists each problem with its full key path, so the backend stops
  * at start instead of running on rules nobody meant.
+ *
+ * @alpha
  */
 export function readPolicyConfig(config: RootConfigService): PolicyConfig {
   const raw = config.getOptional(POLICIES_KEY) ?? {};
+  const prototypeKeys = prototypeKeysOf(
+    isObject(raw) ? config.getOptionalConfig(POLICIES_KEY) : undefined,
+    raw,
+  );
+  if (prototypeKeys.length) {
+    throw invalid(prototypeKeys.map(path => `${path}: unknown key`));
+  }
   const parsed = policiesSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(issue => {
-      const path = [POLICIES_KEY, ...issue.path].join('.');
-      return `${path}: ${issue.message}`;
-    });
-    throw new Error(
-      `Invalid ModelFleet policy in app-config:\n  ${problems.join('\n  ')}`,
+    throw invalid(
+      parsed.error.issues.map(issue => {
+        const path = [POLICIES_KEY, ...issue.path].join('.');
+        return `${path}: ${issue.message}`;
+      }),
     );
   }
   return parsed.data;

@@ -13,7 +13,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { ActionService } from '../actions/ActionService';
-import { actorOf, authorize, callerOf } from './common';
+import { allowedRefs, authorizeOn } from './access';
+import { actorOf, callerOf } from './common';
 
 const MAX_LIMIT = 200;
 const ID = /^[0-9a-f-]{36}$/;
@@ -102,13 +103,24 @@ export function createActionsRouter(options: {
     const entityRef = entityParam(req.query);
     const states = statesParam(req.query);
     const limit = limitParam(req.query);
-    await authorize(
+    if (entityRef) {
+      await authorizeOn(
+        permissions,
+        modelfleetRecommendationApplyPermission,
+        entityRef,
+        credentials,
+      );
+    }
+    const listed = await actions.list({ entityRef, states, limit });
+    // Across models: only those of the caller's teams.
+    const visible = await allowedRefs(
       permissions,
       modelfleetRecommendationApplyPermission,
+      listed.map(a => a.entityRef),
       credentials,
     );
     const body: ActionsResponse = {
-      actions: await actions.list({ entityRef, states, limit }),
+      actions: listed.filter(a => visible.has(a.entityRef)),
     };
     res.json(body);
   });
@@ -119,14 +131,15 @@ export function createActionsRouter(options: {
     const action = await actions.get(id);
     // Whoever asked for an action may follow it (the Deploy template does,
     // as the person deploying); others need the permission.
-    if (action?.requestedBy !== actorOf(credentials)) {
-      await authorize(
+    if (!action) throw new NotFoundError(`no action with id '${id}'`);
+    if (action.requestedBy !== actorOf(credentials)) {
+      await authorizeOn(
         permissions,
         modelfleetRecommendationApplyPermission,
+        action.entityRef,
         credentials,
       );
     }
-    if (!action) throw new NotFoundError(`no action with id '${id}'`);
     res.json(action);
   });
 
@@ -134,9 +147,12 @@ export function createActionsRouter(options: {
     router.post(`/actions/:id/${verb}`, async (req, res) => {
       const credentials = await callerOf(httpAuth, req);
       const id = idParam(req.params.id);
-      await authorize(
+      const action = await actions.get(id);
+      if (!action) throw new NotFoundError(`no action with id '${id}'`);
+      await authorizeOn(
         permissions,
         modelfleetRecommendationApplyPermission,
+        action.entityRef,
         credentials,
       );
       res.json(await actions[verb](id, actorOf(credentials)));

@@ -63,13 +63,52 @@ export function nameParam(value: string, field: string): string {
   return value;
 }
 
-/** A JSON object body, or an InputError. */
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === '') return {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new InputError('body: must be a JSON object');
+/** What a parsed JSON body is, for messages: `null`, `an array`, `a number`… */
+export function describeJson(value: unknown): string {
+  if (value === undefined) return 'none';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/**
+ * A JSON object body, or an InputError. `req.body` is undefined when the
+ * request has no JSON body (see `jsonBody`).
+ */
+export function requiredObjectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) {
+    throw new InputError(
+      'body: must be a JSON object, got none (send one with Content-Type: application/json)',
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InputError(
+      `body: must be a JSON object, got ${describeJson(body)}`,
+    );
   }
   return body as Record<string, unknown>;
+}
+
+/** An optional JSON object body: `{}` when there is none, or an InputError. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  return body === undefined ? {} : requiredObjectBody(body);
+}
+
+/**
+ * An optional single-valued query parameter, trimmed, or an InputError
+ * naming it. Only the query's own properties count.
+ */
+export function optionalQueryParam(
+  query: Record<string, unknown>,
+  name: string,
+): string | undefined {
+  if (!Object.hasOwn(query, name)) return undefined;
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(`${name}: must be given once, as a non-empty string`);
+  }
+  return value.trim();
 }
 
 /** An optional free-text reason of at most 500 characters. */

@@ -157,10 +157,10 @@ describe('POST /deployments', () => {
         "namespace: 'kube-system' is on the deny list of namespaces no model is deployed to",
       );
       expect(message).toContain(
-        "Deployment/chat spec.template.spec.containers[0].securityContext.privileged: container 'server' is privileged (root on the node)",
+        "manifests[1].spec.template.spec.containers[0].securityContext.privileged (Deployment/chat): container 'server' is privileged (root on the node)",
       );
       expect(message).toContain(
-        "Deployment/chat spec.template.spec.volumes[2].hostPath: volume 'docker' mounts the node's filesystem (/var/run) (hostPath)",
+        "manifests[1].spec.template.spec.volumes[2].hostPath (Deployment/chat): volume 'docker' mounts the node's filesystem (/var/run) (hostPath)",
       );
       expect(await store.list({})).toEqual([]);
     },

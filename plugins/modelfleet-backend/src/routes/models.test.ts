@@ -60,6 +60,10 @@ async function start(options: { allow?: boolean } = {}) {
           requests.map(() => ({
             result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
           })),
+        authorizeConditional: async queries =>
+          queries.map(() => ({
+            result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          })),
       }).factory,
       auditor.factory,
       mockServices.rootConfig.factory({
@@ -282,7 +286,8 @@ describe('model actions', () => {
     expect(caps.body).toMatchObject({
       hibernate: {
         allowed: false,
-        reason: 'You need the modelfleet.model.hibernate permission',
+        reason:
+          'You need the modelfleet.model.hibernate permission on this model (its team and the platform teams have it)',
       },
       scale: { allowed: false },
       approve: { allowed: false },
@@ -291,10 +296,16 @@ describe('model actions', () => {
       .post('/api/modelfleet/models/default/sdxl/hibernate')
       .set('Authorization', auth);
     expect(res.status).toBe(403);
+    // Across models the list holds only what the caller may see.
+    const list = await request(server)
+      .get('/api/modelfleet/actions')
+      .set('Authorization', auth);
+    expect(list.status).toBe(200);
+    expect(list.body.actions).toEqual([]);
     expect(
       (
         await request(server)
-          .get('/api/modelfleet/actions')
+          .get('/api/modelfleet/actions?entity=model:default/sdxl')
           .set('Authorization', auth)
       ).status,
     ).toBe(403);

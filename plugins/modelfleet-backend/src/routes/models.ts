@@ -20,15 +20,8 @@ import {
   planModelAction,
 } from '../engines/actions/modelPlans';
 import { PolicyService } from '../policy/PolicyService';
-import {
-  actorOf,
-  authorize,
-  callerOf,
-  isAllowed,
-  nameParam,
-  objectBody,
-  reasonOf,
-} from './common';
+import { authorizeOn, isAllowedOn } from './access';
+import { actorOf, callerOf, nameParam, objectBody, reasonOf } from './common';
 
 const ACTIVE_STATES = [
   'planned',
@@ -91,10 +84,16 @@ export function createModelsRouter(options: {
     const name = nameParam(req.params.name, 'name');
     const model = await targets.resolve(namespace, name, credentials);
     const [mayAct, mayApprove] = await Promise.all([
-      isAllowed(permissions, modelfleetModelHibernatePermission, credentials),
-      isAllowed(
+      isAllowedOn(
+        permissions,
+        modelfleetModelHibernatePermission,
+        model.entityRef,
+        credentials,
+      ),
+      isAllowedOn(
         permissions,
         modelfleetRecommendationApplyPermission,
+        model.entityRef,
         credentials,
       ),
     ]);
@@ -109,7 +108,8 @@ export function createModelsRouter(options: {
       if (!mayAct) {
         return {
           allowed: false,
-          reason: 'You need the modelfleet.model.hibernate permission',
+          reason:
+            'You need the modelfleet.model.hibernate permission on this model (its team and the platform teams have it)',
         };
       }
       if (!model.target) return { allowed: false, reason: model.missing };
@@ -154,7 +154,8 @@ export function createModelsRouter(options: {
         ? { allowed: true }
         : {
             allowed: false,
-            reason: 'You need the modelfleet.recommendation.apply permission',
+            reason:
+              'You need the modelfleet.recommendation.apply permission on this model (its team and the platform teams have it)',
           },
       dryRun: dryRunOf(model),
     };
@@ -187,11 +188,6 @@ export function createModelsRouter(options: {
         request = { kind };
       }
       const reason = reasonOf(body);
-      await authorize(
-        permissions,
-        modelfleetModelHibernatePermission,
-        credentials,
-      );
       const key = req.get('idempotency-key');
       if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
         throw new InputError(
@@ -199,6 +195,12 @@ export function createModelsRouter(options: {
         );
       }
       const model = await targets.resolve(namespace, name, credentials);
+      await authorizeOn(
+        permissions,
+        modelfleetModelHibernatePermission,
+        model.entityRef,
+        credentials,
+      );
       if (key !== undefined) {
         // The same request again (a retry after a lost answer): the action
         // it made, whatever became of it.

@@ -5,6 +5,7 @@ import {
 } from '@backstage/catalog-model';
 import { MODEL_KIND, MODELFLEET_API_VERSION } from '../constants';
 import type { ModelPrecision } from '../memory';
+import { ModelSourceError, parseModelSource } from '../modelSource';
 import schema from './Model.v1alpha1.schema.json';
 
 /**
@@ -82,6 +83,16 @@ export const modelEntityV1alpha1Schema = schema;
 const validate = entityKindSchemaValidator<ModelEntityV1alpha1>(schema);
 
 function checkModelRules(entity: ModelEntityV1alpha1): void {
+  // The schema says only "a non-empty string"; the shared rules refuse
+  // what must not reach the catalog: credentials (`https://user:token@…`,
+  // signed URLs), option-like ids, `..`. The message never repeats the
+  // source.
+  try {
+    parseModelSource(entity.spec.source);
+  } catch (e) {
+    if (!(e instanceof ModelSourceError)) throw e;
+    throw new TypeError(`/spec/source ${e.message}`);
+  }
   const replicas = entity.spec.replicas;
   if (
     replicas?.min !== undefined &&

@@ -83,6 +83,50 @@ describe('Model kind', () => {
       message,
     );
   });
+
+  it('refuses a credential in spec.source without repeating it', async () => {
+    for (const source of [
+      'https://user:s3cr3t-token@huggingface.co/org/model',
+      'oci://robot:s3cr3t-token@registry.example.com/models/chat:1',
+      'https://models.example.com/chat?token=s3cr3t-token',
+    ]) {
+      const m = model();
+      m.spec.source = source;
+      const error = await modelEntityV1alpha1Validator.check(m).then(
+        () => undefined,
+        e => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toMatch(/^\/spec\/source must not/);
+      expect(error.message).not.toContain('s3cr3t-token');
+    }
+  });
+
+  it.each([
+    ['--trust-remote-code'],
+    ['org/../model'],
+    ['ftp://example.com/model'],
+  ])('refuses the source %s by the shared rules', async source => {
+    const m = model();
+    m.spec.source = source;
+    await expect(modelEntityV1alpha1Validator.check(m)).rejects.toThrow(
+      /^\/spec\/source must /,
+    );
+  });
+
+  it('accepts every source kind the shared rules accept', async () => {
+    for (const source of [
+      'hf://BAAI/bge-large-en-v1.5',
+      'oci://registry.example.com/models/chat:1',
+      's3://models-bucket/chat/',
+      'gs://models-bucket/chat',
+      'https://models.example.com/chat/v1',
+    ]) {
+      const m = model();
+      m.spec.source = source;
+      await expect(modelEntityV1alpha1Validator.check(m)).resolves.toBe(true);
+    }
+  });
 });
 
 describe('GpuPool kind', () => {

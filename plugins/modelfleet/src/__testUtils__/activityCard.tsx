@@ -2,10 +2,12 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ModelFleetApi, modelfleetApiRef } from '../api';
+import { PermissionApi } from '@backstage/plugin-permission-react';
+import { renderInTestApp } from '@backstage/test-utils';
+import { ModelFleetApi } from '../api';
 import { EntityModelActivityCard } from '../components/EntityModelActivityCard';
 import { PollIntervals } from '../components/EntityModelActivityCard/useModelActivity';
+import { Authorize, CardApis } from './permissions';
 
 /** The Model entity of the activity card tests. */
 export const activityModel = {
@@ -24,17 +26,21 @@ export const activityModelRef = {
 /** No poll fires during a test unless it asks for one. */
 export const NO_POLLS: PollIntervals = { activeMs: 600_000, idleMs: 600_000 };
 
-/** Renders the activity card of {@link activityModel} with `api`. */
+/**
+ * Renders the activity card of {@link activityModel} with `api`, for a
+ * caller the permission framework answers `authorize` (allowed by default).
+ */
 export async function renderActivityCard(
   api: ModelFleetApi,
   pollIntervals: PollIntervals = NO_POLLS,
+  permissions: { authorize?: Authorize; permissionApi?: PermissionApi } = {},
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+    <CardApis api={api} {...permissions}>
       <EntityProvider entity={activityModel}>
         <EntityModelActivityCard pollIntervals={pollIntervals} />
       </EntityProvider>
-    </TestApiProvider>,
+    </CardApis>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import yaml from 'yaml';
 import { renderModelManifests } from '../manifests';
+import { teamCatalog } from '../__testUtils__/teams';
 import { createDeployAction } from './deploy';
 import { examples } from './deploy.examples';
 
@@ -179,6 +180,7 @@ function setup(discovery: { getBaseUrl(id: string): Promise<string> }) {
     discovery: discovery as any,
     auth: mockServices.auth(),
     auditor,
+    catalog: teamCatalog(),
     pollIntervalMs: 5,
   });
   return { action: deploy, events };

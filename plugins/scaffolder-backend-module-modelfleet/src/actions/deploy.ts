@@ -4,7 +4,9 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ActionEvent,
@@ -15,7 +17,15 @@ import {
   ModelFleetAction,
 } from '@modelfleet/plugin-modelfleet-common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { formatManifestIssues, validateManifests } from '../manifests';
+import {
+  assertGroupInCatalog,
+  entityRefString,
+  numberIn,
+  parseInput,
+  scaffolderFields,
+} from '../validation';
 import { examples } from './deploy.examples';
 import { callModelfleet } from './modelfleetApi';
 
@@ -28,6 +38,84 @@ const principalOf = (c: BackstageCredentials) => {
   if (p.type === 'service') return `service:${p.subject}`;
   return 'none';
 };
+
+/** The most objects one deployment carries (the backend's limit too). */
+const MAX_OBJECTS = 50;
+
+const inputFields = {
+  cluster: z
+    .string({
+      description: 'Cluster name, as the ModelFleet backend knows it',
+    })
+    .min(1)
+    .max(253),
+  namespace: z
+    .string({ description: "The model's namespace" })
+    .max(63)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label'),
+  manifests: z
+    .array(z.record(z.any()), {
+      description:
+        'Kubernetes objects, e.g. the output of modelfleet:manifests:render',
+    })
+    .min(1)
+    .max(MAX_OBJECTS),
+  // Checked here, so a bad ref is refused as `entityRef`, the field the
+  // user gave, not as the backend's `model`.
+  entityRef: entityRefString(
+    'The Model entity, e.g. model:default/chat (the output of modelfleet:manifests:render)',
+    'model:default/chat',
+  ),
+  owner: entityRefString(
+    "Owner Group, used only while the Model is not yet in the catalog (a first deploy); after that the catalog's owner decides",
+  ).optional(),
+  dryRun: z
+    .boolean({
+      description: 'Only let the API server check the objects (default true)',
+    })
+    .optional(),
+  reason: z
+    .string({ description: 'Why, for people reading the action' })
+    .max(500)
+    .optional(),
+  timeoutSeconds: numberIn(
+    { min: 1, max: 3600, integer: true },
+    'How long to follow the action before the step fails (default 300)',
+  ).optional(),
+};
+const inputSchema = z.object(inputFields).strict();
+
+/**
+ * The Model `entityRef` names, and the objects, named after it (`chat`,
+ * `chat-model-cache`) as the backend requires, or an InputError naming
+ * `entityRef` and the objects' names: either may be the one that is wrong,
+ * and the backend would name only its own `model` field.
+ */
+function assertNamedAfter(entityRef: string, objects: KubeObject[]) {
+  const ref = parseEntityRef(entityRef, {
+    defaultKind: 'model',
+    defaultNamespace: 'default',
+  });
+  if (ref.kind.toLocaleLowerCase('en-US') !== 'model') {
+    throw new InputError(`entityRef: must refer to a Model, not a ${ref.kind}`);
+  }
+  const others = objects.flatMap((o, i) =>
+    o.metadata.name === ref.name || o.metadata.name.startsWith(`${ref.name}-`)
+      ? []
+      : [`manifests[${i}].metadata.name '${o.metadata.name.slice(0, 63)}'`],
+  );
+  if (others.length) {
+    throw new InputError(
+      `entityRef: the Model '${
+        ref.name
+      }' deploys only objects named after it (${ref.name} or ${
+        ref.name
+      }-…), not ${others.slice(0, 5).join(', ')}${
+        others.length > 5 ? ` and ${others.length - 5} more` : ''
+      }`,
+    );
+  }
+}
 
 const describeEvent = (e: ActionEvent) =>
   `${e.from ?? 'new'} → ${e.to}${
@@ -50,12 +138,17 @@ const describeEvent = (e: ActionEvent) =>
  * and succeeds at once when the team's policy makes it wait for approval.
  * A real deploy is recorded as an auditor event `model-deploy`.
  *
+ * The input is checked first (known keys only, a bounded timeout, an
+ * `owner` that is a Group in the catalog); the backend checks the body
+ * and the objects again.
+ *
  * @public
  */
 export function createDeployAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;
   auditor: AuditorService;
+  catalog: CatalogService;
   /** Time between two looks at the action. Defaults to 2 s. */
   pollIntervalMs?: number;
 }) {
@@ -67,80 +160,41 @@ export function createDeployAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        cluster: z =>
-          z.string({
-            description: 'Cluster name, as the ModelFleet backend knows it',
+      input: scaffolderFields(inputFields),
+      output: scaffolderFields({
+        applied: z.boolean({ description: 'True when the action is done' }),
+        actionId: z.string().optional(),
+        state: z
+          .string({ description: "The action's state when the step ended" })
+          .optional(),
+        waitingForApproval: z.boolean({
+          description:
+            "True when the team's policy is dry-run: the action waits for approval",
+        }),
+        results: z.array(
+          z.object({
+            kind: z.string(),
+            name: z.string(),
+            namespace: z.string().optional(),
+            outcome: z.enum(['dry-run']),
           }),
-        namespace: z => z.string({ description: "The model's namespace" }),
-        manifests: z =>
-          z.array(z.record(z.any()), {
-            description:
-              'Kubernetes objects, e.g. the output of modelfleet:manifests:render',
-          }),
-        entityRef: z =>
-          z.string({
-            description:
-              'The Model entity, e.g. model:default/chat (the output of modelfleet:manifests:render)',
-          }),
-        owner: z =>
-          z
-            .string({
-              description:
-                "Owner Group, used only while the Model is not yet in the catalog (a first deploy); after that the catalog's owner decides",
-            })
-            .optional(),
-        dryRun: z =>
-          z
-            .boolean({
-              description:
-                'Only let the API server check the objects (default true)',
-            })
-            .optional(),
-        reason: z =>
-          z
-            .string({ description: 'Why, for people reading the action' })
-            .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({
-              description:
-                'How long to follow the action before the step fails (default 300)',
-            })
-            .int()
-            .min(1)
-            .max(3600)
-            .optional(),
-      },
-      output: {
-        applied: z =>
-          z.boolean({ description: 'True when the action is done' }),
-        actionId: z => z.string().optional(),
-        state: z =>
-          z
-            .string({ description: "The action's state when the step ended" })
-            .optional(),
-        waitingForApproval: z =>
-          z.boolean({
-            description:
-              "True when the team's policy is dry-run: the action waits for approval",
-          }),
-        results: z =>
-          z.array(
-            z.object({
-              kind: z.string(),
-              name: z.string(),
-              namespace: z.string().optional(),
-              outcome: z.enum(['dry-run']),
-            }),
-          ),
-        summary: z => z.string(),
-      },
+        ),
+        summary: z.string(),
+      }),
     },
     async handler(ctx) {
-      const { cluster, namespace, manifests, owner, entityRef } = ctx.input;
-      const dryRun = ctx.isDryRun || ctx.input.dryRun !== false;
+      const input = parseInput(inputSchema, ctx.input);
+      const { cluster, namespace, manifests, owner, entityRef } = input;
+      const dryRun = ctx.isDryRun || input.dryRun !== false;
       const credentials = await ctx.getInitiatorCredentials();
+      if (owner !== undefined) {
+        await assertGroupInCatalog({
+          catalog: options.catalog,
+          credentials,
+          field: 'owner',
+          ref: owner,
+        });
+      }
       const objects = manifests.map((m, i) => {
         for (const key of ['apiVersion', 'kind'] as const) {
           if (typeof m[key] !== 'string' || !m[key]) {
@@ -152,6 +206,7 @@ export function createDeployAction(options: {
         }
         return m as KubeObject;
       });
+      assertNamedAfter(entityRef, objects);
       const problems = await validateManifests(objects);
       if (problems.length) {
         throw new InputError(
@@ -170,7 +225,7 @@ export function createDeployAction(options: {
         dryRun,
         // One action per task step: a retried step finds its action again.
         idempotencyKey: `${ctx.task.id}:${ctx.step?.id ?? 'deploy'}`,
-        ...(ctx.input.reason ? { reason: ctx.input.reason } : {}),
+        ...(input.reason ? { reason: input.reason } : {}),
       };
 
       if (dryRun) {
@@ -251,8 +306,7 @@ export function createDeployAction(options: {
         };
         logEvents(action);
 
-        const timeoutSeconds =
-          ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+        const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
         const deadline = Date.now() + timeoutSeconds * 1000;
         const waiting = (a: ModelFleetAction) =>
           a.dryRun && a.state === 'planned';

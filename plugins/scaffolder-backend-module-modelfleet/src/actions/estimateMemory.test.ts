@@ -38,14 +38,17 @@ describe('modelfleet:model:estimate-memory', () => {
   });
 
   it.each([
-    [{ parametersBillions: 7, precision: 'fp12' }, /^precision must be one of/],
+    [
+      { parametersBillions: 7, precision: 'fp12' },
+      /^precision: must be one of fp32, fp16, bf16, fp8, int8, int4$/,
+    ],
     [
       { parametersBillions: -1, precision: 'fp16' },
-      /^parametersBillions must be a positive number/,
+      /^parametersBillions: must be a number from 0\.001 to 10000$/,
     ],
     [
       { parametersBillions: 7, precision: 'fp16', gpuCount: 1.5 },
-      /^gpuCount must be an integer/,
+      /^gpuCount: must be a whole number from 1 to 64$/,
     ],
   ])(
     'rejects %j with an InputError naming the field',

@@ -2,9 +2,12 @@ import { InputError } from '@backstage/errors';
 import {
   BYTES_PER_PARAMETER,
   estimateModelGpuMemory,
+  MODEL_INPUT_RANGES as RANGES,
   ModelPrecision,
 } from '@modelfleet/plugin-modelfleet-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z } from 'zod';
+import { numberIn, parseInput, scaffolderFields } from '../validation';
 import { examples } from './estimateMemory.examples';
 
 const PRECISIONS = Object.keys(BYTES_PER_PARAMETER) as [
@@ -13,6 +16,29 @@ const PRECISIONS = Object.keys(BYTES_PER_PARAMETER) as [
 ];
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+const inputFields = {
+  parametersBillions: numberIn(
+    RANGES.parametersBillions,
+    'Parameter count in billions (8 for an 8B model)',
+  ),
+  precision: z.enum(PRECISIONS, {
+    description: 'Precision the weights are served in',
+  }),
+  kvCacheFraction: numberIn(
+    RANGES.kvCacheFraction,
+    'KV-cache headroom as a fraction of the weights (default 0.2)',
+  ).optional(),
+  runtimeOverheadGiB: numberIn(
+    RANGES.runtimeOverheadGiB,
+    'CUDA context and runtime overhead per GPU in GiB (default 1)',
+  ).optional(),
+  gpuCount: numberIn(
+    RANGES.gpusPerReplica,
+    'GPUs the model is sharded over (default 1)',
+  ).optional(),
+};
+const inputSchema = z.object(inputFields).strict();
 
 /**
  * `modelfleet:model:estimate-memory`: how much GPU memory a model needs, in
@@ -30,53 +56,20 @@ export function createEstimateMemoryAction() {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        parametersBillions: z =>
-          z.number({
-            description: 'Parameter count in billions (8 for an 8B model)',
-          }),
-        precision: z =>
-          z.enum(PRECISIONS, {
-            description: 'Precision the weights are served in',
-          }),
-        kvCacheFraction: z =>
-          z
-            .number({
-              description:
-                'KV-cache headroom as a fraction of the weights (default 0.2)',
-            })
-            .optional(),
-        runtimeOverheadGiB: z =>
-          z
-            .number({
-              description:
-                'CUDA context and runtime overhead per GPU in GiB (default 1)',
-            })
-            .optional(),
-        gpuCount: z =>
-          z
-            .number({
-              description: 'GPUs the model is sharded over (default 1)',
-            })
-            .optional(),
-      },
-      output: {
-        weightsGiB: z => z.number({ description: 'Memory of the weights' }),
-        kvCacheGiB: z => z.number({ description: 'KV-cache headroom' }),
-        runtimeOverheadGiB: z =>
-          z.number({ description: 'Runtime overhead per GPU' }),
-        totalGiB: z => z.number({ description: 'Total over all GPUs' }),
-        perGpuGiB: z => z.number({ description: 'What each GPU must hold' }),
-        summary: z => z.string({ description: 'The estimate in one sentence' }),
-      },
+      input: scaffolderFields(inputFields),
+      output: scaffolderFields({
+        weightsGiB: z.number({ description: 'Memory of the weights' }),
+        kvCacheGiB: z.number({ description: 'KV-cache headroom' }),
+        runtimeOverheadGiB: z.number({
+          description: 'Runtime overhead per GPU',
+        }),
+        totalGiB: z.number({ description: 'Total over all GPUs' }),
+        perGpuGiB: z.number({ description: 'What each GPU must hold' }),
+        summary: z.string({ description: 'The estimate in one sentence' }),
+      }),
     },
     async handler(ctx) {
-      const { gpuCount = 1, ...rest } = ctx.input;
-      if (!Number.isInteger(gpuCount) || gpuCount < 1) {
-        throw new InputError(
-          `gpuCount must be an integer ≥ 1, got ${gpuCount}`,
-        );
-      }
+      const { gpuCount = 1, ...rest } = parseInput(inputSchema, ctx.input);
       let estimate;
       try {
         estimate = estimateModelGpuMemory(rest);

@@ -10,7 +10,43 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { z } from 'zod';
+import { numberIn, parseInput, scaffolderFields } from '../validation';
 import { publishExamples, registerExamples } from './gitops.examples';
+
+const publishFields = {
+  repoName: z.string({
+    description: 'Name of the new repository (lower-case, a-z 0-9 - _ .)',
+  }),
+  sourcePath: z
+    .string({
+      description: 'Directory of the workspace to publish (default: all)',
+    })
+    .optional(),
+  defaultBranch: z.string({ description: 'Default branch (main)' }).optional(),
+  gitCommitMessage: z
+    .string({ description: 'Message of the first commit' })
+    .max(2000)
+    .optional(),
+  gitAuthorName: z.string().max(200).optional(),
+  gitAuthorEmail: z.string().max(200).optional(),
+};
+const publishSchema = z.object(publishFields).strict();
+
+const registerFields = {
+  repoName: z.string({ description: 'The repository' }),
+  catalogInfoPath: z
+    .string({
+      description:
+        'Path of the entity file in the workspace, whose entity is awaited (catalog-info.yaml)',
+    })
+    .optional(),
+  timeoutSeconds: numberIn(
+    { min: 0, exclusiveMin: true, max: 600 },
+    'How long to wait for the entity (60)',
+  ).optional(),
+};
+const registerSchema = z.object(registerFields).strict();
 
 function notConfigured(): never {
   throw new InputError(
@@ -58,42 +94,20 @@ export function createPublishLocalAction(options: {
     examples: publishExamples,
     supportsDryRun: true,
     schema: {
-      input: {
-        repoName: z =>
-          z.string({
-            description:
-              'Name of the new repository (lower-case, a-z 0-9 - _ .)',
-          }),
-        sourcePath: z =>
-          z
-            .string({
-              description:
-                'Directory of the workspace to publish (default: all)',
-            })
-            .optional(),
-        defaultBranch: z =>
-          z.string({ description: 'Default branch (main)' }).optional(),
-        gitCommitMessage: z =>
-          z.string({ description: 'Message of the first commit' }).optional(),
-        gitAuthorName: z => z.string().optional(),
-        gitAuthorEmail: z => z.string().optional(),
-      },
-      output: {
-        remoteUrl: z =>
-          z.string({ description: 'file:// URL of the repository' }),
-        repoContentsUrl: z =>
-          z.string({ description: 'file:// URL of its working copy' }),
-        commitHash: z => z.string(),
-      },
+      input: scaffolderFields(publishFields),
+      output: scaffolderFields({
+        remoteUrl: z.string({ description: 'file:// URL of the repository' }),
+        repoContentsUrl: z.string({
+          description: 'file:// URL of its working copy',
+        }),
+        commitHash: z.string(),
+      }),
     },
     async handler(ctx) {
-      const repos = targetFor(options.repos, ctx.input.repoName);
-      const { repoName } = ctx.input;
-      const source = inside(
-        ctx.workspacePath,
-        ctx.input.sourcePath,
-        'sourcePath',
-      );
+      const input = parseInput(publishSchema, ctx.input);
+      const repos = targetFor(options.repos, input.repoName);
+      const { repoName } = input;
+      const source = inside(ctx.workspacePath, input.sourcePath, 'sourcePath');
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry-run: would publish ${source} to ${repos.root}/repos/${repoName}.git`,
@@ -115,14 +129,11 @@ export function createPublishLocalAction(options: {
             );
           }
           const r = await repos.create(repoName, source, {
-            branch: ctx.input.defaultBranch,
-            message: ctx.input.gitCommitMessage ?? 'Initial commit',
+            branch: input.defaultBranch,
+            message: input.gitCommitMessage ?? 'Initial commit',
             author:
-              ctx.input.gitAuthorName && ctx.input.gitAuthorEmail
-                ? {
-                    name: ctx.input.gitAuthorName,
-                    email: ctx.input.gitAuthorEmail,
-                  }
+              input.gitAuthorName && input.gitAuthorEmail
+                ? { name: input.gitAuthorName, email: input.gitAuthorEmail }
                 : undefined,
           });
           return {
@@ -160,31 +171,20 @@ export function createRegisterLocalAction(options: {
     examples: registerExamples,
     supportsDryRun: true,
     schema: {
-      input: {
-        repoName: z => z.string({ description: 'The repository' }),
-        catalogInfoPath: z =>
-          z
-            .string({
-              description:
-                'Path of the entity file in the workspace, whose entity is awaited (catalog-info.yaml)',
-            })
-            .optional(),
-        timeoutSeconds: z =>
-          z
-            .number({ description: 'How long to wait for the entity (60)' })
-            .optional(),
-      },
-      output: {
-        entityRef: z => z.string(),
-        catalogInfoUrl: z => z.string(),
-      },
+      input: scaffolderFields(registerFields),
+      output: scaffolderFields({
+        entityRef: z.string(),
+        catalogInfoUrl: z.string(),
+      }),
     },
     async handler(ctx) {
-      const repos = targetFor(options.repos, ctx.input.repoName);
-      const { repoName } = ctx.input;
+      const input = parseInput(registerSchema, ctx.input);
+      const repos = targetFor(options.repos, input.repoName);
+      const { repoName } = input;
+      const timeoutSeconds = input.timeoutSeconds ?? 60;
       const file = inside(
         ctx.workspacePath,
-        ctx.input.catalogInfoPath ?? 'catalog-info.yaml',
+        input.catalogInfoPath ?? 'catalog-info.yaml',
         'catalogInfoPath',
       );
       let entityRef: string;
@@ -220,7 +220,7 @@ export function createRegisterLocalAction(options: {
         eventPayload: { repository: repoName },
       });
       const credentials = await ctx.getInitiatorCredentials();
-      const deadline = Date.now() + (ctx.input.timeoutSeconds ?? 60) * 1000;
+      const deadline = Date.now() + timeoutSeconds * 1000;
       for (;;) {
         const entity = await options.catalog.getEntityByRef(entityRef, {
           credentials,
@@ -228,9 +228,7 @@ export function createRegisterLocalAction(options: {
         if (entity) break;
         if (Date.now() > deadline) {
           throw new Error(
-            `${entityRef} did not appear in the catalog within ${
-              ctx.input.timeoutSeconds ?? 60
-            } s; see /api/catalog/entities/unprocessed/failed`,
+            `${entityRef} did not appear in the catalog within ${timeoutSeconds} s; see /api/catalog/entities/unprocessed/failed`,
           );
         }
         await new Promise(r => setTimeout(r, 500));

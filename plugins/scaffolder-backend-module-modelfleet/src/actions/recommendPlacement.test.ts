@@ -12,6 +12,7 @@ import {
   createRecommendPlacementAction,
 } from './recommendPlacement';
 import { examples } from './recommendPlacement.examples';
+import { teamCatalog } from '../__testUtils__/teams';
 
 // Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
 jest.setTimeout(60_000);
@@ -109,6 +110,7 @@ describe('modelfleet:placement:recommend', () => {
       try {
         const action = createRecommendPlacementAction({
           client: server.client,
+          catalog: teamCatalog(),
         });
         const [step] = yaml.parse(example).steps;
         expect(step.action).toBe(action.id);
@@ -146,7 +148,10 @@ describe('modelfleet:placement:recommend', () => {
       }),
     ]);
     try {
-      const action = createRecommendPlacementAction({ client: server.client });
+      const action = createRecommendPlacementAction({
+        client: server.client,
+        catalog: teamCatalog(),
+      });
       const ctx = createMockActionContext({
         input: {
           name: 'whisper',
@@ -178,9 +183,12 @@ describe('modelfleet:placement:recommend', () => {
       },
     ]);
     try {
-      const action = createRecommendPlacementAction({ client: server.client });
+      const action = createRecommendPlacementAction({
+        client: server.client,
+        catalog: teamCatalog(),
+      });
       const ctx = createMockActionContext({
-        input: { name: 'm', memoryMiB: 1, replicas: { min: 3, max: 1 } },
+        input: { name: 'm', memoryMiB: 1, replicas: { min: 1, max: 1 } },
       });
       let error: Error | undefined;
       await action.handler(ctx as any).catch(e => (error = e));

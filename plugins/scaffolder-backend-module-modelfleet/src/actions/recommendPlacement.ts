@@ -4,12 +4,23 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   formatUsd,
+  MODEL_INPUT_RANGES as RANGES,
   PlacementRequestBody,
   PlacementResponse,
 } from '@modelfleet/plugin-modelfleet-common';
+import { z } from 'zod';
+import {
+  assertGroupInCatalog,
+  entityRefString,
+  numberIn,
+  parseInput,
+  replicasSchema,
+  scaffolderFields,
+} from '../validation';
 import { examples } from './recommendPlacement.examples';
 import { callModelfleet } from './modelfleetApi';
 
@@ -35,6 +46,68 @@ export function createPlacementClient(options: {
   };
 }
 
+const names = (description: string) =>
+  z.array(z.string().min(1).max(100), { description }).max(50).optional();
+
+const inputFields = {
+  name: z
+    .string({ description: 'Model name (DNS label)' })
+    .regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      'must be a lower-case DNS label (a-z, 0-9, -; at most 63 characters)',
+    ),
+  owner: entityRefString(
+    'Owner Group entity ref; must be a Group in the catalog',
+  ).optional(),
+  runtime: z
+    .enum(['vllm', 'tgi', 'triton'], { description: 'Serving runtime' })
+    .optional(),
+  parametersBillions: numberIn(
+    RANGES.parametersBillions,
+    'Parameter count, billions',
+  ).optional(),
+  precision: z
+    .enum(['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'], {
+      description: 'Precision of the served weights',
+    })
+    .optional(),
+  memoryMiB: numberIn(
+    RANGES.memoryMiB,
+    'GPU memory per replica, MiB (instead of parameters and precision)',
+  ).optional(),
+  gpusPerReplica: numberIn(
+    RANGES.gpusPerReplica,
+    'GPUs per replica (default 1)',
+  ).optional(),
+  replicas: replicasSchema,
+  traffic: z
+    .enum(['always-on', 'business-hours', 'sporadic'], {
+      description: 'Traffic pattern',
+    })
+    .optional(),
+  spot: z
+    .enum(['forbid', 'allow', 'require'], { description: 'Spot tolerance' })
+    .optional(),
+  regions: names('Allowed regions (any if empty)'),
+  gpuTypes: names('Wanted GPU products'),
+  monthlyBudgetUsd: numberIn(
+    RANGES.monthlyBudgetUsd,
+    'Monthly budget, USD',
+  ).optional(),
+  pool: z
+    .string({
+      description:
+        'The GpuPool entity ref picked; the cheapest allowed pool when absent',
+    })
+    .min(1)
+    .max(400)
+    .optional(),
+};
+const inputSchema = z.object(inputFields).strict();
+
+/** A template expression of an unset parameter renders as '' or nothing. */
+const isUnset = (v: unknown) => v === undefined || v === '';
+
 /**
  * `modelfleet:placement:recommend`: asks the placement engine where a model
  * goes, checks the picked pool against the owner team's policy and budget,
@@ -46,6 +119,7 @@ export function createPlacementClient(options: {
  */
 export function createRecommendPlacementAction(options: {
   client: PlacementClient;
+  catalog: CatalogService;
 }) {
   return createTemplateAction({
     id: 'modelfleet:placement:recommend',
@@ -54,119 +128,71 @@ export function createRecommendPlacementAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        name: z => z.string({ description: 'Model name (DNS label)' }),
-        owner: z =>
-          z.string({ description: 'Owner Group entity ref' }).optional(),
-        runtime: z =>
-          z
-            .enum(['vllm', 'tgi', 'triton'], { description: 'Serving runtime' })
-            .optional(),
-        parametersBillions: z =>
-          z.number({ description: 'Parameter count, billions' }).optional(),
-        precision: z =>
-          z
-            .enum(['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'], {
-              description: 'Precision of the served weights',
-            })
-            .optional(),
-        memoryMiB: z =>
-          z
-            .number({
-              description:
-                'GPU memory per replica, MiB (instead of parameters and precision)',
-            })
-            .optional(),
-        gpusPerReplica: z =>
-          z.number({ description: 'GPUs per replica (default 1)' }).optional(),
-        replicas: z =>
-          z.object(
-            { min: z.number(), max: z.number() },
-            { description: 'Replicas, min and max' },
+      input: scaffolderFields(inputFields),
+      output: scaffolderFields({
+        pool: z.string({ description: 'GpuPool entity ref' }),
+        poolTitle: z.string(),
+        cluster: z.string(),
+        region: z.string(),
+        provider: z.string(),
+        capacityType: z.string(),
+        gpuProduct: z.string(),
+        gpuMemoryGiB: z.number({
+          description: 'GPU memory per replica the model needs',
+        }),
+        scheduling: z.object({
+          nodeSelector: z.record(z.string()),
+          tolerations: z.array(
+            z.object({
+              key: z.string(),
+              operator: z.enum(['Equal', 'Exists']),
+              value: z.string().optional(),
+              effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+            }),
           ),
-        traffic: z =>
-          z
-            .enum(['always-on', 'business-hours', 'sporadic'], {
-              description: 'Traffic pattern',
-            })
-            .optional(),
-        spot: z =>
-          z
-            .enum(['forbid', 'allow', 'require'], {
-              description: 'Spot tolerance',
-            })
-            .optional(),
-        regions: z =>
-          z
-            .array(z.string(), {
-              description: 'Allowed regions (any if empty)',
-            })
-            .optional(),
-        gpuTypes: z =>
-          z
-            .array(z.string(), { description: 'Wanted GPU products' })
-            .optional(),
-        monthlyBudgetUsd: z =>
-          z.number({ description: 'Monthly budget, USD' }).optional(),
-        pool: z =>
-          z
-            .string({
-              description:
-                'The GpuPool entity ref picked; the cheapest allowed pool when absent',
-            })
-            .optional(),
-      },
-      output: {
-        pool: z => z.string({ description: 'GpuPool entity ref' }),
-        poolTitle: z => z.string(),
-        cluster: z => z.string(),
-        region: z => z.string(),
-        provider: z => z.string(),
-        capacityType: z => z.string(),
-        gpuProduct: z => z.string(),
-        gpuMemoryGiB: z =>
-          z.number({ description: 'GPU memory per replica the model needs' }),
-        scheduling: z =>
-          z.object({
-            nodeSelector: z.record(z.string()),
-            tolerations: z.array(
-              z.object({
-                key: z.string(),
-                operator: z.enum(['Equal', 'Exists']),
-                value: z.string().optional(),
-                effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
-              }),
-            ),
-            gpuResource: z.string(),
-          }),
-        monthlyUsd: z =>
-          z.number({
-            description: 'What the cloud bill grows by a month (nodes added)',
-          }),
-        monthlyUsdAtMax: z => z.number(),
-        chargedMonthlyUsd: z =>
-          z.number({ description: 'What showback charges the team a month' }),
-        usdPerNodeHour: z => z.number(),
-        priceSource: z => z.string(),
-        summary: z => z.string(),
-      },
+          gpuResource: z.string(),
+        }),
+        monthlyUsd: z.number({
+          description: 'What the cloud bill grows by a month (nodes added)',
+        }),
+        monthlyUsdAtMax: z.number(),
+        chargedMonthlyUsd: z.number({
+          description: 'What showback charges the team a month',
+        }),
+        usdPerNodeHour: z.number(),
+        priceSource: z.string(),
+        summary: z.string(),
+      }),
     },
     async handler(ctx) {
-      const { replicas, ...rest } = ctx.input;
+      const input = parseInput(
+        inputSchema,
+        Object.fromEntries(
+          Object.entries(ctx.input ?? {}).filter(([, v]) => !isUnset(v)),
+        ),
+      );
+      const { replicas } = input;
+      const credentials = await ctx.getInitiatorCredentials();
+      if (input.owner !== undefined) {
+        await assertGroupInCatalog({
+          catalog: options.catalog,
+          credentials,
+          field: 'owner',
+          ref: input.owner,
+        });
+      }
       const body = Object.fromEntries(
-        Object.entries({ ...rest, replicas }).filter(
-          ([, v]) =>
-            v !== undefined && v !== '' && !(Array.isArray(v) && !v.length),
+        Object.entries(input).filter(
+          ([, v]) => !(Array.isArray(v) && !v.length),
         ),
       ) as unknown as PlacementRequestBody;
-      const credentials = await ctx.getInitiatorCredentials();
       const res = await options.client.place(body, credentials);
       if (res.blocking.length) {
         throw new InputError(
           `The model cannot be placed: ${res.blocking.join('; ')}`,
         );
       }
-      const option = ctx.input.pool
+      const option = input.pool
         ? res.picked?.option
         : res.options.find(o => o.ref === res.recommended);
       if (!option) {
@@ -175,7 +201,7 @@ export function createRecommendPlacementAction(options: {
       const gpuMemoryGiB =
         Math.round((res.request.memoryMiB / 1024) * 100) / 100;
       const n = Math.max(replicas.min, 1);
-      const summary = `${ctx.input.name} goes to ${option.title}: ${
+      const summary = `${input.name} goes to ${option.title}: ${
         option.gpu.product
       } in ${option.region} (${
         option.capacityType

@@ -3,6 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import fs from 'node:fs';
 import yaml from 'yaml';
 import { validateManifests } from '../manifests';
+import { teamCatalog } from '../__testUtils__/teams';
 import { createRenderManifestsAction } from './renderManifests';
 import { examples } from './renderManifests.examples';
 
@@ -10,7 +11,7 @@ import { examples } from './renderManifests.examples';
 jest.setTimeout(60_000);
 
 describe('modelfleet:manifests:render examples', () => {
-  const action = createRenderManifestsAction();
+  const action = createRenderManifestsAction({ catalog: teamCatalog() });
   const mockDir = createMockDirectory();
 
   beforeEach(() => mockDir.clear());

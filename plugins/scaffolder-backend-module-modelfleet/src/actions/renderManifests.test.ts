@@ -4,13 +4,14 @@ import { modelEntityV1alpha1Validator } from '@modelfleet/plugin-modelfleet-comm
 import fs from 'node:fs';
 import yaml from 'yaml';
 import { baseInput } from '../manifests/testInput';
+import { teamCatalog } from '../__testUtils__/teams';
 import { createRenderManifestsAction } from './renderManifests';
 
 // Loading the Kubernetes schemas and starting backends is slow on a loaded CI machine.
 jest.setTimeout(60_000);
 
 describe('modelfleet:manifests:render', () => {
-  const action = createRenderManifestsAction();
+  const action = createRenderManifestsAction({ catalog: teamCatalog() });
   const mockDir = createMockDirectory();
 
   beforeEach(() => mockDir.clear());

@@ -1,5 +1,6 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import {
   renderModelManifests,
   validateManifests,
 } from '../manifests';
+import { parseRenderInput } from '../manifests/input';
+import { assertGroupInCatalog, scaffolderFields } from '../validation';
 import { examples } from './renderManifests.examples';
 
 /**
@@ -20,17 +23,15 @@ import { examples } from './renderManifests.examples';
  * Kubernetes schemas, and writes them with a kustomization and the `Model`
  * entity's `catalog-info.yaml` into the workspace.
  *
+ * The input is checked before anything is written or logged: every field
+ * by this package's (strict) zod schemas, which the scaffolder also turns
+ * into the action's JSON schema, and the owner against the catalog.
+ *
  * @public
  */
-/*
- * The fields are this package's zod schemas, which also validate the input in
- * the renderer (applying defaults the scaffolder's JSON-schema check does
- * not). The scaffolder only turns them into JSON schema; its own zod copy
- * types them differently, hence `any`.
- */
-const field = (key: keyof typeof fields) => (): any => fields[key];
-
-export function createRenderManifestsAction() {
+export function createRenderManifestsAction(options: {
+  catalog: CatalogService;
+}) {
   return createTemplateAction({
     id: 'modelfleet:manifests:render',
     description:
@@ -38,25 +39,7 @@ export function createRenderManifestsAction() {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        name: field('name'),
-        namespace: field('namespace'),
-        title: field('title'),
-        description: field('description'),
-        owner: field('owner'),
-        system: field('system'),
-        lifecycle: field('lifecycle'),
-        model: field('model'),
-        gpu: field('gpu'),
-        replicas: field('replicas'),
-        traffic: field('traffic'),
-        hibernation: field('hibernation'),
-        pool: field('pool'),
-        monthlyBudgetUsd: field('monthlyBudgetUsd'),
-        spot: field('spot'),
-        cacheStorageClass: field('cacheStorageClass'),
-        targetPath: field('targetPath'),
-      },
+      input: scaffolderFields(fields),
       output: {
         files: z =>
           z.array(z.string(), {
@@ -71,9 +54,14 @@ export function createRenderManifestsAction() {
       },
     },
     async handler(ctx) {
-      // Parsed again by the renderer, which applies the defaults and names
-      // the offending field in an InputError.
-      const rendered = renderModelManifests(ctx.input as RenderManifestsInput);
+      const input = parseRenderInput(ctx.input as RenderManifestsInput);
+      await assertGroupInCatalog({
+        catalog: options.catalog,
+        credentials: await ctx.getInitiatorCredentials(),
+        field: 'owner',
+        ref: input.owner,
+      });
+      const rendered = renderModelManifests(input);
       const issues = await validateManifests(rendered.manifests);
       if (issues.length > 0) {
         throw new InputError(
@@ -83,7 +71,7 @@ export function createRenderManifestsAction() {
         );
       }
 
-      const targetPath = ctx.input.targetPath ?? '.';
+      const targetPath = input.targetPath;
       let targetDir: string;
       try {
         targetDir = resolveSafeChildPath(ctx.workspacePath, targetPath);

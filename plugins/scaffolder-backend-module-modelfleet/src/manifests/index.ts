@@ -7,15 +7,15 @@ export type {
   RenderManifestsInput,
   ResolvedRenderManifestsInput,
 } from './input';
+export { renderModelManifests } from './render';
+export { modelSizing } from './sizing';
 export {
-  renderModelManifests,
-  modelSizing,
   RUNTIME_IMAGES,
   FETCH_IMAGES,
   MONITORING,
   MODEL_CLIENTS_LABEL,
   HF_TOKEN_SECRET,
-} from './render';
+} from './constants';
 export type { RenderedFile, RenderedModel } from './render';
 export {
   validateManifests,

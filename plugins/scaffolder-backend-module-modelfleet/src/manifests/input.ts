@@ -1,4 +1,19 @@
+import {
+  MODEL_INPUT_RANGES as RANGES,
+  ModelSourceError,
+  parseModelSource,
+} from '@modelfleet/plugin-modelfleet-common';
 import { z } from 'zod';
+import { InputError } from '@backstage/errors';
+import {
+  entityRefString,
+  formatIssues,
+  numberIn,
+  replicasSchema,
+} from '../validation';
+import { isMig } from './sizing';
+import { HF_TOKEN_SECRET } from './constants';
+import { labelKeyProblem } from './validate';
 
 const CRON_FIELD = /^[\d*,\-/A-Za-z?LW#]+$/;
 
@@ -25,6 +40,21 @@ export const DEFAULT_BUSINESS_HOURS = {
   timezone: 'UTC',
 };
 
+/**
+ * A node label key (`[prefix/]name`), checked here so a bad key is refused
+ * by the input field the user gave (`pool.scheduling.nodeSelector.$where`),
+ * not by where it lands in the rendered Deployment.
+ */
+const labelKey = z.string().superRefine((key, ctx) => {
+  const problem = labelKeyProblem(key);
+  if (problem) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `must be a Kubernetes label key: ${problem}`,
+    });
+  }
+});
+
 const labelValue = z
   .string()
   .max(63)
@@ -32,6 +62,30 @@ const labelValue = z
     /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
     'must be a Kubernetes label value',
   );
+
+/**
+ * The model source, parsed by the shared rules (Hugging Face ids, OCI
+ * references, buckets, https). A source carrying credentials is refused
+ * with where credentials go instead; the message never repeats the source.
+ */
+const modelSource = z
+  .string({
+    description:
+      'Hugging Face id (org/name) or registry URI (oci://, s3://, gs://, hf://, https://), without credentials',
+  })
+  .superRefine((source, ctx) => {
+    try {
+      parseModelSource(source);
+    } catch (e) {
+      if (!(e instanceof ModelSourceError)) throw e;
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: e.credentials
+          ? `${e.message} (a Hugging Face token goes in the Secret ${HF_TOKEN_SECRET}, key token; oci://, s3://, gs:// and https:// sources cannot take credentials yet)`
+          : e.message,
+      });
+    }
+  });
 
 /**
  * Fields of the `modelfleet:manifests:render` input, one zod schema each
@@ -57,69 +111,52 @@ export const renderManifestsInputFields = {
     .default('models'),
   title: z.string({ description: 'Display title' }).min(1).optional(),
   description: z.string({ description: 'What the model is for' }).optional(),
-  owner: z
-    .string({
-      description: 'Owner, a Group entity ref (group:default/search-team)',
-    })
-    .regex(
-      /^([A-Za-z]+:)?([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/,
-      'must be an entity ref such as group:default/search-team',
-    ),
+  owner: entityRefString(
+    'Owner, a Group entity ref (group:default/search-team) the catalog knows',
+  ),
   system: z.string({ description: 'System entity ref' }).min(1).optional(),
   lifecycle: z
     .string({ description: 'Lifecycle (default experimental)' })
     .min(1)
     .default('experimental'),
-  model: z.object(
-    {
-      source: z
-        .string({
-          description:
-            'Hugging Face id (org/name) or registry URI (oci://, s3://, gs://, hf://, https://)',
-        })
-        .refine(
-          s =>
-            /^[A-Za-z0-9][-\w.]*\/[-\w.]+$/.test(s) ||
-            /^(oci|s3|gs|hf|https):\/\/\S+$/.test(s),
-          'must be a Hugging Face id (org/name) or an oci://, s3://, gs://, hf:// or https:// URI',
-        ),
-      parametersBillions: z
-        .number({ description: 'Parameter count in billions' })
-        .positive(),
-      precision: z.enum(['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'], {
-        description: 'Precision the weights are served in',
-      }),
-      runtime: z.enum(['vllm', 'tgi', 'triton'], {
-        description: 'Serving runtime',
-      }),
-    },
-    { description: 'The model and how it is served' },
-  ),
-  gpu: z.object(
-    {
-      product: z.string({ description: 'GPU product, e.g. L4 or H100' }).min(1),
-      count: z
-        .number({ description: 'GPUs (or GPU slices) per replica' })
-        .int()
-        .min(1),
-      memoryGiB: z
-        .number({ description: 'GPU memory one replica needs, GiB' })
-        .positive(),
-    },
-    { description: 'What one replica needs' },
-  ),
-  replicas: z
+  model: z
     .object(
       {
-        min: z.number({ description: 'Minimum replicas' }).int().min(0),
-        max: z.number({ description: 'Maximum replicas' }).int().min(1),
+        source: modelSource,
+        parametersBillions: numberIn(
+          RANGES.parametersBillions,
+          'Parameter count in billions',
+        ),
+        precision: z.enum(['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'], {
+          description: 'Precision the weights are served in',
+        }),
+        runtime: z.enum(['vllm', 'tgi', 'triton'], {
+          description: 'Serving runtime',
+        }),
       },
-      { description: 'Replica bounds' },
+      { description: 'The model and how it is served' },
     )
-    .refine(r => r.max >= r.min, {
-      message: 'max must be ≥ min',
-      path: ['max'],
-    }),
+    .strict(),
+  gpu: z
+    .object(
+      {
+        product: z
+          .string({ description: 'GPU product, e.g. L4 or H100' })
+          .min(1)
+          .max(63),
+        count: numberIn(
+          RANGES.gpusPerReplica,
+          'GPUs (or GPU slices) per replica',
+        ),
+        memoryGiB: numberIn(
+          RANGES.gpuMemoryGiB,
+          'GPU memory one replica needs, GiB',
+        ),
+      },
+      { description: 'What one replica needs' },
+    )
+    .strict(),
+  replicas: replicasSchema,
   traffic: z.enum(['always-on', 'business-hours', 'sporadic'], {
     description:
       'always-on keeps replicas warm (HPA); business-hours scales to zero outside the window; sporadic scales to zero when idle (KEDA)',
@@ -127,10 +164,10 @@ export const renderManifestsInputFields = {
   hibernation: z
     .object(
       {
-        idleMinutes: z
-          .number({ description: 'Idle minutes before scaling to zero' })
-          .positive()
-          .default(30),
+        idleMinutes: numberIn(
+          RANGES.idleMinutes,
+          'Idle minutes before scaling to zero',
+        ).default(30),
         businessHours: z
           .object(
             {
@@ -145,44 +182,56 @@ export const renderManifestsInputFields = {
                 'Business-hours window (default 08:00–19:00 Mon–Fri UTC)',
             },
           )
+          .strict()
           .default(DEFAULT_BUSINESS_HOURS),
       },
       { description: 'Scale-to-zero settings' },
     )
+    .strict()
     .default({}),
-  pool: z.object(
-    {
-      ref: z.string({ description: 'GpuPool entity ref' }).min(1),
-      cluster: z.string({ description: 'Cluster name' }).min(1),
-      region: z.string({ description: 'Region' }).min(1),
-      capacityType: z.enum(['on-demand', 'spot', 'reserved']),
-      scheduling: z.object({
-        nodeSelector: z.record(labelValue),
-        tolerations: z.array(
-          z.object({
-            key: z.string().min(1),
-            operator: z.enum(['Equal', 'Exists']),
-            value: z.string().optional(),
-            effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
-          }),
-        ),
-        gpuResource: z
-          .string({
-            description:
-              'Extended resource requested, e.g. nvidia.com/gpu or nvidia.com/mig-3g.40gb',
+  pool: z
+    .object(
+      {
+        ref: z.string({ description: 'GpuPool entity ref' }).min(1),
+        cluster: z.string({ description: 'Cluster name' }).min(1),
+        region: z.string({ description: 'Region' }).min(1),
+        capacityType: z.enum(['on-demand', 'spot', 'reserved']),
+        scheduling: z
+          .object({
+            nodeSelector: z.record(labelKey, labelValue),
+            tolerations: z.array(
+              z
+                .object({
+                  key: z.string().min(1),
+                  operator: z.enum(['Equal', 'Exists']),
+                  value: z.string().optional(),
+                  effect: z.enum([
+                    'NoSchedule',
+                    'PreferNoSchedule',
+                    'NoExecute',
+                  ]),
+                })
+                .strict(),
+            ),
+            gpuResource: z
+              .string({
+                description:
+                  'Extended resource requested, e.g. nvidia.com/gpu or nvidia.com/mig-3g.40gb',
+              })
+              .regex(
+                /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+                'must be a domain-prefixed extended resource name such as nvidia.com/gpu',
+              ),
           })
-          .regex(
-            /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
-            'must be a domain-prefixed extended resource name such as nvidia.com/gpu',
-          ),
-      }),
-    },
-    { description: 'The GpuPool picked by placement, and how to land on it' },
-  ),
-  monthlyBudgetUsd: z
-    .number({ description: 'Monthly budget, USD' })
-    .min(0)
-    .optional(),
+          .strict(),
+      },
+      { description: 'The GpuPool picked by placement, and how to land on it' },
+    )
+    .strict(),
+  monthlyBudgetUsd: numberIn(
+    RANGES.monthlyBudgetUsd,
+    'Monthly budget, USD',
+  ).optional(),
   spot: z
     .enum(['forbid', 'allow', 'require'], { description: 'Spot tolerance' })
     .optional(),
@@ -203,7 +252,9 @@ export const renderManifestsInputFields = {
  *
  * @public
  */
-export const renderManifestsInputSchema = z.object(renderManifestsInputFields);
+export const renderManifestsInputSchema = z
+  .object(renderManifestsInputFields)
+  .strict();
 
 /**
  * Input of {@link renderModelManifests}, before defaults.
@@ -220,3 +271,37 @@ export type RenderManifestsInput = z.input<typeof renderManifestsInputSchema>;
 export type ResolvedRenderManifestsInput = z.output<
   typeof renderManifestsInputSchema
 >;
+
+/**
+ * The render input with defaults applied, or an InputError naming each bad
+ * field (unknown keys included) and each combination that cannot work.
+ */
+export function parseRenderInput(
+  input: RenderManifestsInput,
+): ResolvedRenderManifestsInput {
+  const parsed = renderManifestsInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InputError(`Invalid input: ${formatIssues(parsed.error.issues)}`);
+  }
+  const v = parsed.data;
+  if (isMig(v.pool.scheduling.gpuResource) && v.gpu.count > 1) {
+    throw new InputError(
+      `gpu.count: a CUDA process uses a single MIG instance, so requesting ${
+        v.gpu.count
+      } × ${v.pool.scheduling.gpuResource} per replica wastes ${
+        v.gpu.count - 1
+      }; use 1 or a larger MIG profile`,
+    );
+  }
+  if (v.spot === 'forbid' && v.pool.capacityType === 'spot') {
+    throw new InputError(
+      `pool.capacityType: pool ${v.pool.ref} is spot capacity but spot is 'forbid'`,
+    );
+  }
+  if (v.spot === 'require' && v.pool.capacityType !== 'spot') {
+    throw new InputError(
+      `pool.capacityType: spot is 'require' but pool ${v.pool.ref} is ${v.pool.capacityType}`,
+    );
+  }
+  return v;
+}

@@ -1,57 +1,17 @@
-import { InputError } from '@backstage/errors';
 import {
-  BYTES_PER_PARAMETER,
-  MODEL_KIND,
   MODEL_WORKLOAD_LABEL,
-  MODELFLEET_API_VERSION,
   ModelEntityV1alpha1,
-  SpotPolicy,
+  parseModelSource,
 } from '@modelfleet/plugin-modelfleet-common';
 import yaml from 'yaml';
-import {
-  RenderManifestsInput,
-  renderManifestsInputSchema,
-  ResolvedRenderManifestsInput,
-} from './input';
-
-/**
- * Pinned serving images. Bump deliberately: a tag that moves under a running
- * model changes its behaviour on the next reschedule.
- *
- * @public
- */
-export const RUNTIME_IMAGES = {
-  vllm: 'vllm/vllm-openai:v0.10.1.1',
-  tgi: 'ghcr.io/huggingface/text-generation-inference:3.3.4',
-  triton: 'nvcr.io/nvidia/tritonserver:25.06-vllm-python-py3',
-} as const;
-
-/** Images of the init containers fetching weights from non-Hugging Face sources. */
-export const FETCH_IMAGES = {
-  s3: 'amazon/aws-cli:2.27.50',
-  gs: 'gcr.io/google.com/cloudsdktool/google-cloud-cli:530.0.0-slim',
-  oci: 'ghcr.io/oras-project/oras:v1.2.3',
-  https: 'curlimages/curl:8.15.0',
-} as const;
-
-/** Where KEDA reaches Prometheus, and the namespace it and the scrapers run in. */
-export const MONITORING = {
-  namespace: 'monitoring',
-  prometheusUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090',
-};
-
-/** Namespaces carrying this label may call every model's serving port. */
-export const MODEL_CLIENTS_LABEL = 'modelfleet.io/model-clients';
-
-/** Optional Secret (key `token`) holding a Hugging Face token for gated models. */
-export const HF_TOKEN_SECRET = 'modelfleet-hf-token';
-
-const GIB = 1024 ** 3;
-const HTTP_PORT = 8000;
-const GRPC_PORT = 8001;
-const TRITON_METRICS_PORT = 8002;
-const CACHE_MOUNT = '/data';
-const UID = 1000;
+import { renderAutoscaler, renderDisruptionBudget } from './autoscaling';
+import { renderNetworkPolicy, renderService } from './network';
+import { CACHE_MOUNT, HF_TOKEN_SECRET, RUNTIME_IMAGES, UID } from './constants';
+import { renderModelEntity } from './entity';
+import { fetchInitContainer } from './fetch';
+import { parseRenderInput, RenderManifestsInput } from './input';
+import { serverSpec } from './server';
+import { isMig, modelSizing } from './sizing';
 
 /**
  * A file to write, relative to the action's `targetPath`.
@@ -76,91 +36,6 @@ export interface RenderedModel {
   entity: ModelEntityV1alpha1;
 }
 
-type Source =
-  | { kind: 'hf'; id: string }
-  | { kind: 's3' | 'gs' | 'oci' | 'https'; uri: string };
-
-const PREQUANTIZED =
-  /(awq|gptq|fp8|int8|int4|w8a8|w4a16|gguf|exl2|bnb|4bit|8bit|quantized)/i;
-
-function parseSource(source: string): Source {
-  if (source.startsWith('hf://')) return { kind: 'hf', id: source.slice(5) };
-  const scheme = /^(s3|gs|oci|https):\/\//.exec(source)?.[1];
-  if (scheme)
-    return { kind: scheme as 's3' | 'gs' | 'oci' | 'https', uri: source };
-  return { kind: 'hf', id: source };
-}
-
-const isMig = (resource: string) => /^nvidia\.com\/mig-/.test(resource);
-
-const ceilTo = (n: number, step: number) => Math.ceil(n / step) * step;
-
-/** Sizes derived from the model, shared by the manifests and the tests. */
-export function modelSizing(input: {
-  source: string;
-  parametersBillions: number;
-  precision: keyof typeof BYTES_PER_PARAMETER;
-  gpuCount: number;
-}) {
-  const prequantized = PREQUANTIZED.test(input.source);
-  const bytes = BYTES_PER_PARAMETER[input.precision];
-  // Weights not published pre-quantized are downloaded in 16 bit and
-  // quantized when loaded.
-  const downloadGiB =
-    (input.parametersBillions *
-      1e9 *
-      (prequantized ? bytes : Math.max(bytes, 2))) /
-    GIB;
-  // Download at ~100 MiB/s, load, then CUDA-graph capture: a 70B bf16 model
-  // gets ~45 minutes, anything at least 10, nothing more than 2 hours.
-  const startupSeconds = Math.min(
-    7200,
-    Math.max(600, Math.round(300 + downloadGiB * 18)),
-  );
-  const shmGiB = Math.min(32, 4 * input.gpuCount);
-  return {
-    prequantized,
-    downloadGiB,
-    cacheGiB: ceilTo(downloadGiB * 1.15 + 5, 10),
-    startupSeconds,
-    shmGiB,
-    memoryGiB:
-      Math.min(256, Math.max(16, Math.ceil(downloadGiB * 0.5) + 8)) + shmGiB,
-    cpu: Math.min(32, 2 + 2 * input.gpuCount),
-  };
-}
-
-function parseInput(input: RenderManifestsInput): ResolvedRenderManifestsInput {
-  const parsed = renderManifestsInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      i => `${i.path.join('.') || 'input'}: ${i.message}`,
-    );
-    throw new InputError(`Invalid input: ${issues.join('; ')}`);
-  }
-  const v = parsed.data;
-  if (isMig(v.pool.scheduling.gpuResource) && v.gpu.count > 1) {
-    throw new InputError(
-      `gpu.count: a CUDA process uses a single MIG instance, so requesting ${
-        v.gpu.count
-      } × ${v.pool.scheduling.gpuResource} per replica wastes ${
-        v.gpu.count - 1
-      }; use 1 or a larger MIG profile`,
-    );
-  }
-  if (v.spot === 'forbid' && v.pool.capacityType === 'spot') {
-    throw new InputError(
-      `pool.capacityType: pool ${v.pool.ref} is spot capacity but spot is 'forbid'`,
-    );
-  }
-  if (v.spot === 'require' && v.pool.capacityType !== 'spot') {
-    throw new InputError(
-      `pool.capacityType: spot is 'require' but pool ${v.pool.ref} is ${v.pool.capacityType}`,
-    );
-  }
-  return v;
-}
-
 /**
  * Renders the Kubernetes manifests and the `Model` catalog entity of a model
  * placed on a GPU pool: ServiceAccount, model-cache PVC, (Triton) model
@@ -173,10 +48,11 @@ function parseInput(input: RenderManifestsInput): ResolvedRenderManifestsInput {
 export function renderModelManifests(
   input: RenderManifestsInput,
 ): RenderedModel {
-  const v = parseInput(input);
+  const v = parseRenderInput(input);
   const { name, namespace } = v;
   const runtime = v.model.runtime;
-  const source = parseSource(v.model.source);
+  // Validated by the input schema; parsed again for its kind.
+  const source = parseModelSource(v.model.source);
   const mig = isMig(v.pool.scheduling.gpuResource);
   // Tensor parallelism over whole GPUs; a shared/MIG slice serves alone.
   const tp = mig ? 1 : v.gpu.count;
@@ -208,124 +84,14 @@ export function renderModelManifests(
   });
 
   // --- runtime container -------------------------------------------------
-  const ports: Array<Record<string, any>> = [
-    { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
-  ];
-  let command: string[];
-  let args: string[];
-  let readyPath = '/health';
-  let livePath = '/health';
-  let metricsPortName = 'http';
-  let metricsPort = HTTP_PORT;
-  const extraVolumes: Array<Record<string, any>> = [];
-  const extraMounts: Array<Record<string, any>> = [];
-  const manifestsBefore: Array<Record<string, any>> = [];
-
-  const vllmDtype = {
-    fp32: 'float32',
-    fp16: 'float16',
-    bf16: 'bfloat16',
-    fp8: 'auto',
-    int8: 'auto',
-    int4: 'auto',
-  }[v.model.precision];
-  const quantizeFp8 = v.model.precision === 'fp8' && !sizing.prequantized;
-
-  if (runtime === 'vllm') {
-    command = ['vllm', 'serve'];
-    args = [
-      modelRef,
-      '--served-model-name',
-      name,
-      '--host',
-      '0.0.0.0',
-      '--port',
-      String(HTTP_PORT),
-      '--dtype',
-      vllmDtype,
-      '--tensor-parallel-size',
-      String(tp),
-      '--gpu-memory-utilization',
-      '0.90',
-      ...(quantizeFp8 ? ['--quantization', 'fp8'] : []),
-    ];
-  } else if (runtime === 'tgi') {
-    command = ['text-generation-launcher'];
-    const quantize = sizing.prequantized
-      ? undefined
-      : { fp8: 'fp8', int8: 'bitsandbytes', int4: 'bitsandbytes-nf4' }[
-          v.model.precision as 'fp8' | 'int8' | 'int4'
-        ];
-    const dtype = { fp16: 'float16', bf16: 'bfloat16' }[
-      v.model.precision as 'fp16' | 'bf16'
-    ];
-    args = [
-      '--model-id',
-      modelRef,
-      '--hostname',
-      '0.0.0.0',
-      '--port',
-      String(HTTP_PORT),
-      '--num-shard',
-      String(tp),
-      ...(dtype ? ['--dtype', dtype] : []),
-      ...(quantize ? ['--quantize', quantize] : []),
-    ];
-  } else {
-    // Triton serves LLMs through its vLLM backend, from a model repository
-    // rendered into a ConfigMap.
-    readyPath = '/v2/health/ready';
-    livePath = '/v2/health/live';
-    metricsPortName = 'metrics';
-    metricsPort = TRITON_METRICS_PORT;
-    ports.push(
-      { name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' },
-      { name: 'metrics', containerPort: TRITON_METRICS_PORT, protocol: 'TCP' },
-    );
-    command = ['tritonserver'];
-    args = [
-      '--model-repository=/models/repository',
-      `--http-port=${HTTP_PORT}`,
-      `--grpc-port=${GRPC_PORT}`,
-      `--metrics-port=${TRITON_METRICS_PORT}`,
-      '--allow-metrics=true',
-      '--allow-gpu-metrics=true',
-    ];
-    const modelJson = {
-      model: modelRef,
-      served_model_name: name,
-      dtype: vllmDtype,
-      tensor_parallel_size: tp,
-      gpu_memory_utilization: 0.9,
-      disable_log_requests: true,
-      ...(quantizeFp8 ? { quantization: 'fp8' } : {}),
-    };
-    const repoName = `${name}-triton-repository`;
-    manifestsBefore.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(repoName),
-      data: {
-        'config.pbtxt': `backend: "vllm"\ninstance_group [\n  {\n    count: 1\n    kind: KIND_MODEL\n  }\n]\n`,
-        'model.json': `${JSON.stringify(modelJson, null, 2)}\n`,
-      },
-    });
-    extraVolumes.push({
-      name: 'model-repository',
-      configMap: {
-        name: repoName,
-        items: [
-          { key: 'config.pbtxt', path: `${name}/config.pbtxt` },
-          { key: 'model.json', path: `${name}/1/model.json` },
-        ],
-      },
-    });
-    extraMounts.push({
-      name: 'model-repository',
-      mountPath: '/models/repository',
-      readOnly: true,
-    });
-  }
+  const server = serverSpec({
+    v,
+    modelRef,
+    tp,
+    prequantized: sizing.prequantized,
+    meta,
+  });
+  const { readyPath, livePath, metricsPortName, metricsPort } = server;
 
   const cacheEnv = [
     { name: 'HOME', value: '/tmp' },
@@ -364,9 +130,9 @@ export function renderModelManifests(
     name: 'server',
     image: RUNTIME_IMAGES[runtime],
     imagePullPolicy: 'IfNotPresent',
-    command,
-    args,
-    ports,
+    command: server.command,
+    args: server.args,
+    ports: server.ports,
     env: [...cacheEnv, hfTokenEnv],
     resources: {
       requests: {
@@ -407,58 +173,21 @@ export function renderModelManifests(
     volumeMounts: [
       ...baseMounts,
       { name: 'dshm', mountPath: '/dev/shm' },
-      ...extraMounts,
+      ...server.extraMounts,
     ],
   };
 
   // --- fetch init container for registry sources -------------------------
   const initContainers: Array<Record<string, any>> = [];
   if (source.kind !== 'hf') {
-    const fetchBase = {
-      name: 'fetch-model',
-      image: FETCH_IMAGES[source.kind],
-      imagePullPolicy: 'IfNotPresent',
-      env: [
-        { name: 'HOME', value: '/tmp' },
-        { name: 'MODEL_SOURCE', value: source.uri },
-        { name: 'MODEL_DIR', value: localModelDir },
-      ],
-      resources: {
-        requests: { cpu: '1', memory: '1Gi' },
-        limits: { memory: '2Gi' },
-      },
-      securityContext: containerSecurity,
-      volumeMounts: baseMounts,
-    };
-    const commands: Record<
-      typeof source.kind,
-      { command: string[]; args: string[] }
-    > = {
-      s3: {
-        command: ['aws'],
-        args: ['s3', 'sync', '--only-show-errors', source.uri, localModelDir],
-      },
-      gs: {
-        command: ['gcloud'],
-        args: ['storage', 'rsync', '--recursive', source.uri, localModelDir],
-      },
-      oci: {
-        command: ['oras'],
-        args: [
-          'pull',
-          source.uri.replace(/^oci:\/\//, ''),
-          '--output',
-          localModelDir,
-        ],
-      },
-      https: {
-        command: ['sh', '-ec'],
-        args: [
-          'if [ -f "$MODEL_DIR/.complete" ]; then exit 0; fi; mkdir -p "$MODEL_DIR"; curl -fsSL --retry 5 "$MODEL_SOURCE" | tar -xz -C "$MODEL_DIR"; touch "$MODEL_DIR/.complete"',
-        ],
-      },
-    };
-    initContainers.push({ ...fetchBase, ...commands[source.kind] });
+    initContainers.push(
+      fetchInitContainer({
+        source,
+        localModelDir,
+        securityContext: containerSecurity,
+        volumeMounts: baseMounts,
+      }),
+    );
   }
 
   // --- pod -----------------------------------------------------------------
@@ -499,7 +228,7 @@ export function renderModelManifests(
         name: 'dshm',
         emptyDir: { medium: 'Memory', sizeLimit: `${sizing.shmGiB}Gi` },
       },
-      ...extraVolumes,
+      ...server.extraVolumes,
     ],
   };
   if (v.replicas.max > 1) {
@@ -558,216 +287,22 @@ export function renderModelManifests(
     },
   };
 
-  const servicePorts: Array<Record<string, any>> = [
-    {
-      name: 'http',
-      port: HTTP_PORT,
-      targetPort: 'http',
-      protocol: 'TCP',
-      appProtocol: 'http',
-    },
-  ];
-  if (runtime === 'triton') {
-    servicePorts.push(
-      {
-        name: 'grpc',
-        port: GRPC_PORT,
-        targetPort: 'grpc',
-        protocol: 'TCP',
-        appProtocol: 'grpc',
-      },
-      {
-        name: 'metrics',
-        port: TRITON_METRICS_PORT,
-        targetPort: 'metrics',
-        protocol: 'TCP',
-        appProtocol: 'http',
-      },
-    );
-  }
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(name),
-    spec: { type: 'ClusterIP', selector, ports: servicePorts },
-  };
+  const service = renderService({ v, meta, selector });
 
   // --- autoscaling ---------------------------------------------------------
-  const load = {
-    vllm: {
-      metric: 'vllm:num_requests_running',
-      filter: `namespace="${namespace}",model_name="${name}"`,
-      perReplica: 16,
-    },
-    tgi: {
-      metric: 'tgi_queue_size',
-      filter: `namespace="${namespace}",pod=~"${name}-[a-z0-9]+-[a-z0-9]+"`,
-      perReplica: 4,
-    },
-    triton: {
-      metric: 'nv_inference_pending_request_count',
-      filter: `namespace="${namespace}",model="${name}"`,
-      perReplica: 8,
-    },
-  }[runtime];
-  const idleSeconds = Math.round(v.hibernation.idleMinutes * 60);
-  let autoscaler: Record<string, any>;
-  if (v.traffic === 'always-on') {
-    const minReplicas = Math.max(1, v.replicas.min);
-    autoscaler = {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: meta(name),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas,
-        maxReplicas: Math.max(minReplicas, v.replicas.max),
-        // Served by prometheus-adapter (custom.metrics.k8s.io).
-        metrics: [
-          {
-            type: 'Pods',
-            pods: {
-              metric: { name: load.metric },
-              target: {
-                type: 'AverageValue',
-                averageValue: String(load.perReplica),
-              },
-            },
-          },
-        ],
-        behavior: {
-          scaleUp: {
-            stabilizationWindowSeconds: 0,
-            policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }],
-          },
-          // A replica takes minutes to load: do not flap.
-          scaleDown: {
-            stabilizationWindowSeconds: 600,
-            policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
-          },
-        },
-      },
-    };
-  } else {
-    const triggers: Array<Record<string, any>> = [];
-    if (v.traffic === 'business-hours') {
-      const bh = v.hibernation.businessHours;
-      triggers.push({
-        type: 'cron',
-        name: 'business-hours',
-        metadata: {
-          timezone: bh.timezone,
-          start: bh.start,
-          end: bh.end,
-          desiredReplicas: String(Math.max(v.replicas.min, 1)),
-        },
-      });
-    }
-    triggers.push({
-      type: 'prometheus',
-      name: 'load',
-      metadata: {
-        serverAddress: MONITORING.prometheusUrl,
-        query: `sum(${load.metric}{${load.filter}}) or vector(0)`,
-        threshold: String(load.perReplica),
-        activationThreshold: '0',
-        ignoreNullValues: 'true',
-      },
-    });
-    autoscaler = {
-      apiVersion: 'keda.sh/v1alpha1',
-      kind: 'ScaledObject',
-      metadata: meta(name, {
-        annotations: { 'scaledobject.keda.sh/transfer-hpa-ownership': 'true' },
-      }),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicaCount: 0,
-        maxReplicaCount: v.replicas.max,
-        pollingInterval: 30,
-        cooldownPeriod: idleSeconds,
-        // Do not scale a freshly created model to zero before it has loaded.
-        initialCooldownPeriod: sizing.startupSeconds,
-        advanced: {
-          horizontalPodAutoscalerConfig: {
-            behavior: {
-              scaleDown: {
-                stabilizationWindowSeconds: 600,
-                policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
-              },
-            },
-          },
-        },
-        triggers,
-      },
-    };
-  }
+  const autoscaler = renderAutoscaler({
+    v,
+    meta,
+    startupSeconds: sizing.startupSeconds,
+  });
 
-  const pdb = {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: meta(name),
-    spec: {
-      selector: { matchLabels: selector },
-      // At one replica keep drains possible; at min ≥ 2 keep all but one.
-      ...(v.replicas.min >= 2
-        ? { minAvailable: v.replicas.min - 1 }
-        : { maxUnavailable: 1 }),
-      // A pod still loading its model must not block a drain.
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-    },
-  };
-
-  const servingPorts = [{ protocol: 'TCP', port: 'http' }];
-  if (runtime === 'triton')
-    servingPorts.push({ protocol: 'TCP', port: 'grpc' });
-  const networkPolicy = {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta(name),
-    spec: {
-      podSelector: { matchLabels: selector },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        {
-          from: [
-            { podSelector: {} },
-            {
-              namespaceSelector: {
-                matchLabels: { [MODEL_CLIENTS_LABEL]: 'true' },
-              },
-            },
-          ],
-          ports: servingPorts,
-        },
-        {
-          from: [
-            {
-              namespaceSelector: {
-                matchLabels: {
-                  'kubernetes.io/metadata.name': MONITORING.namespace,
-                },
-              },
-            },
-          ],
-          ports: [{ protocol: 'TCP', port: metricsPortName }],
-        },
-      ],
-      egress: [
-        {
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-        {
-          // Model download (Hugging Face, object storage, registries).
-          to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
-          ports: [{ protocol: 'TCP', port: 443 }],
-        },
-      ],
-    },
-  };
+  const pdb = renderDisruptionBudget({ v, meta, selector });
+  const networkPolicy = renderNetworkPolicy({
+    v,
+    meta,
+    selector,
+    metricsPortName,
+  });
 
   const pvc = {
     apiVersion: 'v1',
@@ -798,7 +333,7 @@ export function renderModelManifests(
   const manifests = [
     serviceAccount,
     pvc,
-    ...manifestsBefore,
+    ...server.configMaps,
     deployment,
     service,
     autoscaler,
@@ -830,70 +365,4 @@ export function renderModelManifests(
   files.push({ path: 'catalog-info.yaml', content: yaml.stringify(entity) });
 
   return { manifests, files, entity };
-}
-
-const SPOT_POLICY: Record<'forbid' | 'allow' | 'require', SpotPolicy> = {
-  forbid: 'forbid',
-  allow: 'allow',
-  // The entity cannot say "spot only"; the placement already enforced it.
-  require: 'prefer',
-};
-
-function renderModelEntity(
-  v: ResolvedRenderManifestsInput,
-  selector: Record<string, string>,
-): ModelEntityV1alpha1 {
-  const scalesToZero = v.traffic !== 'always-on';
-  const policy: NonNullable<ModelEntityV1alpha1['spec']['policy']> = {
-    ...(v.spot ? { spot: SPOT_POLICY[v.spot] } : {}),
-    ...(v.monthlyBudgetUsd !== undefined
-      ? { monthlyBudgetUsd: v.monthlyBudgetUsd }
-      : {}),
-    hibernation: scalesToZero
-      ? {
-          mode: 'enforce',
-          idleMinutes: v.hibernation.idleMinutes,
-          minWarmReplicas: 0,
-        }
-      : { mode: 'off', minWarmReplicas: Math.max(1, v.replicas.min) },
-  };
-  return {
-    apiVersion: MODELFLEET_API_VERSION,
-    kind: MODEL_KIND,
-    metadata: {
-      name: v.name,
-      ...(v.title ? { title: v.title } : {}),
-      ...(v.description ? { description: v.description } : {}),
-      annotations: {
-        'backstage.io/kubernetes-id': v.name,
-        'backstage.io/kubernetes-namespace': v.namespace,
-      },
-      tags: [v.model.runtime, v.model.precision],
-    },
-    spec: {
-      type: 'llm',
-      lifecycle: v.lifecycle,
-      owner: v.owner,
-      ...(v.system ? { system: v.system } : {}),
-      source: v.model.source,
-      parametersBillions: v.model.parametersBillions,
-      precision: v.model.precision,
-      runtime: v.model.runtime,
-      gpu: {
-        types: [v.gpu.product],
-        count: v.gpu.count,
-        memoryGiB: v.gpu.memoryGiB,
-      },
-      replicas: { min: v.replicas.min, max: v.replicas.max },
-      workload: {
-        cluster: v.pool.cluster,
-        namespace: v.namespace,
-        kind: 'Deployment',
-        name: v.name,
-        selector,
-      },
-      runsOn: [v.pool.ref],
-      policy,
-    },
-  };
 }

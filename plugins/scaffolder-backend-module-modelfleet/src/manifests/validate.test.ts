@@ -98,6 +98,120 @@ describe('validateManifests', () => {
     );
   });
 
+  it('names both sides of a selector that no longer matches the pod template', async () => {
+    const manifests = rendered();
+    const d = deploymentOf(manifests);
+    d.spec.template.metadata.labels['app.kubernetes.io/name'] = 'changed';
+    const issues = await validateManifests(manifests);
+    expect(issues).toEqual([
+      {
+        object: 'Deployment/llama-3-1-8b-chat',
+        path: '/spec/selector/matchLabels/app.kubernetes.io~1name',
+        message:
+          'selector does not match the pod template labels: "llama-3-1-8b-chat" here, "changed" at /spec/template/metadata/labels/app.kubernetes.io~1name',
+      },
+    ]);
+  });
+
+  it('names the volumes and ports a mount or probe looks for, as either may have changed', async () => {
+    const manifests = rendered();
+    const pod = deploymentOf(manifests).spec.template.spec;
+    const [mount] = pod.containers[0].volumeMounts;
+    const v = pod.volumes.findIndex((x: any) => x.name === mount.name);
+    pod.volumes[v].name = '--trust-remote-code';
+    pod.containers[0].ports[0].name = 'renamed';
+    const messages = (await validateManifests(manifests)).map(
+      i => `${i.path}: ${i.message}`,
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `/spec/template/spec/volumes/${v}/name "--trust-remote-code"`,
+        ),
+        expect.stringMatching(
+          /Probe\/httpGet\/port: no container port named "http" \(its ports: \/spec\/template\/spec\/containers\/0\/ports\/0\/name "renamed"\)/,
+        ),
+      ]),
+    );
+  });
+
+  it('names the volume list a mount finds no volume in, when it is no list', async () => {
+    const manifests = rendered();
+    const pod = deploymentOf(manifests).spec.template.spec;
+    pod.volumes = null; // NaN or 1e309 once through JSON
+    const messages = (await validateManifests(manifests)).map(i => i.message);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) {
+      expect(m).toContain('(its volumes: /spec/template/spec/volumes is null)');
+    }
+  });
+
+  it('refuses a __proto__ key by its path, not by its children', async () => {
+    const manifests = rendered();
+    const limits =
+      deploymentOf(manifests).spec.template.spec.containers[0].resources.limits;
+    // As JSON.parse makes it: an own key, not the prototype.
+    Object.defineProperty(limits, '__proto__', {
+      value: { isAdmin: true, toString: 'x' },
+      enumerable: true,
+    });
+    expect(await validateManifests(manifests)).toEqual([
+      {
+        object: 'Deployment/llama-3-1-8b-chat',
+        path: '/spec/template/spec/containers/0/resources/limits/__proto__',
+        message: 'is no Kubernetes field or key',
+      },
+    ]);
+  });
+
+  it('survives values that cannot become strings, and lists that are no lists', async () => {
+    const hostile = { isAdmin: true, toString: 'x' };
+    const manifests = rendered();
+    const d = deploymentOf(manifests);
+    d.metadata.namespace = hostile;
+    d.spec.selector.matchLabels['app.kubernetes.io/name'] = hostile;
+    d.spec.template.spec.containers[0].volumeMounts[0].name = hostile;
+    d.spec.template.spec.containers[0].ports = { name: hostile };
+    d.spec.template.spec.volumes = 'none';
+    const issues = await validateManifests(manifests);
+    expect(issues.map(i => i.path)).toEqual(
+      expect.arrayContaining([
+        '/metadata/namespace',
+        '/spec/selector/matchLabels/app.kubernetes.io~1name',
+        '/spec/template/spec/containers/0/volumeMounts/0/name',
+      ]),
+    );
+  });
+
+  it('refuses a manifest nested deeper than 64 levels where it gets too deep, without overflowing the stack', async () => {
+    const manifests = rendered();
+    let deep: unknown = 1;
+    for (let n = 0; n < 100_000; n++) deep = [deep];
+    deploymentOf(manifests).spec.template.spec.containers[0].env[0].name = deep;
+    const issues = await validateManifests(manifests);
+    // env[0].name is 8 levels below the object: the first list more than
+    // 64 levels below it is 57 lists further.
+    expect(issues).toEqual([
+      {
+        object: 'Deployment/llama-3-1-8b-chat',
+        path: `/spec/template/spec/containers/0/env/0/name${'/0'.repeat(57)}`,
+        message: 'is nested more than 64 levels deep',
+      },
+    ]);
+  });
+
+  it('refuses a known kind at another apiVersion on its apiVersion', async () => {
+    const manifests = rendered();
+    deploymentOf(manifests).apiVersion = 'apps/v2';
+    expect(await validateManifests(manifests)).toEqual([
+      {
+        object: 'Deployment/llama-3-1-8b-chat',
+        path: '/apiVersion',
+        message: 'apps/v2 is not an apiVersion of Deployment (apps/v1)',
+      },
+    ]);
+  });
+
   it('rejects kinds it cannot check', async () => {
     const issues = await validateManifests([
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },

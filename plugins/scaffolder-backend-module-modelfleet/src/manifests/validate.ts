@@ -20,6 +20,26 @@ const DNS1123_SUBDOMAIN =
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * A value of the manifest in a message: a string quoted (cut short), a
+ * number as is, anything else by its type. Never `${value}`: an object
+ * whose `toString` is no function throws when made a string.
+ */
+function show(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The items of a list, or none when it is no list. */
+const listOf = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+
 const pointer = (segments: Array<string | number>) =>
   segments.length === 0
     ? ''
@@ -27,7 +47,12 @@ const pointer = (segments: Array<string | number>) =>
         .map(s => String(s).replace(/~/g, '~0').replace(/\//g, '~1'))
         .join('/')}`;
 
-function labelKeyProblem(key: string): string | undefined {
+/**
+ * Why `key` is not a Kubernetes label key (`[prefix/]name`), or undefined.
+ *
+ * @public
+ */
+export function labelKeyProblem(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return 'has more than one "/"';
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
@@ -47,7 +72,9 @@ function labelValueProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (value === '') return undefined;
   if (value.length > 63 || !LABEL_NAME.test(value)) {
-    return `"${value}" must be at most 63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric`;
+    return `${show(
+      value,
+    )} must be at most 63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric`;
   }
   return undefined;
 }
@@ -72,7 +99,7 @@ function semanticIssues(obj: any): Array<Omit<ManifestIssue, 'object'>> {
   if (typeof name !== 'string' || name === '') {
     add(['metadata', 'name'], 'is required');
   } else if (
-    obj.kind === 'Service' &&
+    obj?.kind === 'Service' &&
     (name.length > 63 || !DNS1035_LABEL.test(name))
   ) {
     add(
@@ -87,20 +114,33 @@ function semanticIssues(obj: any): Array<Omit<ManifestIssue, 'object'>> {
     ns !== undefined &&
     (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns))
   ) {
-    add(['metadata', 'namespace'], `"${ns}" must be a DNS-1123 label`);
+    add(['metadata', 'namespace'], `${show(ns)} must be a DNS-1123 label`);
   }
   checkLabels(obj?.metadata?.labels, ['metadata', 'labels']);
 
-  if (obj.kind === 'Deployment') {
+  if (obj?.kind === 'Deployment') {
     const spec = obj.spec ?? {};
     const template = spec.template ?? {};
     const podLabels = template.metadata?.labels ?? {};
     checkLabels(podLabels, ['spec', 'template', 'metadata', 'labels']);
     for (const [k, v] of Object.entries(spec.selector?.matchLabels ?? {})) {
-      if (podLabels[k] !== v) {
+      const label = Object.hasOwn(podLabels, k) ? podLabels[k] : undefined;
+      if (label !== v) {
+        // Either side may be the one that changed: name both.
+        const templateLabel = pointer([
+          'spec',
+          'template',
+          'metadata',
+          'labels',
+          k,
+        ]);
         add(
           ['spec', 'selector', 'matchLabels', k],
-          `selector does not match the pod template labels (${k}=${v})`,
+          `selector does not match the pod template labels: ${show(v)} here, ${
+            label === undefined
+              ? `no ${templateLabel}`
+              : `${show(label)} at ${templateLabel}`
+          }`,
         );
       }
     }
@@ -111,26 +151,50 @@ function semanticIssues(obj: any): Array<Omit<ManifestIssue, 'object'>> {
       'spec',
       'nodeSelector',
     ]);
-    const volumes = new Set((podSpec.volumes ?? []).map((v: any) => v?.name));
+    const volumeList = listOf(podSpec.volumes);
+    const volumes = new Set(volumeList.map((v: any) => v?.name));
+    // Where each name is, so a mount that finds no volume names them too:
+    // the volume's name (or the list) may be the one that changed.
+    const named = (list: unknown, at: Array<string | number>) =>
+      Array.isArray(list) && list.length
+        ? list
+            .slice(0, 10)
+            .map((x, i) => `${pointer([...at, i, 'name'])} ${show(x?.name)}`)
+            .join(', ')
+        : `${pointer(at)} is ${describeList(list)}`;
     for (const group of ['initContainers', 'containers'] as const) {
-      (podSpec[group] ?? []).forEach((c: any, i: number) => {
+      listOf(podSpec[group]).forEach((c: any, i: number) => {
+        if (!c || typeof c !== 'object') return;
         const at = ['spec', 'template', 'spec', group, i];
         const portNames = new Set<string>();
-        (c.ports ?? []).forEach((p: any, j: number) => {
-          if (p.name === undefined) return;
-          if (p.name.length > 15 || !IANA_SVC_NAME.test(p.name)) {
+        listOf(c.ports).forEach((p: any, j: number) => {
+          if (p?.name === undefined) return;
+          if (
+            typeof p.name !== 'string' ||
+            p.name.length > 15 ||
+            !IANA_SVC_NAME.test(p.name)
+          ) {
             add(
               [...at, 'ports', j, 'name'],
-              `"${p.name}" must be an IANA service name (at most 15 of a-z, 0-9, "-")`,
+              `${show(
+                p.name,
+              )} must be an IANA service name (at most 15 of a-z, 0-9, "-")`,
             );
           }
           portNames.add(p.name);
         });
-        (c.volumeMounts ?? []).forEach((m: any, j: number) => {
-          if (!volumes.has(m.name)) {
+        listOf(c.volumeMounts).forEach((m: any, j: number) => {
+          if (!volumes.has(m?.name)) {
             add(
               [...at, 'volumeMounts', j, 'name'],
-              `no volume named "${m.name}" in the pod`,
+              `no volume named ${show(
+                m?.name,
+              )} in the pod (its volumes: ${named(podSpec.volumes, [
+                'spec',
+                'template',
+                'spec',
+                'volumes',
+              ])})`,
             );
           }
         });
@@ -148,11 +212,60 @@ function semanticIssues(obj: any): Array<Omit<ManifestIssue, 'object'>> {
                 c[probe].httpGet ? 'httpGet' : 'tcpSocket',
                 'port',
               ],
-              `no container port named "${port}"`,
+              `no container port named ${show(port)} (its ports: ${named(
+                c.ports,
+                [...at, 'ports'],
+              )})`,
             );
           }
         }
       });
+    }
+  }
+  return issues;
+}
+
+/** How deep a manifest may nest (the backend's limit too); a rendered one nests about 10. */
+const MAX_DEPTH = 64;
+
+/**
+ * What no Kubernetes object has, found before the schemas see the object:
+ * `__proto__` keys (no field or map key is named so, and a library that
+ * copies the object by assignment makes the value the copy's prototype,
+ * whose keys then seem the object's own), and nesting deeper than
+ * MAX_DEPTH levels (the schema library recurses, and a body 3,000 levels
+ * deep overflows its stack). Walked without recursion.
+ */
+function shapeIssues(root: unknown): Array<Omit<ManifestIssue, 'object'>> {
+  const issues: Array<Omit<ManifestIssue, 'object'>> = [];
+  let tooDeep = false;
+  const stack: Array<[unknown, Array<string | number>]> = [[root, []]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (at.length > MAX_DEPTH) {
+      if (!tooDeep) {
+        issues.push({
+          path: pointer(at),
+          message: `is nested more than ${MAX_DEPTH} levels deep`,
+        });
+      }
+      tooDeep = true;
+      continue;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, [...at, i]]));
+      continue;
+    }
+    for (const [k, item] of Object.entries(v)) {
+      if (k === '__proto__') {
+        issues.push({
+          path: pointer([...at, k]),
+          message: 'is no Kubernetes field or key',
+        });
+      } else {
+        stack.push([item, [...at, k]]);
+      }
     }
   }
   return issues;
@@ -182,13 +295,42 @@ export async function validateManifests(
   objects.forEach((raw, index) => {
     const obj = raw as any;
     const object = describe(obj, index);
-    const Model = models.get(`${obj?.apiVersion}/${obj?.kind}`);
+    const shape = shapeIssues(obj);
+    if (shape.length) {
+      for (const issue of shape) issues.push({ object, ...issue });
+      return;
+    }
+    const Model =
+      typeof obj?.apiVersion === 'string' && typeof obj?.kind === 'string'
+        ? models.get(`${obj.apiVersion}/${obj.kind}`)
+        : undefined;
     if (!Model) {
-      issues.push({
-        object,
-        path: '/kind',
-        message: `unsupported apiVersion/kind ${obj?.apiVersion}/${obj?.kind}`,
-      });
+      const plain = (v: unknown) =>
+        typeof v === 'string' && v.length <= 80 ? v : show(v);
+      // A kind it knows at another version: the apiVersion is what is wrong.
+      const suffix = typeof obj?.kind === 'string' ? `/${obj.kind}` : '';
+      const versions = suffix
+        ? [...models.keys()]
+            .filter(k => k.endsWith(suffix))
+            .map(k => k.slice(0, -suffix.length))
+        : [];
+      issues.push(
+        versions.length
+          ? {
+              object,
+              path: '/apiVersion',
+              message: `${plain(obj?.apiVersion)} is not an apiVersion of ${
+                obj.kind
+              } (${versions.join(', ')})`,
+            }
+          : {
+              object,
+              path: '/kind',
+              message: `unsupported apiVersion/kind ${plain(
+                obj?.apiVersion,
+              )}/${plain(obj?.kind)}`,
+            },
+      );
       return;
     }
     try {
@@ -250,4 +392,11 @@ export async function assertValidManifests(
       `Invalid Kubernetes manifests:\n${formatManifestIssues(issues)}`,
     );
   }
+}
+
+/** How a list that names nothing looks: empty, absent, or its value. */
+function describeList(list: unknown): string {
+  if (Array.isArray(list)) return 'empty';
+  if (list === undefined) return 'absent';
+  return show(list);
 }

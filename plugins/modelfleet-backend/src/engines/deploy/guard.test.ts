@@ -45,20 +45,22 @@ describe('guardDeployment', () => {
       },
       {
         object: 'Deployment/chat',
+        index: 0,
         path: 'spec.template.spec.volumes[2].hostPath',
         reason:
           "volume 'host-root' mounts the node's filesystem (/) (hostPath)",
       },
       {
         object: 'Deployment/chat',
+        index: 0,
         path: 'spec.template.spec.containers[0].securityContext.privileged',
         reason: "container 'server' is privileged (root on the node)",
       },
     ]);
     expect(formatRefusals(refusals)).toBe(
       "namespace: 'kube-system' is on the deny list of namespaces no model is deployed to; " +
-        "Deployment/chat spec.template.spec.volumes[2].hostPath: volume 'host-root' mounts the node's filesystem (/) (hostPath); " +
-        "Deployment/chat spec.template.spec.containers[0].securityContext.privileged: container 'server' is privileged (root on the node)",
+        "manifests[0].spec.template.spec.volumes[2].hostPath (Deployment/chat): volume 'host-root' mounts the node's filesystem (/) (hostPath); " +
+        "manifests[0].spec.template.spec.containers[0].securityContext.privileged (Deployment/chat): container 'server' is privileged (root on the node)",
     );
   });
 
@@ -69,12 +71,14 @@ describe('guardDeployment', () => {
     expect(guard(objects)).toEqual([
       {
         object: 'ServiceAccount/chat',
+        index: 0,
         path: 'metadata.namespace',
         reason:
           "'kube-system' is not the model's namespace 'models', and is on the deny list",
       },
       {
         object: 'Deployment/chat',
+        index: 1,
         path: 'metadata.namespace',
         reason: "no namespace; it must be the model's namespace 'models'",
       },
@@ -104,7 +108,8 @@ describe('guardDeployment', () => {
       ['ClusterRoleBinding/chat-admin', 'kind'],
       ['ClusterRoleBinding/chat-admin', 'kind'],
       ['Secret/chat', 'kind'],
-      ['HorizontalPodAutoscaler/chat', 'kind'],
+      // A kind a model is made of, at another version: the apiVersion is wrong.
+      ['HorizontalPodAutoscaler/chat', 'apiVersion'],
     ]);
     expect(refusals[0].reason).toBe(
       "ClusterRoleBinding is cluster-scoped: it reaches beyond the model's namespace",
@@ -122,11 +127,13 @@ describe('guardDeployment', () => {
     expect(guard(objects)).toEqual([
       {
         object: 'Service/search',
+        index: 2,
         path: 'metadata.name',
         reason: "'search' is not named after the model 'chat' (chat or chat-…)",
       },
       {
         object: 'ScaledObject/chat',
+        index: 3,
         path: 'metadata.labels.modelfleet.io/model',
         reason: "labels the object as model 'search', not 'chat'",
       },
@@ -224,8 +231,104 @@ describe('guardDeployment', () => {
     ).toEqual([
       '(no kind)/#0 kind',
       '(no kind)/#0 metadata.namespace',
-      'Deployment/#1 kind',
+      'Deployment/#1 apiVersion',
       'Deployment/#1 metadata.namespace',
     ]);
+  });
+});
+
+describe('guardDeployment of hostile kinds and apiVersions', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'refuses kind %s on its kind, without looking it up among Object’s properties',
+    kind => {
+      const [deployment] = modelDeployment('models').filter(
+        o => o.kind === 'Deployment',
+      ) as any[];
+      deployment.kind = kind;
+      const refusals = guard([deployment]);
+      expect(refusals.map(r => r.path)).toEqual(['kind']);
+      expect(formatRefusals(refusals)).toMatch(
+        new RegExp(
+          `^manifests\\[0\\]\\.kind \\(${kind}/chat\\): apps/v1 ${kind} is not one of the kinds`,
+        ),
+      );
+    },
+  );
+
+  it('refuses a bad apiVersion of a known kind on manifests[i].apiVersion, not on its kind', () => {
+    const objects = modelDeployment('models') as any[];
+    const i = objects.findIndex(o => o.kind === 'Deployment');
+    objects[i].apiVersion = `https://user:secret@example.com/${'x'.repeat(
+      20000,
+    )}`;
+    const refusals = guard(objects);
+    expect(refusals.map(r => [r.index, r.path])).toEqual([[i, 'apiVersion']]);
+    const message = formatRefusals(refusals);
+    expect(message).toBe(
+      `manifests[${i}].apiVersion (Deployment/chat): a Deployment of a model deployment is apps/v1`,
+    );
+  });
+
+  it('cuts long kinds short and survives values that cannot become strings', () => {
+    const [deployment] = modelDeployment('models').filter(
+      o => o.kind === 'Deployment',
+    ) as any[];
+    const hostile = { isAdmin: true, toString: 'x' };
+    deployment.kind = 'K'.repeat(20000);
+    deployment.metadata.namespace = hostile;
+    deployment.spec.template.spec.volumes[0].name = hostile;
+    deployment.spec.template.spec.volumes[0].hostPath = { path: '/' };
+    const message = formatRefusals(guard([deployment]));
+    expect(message.length).toBeLessThan(1000);
+    expect(message).toContain("'an object' is not the model's namespace");
+    expect(message).toContain(
+      "volume 'an object' mounts the node's filesystem",
+    );
+  });
+});
+
+describe('guardDeployment numbers', () => {
+  it('refuses replica counts above the cap and numbers that are not finite', () => {
+    const objects = modelDeployment('models') as any[];
+    const deployment = objects.find(o => o.kind === 'Deployment');
+    deployment.spec.replicas = 1_000_000;
+    // `1e999` in the JSON body: Infinity, which would be sent on as null.
+    deployment.spec.template.spec.terminationGracePeriodSeconds =
+      JSON.parse('1e999');
+    const refusals = guard([deployment]);
+    expect(refusals).toEqual([
+      {
+        object: 'Deployment/chat',
+        index: 0,
+        path: 'spec.template.spec.terminationGracePeriodSeconds',
+        reason: 'Infinity is not a finite number',
+      },
+      {
+        object: 'Deployment/chat',
+        index: 0,
+        path: 'spec.replicas',
+        reason: '1000000 replicas: must be a whole number from 0 to 64',
+      },
+    ]);
+  });
+
+  it('refuses an autoscaler that scales a model past the cap', () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'chat', namespace: 'models' },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'chat',
+        },
+        minReplicas: 1,
+        maxReplicas: 1000,
+      },
+    };
+    expect(formatRefusals(guard([hpa]))).toBe(
+      'manifests[0].spec.maxReplicas (HorizontalPodAutoscaler/chat): 1000 replicas: must be a whole number from 0 to 64',
+    );
   });
 });

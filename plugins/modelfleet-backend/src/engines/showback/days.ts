@@ -3,9 +3,22 @@ import { CostGranularity } from '@modelfleet/plugin-modelfleet-common';
 const DAY_MS = 86_400_000;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The UTC day of a time, `YYYY-MM-DD`. */
+/**
+ * The days a report period may name, inclusive. Days are `YYYY-MM-DD`
+ * strings compared as text, which holds for four-digit years only; this
+ * range leaves room for what is derived from a period (the previous period,
+ * up to 400 days before it, and a default end 30 days after it).
+ */
+export const REPORT_DAYS = { first: '2000-01-01', last: '2100-12-31' } as const;
+
+/** The UTC day of a time, `YYYY-MM-DD`; throws for years outside 0000..9999. */
 export function dayOf(time: Date | number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  const iso = new Date(time).toISOString();
+  if (!DAY_RE.test(iso.slice(0, 10))) {
+    // toISOString writes ±YYYYYY there, which no YYYY-MM-DD reader accepts.
+    throw new RangeError(`${iso} is not a day of the years 0000 to 9999`);
+  }
+  return iso.slice(0, 10);
 }
 
 /** Parses a `YYYY-MM-DD` day as its UTC midnight; throws naming `name`. */
@@ -32,7 +45,13 @@ export function daysBetween(from: string, to: string): number {
 /** Every day from `from` (inclusive) to `to` (exclusive). */
 export function eachDay(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let d = from; d < to; d = addDays(d, 1)) out.push(d);
+  if (from >= to) return out;
+  // One parse per end, not two per day: reports of a year call this often.
+  // The days in between are years 0000..9999 too, as both ends are.
+  const end = parseDay(to, 'to').getTime();
+  for (let t = parseDay(from, 'from').getTime(); t < end; t += DAY_MS) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
   return out;
 }
 

@@ -1,6 +1,13 @@
 import { detectAnomalies } from './anomalies';
 import { budgetStatus } from './budget';
-import { addDays, bucketOf, eachDay, parseDay } from './days';
+import {
+  addDays,
+  bucketOf,
+  dayOf,
+  eachDay,
+  parseDay,
+  REPORT_DAYS,
+} from './days';
 import { reconcile } from './reconcile';
 import { meanPerStep, resolvePoolPrice } from './usage';
 import { bucketSeries, totalsOf } from './series';
@@ -101,6 +108,14 @@ describe('days and series', () => {
       /^from: must be a date as YYYY-MM-DD, got '2026-02-30'/,
     );
     expect(() => parseDay('yesterday', 'to')).toThrow(/^to:/);
+  });
+
+  it('throws rather than write a day outside the years 0000 to 9999', () => {
+    expect(addDays('0000-01-02', -1)).toBe('0000-01-01');
+    expect(() => addDays('0000-01-01', -1)).toThrow(RangeError);
+    expect(() => addDays('9999-12-31', 1)).toThrow(RangeError);
+    expect(() => dayOf(8.64e15)).toThrow(RangeError);
+    expect(REPORT_DAYS).toEqual({ first: '2000-01-01', last: '2100-12-31' });
   });
 
   it('buckets by ISO week and month, with empty buckets kept', () => {

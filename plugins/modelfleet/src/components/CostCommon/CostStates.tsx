@@ -5,8 +5,10 @@ import {
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
+import { CostOwner, CostsNotYours } from '../Access';
 
-function statusOf(error: Error): number | undefined {
+/** The HTTP status of a failed read, when it has one. */
+export function statusOf(error: Error): number | undefined {
   const status = (error as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' ? status : undefined;
 }
@@ -18,23 +20,18 @@ function backendMessage(error: Error): string {
 }
 
 /**
- * A failed cost or utilization read: a warning for a denied permission
- * (403) or an entity ModelFleet does not know (404), the full response error
- * panel for anything else.
+ * A failed cost or utilization read: for a denied permission (403) the plain
+ * "these costs are not yours" message (the caller is not in the owning team,
+ * nothing is broken), a note for an entity ModelFleet does not know (404),
+ * the full response error panel for anything else.
  */
-export const CostErrorPanel = (props: { error: Error; subject: string }) => {
-  const { error, subject } = props;
+export const CostErrorPanel = (
+  props: { error: Error; subject: string } & CostOwner,
+) => {
+  const { error, subject, owner, fleet } = props;
   const status = statusOf(error);
   if (status === 403) {
-    return (
-      <WarningPanel
-        severity="warning"
-        title={`You are not allowed to read the cost of ${subject}`}
-        message={`The permission modelfleet.cost.read was denied: ${backendMessage(
-          error,
-        )}`}
-      />
-    );
+    return <CostsNotYours owner={owner} fleet={fleet} />;
   }
   if (status === 404) {
     return (
@@ -66,15 +63,24 @@ export const NoData = (props: { title?: string; children: ReactNode }) => (
  * The body of a card that reads something: progress while loading, the
  * error panel on failure, the content once the value is there.
  */
-export function AsyncBody<T>(props: {
-  loading: boolean;
-  error?: Error;
-  value?: T;
-  subject: string;
-  children: (value: T) => ReactNode;
-}): JSX.Element {
+export function AsyncBody<T>(
+  props: {
+    loading: boolean;
+    error?: Error;
+    value?: T;
+    subject: string;
+    children: (value: T) => ReactNode;
+  } & CostOwner,
+): JSX.Element {
   if (props.error) {
-    return <CostErrorPanel error={props.error} subject={props.subject} />;
+    return (
+      <CostErrorPanel
+        error={props.error}
+        subject={props.subject}
+        owner={props.owner}
+        fleet={props.fleet}
+      />
+    );
   }
   if (props.loading || props.value === undefined) return <Progress />;
   return <>{props.children(props.value)}</>;

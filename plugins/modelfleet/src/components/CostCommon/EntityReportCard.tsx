@@ -1,6 +1,8 @@
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { modelfleetCostReadPermission } from '@modelfleet/plugin-modelfleet-common';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -10,18 +12,14 @@ import {
   ModelFleetApi,
   modelfleetApiRef,
 } from '../../api';
+import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
 import { CardActions } from './CardActions';
-import { AsyncBody } from './CostStates';
+import { AsyncBody, CostErrorPanel } from './CostStates';
 import { costRefOf, subjectOf } from './entityRefs';
 import { formatPeriod } from './format';
 import { periodQuery, usePeriod } from './period';
 
-/**
- * The frame every entity cost card shares: it loads a report of the page's
- * entity for the chosen period and shows it, with the period select, the
- * demo chip and the loading, empty and error states.
- */
-export function EntityReportCard<T, K extends CostEntityKind>(props: {
+interface EntityReportCardProps<T, K extends CostEntityKind> {
   title: string;
   kind: K;
   load: (
@@ -33,36 +31,77 @@ export function EntityReportCard<T, K extends CostEntityKind>(props: {
   periodOf: (value: T) => { from: string; to: string };
   demoOf: (value: T) => boolean;
   children: (value: T) => ReactNode;
-}) {
+}
+
+/**
+ * The frame every entity cost card shares. It first asks whether the caller
+ * may read the entity's costs (`modelfleet.cost.read` on the entity): while
+ * the answer is pending it shows progress, when it is no it says whose costs
+ * these are and reads nothing. Otherwise it loads a report of the page's
+ * entity for the chosen period and shows it, with the period select, the
+ * demo chip and the loading, empty and error states. The card stays one
+ * element throughout, so it does not flicker from one state to the next.
+ */
+export function EntityReportCard<T, K extends CostEntityKind>(
+  props: EntityReportCardProps<T, K>,
+) {
   const { entity } = useEntity();
   const api = useApi(modelfleetApiRef);
   const [days, setDays] = usePeriod();
   const ref = costRefOf(entity, props.kind);
+  const owner = ownerRefOf(entity);
+  const permission = usePermission({
+    permission: modelfleetCostReadPermission,
+    resourceRef: entityRefOf(ref),
+  });
+  const { allowed } = permission;
   const { value, loading, error } = useAsync(
-    () => props.load(api, ref, periodQuery(days)),
-    [api, ref.namespace, ref.name, days],
+    async () => (allowed ? props.load(api, ref, periodQuery(days)) : undefined),
+    [api, ref.namespace, ref.name, days, allowed],
   );
-  const period = value ? props.periodOf(value) : undefined;
+  const period = allowed && value ? props.periodOf(value) : undefined;
+  const subject = `the ${subjectOf(ref)}`;
+  let body;
+  if (allowed) {
+    body = (
+      <AsyncBody
+        loading={loading}
+        error={error}
+        value={value}
+        subject={subject}
+        owner={owner}
+      >
+        {props.children}
+      </AsyncBody>
+    );
+  } else if (permission.loading) {
+    body = <Progress />;
+  } else if (permission.error) {
+    body = (
+      <CostErrorPanel
+        error={permission.error}
+        subject={subject}
+        owner={owner}
+      />
+    );
+  } else {
+    body = <CostsNotYours owner={owner} />;
+  }
   return (
     <InfoCard
       title={props.title}
       subheader={period ? formatPeriod(period.from, period.to) : undefined}
       action={
-        <CardActions
-          demo={value ? props.demoOf(value) : undefined}
-          days={days}
-          onDaysChange={setDays}
-        />
+        allowed ? (
+          <CardActions
+            demo={value ? props.demoOf(value) : undefined}
+            days={days}
+            onDaysChange={setDays}
+          />
+        ) : undefined
       }
     >
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={`the ${subjectOf(ref)}`}
-      >
-        {props.children}
-      </AsyncBody>
+      {body}
     </InfoCard>
   );
 }

@@ -7,7 +7,7 @@ export {
   utilizationChartData,
 } from './charts';
 export { CardActions } from './CardActions';
-export { AsyncBody, CostErrorPanel, NoData } from './CostStates';
+export { AsyncBody, CostErrorPanel, NoData, statusOf } from './CostStates';
 export { DemoChip } from './DemoChip';
 export { EntityReportCard } from './EntityReportCard';
 export { costRefOf, subjectOf } from './entityRefs';

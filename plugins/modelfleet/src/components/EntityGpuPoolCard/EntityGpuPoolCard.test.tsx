@@ -1,5 +1,5 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import {
   costReport,
@@ -8,7 +8,8 @@ import {
   responseError,
   utilizationReport,
 } from '../../__testUtils__/fixtures';
-import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { CardApis } from '../../__testUtils__/permissions';
+import { ModelFleetApi } from '../../api';
 import { EntityGpuPoolCard } from './EntityGpuPoolCard';
 
 const pool = {
@@ -59,11 +60,11 @@ const poolCost = costReport({
 
 async function render(api: ModelFleetApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+    <CardApis api={api}>
       <EntityProvider entity={pool}>
         <EntityGpuPoolCard />
       </EntityProvider>
-    </TestApiProvider>,
+    </CardApis>,
   );
 }
 

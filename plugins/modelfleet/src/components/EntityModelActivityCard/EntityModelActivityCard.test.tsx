@@ -126,8 +126,8 @@ describe('EntityModelActivityCard', () => {
 
     it('says why a request was refused', async () => {
       const error = await responseError(
-        403,
-        'NotAllowedError',
+        409,
+        'ConflictError',
         'modelfleet.model.hibernate is denied',
       );
       await render(

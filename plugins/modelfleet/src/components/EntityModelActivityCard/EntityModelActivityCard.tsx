@@ -6,13 +6,19 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { Alert } from '@material-ui/lab';
-import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
+import {
+  ModelFleetAction,
+  modelfleetModelHibernatePermission,
+  modelfleetRecommendationApplyPermission,
+} from '@modelfleet/plugin-modelfleet-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ModelActionInput, modelfleetApiRef } from '../../api';
+import { ActionsNotAllowed, entityRefOf, ownerRefOf } from '../Access';
 import { costRefOf, DemoChip } from '../CostCommon';
 import { ActionDecision, ActionList } from './ActionList';
 import { actionTitle, errorMessage, statusOf } from './format';
@@ -35,17 +41,6 @@ const ReadError = (props: { error: Error; subject: string }) =>
     <ResponseErrorPanel error={props.error} />
   );
 
-/** Why the caller sees no actions: listing them is not allowed. */
-const NotAllowedToList = (props: { error: Error }) => (
-  <WarningPanel
-    severity="info"
-    title="You may not see this model's actions"
-    message={`Listing them needs the permission modelfleet.recommendation.apply (${errorMessage(
-      props.error,
-    )}). The buttons above still work when you may use them.`}
-  />
-);
-
 /** Props of {@link EntityModelActivityCard}. */
 export interface EntityModelActivityCardProps {
   /** How often to read the actions again (defaults: 2 s while one runs, else 15 s). */
@@ -57,6 +52,15 @@ export interface EntityModelActivityCardProps {
  * Wake now buttons the caller may use, and the model's actions, newest
  * first, live while one runs, with their steps, events and planned changes,
  * and Approve / Cancel for planned ones.
+ *
+ * It first asks the permission framework (`usePermission` on the model's
+ * entity ref) whether the caller may scale, hibernate and wake
+ * (`modelfleet.model.hibernate`) and approve, cancel and list actions
+ * (`modelfleet.recommendation.apply`), and reads nothing until both answers
+ * are in. It then renders only the buttons the caller may use, so nobody
+ * meets a button that only fails: where one is allowed but cannot be used
+ * now, the backend's reason says why; where the caller may not act, one line
+ * says who may.
  */
 export const EntityModelActivityCard = (
   props: EntityModelActivityCardProps,
@@ -64,13 +68,35 @@ export const EntityModelActivityCard = (
   const { entity } = useEntity();
   const api = useApi(modelfleetApiRef);
   const { namespace, name } = costRefOf(entity, 'model');
-  const entityRef = `model:${namespace}/${name}`;
+  const entityRef = entityRefOf({ kind: 'model', namespace, name });
+  const owner = ownerRefOf(entity);
+  const act = usePermission({
+    permission: modelfleetModelHibernatePermission,
+    resourceRef: entityRef,
+  });
+  const approve = usePermission({
+    permission: modelfleetRecommendationApplyPermission,
+    resourceRef: entityRef,
+  });
+  const permissionsKnown = !act.loading && !approve.loading;
+  const permissionError = act.error ?? approve.error;
+  // A 403 on a post (the permission answer raced a policy change) hides
+  // what it denied, like a "no" from usePermission.
+  const [deniedAct, setDeniedAct] = useState(false);
+  const [deniedApprove, setDeniedApprove] = useState(false);
   const intervals = { ...DEFAULT_POLL_INTERVALS, ...props.pollIntervals };
   const { activity, refresh } = useModelActivity({
     model: { namespace, name },
     entityRef,
     intervals,
+    enabled: permissionsKnown,
+    listActions: approve.allowed,
   });
+  const mayAct = act.allowed && !deniedAct;
+  const mayApprove =
+    approve.allowed &&
+    !deniedApprove &&
+    statusOf(activity.actionsError) !== 403;
   const [busy, setBusy] = useState<string>();
   const [failure, setFailure] = useState<string>();
 
@@ -90,6 +116,7 @@ export const EntityModelActivityCard = (
   const post = async (
     key: string,
     what: string,
+    deny: () => void,
     call: () => Promise<unknown>,
   ) => {
     setBusy(key);
@@ -98,17 +125,20 @@ export const EntityModelActivityCard = (
       await call();
       await refresh();
     } catch (e) {
-      setFailure(`Could not ${what}: ${errorMessage(e as Error)}`);
+      if (statusOf(e as Error) === 403) deny();
+      else setFailure(`Could not ${what}: ${errorMessage(e as Error)}`);
     } finally {
       setBusy(undefined);
     }
   };
+  const denyAct = () => setDeniedAct(true);
   const request = (input: Omit<ModelActionInput, 'namespace' | 'name'>) =>
     api.requestModelAction({ namespace, name, ...input });
   const decide = (action: ModelFleetAction, decision: ActionDecision) =>
     post(
       `${decision}:${action.id}`,
       `${decision} "${actionTitle(action)}"`,
+      () => setDeniedApprove(true),
       () =>
         decision === 'approve'
           ? api.approveAction(action.id)
@@ -117,7 +147,7 @@ export const EntityModelActivityCard = (
 
   const subject = `the model ${namespace}/${name}`;
   let body;
-  if (!activity.loaded) {
+  if (!permissionsKnown || !activity.loaded) {
     body = <Progress />;
   } else {
     let controls;
@@ -126,17 +156,25 @@ export const EntityModelActivityCard = (
         <ModelControls
           model={name}
           capabilities={capabilities}
+          mayAct={mayAct}
           busy={busy}
           onHibernate={() =>
-            post('hibernate', 'hibernate the model', () =>
+            post('hibernate', 'hibernate the model', denyAct, () =>
               request({ action: 'hibernate' }),
             )
           }
           onWake={() =>
-            post('wake', 'wake the model', () => request({ action: 'wake' }))
+            post('wake', 'wake the model', denyAct, () =>
+              request({ action: 'wake' }),
+            )
           }
           onScale={async (replicas, reason) => {
-            await request({ action: 'scale', replicas, reason });
+            try {
+              await request({ action: 'scale', replicas, reason });
+            } catch (e) {
+              if (statusOf(e as Error) !== 403) throw e;
+              denyAct();
+            }
             await refresh();
           }}
         />
@@ -147,9 +185,7 @@ export const EntityModelActivityCard = (
       );
     }
     let list;
-    if (statusOf(activity.actionsError) === 403) {
-      list = <NotAllowedToList error={activity.actionsError!} />;
-    } else if (actions) {
+    if (actions) {
       list = (
         <>
           {activity.actionsError && (
@@ -171,6 +207,18 @@ export const EntityModelActivityCard = (
     }
     body = (
       <>
+        {permissionError ? (
+          <Typography variant="body2" color="textSecondary" gutterBottom>
+            Could not ask whether you may act on this model, so its buttons are
+            hidden: {errorMessage(permissionError)}
+          </Typography>
+        ) : (
+          <ActionsNotAllowed
+            owner={owner}
+            mayAct={mayAct}
+            mayApprove={mayApprove}
+          />
+        )}
         {failure && (
           <Box mb={2}>
             <Alert severity="error" onClose={() => setFailure(undefined)}>
@@ -179,10 +227,15 @@ export const EntityModelActivityCard = (
           </Box>
         )}
         {controls}
-        <Typography variant="h6" component="h3">
-          Actions
-        </Typography>
-        {list}
+        {/* Otherwise the line above says who may see and decide on them. */}
+        {mayApprove && (
+          <>
+            <Typography variant="h6" component="h3">
+              Actions
+            </Typography>
+            {list}
+          </>
+        )}
       </>
     );
   }

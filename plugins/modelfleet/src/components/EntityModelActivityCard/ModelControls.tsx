@@ -67,29 +67,41 @@ const CapabilityButton = (props: {
 
 /**
  * The model's replicas, the Scale / Hibernate now / Wake now buttons, why
- * any is unavailable, and the dry-run note of the team's policy.
+ * any is unavailable, and the dry-run note of the team's policy. Without
+ * `mayAct` (the permission framework said no) only where the model runs:
+ * no buttons, no reasons, no dialog.
  */
 export const ModelControls = (props: {
   model: string;
   capabilities: ModelActionsCapabilities;
+  /** Whether the caller may scale, hibernate and wake the model at all. */
+  mayAct: boolean;
   /** The button whose request is being posted. */
   busy?: string;
   onHibernate: () => void;
   onWake: () => void;
   onScale: (replicas: number, reason: string) => Promise<void>;
 }) => {
-  const { capabilities } = props;
+  const { capabilities, mayAct } = props;
   const [scaling, setScaling] = useState(false);
   const kinds: ButtonKind[] = ['scale', 'hibernate', 'wake'];
   const reasons = kinds.filter(k => !capabilities[k].allowed);
   const where = workloadLine(capabilities);
+  const whereLine = where && (
+    <Typography variant="body2" color="textSecondary" gutterBottom>
+      {where}
+    </Typography>
+  );
+  if (!mayAct) {
+    return (
+      <Box mb={2} data-testid="modelfleet-model-controls">
+        {whereLine}
+      </Box>
+    );
+  }
   return (
     <Box mb={2} data-testid="modelfleet-model-controls">
-      {where && (
-        <Typography variant="body2" color="textSecondary" gutterBottom>
-          {where}
-        </Typography>
-      )}
+      {whereLine}
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
         <CapabilityButton
           kind="scale"

@@ -36,16 +36,23 @@ export interface ModelActivity {
  * Reads a model's capabilities and actions, then again every
  * `intervals.activeMs` while an action is under way, else every
  * `intervals.idleMs`, until unmounted. `refresh` reads at once (after a
- * button posted something) and restarts the wait.
+ * button posted something) and restarts the wait. Nothing is read while
+ * `enabled` is false (the permissions are not known yet); with
+ * `listActions` false (the caller may not see the actions) only the
+ * capabilities are.
  */
 export function useModelActivity(options: {
   model: { namespace: string; name: string };
   entityRef: string;
   intervals: PollIntervals;
+  enabled?: boolean;
+  listActions?: boolean;
 }): { activity: ModelActivity; refresh: () => Promise<void> } {
   const api = useApi(modelfleetApiRef);
   const { namespace, name } = options.model;
   const { entityRef } = options;
+  const enabled = options.enabled ?? true;
+  const listActions = options.listActions ?? true;
   const { activeMs, idleMs } = options.intervals;
   const [activity, setActivity] = useState<ModelActivity>({ loaded: false });
   const loadRef = useRef<() => Promise<void>>(async () => {});
@@ -57,16 +64,21 @@ export function useModelActivity(options: {
     let generation = 0;
     let known: ModelFleetAction[] = [];
     setActivity({ loaded: false });
+    if (!enabled) return undefined;
 
     const load = async () => {
       const mine = ++generation;
       clearTimeout(timer);
       const [capabilities, actions] = await Promise.allSettled([
         api.getModelCapabilities({ namespace, name }),
-        api.listActions({ entityRef }),
+        listActions
+          ? api.listActions({ entityRef })
+          : Promise.resolve(undefined),
       ]);
       if (stopped || mine !== generation) return;
-      if (actions.status === 'fulfilled') known = actions.value.actions;
+      if (actions.status === 'fulfilled' && actions.value) {
+        known = actions.value.actions;
+      }
       setActivity(previous => ({
         loaded: true,
         capabilities:
@@ -77,7 +89,7 @@ export function useModelActivity(options: {
           capabilities.status === 'rejected' ? capabilities.reason : undefined,
         actions:
           actions.status === 'fulfilled'
-            ? actions.value.actions
+            ? actions.value?.actions
             : previous.actions,
         actionsError:
           actions.status === 'rejected' ? actions.reason : undefined,
@@ -92,7 +104,7 @@ export function useModelActivity(options: {
       clearTimeout(timer);
       loadRef.current = async () => {};
     };
-  }, [api, namespace, name, entityRef, activeMs, idleMs]);
+  }, [api, namespace, name, entityRef, activeMs, idleMs, enabled, listActions]);
 
   const refresh = useCallback(() => loadRef.current(), []);
   return { activity, refresh };

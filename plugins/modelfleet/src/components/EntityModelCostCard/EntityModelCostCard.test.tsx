@@ -2,7 +2,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -11,7 +11,8 @@ import {
   mockModelFleetApi,
   responseError,
 } from '../../__testUtils__/fixtures';
-import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { CardApis } from '../../__testUtils__/permissions';
+import { ModelFleetApi } from '../../api';
 import { EntityModelCostCard } from './EntityModelCostCard';
 
 const model = {
@@ -23,11 +24,11 @@ const model = {
 
 async function render(api: ModelFleetApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+    <CardApis api={api}>
       <EntityProvider entity={model}>
         <EntityModelCostCard />
       </EntityProvider>
-    </TestApiProvider>,
+    </CardApis>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
@@ -138,11 +139,11 @@ describe('EntityModelCostCard', () => {
     expect(screen.queryByText('No cost data yet')).not.toBeInTheDocument();
   });
 
-  it('says when reading costs is not allowed', async () => {
+  it('says whose costs these are when the backend answers 403 after all', async () => {
     const error = await responseError(
       403,
       'NotAllowedError',
-      'modelfleet.cost.read is denied',
+      'modelfleet.cost.read is not allowed on model:search/llama-3-1-8b-chat',
     );
     await render(
       mockModelFleetApi({
@@ -150,15 +151,12 @@ describe('EntityModelCostCard', () => {
       }),
     );
     expect(
-      await screen.findByText(
-        'Warning: You are not allowed to read the cost of the model search/llama-3-1-8b-chat',
-      ),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'The permission modelfleet.cost.read was denied: modelfleet.cost.read is denied',
-      ),
-    ).toBeInTheDocument();
+      await screen.findByTestId('modelfleet-costs-not-allowed'),
+    ).toHaveTextContent(
+      'These costs belong to search-team. Only its members and the platform team can see them.',
+    );
+    expect(screen.queryByText(/Warning|Error/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/is not allowed on/)).not.toBeInTheDocument();
   });
 
   it('says when the backend does not know the model', async () => {

@@ -1,12 +1,13 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import {
   mockModelFleetApi,
   responseError,
   utilizationReport,
 } from '../../__testUtils__/fixtures';
-import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { CardApis } from '../../__testUtils__/permissions';
+import { ModelFleetApi } from '../../api';
 import { EntityModelUtilizationCard } from './EntityModelUtilizationCard';
 
 const model = {
@@ -18,11 +19,11 @@ const model = {
 
 async function render(api: ModelFleetApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+    <CardApis api={api}>
       <EntityProvider entity={model}>
         <EntityModelUtilizationCard />
       </EntityProvider>
-    </TestApiProvider>,
+    </CardApis>,
   );
 }
 
@@ -112,7 +113,7 @@ describe('EntityModelUtilizationCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows an error', async () => {
+  it("says the costs are not the caller's on a 403", async () => {
     const error = await responseError(
       403,
       'NotAllowedError',
@@ -123,10 +124,11 @@ describe('EntityModelUtilizationCard', () => {
         getEntityUtilization: jest.fn(() => Promise.reject(error)),
       }),
     );
+    // The test model names no owner.
     expect(
-      await screen.findByText(
-        'Warning: You are not allowed to read the cost of the model default/llama-3-1-8b-chat',
-      ),
-    ).toBeInTheDocument();
+      await screen.findByTestId('modelfleet-costs-not-allowed'),
+    ).toHaveTextContent(
+      'These costs belong to the team that owns this entity. Only its members and the platform team can see them.',
+    );
   });
 });

@@ -2,7 +2,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { CostReport } from '@modelfleet/plugin-modelfleet-common';
 import {
@@ -11,7 +11,8 @@ import {
   mockModelFleetApi,
   responseError,
 } from '../../__testUtils__/fixtures';
-import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { CardApis } from '../../__testUtils__/permissions';
+import { ModelFleetApi } from '../../api';
 import { EntityTeamShowbackCard } from './EntityTeamShowbackCard';
 
 const team = {
@@ -75,11 +76,11 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
 
 async function render(api: ModelFleetApi) {
   return renderInTestApp(
-    <TestApiProvider apis={[[modelfleetApiRef, api]]}>
+    <CardApis api={api}>
       <EntityProvider entity={team}>
         <EntityTeamShowbackCard />
       </EntityProvider>
-    </TestApiProvider>,
+    </CardApis>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
@@ -209,10 +210,10 @@ describe('EntityTeamShowbackCard', () => {
       }),
     );
     expect(
-      await screen.findByText(
-        'Warning: You are not allowed to read the cost of the group default/search-team',
-      ),
-    ).toBeInTheDocument();
+      await screen.findByTestId('modelfleet-costs-not-allowed'),
+    ).toHaveTextContent(
+      'These costs belong to search-team. Only its members and the platform team can see them.',
+    );
     expect(screen.queryByTestId('team-showback-total')).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,8 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import { Alert } from '@material-ui/lab';
 import {
   CostAnomaly,
   CostReport,
@@ -8,6 +10,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
+import { displayRef, listOf } from '../Access';
 import {
   AnomaliesList,
   AsyncBody,
@@ -23,6 +26,7 @@ import {
   NoData,
   periodQuery,
   ProvenanceCaption,
+  statusOf,
   usePeriod,
 } from '../CostCommon';
 import { ReconciliationTable } from './ReconciliationTable';
@@ -36,10 +40,32 @@ interface FleetCost {
   reconciliation: ReconciliationItem[];
 }
 
+/**
+ * Above the figures of a fleet report limited to the caller's teams: whose
+ * costs these are, so the smaller total is not read as the fleet's.
+ */
+export const RestrictedNote = ({ teams }: { teams: string[] }) => (
+  <Box mb={2}>
+    <Alert severity="info" data-testid="modelfleet-fleet-cost-restricted">
+      {teams.length > 0
+        ? `Showing the costs of ${listOf(
+            teams.map(displayRef),
+          )} — the teams you belong to.`
+        : "You belong to no team whose costs ModelFleet reports, so there are no figures to show. The whole fleet's costs are for the platform team."}
+    </Alert>
+  </Box>
+);
+
 const FleetCostContent = ({ value }: { value: FleetCost }) => {
   const { report, anomalies, reconciliation } = value;
-  const { total, breakdown } = report;
+  const { total, breakdown, restrictedTo } = report;
+  const restricted = restrictedTo !== undefined;
   const period = formatPeriod(report.from, report.to);
+  const note = restrictedTo && (
+    <Grid item xs={12}>
+      <RestrictedNote teams={restrictedTo} />
+    </Grid>
+  );
   const reconciliationGrid = reconciliation.length > 0 && (
     <Grid item xs={12} data-testid="modelfleet-reconciliation">
       <ReconciliationTable items={reconciliation} />
@@ -48,6 +74,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
   if (total.daysWithData === 0) {
     return (
       <Grid container spacing={3}>
+        {note}
         <Grid item xs={12}>
           <InfoCard title="Fleet cost" titleTypographyProps={HEADING}>
             <NoData>
@@ -63,13 +90,18 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
       </Grid>
     );
   }
+  // Pools are capacity every team shares: a view of some teams lists none.
+  const md = restricted ? 6 : 4;
   return (
     <Grid container spacing={3}>
+      {note}
       <Grid item xs={12}>
         <InfoCard title="Fleet cost" titleTypographyProps={HEADING}>
           <Figures>
             <Figure
-              label={`Fleet cost, ${period}`}
+              label={`${
+                restricted ? "Your teams' cost" : 'Fleet cost'
+              }, ${period}`}
               value={formatUsd(total.costUsd)}
               testId="fleet-cost-total"
               detail={<ChangeAgainstPrevious report={report} />}
@@ -80,9 +112,9 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
               testId="fleet-idle-cost"
               detail={
                 total.costUsd > 0
-                  ? `${formatShare(
-                      total.idleUsd / total.costUsd,
-                    )} of the fleet cost`
+                  ? `${formatShare(total.idleUsd / total.costUsd)} of the ${
+                      restricted ? "teams'" : 'fleet'
+                    } cost`
                   : undefined
               }
             />
@@ -96,7 +128,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
           />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={4} data-testid="modelfleet-top-models">
+      <Grid item xs={12} md={md} data-testid="modelfleet-top-models">
         <TopCostsTable
           title="Top models"
           column="Model"
@@ -104,7 +136,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
           defaultKind="model"
         />
       </Grid>
-      <Grid item xs={12} md={4} data-testid="modelfleet-top-teams">
+      <Grid item xs={12} md={md} data-testid="modelfleet-top-teams">
         <TopCostsTable
           title="Top teams"
           column="Team"
@@ -112,14 +144,16 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
           defaultKind="group"
         />
       </Grid>
-      <Grid item xs={12} md={4} data-testid="modelfleet-top-pools">
-        <TopCostsTable
-          title="Top pools"
-          column="Pool"
-          items={breakdown.pools}
-          defaultKind="gpupool"
-        />
-      </Grid>
+      {!restricted && (
+        <Grid item xs={12} md={4} data-testid="modelfleet-top-pools">
+          <TopCostsTable
+            title="Top pools"
+            column="Pool"
+            items={breakdown.pools}
+            defaultKind="gpupool"
+          />
+        </Grid>
+      )}
       <Grid item xs={12} data-testid="modelfleet-anomalies">
         <InfoCard title="Cost anomalies" titleTypographyProps={HEADING}>
           <AnomaliesList anomalies={anomalies} />
@@ -130,10 +164,23 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
   );
 };
 
+/** The value of a settled read, or `fallback` when it was denied (403). */
+function unlessDenied<T>(result: PromiseSettledResult<T>, fallback: T): T {
+  if (result.status === 'fulfilled') return result.value;
+  if (statusOf(result.reason) === 403) return fallback;
+  throw result.reason;
+}
+
 /**
  * The fleet's cost: totals against the previous period, cost over time, the
  * top models, teams and pools, cost anomalies and, when bills are connected,
  * the bill reconciliation.
+ *
+ * The fleet is no single catalog entity, so there is no `usePermission`
+ * question to ask first: the backend answers with the whole fleet, with the
+ * caller's teams only (`restrictedTo`, said above the figures), or 403 (said
+ * plainly). A caller who may not read the fleet-wide anomalies or bills sees
+ * the anomalies of their teams' report and no bill reconciliation.
  */
 export const FleetCostSection = () => {
   const api = useApi(modelfleetApiRef);
@@ -141,15 +188,17 @@ export const FleetCostSection = () => {
   const { value, loading, error } = useAsync(async (): Promise<FleetCost> => {
     const query = periodQuery(days);
     const range = query ? { from: query.from, to: query.to } : undefined;
-    const [report, anomalies, reconciliation] = await Promise.all([
+    const [report, anomalies, reconciliation] = await Promise.allSettled([
       api.getFleetCost(query),
       api.getCostAnomalies(range),
       api.getBillReconciliation(range),
     ]);
+    if (report.status === 'rejected') throw report.reason;
     return {
-      report,
-      anomalies: anomalies.items,
-      reconciliation: reconciliation.items,
+      report: report.value,
+      anomalies: unlessDenied(anomalies, { items: report.value.anomalies })
+        .items,
+      reconciliation: unlessDenied(reconciliation, { items: [] }).items,
     };
   }, [api, days]);
   return (
@@ -168,6 +217,7 @@ export const FleetCostSection = () => {
         error={error}
         value={value}
         subject="the fleet"
+        fleet
       >
         {v => <FleetCostContent value={v} />}
       </AsyncBody>

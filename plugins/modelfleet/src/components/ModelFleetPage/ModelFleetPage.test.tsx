@@ -481,18 +481,32 @@ describe('ModelFleetPage', () => {
       expect(screen.queryByTestId('fleet-cost-total')).not.toBeInTheDocument();
     });
 
-    it('shows a cost error in the cost section only', async () => {
+    it("says plainly, in the cost section only, when the fleet costs are not the caller's", async () => {
       const error = await responseError(
         403,
         'NotAllowedError',
-        'modelfleet.cost.read is denied',
+        'modelfleet.cost.read is not allowed on the whole fleet',
       );
       await render(
         mockApi({ getFleetCost: jest.fn(() => Promise.reject(error)) }),
       );
       expect(
+        await screen.findByTestId('modelfleet-costs-not-allowed'),
+      ).toHaveTextContent(
+        "The fleet's costs belong to the teams that own its models. Only their members and the platform team can see them.",
+      );
+      expect(screen.queryByText(/^Warning|^Error/)).not.toBeInTheDocument();
+      expect(screen.getByTestId('modelfleet-loops-card')).toBeInTheDocument();
+    });
+
+    it('shows any other cost error in the cost section only', async () => {
+      const error = await responseError(500, 'Error', 'database is locked');
+      await render(
+        mockApi({ getFleetCost: jest.fn(() => Promise.reject(error)) }),
+      );
+      expect(
         await screen.findByText(
-          'Warning: You are not allowed to read the cost of the fleet',
+          'Error: Request failed with 500 Internal Server Error',
         ),
       ).toBeInTheDocument();
       expect(screen.getByTestId('modelfleet-loops-card')).toBeInTheDocument();

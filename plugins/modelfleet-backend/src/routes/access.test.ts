@@ -1,0 +1,214 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import request from 'supertest';
+import { MemoryActuator } from '../__testUtils__/MemoryActuator';
+import { policyPermissions } from '../__testUtils__/policyPermissions';
+import { modelfleetPlugin } from '../plugin';
+
+jest.setTimeout(30_000);
+
+/*
+ * Who may act on a model, decided as the portal decides: ModelFleet's
+ * permission policy gives a conditional decision to anyone outside a
+ * platform team, and the catalog rule says whether the model is theirs.
+ */
+
+const workload = {
+  cluster: 'c1',
+  namespace: 'ml',
+  kind: 'Deployment' as const,
+  name: 'sdxl',
+};
+
+const model = (name: string, owner: string) => ({
+  apiVersion: 'modelfleet.io/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default' },
+  spec: { owner, workload: { ...workload, name } },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+
+const group = (name: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+
+const entities = [
+  model('sdxl', 'group:default/vision-team'),
+  model('chat', 'group:default/assistant-team'),
+  group('vision-team'),
+  group('assistant-team'),
+];
+
+const users = {
+  ops: 'user:default/ops',
+  eli: 'user:default/eli',
+  chen: 'user:default/chen',
+};
+const as = (user: string) => mockCredentials.user.header(user);
+
+async function start() {
+  const cluster = new MemoryActuator(['c1']);
+  cluster.addModel(workload, 2, {});
+  cluster.addModel({ ...workload, name: 'chat' }, 1);
+  const actuatorModule = createBackendModule({
+    pluginId: 'modelfleet',
+    moduleId: 'test-actuator',
+    register(reg) {
+      reg.registerInit({
+        deps: { connectors: modelfleetConnectorsExtensionPoint },
+        async init({ connectors }) {
+          connectors.addClusterActuator(cluster);
+        },
+      });
+    },
+  });
+  const { server } = await startTestBackend({
+    features: [
+      modelfleetPlugin,
+      actuatorModule,
+      catalogServiceMock.factory({ entities }),
+      policyPermissions({
+        entities,
+        teamsOf: {
+          [users.ops]: ['group:default/platform-team'],
+          [users.eli]: ['group:default/vision-team'],
+          [users.chen]: ['group:default/assistant-team'],
+        },
+      }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          modelfleet: {
+            actions: { pollSeconds: 1 },
+            policies: { teams: { 'vision-team': { dryRun: false } } },
+          },
+        },
+      }),
+    ],
+  });
+  return { server, cluster };
+}
+
+describe('who may act on a model', () => {
+  it('offers a model’s actions to its team and the platform team only', async () => {
+    const { server, cluster } = await start();
+    const caps = await request(server)
+      .get('/api/modelfleet/models/default/sdxl/capabilities')
+      .set('Authorization', as(users.chen));
+    expect(caps.status).toBe(200);
+    for (const k of ['scale', 'hibernate', 'wake', 'approve']) {
+      expect(caps.body[k]).toEqual({
+        allowed: false,
+        reason: expect.stringMatching(
+          /permission on this model \(its team and the platform teams have it\)/,
+        ),
+      });
+    }
+    const refused = await request(server)
+      .post('/api/modelfleet/models/default/sdxl/hibernate')
+      .set('Authorization', as(users.chen));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'modelfleet.model.hibernate is not allowed on model:default/sdxl',
+    );
+    const none = await request(server)
+      .get('/api/modelfleet/actions?entity=model:default/sdxl')
+      .set('Authorization', as(users.eli));
+    expect(none.body.actions).toEqual([]);
+    expect((cluster.workload(workload).spec as any).replicas).toBe(2);
+
+    const own = await request(server)
+      .get('/api/modelfleet/models/default/sdxl/capabilities')
+      .set('Authorization', as(users.eli));
+    expect(own.body.hibernate).toEqual({ allowed: true });
+    const done = await request(server)
+      .post('/api/modelfleet/models/default/sdxl/hibernate')
+      .set('Authorization', as(users.eli));
+    expect(done.status).toBe(201);
+  });
+
+  it('shows and lets approve a planned action only to the model’s team and the platform team', async () => {
+    const { server } = await start();
+    const planned = await request(server)
+      .post('/api/modelfleet/models/default/chat/scale')
+      .set('Authorization', as(users.ops))
+      .send({ replicas: 3 });
+    expect(planned.status).toBe(201);
+    expect(planned.body.state).toBe('planned');
+    const id = planned.body.id;
+
+    // Another team's member: filtered from the list, refused by id and entity.
+    const list = await request(server)
+      .get('/api/modelfleet/actions')
+      .set('Authorization', as(users.eli));
+    expect(list.status).toBe(200);
+    expect(list.body.actions.map((a: any) => a.id)).not.toContain(id);
+    for (const path of [
+      `/api/modelfleet/actions/${id}`,
+      '/api/modelfleet/actions?entity=model:default/chat',
+    ]) {
+      const r = await request(server)
+        .get(path)
+        .set('Authorization', as(users.eli));
+      expect(r.status).toBe(403);
+    }
+    const approve = await request(server)
+      .post(`/api/modelfleet/actions/${id}/approve`)
+      .set('Authorization', as(users.eli));
+    expect(approve.status).toBe(403);
+    const still = await request(server)
+      .get(`/api/modelfleet/actions/${id}`)
+      .set('Authorization', as(users.ops));
+    expect(still.body.state).toBe('planned');
+
+    // The model's team: listed, and may approve.
+    const theirs = await request(server)
+      .get('/api/modelfleet/actions')
+      .set('Authorization', as(users.chen));
+    expect(theirs.body.actions.map((a: any) => a.id)).toContain(id);
+    const ok = await request(server)
+      .post(`/api/modelfleet/actions/${id}/approve`)
+      .set('Authorization', as(users.chen));
+    expect(ok.status).toBe(200);
+    expect(ok.body.approvedBy).toBe(users.chen);
+  });
+
+  it('refuses another team’s costs and budget, and the whole fleet’s, to a team member', async () => {
+    const { server } = await start();
+    const get = (path: string, user: string) =>
+      request(server)
+        .get(`/api/modelfleet${path}`)
+        .set('Authorization', as(user));
+    for (const [path, user, status] of [
+      ['/cost/entity/model/default/sdxl', users.chen, 403],
+      ['/cost/entity/model/default/sdxl', users.eli, 200],
+      ['/cost/entity/group/default/vision-team', users.chen, 403],
+      ['/cost/entity/group/default/vision-team', users.eli, 200],
+      ['/utilization/entity/model/default/sdxl', users.chen, 403],
+      ['/policies/effective?team=vision-team', users.chen, 403],
+      ['/policies/effective?team=vision-team', users.eli, 200],
+      ['/policies/effective', users.chen, 200],
+      ['/utilization/fleet', users.eli, 403],
+      ['/utilization/fleet', users.ops, 200],
+      ['/bills/reconciliation', users.eli, 403],
+      ['/bills/reconciliation', users.ops, 200],
+    ] as const) {
+      const r = await get(path, user);
+      expect({ path, user, status: r.status }).toEqual({ path, user, status });
+    }
+    // Fleet-wide cost answers a team member with their teams only.
+    const fleet = await get('/cost/fleet', users.eli);
+    expect(fleet.status).toBe(200);
+    expect(fleet.body.restrictedTo).toEqual([]);
+    const whole = await get('/cost/fleet', users.ops);
+    expect(whole.body.restrictedTo).toBeUndefined();
+  });
+});

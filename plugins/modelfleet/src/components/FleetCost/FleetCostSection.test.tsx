@@ -1,0 +1,160 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import {
+  costReport,
+  emptyCostReport,
+  mockModelFleetApi,
+  responseError,
+} from '../../__testUtils__/fixtures';
+import { CardApis } from '../../__testUtils__/permissions';
+import { ModelFleetApi } from '../../api';
+import { FleetCostSection } from './FleetCostSection';
+
+const TEAMS = ['group:default/search-team', 'group:default/vision-team'];
+
+/** The fleet report of a caller in two teams: the sum of their costs. */
+const restricted = costReport({
+  scope: 'fleet',
+  entityRef: null,
+  restrictedTo: TEAMS,
+  breakdown: {
+    models: [
+      {
+        entityRef: 'model:default/detector',
+        costUsd: 360.5,
+        idleUsd: 90.13,
+        gpuHours: 450.63,
+      },
+    ],
+    teams: [
+      {
+        entityRef: 'group:default/vision-team',
+        costUsd: 360.5,
+        idleUsd: 90.13,
+        gpuHours: 450.63,
+      },
+    ],
+    pools: [],
+  },
+  anomalies: [
+    {
+      day: '2026-11-03',
+      scope: 'model',
+      entityRef: 'model:default/detector',
+      team: 'group:default/vision-team',
+      costUsd: 200,
+      baselineUsd: 110,
+      score: 6.1,
+      direction: 'spike',
+    },
+  ],
+});
+
+async function render(api: ModelFleetApi) {
+  return renderInTestApp(
+    <CardApis api={api}>
+      <FleetCostSection />
+    </CardApis>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+const denied = (what: string) =>
+  responseError(
+    403,
+    'NotAllowedError',
+    `modelfleet.cost.read is not allowed on ${what}`,
+  );
+
+describe('FleetCostSection for a caller who may see only some teams', () => {
+  it("says whose costs the figures are, and shows their teams' anomalies without the fleet-wide bills", async () => {
+    const fleetWide = await denied('the whole fleet');
+    const api = mockModelFleetApi({
+      getFleetCost: jest.fn(async () => restricted),
+      getCostAnomalies: jest.fn(() => Promise.reject(fleetWide)),
+      getBillReconciliation: jest.fn(() => Promise.reject(fleetWide)),
+    });
+    await render(api);
+    const note = await screen.findByTestId('modelfleet-fleet-cost-restricted');
+    expect(note).toHaveTextContent(
+      'Showing the costs of search-team and vision-team — the teams you belong to.',
+    );
+    // The note comes before the figures.
+    const total = screen.getByTestId('fleet-cost-total');
+    expect(
+      note.compareDocumentPosition(total) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(total).toHaveTextContent('$360.50');
+    expect(
+      screen.getByText("Your teams' cost, 2026-11-01 – 2026-11-03"),
+    ).toBeInTheDocument();
+    // Pools are shared by every team: a restricted view lists none.
+    expect(
+      screen.queryByTestId('modelfleet-top-pools'),
+    ).not.toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('modelfleet-anomalies')).getByTestId(
+        'modelfleet-anomaly',
+      ),
+    ).toHaveTextContent('2026-11-03');
+    expect(
+      screen.queryByTestId('modelfleet-reconciliation'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('modelfleet-costs-not-allowed'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says so when the caller is in no team with costs', async () => {
+    await render(
+      mockModelFleetApi({
+        getFleetCost: jest.fn(async () =>
+          emptyCostReport({
+            scope: 'fleet',
+            entityRef: null,
+            restrictedTo: [],
+          }),
+        ),
+      }),
+    );
+    expect(
+      await screen.findByTestId('modelfleet-fleet-cost-restricted'),
+    ).toHaveTextContent(
+      'You belong to no team whose costs ModelFleet reports, so there are no figures to show.',
+    );
+  });
+
+  it('adds no note to the whole fleet', async () => {
+    await render(
+      mockModelFleetApi({
+        getFleetCost: jest.fn(async () =>
+          costReport({ scope: 'fleet', entityRef: null }),
+        ),
+      }),
+    );
+    expect(await screen.findByTestId('fleet-cost-total')).toBeInTheDocument();
+    expect(
+      screen.getByText('Fleet cost, 2026-11-01 – 2026-11-03'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('modelfleet-top-pools')).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('modelfleet-fleet-cost-restricted'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('still shows an anomalies error that is not a 403', async () => {
+    const error = await responseError(500, 'Error', 'database is locked');
+    await render(
+      mockModelFleetApi({
+        getFleetCost: jest.fn(async () => restricted),
+        getCostAnomalies: jest.fn(() => Promise.reject(error)),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Error: Request failed with 500 Internal Server Error',
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,74 @@
+import {
+  MODEL_KIND,
+  MODELFLEET_API_VERSION,
+  ModelEntityV1alpha1,
+  SpotPolicy,
+} from '@modelfleet/plugin-modelfleet-common';
+import { ResolvedRenderManifestsInput } from './input';
+
+const SPOT_POLICY: Record<'forbid' | 'allow' | 'require', SpotPolicy> = {
+  forbid: 'forbid',
+  allow: 'allow',
+  // The entity cannot say "spot only"; the placement already enforced it.
+  require: 'prefer',
+};
+
+/** The `Model` catalog entity of the rendered model. */
+export function renderModelEntity(
+  v: ResolvedRenderManifestsInput,
+  selector: Record<string, string>,
+): ModelEntityV1alpha1 {
+  const scalesToZero = v.traffic !== 'always-on';
+  const policy: NonNullable<ModelEntityV1alpha1['spec']['policy']> = {
+    ...(v.spot ? { spot: SPOT_POLICY[v.spot] } : {}),
+    ...(v.monthlyBudgetUsd !== undefined
+      ? { monthlyBudgetUsd: v.monthlyBudgetUsd }
+      : {}),
+    hibernation: scalesToZero
+      ? {
+          mode: 'enforce',
+          idleMinutes: v.hibernation.idleMinutes,
+          minWarmReplicas: 0,
+        }
+      : { mode: 'off', minWarmReplicas: Math.max(1, v.replicas.min) },
+  };
+  return {
+    apiVersion: MODELFLEET_API_VERSION,
+    kind: MODEL_KIND,
+    metadata: {
+      name: v.name,
+      ...(v.title ? { title: v.title } : {}),
+      ...(v.description ? { description: v.description } : {}),
+      annotations: {
+        'backstage.io/kubernetes-id': v.name,
+        'backstage.io/kubernetes-namespace': v.namespace,
+      },
+      tags: [v.model.runtime, v.model.precision],
+    },
+    spec: {
+      type: 'llm',
+      lifecycle: v.lifecycle,
+      owner: v.owner,
+      ...(v.system ? { system: v.system } : {}),
+      source: v.model.source,
+      parametersBillions: v.model.parametersBillions,
+      precision: v.model.precision,
+      runtime: v.model.runtime,
+      gpu: {
+        types: [v.gpu.product],
+        count: v.gpu.count,
+        memoryGiB: v.gpu.memoryGiB,
+      },
+      replicas: { min: v.replicas.min, max: v.replicas.max },
+      workload: {
+        cluster: v.pool.cluster,
+        namespace: v.namespace,
+        kind: 'Deployment',
+        name: v.name,
+        selector,
+      },
+      runsOn: [v.pool.ref],
+      policy,
+    },
+  };
+}
