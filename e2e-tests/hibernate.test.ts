@@ -58,11 +58,41 @@ test('Hibernate now takes a model to zero through the action path, and a request
     return (await res.json()) as { coldStart: boolean; waitedMs: number };
   };
 
+  /**
+   * Whether KEDA's scaler has seen the requests sent since `since` (ms on
+   * the simulated clock) and is no longer active: while it is, KEDA would
+   * wake a model at zero at once, as it should.
+   */
+  const scalerIdleSince = async (since: number) => {
+    const res = await page.request.get(
+      `${sim}/apis/keda.sh/v1alpha1/namespaces/${WORKLOAD.namespace}/scaledobjects/${MODEL.name}`,
+      { headers: SIM_ADMIN },
+    );
+    expect(res.status()).toBe(200);
+    const status = (await res.json()).status ?? {};
+    const active = (status.conditions ?? []).some(
+      (c: { type: string; status: string }) =>
+        c.type === 'Active' && c.status === 'True',
+    );
+    return !active && Date.parse(status.lastActiveTime ?? '') >= since;
+  };
+  const simNow = async () => {
+    const res = await page.request.get(`${sim}/_sim/clock`, {
+      headers: SIM_ADMIN,
+    });
+    expect(res.status()).toBe(200);
+    return Date.parse((await res.json()).now);
+  };
+
   // The model serves: a request now finds a replica (waking it first when
-  // its traffic had left it at zero), so Hibernate now is offered.
+  // it was at zero), so Hibernate now is offered. The test waits until
+  // KEDA's scaler has seen that request (at its next poll, within 30 s)
+  // and no longer counts it, or KEDA would undo the hibernation at once.
+  const before = await simNow();
   await replay();
   await expect(async () => {
     expect((await capabilities()).hibernate).toEqual({ allowed: true });
+    expect(await scalerIdleSince(before - 1_000)).toBe(true);
   }).toPass({ timeout: 120_000, intervals: [2_000] });
 
   await page.goto(`/catalog/${MODEL.namespace}/model/${MODEL.name}`);
