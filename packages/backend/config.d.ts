@@ -9,4 +9,18 @@ export interface Config {
      */
     showErrorDetails?: boolean;
   };
+  auth?: {
+    providers?: {
+      /**
+       * A sign-in as one catalog User, for end-to-end tests of what a
+       * member of a team sees (src/testUserAuth.ts). It answers only when
+       * NODE_ENV is `development` and only when this key is set;
+       * app-config.yaml does not set it, the README's test command does.
+       */
+      'modelfleet-test-user'?: {
+        /** The User's entity ref, e.g. `user:default/ana.silva`. */
+        userEntityRef: string;
+      };
+    };
+  };
 }

@@ -43,6 +43,34 @@ describe('modelfleet backend plugin', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
+  it("reads a deploy body up to 1 MB (a model's manifests), and refuses a larger one with 413", async () => {
+    const { server } = await startTestBackend({ features: [modelfleetPlugin] });
+    const deploy = (padding: number) =>
+      request(server)
+        .post('/api/modelfleet/deployments')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          cluster: 'no-such-cluster',
+          namespace: 'models',
+          model: 'model:default/chat',
+          idempotencyKey: 'k',
+          manifests: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'chat', namespace: 'models' },
+              data: { padding: 'x'.repeat(padding) },
+            },
+          ],
+        });
+    // 300 kB: past express's default limit of 100 kB, within the API's.
+    const large = await deploy(300_000);
+    expect(large.status).toBe(400);
+    expect(large.body.error.message).toMatch(/cluster/);
+    const tooLarge = await deploy(1_200_000);
+    expect(tooLarge.status).toBe(413);
+  });
+
   it('requires a caller for /status', async () => {
     const { server } = await startTestBackend({ features: [modelfleetPlugin] });
     const res = await request(server)

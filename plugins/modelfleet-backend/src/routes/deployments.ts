@@ -3,6 +3,7 @@ import { DeploymentResponse } from '@modelfleet/plugin-modelfleet-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { DeploymentService } from '../deploy/DeploymentService';
+import { jsonBody } from './requestParsing';
 
 /**
  * `POST /deployments`: deploy a model's objects (see
@@ -15,8 +16,9 @@ export function createDeploymentsRouter(options: {
   deployments: Pick<DeploymentService, 'deploy'>;
 }): express.Router {
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
-  router.post('/deployments', async (req, res) => {
+  // The API's parser (createRouter) has read the body already; this one
+  // reads it when the router stands alone.
+  router.post('/deployments', jsonBody(), async (req, res) => {
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

@@ -7,6 +7,9 @@ import express, {
 } from 'express';
 import { describeJson } from './common';
 
+/** The largest JSON body the API reads. */
+export const JSON_BODY_LIMIT = '1mb';
+
 /** Requests whose JSON body was empty (`Content-Length: 0`). */
 const emptyBodies = new WeakSet<Request>();
 
@@ -15,9 +18,12 @@ const emptyBodies = new WeakSet<Request>();
  * a request without a JSON body leaves `req.body` undefined rather than `{}`,
  * so that a route that needs an object can tell "none" from "empty". The body
  * counts as read afterwards: a parser further down does not parse it again.
+ * Bodies are limited to 1 MB (`POST /deployments` carries a model's
+ * manifests; the other routes take a few hundred bytes).
  */
-export function jsonBody(): RequestHandler {
+export function jsonBody(options: { limit?: string } = {}): RequestHandler {
   const parse = express.json({
+    limit: options.limit ?? JSON_BODY_LIMIT,
     verify(req, _res, buf) {
       if (buf.length === 0) emptyBodies.add(req as Request);
     },
