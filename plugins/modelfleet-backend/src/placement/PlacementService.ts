@@ -3,33 +3,25 @@ import { InputError } from '@backstage/errors';
 import {
   estimateModelGpuMemory,
   formatUsd,
-  GpuPoolStatus,
   ModelPrecision,
   PlacementExclusion,
   PlacementOption,
-  PlacementPoolSummary,
   PlacementResponse,
-  poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
-import { PriceQuote } from '@modelfleet/plugin-modelfleet-node';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { PriceBookStore } from '../database/PriceBookStore';
 import {
   HighsSolve,
   HOURS_PER_MONTH,
-  PlacementPool,
   PlacementRequest,
   placeModels,
   rejectionOf,
   unitsPerNode,
 } from '../engines/placement';
-import { resolvePoolPrice } from '../engines/showback';
 import { PolicyService } from '../policy/PolicyService';
 import { parsePlacementRequest } from './parseRequest';
-import { poolScheduling } from './scheduling';
 import { explainBlocks } from './blocking';
-
-const BUNDLED = 'bundled-catalog';
+import { placementCandidates } from './candidates';
 
 /**
  * Hours a month a model runs at its replicas, by traffic pattern: all of
@@ -159,7 +151,7 @@ export class PlacementService {
       : null;
 
     const statuses = await fleet.listPools();
-    const candidates = await this.candidates(statuses);
+    const candidates = await placementCandidates(statuses, this.options);
     const solve = await this.options.solver();
 
     const options: Array<Omit<PlacementOption, 'rank'>> = [];
@@ -306,99 +298,6 @@ export class PlacementService {
       method,
       hoursPerMonth: hours,
     };
-  }
-
-  /** Pools of the connected clusters, priced from the price book. */
-  private async candidates(statuses: GpuPoolStatus[]) {
-    const liveSources = this.options.liveSources();
-    const byPlace = new Map<string, GpuPoolStatus[]>();
-    for (const p of statuses) {
-      const key = `${p.provider}|${p.region ?? ''}`;
-      byPlace.set(key, [...(byPlace.get(key) ?? []), p]);
-    }
-    const now = new Date();
-    const out = [];
-    for (const [key, list] of byPlace) {
-      const [provider, region] = key.split('|');
-      const instanceTypes = [
-        ...new Set(list.map(p => p.instanceType).filter(Boolean)),
-      ] as string[];
-      const quotes: PriceQuote[] =
-        region && instanceTypes.length
-          ? await this.options.prices.latest({
-              provider: provider as GpuPoolStatus['provider'],
-              regions: [region],
-              instanceTypes,
-            })
-          : [];
-      for (const p of list) {
-        const price = resolvePoolPrice(
-          {
-            poolRef: p.name,
-            provider: p.provider,
-            region: p.region ?? '',
-            // Zones are named differently by the clusters (us-east-1a) and the
-            // price lists (use1-az1): the region's cheapest zone is quoted.
-            zone: '',
-            instanceType: p.instanceType ?? '',
-            capacityType: p.capacityType,
-          },
-          quotes,
-          now,
-          { bundledSource: BUNDLED, liveSources },
-        );
-        const prov = price.provenance[0];
-        const summary: PlacementPoolSummary = {
-          ref: `gpupool:default/${poolEntityName(
-            p.cluster,
-            p.name,
-          )}`.toLocaleLowerCase('en-US'),
-          title: `${p.name} (${p.cluster})`,
-          cluster: p.cluster,
-          provider: p.provider,
-          region: p.region ?? '',
-          ...(p.instanceType ? { instanceType: p.instanceType } : {}),
-          capacityType: p.capacityType,
-          gpu: {
-            product: p.gpu.product,
-            memoryMiB: p.gpu.memoryMiB ?? 0,
-            perNode: p.gpu.perNode,
-          },
-        };
-        const maxKnown = p.nodes.max !== undefined;
-        const addableNodes = maxKnown
-          ? Math.max(0, p.nodes.max! - p.nodes.current)
-          : this.options.assumedAddableNodes;
-        const pool: PlacementPool = {
-          ref: summary.ref,
-          provider: p.provider,
-          region: p.region ?? '',
-          capacityType: p.capacityType,
-          gpu: {
-            product: p.gpu.product,
-            memoryMiB: p.gpu.memoryMiB ?? 0,
-            perNode: p.gpu.perNode,
-            replicasPerGpu: p.gpu.replicasPerGpu,
-          },
-          usdPerNodeHour: price.usdPerNodeHour,
-          freeUnits: Math.max(0, p.gpus.allocatable - p.gpus.allocated),
-          addableNodes,
-        };
-        out.push({
-          summary,
-          pool,
-          stale: p.stale,
-          scheduling: poolScheduling(p),
-          priceSource: prov
-            ? `${prov.source}${prov.note ? ` (${prov.note})` : ''}`
-            : 'none',
-          capacitySource: maxKnown
-            ? `${p.nodes.current} of at most ${p.nodes.max} nodes running, from the cluster`
-            : `node maximum unknown; up to ${addableNodes} more nodes assumed (modelfleet.placement.assumedAddableNodes)`,
-        });
-      }
-    }
-    return out;
   }
 }
 

@@ -1,15 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { MemoryActuator } from '../__testUtils__/MemoryActuator';
+import { startModelActionsBackend } from '../__testUtils__/modelActionsBackend';
 import { policyPermissions } from '../__testUtils__/policyPermissions';
-import { modelfleetPlugin } from '../plugin';
 
 jest.setTimeout(30_000);
 
@@ -55,46 +47,19 @@ const users = {
 };
 const as = (user: string) => mockCredentials.user.header(user);
 
-async function start() {
-  const cluster = new MemoryActuator(['c1']);
-  cluster.addModel(workload, 2, {});
-  cluster.addModel({ ...workload, name: 'chat' }, 1);
-  const actuatorModule = createBackendModule({
-    pluginId: 'modelfleet',
-    moduleId: 'test-actuator',
-    register(reg) {
-      reg.registerInit({
-        deps: { connectors: modelfleetConnectorsExtensionPoint },
-        async init({ connectors }) {
-          connectors.addClusterActuator(cluster);
-        },
-      });
-    },
+function start() {
+  return startModelActionsBackend({
+    workload,
+    entities,
+    permissions: policyPermissions({
+      entities,
+      teamsOf: {
+        [users.ops]: ['group:default/platform-team'],
+        [users.eli]: ['group:default/vision-team'],
+        [users.chen]: ['group:default/assistant-team'],
+      },
+    }).factory,
   });
-  const { server } = await startTestBackend({
-    features: [
-      modelfleetPlugin,
-      actuatorModule,
-      catalogServiceMock.factory({ entities }),
-      policyPermissions({
-        entities,
-        teamsOf: {
-          [users.ops]: ['group:default/platform-team'],
-          [users.eli]: ['group:default/vision-team'],
-          [users.chen]: ['group:default/assistant-team'],
-        },
-      }).factory,
-      mockServices.rootConfig.factory({
-        data: {
-          modelfleet: {
-            actions: { pollSeconds: 1 },
-            policies: { teams: { 'vision-team': { dryRun: false } } },
-          },
-        },
-      }),
-    ],
-  });
-  return { server, cluster };
 }
 
 describe('who may act on a model', () => {

@@ -1,15 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import request from 'supertest';
-import { MemoryActuator } from '../__testUtils__/MemoryActuator';
-import { modelfleetPlugin } from '../plugin';
+import { startModelActionsBackend } from '../__testUtils__/modelActionsBackend';
 
 jest.setTimeout(30_000);
 
@@ -28,53 +20,25 @@ const model = (name: string, owner: string) => ({
 });
 
 async function start(options: { allow?: boolean } = {}) {
-  const cluster = new MemoryActuator(['c1']);
-  cluster.addModel(workload, 2, {});
-  cluster.addModel({ ...workload, name: 'chat' }, 1);
-  const actuatorModule = createBackendModule({
-    pluginId: 'modelfleet',
-    moduleId: 'test-actuator',
-    register(reg) {
-      reg.registerInit({
-        deps: { connectors: modelfleetConnectorsExtensionPoint },
-        async init({ connectors }) {
-          connectors.addClusterActuator(cluster);
-        },
-      });
-    },
-  });
   const allow = options.allow ?? true;
   const auditor = mockServices.auditor.mock();
-  const { server } = await startTestBackend({
-    features: [
-      modelfleetPlugin,
-      actuatorModule,
-      catalogServiceMock.factory({
-        entities: [
-          model('sdxl', 'group:default/vision-team'),
-          model('chat', 'group:default/assistant-team'),
-        ],
-      }),
-      mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(() => ({
-            result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-          })),
-        authorizeConditional: async queries =>
-          queries.map(() => ({
-            result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-          })),
-      }).factory,
-      auditor.factory,
-      mockServices.rootConfig.factory({
-        data: {
-          modelfleet: {
-            actions: { pollSeconds: 1 },
-            policies: { teams: { 'vision-team': { dryRun: false } } },
-          },
-        },
-      }),
+  const { server, cluster } = await startModelActionsBackend({
+    workload,
+    entities: [
+      model('sdxl', 'group:default/vision-team'),
+      model('chat', 'group:default/assistant-team'),
     ],
+    permissions: mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({
+          result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        })),
+      authorizeConditional: async queries =>
+        queries.map(() => ({
+          result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        })),
+    }).factory,
+    features: [auditor.factory],
   });
   return { server, cluster, auditor };
 }
