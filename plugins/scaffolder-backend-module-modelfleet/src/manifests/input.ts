@@ -13,7 +13,7 @@ import {
 } from '../validation';
 import { isMig } from './sizing';
 import { HF_TOKEN_SECRET } from './constants';
-import { labelKeyProblem } from './validate';
+import { labelKeyProblem } from './labels';
 
 const CRON_FIELD = /^[\d*,\-/A-Za-z?LW#]+$/;
 
