@@ -22,6 +22,10 @@
  * BENCH_HTTP_REQUESTS (2000), BENCH_CONCURRENCY (20), BENCH_PG (connection
  * string, default postgresql://postgres@127.0.0.1:5432).
  *
+ * The ratio of the two HTTP runs is printed next to the same ratio for
+ * GET /health, a route that does nothing: concurrency 20 on one event loop
+ * cannot be cheaper than that floor.
+ *
  * The last line: showback: p95_ms_sqlite=… p95_ms_pg=… ingest_rows_per_s=…
  * p95_ms_c20_sqlite=… p95_ms_c20_pg=… (the c20 figures are the HTTP run
  * with BENCH_CONCURRENCY requests in flight).
@@ -243,7 +247,13 @@ async function run(name: string, knex: Knex, fleet: BenchFleet) {
       http.c20 / http.c1
     ).toFixed(2)} (same mix over HTTP), ${(http.c20 / p95).toFixed(
       2,
-    )} (the group/model/fleet reports above, ${fmt(p95)} ms)`,
+    )} (the group/model/fleet reports above, ${fmt(
+      p95,
+    )} ms); the floor on this machine, GET /health (no work) the same way: ${(
+      http.floorC20 / http.floorC1
+    ).toFixed(2)} (p95 ${fmt(http.floorC1)} ms alone, ${fmt(
+      http.floorC20,
+    )} ms at concurrency ${CONCURRENCY})`,
   );
   const ingestRate = await ingest(knex);
   console.log(
@@ -317,7 +327,23 @@ async function concurrent(
         svc,
       )} reports then checked against SQL)`,
     );
-    return { c1: pct(c1.ms, 95), c20: pct(c20.ms, 95) };
+    // The floor: the same load on a route that does nothing, so the ratio
+    // above can be read against what HTTP and one event loop cost here.
+    const health = (n: number) => Array.from({ length: n }, () => '/health');
+    const floorC1 = await loadHttp(server.base, health(c1.ms.length), 1);
+    const floorC20 = await loadHttp(
+      server.base,
+      health(c20.ms.length),
+      CONCURRENCY,
+    );
+    print('/health c1', floorC1);
+    print(`/health c${CONCURRENCY}`, floorC20);
+    return {
+      c1: pct(c1.ms, 95),
+      c20: pct(c20.ms, 95),
+      floorC1: pct(floorC1.ms, 95),
+      floorC20: pct(floorC20.ms, 95),
+    };
   } finally {
     await server.close();
   }

@@ -113,6 +113,15 @@ export const modelfleetPlugin = createBackendPlugin({
           policies,
           idleCostPolicy: settings.showback.idleCostPolicy,
         });
+        // Each replica loads its cost index when it starts, not on the
+        // first report (a year of a large fleet takes seconds to read).
+        lifecycle.addStartupHook(() => {
+          costs
+            .warm()
+            .catch(e =>
+              logger.warn(`modelfleet: could not load the cost index: ${e}`),
+            );
+        });
         const directory = new CatalogModelDirectory(catalog, auth, { logger });
         const rollup = new ShowbackRollup({
           store: showback,

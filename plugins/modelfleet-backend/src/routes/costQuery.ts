@@ -99,7 +99,8 @@ export function costEntityOf(params: Record<string, string>): {
   scope: Exclude<CostScope, 'fleet'>;
   entityRef: string;
 } {
-  const kind = params.kind.toLocaleLowerCase('en-US');
+  // Names are ASCII (NAME); toLowerCase is what a locale-free lower case is.
+  const kind = params.kind.toLowerCase();
   const scope = KINDS.get(kind);
   if (!scope) {
     throw new InputError(
@@ -117,8 +118,6 @@ export function costEntityOf(params: Record<string, string>): {
   }
   return {
     scope,
-    entityRef: `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase(
-      'en-US',
-    ),
+    entityRef: `${kind}:${params.namespace}/${params.name}`.toLowerCase(),
   };
 }

@@ -31,6 +31,9 @@ export interface CostQuery {
   granularity: CostGranularity;
 }
 
+/** Fleet top-model lists remembered per roll-up version, by period. */
+const TOPS_KEPT = 1_000;
+
 const toAnomaly = (a: AnomalyRow) => ({
   day: a.day,
   scope: a.scope,
@@ -61,6 +64,11 @@ function anomalyFilter(scope: CostScope, ref: string) {
  */
 export class CostReportService {
   private readonly index: CostIndex | undefined;
+  /** The fleet's top models by period, for one roll-up version. */
+  private tops: { version: string; items: Map<string, CostBreakdownItem[]> } = {
+    version: '',
+    items: new Map(),
+  };
 
   constructor(
     private readonly options: {
@@ -85,6 +93,14 @@ export class CostReportService {
   /** A reader of the roll-ups as stored now. */
   private reader(): Promise<CostReader> {
     return CostReader.open(this.options.store, this.index);
+  }
+
+  /**
+   * Loads the cost index now (a replica calls it when it starts), so the
+   * first report does not wait for a year of roll-ups to be read.
+   */
+  async warm(): Promise<void> {
+    await this.index?.sync();
   }
 
   /**
@@ -231,12 +247,23 @@ export class CostReportService {
     reader: CostReader,
     q: CostQuery,
   ): Promise<CostBreakdownItem[]> {
-    const [stored, version] = await Promise.all([
-      this.options.store.storedTop(q.from, q.to),
-      reader.rollupVersion(),
-    ]);
-    if (stored && stored.version === version) return stored.items;
-    return this.computeFleetTop(reader, q);
+    const version = await reader.rollupVersion();
+    const key = `${q.from}|${q.to}`;
+    if (this.tops.version !== version) {
+      this.tops = { version, items: new Map() };
+    }
+    const known = this.tops.items.get(key);
+    if (known) return known;
+    const stored = await this.options.store.storedTop(q.from, q.to);
+    const items =
+      stored && stored.version === version
+        ? stored.items
+        : await this.computeFleetTop(reader, q);
+    // Remembered for this roll-up version (a newer one starts afresh).
+    if (this.tops.version === version && this.tops.items.size < TOPS_KEPT) {
+      this.tops.items.set(key, items);
+    }
+    return items;
   }
 
   private computeFleetTop(

@@ -1,4 +1,4 @@
-import { CostRow } from '../engines/showback';
+import { CostRow, dayOfNumber } from '../engines/showback';
 
 /** Days per block of precomputed sums. */
 export const BLOCK = 32;
@@ -15,17 +15,8 @@ const DAY_MS = 86_400_000;
 export const dayNumber = (day: string) =>
   Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 
-const dayStrings = new Map<number, string>();
-
 /** The `YYYY-MM-DD` day of a day number (remembered: reports ask again). */
-export function dayString(n: number): string {
-  let day = dayStrings.get(n);
-  if (day === undefined) {
-    day = new Date(n * DAY_MS).toISOString().slice(0, 10);
-    if (dayStrings.size < 100_000) dayStrings.set(n, day);
-  }
-  return day;
-}
+export const dayString = (n: number): string => dayOfNumber(n);
 
 /**
  * The daily figures of one roll-up series (one scope, entity, team and

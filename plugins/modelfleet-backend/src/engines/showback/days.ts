@@ -21,24 +21,61 @@ export function dayOf(time: Date | number): string {
   return iso.slice(0, 10);
 }
 
-/** Parses a `YYYY-MM-DD` day as its UTC midnight; throws naming `name`. */
-export function parseDay(day: string, name = 'day'): Date {
+/**
+ * Days already parsed or written, both ways (reports of a year ask for
+ * the same few hundred days again and again; formatting and checking a
+ * date each time was a good part of a report's work). Bounded.
+ */
+const MEMO_LIMIT = 100_000;
+const timeOfDay = new Map<string, number>();
+const dayOfTime = new Map<number, string>();
+
+function remember(day: string, time: number) {
+  if (timeOfDay.size < MEMO_LIMIT) timeOfDay.set(day, time);
+  if (dayOfTime.size < MEMO_LIMIT) dayOfTime.set(time, day);
+}
+
+/** The day of a UTC midnight (ms), `YYYY-MM-DD`; years 0000..9999. */
+function dayOfMidnight(time: number): string {
+  let day = dayOfTime.get(time);
+  if (day === undefined) {
+    day = dayOf(time);
+    remember(day, time);
+  }
+  return day;
+}
+
+/** The UTC midnight (ms) of a `YYYY-MM-DD` day; throws naming `name`. */
+function timeOfDayString(day: string, name: string): number {
+  const known = timeOfDay.get(day);
+  if (known !== undefined) return known;
   const d = new Date(`${day}T00:00:00Z`);
   if (!DAY_RE.test(day) || isNaN(d.getTime()) || dayOf(d) !== day) {
     throw new Error(`${name}: must be a date as YYYY-MM-DD, got '${day}'`);
   }
-  return d;
+  remember(day, d.getTime());
+  return d.getTime();
+}
+
+/** Parses a `YYYY-MM-DD` day as its UTC midnight; throws naming `name`. */
+export function parseDay(day: string, name = 'day'): Date {
+  return new Date(timeOfDayString(day, name));
+}
+
+/** The day `n` days since 1970-01-01 (negative before). */
+export function dayOfNumber(n: number): string {
+  return dayOfMidnight(n * DAY_MS);
 }
 
 /** The day `n` days after `day` (before, when negative). */
 export function addDays(day: string, n: number): string {
-  return dayOf(parseDay(day).getTime() + n * DAY_MS);
+  return dayOfMidnight(timeOfDayString(day, 'day') + n * DAY_MS);
 }
 
 /** Whole days from `from` to `to`. */
 export function daysBetween(from: string, to: string): number {
   return Math.round(
-    (parseDay(to).getTime() - parseDay(from).getTime()) / DAY_MS,
+    (timeOfDayString(to, 'day') - timeOfDayString(from, 'day')) / DAY_MS,
   );
 }
 
@@ -48,9 +85,9 @@ export function eachDay(from: string, to: string): string[] {
   if (from >= to) return out;
   // One parse per end, not two per day: reports of a year call this often.
   // The days in between are years 0000..9999 too, as both ends are.
-  const end = parseDay(to, 'to').getTime();
-  for (let t = parseDay(from, 'from').getTime(); t < end; t += DAY_MS) {
-    out.push(new Date(t).toISOString().slice(0, 10));
+  const end = timeOfDayString(to, 'to');
+  for (let t = timeOfDayString(from, 'from'); t < end; t += DAY_MS) {
+    out.push(dayOfMidnight(t));
   }
   return out;
 }
@@ -70,6 +107,8 @@ export function daysInMonth(day: string): number {
 export function bucketOf(day: string, granularity: CostGranularity): string {
   if (granularity === 'day') return day;
   if (granularity === 'month') return `${monthOf(day)}-01`;
-  const weekday = (parseDay(day).getUTCDay() + 6) % 7; // Monday = 0
+  // 1970-01-01 was a Thursday (3 days after a Monday).
+  const n = Math.round(timeOfDayString(day, 'day') / DAY_MS);
+  const weekday = (((n + 3) % 7) + 7) % 7; // Monday = 0
   return addDays(day, -weekday);
 }
