@@ -3,11 +3,10 @@
  * temporary directory, with the demo's simulated clusters embedded on
  * their own ports and a static external access token for the fuzzer.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { backendProc, checkPortFree, Proc } from 'replicas-test/processes';
 import { call, NoAnswerError, sleep } from './http';
 
 /** Where and how the portal runs. */
@@ -22,25 +21,11 @@ export interface PortalSettings {
   logDir: string;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 const CLUSTERS = [
   { name: 'demo-aws-use1', provider: 'aws', region: 'us-east-1' },
   { name: 'demo-gcp-usc1', provider: 'gcp', region: 'us-central1' },
   { name: 'demo-azure-eastus', provider: 'azure', region: 'eastus' },
 ];
-
-/** Throws when something listens on the port already. */
-export function checkPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', () =>
-      reject(new Error(`port ${port} is taken; stop what runs there`)),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
-}
 
 /** The running portal backend, in a process group of its own. */
 export class Portal {
@@ -49,8 +34,7 @@ export class Portal {
   readonly logFile: string;
   /** The guest user's Backstage token (routes that act for a person). */
   userToken = '';
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
+  private proc?: Proc;
 
   constructor(readonly s: PortalSettings) {
     this.base = `http://localhost:${s.port}`;
@@ -123,71 +107,28 @@ export class Portal {
       overlayFile,
       `${JSON.stringify(this.overlay(), null, 2)}\n`,
     );
-    const backendDir = path.join(root, 'packages', 'backend');
-    const transform = require.resolve(
-      '@backstage/cli-node/config/nodeTransform.cjs',
-      { paths: [backendDir] },
-    );
-    const out = fs.openSync(this.logFile, 'w');
-    const child = spawn(
-      process.execPath,
-      [
-        '--enable-source-maps',
-        '--require',
-        transform,
-        'src/index.ts',
-        '--config',
-        '../../app-config.yaml',
-        '--config',
-        overlayFile,
-      ],
-      {
-        cwd: backendDir,
-        // development: the guest sign-in gives the fuzzer a user token.
-        env: { ...process.env, NODE_ENV: 'development' },
-        stdio: ['ignore', out, out],
-        detached: true,
-      },
-    );
-    fs.closeSync(out);
-    this.child = child;
-    this.exited = new Promise(resolve => child.once('exit', () => resolve()));
+    // Development mode: the guest sign-in gives the fuzzer a user token.
+    this.proc = backendProc(root, 'backend', this.logFile, overlayFile);
+    this.proc.start();
   }
 
   get alive(): boolean {
-    const c = this.child;
-    return Boolean(c && c.exitCode === null && c.signalCode === null);
+    return Boolean(this.proc?.alive);
   }
 
   /** Signals the whole process group. */
   signal(sig: NodeJS.Signals): void {
-    if (!this.child?.pid || !this.alive) return;
-    try {
-      process.kill(-this.child.pid, sig);
-    } catch {
-      // gone already
-    }
+    this.proc?.signal(sig);
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs = 4_000): Promise<void> {
-    if (!this.alive) return;
-    this.signal('SIGTERM');
-    const late = new Promise<'late'>(r =>
-      setTimeout(() => r('late'), graceMs).unref(),
-    );
-    if ((await Promise.race([this.exited, late])) === 'late') {
-      this.signal('SIGKILL');
-      await this.exited;
-    }
+    await this.proc?.stop(graceMs);
   }
 
+  /** This start's log, without colour codes. */
   log(): string {
-    try {
-      return fs.readFileSync(this.logFile, 'utf8').replace(ANSI, '');
-    } catch {
-      return '';
-    }
+    return this.proc?.logSinceStart() ?? '';
   }
 
   /** Waits for `/health`; throws when the backend exits or fails to start. */

@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { NoAnswerError, request, sleep } from './http';
-import { Proc } from './processes';
+import {
+  backendProc,
+  checkPortFree as checkPortFreeOr,
+  Proc,
+} from './processes';
 
 /** The simulated clusters, in the order the simulator gives them ports. */
 export const CLUSTERS = [
@@ -69,19 +72,11 @@ export function readSettings(root: string): Settings {
 }
 
 /** Throws when something listens on the port already. */
-export async function checkPortFree(port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', () =>
-      reject(
-        new Error(
-          `port ${port} is taken; stop what runs there or pick other ports (REPLICAS_TEST_PORT_A, REPLICAS_TEST_PORT_B, REPLICAS_TEST_SIM_PORT)`,
-        ),
-      ),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
-}
+export const checkPortFree = (port: number) =>
+  checkPortFreeOr(
+    port,
+    'pick other ports (REPLICAS_TEST_PORT_A, REPLICAS_TEST_PORT_B, REPLICAS_TEST_SIM_PORT)',
+  );
 
 /** psql against the run's server; `database` defaults to postgres. */
 export function psql(s: Settings, sql: string, database = 'postgres'): string {
@@ -298,28 +293,11 @@ export function writeOverlay(s: Settings, i: number): string {
  * sources must not restart a replica in the middle of the run.
  */
 export function backendProcess(s: Settings, i: number, overlay: string): Proc {
-  const transform = require.resolve(
-    '@backstage/cli-node/config/nodeTransform.cjs',
-    { paths: [path.join(s.root, 'packages', 'backend')] },
-  );
-  return new Proc(
+  return backendProc(
+    s.root,
     `replica-${i + 1}`,
     path.join(s.logDir, `replica-${i + 1}.log`),
-    process.execPath,
-    [
-      '--enable-source-maps',
-      '--require',
-      transform,
-      'src/index.ts',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      overlay,
-    ],
-    {
-      cwd: path.join(s.root, 'packages', 'backend'),
-      env: { ...process.env, NODE_ENV: 'development' },
-    },
+    overlay,
   );
 }
 

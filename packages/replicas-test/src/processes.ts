@@ -1,5 +1,11 @@
+/*
+ * Child processes and ports of a test run, shared with packages/fuzz-test
+ * (which imports them as `replicas-test/processes`).
+ */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -115,4 +121,62 @@ export class Proc {
   tail(n: number): string {
     return this.log().split('\n').slice(-n).join('\n');
   }
+}
+
+/**
+ * Throws when something listens on the port already; `otherwise` is what
+ * else to do, added to the message (e.g. which variables pick other ports).
+ */
+export async function checkPortFree(
+  port: number,
+  otherwise?: string,
+): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', () =>
+      reject(
+        new Error(
+          `port ${port} is taken; stop what runs there${
+            otherwise ? ` or ${otherwise}` : ''
+          }`,
+        ),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/**
+ * The portal's backend (packages/backend of the repository at `root`), run
+ * as `backstage-cli package start` runs it but without its file watcher
+ * (other work on the sources must not restart it in the middle of a run),
+ * in development mode, with app-config.yaml and then `overlayFile`.
+ */
+export function backendProc(
+  root: string,
+  name: string,
+  logFile: string,
+  overlayFile: string,
+): Proc {
+  const backendDir = path.join(root, 'packages', 'backend');
+  const transform = require.resolve(
+    '@backstage/cli-node/config/nodeTransform.cjs',
+    { paths: [backendDir] },
+  );
+  return new Proc(
+    name,
+    logFile,
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      transform,
+      'src/index.ts',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      overlayFile,
+    ],
+    { cwd: backendDir, env: { ...process.env, NODE_ENV: 'development' } },
+  );
 }
