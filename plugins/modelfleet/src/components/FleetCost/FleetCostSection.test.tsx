@@ -121,7 +121,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     expect(
       await screen.findByTestId('modelfleet-fleet-cost-restricted'),
     ).toHaveTextContent(
-      'You belong to no team whose costs ModelFleet reports, so there are no figures to show.',
+      'ModelFleet has no costs in this period for a team you belong to',
     );
   });
 

@@ -51,7 +51,7 @@ export const RestrictedNote = ({ teams }: { teams: string[] }) => (
         ? `Showing the costs of ${listOf(
             teams.map(displayRef),
           )} — the teams you belong to.`
-        : "You belong to no team whose costs ModelFleet reports, so there are no figures to show. The whole fleet's costs are for the platform team."}
+        : "ModelFleet has no costs in this period for a team you belong to (before the first daily roll-up, or when your teams run no models), so there are no figures to show. The whole fleet's costs are for the platform team."}
     </Alert>
   </Box>
 );
