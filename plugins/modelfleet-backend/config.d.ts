@@ -27,8 +27,20 @@ interface ModelFleetPolicyLayer {
   hibernation?: {
     /** off, recommend (say so), or enforce (act, unless dryRun). */
     mode?: 'off' | 'recommend' | 'enforce';
-    /** Idle minutes after which a model may be scaled to zero. */
+    /**
+     * Idle minutes after which a model may be scaled to zero: the
+     * keep-alive rendered into a new model's autoscaler, and the one used
+     * until the engine has learned the model's own.
+     */
     idleMinutes?: number;
+    /**
+     * The trade between idle GPU-hours and cold starts: what one cold
+     * start (a user waiting while a model loads) is worth avoiding, in
+     * minutes of an idle GPU, 0 to 1440. The engine keeps a model warm
+     * through an idle gap when that costs less than a wake plus this.
+     * More: fewer cold starts, more idle GPU-hours. Default 10.
+     */
+    coldStartPenaltyMinutes?: number;
     /** Replicas kept warm at all times. */
     minWarmReplicas?: number;
     /** Windows in which at least `minReplicas` stay warm, e.g. business hours. */

@@ -17,6 +17,7 @@
  * --timing-replicas <n> (2000), --headroom <x> (1.5), --quick (skips the
  * 2,000-replica baselines).
  */
+import { argValue } from './args';
 import { PriceQuote } from '@modelfleet/plugin-modelfleet-node';
 import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
@@ -42,15 +43,7 @@ import {
 // ---------------------------------------------------------------- options
 
 function options() {
-  const argv = process.argv.slice(2);
-  const get = (name: string): string | undefined => {
-    const i = argv.findIndex(
-      a => a === `--${name}` || a.startsWith(`--${name}=`),
-    );
-    if (i < 0) return undefined;
-    const a = argv[i];
-    return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
-  };
+  const get = argValue;
   const data = path.resolve(__dirname, '../data');
   return {
     prices: get('prices') ?? path.join(data, 'prices'),
@@ -64,7 +57,7 @@ function options() {
     replicas: Number(get('replicas') ?? 200),
     timingReplicas: Number(get('timing-replicas') ?? 2000),
     headroom: Number(get('headroom') ?? 1.5),
-    quick: argv.includes('--quick'),
+    quick: process.argv.slice(2).includes('--quick'),
   };
 }
 type Options = ReturnType<typeof options>;

@@ -40,6 +40,13 @@ export interface PlatformPolicy {
     mode: PolicyMode;
     /** Idle time after which a model may be scaled to zero. */
     idleMinutes: number;
+    /**
+     * What one cold start is worth avoiding, in minutes of an idle GPU: the
+     * engine keeps a model warm through an idle gap when that costs less
+     * than a wake (its load time) plus this. More: fewer cold starts and
+     * more idle GPU-hours.
+     */
+    coldStartPenaltyMinutes: number;
     minWarmReplicas: number;
     schedules: WarmSchedule[];
   };

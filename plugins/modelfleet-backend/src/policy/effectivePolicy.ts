@@ -13,6 +13,7 @@ export const BUILTIN_POLICY: PlatformPolicy = {
   hibernation: {
     mode: 'recommend',
     idleMinutes: 30,
+    coldStartPenaltyMinutes: 10,
     minWarmReplicas: 0,
     schedules: [],
   },

@@ -60,6 +60,14 @@ describe('readPolicyConfig', () => {
       'modelfleet.policies.teams.a.hibernation.minWarmReplicas',
     ],
     [
+      { teams: { a: { hibernation: { coldStartPenaltyMinutes: -5 } } } },
+      'modelfleet.policies.teams.a.hibernation.coldStartPenaltyMinutes',
+    ],
+    [
+      { defaults: { hibernation: { coldStartPenaltyMinutes: '10m' } } },
+      'modelfleet.policies.defaults.hibernation.coldStartPenaltyMinutes',
+    ],
+    [
       { defaults: { arbitrage: { minSavingsPercent: 150 } } },
       'modelfleet.policies.defaults.arbitrage.minSavingsPercent',
     ],
@@ -157,6 +165,7 @@ describe('effectivePolicy', () => {
       'arbitrage.minSavingsPercent',
       'arbitrage.mode',
       'dryRun',
+      'hibernation.coldStartPenaltyMinutes',
       'hibernation.idleMinutes',
       'hibernation.minWarmReplicas',
       'hibernation.mode',
@@ -185,6 +194,7 @@ describe('effectivePolicy', () => {
       'modelfleet.policies.teams.search-team.hibernation.mode',
     );
     expect(policy.hibernation.idleMinutes).toBe(45);
+    expect(policy.hibernation.coldStartPenaltyMinutes).toBe(10);
     expect(sources['hibernation.idleMinutes']).toBe(
       'modelfleet.policies.defaults.hibernation.idleMinutes',
     );

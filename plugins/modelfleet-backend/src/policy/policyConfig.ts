@@ -59,6 +59,7 @@ export const policyLayerSchema = z
       .object({
         mode,
         idleMinutes: z.number().positive(),
+        coldStartPenaltyMinutes: z.number().min(0).max(1440),
         minWarmReplicas: z.number().int().min(0),
         schedules: z.array(warmSchedule),
       })

@@ -1,0 +1,200 @@
+import { PlatformPolicy } from '@modelfleet/plugin-modelfleet-common';
+import { decideHibernation, HibernationModel, warmFloor } from './decide';
+import { openWindowAt } from './windows';
+
+const policy = (
+  over: Partial<PlatformPolicy['hibernation']> = {},
+): PlatformPolicy['hibernation'] => ({
+  mode: 'enforce',
+  idleMinutes: 30,
+  coldStartPenaltyMinutes: 10,
+  minWarmReplicas: 0,
+  schedules: [],
+  ...over,
+});
+
+// Wednesday 2025-01-08, 10:00 UTC.
+const NOW = Date.UTC(2025, 0, 8, 10);
+const businessHours = {
+  name: 'business-hours',
+  start: '0 8 * * 1-5',
+  end: '0 18 * * 1-5',
+  timezone: 'UTC',
+  minReplicas: 1,
+};
+
+/** A model idle for 20 min whose policy says: keep-alive 10 min. */
+const idle = (over: Partial<HibernationModel> = {}): HibernationModel => ({
+  replicas: { desired: 1, ready: 1 },
+  inFlight: 0,
+  idleSince: NOW - 20 * 60_000,
+  learned: { keepAliveSeconds: 600, reason: 'keep-alive 10 min' },
+  ...over,
+});
+
+describe('decideHibernation', () => {
+  it('takes an idle model without an autoscaler to zero once its keep-alive has passed', () => {
+    expect(decideHibernation(idle(), policy(), NOW)).toEqual({
+      action: 'hibernate',
+      reason: 'keep-alive 10 min',
+    });
+    // Within its keep-alive: nothing yet.
+    expect(
+      decideHibernation(idle({ idleSince: NOW - 5 * 60_000 }), policy(), NOW),
+    ).toMatchObject({ action: 'none' });
+  });
+
+  it('sets the learned keep-alive on an autoscaler, and leaves one within 10 % alone', () => {
+    expect(
+      decideHibernation(
+        idle({
+          idleSince: NOW - 60_000,
+          autoscaler: { keepAliveSeconds: 1800 },
+        }),
+        policy(),
+        NOW,
+      ),
+    ).toEqual({
+      action: 'setKeepAlive',
+      seconds: 600,
+      reason: 'keep-alive 10 min',
+    });
+    expect(
+      decideHibernation(
+        idle({
+          idleSince: NOW - 60_000,
+          autoscaler: { keepAliveSeconds: 630 },
+        }),
+        policy(),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'none' });
+  });
+
+  describe('never hibernates', () => {
+    it('under mode: off', () => {
+      expect(decideHibernation(idle(), policy({ mode: 'off' }), NOW)).toEqual({
+        action: 'none',
+        reason: "hibernation is off in the team's policy",
+      });
+    });
+
+    it('a model annotated modelfleet.io/hibernation: disabled', () => {
+      expect(
+        decideHibernation(
+          idle({ annotations: { 'modelfleet.io/hibernation': 'disabled' } }),
+          policy(),
+          NOW,
+        ),
+      ).toEqual({
+        action: 'none',
+        reason: 'annotated modelfleet.io/hibernation: disabled',
+      });
+    });
+
+    it('with requests in flight', () => {
+      expect(decideHibernation(idle({ inFlight: 3 }), policy(), NOW)).toEqual({
+        action: 'none',
+        reason: '3 request(s) in flight',
+      });
+    });
+
+    it('below minWarmReplicas', () => {
+      expect(
+        decideHibernation(idle(), policy({ minWarmReplicas: 1 }), NOW),
+      ).toEqual({
+        action: 'none',
+        reason: 'the team keeps 1 warm (minWarmReplicas)',
+      });
+    });
+
+    it("inside a schedule window's minimum", () => {
+      const step = decideHibernation(
+        idle(),
+        policy({ schedules: [businessHours] }),
+        NOW,
+      );
+      expect(step).toEqual({
+        action: 'none',
+        reason:
+          'schedule business-hours keeps 1 warm until 2025-01-08T18:00:00.000Z',
+      });
+      // After hours the same model goes to zero.
+      expect(
+        decideHibernation(
+          idle({ idleSince: Date.UTC(2025, 0, 8, 20) - 20 * 60_000 }),
+          policy({ schedules: [businessHours] }),
+          Date.UTC(2025, 0, 8, 20),
+        ),
+      ).toMatchObject({ action: 'hibernate' });
+    });
+  });
+
+  it('wakes a model at zero to the floor of an open schedule window', () => {
+    expect(
+      decideHibernation(
+        idle({ replicas: { desired: 0, ready: 0 } }),
+        policy({ schedules: [businessHours] }),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'wake', replicas: 1 });
+  });
+
+  it('pre-warms a model at zero inside its pre-warm window, and not before or after', () => {
+    const learned = {
+      keepAliveSeconds: 0,
+      prewarm: { afterSeconds: 3000, windowSeconds: 600 },
+      reason: 'gaps cluster past 51 min',
+    };
+    const at = (minutesIdle: number) =>
+      decideHibernation(
+        idle({
+          replicas: { desired: 0, ready: 0 },
+          idleSince: NOW - minutesIdle * 60_000,
+          learned,
+        }),
+        policy(),
+        NOW,
+      ).action;
+    expect(at(49)).toBe('none');
+    expect(at(51)).toBe('wake');
+    expect(at(61)).toBe('none');
+  });
+});
+
+describe('warmFloor and openWindowAt', () => {
+  it('reads cron windows in their time zone', () => {
+    const berlin = { ...businessHours, timezone: 'Europe/Berlin' };
+    // 07:30 UTC is 08:30 in Berlin (CET, UTC+1): open.
+    expect(openWindowAt(berlin, Date.UTC(2025, 0, 8, 7, 30))).toEqual({
+      since: Date.UTC(2025, 0, 8, 7),
+      until: Date.UTC(2025, 0, 8, 17),
+    });
+    // Saturday: closed.
+    expect(openWindowAt(berlin, Date.UTC(2025, 0, 11, 10))).toBeUndefined();
+    // A window opening exactly now is open.
+    expect(openWindowAt(businessHours, Date.UTC(2025, 0, 8, 8))).toBeDefined();
+    expect(
+      openWindowAt(businessHours, Date.UTC(2025, 0, 8, 18)),
+    ).toBeUndefined();
+  });
+
+  it('takes the largest minimum of the open windows and minWarmReplicas', () => {
+    const peak = {
+      ...businessHours,
+      name: 'peak',
+      start: '0 9 * * *',
+      end: '0 11 * * *',
+      minReplicas: 3,
+    };
+    expect(
+      warmFloor(
+        policy({ minWarmReplicas: 2, schedules: [businessHours, peak] }),
+        NOW,
+      ),
+    ).toEqual({
+      replicas: 3,
+      reason: 'schedule peak keeps 3 warm until 2025-01-08T11:00:00.000Z',
+    });
+  });
+});
