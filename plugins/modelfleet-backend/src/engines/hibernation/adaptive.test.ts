@@ -23,10 +23,17 @@ function feed(
 }
 
 describe('adaptivePolicy', () => {
-  it('stays warm while it has seen no gap at all', () => {
-    const d = adaptivePolicy().decide('m', 100, cost);
-    expect(d.keepAliveSeconds).toBe(Infinity);
-    expect(d.reason).toMatch(/no idle gap/);
+  it('with no gap seen at all, stays warm as long as a wake and a cold start cost (break-even)', () => {
+    const d = adaptivePolicy({ coldStartPenaltySeconds: 600 }).decide(
+      'm',
+      100,
+      cost,
+    );
+    // 30 s of load and 600 s of the price of a cold start.
+    expect(d.keepAliveSeconds).toBe(630);
+    expect(d.reason).toBe(
+      'no idle gap seen yet: keep-alive 11 min, what a wake and a cold start cost',
+    );
   });
 
   it('keeps a model warm just past its short gaps, which cost less than a wake and a cold start', () => {

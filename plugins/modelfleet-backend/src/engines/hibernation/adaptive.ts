@@ -21,6 +21,8 @@ export interface AdaptiveOptions {
   halfLifeGaps?: number;
   /** Gaps remembered per model (default 256). */
   historyLimit?: number;
+  /** Gaps of the whole fleet remembered, the prior of every model (default 1024). */
+  fleetHistoryLimit?: number;
   /** Shortest time at zero before a pre-warm, in seconds (default 300). */
   minSleepSeconds?: number;
   /** How much more a past gap that began at the same hour of the day counts (default 3). */
@@ -125,7 +127,7 @@ export function adaptivePolicy(options: AdaptiveOptions = {}): KeepAlivePolicy {
   const models = new Map<string, ModelState>();
   /** The fleet's recent gaps, the prior of a model with few. */
   const fleet: Gap[] = [];
-  const FLEET_LIMIT = 1024;
+  const FLEET_LIMIT = options.fleetHistoryLimit ?? 1024;
 
   const state = (model: string) => {
     let s = models.get(model);
@@ -245,9 +247,13 @@ function choose(
   const sleep = L + penalty;
   const n = x.length;
   if (n === 0 || total <= 0) {
+    // Nothing to learn from: stay warm as long as a wake and a cold start
+    // would cost (the break-even rule, never worse than twice the best).
     return {
-      keepAliveSeconds: Infinity,
-      reason: 'no idle gap seen yet: stays warm until there is one',
+      keepAliveSeconds: sleep,
+      reason: `no idle gap seen yet: keep-alive ${minutes(
+        sleep,
+      )}, what a wake and a cold start cost`,
     };
   }
   // Prefix sums: W[i] = weight of x[0..i), S[i] = weighted sum of x[0..i).
