@@ -161,7 +161,12 @@ export const FINAL_ACTION_STATES: readonly ActionState[] = [
  *
  * @public
  */
-export type ActionKind = 'deploy' | 'scale' | 'hibernate' | 'wake';
+export type ActionKind =
+  | 'deploy'
+  | 'scale'
+  | 'hibernate'
+  | 'wake'
+  | 'keepAlive';
 
 /**
  * How one object would change: its state now (null when it does not exist)

@@ -109,6 +109,20 @@ export interface WorkloadReadiness {
 }
 
 /**
+ * A pod of a workload: when it was created and, once Ready, when it turned
+ * Ready (the `lastTransitionTime` of its Ready condition).
+ *
+ * @public
+ */
+export interface PodStart {
+  name: string;
+  /** ISO 8601 */
+  createdAt: string;
+  /** ISO 8601; absent while the pod is not Ready. */
+  readyAt?: string;
+}
+
+/**
  * The only way ModelFleet changes a cluster. Implemented for Kubernetes by
  * the Kubernetes module; engines and the action runner reach clusters only
  * through it. Every method is idempotent and throws {@link ActuatorError}.
@@ -159,4 +173,11 @@ export interface ClusterActuator {
   ): Promise<{ previous: number | null }>;
   /** The workload's readiness now. */
   readiness(workload: WorkloadRef): Promise<WorkloadReadiness>;
+  /**
+   * The workload's pods now (those its selector matches), with when each
+   * was created and when it turned Ready, so a wake from zero can be timed
+   * exactly. Optional: without it, wakes are timed by the hibernation
+   * loop's passes.
+   */
+  podStarts?(workload: WorkloadRef): Promise<PodStart[]>;
 }

@@ -9,6 +9,7 @@ import {
   ClusterActuator,
   KubeObject,
   MODELFLEET_FIELD_MANAGER,
+  PodStart,
   WorkloadReadiness,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-node';
@@ -16,6 +17,7 @@ import { KubernetesClusterConfig } from '../config';
 import { kubeConfigFor } from '../watch/ClusterWatcher';
 import { ClusterClient, ObjectRef } from './ClusterClient';
 import { isNotFound, toActuatorError } from './errors';
+import { LabelSelector, podStartsOf, selectorQuery } from './pods';
 import {
   applyBody,
   autoscalerPath,
@@ -53,7 +55,7 @@ interface Scale {
 /** The part of a Deployment or StatefulSet read here. */
 interface Workload {
   metadata?: { generation?: number };
-  spec?: { replicas?: number };
+  spec?: { replicas?: number; selector?: LabelSelector };
   status?: {
     readyReplicas?: number;
     updatedReplicas?: number;
@@ -294,6 +296,30 @@ export class KubernetesClusterActuator implements ClusterActuator {
         (object.status?.observedGeneration ?? 0) >=
         (object.metadata?.generation ?? 0),
     };
+  }
+
+  async podStarts(workload: WorkloadRef): Promise<PodStart[]> {
+    const client = this.client(workload.cluster);
+    const what = describeRef(workload);
+    const object = await this.call(workload.cluster, what, () =>
+      client.request<Workload>(HttpMethod.GET, workloadPath(workload)),
+    );
+    const labelSelector = selectorQuery(object.spec?.selector);
+    if (!labelSelector) {
+      throw new ActuatorError(
+        'invalid',
+        `${what} on cluster ${workload.cluster} has no selector this actuator can read`,
+        false,
+      );
+    }
+    const list = await this.call(workload.cluster, `the pods of ${what}`, () =>
+      client.request<{ items?: unknown[] }>(
+        HttpMethod.GET,
+        `/api/v1/namespaces/${encodeURIComponent(workload.namespace)}/pods`,
+        { query: { labelSelector } },
+      ),
+    );
+    return podStartsOf((list.items ?? []) as Parameters<typeof podStartsOf>[0]);
   }
 
   private client(cluster: string): ClusterClient {

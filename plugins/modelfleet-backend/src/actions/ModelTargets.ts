@@ -106,6 +106,11 @@ export class ModelTargets {
             api.kind === 'ScaledObject'
               ? num(spec.maxReplicaCount, 100)
               : num(spec.replicas?.max, 100),
+          // KEDA's default for both kinds is 300 s.
+          keepAliveSeconds:
+            api.kind === 'ScaledObject'
+              ? num(spec.cooldownPeriod, 300)
+              : num(spec.scaledownPeriod, 300),
         };
         break;
       }

@@ -116,4 +116,34 @@ describe('planModelAction', () => {
       undefined,
     ]);
   });
+
+  it('sets a keep-alive on the autoscaler, and refuses one without an autoscaler or out of range', () => {
+    const plan = planModelAction(t(1, 1, { keepAliveSeconds: 300 }), {
+      kind: 'keepAlive',
+      seconds: 480,
+    });
+    expect(plan).toMatchObject({
+      ok: true,
+      kind: 'keepAlive',
+      summary: 'keep warm 480 s after the last request',
+    });
+    expect(plan.ok && plan.steps.map(s => s.do)).toEqual([
+      {
+        op: 'setKeepAlive',
+        autoscaler: {
+          cluster: 'c1',
+          namespace: 'ns',
+          kind: 'HTTPScaledObject',
+          name: 'm',
+        },
+        seconds: 480,
+      },
+    ]);
+    expect(
+      ops(planModelAction(t(1, 1, null), { kind: 'keepAlive', seconds: 480 })),
+    ).toBe('it has no autoscaler to keep it alive');
+    expect(ops(planModelAction(t(1), { kind: 'keepAlive', seconds: 0 }))).toBe(
+      'seconds: must be a whole number from 1 to 86400, got 0',
+    );
+  });
 });

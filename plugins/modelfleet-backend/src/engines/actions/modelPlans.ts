@@ -15,6 +15,8 @@ export interface ModelTarget {
     pausedReplicas?: number;
     minReplicas: number;
     maxReplicas: number;
+    /** Its scale-to-zero keep-alive now, in seconds. */
+    keepAliveSeconds?: number;
   };
   replicas: { desired: number; ready: number };
 }
@@ -23,7 +25,8 @@ export interface ModelTarget {
 export type ModelRequest =
   | { kind: 'scale'; replicas: number }
   | { kind: 'hibernate' }
-  | { kind: 'wake'; replicas?: number };
+  | { kind: 'wake'; replicas?: number }
+  | { kind: 'keepAlive'; seconds: number };
 
 /** The steps of an action, or why the request makes no sense now. */
 export type ModelPlan =
@@ -38,6 +41,9 @@ export type ModelPlan =
 
 /** Most replicas a person may ask for from the Model page. */
 export const MAX_MANUAL_REPLICAS = 64;
+
+/** Longest keep-alive set on an autoscaler: a day. */
+export const MAX_KEEP_ALIVE_SECONDS = 86_400;
 
 /** How long a model may take to be ready: node provisioning plus weights loading. */
 export const WAKE_TIMEOUT_SECONDS = 900;
@@ -185,6 +191,31 @@ export function planModelAction(
         cluster: workload.cluster,
         steps,
         summary: `wake to ${plural(n)}`,
+      };
+    }
+    case 'keepAlive': {
+      const s = request.seconds;
+      if (!autoscaler) {
+        return { ok: false, reason: 'it has no autoscaler to keep it alive' };
+      }
+      if (!Number.isInteger(s) || s < 1 || s > MAX_KEEP_ALIVE_SECONDS) {
+        return {
+          ok: false,
+          reason: `seconds: must be a whole number from 1 to ${MAX_KEEP_ALIVE_SECONDS}, got ${s}`,
+        };
+      }
+      steps.push({
+        description: `Set the keep-alive of the ${autoscaler.kind} ${autoscaler.name} to ${s} s`,
+        do: { op: 'setKeepAlive', autoscaler: strip(autoscaler), seconds: s },
+        // The runner reads the keep-alive there is just before the step.
+        undo: { op: 'setKeepAlive', autoscaler: strip(autoscaler), seconds: s },
+      });
+      return {
+        ok: true,
+        kind: 'keepAlive',
+        cluster: workload.cluster,
+        steps,
+        summary: `keep warm ${s} s after the last request`,
       };
     }
     default:

@@ -71,7 +71,80 @@ describe('decideHibernation', () => {
     ).toMatchObject({ action: 'none' });
   });
 
+  it('leaves an idle model with a running autoscaler to it once the keep-alive has passed', () => {
+    expect(
+      decideHibernation(
+        idle({ autoscaler: { keepAliveSeconds: 600 } }),
+        policy(),
+        NOW,
+      ),
+    ).toEqual({
+      action: 'none',
+      reason: 'keep-alive 10 min; its autoscaler takes it to zero',
+    });
+    // Paused by the policy (a pre-warm): the loop takes it to zero itself.
+    expect(
+      decideHibernation(
+        idle({ autoscaler: { keepAliveSeconds: 600, paused: true } }),
+        policy(),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'hibernate' });
+  });
+
+  it('keeps a pre-warmed model warm through its pre-warm window, then takes it to zero', () => {
+    const learned = {
+      keepAliveSeconds: 120,
+      prewarm: { afterSeconds: 1000, windowSeconds: 600 },
+      reason: 'gaps of about 20 min',
+    };
+    const at = (idleMinutes: number) =>
+      decideHibernation(
+        idle({
+          idleSince: NOW - idleMinutes * 60_000,
+          learned,
+          autoscaler: { keepAliveSeconds: 120, paused: true },
+        }),
+        policy(),
+        NOW,
+      );
+    expect(at(20)).toMatchObject({
+      action: 'none',
+      reason: expect.stringMatching(/^pre-warmed for the demand it expects/),
+    });
+    expect(at(27)).toMatchObject({ action: 'hibernate' });
+    // At zero inside the window: woken.
+    expect(
+      decideHibernation(
+        idle({
+          idleSince: NOW - 20 * 60_000,
+          learned,
+          replicas: { desired: 0, ready: 0 },
+        }),
+        policy(),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'wake', replicas: 1 });
+  });
+
   describe('never hibernates', () => {
+    it('while a person holds it (a Wake or Scale paused its autoscaler)', () => {
+      expect(
+        decideHibernation(
+          idle({
+            autoscaler: { keepAliveSeconds: 600 },
+            heldBy: 'user:default/jane',
+          }),
+          policy(),
+          NOW,
+        ),
+      ).toEqual({
+        action: 'none',
+        reason:
+          'held at 1 by user:default/jane; Hibernate hands it back to its autoscaler',
+      });
+    });
+
     it('under mode: off', () => {
       expect(decideHibernation(idle(), policy({ mode: 'off' }), NOW)).toEqual({
         action: 'none',

@@ -17,7 +17,17 @@ export interface HibernationModel {
   /** What the keep-alive policy decided when it became idle. */
   learned?: IdleDecision;
   /** Whether an autoscaler (KEDA) scales it, and its keep-alive now (s). */
-  autoscaler?: { keepAliveSeconds: number };
+  autoscaler?: {
+    keepAliveSeconds: number;
+    /** Paused at its replicas by the hibernation policy (a pre-warm, a schedule). */
+    paused?: boolean;
+  };
+  /**
+   * Who holds it at its replicas when someone other than the hibernation
+   * policy paused its autoscaler (a person's Wake or Scale): the loop
+   * leaves it until Hibernate hands it back.
+   */
+  heldBy?: string;
 }
 
 /** One step the loop takes for a model (the action path carries it out). */
@@ -134,6 +144,25 @@ export function decideHibernation(
   if (floor.replicas > 0) {
     return { action: 'none', reason: floor.reason! };
   }
+  if (model.heldBy) {
+    return {
+      action: 'none',
+      reason: `held at ${model.replicas.desired} by ${model.heldBy}; Hibernate hands it back to its autoscaler`,
+    };
+  }
+  const pre = learned.prewarm;
+  if (
+    pre &&
+    idleFor >= pre.afterSeconds &&
+    idleFor < pre.afterSeconds + pre.windowSeconds
+  ) {
+    return {
+      action: 'none',
+      reason: `pre-warmed for the demand it expects, until ${new Date(
+        model.idleSince + (pre.afterSeconds + pre.windowSeconds) * 1000,
+      ).toISOString()}`,
+    };
+  }
   const keepAlive = learned.keepAliveSeconds;
   if (model.autoscaler && Number.isFinite(keepAlive)) {
     const seconds = Math.max(MIN_KEEP_ALIVE_SECONDS, Math.round(keepAlive));
@@ -143,6 +172,14 @@ export function decideHibernation(
     }
   }
   if (Number.isFinite(keepAlive) && idleFor >= keepAlive) {
+    if (model.autoscaler && !model.autoscaler.paused) {
+      // KEDA takes it to zero when its keep-alive runs out; an action
+      // would race it.
+      return {
+        action: 'none',
+        reason: `${learned.reason}; its autoscaler takes it to zero`,
+      };
+    }
     return { action: 'hibernate', reason: learned.reason };
   }
   return { action: 'none', reason: learned.reason };

@@ -80,6 +80,13 @@ export function actionTitle(
       return 'Wake';
     case 'deploy':
       return 'Deploy';
+    case 'keepAlive': {
+      const op = action.steps.map(s => s.do).find(o => o.op === 'setKeepAlive');
+      if (op?.op !== 'setKeepAlive') return 'Set keep-alive';
+      return `Set keep-alive to ${
+        op.seconds % 60 === 0 ? `${op.seconds / 60} min` : `${op.seconds} s`
+      }`;
+    }
     default:
       return String(action.kind);
   }
