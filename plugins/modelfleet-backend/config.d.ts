@@ -141,6 +141,25 @@ export interface Config {
         maxDelaySeconds?: number;
       };
     };
+    /**
+     * The hibernation loop: for each deployed Model it learns the keep-alive
+     * and pre-warm from the model's request history and acts on the team's
+     * `hibernation` policy (see `policies`). It runs on one backend replica
+     * at a time (scope global).
+     */
+    hibernation?: {
+      /** When the loop runs. Defaults to every 30 seconds with a 5 minute timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Hours of request history each pass learns from (1 to 336). Defaults to 48. */
+      historyHours?: number;
+      /** Resolution of the request history, in seconds (10 to 3600). Defaults to 60. */
+      stepSeconds?: number;
+      /**
+       * A model's wake time (node and weights) before ModelFleet has timed a
+       * wake of its own, in seconds (1 to 3600). Defaults to 90.
+       */
+      defaultLoadSeconds?: number;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

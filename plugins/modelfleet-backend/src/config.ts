@@ -51,6 +51,12 @@ export interface ModelFleetBackendConfig {
     baseDelayMs: number;
     maxDelayMs: number;
   };
+  hibernation: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    historyHours: number;
+    stepSeconds: number;
+    defaultLoadSeconds: number;
+  };
 }
 
 const IDLE_POLICIES: IdleCostPolicy[] = [
@@ -120,6 +126,12 @@ const DEFAULT_CLUSTER_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
   timeout: { minutes: 2 },
   initialDelay: { seconds: 3 },
+};
+
+const DEFAULT_HIBERNATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { seconds: 30 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 20 },
 };
 
 const DEFAULT_PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -259,6 +271,34 @@ export function readModelFleetBackendConfig(
       ),
     },
     actions: readActionsConfig(config),
+    hibernation: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.hibernation',
+        DEFAULT_HIBERNATION_SCHEDULE,
+      ),
+      historyHours: readWholeNumber(
+        config,
+        'modelfleet.hibernation.historyHours',
+        48,
+        1,
+        336,
+      ),
+      stepSeconds: readWholeNumber(
+        config,
+        'modelfleet.hibernation.stepSeconds',
+        60,
+        10,
+        3600,
+      ),
+      defaultLoadSeconds: readWholeNumber(
+        config,
+        'modelfleet.hibernation.defaultLoadSeconds',
+        90,
+        1,
+        3600,
+      ),
+    },
     priceRefresh: {
       schedule: readSchedule(
         config,

@@ -105,8 +105,10 @@ describe('modelfleet backend plugin', () => {
       ['modelfleet-showback', 'global'],
       ['modelfleet-bill-ingest', 'global'],
       ['modelfleet-housekeeping', 'global'],
+      ['modelfleet-hibernation', 'global'],
     ]);
     expect(scheduled[4].frequency).toEqual({ minutes: 10 });
+    expect(scheduled[5].frequency).toEqual({ seconds: 30 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -131,6 +133,8 @@ describe('modelfleet backend plugin', () => {
       '20261201_showback.js',
       '20261203_actions.js',
       '20261208_showback_reads.js',
+      '20261211_hibernation.js',
+      '20261212_hibernation_savings.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([
@@ -157,6 +161,11 @@ describe('modelfleet backend plugin', () => {
       {
         id: 'modelfleet-housekeeping',
         schedule: 'every 10 minutes',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-hibernation',
+        schedule: 'every 30 seconds',
         scope: 'global',
       },
     ]);

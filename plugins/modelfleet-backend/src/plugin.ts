@@ -35,6 +35,13 @@ import { createHighsLoader, PlacementService } from './placement';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
 import { createClusterSyncTask } from './tasks/clusterSync';
+import { HibernationStore } from './database/HibernationStore';
+import {
+  HIBERNATION_TASK_ID,
+  HibernationLoop,
+} from './hibernation/HibernationLoop';
+import { HibernationReports } from './hibernation/HibernationReports';
+import { createHibernationRouter } from './routes/hibernation';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
@@ -221,6 +228,25 @@ export const modelfleetPlugin = createBackendPlugin({
           logger.info(`ModelFleet action loop runs here as ${runner.owner}`);
         }
         const targets = new ModelTargets({ catalog, fleet, actuators });
+        const hibernationStore = new HibernationStore(store.knex);
+        const hibernation = new HibernationLoop({
+          fleet,
+          directory,
+          targets,
+          actuators,
+          metrics: () => connectors.metricsSources,
+          policies,
+          actions,
+          store: hibernationStore,
+          auth,
+          settings: settings.hibernation,
+          logger,
+        });
+        await tasks.schedule({
+          id: HIBERNATION_TASK_ID,
+          schedule: settings.hibernation.schedule,
+          run: () => hibernation.run(),
+        });
         const deployments = new DeploymentService({
           actuators,
           actions,
@@ -242,6 +268,17 @@ export const modelfleetPlugin = createBackendPlugin({
                 policies,
               }),
               createDeploymentsRouter({ httpAuth, deployments }),
+              createHibernationRouter({
+                httpAuth,
+                permissions,
+                costs,
+                reports: new HibernationReports({
+                  targets,
+                  store: hibernationStore,
+                  policies,
+                  costs,
+                }),
+              }),
             ],
             placement,
             directory,

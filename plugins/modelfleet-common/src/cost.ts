@@ -60,6 +60,14 @@ export interface CostPoint {
   idleUsd: number;
   /** GPU-hours requested (for pools and the fleet: GPU-hours provisioned). */
   gpuHours: number;
+  /**
+   * Hibernation savings: GPU-hours of one replica the entity's models did
+   * not hold while they were at zero replicas, against keeping one replica
+   * always on (for pools, teams and the fleet: summed over their models).
+   */
+  savedGpuHours: number;
+  /** `savedGpuHours` at the showback unit price of each model's pool that day (no idle share). */
+  savedUsd: number;
 }
 
 /**
@@ -71,6 +79,10 @@ export interface CostTotals {
   costUsd: number;
   idleUsd: number;
   gpuHours: number;
+  /** Hibernation savings in GPU-hours (see {@link CostPoint.savedGpuHours}). */
+  savedGpuHours: number;
+  /** Hibernation savings in USD (see {@link CostPoint.savedUsd}). */
+  savedUsd: number;
   /** Days of the period that have any cost data. */
   daysWithData: number;
 }
@@ -85,6 +97,10 @@ export interface CostBreakdownItem {
   costUsd: number;
   idleUsd: number;
   gpuHours: number;
+  /** Hibernation savings in GPU-hours (see {@link CostPoint.savedGpuHours}). */
+  savedGpuHours: number;
+  /** Hibernation savings in USD (see {@link CostPoint.savedUsd}). */
+  savedUsd: number;
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './constants';
 export * from './cost';
 export * from './deploy';
 export * from './fleet';
+export * from './hibernation';
 export * from './format';
 export * from './kinds';
 export * from './limits';

@@ -57,6 +57,8 @@ describe('DatabaseModelFleetStore', () => {
         '20261201_showback.js',
         '20261203_actions.js',
         '20261208_showback_reads.js',
+        '20261211_hibernation.js',
+        '20261212_hibernation_savings.js',
       ]);
     },
   );

@@ -87,6 +87,8 @@ export class ShowbackStore {
       cost_usd: r.costUsd,
       idle_usd: r.idleUsd,
       gpu_hours: r.gpuHours,
+      saved_gpu_hours: r.savedGpuHours,
+      saved_usd: r.savedUsd,
       busy_gpu_hours: r.busyGpuHours,
       mem_used_mib_hours: r.memUsedMiBHours,
       metric_hours: r.metricHours,
@@ -178,6 +180,8 @@ export class ShowbackStore {
         'cost_usd',
         'idle_usd',
         'gpu_hours',
+        'saved_gpu_hours',
+        'saved_usd',
         'provenance',
         'demo',
       );

@@ -22,6 +22,8 @@ export interface IndexRow {
   costUsd: number;
   idleUsd: number;
   gpuHours: number;
+  savedGpuHours: number;
+  savedUsd: number;
   /** JSON array of the prices used, as stored. */
   provenance: string;
   demo: boolean;
@@ -48,6 +50,8 @@ export const SUMS = [
   'sum(cost_usd) as cost_usd',
   'sum(idle_usd) as idle_usd',
   'sum(gpu_hours) as gpu_hours',
+  'sum(saved_gpu_hours) as saved_gpu_hours',
+  'sum(saved_usd) as saved_usd',
   'sum(busy_gpu_hours) as busy_gpu_hours',
   'sum(mem_used_mib_hours) as mem_used_mib_hours',
   'sum(metric_hours) as metric_hours',
@@ -63,6 +67,8 @@ export function toSums(r: any, date = ''): CostSums {
     costUsd: Number(r.cost_usd ?? 0),
     idleUsd: Number(r.idle_usd ?? 0),
     gpuHours: Number(r.gpu_hours ?? 0),
+    savedGpuHours: Number(r.saved_gpu_hours ?? 0),
+    savedUsd: Number(r.saved_usd ?? 0),
     busyGpuHours: num(r.busy_gpu_hours),
     memUsedMiBHours: num(r.mem_used_mib_hours),
     metricHours: num(r.metric_hours),
@@ -82,6 +88,8 @@ export function toIndexRow(r: any): IndexRow {
     costUsd: Number(r.cost_usd),
     idleUsd: Number(r.idle_usd),
     gpuHours: Number(r.gpu_hours),
+    savedGpuHours: Number(r.saved_gpu_hours),
+    savedUsd: Number(r.saved_usd),
     provenance: r.provenance,
     demo: Boolean(r.demo),
   };
@@ -94,6 +102,8 @@ export const FIGURES = [
   'cost_usd',
   'idle_usd',
   'gpu_hours',
+  'saved_gpu_hours',
+  'saved_usd',
   'busy_gpu_hours',
   'mem_used_mib_hours',
   'metric_hours',

@@ -31,11 +31,18 @@ const permissions = policyPermissions({
   },
 });
 
-const totals = (costUsd: number) => ({
+/** Figures that follow a cost: idle a tenth, GPU-hours a half, savings a quarter (an eighth in GPU-hours). */
+const figures = (costUsd: number) => ({
   costUsd,
   idleUsd: costUsd / 10,
   gpuHours: costUsd / 2,
-  daysWithData: 2,
+  savedGpuHours: costUsd / 8,
+  savedUsd: costUsd / 4,
+});
+const totals = (costUsd: number) => ({ ...figures(costUsd), daysWithData: 2 });
+const item = (entityRef: string, costUsd: number) => ({
+  entityRef,
+  ...figures(costUsd),
 });
 const report = (
   scope: CostReport['scope'],
@@ -52,18 +59,8 @@ const report = (
   idleCostPolicy: 'shared-proportionally',
   total: totals(day1 + day2),
   series: [
-    {
-      date: '2026-11-01',
-      costUsd: day1,
-      idleUsd: day1 / 10,
-      gpuHours: day1 / 2,
-    },
-    {
-      date: '2026-11-02',
-      costUsd: day2,
-      idleUsd: day2 / 10,
-      gpuHours: day2 / 2,
-    },
+    { date: '2026-11-01', ...figures(day1) },
+    { date: '2026-11-02', ...figures(day2) },
   ],
   previous: {
     from: '2026-10-30',
@@ -72,41 +69,11 @@ const report = (
     series: [],
   },
   breakdown: {
-    models: [
-      {
-        entityRef: 'model:default/sdxl',
-        costUsd: 30,
-        idleUsd: 3,
-        gpuHours: 15,
-      },
-      {
-        entityRef: 'model:default/chat',
-        costUsd: 70,
-        idleUsd: 7,
-        gpuHours: 35,
-      },
-    ],
-    pools: [
-      {
-        entityRef: 'gpupool:default/p',
-        costUsd: 110,
-        idleUsd: 11,
-        gpuHours: 55,
-      },
-    ],
+    models: [item('model:default/sdxl', 30), item('model:default/chat', 70)],
+    pools: [item('gpupool:default/p', 110)],
     teams: [
-      {
-        entityRef: 'group:default/vision-team',
-        costUsd: 30,
-        idleUsd: 3,
-        gpuHours: 15,
-      },
-      {
-        entityRef: 'group:default/assistant-team',
-        costUsd: 70,
-        idleUsd: 7,
-        gpuHours: 35,
-      },
+      item('group:default/vision-team', 30),
+      item('group:default/assistant-team', 70),
     ],
   },
   anomalies: [],
@@ -155,6 +122,11 @@ describe('fleet-wide cost for a caller who may see some teams', () => {
     expect(r.restrictedTo).toEqual(['group:default/vision-team']);
     expect(r.total.costUsd).toBe(30);
     expect(r.series.map(p => p.costUsd)).toEqual([10, 20]);
+    // Savings are summed over the same teams as cost.
+    expect(r.total.savedUsd).toBe(30 / 4);
+    expect(r.total.savedGpuHours).toBe(30 / 8);
+    expect(r.series.map(p => p.savedUsd)).toEqual([10 / 4, 20 / 4]);
+    expect(r.previous.total.savedUsd).toBe(10 / 4);
     expect(r.breakdown.models.map(m => m.entityRef)).toEqual([
       'model:default/sdxl',
     ]);

@@ -19,6 +19,8 @@ const addTotals = (a: CostTotals, b: CostTotals): CostTotals => ({
   costUsd: a.costUsd + b.costUsd,
   idleUsd: a.idleUsd + b.idleUsd,
   gpuHours: a.gpuHours + b.gpuHours,
+  savedGpuHours: a.savedGpuHours + b.savedGpuHours,
+  savedUsd: a.savedUsd + b.savedUsd,
   daysWithData: Math.max(a.daysWithData, b.daysWithData),
 });
 
@@ -26,6 +28,8 @@ const ZERO: CostTotals = {
   costUsd: 0,
   idleUsd: 0,
   gpuHours: 0,
+  savedGpuHours: 0,
+  savedUsd: 0,
   daysWithData: 0,
 };
 
@@ -42,6 +46,8 @@ function addSeries(reports: CostPoint[][]): CostPoint[] {
               costUsd: had.costUsd + p.costUsd,
               idleUsd: had.idleUsd + p.idleUsd,
               gpuHours: had.gpuHours + p.gpuHours,
+              savedGpuHours: had.savedGpuHours + p.savedGpuHours,
+              savedUsd: had.savedUsd + p.savedUsd,
             }
           : { ...p },
       );

@@ -1,3 +1,4 @@
+import { CostBreakdownItem } from '@modelfleet/plugin-modelfleet-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 import { ShowbackStore } from '../database/ShowbackStore';
@@ -38,17 +39,24 @@ function rowsOf(day: string, seed = 0) {
     workloads: Array.from({ length: 12 }, (_, m) => ({
       modelRef: `model:default/m${m}`,
       teamRef: `group:default/t${m % 3}`,
-      // Model 0 moves between pools; model 11 stops on some days.
+      // Model 0 moves between pools; model 11 stops on some days; models
+      // 4 and 7 are at zero for some hours of some days.
       poolRef: POOLS[m === 0 ? n % 3 : m % 3],
       unitHours: m === 11 && n % 5 === 0 ? 0 : 6 + ((m * n) % 17),
+      savedUnitHours: m === 4 || m === 7 ? (m * n) % 9 : 0,
     })),
   }).rows.filter(r => !(r.entityRef === 'model:default/m11' && n % 5 === 0));
 }
 
-const round = (items: Array<{ entityRef: string; costUsd: number }>) =>
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+const round = (items: CostBreakdownItem[]) =>
   items.map(i => ({
     entityRef: i.entityRef,
-    costUsd: Math.round(i.costUsd * 1e6) / 1e6,
+    costUsd: r6(i.costUsd),
+    idleUsd: r6(i.idleUsd),
+    gpuHours: r6(i.gpuHours),
+    savedGpuHours: r6(i.savedGpuHours),
+    savedUsd: r6(i.savedUsd),
   }));
 
 const sortByRef = <T extends { entityRef: string }>(xs: T[]) =>
@@ -99,6 +107,8 @@ async function expectSameAsSql(
       expect(d.costUsd).toBeCloseTo(sql[i].costUsd, 9);
       expect(d.idleUsd).toBeCloseTo(sql[i].idleUsd, 9);
       expect(d.gpuHours).toBeCloseTo(sql[i].gpuHours, 9);
+      expect(d.savedGpuHours).toBeCloseTo(sql[i].savedGpuHours, 9);
+      expect(d.savedUsd).toBeCloseTo(sql[i].savedUsd, 9);
     });
     expect(index.isDemo(scope, ref, from, to)).toBe(
       await store.isDemo(scope, ref, from, to),
@@ -132,6 +142,15 @@ describe('CostIndex', () => {
       ]) {
         await expectSameAsSql(index, store, from, to);
       }
+      // The savings compared are not all 0: t1's models 4 and 7 have some.
+      const teams = index.breakdown({
+        scope: 'team',
+        from: FIRST,
+        to: addDays(FIRST, 75),
+      })!;
+      expect(
+        teams.find(t => t.entityRef === 'group:default/t1')!.savedUsd,
+      ).toBeGreaterThan(0);
       await other.sync();
 
       // A day replaced with other figures, one emptied, one added at the end.

@@ -1,4 +1,5 @@
 import {
+  CostBreakdownItem,
   CostPoint,
   CostProvenance,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -24,7 +25,7 @@ export interface CostIndexOptions {
    */
   windowDays?: number;
   /**
-   * Roll-up rows held at most (about 30 bytes each); the window shrinks to
+   * Roll-up rows held at most (about 45 bytes each); the window shrinks to
    * fit, from the rows of the newest day. 4,000,000 by default.
    */
   maxRows?: number;
@@ -43,12 +44,16 @@ export interface IndexBreakdownQuery {
 }
 
 /** A line of a breakdown: an entity (or pool) and its sums. */
-export interface IndexBreakdownItem {
-  entityRef: string;
-  costUsd: number;
-  idleUsd: number;
-  gpuHours: number;
-}
+export type IndexBreakdownItem = CostBreakdownItem;
+
+/** The figures of a {@link CostSeries} at `at` of `v`, by name. */
+const figuresAt = (v: Float64Array, at: number) => ({
+  costUsd: v[at],
+  idleUsd: v[at + 1],
+  gpuHours: v[at + 2],
+  savedGpuHours: v[at + 3],
+  savedUsd: v[at + 4],
+});
 
 /** Whether `a` comes before `b` in a breakdown: costlier, then by ref. */
 const before = (a: IndexBreakdownItem, b: IndexBreakdownItem) =>
@@ -79,7 +84,7 @@ const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
  * pools of the fleet), the cost of an entity's days, and their prices and
  * demo flags. Each day holds the running sums of its 32-day block (see
  * {@link CostSeries}), so a breakdown over any period costs a step per
- * entity and block, not a row per entity and day; about 30 bytes a row.
+ * entity and block, not a row per entity and day; about 45 bytes a row.
  *
  * It follows the roll-up version: {@link CostIndex.sync} reads it (one
  * small query) and, when it moved, reloads just the days replaced since,
@@ -172,9 +177,7 @@ export class CostIndex {
         const name = names[g];
         const item = {
           entityRef: byPool ? name : name.slice(name.indexOf('\u0000') + 1),
-          costUsd: v[g * FIELDS],
-          idleUsd: v[g * FIELDS + 1],
-          gpuHours: v[g * FIELDS + 2],
+          ...figuresAt(v, g * FIELDS),
         };
         if (limit === Infinity) items.push(item);
         else keep(items, item, limit);
@@ -192,7 +195,7 @@ export class CostIndex {
   }
 
   /**
-   * Daily cost, idle cost and GPU-hours of an entity (or the fleet), summed
+   * Daily cost, idle cost, GPU-hours and savings of an entity (or the fleet), summed
    * over its pools, on the days of [from, to) that have rows, as
    * {@link ShowbackStore.daily} reads them; undefined when not held.
    */
@@ -215,9 +218,7 @@ export class CostIndex {
       if (!rows[d]) continue;
       out.push({
         date: dayString(first + d),
-        costUsd: values[d * FIELDS],
-        idleUsd: values[d * FIELDS + 1],
-        gpuHours: values[d * FIELDS + 2],
+        ...figuresAt(values, d * FIELDS),
       });
     }
     return out;

@@ -44,7 +44,7 @@ export class CostReader {
     return this.store.daily(scope, entityRef, from, to);
   }
 
-  /** Cost, idle cost and GPU-hours of an entity's days. */
+  /** Cost, idle cost, GPU-hours and savings of an entity's days. */
   async costDaily(
     scope: Scope,
     entityRef: string,
@@ -58,6 +58,8 @@ export class CostReader {
       costUsd: d.costUsd,
       idleUsd: d.idleUsd,
       gpuHours: d.gpuHours,
+      savedGpuHours: d.savedGpuHours,
+      savedUsd: d.savedUsd,
     }));
   }
 
@@ -69,6 +71,8 @@ export class CostReader {
       costUsd: r.costUsd,
       idleUsd: r.idleUsd,
       gpuHours: r.gpuHours,
+      savedGpuHours: r.savedGpuHours,
+      savedUsd: r.savedUsd,
     }));
   }
 

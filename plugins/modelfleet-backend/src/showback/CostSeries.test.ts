@@ -5,6 +5,7 @@ import {
   dayNumber,
   dayString,
   DEMO,
+  FIELDS,
   NONE,
 } from './CostSeries';
 
@@ -12,10 +13,10 @@ const series = (day: number) =>
   new CostSeries('model', 'model:default/m', 'group:default/t', 'p', 0, 0, day);
 
 /** What a series should hold: a row per day, or none. */
-type Model = Map<number, { v: [number, number, number]; tag: number }>;
+type Model = Map<number, { v: number[]; tag: number }>;
 
 function naive(model: Model, from: number, to: number) {
-  const out = { sums: [0, 0, 0], rows: false };
+  const out = { sums: new Array<number>(FIELDS).fill(0), rows: false };
   for (const [day, r] of model) {
     if (day < from || day >= to) continue;
     out.rows = true;
@@ -38,7 +39,7 @@ describe('CostSeries', () => {
       fc.record({
         kind: fc.constant('set' as const),
         day,
-        v: fc.tuple(value, value, value),
+        v: fc.array(value, { minLength: FIELDS, maxLength: FIELDS }),
         demo: fc.boolean(),
       }),
       fc.record({ kind: fc.constant('clear' as const), day }),
@@ -53,7 +54,7 @@ describe('CostSeries', () => {
           for (const o of ops) {
             if (o.kind === 'set') {
               const tag = o.day % 7 | (o.demo ? DEMO : 0);
-              s.set(o.day, ...o.v, tag);
+              s.set(o.day, o.v, tag);
               model.set(o.day, { v: o.v, tag });
             } else {
               s.clear(o.day);
@@ -63,11 +64,11 @@ describe('CostSeries', () => {
           for (const [a, b] of periods) {
             const [from, to] = a <= b ? [a, b + 1] : [b, a + 1];
             const want = naive(model, from, to);
-            const out = new Float64Array(4);
+            const out = new Float64Array(1 + FIELDS);
             const rows = s.addTo(from, to, out, 1);
             expect(rows).toBe(want.rows);
             expect(out[0]).toBe(0);
-            for (let f = 0; f < 3; f++) {
+            for (let f = 0; f < FIELDS; f++) {
               if (!close(out[1 + f], want.sums[f])) {
                 throw new Error(
                   `field ${f} over [${from}, ${to}): ${out[1 + f]} != ${
@@ -80,7 +81,7 @@ describe('CostSeries', () => {
                 throw new Error(`field ${f} over [${from}, ${to}) is not 0`);
               }
             }
-            const daily = new Float64Array((to - from) * 3);
+            const daily = new Float64Array((to - from) * FIELDS);
             const marks = new Uint8Array(to - from);
             s.addDaily(from, to, daily, marks);
             const tags: number[] = [];
@@ -93,7 +94,7 @@ describe('CostSeries', () => {
             for (const [d, r] of held) {
               expect(marks[d - from]).toBe(1);
               r.v.forEach((x, f) =>
-                expect(close(daily[(d - from) * 3 + f], x)).toBe(true),
+                expect(close(daily[(d - from) * FIELDS + f], x)).toBe(true),
               );
             }
           }
@@ -105,14 +106,14 @@ describe('CostSeries', () => {
 
   it('holds days before its first one and far after it', () => {
     const s = series(dayNumber('2026-06-15'));
-    s.set(dayNumber('2026-06-15'), 1, 0, 1, 0);
-    s.set(dayNumber('2025-01-01'), 2, 0, 1, 0);
-    s.set(dayNumber('2027-03-01'), 4, 0, 1, NONE + 1);
-    const out = new Float64Array(3);
+    s.set(dayNumber('2026-06-15'), [1, 0, 1, 2, 3], 0);
+    s.set(dayNumber('2025-01-01'), [2, 0, 1, 0, 0], 0);
+    s.set(dayNumber('2027-03-01'), [4, 0, 1, 1, 0.5], NONE + 1);
+    const out = new Float64Array(FIELDS);
     expect(
       s.addTo(dayNumber('2024-12-01'), dayNumber('2027-04-01'), out, 0),
     ).toBe(true);
-    expect(out[0]).toBe(7);
+    expect([...out]).toEqual([7, 0, 3, 3, 3.5]);
     expect(s.start % BLOCK).toBe(0);
     expect(dayString(dayNumber('2026-06-15'))).toBe('2026-06-15');
   });

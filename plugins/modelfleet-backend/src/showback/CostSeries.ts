@@ -2,14 +2,18 @@ import { CostRow, dayOfNumber } from '../engines/showback';
 
 /** Days per block of precomputed sums. */
 export const BLOCK = 32;
-/** Figures kept per day: cost, idle cost, GPU-hours. */
-export const FIELDS = 3;
+/**
+ * Figures kept per day, in this order: cost, idle cost, GPU-hours, saved
+ * GPU-hours, saved USD.
+ */
+export const FIELDS = 5;
 /** Tag of a day without a row. */
 export const NONE = -1;
 /** Bit of a tag set when the day's row is demo data. */
 export const DEMO = 0x40000000;
 
 const DAY_MS = 86_400_000;
+const ZERO = new Float64Array(FIELDS);
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` day. */
 export const dayNumber = (day: string) =>
@@ -70,11 +74,11 @@ export class CostSeries {
     return this.start + this.length;
   }
 
-  /** Sets the figures of a day. */
-  set(day: number, cost: number, idle: number, gpu: number, tag: number) {
+  /** Sets the figures of a day ({@link FIELDS} of them, in order). */
+  set(day: number, figures: ArrayLike<number>, tag: number) {
     const slot = this.slotOf(day);
     const fresh = this.tags[slot] === NONE;
-    this.shift(slot, cost, idle, gpu, fresh ? 1 : 0);
+    this.shift(slot, figures, fresh ? 1 : 0);
     this.tags[slot] = tag;
   }
 
@@ -82,13 +86,13 @@ export class CostSeries {
   clear(day: number) {
     const slot = day - this.start;
     if (slot < 0 || slot >= this.length || this.tags[slot] === NONE) return;
-    this.shift(slot, 0, 0, 0, -1);
+    this.shift(slot, ZERO, -1);
     this.tags[slot] = NONE;
   }
 
   /**
-   * Adds the figures of days [from, to) into `out` at `at` (cost, idle,
-   * GPU-hours); returns whether any of those days has a row.
+   * Adds the figures of days [from, to) into `out` at `at` ({@link FIELDS}
+   * of them); returns whether any of those days has a row.
    */
   addTo(from: number, to: number, out: Float64Array, at: number): boolean {
     let lo = Math.max(from, this.start) - this.start;
@@ -126,9 +130,8 @@ export class CostSeries {
   }
 
   /**
-   * Adds the figures of each day of [from, to) into `out` (cost, idle,
-   * GPU-hours per day, from `from` on) and marks the days with a row in
-   * `marks`.
+   * Adds the figures of each day of [from, to) into `out` ({@link FIELDS}
+   * per day, from `from` on) and marks the days with a row in `marks`.
    */
   addDaily(from: number, to: number, out: Float64Array, marks: Uint8Array) {
     const lo = Math.max(from, this.start) - this.start;
@@ -183,17 +186,9 @@ export class CostSeries {
    * Sets the figures of a slot and moves the sums of the slots after it in
    * its block by the difference; `rows` is the change in its row count.
    */
-  private shift(
-    slot: number,
-    cost: number,
-    idle: number,
-    gpu: number,
-    rows: number,
-  ) {
+  private shift(slot: number, figures: ArrayLike<number>, rows: number) {
     const end = Math.min((Math.floor(slot / BLOCK) + 1) * BLOCK, this.length);
-    this.move(slot, end, 0, cost);
-    this.move(slot, end, 1, idle);
-    this.move(slot, end, 2, gpu);
+    for (let f = 0; f < FIELDS; f++) this.move(slot, end, f, figures[f]);
     if (rows !== 0) {
       for (let s = slot; s < end; s++) this.rows[s] += rows;
     }

@@ -185,6 +185,8 @@ export class ShowbackRollup {
           nodeHours: p.nodeHours,
           gpuHours: p.gpuHours,
           unitHours: p.unitHours,
+          gpusPerNode: p.gpusPerNode,
+          unitsPerNode: p.unitsPerNode,
           usdPerNodeHour: price.usdPerNodeHour,
           provenance: price.provenance,
           demo: p.demo,

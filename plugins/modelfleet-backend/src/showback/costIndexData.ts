@@ -83,7 +83,11 @@ export class IndexData {
         }
       }
       const id = this.provenance.id(r.provenance);
-      s.set(day, r.costUsd, r.idleUsd, r.gpuHours, r.demo ? id | DEMO : id);
+      s.set(
+        day,
+        [r.costUsd, r.idleUsd, r.gpuHours, r.savedGpuHours, r.savedUsd],
+        r.demo ? id | DEMO : id,
+      );
     }
   }
 

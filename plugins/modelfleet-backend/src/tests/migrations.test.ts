@@ -5,6 +5,8 @@ import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 jest.setTimeout(60_000);
 
 const directory = DatabaseModelFleetStore.migrationsDirectory;
+const HIBERNATION = '20261211_hibernation.js';
+const SAVINGS = '20261212_hibernation_savings.js';
 
 /** Which of the named indexes exist, in the order named. */
 async function indexes(knex: Knex, names: string[]): Promise<string[]> {
@@ -22,6 +24,21 @@ async function indexes(knex: Knex, names: string[]): Promise<string[]> {
           .select('name');
   const found = new Set(rows.map(r => r.name));
   return names.filter(n => found.has(n));
+}
+
+/** The SQL that defines an index, as the database keeps it. */
+async function indexSql(knex: Knex, name: string): Promise<string> {
+  if (knex.client.dialect === 'postgresql') {
+    const { rows } = await knex.raw(
+      'select indexdef as sql from pg_indexes where indexname = ?',
+      [name],
+    );
+    return rows[0]?.sql ?? '';
+  }
+  const row = await knex('sqlite_master')
+    .where({ type: 'index', name })
+    .first('sql');
+  return row?.sql ?? '';
 }
 
 describe('migrations', () => {
@@ -194,15 +211,112 @@ describe('migrations', () => {
       ];
       expect(await indexes(knex, readIndexes)).toEqual(readIndexes);
 
+      // 20261212_hibernation_savings.js (with what comes before it) keeps
+      // the roll-ups, which read no savings, and empties the stored top
+      // models, a cache of figures without savings.
+      await knex('modelfleet_cost_top').insert({
+        from_day: '2026-11-01',
+        to_day: '2026-12-01',
+        version: '1',
+        items: '[{"entityRef":"model:default/chat","costUsd":1}]',
+      });
+      await knex.migrate.to({ directory, name: SAVINGS });
+      expect(await knex('modelfleet_cost_daily')).toEqual([
+        expect.objectContaining({
+          day: '2026-11-30',
+          scope: 'team',
+          entity_ref: 'group:default/search-team',
+          cost_usd: 12.5,
+          idle_usd: 1.25,
+          gpu_hours: 24,
+          saved_gpu_hours: 0,
+          saved_usd: 0,
+        }),
+      ]);
+      await knex('modelfleet_cost_daily').insert({
+        day: '2026-11-30',
+        scope: 'model',
+        entity_ref: 'model:default/sdxl',
+        team_ref: 'group:default/vision-team',
+        cost_usd: 0,
+        idle_usd: 0,
+        gpu_hours: 0,
+        saved_gpu_hours: 12,
+        saved_usd: 20.5,
+      });
+      expect(await knex('modelfleet_cost_top')).toEqual([]);
+      // The entity index still covers every figure a report reads.
+      expect(await indexes(knex, readIndexes)).toEqual(readIndexes);
+      const covering = await indexSql(knex, 'modelfleet_cost_daily_entity_idx');
+      expect(covering).toMatch(/cost_usd.*saved_gpu_hours.*saved_usd/s);
+
       // Nothing left to apply.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+
+      // Down 20261212_hibernation_savings.js: the savings go, the rows and
+      // their other figures stay, and the entity index is as it was.
+      await knex.migrate.down({ directory, name: SAVINGS });
+      expect(
+        await knex.schema.hasColumn('modelfleet_cost_daily', 'saved_usd'),
+      ).toBe(false);
+      expect(
+        await knex('modelfleet_cost_daily')
+          .orderBy('scope')
+          .select('scope', 'entity_ref', 'team_ref', 'cost_usd', 'gpu_hours'),
+      ).toEqual([
+        {
+          scope: 'model',
+          entity_ref: 'model:default/sdxl',
+          team_ref: 'group:default/vision-team',
+          cost_usd: 0,
+          gpu_hours: 0,
+        },
+        {
+          scope: 'team',
+          entity_ref: 'group:default/search-team',
+          team_ref: '',
+          cost_usd: 12.5,
+          gpu_hours: 24,
+        },
+      ]);
+      const dailyIndexes = [
+        'modelfleet_cost_daily_uq',
+        'modelfleet_cost_daily_team_idx',
+        'modelfleet_cost_daily_day_idx',
+        ...readIndexes,
+      ];
+      expect(await indexes(knex, dailyIndexes)).toEqual(dailyIndexes);
+      expect(
+        await indexSql(knex, 'modelfleet_cost_daily_entity_idx'),
+      ).not.toMatch(/saved/);
+      const sameDayAgain = await knex('modelfleet_cost_daily')
+        .insert({
+          day: '2026-11-30',
+          scope: 'team',
+          entity_ref: 'group:default/search-team',
+          cost_usd: 1,
+          idle_usd: 0,
+          gpu_hours: 0,
+        })
+        .then(
+          () => 'inserted',
+          (e: unknown) => String(e),
+        );
+      expect(sameDayAgain).toMatch(
+        /UNIQUE constraint failed|duplicate key value/,
+      );
+
+      // Down 20261211_hibernation.js: its tables go, the roll-ups stay.
+      await knex.migrate.down({ directory, name: HIBERNATION });
+      expect(await knex.schema.hasTable('modelfleet_hibernation')).toBe(false);
+      expect(await knex('modelfleet_cost_daily')).toHaveLength(2);
 
       // Down one: the day versions and the read indexes go, the roll-ups stay.
       await knex.migrate.down({ directory });
       expect(await knex.schema.hasTable('modelfleet_cost_days')).toBe(false);
       expect(await indexes(knex, readIndexes)).toEqual([]);
-      expect(await knex('modelfleet_cost_daily')).toHaveLength(1);
+      expect(await knex('modelfleet_cost_daily')).toHaveLength(2);
 
       // Down one: the action tables go, the showback tables stay.
       await knex.migrate.down({ directory });

@@ -22,6 +22,8 @@ function emptyRow(
     costUsd: 0,
     idleUsd: 0,
     gpuHours: 0,
+    savedGpuHours: 0,
+    savedUsd: 0,
     busyGpuHours: null,
     memUsedMiBHours: null,
     metricHours: null,
@@ -38,11 +40,13 @@ function emptyRow(
 const plus = (a: number | null, b: number | null | undefined) =>
   b === undefined || b === null ? a : (a ?? 0) + b;
 
-/** Adds the figures of `from` into `into` (cost, idle, hours, metrics, provenance). */
+/** Adds the figures of `from` into `into` (cost, idle, hours, savings, metrics, provenance). */
 function accumulate(into: CostRow, from: CostRow) {
   into.costUsd += from.costUsd;
   into.idleUsd += from.idleUsd;
   into.gpuHours += from.gpuHours;
+  into.savedGpuHours += from.savedGpuHours;
+  into.savedUsd += from.savedUsd;
   into.busyGpuHours = plus(into.busyGpuHours, from.busyGpuHours);
   into.memUsedMiBHours = plus(into.memUsedMiBHours, from.memUsedMiBHours);
   into.metricHours = plus(into.metricHours, from.metricHours);
@@ -105,6 +109,27 @@ function summarizeProvenance(list: CostProvenance[]): CostProvenance[] {
 }
 
 /**
+ * The price of one GPU unit-hour of a pool on a day, and the GPUs in a
+ * unit, that savings are priced with: when the pool had nodes, those its
+ * unit-hours are charged at (node price / units per node); on a day
+ * without nodes, the node price over the node shape it was sampled with.
+ * 0 when neither is known.
+ */
+function savingUnitOf(
+  pool: PoolDayUsage,
+  unitPrice: number,
+  gpusPerUnit: number,
+): { usdPerUnitHour: number; gpusPerUnit: number } {
+  if (pool.unitHours > 0) return { usdPerUnitHour: unitPrice, gpusPerUnit };
+  const units = pool.unitsPerNode ?? 0;
+  if (units <= 0) return { usdPerUnitHour: 0, gpusPerUnit: 0 };
+  return {
+    usdPerUnitHour: (pool.usdPerNodeHour ?? 0) / units,
+    gpusPerUnit: (pool.gpusPerNode ?? 0) / units,
+  };
+}
+
+/**
  * Allocates one day's pool costs to models, teams, pools and the fleet.
  *
  * A pool costs its node-hours × the node price. Each model on it is charged
@@ -117,6 +142,19 @@ function summarizeProvenance(list: CostProvenance[]): CostProvenance[] {
  * models) stays on the pool: the fleet total is always the sum of the pool
  * costs. When models requested more than the pool offered (an observation
  * out of step), their charges are scaled down to the pool's cost.
+ *
+ * Hibernation savings: a model's time at zero replicas
+ * (`savedUnitHours`, one replica it did not hold, against keeping one
+ * replica always on) is priced at the plain unit price of its pool that
+ * day (node price / units per node), the price its unit-hours are charged
+ * at. It carries no idle share (idle cost pays for capacity no model
+ * requested; a model at zero gives back only what it would have
+ * requested) and no over-allocation scale-down. A model at zero
+ * requests nothing, so it is charged nothing: no direct cost, and no idle
+ * share under `shared-proportionally` (shares follow direct cost). A pool
+ * without a known price prices no savings (GPU-hours still count), and
+ * says so. Savings add up like cost: a team's are its models', a pool's its
+ * models', the fleet's its pools'.
  *
  * Pure: no I/O, no clock.
  */
@@ -158,7 +196,16 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
     const poolCost = priced ? pool.nodeHours * pool.usdPerNodeHour! : 0;
     const unitPrice = pool.unitHours > 0 ? poolCost / pool.unitHours : 0; // USD per unit-hour
     const gpusPerUnit = pool.unitHours > 0 ? pool.gpuHours / pool.unitHours : 0;
+    const saving = savingUnitOf(pool, unitPrice, gpusPerUnit);
     const onPool = workloadsByPool.get(pool.poolRef) ?? [];
+    const savedUnits = onPool.reduce((s, w) => s + (w.savedUnitHours ?? 0), 0);
+    if (!priced && savedUnits > 0) {
+      warnings.push(
+        `${pool.poolRef}: no price known, the ${savedUnits.toFixed(
+          1,
+        )} GPU unit-hours its models were at zero on ${day} save nothing in dollars`,
+      );
+    }
     const requestedUnits = onPool.reduce((s, w) => s + w.unitHours, 0);
     // Over-allocation: charge no more than the pool cost.
     const scale =
@@ -201,6 +248,8 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
         costUsd: direct[i] + idleShare,
         idleUsd: idleShare,
         gpuHours: w.unitHours * gpusPerUnit,
+        savedGpuHours: (w.savedUnitHours ?? 0) * saving.gpusPerUnit,
+        savedUsd: (w.savedUnitHours ?? 0) * saving.usdPerUnitHour,
         provenance: [...pool.provenance],
         demo: pool.demo,
         ...metricsOf(w.metrics),
@@ -209,6 +258,8 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
       const existing = modelRows.get(key);
       if (existing) accumulate(existing, row);
       else modelRows.set(key, row);
+      poolRow.savedGpuHours += row.savedGpuHours;
+      poolRow.savedUsd += row.savedUsd;
       for (const m of [
         'busyGpuHours',
         'memUsedMiBHours',
@@ -223,13 +274,24 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
   }
 
   for (const w of input.workloads) {
-    if (!pools.has(w.poolRef) && w.unitHours > 0) {
+    if (pools.has(w.poolRef)) continue;
+    const poolName = w.poolRef || '(unknown)';
+    if (w.unitHours > 0) {
       warnings.push(
-        `${w.modelRef}: its pool ${
-          w.poolRef || '(unknown)'
-        } was not observed on ${day}; its ${w.unitHours.toFixed(
+        `${
+          w.modelRef
+        }: its pool ${poolName} was not observed on ${day}; its ${w.unitHours.toFixed(
           1,
         )} GPU unit-hours are not costed`,
+      );
+    }
+    if ((w.savedUnitHours ?? 0) > 0) {
+      warnings.push(
+        `${
+          w.modelRef
+        }: its pool ${poolName} was not observed on ${day}; its ${w.savedUnitHours!.toFixed(
+          1,
+        )} GPU unit-hours at zero are not counted as savings`,
       );
     }
   }

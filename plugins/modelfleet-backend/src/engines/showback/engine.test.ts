@@ -121,19 +121,26 @@ describe('days and series', () => {
   it('buckets by ISO week and month, with empty buckets kept', () => {
     expect(bucketOf('2026-12-03', 'week')).toBe('2026-11-30');
     expect(bucketOf('2026-12-03', 'month')).toBe('2026-12-01');
-    const daily = [
-      { date: '2026-11-29', costUsd: 1, idleUsd: 0, gpuHours: 1 },
-      { date: '2026-12-01', costUsd: 2, idleUsd: 1, gpuHours: 2 },
-    ];
+    const point = (date: string, cost: number, idle: number, saved = 0) => ({
+      date,
+      costUsd: cost,
+      idleUsd: idle,
+      gpuHours: cost,
+      savedGpuHours: saved,
+      savedUsd: 2 * saved,
+    });
+    const daily = [point('2026-11-29', 1, 0, 3), point('2026-12-01', 2, 1)];
     expect(bucketSeries(daily, 'week', '2026-11-26', '2026-12-10')).toEqual([
-      { date: '2026-11-26', costUsd: 1, idleUsd: 0, gpuHours: 1 },
-      { date: '2026-11-30', costUsd: 2, idleUsd: 1, gpuHours: 2 },
-      { date: '2026-12-07', costUsd: 0, idleUsd: 0, gpuHours: 0 },
+      point('2026-11-26', 1, 0, 3),
+      point('2026-11-30', 2, 1),
+      point('2026-12-07', 0, 0),
     ]);
     expect(totalsOf(daily)).toEqual({
       costUsd: 3,
       idleUsd: 1,
       gpuHours: 3,
+      savedGpuHours: 3,
+      savedUsd: 6,
       daysWithData: 2,
     });
   });

@@ -22,7 +22,14 @@ export function bucketSeries(
     const key = b < from ? from : b;
     let point = buckets.get(key);
     if (!point) {
-      point = { date: key, costUsd: 0, idleUsd: 0, gpuHours: 0 };
+      point = {
+        date: key,
+        costUsd: 0,
+        idleUsd: 0,
+        gpuHours: 0,
+        savedGpuHours: 0,
+        savedUsd: 0,
+      };
       buckets.set(key, point);
     }
     bucketOfDay.set(day, point);
@@ -33,6 +40,8 @@ export function bucketSeries(
     point.costUsd += p.costUsd;
     point.idleUsd += p.idleUsd;
     point.gpuHours += p.gpuHours;
+    point.savedGpuHours += p.savedGpuHours;
+    point.savedUsd += p.savedUsd;
   }
   return [...buckets.values()];
 }
@@ -43,6 +52,8 @@ export function totalsOf(daily: CostPoint[]): CostTotals {
     costUsd: daily.reduce((s, p) => s + p.costUsd, 0),
     idleUsd: daily.reduce((s, p) => s + p.idleUsd, 0),
     gpuHours: daily.reduce((s, p) => s + p.gpuHours, 0),
+    savedGpuHours: daily.reduce((s, p) => s + p.savedGpuHours, 0),
+    savedUsd: daily.reduce((s, p) => s + p.savedUsd, 0),
     daysWithData: new Set(daily.map(p => p.date)).size,
   };
 }

@@ -15,6 +15,13 @@ export interface PoolDayUsage {
   gpuHours: number;
   /** Σ nodes × schedulable GPU units per node × hours (MIG slices, time-slices). */
   unitHours: number;
+  /**
+   * GPUs and schedulable GPU units of one node, as sampled: what prices a
+   * unit-hour (node price / units per node) on a day the pool had no nodes.
+   * When absent, they are read from the hours above (which need nodes).
+   */
+  gpusPerNode?: number;
+  unitsPerNode?: number;
   /** Price of one node-hour; null when no source knows it. */
   usdPerNodeHour: number | null;
   /** Where the price came from, or why there is none. */
@@ -42,6 +49,12 @@ export interface WorkloadDayUsage {
   poolRef: string;
   /** Σ replicas × GPU units per replica × hours. */
   unitHours: number;
+  /**
+   * Σ GPU units per replica × hours of the samples with 0 replicas: the
+   * unit-hours of one replica the model did not hold while hibernated,
+   * against keeping one replica always on. 0 when absent.
+   */
+  savedUnitHours?: number;
   metrics?: ModelDayMetrics;
 }
 
@@ -56,6 +69,13 @@ export interface CostRow {
   costUsd: number;
   idleUsd: number;
   gpuHours: number;
+  /**
+   * Hibernation savings: GPU-hours of one replica not held while the
+   * model was at zero (scope model), summed for teams, pools and the fleet.
+   */
+  savedGpuHours: number;
+  /** `savedGpuHours` at the unit price the day charges the pool, no idle share. */
+  savedUsd: number;
   busyGpuHours: number | null;
   memUsedMiBHours: number | null;
   metricHours: number | null;

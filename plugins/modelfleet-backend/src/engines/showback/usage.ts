@@ -47,6 +47,9 @@ export interface PoolDayAggregate {
   nodeHours: number;
   gpuHours: number;
   unitHours: number;
+  /** GPUs and GPU units of one node, from the day's last sample. */
+  gpusPerNode: number;
+  unitsPerNode: number;
   demo: boolean;
 }
 
@@ -57,7 +60,9 @@ const hoursIn = (s: { sampledAt: Date; seconds: number }, dayEnd: number) =>
 /**
  * Sums one day's samples into pool and workload usage. A sample stands for
  * `seconds` from its time on, cut at midnight. Workloads are mapped to their
- * Model entity and team by `modelOf`.
+ * Model entity and team by `modelOf`. A workload sample with 0 (desired)
+ * replicas is time the model was at zero: its hours × GPU units per replica
+ * add to `savedUnitHours`, one replica it did not hold.
  */
 export function aggregateSamples(
   day: string,
@@ -67,6 +72,7 @@ export function aggregateSamples(
 ): { pools: PoolDayAggregate[]; workloads: WorkloadDayUsage[] } {
   const dayEnd = parseDay(day).getTime() + 86_400_000;
   const poolAgg = new Map<string, PoolDayAggregate>();
+  const lastAt = new Map<string, number>();
   for (const s of pools) {
     const h = hoursIn(s, dayEnd);
     let a = poolAgg.get(s.poolRef);
@@ -81,9 +87,17 @@ export function aggregateSamples(
         nodeHours: 0,
         gpuHours: 0,
         unitHours: 0,
+        gpusPerNode: s.gpusPerNode,
+        unitsPerNode: s.unitsPerNode,
         demo: s.demo,
       };
       poolAgg.set(s.poolRef, a);
+    }
+    const t = s.sampledAt.getTime();
+    if (t >= (lastAt.get(s.poolRef) ?? -Infinity)) {
+      lastAt.set(s.poolRef, t);
+      a.gpusPerNode = s.gpusPerNode;
+      a.unitsPerNode = s.unitsPerNode;
     }
     a.nodeHours += s.nodes * h;
     a.gpuHours += s.nodes * s.gpusPerNode * h;
@@ -95,10 +109,18 @@ export function aggregateSamples(
     const key = `${modelRef}\u0000${s.poolRef}`;
     let a = wAgg.get(key);
     if (!a) {
-      a = { modelRef, teamRef, poolRef: s.poolRef, unitHours: 0 };
+      a = {
+        modelRef,
+        teamRef,
+        poolRef: s.poolRef,
+        unitHours: 0,
+        savedUnitHours: 0,
+      };
       wAgg.set(key, a);
     }
-    a.unitHours += s.replicas * s.unitsPerReplica * hoursIn(s, dayEnd);
+    const h = hoursIn(s, dayEnd);
+    a.unitHours += s.replicas * s.unitsPerReplica * h;
+    if (s.replicas === 0) a.savedUnitHours! += s.unitsPerReplica * h;
   }
   return { pools: [...poolAgg.values()], workloads: [...wAgg.values()] };
 }
