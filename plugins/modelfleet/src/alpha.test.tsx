@@ -162,6 +162,7 @@ describe('alpha plugin', () => {
       ['entity-card:modelfleet/model-cost', [model]],
       ['entity-card:modelfleet/model-utilization', [model]],
       ['entity-card:modelfleet/model-activity', [model]],
+      ['entity-card:modelfleet/model-hibernation', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {
@@ -183,7 +184,12 @@ describe('alpha plugin', () => {
       [
         'Model',
         model,
-        ['Model cost', 'GPU utilization', 'Model activity'],
+        [
+          'Model cost',
+          'GPU utilization',
+          'Model activity',
+          'Model hibernation',
+        ],
         'model-cost-total',
       ],
       ['GpuPool', pool, ['GPU pool'], 'gpupool-cost-total'],
@@ -210,6 +216,7 @@ describe('alpha plugin', () => {
           'Model cost',
           'GPU utilization',
           'Model activity',
+          'Model hibernation',
           'GPU pool',
           'GPU cost showback',
         ].filter(t => !titles.includes(t))) {

@@ -99,6 +99,18 @@ const modelActivityCard: EntityCard<'model-activity'> =
     },
   });
 
+const modelHibernationCard: EntityCard<'model-hibernation'> =
+  EntityCardBlueprint.make({
+    name: 'model-hibernation',
+    params: {
+      filter: entity => isModelEntity(entity),
+      loader: () =>
+        import('./components/EntityModelHibernationCard').then(m =>
+          compatWrapper(<m.EntityModelHibernationCard />),
+        ),
+    },
+  });
+
 const gpuPoolCard: EntityCard<'gpupool'> = EntityCardBlueprint.make({
   name: 'gpupool',
   params: {
@@ -160,6 +172,7 @@ export default createFrontendPlugin({
     modelCostCard,
     modelUtilizationCard,
     modelActivityCard,
+    modelHibernationCard,
     gpuPoolCard,
     teamShowbackCard,
     gpuPoolPickerFormField,

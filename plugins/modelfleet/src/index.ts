@@ -13,6 +13,7 @@ export {
   EntityModelCostCard,
   EntityModelUtilizationCard,
   EntityModelActivityCard,
+  EntityModelHibernationCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,

@@ -12,6 +12,7 @@ import {
   EntityGpuPoolCard,
   EntityModelActivityCard,
   EntityModelCostCard,
+  EntityModelHibernationCard,
   EntityModelUtilizationCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,
@@ -125,6 +126,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
           <EntityModelCostCard />
           <EntityModelUtilizationCard />
           <EntityModelActivityCard />
+          <EntityModelHibernationCard />
           <EntityGpuPoolCard />
           <EntityTeamShowbackCard />
         </EntityProvider>
@@ -150,6 +152,17 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
       ),
     ).toBeInTheDocument();
     expect(api.getModelCapabilities).toHaveBeenCalledWith({
+      namespace: 'default',
+      name: 'llama-3-1-8b-chat',
+    });
+    expect(
+      await screen.findByTestId(
+        'hibernation-saving-usd',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toHaveTextContent('$1,234.57');
+    expect(api.getModelHibernation).toHaveBeenCalledWith({
       namespace: 'default',
       name: 'llama-3-1-8b-chat',
     });

@@ -103,6 +103,25 @@ export const EntityModelActivityCard = modelfleetPlugin.provide(
 );
 
 /**
+ * Entity card for a Model: warm, at zero or waking, the keep-alive in use
+ * and why, wakes and cold starts with the wake time (p50, p95), the next
+ * change, and the GPU-hours and dollars saved against always on.
+ *
+ * @public
+ */
+export const EntityModelHibernationCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelHibernationCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelHibernationCard').then(
+          m => m.EntityModelHibernationCard,
+        ),
+    },
+  }),
+);
+
+/**
  * Entity card for a GpuPool: allocation, utilization, prices with their
  * source, spot/on-demand mix and cost with idle.
  *

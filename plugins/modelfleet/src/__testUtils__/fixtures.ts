@@ -6,6 +6,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi } from '../api';
 import { modelCapabilities } from './actionFixtures';
+import { hibernationReport } from './hibernationFixtures';
 
 /** Days `YYYY-MM-DD` from `from`, `count` of them. */
 export function days(from: string, count: number): string[] {
@@ -21,11 +22,32 @@ function series(from: string, costs: number[], idle = 0.25): CostPoint[] {
     costUsd: costs[i],
     idleUsd: Math.round(costs[i] * idle * 100) / 100,
     gpuHours: costs[i] / 0.8,
+    savedGpuHours: costs[i] / 8,
+    savedUsd: Math.round(costs[i] * 10) / 100,
   }));
 }
 
-const sum = (points: CostPoint[], key: 'costUsd' | 'idleUsd' | 'gpuHours') =>
+const sum = (points: CostPoint[], key: Exclude<keyof CostPoint, 'date'>) =>
   Math.round(points.reduce((s, p) => s + p[key], 0) * 100) / 100;
+
+/** The totals of a series, as the backend sums them. */
+const totalsOf = (points: CostPoint[]) => ({
+  costUsd: sum(points, 'costUsd'),
+  idleUsd: sum(points, 'idleUsd'),
+  gpuHours: sum(points, 'gpuHours'),
+  savedGpuHours: sum(points, 'savedGpuHours'),
+  savedUsd: sum(points, 'savedUsd'),
+  daysWithData: points.length,
+});
+
+const NO_COST = {
+  costUsd: 0,
+  idleUsd: 0,
+  gpuHours: 0,
+  savedGpuHours: 0,
+  savedUsd: 0,
+  daysWithData: 0,
+};
 
 /**
  * A cost report shaped like the backend's: a 3-day period (2026-11-01 to
@@ -42,22 +64,12 @@ export function costReport(overrides: Partial<CostReport> = {}): CostReport {
     granularity: 'day',
     currency: 'USD',
     idleCostPolicy: 'shared-proportionally',
-    total: {
-      costUsd: sum(current, 'costUsd'),
-      idleUsd: sum(current, 'idleUsd'),
-      gpuHours: sum(current, 'gpuHours'),
-      daysWithData: 3,
-    },
+    total: totalsOf(current),
     series: current,
     previous: {
       from: '2026-10-29',
       to: '2026-11-01',
-      total: {
-        costUsd: sum(previous, 'costUsd'),
-        idleUsd: sum(previous, 'idleUsd'),
-        gpuHours: sum(previous, 'gpuHours'),
-        daysWithData: 3,
-      },
+      total: totalsOf(previous),
       series: previous,
     },
     breakdown: {
@@ -68,6 +80,8 @@ export function costReport(overrides: Partial<CostReport> = {}): CostReport {
           costUsd: 360.5,
           idleUsd: 90.13,
           gpuHours: 450.63,
+          savedGpuHours: 45.06,
+          savedUsd: 36.05,
         },
       ],
       teams: [],
@@ -99,11 +113,11 @@ export function emptyCostReport(overrides: Partial<CostReport> = {}) {
   const report = costReport(overrides);
   return {
     ...report,
-    total: { costUsd: 0, idleUsd: 0, gpuHours: 0, daysWithData: 0 },
+    total: NO_COST,
     series: [],
     previous: {
       ...report.previous,
-      total: { costUsd: 0, idleUsd: 0, gpuHours: 0, daysWithData: 0 },
+      total: NO_COST,
       series: [],
     },
     breakdown: { models: [], pools: [], teams: [] },
@@ -185,7 +199,8 @@ export async function responseError(
 
 /**
  * A ModelFleetApi whose every method is a jest mock; cost reads answer
- * empty, the model has no actions and its caller may do everything.
+ * empty, the model has no actions and its caller may do everything, and
+ * its hibernation report is {@link hibernationReport}'s.
  */
 export function mockModelFleetApi(
   overrides: Partial<ModelFleetApi> = {},
@@ -213,6 +228,7 @@ export function mockModelFleetApi(
     cancelAction: jest.fn(),
     getModelCapabilities: jest.fn(async () => modelCapabilities()),
     requestModelAction: jest.fn(),
+    getModelHibernation: jest.fn(async () => hibernationReport()),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

@@ -12,6 +12,7 @@ import {
   HealthResponse,
   ModelActionsCapabilities,
   ModelFleetAction,
+  ModelHibernationReport,
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
@@ -153,6 +154,17 @@ export interface ModelFleetApi {
    * one already in flight for the same request.
    */
   requestModelAction(input: ModelActionInput): Promise<ModelFleetAction>;
+  /**
+   * A model's hibernation over a period: its state, the keep-alive in use
+   * and why, its wakes and cold starts, the next change and what being at
+   * zero saved (`GET /models/:namespace/:name/hibernation`). Only `from`
+   * and `to` apply, as in the cost queries; without them the backend's
+   * default period (the last 30 days) applies.
+   */
+  getModelHibernation(
+    model: { namespace: string; name: string },
+    query?: Pick<CostQuery, 'from' | 'to'>,
+  ): Promise<ModelHibernationReport>;
 }
 
 /**

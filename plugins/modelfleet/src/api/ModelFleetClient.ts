@@ -12,6 +12,7 @@ import {
   ModelActionRequest,
   ModelActionsCapabilities,
   ModelFleetAction,
+  ModelHibernationReport,
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
@@ -300,5 +301,14 @@ export class ModelFleetClient implements ModelFleetApi {
     const path = modelPath(input);
     const body = modelActionBody(input);
     return this.post(`/models/${path}/${input.action}`, body);
+  }
+
+  async getModelHibernation(
+    model: { namespace: string; name: string },
+    query?: Pick<CostQuery, 'from' | 'to'>,
+  ): Promise<ModelHibernationReport> {
+    const path = modelPath(model);
+    const params = queryString({ from: query?.from, to: query?.to });
+    return this.get(`/models/${path}/hibernation${params}`);
   }
 }

@@ -4,6 +4,9 @@ import { costReport, days, mockModelFleetApi } from '../__testUtils__/fixtures';
 import { CostEntityRef, CostQuery } from '../api';
 import { ModelFleetCostInsightsClient } from './ModelFleetCostInsightsClient';
 
+/** Cost Insights shows no hibernation savings: these reports have none. */
+const NONE_SAVED = { savedGpuHours: 0, savedUsd: 0 };
+
 /**
  * A report for the query's period whose daily cost is the day of the month
  * (so sums are easy to check), with `gaps` days left out as the backend does
@@ -20,6 +23,8 @@ function reportFor(query: CostQuery = {}, gaps: string[] = []): CostReport {
       costUsd: Number(date.slice(8)),
       idleUsd: 1,
       gpuHours: 2,
+      savedGpuHours: 0,
+      savedUsd: 0,
     }));
   return costReport({
     from,
@@ -29,12 +34,20 @@ function reportFor(query: CostQuery = {}, gaps: string[] = []): CostReport {
       costUsd: series.reduce((s, p) => s + p.costUsd, 0),
       idleUsd: series.length,
       gpuHours: series.length * 2,
+      savedGpuHours: 0,
+      savedUsd: 0,
       daysWithData: series.length,
     },
     previous: {
       from: '2000-01-01',
       to: '2000-01-02',
-      total: { costUsd: 50, idleUsd: 4, gpuHours: 8, daysWithData: 1 },
+      total: {
+        ...NONE_SAVED,
+        costUsd: 50,
+        idleUsd: 4,
+        gpuHours: 8,
+        daysWithData: 1,
+      },
       series: [],
     },
   });
@@ -273,7 +286,13 @@ describe('ModelFleetCostInsightsClient', () => {
   it('breaks the cost of the last interval against the one before down by pool, with unplaced cost unlabeled', async () => {
     const reports: Record<string, CostReport> = {
       '2026-10-06': costReport({
-        total: { costUsd: 100, idleUsd: 0, gpuHours: 0, daysWithData: 30 },
+        total: {
+          ...NONE_SAVED,
+          costUsd: 100,
+          idleUsd: 0,
+          gpuHours: 0,
+          daysWithData: 30,
+        },
         breakdown: {
           models: [],
           teams: [],
@@ -283,12 +302,19 @@ describe('ModelFleetCostInsightsClient', () => {
               costUsd: 100,
               idleUsd: 0,
               gpuHours: 0,
+              ...NONE_SAVED,
             },
           ],
         },
       }),
       '2026-11-05': costReport({
-        total: { costUsd: 260, idleUsd: 0, gpuHours: 0, daysWithData: 30 },
+        total: {
+          ...NONE_SAVED,
+          costUsd: 260,
+          idleUsd: 0,
+          gpuHours: 0,
+          daysWithData: 30,
+        },
         breakdown: {
           models: [],
           teams: [],
@@ -298,12 +324,14 @@ describe('ModelFleetCostInsightsClient', () => {
               costUsd: 50,
               idleUsd: 0,
               gpuHours: 0,
+              ...NONE_SAVED,
             },
             {
               entityRef: 'gpupool:default/b',
               costUsd: 200,
               idleUsd: 0,
               gpuHours: 0,
+              ...NONE_SAVED,
             },
           ],
         },

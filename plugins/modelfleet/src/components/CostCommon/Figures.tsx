@@ -2,8 +2,14 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
-import { CostReport } from '@modelfleet/plugin-modelfleet-common';
-import { changeOf, daysBetween, formatPeriod, formatUsd } from './format';
+import { CostReport, CostTotals } from '@modelfleet/plugin-modelfleet-common';
+import {
+  changeOf,
+  daysBetween,
+  formatGpuHours,
+  formatPeriod,
+  formatUsd,
+} from './format';
 
 /** A headline number with its label below. */
 export const Figure = (props: {
@@ -27,6 +33,28 @@ export const Figure = (props: {
       </Typography>
     )}
   </Grid>
+);
+
+/** What a "Saved" figure or column counts, in a few words. */
+export const SAVED_TOOLTIP =
+  'Saved by hibernation: the GPU-hours of one replica not held while at zero replicas, at the showback price';
+
+/**
+ * What hibernation saved over a period: the GPU-hours of one replica the
+ * models did not hold while at zero, priced like showback prices them.
+ */
+export const SavingsFigure = (props: {
+  total: Pick<CostTotals, 'savedUsd' | 'savedGpuHours'>;
+  testId: string;
+}) => (
+  <Figure
+    label="Saved by hibernation"
+    value={formatUsd(props.total.savedUsd)}
+    testId={props.testId}
+    detail={`${formatGpuHours(
+      props.total.savedGpuHours,
+    )}, against one replica always on, at the showback price`}
+  />
 );
 
 /** A row of figures. */

@@ -11,7 +11,14 @@ export { AsyncBody, CostErrorPanel, NoData, statusOf } from './CostStates';
 export { DemoChip } from './DemoChip';
 export { EntityReportCard } from './EntityReportCard';
 export { costRefOf, subjectOf } from './entityRefs';
-export { ChangeAgainstPrevious, ChangeLabel, Figure, Figures } from './Figures';
+export {
+  ChangeAgainstPrevious,
+  ChangeLabel,
+  Figure,
+  Figures,
+  SAVED_TOOLTIP,
+  SavingsFigure,
+} from './Figures';
 export {
   changeOf,
   daysBetween,

@@ -51,6 +51,8 @@ const poolCost = costReport({
         costUsd: 200,
         idleUsd: 50,
         gpuHours: 250,
+        savedGpuHours: 0,
+        savedUsd: 0,
       },
     ],
     pools: [],

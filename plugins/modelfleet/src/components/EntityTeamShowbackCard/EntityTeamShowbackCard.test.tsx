@@ -30,6 +30,8 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
       costUsd: 1234.564,
       idleUsd: 234.5,
       gpuHours: 1500,
+      savedGpuHours: 122.5,
+      savedUsd: 61.25,
       daysWithData: 3,
     },
     breakdown: {
@@ -39,12 +41,16 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
           costUsd: 1000,
           idleUsd: 200,
           gpuHours: 1200,
+          savedGpuHours: 0,
+          savedUsd: 0,
         },
         {
           entityRef: 'model:default/mistral-7b',
           costUsd: 234.56,
           idleUsd: 34.5,
           gpuHours: 300,
+          savedGpuHours: 122.5,
+          savedUsd: 61.25,
         },
       ],
       pools: [],
@@ -130,6 +136,21 @@ describe('EntityTeamShowbackCard', () => {
     expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
     expect(within(row).getByText('81.0%')).toBeInTheDocument();
     expect(within(row).getByText('1,200 GPU-h')).toBeInTheDocument();
+    expect(within(row).getByText('$0.00')).toBeInTheDocument();
+
+    // What hibernation saved: the team total, and mistral-7b's share of it.
+    expect(screen.getByTestId('team-hibernation-saved')).toHaveTextContent(
+      /^\$61\.25$/,
+    );
+    expect(
+      screen.getByText(
+        '122.5 GPU-h, against one replica always on, at the showback price',
+      ),
+    ).toBeInTheDocument();
+    const mistral = within(row.closest('table')!)
+      .getByRole('link', { name: /mistral-7b/ })
+      .closest('tr')!;
+    expect(within(mistral).getByText('$61.25')).toBeInTheDocument();
 
     const anomaly = screen.getByTestId('modelfleet-anomaly');
     expect(anomaly).toHaveTextContent(
@@ -183,6 +204,9 @@ describe('EntityTeamShowbackCard', () => {
       screen.getByText(/recorded no cost for this team's models/),
     ).toBeInTheDocument();
     expect(screen.getByTestId('team-showback-total')).toHaveTextContent(
+      '$0.00',
+    );
+    expect(screen.getByTestId('team-hibernation-saved')).toHaveTextContent(
       '$0.00',
     );
     expect(screen.queryByTestId('team-budget')).not.toBeInTheDocument();

@@ -20,6 +20,8 @@ import {
   formatUsd,
   NoData,
   ProvenanceCaption,
+  SAVED_TOOLTIP,
+  SavingsFigure,
 } from '../CostCommon';
 import { BudgetBurn } from './BudgetBurn';
 
@@ -69,6 +71,13 @@ function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
       type: 'numeric',
       render: m => formatGpuHours(m.gpuHours),
     },
+    {
+      title: 'Saved',
+      tooltip: SAVED_TOOLTIP,
+      field: 'savedUsd',
+      type: 'numeric',
+      render: m => formatUsd(m.savedUsd),
+    },
   ];
 }
 
@@ -101,6 +110,7 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
         />
         <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
         <Figure label="Models with cost" value={models.length} />
+        <SavingsFigure total={total} testId="team-hibernation-saved" />
       </Figures>
       {total.daysWithData === 0 ? (
         <NoData>

@@ -25,6 +25,8 @@ const restricted = costReport({
         costUsd: 360.5,
         idleUsd: 90.13,
         gpuHours: 450.63,
+        savedGpuHours: 45.06,
+        savedUsd: 36.05,
       },
     ],
     teams: [
@@ -33,6 +35,8 @@ const restricted = costReport({
         costUsd: 360.5,
         idleUsd: 90.13,
         gpuHours: 450.63,
+        savedGpuHours: 45.06,
+        savedUsd: 36.05,
       },
     ],
     pools: [],
@@ -141,6 +145,57 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     expect(
       screen.queryByTestId('modelfleet-fleet-cost-restricted'),
     ).not.toBeInTheDocument();
+  });
+
+  it("shows what hibernation saved in the period, and each top entry's saving", async () => {
+    const item = (entityRef: string, savedUsd: number) => ({
+      entityRef,
+      costUsd: 100,
+      idleUsd: 10,
+      gpuHours: 50,
+      savedGpuHours: savedUsd * 2,
+      savedUsd,
+    });
+    await render(
+      mockModelFleetApi({
+        getFleetCost: jest.fn(async () =>
+          costReport({
+            scope: 'fleet',
+            entityRef: null,
+            breakdown: {
+              models: [item('model:default/sdxl', 30.5)],
+              teams: [
+                item('group:default/vision-team', 30.5),
+                item('group:default/search-team', 5.55),
+              ],
+              pools: [item('gpupool:default/demo-aws-use1.g6-l4-spot', 36.05)],
+            },
+          }),
+        ),
+      }),
+    );
+    // The fixture's period saved $10.00 + $12.05 + $14.00 and 45.06 GPU-h.
+    expect(
+      await screen.findByTestId('fleet-hibernation-saved'),
+    ).toHaveTextContent(/^\$36\.05$/);
+    expect(screen.getByText('Saved by hibernation')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '45.1 GPU-h, against one replica always on, at the showback price',
+      ),
+    ).toBeInTheDocument();
+    const teams = screen.getByTestId('modelfleet-top-teams');
+    expect(
+      within(teams).getByRole('columnheader', { name: /Saved/ }),
+    ).toBeInTheDocument();
+    const vision = within(teams)
+      .getByRole('link', { name: /vision-team/ })
+      .closest('tr')!;
+    expect(within(vision).getByText('$30.50')).toBeInTheDocument();
+    const search = within(teams)
+      .getByRole('link', { name: /search-team/ })
+      .closest('tr')!;
+    expect(within(search).getByText('$5.55')).toBeInTheDocument();
   });
 
   it('still shows an anomalies error that is not a 403', async () => {

@@ -26,6 +26,7 @@ import {
   NoData,
   periodQuery,
   ProvenanceCaption,
+  SavingsFigure,
   statusOf,
   usePeriod,
 } from '../CostCommon';
@@ -120,6 +121,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
             />
             <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
             <Figure label="Days with cost data" value={total.daysWithData} />
+            <SavingsFigure total={total} testId="fleet-hibernation-saved" />
           </Figures>
           <CostOverTimeChart report={report} height={260} />
           <ProvenanceCaption

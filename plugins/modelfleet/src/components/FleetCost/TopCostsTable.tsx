@@ -2,7 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import { CostBreakdownItem } from '@modelfleet/plugin-modelfleet-common';
-import { formatUsd } from '../CostCommon';
+import { formatUsd, SAVED_TOOLTIP } from '../CostCommon';
 
 /** The ten largest costs of one kind (models, teams or pools). */
 export const TopCostsTable = (props: {
@@ -34,6 +34,13 @@ export const TopCostsTable = (props: {
       field: 'idleUsd',
       type: 'numeric',
       render: i => formatUsd(i.idleUsd),
+    },
+    {
+      title: 'Saved',
+      tooltip: SAVED_TOOLTIP,
+      field: 'savedUsd',
+      type: 'numeric',
+      render: i => formatUsd(i.savedUsd),
     },
   ];
   return (

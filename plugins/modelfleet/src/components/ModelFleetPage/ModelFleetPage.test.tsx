@@ -356,6 +356,8 @@ describe('ModelFleetPage', () => {
           costUsd: 120 - i * 10,
           idleUsd: 5,
           gpuHours: 100,
+          savedGpuHours: 0,
+          savedUsd: 0,
         })),
         teams: [
           {
@@ -363,6 +365,8 @@ describe('ModelFleetPage', () => {
             costUsd: 300,
             idleUsd: 40,
             gpuHours: 400,
+            savedGpuHours: 0,
+            savedUsd: 0,
           },
         ],
         pools: [
@@ -371,6 +375,8 @@ describe('ModelFleetPage', () => {
             costUsd: 360.5,
             idleUsd: 90.13,
             gpuHours: 450,
+            savedGpuHours: 0,
+            savedUsd: 0,
           },
         ],
       },

@@ -1,0 +1,89 @@
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import {
+  ModelHibernationReport,
+  ModelWake,
+} from '@modelfleet/plugin-modelfleet-common';
+import { Figure, Figures, formatPeriod, formatUtcTime } from '../CostCommon';
+import { formatWakeSeconds } from './format';
+import { Section } from './HibernationParts';
+
+/** The wakes the report lists at most (newest first). */
+export const MAX_LISTED_WAKES = 50;
+
+/** The wakes the card shows in its list. */
+export const SHOWN_WAKES = 5;
+
+/** The last few wakes: when, how long to ready, cold start or pre-warm. */
+export const WakeList = (props: { wakes: ModelWake[] }) => (
+  <Table size="small" aria-label="Last wakes" data-testid="hibernation-wakes">
+    <TableHead>
+      <TableRow>
+        <TableCell>Started</TableCell>
+        <TableCell align="right">To ready</TableCell>
+        <TableCell>Woken by</TableCell>
+      </TableRow>
+    </TableHead>
+    <TableBody>
+      {props.wakes.slice(0, SHOWN_WAKES).map(w => (
+        <TableRow key={w.startedAt}>
+          <TableCell>{formatUtcTime(w.startedAt)}</TableCell>
+          <TableCell align="right">
+            {w.readyAt === undefined ? 'waking…' : formatWakeSeconds(w.seconds)}
+          </TableCell>
+          <TableCell>{w.cold ? 'Cold start' : 'Pre-warm'}</TableCell>
+        </TableRow>
+      ))}
+    </TableBody>
+  </Table>
+);
+
+/**
+ * Wakes from zero over the period: how many, how many were cold starts,
+ * the median and 95th percentile of the seconds to ready, and the last few.
+ */
+export const Wakes = (props: {
+  report: Pick<
+    ModelHibernationReport,
+    'wakes' | 'coldStarts' | 'wakeSeconds' | 'from' | 'to'
+  >;
+}) => {
+  const { wakes, coldStarts, wakeSeconds, from, to } = props.report;
+  const count =
+    wakes.length >= MAX_LISTED_WAKES
+      ? `${MAX_LISTED_WAKES}+`
+      : String(wakes.length);
+  return (
+    <Section title={`Wakes from zero, ${formatPeriod(from, to)}`}>
+      <Figures>
+        <Figure label="Wakes" value={count} testId="hibernation-wakes-count" />
+        <Figure
+          label="Cold starts"
+          value={coldStarts}
+          testId="hibernation-cold-starts"
+        />
+        <Figure
+          label="Wake time p50"
+          value={formatWakeSeconds(wakeSeconds.p50)}
+          testId="hibernation-wake-p50"
+        />
+        <Figure
+          label="Wake time p95"
+          value={formatWakeSeconds(wakeSeconds.p95)}
+          testId="hibernation-wake-p95"
+        />
+      </Figures>
+      {wakes.length > 0 ? (
+        <WakeList wakes={wakes} />
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          The model did not wake from zero in this period.
+        </Typography>
+      )}
+    </Section>
+  );
+};

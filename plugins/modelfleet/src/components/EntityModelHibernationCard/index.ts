@@ -1,0 +1,1 @@
+export { EntityModelHibernationCard } from './EntityModelHibernationCard';
