@@ -23,6 +23,8 @@ export const MODEL_DEPLOYMENT_KINDS: ReadonlyArray<{
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
   { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' },
+  { apiVersion: 'http.keda.sh/v1alpha1', kind: 'HTTPScaledObject' },
+  { apiVersion: 'serving.knative.dev/v1', kind: 'Service' },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 ];

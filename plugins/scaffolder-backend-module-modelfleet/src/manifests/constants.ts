@@ -24,6 +24,34 @@ export const MONITORING = {
   prometheusUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090',
 };
 
+/**
+ * Where the KEDA HTTP add-on runs (its Helm chart's defaults): the
+ * interceptor that holds requests for a model at zero, and the external
+ * scaler a ScaledObject's `external-push` trigger reaches.
+ */
+export const KEDA_HTTP_ADDON = {
+  namespace: 'keda',
+  interceptorService: 'keda-add-ons-http-interceptor-proxy',
+  interceptorPort: 8080,
+  externalScalerAddress: 'keda-add-ons-http-external-scaler.keda:9090',
+};
+
+/**
+ * Knative Serving: its namespace (the activator that holds requests for a
+ * revision at zero, the autoscaler scraping the queue-proxy) and the
+ * queue-proxy's ports the pod is reached on.
+ */
+export const KNATIVE = {
+  namespace: 'knative-serving',
+  queueProxyPort: 8012,
+  queueProxyMetricsPort: 9090,
+  /**
+   * Knative reserves `/tmp` (and `/`, `/dev`, `/var`, …) as mount paths:
+   * the writable scratch directory goes here instead.
+   */
+  scratchMount: '/scratch',
+};
+
 /** Namespaces carrying this label may call every model's serving port. */
 export const MODEL_CLIENTS_LABEL = 'modelfleet.io/model-clients';
 

@@ -5,6 +5,7 @@ import {
   SpotPolicy,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ResolvedRenderManifestsInput } from './input';
+import { wakeModeOf } from './wake';
 
 const SPOT_POLICY: Record<'forbid' | 'allow' | 'require', SpotPolicy> = {
   forbid: 'forbid',
@@ -64,7 +65,9 @@ export function renderModelEntity(
         cluster: v.pool.cluster,
         namespace: v.namespace,
         kind: 'Deployment',
-        name: v.name,
+        // Knative names the Deployment after each revision
+        // (`<name>-00001-deployment`): found by its labels instead.
+        ...(wakeModeOf(v) === 'knative' ? {} : { name: v.name }),
         selector,
       },
       runsOn: [v.pool.ref],

@@ -13,6 +13,8 @@ type RegistrySource = Exclude<ModelSource, { kind: 'hf' }>;
 export function fetchInitContainer(options: {
   source: RegistrySource;
   localModelDir: string;
+  /** The writable scratch directory (`/tmp`; Knative reserves it). */
+  home?: string;
   securityContext: Record<string, unknown>;
   volumeMounts: Array<Record<string, unknown>>;
 }): Record<string, any> {
@@ -50,7 +52,7 @@ export function fetchInitContainer(options: {
     image: FETCH_IMAGES[source.kind],
     imagePullPolicy: 'IfNotPresent',
     env: [
-      { name: 'HOME', value: '/tmp' },
+      { name: 'HOME', value: options.home ?? '/tmp' },
       { name: 'MODEL_SOURCE', value: source.uri },
       { name: 'MODEL_DIR', value: localModelDir },
     ],

@@ -33,6 +33,18 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+/**
+ * How a model scaled to zero wakes: `http-addon` (the KEDA HTTP add-on's
+ * HTTPScaledObject), `knative` (a Knative Service) or `keda-poll` (a KEDA
+ * ScaledObject's Prometheus poll and cron trigger).
+ *
+ * @public
+ */
+export const WAKE_MODES = ['http-addon', 'knative', 'keda-poll'] as const;
+
+/** The longest `scale-to-zero-pod-retention-period` Knative accepts (its WindowMax, 1h). */
+export const KNATIVE_MAX_IDLE_MINUTES = 60;
+
 /** Default business-hours window: 08:00 to 19:00, Monday to Friday, UTC. */
 export const DEFAULT_BUSINESS_HOURS = {
   start: '0 8 * * 1-5',
@@ -161,6 +173,12 @@ export const renderManifestsInputFields = {
     description:
       'always-on keeps replicas warm (HPA); business-hours scales to zero outside the window; sporadic scales to zero when idle (KEDA)',
   }),
+  wakeOn: z
+    .enum(WAKE_MODES, {
+      description:
+        "How a model at zero wakes (business-hours and sporadic traffic; always-on models are never at zero and ignore it): http-addon (default) holds each request in the KEDA HTTP add-on's interceptor until a replica is Ready; knative renders a Knative Service instead of the Deployment (needs Knative Serving on the cluster; sporadic traffic only); keda-poll wakes at the ScaledObject's next Prometheus poll or cron window",
+    })
+    .default('http-addon'),
   hibernation: z
     .object(
       {
@@ -291,6 +309,20 @@ export function parseRenderInput(
       } × ${v.pool.scheduling.gpuResource} per replica wastes ${
         v.gpu.count - 1
       }; use 1 or a larger MIG profile`,
+    );
+  }
+  if (v.wakeOn === 'knative' && v.traffic === 'business-hours') {
+    throw new InputError(
+      'wakeOn: knative cannot keep a model warm on a schedule (Knative has no cron minimum), so it serves sporadic traffic only; use http-addon or keda-poll for business-hours traffic',
+    );
+  }
+  if (
+    v.wakeOn === 'knative' &&
+    v.traffic === 'sporadic' &&
+    v.hibernation.idleMinutes > KNATIVE_MAX_IDLE_MINUTES
+  ) {
+    throw new InputError(
+      `hibernation.idleMinutes: Knative keeps an idle revision at most ${KNATIVE_MAX_IDLE_MINUTES} minutes (scale-to-zero-pod-retention-period); use at most ${KNATIVE_MAX_IDLE_MINUTES}, or wakeOn http-addon`,
     );
   }
   if (v.spot === 'forbid' && v.pool.capacityType === 'spot') {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { HTTPScaledObject } from './httpScaledObject';
 
 /** What a kubernetes-models class offers: construct, then `validate()`. */
 export interface KubernetesModelClass {
@@ -16,7 +17,10 @@ export type KubernetesModelRegistry = Map<string, KubernetesModelClass>;
 const MODEL_FILES: Array<{
   apiVersion: string;
   kind: string;
-  pkg: 'kubernetes-models' | '@kubernetes-models/keda';
+  pkg:
+    | 'kubernetes-models'
+    | '@kubernetes-models/keda'
+    | '@kubernetes-models/knative';
   file: string;
 }> = [
   {
@@ -73,10 +77,16 @@ const MODEL_FILES: Array<{
     pkg: '@kubernetes-models/keda',
     file: 'keda.sh/v1alpha1/ScaledObject.js',
   },
+  {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    pkg: '@kubernetes-models/knative',
+    file: 'serving.knative.dev/v1/Service.js',
+  },
 ];
 
 /*
- * kubernetes-models and @kubernetes-models/keda are ESM-only packages whose
+ * kubernetes-models and its @kubernetes-models/* packages are ESM-only, whose
  * `exports` only carry the `import` condition, so neither a static import
  * (transpiled to `require`) nor Jest's resolver can load them. The backend
  * loads them with a real dynamic `import()`, which Backstage's build leaves
@@ -95,6 +105,7 @@ async function importModels(): Promise<Array<Record<string, unknown>>> {
     import('kubernetes-models/policy/v1/PodDisruptionBudget'),
     import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy'),
     import('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject'),
+    import('@kubernetes-models/knative/serving.knative.dev/v1/Service'),
   ]);
 }
 
@@ -120,7 +131,7 @@ let registry: Promise<KubernetesModelRegistry> | undefined;
 
 /**
  * Loads (once) the kubernetes-models classes of the kinds the renderer
- * produces, keyed `<apiVersion>/<kind>`.
+ * produces, keyed `<apiVersion>/<kind>`, and the HTTPScaledObject check.
  */
 export function loadKubernetesModels(): Promise<KubernetesModelRegistry> {
   registry ??= (async () => {
@@ -134,12 +145,17 @@ export function loadKubernetesModels(): Promise<KubernetesModelRegistry> {
         throw importError;
       }
     }
-    return new Map(
-      MODEL_FILES.map((m, i) => [
-        `${m.apiVersion}/${m.kind}`,
-        modules[i][m.kind] as KubernetesModelClass,
-      ]),
-    );
+    return new Map([
+      ...MODEL_FILES.map(
+        (m, i) =>
+          [
+            `${m.apiVersion}/${m.kind}`,
+            modules[i][m.kind] as KubernetesModelClass,
+          ] as const,
+      ),
+      // No kubernetes-models package has it: the add-on's CRD schema.
+      ['http.keda.sh/v1alpha1/HTTPScaledObject', HTTPScaledObject],
+    ]);
   })();
   registry.catch(() => {
     registry = undefined;

@@ -1,11 +1,14 @@
 import {
   GRPC_PORT,
   HTTP_PORT,
+  KEDA_HTTP_ADDON,
+  KNATIVE,
   MODEL_CLIENTS_LABEL,
   MONITORING,
   TRITON_METRICS_PORT,
 } from './constants';
 import { ResolvedRenderManifestsInput } from './input';
+import { wakeModeOf } from './wake';
 
 interface ObjectOptions {
   v: ResolvedRenderManifestsInput;
@@ -55,20 +58,69 @@ export function renderService({ v, meta, selector }: ObjectOptions) {
 
 /**
  * Who may reach the model: clients in its namespace or in namespaces
- * labelled as model clients on the serving ports, monitoring on the
- * metrics port. Out: DNS and HTTPS (model downloads) only.
+ * labelled as model clients on the serving ports (and the KEDA HTTP
+ * add-on's interceptor, which forwards the requests it held), monitoring
+ * on the metrics port. A Knative revision is reached through the activator
+ * only (see renderKnativeService), on the queue-proxy's port, and the
+ * autoscaler scrapes the queue-proxy: those ports are numbers, as the
+ * revision's pod names none of them. Out: DNS and HTTPS (model downloads)
+ * only.
  */
 export function renderNetworkPolicy({
   v,
   meta,
   selector,
   metricsPortName,
-}: ObjectOptions & { metricsPortName: string }) {
+  metricsPort,
+}: ObjectOptions & { metricsPortName: string; metricsPort: number }) {
   const { name } = v;
   const runtime = v.model.runtime;
-  const servingPorts = [{ protocol: 'TCP', port: 'http' }];
-  if (runtime === 'triton')
-    servingPorts.push({ protocol: 'TCP', port: 'grpc' });
+  const wakeOn = wakeModeOf(v);
+  const fromNamespace = (ns: string) => ({
+    namespaceSelector: {
+      matchLabels: { 'kubernetes.io/metadata.name': ns },
+    },
+  });
+  const tcp = (port: string | number) => ({ protocol: 'TCP', port });
+  let ingress: Array<Record<string, any>>;
+  if (wakeOn === 'knative') {
+    ingress = [
+      {
+        from: [fromNamespace(KNATIVE.namespace)],
+        ports: [
+          tcp(KNATIVE.queueProxyPort),
+          tcp(KNATIVE.queueProxyMetricsPort),
+        ],
+      },
+      {
+        from: [fromNamespace(MONITORING.namespace)],
+        ports: [tcp(metricsPort)],
+      },
+    ];
+  } else {
+    const servingPorts = [tcp('http')];
+    if (runtime === 'triton') servingPorts.push(tcp('grpc'));
+    ingress = [
+      {
+        from: [
+          { podSelector: {} },
+          {
+            namespaceSelector: {
+              matchLabels: { [MODEL_CLIENTS_LABEL]: 'true' },
+            },
+          },
+          ...(wakeOn === 'http-addon'
+            ? [fromNamespace(KEDA_HTTP_ADDON.namespace)]
+            : []),
+        ],
+        ports: servingPorts,
+      },
+      {
+        from: [fromNamespace(MONITORING.namespace)],
+        ports: [tcp(metricsPortName)],
+      },
+    ];
+  }
   const networkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -76,31 +128,7 @@ export function renderNetworkPolicy({
     spec: {
       podSelector: { matchLabels: selector },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        {
-          from: [
-            { podSelector: {} },
-            {
-              namespaceSelector: {
-                matchLabels: { [MODEL_CLIENTS_LABEL]: 'true' },
-              },
-            },
-          ],
-          ports: servingPorts,
-        },
-        {
-          from: [
-            {
-              namespaceSelector: {
-                matchLabels: {
-                  'kubernetes.io/metadata.name': MONITORING.namespace,
-                },
-              },
-            },
-          ],
-          ports: [{ protocol: 'TCP', port: metricsPortName }],
-        },
-      ],
+      ingress,
       egress: [
         {
           ports: [

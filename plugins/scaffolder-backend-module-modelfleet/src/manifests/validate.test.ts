@@ -56,7 +56,7 @@ describe('validateManifests', () => {
 
   it('checks KEDA ScaledObjects against their schema', async () => {
     const { manifests } = renderModelManifests(
-      baseInput({ traffic: 'sporadic' }),
+      baseInput({ traffic: 'sporadic', wakeOn: 'keda-poll' }),
     );
     const so = manifests.find(m => m.kind === 'ScaledObject')!;
     so.spec.triggers[0].metadata.threshold = 16;

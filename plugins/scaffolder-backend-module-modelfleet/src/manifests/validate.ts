@@ -1,13 +1,6 @@
 import { loadKubernetesModels } from './kubernetesModels';
-import {
-  DNS1035_LABEL,
-  DNS1123_LABEL,
-  DNS1123_SUBDOMAIN,
-  IANA_SVC_NAME,
-  labelKeyProblem,
-  labelValueProblem,
-  show,
-} from './labels';
+import { show } from './labels';
+import { pointer, semanticIssues } from './semantic';
 
 /**
  * One problem found in a rendered manifest.
@@ -20,162 +13,6 @@ export interface ManifestIssue {
   /** JSON pointer of the offending field (e.g. `/spec/template/spec/containers/0/image`). */
   path: string;
   message: string;
-}
-
-/** The items of a list, or none when it is no list. */
-const listOf = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-
-const pointer = (segments: Array<string | number>) =>
-  segments.length === 0
-    ? ''
-    : `/${segments
-        .map(s => String(s).replace(/~/g, '~0').replace(/\//g, '~1'))
-        .join('/')}`;
-
-/** Checks the API server makes that the OpenAPI schemas do not express. */
-function semanticIssues(obj: any): Array<Omit<ManifestIssue, 'object'>> {
-  const issues: Array<Omit<ManifestIssue, 'object'>> = [];
-  const add = (segments: Array<string | number>, message: string) =>
-    issues.push({ path: pointer(segments), message });
-
-  const checkLabels = (labels: unknown, at: Array<string | number>) => {
-    if (!labels || typeof labels !== 'object') return;
-    for (const [k, v] of Object.entries(labels)) {
-      const keyProblem = labelKeyProblem(k);
-      if (keyProblem) add([...at, k], `label key ${keyProblem}`);
-      const valueProblem = labelValueProblem(v);
-      if (valueProblem) add([...at, k], `label value ${valueProblem}`);
-    }
-  };
-
-  const name = obj?.metadata?.name;
-  if (typeof name !== 'string' || name === '') {
-    add(['metadata', 'name'], 'is required');
-  } else if (
-    obj?.kind === 'Service' &&
-    (name.length > 63 || !DNS1035_LABEL.test(name))
-  ) {
-    add(
-      ['metadata', 'name'],
-      `"${name}" must be a DNS-1035 label (a-z, 0-9, "-", starting with a letter, at most 63)`,
-    );
-  } else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    add(['metadata', 'name'], `"${name}" must be a DNS-1123 subdomain`);
-  }
-  const ns = obj?.metadata?.namespace;
-  if (
-    ns !== undefined &&
-    (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns))
-  ) {
-    add(['metadata', 'namespace'], `${show(ns)} must be a DNS-1123 label`);
-  }
-  checkLabels(obj?.metadata?.labels, ['metadata', 'labels']);
-
-  if (obj?.kind === 'Deployment') {
-    const spec = obj.spec ?? {};
-    const template = spec.template ?? {};
-    const podLabels = template.metadata?.labels ?? {};
-    checkLabels(podLabels, ['spec', 'template', 'metadata', 'labels']);
-    for (const [k, v] of Object.entries(spec.selector?.matchLabels ?? {})) {
-      const label = Object.hasOwn(podLabels, k) ? podLabels[k] : undefined;
-      if (label !== v) {
-        // Either side may be the one that changed: name both.
-        const templateLabel = pointer([
-          'spec',
-          'template',
-          'metadata',
-          'labels',
-          k,
-        ]);
-        add(
-          ['spec', 'selector', 'matchLabels', k],
-          `selector does not match the pod template labels: ${show(v)} here, ${
-            label === undefined
-              ? `no ${templateLabel}`
-              : `${show(label)} at ${templateLabel}`
-          }`,
-        );
-      }
-    }
-    const podSpec = template.spec ?? {};
-    checkLabels(podSpec.nodeSelector, [
-      'spec',
-      'template',
-      'spec',
-      'nodeSelector',
-    ]);
-    const volumeList = listOf(podSpec.volumes);
-    const volumes = new Set(volumeList.map((v: any) => v?.name));
-    // Where each name is, so a mount that finds no volume names them too:
-    // the volume's name (or the list) may be the one that changed.
-    const named = (list: unknown, at: Array<string | number>) =>
-      Array.isArray(list) && list.length
-        ? list
-            .slice(0, 10)
-            .map((x, i) => `${pointer([...at, i, 'name'])} ${show(x?.name)}`)
-            .join(', ')
-        : `${pointer(at)} is ${describeList(list)}`;
-    for (const group of ['initContainers', 'containers'] as const) {
-      listOf(podSpec[group]).forEach((c: any, i: number) => {
-        if (!c || typeof c !== 'object') return;
-        const at = ['spec', 'template', 'spec', group, i];
-        const portNames = new Set<string>();
-        listOf(c.ports).forEach((p: any, j: number) => {
-          if (p?.name === undefined) return;
-          if (
-            typeof p.name !== 'string' ||
-            p.name.length > 15 ||
-            !IANA_SVC_NAME.test(p.name)
-          ) {
-            add(
-              [...at, 'ports', j, 'name'],
-              `${show(
-                p.name,
-              )} must be an IANA service name (at most 15 of a-z, 0-9, "-")`,
-            );
-          }
-          portNames.add(p.name);
-        });
-        listOf(c.volumeMounts).forEach((m: any, j: number) => {
-          if (!volumes.has(m?.name)) {
-            add(
-              [...at, 'volumeMounts', j, 'name'],
-              `no volume named ${show(
-                m?.name,
-              )} in the pod (its volumes: ${named(podSpec.volumes, [
-                'spec',
-                'template',
-                'spec',
-                'volumes',
-              ])})`,
-            );
-          }
-        });
-        for (const probe of [
-          'startupProbe',
-          'readinessProbe',
-          'livenessProbe',
-        ]) {
-          const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
-          if (typeof port === 'string' && !portNames.has(port)) {
-            add(
-              [
-                ...at,
-                probe,
-                c[probe].httpGet ? 'httpGet' : 'tcpSocket',
-                'port',
-              ],
-              `no container port named ${show(port)} (its ports: ${named(
-                c.ports,
-                [...at, 'ports'],
-              )})`,
-            );
-          }
-        }
-      });
-    }
-  }
-  return issues;
 }
 
 /** How deep a manifest may nest (the backend's limit too); a rendered one nests about 10. */
@@ -234,9 +71,12 @@ function describe(obj: any, index: number): string {
 /**
  * Checks rendered Kubernetes objects against the Kubernetes OpenAPI schemas
  * (kubernetes-models for core, apps, autoscaling, policy and networking
- * kinds; @kubernetes-models/keda for ScaledObject) plus name, label,
- * selector, port-name and volume-mount rules the API server enforces. Works
- * offline. Returns the problems found, empty when all objects are valid.
+ * kinds; @kubernetes-models/keda for ScaledObject;
+ * @kubernetes-models/knative for a Knative Service; the KEDA HTTP add-on's
+ * CRD schema for HTTPScaledObject) plus name, label, selector, port-name
+ * and volume-mount rules the API server enforces, and the rules Knative's
+ * webhook adds for a revision. Works offline. Returns the problems found,
+ * empty when all objects are valid.
  *
  * @public
  */
@@ -302,10 +142,13 @@ export async function validateManifests(
       const seen = new Set<string>();
       for (const e of errors) {
         let at = e.instancePath ?? '';
+        let message = e.message ?? 'is invalid';
         if (typeof e.params?.missingProperty === 'string') {
           at = `${at}/${e.params.missingProperty}`;
+        } else if (typeof e.params?.additionalProperty === 'string') {
+          at = `${at}/${pointer([e.params.additionalProperty]).slice(1)}`;
+          message = 'is not a field of this kind';
         }
-        const message = e.message ?? 'is invalid';
         const key = `${at} ${message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -345,11 +188,4 @@ export async function assertValidManifests(
       `Invalid Kubernetes manifests:\n${formatManifestIssues(issues)}`,
     );
   }
-}
-
-/** How a list that names nothing looks: empty, absent, or its value. */
-function describeList(list: unknown): string {
-  if (Array.isArray(list)) return 'empty';
-  if (list === undefined) return 'absent';
-  return show(list);
 }

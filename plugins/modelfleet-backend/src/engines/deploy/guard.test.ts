@@ -5,6 +5,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { formatRefusals, guardDeployment, isDeniedNamespace } from './guard';
 import { modelDeployment } from '../../deploy/__testUtils__/objects';
+import { wakeObjects } from '../../deploy/__testUtils__/wakeObjects';
 
 const guard = (
   objects: KubeObject[],
@@ -115,7 +116,7 @@ describe('guardDeployment', () => {
       "ClusterRoleBinding is cluster-scoped: it reaches beyond the model's namespace",
     );
     expect(refusals[2].reason).toBe(
-      'v1 Secret is not one of the kinds a model deployment is made of (ServiceAccount, PersistentVolumeClaim, ConfigMap, Deployment, Service, HorizontalPodAutoscaler, ScaledObject, PodDisruptionBudget, NetworkPolicy)',
+      'v1 Secret is not one of the kinds a model deployment is made of (ServiceAccount, PersistentVolumeClaim, ConfigMap, Deployment, Service, HorizontalPodAutoscaler, ScaledObject, HTTPScaledObject, PodDisruptionBudget, NetworkPolicy)',
     );
   });
 
@@ -203,6 +204,37 @@ describe('guardDeployment', () => {
         "container 'server' binds port 80 on the node (hostPort)",
       ]),
     );
+  });
+
+  it('accepts the HTTPScaledObject, the ScaledObject reading it and the Knative Service a model that wakes on request is made of', () => {
+    const { httpScaledObject, scaledObject, knativeService } = wakeObjects();
+    expect(guard([httpScaledObject, scaledObject, knativeService])).toEqual([]);
+    // The kind check knows both Services by their apiVersion.
+    (knativeService as any).apiVersion = 'serving.knative.dev/v2';
+    expect(formatRefusals(guard([knativeService]))).toBe(
+      'manifests[0].apiVersion (Service/chat): a Service of a model deployment is v1 or serving.knative.dev/v1',
+    );
+  });
+
+  it("gives a Knative Service's revision pod the refusals of a Deployment's", () => {
+    const { knativeService } = wakeObjects();
+    const pod = (knativeService as any).spec.template.spec;
+    Object.assign(pod, { hostNetwork: true, hostPID: true, hostIPC: true });
+    pod.containers[0].securityContext.privileged = true;
+    pod.volumes.push({ name: 'host-root', hostPath: { path: '/' } });
+    // Not even a `containers` list hides the pod from the guard.
+    const bare = JSON.parse(JSON.stringify(knativeService));
+    bare.spec.template.spec = { hostNetwork: true, containers: {} };
+    const refusals = guard([knativeService, bare]);
+    const base = 'spec.template.spec';
+    expect(refusals.map(r => `${r.index} ${r.path}: ${r.reason}`)).toEqual([
+      `0 ${base}.hostNetwork: the pod shares the node's network namespace`,
+      `0 ${base}.hostPID: the pod shares the node's process namespace`,
+      `0 ${base}.hostIPC: the pod shares the node's IPC namespace`,
+      `0 ${base}.volumes[2].hostPath: volume 'host-root' mounts the node's filesystem (/) (hostPath)`,
+      `0 ${base}.containers[0].securityContext.privileged: container 'server' is privileged (root on the node)`,
+      `1 ${base}.hostNetwork: the pod shares the node's network namespace`,
+    ]);
   });
 
   it('checks the deny list on the model namespace, with prefixes', () => {

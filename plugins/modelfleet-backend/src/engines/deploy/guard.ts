@@ -1,14 +1,16 @@
 import {
   KubeObject,
-  MAX_MODEL_REPLICAS,
   MODEL_WORKLOAD_LABEL,
 } from '@modelfleet/plugin-modelfleet-common';
+import { checkPodSpec, podSpecOf } from './guardPod';
+import { checkReplicaCounts, checkScalingTargets } from './guardScaling';
 import {
   at,
   checkNumbers,
   checkSelector,
   checkStringMaps,
   MAX_MANIFEST_DEPTH,
+  quote,
   tooDeepAt,
 } from './shape';
 
@@ -23,20 +25,6 @@ export interface DeployRefusal {
   index?: number;
   path: string;
   reason: string;
-}
-
-/**
- * A value of the request quoted in a reason: a string cut short (a
- * 20,000-character kind is not repeated whole), a number as is, anything
- * else by its type (an object whose `toString` is no function cannot even
- * be turned into a string).
- */
-function quote(v: unknown): string {
-  if (typeof v === 'string') return v.length > 80 ? `${v.slice(0, 80)}…` : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /** What the guard checks a deployment against. */
@@ -86,47 +74,6 @@ const CLUSTER_SCOPED = new Set([
   'ClusterTriggerAuthentication',
 ]);
 
-/**
- * Where each workload kind keeps its pod spec. A Map, not an object: the
- * kind is the caller's string (`constructor` must not find a function).
- */
-const POD_SPEC_PATHS = new Map<string, string[]>([
-  ['Pod', ['spec']],
-  ['Deployment', ['spec', 'template', 'spec']],
-  ['StatefulSet', ['spec', 'template', 'spec']],
-  ['DaemonSet', ['spec', 'template', 'spec']],
-  ['ReplicaSet', ['spec', 'template', 'spec']],
-  ['ReplicationController', ['spec', 'template', 'spec']],
-  ['Job', ['spec', 'template', 'spec']],
-  ['PodTemplate', ['template', 'spec']],
-  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
-]);
-
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
-
-/** Where each kind keeps a replica count, which no model needs above the cap. */
-const REPLICA_COUNTS = new Map<string, string[][]>([
-  ['Deployment', [['spec', 'replicas']]],
-  [
-    'HorizontalPodAutoscaler',
-    [
-      ['spec', 'minReplicas'],
-      ['spec', 'maxReplicas'],
-    ],
-  ],
-  [
-    'ScaledObject',
-    [
-      ['spec', 'minReplicaCount'],
-      ['spec', 'maxReplicaCount'],
-      ['spec', 'idleReplicaCount'],
-    ],
-  ],
-]);
-
-const isObject = (v: unknown): v is Record<string, any> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Whether a namespace is on the deny list (exact, or `prefix*`). */
 export function isDeniedNamespace(
   namespace: string,
@@ -135,121 +82,6 @@ export function isDeniedNamespace(
   return denied.some(d =>
     d.endsWith('*') ? namespace.startsWith(d.slice(0, -1)) : d === namespace,
   );
-}
-
-/** The pod spec of an object and its path, when it has one. */
-function podSpecOf(
-  o: KubeObject,
-): { spec: Record<string, any>; path: string } | undefined {
-  const known = POD_SPEC_PATHS.get(o.kind);
-  // Unknown workload kinds (a Rollout, a KServe predictor…) are refused by
-  // the kind check; their pod template is checked too when it is where
-  // the built-in controllers keep it, so every reason is reported at once.
-  const path = known ?? ['spec', 'template', 'spec'];
-  const spec = at(o, path);
-  if (!isObject(spec)) return undefined;
-  if (!known && !Array.isArray(spec.containers)) return undefined;
-  return { spec, path: path.join('.') };
-}
-
-function checkReplicaCounts(
-  o: KubeObject,
-  refuse: (path: string, reason: string) => void,
-) {
-  for (const path of REPLICA_COUNTS.get(o.kind) ?? []) {
-    const n = at(o, path);
-    // Absent, or not finite (refused by checkNumbers already).
-    if (typeof n !== 'number' || !Number.isFinite(n)) continue;
-    if (!Number.isInteger(n) || n < 0 || n > MAX_MODEL_REPLICAS) {
-      refuse(
-        path.join('.'),
-        `${n} replicas: must be a whole number from 0 to ${MAX_MODEL_REPLICAS}`,
-      );
-    }
-  }
-}
-
-function checkPodSpec(
-  spec: Record<string, any>,
-  base: string,
-  refuse: (path: string, reason: string) => void,
-) {
-  const hostNamespaces: Array<[string, string]> = [
-    ['hostNetwork', "shares the node's network namespace"],
-    ['hostPID', "shares the node's process namespace"],
-    ['hostIPC', "shares the node's IPC namespace"],
-  ];
-  for (const [field, what] of hostNamespaces) {
-    if (spec[field] === true) {
-      refuse(`${base}.${field}`, `the pod ${what}`);
-    }
-  }
-  if (spec.securityContext?.windowsOptions?.hostProcess === true) {
-    refuse(
-      `${base}.securityContext.windowsOptions.hostProcess`,
-      'the pod runs as a Windows host process',
-    );
-  }
-  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-  volumes.forEach((v: unknown, i: number) => {
-    if (isObject(v) && v.hostPath !== undefined) {
-      refuse(
-        `${base}.volumes[${i}].hostPath`,
-        `volume '${quote(v.name ?? i)}' mounts the node's filesystem${
-          typeof v.hostPath?.path === 'string' ? ` (${v.hostPath.path})` : ''
-        } (hostPath)`,
-      );
-    }
-  });
-  for (const list of CONTAINER_LISTS) {
-    const containers = Array.isArray(spec[list]) ? spec[list] : [];
-    containers.forEach((c: unknown, i: number) => {
-      if (!isObject(c)) return;
-      const path = `${base}.${list}[${i}]`;
-      const name = `container '${quote(c.name ?? i)}'`;
-      const sc = isObject(c.securityContext) ? c.securityContext : {};
-      if (sc.privileged === true) {
-        refuse(
-          `${path}.securityContext.privileged`,
-          `${name} is privileged (root on the node)`,
-        );
-      }
-      if (sc.allowPrivilegeEscalation === true) {
-        refuse(
-          `${path}.securityContext.allowPrivilegeEscalation`,
-          `${name} may gain more privileges than its parent process`,
-        );
-      }
-      const added = Array.isArray(sc.capabilities?.add)
-        ? sc.capabilities.add
-        : [];
-      if (added.length) {
-        // A model server needs no Linux capability; SYS_ADMIN, NET_ADMIN
-        // or ALL would reach the node.
-        refuse(
-          `${path}.securityContext.capabilities.add`,
-          `${name} adds Linux capabilities (${added
-            .map(quote)
-            .join(', ')}); a model server needs none`,
-        );
-      }
-      if (sc.windowsOptions?.hostProcess === true) {
-        refuse(
-          `${path}.securityContext.windowsOptions.hostProcess`,
-          `${name} runs as a Windows host process`,
-        );
-      }
-      const ports = Array.isArray(c.ports) ? c.ports : [];
-      ports.forEach((p: unknown, j: number) => {
-        if (isObject(p) && p.hostPort !== undefined && p.hostPort !== 0) {
-          refuse(
-            `${path}.ports[${j}].hostPort`,
-            `${name} binds port ${quote(p.hostPort)} on the node (hostPort)`,
-          );
-        }
-      });
-    });
-  }
 }
 
 /**
@@ -282,9 +114,9 @@ function checkKind(
     'kind',
     `${quote(o?.apiVersion ?? '(no apiVersion)')} ${quote(
       kind,
-    )} is not one of the kinds a model deployment is made of (${allowedKinds
-      .map(k => k.kind)
-      .join(', ')})`,
+    )} is not one of the kinds a model deployment is made of (${[
+      ...new Set(allowedKinds.map(k => k.kind)),
+    ].join(', ')})`,
   );
 }
 
@@ -296,9 +128,12 @@ function checkKind(
  * or without one (cluster-scoped kinds), objects not named or labelled
  * after the model, kinds outside the rendered set,
  * privileged or privilege-escalating containers, added capabilities, the
- * node's network, process or IPC namespaces, hostPath volumes, host ports,
+ * node's network, process or IPC namespaces, hostPath volumes, host ports
+ * (in the pod of a Deployment, a Knative Service or any workload kind),
  * a namespace on the deny list, numbers that are not finite, replica
- * counts above MAX_MODEL_REPLICAS, labels, annotations or selectors that
+ * counts above MAX_MODEL_REPLICAS (or an unbounded HTTPScaledObject or
+ * Knative Service), autoscalers or request routes reaching objects or
+ * hosts that are not the model's, labels, annotations or selectors that
  * are not maps of strings (or select what the pod template lacks), or
  * nesting deeper than MAX_MANIFEST_DEPTH: all checked before any cluster
  * call, named by the field of the request (`manifests[1].apiVersion`).
@@ -380,6 +215,7 @@ export function guardDeployment(input: DeployGuardInput): DeployRefusal[] {
       checkNumbers(o, refuse);
     }
     checkReplicaCounts(o, refuse);
+    checkScalingTargets(o, input.model, input.namespace, refuse);
   });
   return refusals;
 }

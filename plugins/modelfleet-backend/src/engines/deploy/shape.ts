@@ -12,6 +12,20 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
+/**
+ * A value of the request quoted in a reason: a string cut short (a
+ * 20,000-character kind is not repeated whole), a number as is, anything
+ * else by its type (an object whose `toString` is no function cannot even
+ * be turned into a string).
+ */
+export function quote(v: unknown): string {
+  if (typeof v === 'string') return v.length > 80 ? `${v.slice(0, 80)}…` : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
 /** The value at `path`, own properties only (never one of Object.prototype's). */
 export function at(root: unknown, path: string[]): unknown {
   let v = root;
