@@ -118,7 +118,11 @@ test('Hibernate now takes a model to zero through the action path, and a request
     `/api/modelfleet/actions?entity=model:${MODEL.namespace}/${MODEL.name}`,
     { headers: api },
   );
-  const done = (await listed.json()).actions[0];
+  // The hibernation loop may have set this model's keep-alive meanwhile:
+  // the action of the click is the latest hibernate.
+  const done = (await listed.json()).actions.find(
+    (a: { kind: string }) => a.kind === 'hibernate',
+  );
   expect(done).toMatchObject({
     kind: 'hibernate',
     state: 'done',
