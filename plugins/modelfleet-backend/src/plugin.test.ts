@@ -179,7 +179,7 @@ describe('modelfleet backend plugin', () => {
       taskId: 'modelfleet-housekeeping',
       status: 'succeeded',
       detail: expect.stringMatching(
-        /^Pruned 0 loop run\(s\) older than 30 days/,
+        /^Pruned 0 loop run\(s\) older than 30 days; .*; forgot 0 wake\(s\) older than 400 days$/,
       ),
     });
   });

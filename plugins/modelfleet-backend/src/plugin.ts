@@ -163,8 +163,13 @@ export const modelfleetPlugin = createBackendPlugin({
             ...settings.bills,
           }),
         );
+        const hibernationStore = new HibernationStore(store.knex);
         await tasks.schedule(
-          createHousekeepingTask({ store, ...settings.housekeeping }),
+          createHousekeepingTask({
+            store,
+            wakes: hibernationStore,
+            ...settings.housekeeping,
+          }),
         );
 
         permissionsRegistry.addPermissions(modelfleetPermissions);
@@ -228,7 +233,6 @@ export const modelfleetPlugin = createBackendPlugin({
           logger.info(`ModelFleet action loop runs here as ${runner.owner}`);
         }
         const targets = new ModelTargets({ catalog, fleet, actuators });
-        const hibernationStore = new HibernationStore(store.knex);
         const hibernation = new HibernationLoop({
           fleet,
           directory,

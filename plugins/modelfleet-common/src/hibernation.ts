@@ -66,6 +66,8 @@ export interface ModelHibernationReport {
   mode: PolicyMode;
   /** True when the owner team's actions stop at planned (`dryRun`). */
   dryRun: boolean;
+  /** True when the model's cost figures come from the simulated demo fleet. */
+  demo: boolean;
   /** Absent when the model's workload cannot be read now (`missing` says why). */
   state?: HibernationState;
   replicas?: { desired: number; ready: number };

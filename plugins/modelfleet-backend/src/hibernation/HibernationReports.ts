@@ -64,6 +64,7 @@ export class HibernationReports {
       to: query.to,
       mode: policy.hibernation.mode,
       dryRun: policy.dryRun || policy.hibernation.mode === 'recommend',
+      demo: cost.demo,
       ...(t ? { state: stateOf(t.replicas), replicas: t.replicas } : {}),
       ...(a
         ? {

@@ -13,7 +13,8 @@ import { CostQuery } from '../showback/CostReportService';
 import { optionalQueryParam } from './common';
 
 const GRANULARITIES: readonly CostGranularity[] = ['day', 'week', 'month'];
-const MAX_PERIOD_DAYS = 400;
+/** The longest period a report covers, in days. */
+export const MAX_PERIOD_DAYS = 400;
 
 /**
  * Catalog kinds with costs, as they appear in the URL. A Map, so that a kind

@@ -34,6 +34,7 @@ export function hibernationReport(
     to: '2026-11-04',
     mode: 'enforce',
     dryRun: false,
+    demo: false,
     state: 'warm',
     replicas: { desired: 1, ready: 1 },
     autoscaler: {

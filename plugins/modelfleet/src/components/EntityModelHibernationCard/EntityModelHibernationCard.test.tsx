@@ -4,7 +4,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ModelHibernationReport } from '@modelfleet/plugin-modelfleet-common';
 import { mockModelFleetApi, responseError } from '../../__testUtils__/fixtures';
 import {
@@ -97,10 +97,10 @@ describe('EntityModelHibernationCard', () => {
     );
     expect(screen.queryByTestId('hibernation-missing')).not.toBeInTheDocument();
     expect(screen.queryByText('Demo data')).not.toBeInTheDocument();
-    expect(api.getModelHibernation).toHaveBeenCalledWith({
-      namespace: 'search',
-      name: 'llama-3-1-8b-chat',
-    });
+    expect(api.getModelHibernation).toHaveBeenCalledWith(
+      { namespace: 'search', name: 'llama-3-1-8b-chat' },
+      undefined,
+    );
   });
 
   it('gives the saving stable test ids, formatted as the cost cards format money', async () => {
@@ -283,12 +283,29 @@ describe('EntityModelHibernationCard', () => {
   });
 
   it('labels a model of the demo fleet', async () => {
-    const api = withReport();
-    api.getClusters.mockResolvedValue({
-      items: [{ name: 'demo-aws-use1', provider: 'aws', demo: true } as any],
-    });
-    await render(api);
+    await render(withReport({ demo: true }));
     expect(await screen.findByText('Demo data')).toBeInTheDocument();
+  });
+
+  it('reads the period chosen, as the cost cards do', async () => {
+    const api = withReport();
+    await render(api);
+    await screen.findByTestId('hibernation-state');
+    expect(api.getModelHibernation).toHaveBeenLastCalledWith(
+      { namespace: 'search', name: 'llama-3-1-8b-chat' },
+      undefined,
+    );
+    const select = screen.getByLabelText('Period');
+    fireEvent.change(select, { target: { value: '7' } });
+    await waitFor(() =>
+      expect(api.getModelHibernation).toHaveBeenLastCalledWith(
+        { namespace: 'search', name: 'llama-3-1-8b-chat' },
+        {
+          from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        },
+      ),
+    );
   });
 
   it('shows progress while the report loads', async () => {

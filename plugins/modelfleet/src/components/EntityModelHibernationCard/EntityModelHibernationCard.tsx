@@ -1,23 +1,7 @@
-import { InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Divider from '@material-ui/core/Divider';
 import Grid from '@material-ui/core/Grid';
-import {
-  ModelHibernationReport,
-  modelfleetCostReadPermission,
-} from '@modelfleet/plugin-modelfleet-common';
-import useAsync from 'react-use/esm/useAsync';
-import { modelfleetApiRef } from '../../api';
-import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
-import {
-  AsyncBody,
-  CostErrorPanel,
-  costRefOf,
-  DemoChip,
-  formatPeriod,
-} from '../CostCommon';
+import { ModelHibernationReport } from '@modelfleet/plugin-modelfleet-common';
+import { EntityReportCard } from '../CostCommon';
 import {
   HibernationHeader,
   KeepAlive,
@@ -60,73 +44,26 @@ export const ModelHibernationReportView = (props: {
  * wake time (p50, p95) over the period, the next change, and the GPU-hours
  * and dollars saved against one replica always on.
  *
- * Like the cost cards, it first asks whether the caller may read the
- * model's costs (`modelfleet.cost.read` on the model) and reads nothing
- * until it may; someone outside the owning team sees whose costs these
- * are. It reads the cost cards' default period (no dates: the backend's
- * last 30 days) and offers no period select.
+ * It is a cost card (`EntityReportCard`): it asks first whether the caller
+ * may read the model's costs (`modelfleet.cost.read` on the model), offers
+ * the same periods, and its saving is the model's cost report's for the
+ * period.
  */
-export const EntityModelHibernationCard = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelfleetApiRef);
-  const ref = costRefOf(entity, 'model');
-  const { namespace, name } = ref;
-  const owner = ownerRefOf(entity);
-  const permission = usePermission({
-    permission: modelfleetCostReadPermission,
-    resourceRef: entityRefOf(ref),
-  });
-  const { allowed } = permission;
-  const { value, loading, error } = useAsync(
-    async () =>
-      allowed ? api.getModelHibernation({ namespace, name }) : undefined,
-    [api, namespace, name, allowed],
-  );
-  // A model of the simulated demo fleet is labelled like demo figures, by
-  // its autoscaler's cluster; a failed read only leaves the label out.
-  const cluster = value?.autoscaler?.cluster;
-  const { value: demo } = useAsync(async () => {
-    if (!cluster) return false;
-    const { items } = await api.getClusters();
-    return items.some(c => c.demo && c.name === cluster);
-  }, [api, cluster]);
-
-  const subject = `the model ${namespace}/${name}`;
-  let body;
-  if (allowed) {
-    body = (
-      <AsyncBody
-        loading={loading}
-        error={error}
-        value={value}
-        subject={subject}
-        owner={owner}
-      >
-        {report => <ModelHibernationReportView report={report} />}
-      </AsyncBody>
-    );
-  } else if (permission.loading) {
-    body = <Progress />;
-  } else if (permission.error) {
-    body = (
-      <CostErrorPanel
-        error={permission.error}
-        subject={subject}
-        owner={owner}
-      />
-    );
-  } else {
-    body = <CostsNotYours owner={owner} />;
-  }
-  return (
-    <InfoCard
+export const EntityModelHibernationCard = () => (
+  <div data-testid="modelfleet-hibernation-card">
+    <EntityReportCard
       title="Model hibernation"
-      subheader={
-        allowed && value ? formatPeriod(value.from, value.to) : undefined
+      kind="model"
+      load={(api, ref, query) =>
+        api.getModelHibernation(
+          { namespace: ref.namespace, name: ref.name },
+          query ? { from: query.from, to: query.to } : undefined,
+        )
       }
-      action={allowed && demo ? <DemoChip /> : undefined}
+      periodOf={v => v}
+      demoOf={v => v.demo}
     >
-      <div data-testid="modelfleet-hibernation-card">{body}</div>
-    </InfoCard>
-  );
-};
+      {report => <ModelHibernationReportView report={report} />}
+    </EntityReportCard>
+  </div>
+);
