@@ -3,8 +3,8 @@ import {
   ClusterConnector,
   ClusterSnapshot,
 } from '@modelfleet/plugin-modelfleet-node';
-import { replicasAt } from './definition';
 import { DemoFleet } from './DemoFleet';
+import { pastReplicasAt } from './pastReplicas';
 
 /**
  * The demo fleet as scheduled, replayed: its clusters, pools and workloads
@@ -45,6 +45,12 @@ export class DemoClusterConnector implements ClusterConnector {
     const deployed = this.fleet.models.filter(
       m => m.deployment?.cluster === clusterName,
     );
+    const replicas = new Map(
+      deployed.map(m => [
+        m.id,
+        pastReplicasAt(m, this.fleet.traffic.get(m.id), at),
+      ]),
+    );
     const pools = this.fleet.pools
       .filter(p => p.cluster === clusterName)
       .map(pool => {
@@ -53,8 +59,7 @@ export class DemoClusterConnector implements ClusterConnector {
           .filter(m => m.deployment!.pool === pool.name)
           .reduce(
             (sum, m) =>
-              sum +
-              replicasAt(m.deployment!, at) * m.deployment!.gpusPerReplica,
+              sum + replicas.get(m.id)! * m.deployment!.gpusPerReplica,
             0,
           );
         const needed = Math.ceil(allocated / units);
@@ -82,8 +87,8 @@ export class DemoClusterConnector implements ClusterConnector {
       name: m.id,
       modelId: m.id,
       replicas: {
-        desired: replicasAt(m.deployment!, at),
-        ready: replicasAt(m.deployment!, at),
+        desired: replicas.get(m.id)!,
+        ready: replicas.get(m.id)!,
       },
       gpusPerReplica: m.deployment!.gpusPerReplica,
       pool: m.deployment!.pool,

@@ -6,7 +6,7 @@ import {
   ModelMetric,
   checkMetricsWindow,
 } from '@modelfleet/plugin-modelfleet-node';
-import { replicasAt } from './definition';
+import { pastReplicasAt } from './pastReplicas';
 import { DemoFleet } from './DemoFleet';
 import { SimulatorUsage } from './SimulatorUsage';
 
@@ -86,7 +86,7 @@ export class DemoMetricsSource implements MetricsSource {
         replicas = ran.readySeconds / step;
       } else {
         ({ count, weight } = replay.between(t - step, t));
-        replicas = replicasAt(m.deployment, new Date((t - step) * 1000));
+        replicas = pastReplicasAt(m, replay, new Date((t - step) * 1000), step);
       }
       const gpus = replicas * m.deployment.gpusPerReplica;
       const utilization =
