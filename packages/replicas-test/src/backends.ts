@@ -15,6 +15,8 @@ export interface ActionView {
   lastError?: string;
   leaseOwner?: string;
   leaseExpiresAt?: string;
+  dryRun?: boolean;
+  requestedBy?: string;
   createdAt: string;
   updatedAt: string;
   events?: Array<{

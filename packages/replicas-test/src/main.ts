@@ -518,7 +518,17 @@ async function main(root: string): Promise<number> {
     const storedIds = new Set(stored.map(a => a.id));
     const tracked = [...run.driver.tracked.values()];
     const missing = tracked.filter(t => !storedIds.has(t.id));
-    const notFinal = stored.filter(a => !isFinal(a));
+    // An action a policy recommended (the hibernation loop, for a team in
+    // dry run) waits at planned for a person by design: not lost.
+    const trackedIds = new Set(tracked.map(t => t.id));
+    const waitingForApproval = (a: ActionView) =>
+      !trackedIds.has(a.id) && a.dryRun === true && a.state === 'planned';
+    const notFinal = stored.filter(a => !isFinal(a) && !waitingForApproval(a));
+    const recommended = stored.filter(waitingForApproval);
+    for (const a of recommended)
+      console.log(
+        `waiting for approval: ${describeAction(a)} (${a.requestedBy})`,
+      );
     const lost = missing.length + notFinal.length;
     for (const a of notFinal) console.log(`not final: ${describeAction(a)}`);
     const { twice, unknownSteps } = appliedTwice(run.collector, stored);
@@ -679,7 +689,7 @@ async function main(root: string): Promise<number> {
     summary(
       'no action lost',
       lost === 0,
-      `${missing.length} missing from the database, ${notFinal.length} not final`,
+      `${missing.length} missing from the database, ${notFinal.length} not final, ${recommended.length} recommended by a policy waiting for approval`,
     );
     summary(
       'an action resumed after the kill',
