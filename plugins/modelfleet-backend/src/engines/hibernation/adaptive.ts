@@ -315,9 +315,9 @@ function choose(
       prewarm: { afterSeconds: pre.p, windowSeconds: pre.win },
       reason: `${basis} cluster past ${minutes(
         pre.p + L,
-      )}: to zero now, warm again ${minutes(
+      )}: to zero once idle, warm again ${minutes(
         pre.p,
-      )} from now, ahead of the next request`,
+      )} after the last request, ahead of the next one`,
     };
   }
   if (best.k === 0) {

@@ -35,6 +35,7 @@ describe('hibernation formats', () => {
   it('writes a keep-alive of null as staying warm', () => {
     expect(formatKeepAlive(null)).toBe('Stays warm');
     expect(formatKeepAlive(300)).toBe('5 min');
+    expect(formatKeepAlive(0)).toBe('To zero at once');
   });
 
   it("names the autoscaler's keep-alive only when it differs from the learned one", () => {

@@ -53,10 +53,15 @@ export function formatWakeSeconds(seconds: number | null | undefined): string {
 
 /**
  * The keep-alive ModelFleet learned, in people's units: `null` means the
- * model stays warm (no idle gap is worth going to zero for).
+ * model stays warm (no idle gap is worth going to zero for), 0 that it goes
+ * to zero as soon as it is idle.
  */
 export function formatKeepAlive(seconds: number | null): string {
-  return seconds === null ? 'Stays warm' : formatDuration(seconds);
+  if (seconds === null) return 'Stays warm';
+  // The engine found every gap worth sleeping through: the autoscaler's
+  // shortest keep-alive applies (the line under it says which).
+  if (seconds === 0) return 'To zero at once';
+  return formatDuration(seconds);
 }
 
 /**
