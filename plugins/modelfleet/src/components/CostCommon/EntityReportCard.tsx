@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { modelfleetCostReadPermission } from '@modelfleet/plugin-modelfleet-common';
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   CostEntityKind,
@@ -31,6 +31,12 @@ interface EntityReportCardProps<T, K extends CostEntityKind> {
   periodOf: (value: T) => { from: string; to: string };
   demoOf: (value: T) => boolean;
   children: (value: T) => ReactNode;
+  /**
+   * Reloads the report this often while the card is shown, keeping the
+   * figures in place meanwhile (for reports that change within minutes,
+   * such as a model's hibernation state).
+   */
+  refreshSeconds?: number;
 }
 
 /**
@@ -55,10 +61,30 @@ export function EntityReportCard<T, K extends CostEntityKind>(
     resourceRef: entityRefOf(ref),
   });
   const { allowed } = permission;
-  const { value, loading, error } = useAsync(
+  const [tick, setTick] = useState(0);
+  const { refreshSeconds } = props;
+  useEffect(() => {
+    if (!refreshSeconds || !allowed) return undefined;
+    const timer = setInterval(() => setTick(t => t + 1), refreshSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [refreshSeconds, allowed]);
+  const loaded = useAsync(
     async () => (allowed ? props.load(api, ref, periodQuery(days)) : undefined),
-    [api, ref.namespace, ref.name, days, allowed],
+    [api, ref.namespace, ref.name, days, allowed, tick],
   );
+  // A reload of the same report keeps the last figures on screen; another
+  // entity or period shows progress until it is loaded.
+  const key = `${ref.namespace}/${ref.name}/${days}/${allowed}`;
+  const shown = useRef<{ key: string; value: T }>();
+  if (!loaded.loading && loaded.value !== undefined) {
+    shown.current = { key, value: loaded.value };
+  }
+  let value = loaded.value;
+  if (loaded.loading) {
+    value = shown.current?.key === key ? shown.current.value : undefined;
+  }
+  const loading = loaded.loading && value === undefined;
+  const { error } = loaded;
   const period = allowed && value ? props.periodOf(value) : undefined;
   const subject = `the ${subjectOf(ref)}`;
   let body;

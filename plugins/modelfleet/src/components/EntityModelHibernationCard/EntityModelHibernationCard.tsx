@@ -37,6 +37,9 @@ export const ModelHibernationReportView = (props: {
   );
 };
 
+/** The hibernation loop runs every 30 s by default: the card follows it. */
+const HIBERNATION_REFRESH_SECONDS = 30;
+
 /**
  * The Model page's hibernation: whether the model is warm, at zero or
  * waking, what the owner team's mode lets ModelFleet do, the keep-alive in
@@ -47,7 +50,8 @@ export const ModelHibernationReportView = (props: {
  * It is a cost card (`EntityReportCard`): it asks first whether the caller
  * may read the model's costs (`modelfleet.cost.read` on the model), offers
  * the same periods, and its saving is the model's cost report's for the
- * period.
+ * period. It reloads every 30 s, so a model going to zero or waking shows
+ * without a page reload.
  */
 export const EntityModelHibernationCard = () => (
   <div data-testid="modelfleet-hibernation-card">
@@ -62,6 +66,7 @@ export const EntityModelHibernationCard = () => (
       }
       periodOf={v => v}
       demoOf={v => v.demo}
+      refreshSeconds={HIBERNATION_REFRESH_SECONDS}
     >
       {report => <ModelHibernationReportView report={report} />}
     </EntityReportCard>
