@@ -162,10 +162,10 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
         { timeout: 10_000 },
       ),
     ).toHaveTextContent('$1,234.57');
-    expect(api.getModelHibernation).toHaveBeenCalledWith({
-      namespace: 'default',
-      name: 'llama-3-1-8b-chat',
-    });
+    expect(api.getModelHibernation).toHaveBeenCalledWith(
+      { namespace: 'default', name: 'llama-3-1-8b-chat' },
+      undefined,
+    );
     expect(
       await screen.findByTestId('gpupool-allocation', {}, { timeout: 10_000 }),
     ).toHaveTextContent('1 / 4');
