@@ -170,6 +170,10 @@ export async function restTemplates(
     get('/models/:namespace/:name/capabilities', {
       params: model('search-reranker'),
     }),
+    get('/models/:namespace/:name/hibernation', {
+      params: model('sdxl-base'),
+      query: { from: '2026-11-01', to: '2026-11-08' },
+    }),
     get('/actions', {
       query: {
         entity: 'model:default/search-reranker',

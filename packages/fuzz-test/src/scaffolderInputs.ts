@@ -28,6 +28,7 @@ export const renderInput = {
   gpu: { product: 'L4', count: 1, memoryGiB: 19 },
   replicas: { min: 1, max: 2 },
   traffic: 'business-hours',
+  wakeOn: 'http-addon',
   hibernation: {
     idleMinutes: 30,
     businessHours: {
