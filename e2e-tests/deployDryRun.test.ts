@@ -89,16 +89,28 @@ test('the scaffolder dry-run API runs Deploy a model and returns manifests that 
     )
     .map(p => yaml.parse(files[p]).kind)
     .sort();
-  // Scale to zero when idle: a KEDA ScaledObject instead of an HPA.
+  // Scale to zero when idle and wake on a request (wakeOn's default): the
+  // KEDA HTTP add-on's HTTPScaledObject instead of an HPA.
   expect(kinds).toEqual([
     'Deployment',
+    'HTTPScaledObject',
     'NetworkPolicy',
     'PersistentVolumeClaim',
     'PodDisruptionBudget',
-    'ScaledObject',
     'Service',
     'ServiceAccount',
   ]);
+  const scaler = Object.keys(files)
+    .filter(p => p.startsWith('manifests/'))
+    .map(p => yaml.parse(files[p]))
+    .find(m => m.kind === 'HTTPScaledObject');
+  expect(scaler.spec).toMatchObject({
+    scaleTargetRef: { name: 'qwen-7b-dry-run' },
+    replicas: { min: 0, max: 2 },
+  });
+  // Requests wait for a node and the model's load, then its answer.
+  expect(scaler.spec.timeouts.conditionWait).toMatch(/^\d+s$/);
+  expect(parseInt(scaler.spec.timeouts.conditionWait, 10)).toBeGreaterThan(420);
   const model = yaml.parse(files['catalog-info.yaml']);
   expect(model).toMatchObject({
     apiVersion: 'modelfleet.io/v1alpha1',

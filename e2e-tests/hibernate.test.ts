@@ -102,8 +102,12 @@ test('Hibernate now takes a model to zero through the action path, and a request
   await expect(hibernate).toBeEnabled({ timeout: 30_000 });
   await hibernate.click();
 
-  // The card follows the action to done, with its steps.
-  const action = card.getByTestId('modelfleet-action').first();
+  // The card follows the action to done, with its steps. (The hibernation
+  // loop may have set this model's keep-alive too: its row says so.)
+  const action = card
+    .getByTestId('modelfleet-action')
+    .filter({ hasText: /^Hibernate/ })
+    .first();
   await expect(action.getByTestId('modelfleet-action-state')).toHaveAttribute(
     'data-state',
     'done',

@@ -20,6 +20,7 @@ import {
   planModelAction,
 } from '../engines/actions/modelPlans';
 import { PolicyService } from '../policy/PolicyService';
+import { supersededByPerson } from '../actions/supersede';
 import { authorizeOn, isAllowedOn } from './access';
 import { actorOf, callerOf, nameParam, objectBody, reasonOf } from './common';
 
@@ -97,13 +98,14 @@ export function createModelsRouter(options: {
         credentials,
       ),
     ]);
+    // A policy's proposal still planned gives way to what a person asks.
     const pending = (
       await actions.list({
         entityRef: model.entityRef,
         states: [...ACTIVE_STATES],
         limit: 1,
       })
-    )[0];
+    ).filter(a => !supersededByPerson(a))[0];
     const offer = (request: ModelRequest) => {
       if (!mayAct) {
         return {
@@ -218,7 +220,9 @@ export function createModelsRouter(options: {
         states: [...ACTIVE_STATES],
         limit: 1,
       });
-      if (active.length) {
+      const actor = actorOf(credentials);
+      const superseded = active.length && supersededByPerson(active[0]);
+      if (active.length && !superseded) {
         const a = active[0];
         if (a.kind === kind && !FINAL_ACTION_STATES.includes(a.state)) {
           // The same request again (a second click): the action in hand.
@@ -231,7 +235,7 @@ export function createModelsRouter(options: {
       }
       const plan = planModelAction(model.target, request);
       if (!plan.ok) throw new ConflictError(`${kind}: not now, ${plan.reason}`);
-      const actor = actorOf(credentials);
+      if (superseded) await actions.cancel(active[0].id, actor);
 
       const { action, created } = await actions.request({
         idempotencyKey: `${kind}:${model.entityRef}:${key ?? randomUUID()}`,
