@@ -71,6 +71,37 @@ describe('decideHibernation', () => {
     ).toMatchObject({ action: 'none' });
   });
 
+  it('sets the learned keep-alive on the autoscaler of a model at zero, ready for its next wake, unless a person holds it', () => {
+    const asleep = (over: Partial<HibernationModel> = {}) =>
+      idle({
+        replicas: { desired: 0, ready: 0 },
+        autoscaler: { keepAliveSeconds: 64 },
+        ...over,
+      });
+    expect(decideHibernation(asleep(), policy(), NOW)).toEqual({
+      action: 'setKeepAlive',
+      seconds: 600,
+      reason: 'keep-alive 10 min',
+    });
+    expect(
+      decideHibernation(
+        asleep({ autoscaler: { keepAliveSeconds: 620 } }),
+        policy(),
+        NOW,
+      ),
+    ).toEqual({ action: 'none', reason: 'at zero; the next request wakes it' });
+    expect(
+      decideHibernation(
+        asleep({
+          autoscaler: { keepAliveSeconds: 64, paused: true },
+          heldBy: 'user:default/jane',
+        }),
+        policy(),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'none' });
+  });
+
   it('leaves an idle model with a running autoscaler to it once the keep-alive has passed', () => {
     expect(
       decideHibernation(

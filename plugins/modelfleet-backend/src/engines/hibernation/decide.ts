@@ -133,7 +133,13 @@ export function decideHibernation(
         reason: `pre-warm: ${learned.reason}`,
       };
     }
-    return { action: 'none', reason: 'at zero; the next request wakes it' };
+    // The keep-alive is set while the model sleeps too, so that it is the
+    // learned one when the next request wakes it (the loop passes every
+    // 30 s; an older, shorter one could take it back to zero before).
+    const keep = model.heldBy ? undefined : keepAliveStep(model, learned);
+    return (
+      keep ?? { action: 'none', reason: 'at zero; the next request wakes it' }
+    );
   }
   if (model.inFlight > 0) {
     return {
@@ -163,14 +169,9 @@ export function decideHibernation(
       ).toISOString()}`,
     };
   }
+  const set = keepAliveStep(model, learned);
+  if (set) return set;
   const keepAlive = learned.keepAliveSeconds;
-  if (model.autoscaler && Number.isFinite(keepAlive)) {
-    const seconds = Math.max(MIN_KEEP_ALIVE_SECONDS, Math.round(keepAlive));
-    const set = model.autoscaler.keepAliveSeconds;
-    if (Math.abs(seconds - set) > KEEP_ALIVE_TOLERANCE * set) {
-      return { action: 'setKeepAlive', seconds, reason: learned.reason };
-    }
-  }
   if (Number.isFinite(keepAlive) && idleFor >= keepAlive) {
     if (model.autoscaler && !model.autoscaler.paused) {
       // KEDA takes it to zero when its keep-alive runs out; an action
@@ -183,4 +184,20 @@ export function decideHibernation(
     return { action: 'hibernate', reason: learned.reason };
   }
   return { action: 'none', reason: learned.reason };
+}
+
+/**
+ * The learned keep-alive for the model's autoscaler, when the one set there
+ * is more than 10 % off (and at least the autoscaler's shortest).
+ */
+function keepAliveStep(
+  model: HibernationModel,
+  learned: NonNullable<HibernationModel['learned']>,
+): HibernationStep | undefined {
+  const keepAlive = learned.keepAliveSeconds;
+  if (!model.autoscaler || !Number.isFinite(keepAlive)) return undefined;
+  const seconds = Math.max(MIN_KEEP_ALIVE_SECONDS, Math.round(keepAlive));
+  const set = model.autoscaler.keepAliveSeconds;
+  if (Math.abs(seconds - set) <= KEEP_ALIVE_TOLERANCE * set) return undefined;
+  return { action: 'setKeepAlive', seconds, reason: learned.reason };
 }
