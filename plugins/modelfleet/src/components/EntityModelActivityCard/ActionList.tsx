@@ -13,6 +13,7 @@ import {
 import { useState } from 'react';
 import { ActionDetails } from './ActionDetails';
 import { ActionStateChip, Actor, RelativeTime } from './ActionParts';
+import { FoldedAction, foldKeepAlives } from './fold';
 import { actionTitle } from './format';
 
 /** How many actions show before "Show all". */
@@ -68,11 +69,36 @@ const Decision = (props: DecisionProps & { action: ModelFleetAction }) => {
   );
 };
 
+/** The earlier keep-alive changes folded under the newest: how many, and which. */
+const Earlier = (props: { earlier: ModelFleetAction[] }) => {
+  const [open, setOpen] = useState(false);
+  const { earlier } = props;
+  if (earlier.length === 0) return null;
+  return (
+    <Box data-testid="modelfleet-action-earlier">
+      <Button size="small" onClick={() => setOpen(o => !o)}>
+        {open ? 'Hide' : 'Show'} {earlier.length} earlier keep-alive{' '}
+        {earlier.length === 1 ? 'change' : 'changes'}
+      </Button>
+      <Collapse in={open} unmountOnExit>
+        <Box component="ul" m={0} pl={2}>
+          {earlier.map(a => (
+            <Typography key={a.id} component="li" variant="body2">
+              {actionTitle(a)}, <RelativeTime iso={a.createdAt} />
+              {a.reason ? `: ${a.reason}` : ''}
+            </Typography>
+          ))}
+        </Box>
+      </Collapse>
+    </Box>
+  );
+};
+
 /** One action: what, its state, who asked and why, when; details below. */
 const ActionRow = (
-  props: DecisionProps & { action: ModelFleetAction; divider: boolean },
+  props: DecisionProps & FoldedAction & { divider: boolean },
 ) => {
-  const { action, divider, ...decision } = props;
+  const { action, earlier, divider, ...decision } = props;
   const [open, setOpen] = useState(false);
   const title = actionTitle(action);
   return (
@@ -108,6 +134,7 @@ const ActionRow = (
           {open ? <ExpandLessIcon /> : <ExpandMoreIcon />}
         </IconButton>
       </Box>
+      <Earlier earlier={earlier} />
       <Collapse in={open} unmountOnExit>
         <ActionDetails action={action} />
       </Collapse>
@@ -115,7 +142,10 @@ const ActionRow = (
   );
 };
 
-/** A model's actions, newest first, the first {@link FIRST} until asked. */
+/**
+ * A model's actions, newest first, the first {@link FIRST} rows until
+ * asked; a policy's runs of keep-alive changes fold into one row.
+ */
 export const ActionList = (
   props: DecisionProps & { actions: ModelFleetAction[] },
 ) => {
@@ -129,20 +159,21 @@ export const ActionList = (
       </Typography>
     );
   }
-  const shown = all ? actions : actions.slice(0, FIRST);
+  const rows = foldKeepAlives(actions);
+  const shown = all ? rows : rows.slice(0, FIRST);
   return (
     <>
       <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
-        {shown.map((action, i) => (
+        {shown.map((row, i) => (
           <ActionRow
-            key={action.id}
-            action={action}
+            key={row.action.id}
+            {...row}
             divider={i > 0}
             {...decision}
           />
         ))}
       </Box>
-      {actions.length > shown.length && (
+      {rows.length > shown.length && (
         <Button size="small" onClick={() => setAll(true)}>
           Show all {actions.length} actions
         </Button>

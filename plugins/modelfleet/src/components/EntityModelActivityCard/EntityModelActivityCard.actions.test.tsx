@@ -40,6 +40,62 @@ describe('EntityModelActivityCard', () => {
       ],
     });
 
+    it("folds the hibernation policy's run of keep-alive changes into its newest", async () => {
+      const autoscaler = {
+        cluster: 'demo-aws-use1',
+        namespace: 'search',
+        kind: 'ScaledObject' as const,
+        name: 'llama-3-1-8b-chat',
+      };
+      const keepAlive = (id: string, seconds: number, minutes: number) =>
+        modelAction({
+          id,
+          kind: 'keepAlive',
+          state: 'done',
+          stepIndex: 0,
+          requestedBy: 'policy:hibernation',
+          reason: `keep warm ${seconds} s after the last request`,
+          createdAt: minutesAgo(minutes),
+          steps: [
+            {
+              description: `Set the keep-alive to ${seconds} s`,
+              do: { op: 'setKeepAlive', autoscaler, seconds },
+              undo: { op: 'setKeepAlive', autoscaler, seconds: 300 },
+            },
+          ],
+        });
+      await render(
+        mockModelFleetApi({
+          listActions: jest.fn(async () => ({
+            actions: [
+              keepAlive('k3', 127, 1),
+              keepAlive('k2', 64, 5),
+              keepAlive('k1', 379, 9),
+              modelAction({
+                id: 'h',
+                kind: 'hibernate',
+                state: 'done',
+                requestedBy: 'user:default/jane',
+                createdAt: minutesAgo(30),
+              }),
+            ],
+          })),
+        }),
+      );
+      const rows = await screen.findAllByTestId('modelfleet-action');
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toHaveTextContent('Set keep-alive to 127 s');
+      expect(rows[1]).toHaveTextContent('Hibernate');
+      await userEvent.click(
+        within(rows[0]).getByRole('button', {
+          name: 'Show 2 earlier keep-alive changes',
+        }),
+      );
+      const earlier = within(rows[0]).getByTestId('modelfleet-action-earlier');
+      expect(earlier).toHaveTextContent('Set keep-alive to 64 s');
+      expect(earlier).toHaveTextContent('Set keep-alive to 379 s');
+    });
+
     it('lists each action with its state, who asked, why and when', async () => {
       await render(
         mockModelFleetApi({
