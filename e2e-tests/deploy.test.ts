@@ -1,4 +1,4 @@
-import { expect, signInAsGuest, test } from './fixtures';
+import { expect, signInAsGuest, test, waitForFleetReady } from './fixtures';
 
 test('a developer deploys a model from the template: ranked pools with prices, then the Model in the catalog on its pool', async ({
   page,
@@ -6,6 +6,8 @@ test('a developer deploys a model from the template: ranked pools with prices, t
   test.setTimeout(240_000);
   const name = `mistral-e2e-${Date.now().toString(36)}`;
   await signInAsGuest(page);
+  // The first test after the portal starts: the pools need prices.
+  await waitForFleetReady(page);
 
   await page.goto('/create/templates/default/deploy-model');
   await expect(

@@ -33,3 +33,29 @@ export async function signInAsGuest(page: Page): Promise<void> {
   await enter.click();
   await expect(modelFleetNavLink(page)).toBeVisible();
 }
+
+/**
+ * Waits until the backend has synced the clusters and loaded the prices
+ * once (their loops' first runs succeeded): before that, the GPU pool
+ * picker rightly finds no priced pool. Signs in as the guest first.
+ */
+export async function waitForFleetReady(page: Page): Promise<void> {
+  const refresh = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const token = (await refresh.json()).backstageIdentity.token as string;
+  await expect(async () => {
+    const res = await page.request.get('/api/modelfleet/status', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status()).toBe(200);
+    const tasks: Array<{ id: string; lastRun?: { status: string } }> = (
+      await res.json()
+    ).tasks;
+    for (const id of ['modelfleet-cluster-sync', 'modelfleet-price-refresh']) {
+      expect(tasks.find(t => t.id === id)?.lastRun?.status, id).toBe(
+        'succeeded',
+      );
+    }
+  }).toPass({ timeout: 180_000, intervals: [1_000, 2_000, 5_000] });
+}

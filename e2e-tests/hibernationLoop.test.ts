@@ -13,8 +13,8 @@ import { expect, signInAsGuest, test } from './fixtures';
  * hibernation card shows the cold start and the saving the API gives.
  */
 
-const MODEL = { namespace: 'default', name: 'clip-vit-large' };
-const WORKLOAD = { cluster: 'demo-azure-eastus', namespace: 'vision' };
+const MODEL = { namespace: 'default', name: 'flux-schnell' };
+const WORKLOAD = { cluster: 'demo-gcp-usc1', namespace: 'vision' };
 const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
 
 function clusterUrl(name: string): string {
@@ -32,7 +32,7 @@ function clusterUrl(name: string): string {
 test('the hibernation loop sets a learned keep-alive, the model goes to zero after it and wakes on a request, and the card shows the cold start and the saving', async ({
   page,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await signInAsGuest(page);
   const refresh = await page.request.get('/api/auth/guest/refresh', {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
