@@ -21,7 +21,13 @@
  */
 import fs from 'node:fs';
 import { ActionDriver, Locks, ModelInfo } from './actions';
-import { ActionView, Backend, isFinal, Replicas } from './backends';
+import {
+  ActionView,
+  Backend,
+  isFinal,
+  Replicas,
+  waitingWithinDeadline,
+} from './backends';
 import { capabilities, Check, RunContext } from './context';
 import {
   ADMIN_TOKEN,
@@ -523,7 +529,20 @@ async function main(root: string): Promise<number> {
     const trackedIds = new Set(tracked.map(t => t.id));
     const waitingForApproval = (a: ActionView) =>
       !trackedIds.has(a.id) && a.dryRun === true && a.state === 'planned';
-    const notFinal = stored.filter(a => !isFinal(a) && !waitingForApproval(a));
+    // An action waiting for pods (a node, a load) within its step's own
+    // deadline is in progress when the run ends, not lost.
+    const checkedAt = Date.now();
+    const stillWaiting = stored.filter(a =>
+      waitingWithinDeadline(a, checkedAt),
+    );
+    for (const a of stillWaiting)
+      console.log(`still waiting within its deadline: ${describeAction(a)}`);
+    const notFinal = stored.filter(
+      a =>
+        !isFinal(a) &&
+        !waitingForApproval(a) &&
+        !waitingWithinDeadline(a, checkedAt),
+    );
     const recommended = stored.filter(waitingForApproval);
     for (const a of recommended)
       console.log(
@@ -689,7 +708,7 @@ async function main(root: string): Promise<number> {
     summary(
       'no action lost',
       lost === 0,
-      `${missing.length} missing from the database, ${notFinal.length} not final, ${recommended.length} recommended by a policy waiting for approval`,
+      `${missing.length} missing from the database, ${notFinal.length} not final, ${recommended.length} recommended by a policy waiting for approval, ${stillWaiting.length} waiting within their deadline`,
     );
     summary(
       'an action resumed after the kill',
