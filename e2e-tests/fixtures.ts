@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, Page, test as base } from '@playwright/test';
+import { parse } from 'yaml';
 
 /**
  * Playwright's `test`, failing any test during which the page logged a
@@ -40,10 +43,7 @@ export async function signInAsGuest(page: Page): Promise<void> {
  * picker rightly finds no priced pool. Signs in as the guest first.
  */
 export async function waitForFleetReady(page: Page): Promise<void> {
-  const refresh = await page.request.get('/api/auth/guest/refresh', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  const token = (await refresh.json()).backstageIdentity.token as string;
+  const token = await guestToken(page);
   await expect(async () => {
     const res = await page.request.get('/api/modelfleet/status', {
       headers: { Authorization: `Bearer ${token}` },
@@ -58,4 +58,28 @@ export async function waitForFleetReady(page: Page): Promise<void> {
       );
     }
   }).toPass({ timeout: 180_000, intervals: [1_000, 2_000, 5_000] });
+}
+
+/** The signed-in guest's Backstage token, for calls to the API. */
+export async function guestToken(page: Page): Promise<string> {
+  const refresh = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  return (await refresh.json()).backstageIdentity.token as string;
+}
+
+/** The simulator's admin token (its `system:masters` user). */
+export const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
+
+/** The URL of a demo cluster, as app-config gives it to the backend. */
+export function clusterUrl(name: string): string {
+  const config = parse(
+    fs.readFileSync(path.resolve(__dirname, '../app-config.yaml'), 'utf8'),
+  );
+  for (const method of config.kubernetes.clusterLocatorMethods) {
+    for (const c of method.clusters ?? []) {
+      if (c.name === name) return c.url;
+    }
+  }
+  throw new Error(`app-config.yaml has no cluster ${name}`);
 }

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
-import { expect, signInAsGuest, test } from './fixtures';
+import {
+  clusterUrl,
+  expect,
+  guestToken,
+  SIM_ADMIN,
+  signInAsGuest,
+  test,
+} from './fixtures';
 
 /*
  * Hibernate now, end to end: from the Model page of a demo model, through
@@ -13,32 +18,12 @@ import { expect, signInAsGuest, test } from './fixtures';
 const MODEL = { namespace: 'default', name: 'sdxl-base' };
 const WORKLOAD = { cluster: 'demo-aws-use1', namespace: 'vision' };
 
-/** The URL of a demo cluster, as app-config gives it to the backend. */
-function clusterUrl(name: string): string {
-  const config = parse(
-    fs.readFileSync(path.resolve(__dirname, '../app-config.yaml'), 'utf8'),
-  );
-  for (const method of config.kubernetes.clusterLocatorMethods) {
-    for (const c of method.clusters ?? []) {
-      if (c.name === name) return c.url;
-    }
-  }
-  throw new Error(`app-config.yaml has no cluster ${name}`);
-}
-
-/** The simulator's admin token (its `system:masters` user). */
-const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
-
 test('Hibernate now takes a model to zero through the action path, and a request wakes it', async ({
   page,
 }) => {
   test.setTimeout(300_000);
   await signInAsGuest(page);
-  const refresh = await page.request.get('/api/auth/guest/refresh', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  const token = (await refresh.json()).backstageIdentity.token as string;
-  const api = { Authorization: `Bearer ${token}` };
+  const api = { Authorization: `Bearer ${await guestToken(page)}` };
   const capabilities = async () => {
     const res = await page.request.get(
       `/api/modelfleet/models/${MODEL.namespace}/${MODEL.name}/capabilities`,

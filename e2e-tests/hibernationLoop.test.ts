@@ -1,8 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { formatUsd } from '@modelfleet/plugin-modelfleet-common';
-import { parse } from 'yaml';
-import { expect, signInAsGuest, test } from './fixtures';
+import {
+  clusterUrl,
+  expect,
+  guestToken,
+  SIM_ADMIN,
+  signInAsGuest,
+  test,
+} from './fixtures';
 
 /*
  * The hibernation loop, end to end, on a demo model of the vision team
@@ -15,30 +19,12 @@ import { expect, signInAsGuest, test } from './fixtures';
 
 const MODEL = { namespace: 'default', name: 'flux-schnell' };
 const WORKLOAD = { cluster: 'demo-gcp-usc1', namespace: 'vision' };
-const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
-
-function clusterUrl(name: string): string {
-  const config = parse(
-    fs.readFileSync(path.resolve(__dirname, '../app-config.yaml'), 'utf8'),
-  );
-  for (const method of config.kubernetes.clusterLocatorMethods) {
-    for (const c of method.clusters ?? []) {
-      if (c.name === name) return c.url;
-    }
-  }
-  throw new Error(`app-config.yaml has no cluster ${name}`);
-}
-
 test('the hibernation loop sets a learned keep-alive, the model goes to zero after it and wakes on a request, and the card shows the cold start and the saving', async ({
   page,
 }) => {
   test.setTimeout(900_000);
   await signInAsGuest(page);
-  const refresh = await page.request.get('/api/auth/guest/refresh', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  const token = (await refresh.json()).backstageIdentity.token as string;
-  const api = { Authorization: `Bearer ${token}` };
+  const api = { Authorization: `Bearer ${await guestToken(page)}` };
   const report = async () => {
     const res = await page.request.get(
       `/api/modelfleet/models/${MODEL.namespace}/${MODEL.name}/hibernation`,
