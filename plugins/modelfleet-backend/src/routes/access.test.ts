@@ -1,4 +1,6 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import request from 'supertest';
 import { startModelActionsBackend } from '../__testUtils__/modelActionsBackend';
 import { policyPermissions } from '../__testUtils__/policyPermissions';
@@ -175,5 +177,89 @@ describe('who may act on a model', () => {
     expect(fleet.body.restrictedTo).toEqual([]);
     const whole = await get('/cost/fleet', users.ops);
     expect(whole.body.restrictedTo).toBeUndefined();
+  });
+});
+
+describe('what a team member sees of the fleet', () => {
+  const observed = (name: string, cluster = 'c1') => ({
+    ...workload,
+    cluster,
+    name,
+    modelId: name,
+    replicas: { desired: 1, ready: 1 },
+    gpusPerReplica: 1,
+  });
+  // c1 runs both teams' models and one workload no Model claims.
+  const fleetModule = createBackendModule({
+    pluginId: 'modelfleet',
+    moduleId: 'test-fleet',
+    register(reg) {
+      reg.registerInit({
+        deps: { connectors: modelfleetConnectorsExtensionPoint },
+        async init({ connectors }) {
+          connectors.addClusterConnector({
+            id: 'test-fleet',
+            async listClusters() {
+              return [{ name: 'c1', provider: 'aws', region: 'us-east-1' }];
+            },
+            async snapshot(cluster) {
+              return {
+                cluster: { name: cluster, provider: 'aws' },
+                observedAt: new Date().toISOString(),
+                pools: [],
+                workloads: ['sdxl', 'chat', 'stray'].map(n => observed(n)),
+              };
+            },
+          });
+        },
+      });
+    },
+  });
+
+  it('lists only the workloads of models whose costs the caller may see', async () => {
+    const scheduled: Array<{ id: string; fn: Function }> = [];
+    const scheduler = mockServices.scheduler.mock({
+      async scheduleTask(task) {
+        scheduled.push(task as any);
+      },
+    });
+    const { server } = await startModelActionsBackend({
+      workload,
+      entities,
+      permissions: policyPermissions({
+        entities,
+        teamsOf: {
+          [users.ops]: ['group:default/platform-team'],
+          [users.eli]: ['group:default/vision-team'],
+          [users.chen]: ['group:default/assistant-team'],
+        },
+      }).factory,
+      features: [fleetModule, scheduler.factory],
+    });
+    const sync = scheduled.find(t => t.id === 'modelfleet-cluster-sync');
+    await sync!.fn(new AbortController().signal);
+    const names = async (user: string) => {
+      const r = await request(server)
+        .get('/api/modelfleet/workloads')
+        .set('Authorization', as(user));
+      expect(r.status).toBe(200);
+      return r.body.items.map((w: { name: string }) => w.name).sort();
+    };
+    expect(await names(users.ops)).toEqual(['chat', 'sdxl', 'stray']);
+    expect(await names(users.eli)).toEqual(['sdxl']);
+    expect(await names(users.chen)).toEqual(['chat']);
+    // Shared capacity and public prices are anyone's to see.
+    for (const path of ['/clusters', '/pools', '/prices', '/status']) {
+      const r = await request(server)
+        .get(`/api/modelfleet${path}`)
+        .set('Authorization', as(users.chen));
+      expect({ path, status: r.status }).toEqual({ path, status: 200 });
+    }
+    const clusters = await request(server)
+      .get('/api/modelfleet/clusters')
+      .set('Authorization', as(users.chen));
+    expect(clusters.body.items.map((c: { name: string }) => c.name)).toEqual([
+      'c1',
+    ]);
   });
 });
