@@ -12,7 +12,13 @@ export interface ActionView {
   state: string;
   stepIndex: number;
   steps: Array<{
-    do: { op: string; objects?: unknown[]; timeoutSeconds?: number };
+    do: {
+      op: string;
+      objects?: unknown[];
+      timeoutSeconds?: number;
+      replicas?: number;
+      workload?: { namespace: string; kind: string; name: string };
+    };
     undo?: unknown;
   }>;
   lastError?: string;
@@ -109,30 +115,4 @@ export class Replicas {
     }
     throw last;
   }
-}
-
-/**
- * Whether an action still applying is waiting, within its step's own
- * deadline, for what it waits on (a `waitReady` for pods that need a node
- * or a load): in progress, not lost. The deadline is the step's
- * `timeoutSeconds` from the end of the step before, plus `marginMs` for a
- * lease to expire and a poll to notice.
- */
-export function waitingWithinDeadline(
-  a: ActionView,
-  now: number,
-  marginMs = 120_000,
-): boolean {
-  if (a.state !== 'applying') return false;
-  const step = a.steps[a.stepIndex];
-  if (step?.do.op !== 'waitReady' || !step.do.timeoutSeconds) return false;
-  const before = (a.events ?? []).filter(e =>
-    a.stepIndex === 0
-      ? e.from === 'planned' && e.to === 'applying'
-      : e.step === a.stepIndex - 1 && e.outcome === 'succeeded',
-  );
-  const started = before.length
-    ? Math.max(...before.map(e => Date.parse(e.at)))
-    : Date.parse(a.updatedAt);
-  return now < started + step.do.timeoutSeconds * 1000 + marginMs;
 }

@@ -1,4 +1,5 @@
-import { ActionView, waitingWithinDeadline } from './backends';
+import type { ActionView } from './backends';
+import { podsStillComing, waitingWithinDeadline } from './waiting';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -13,7 +14,14 @@ const waiting = (over: Partial<ActionView> = {}): ActionView => ({
   stepIndex: 1,
   steps: [
     { do: { op: 'scale' } },
-    { do: { op: 'waitReady', timeoutSeconds: 900 } },
+    {
+      do: {
+        op: 'waitReady',
+        timeoutSeconds: 900,
+        replicas: 3,
+        workload: { namespace: 'ml', kind: 'Deployment', name: 'm' },
+      },
+    },
   ],
   createdAt: '2026-12-04T11:59:58Z',
   updatedAt: '2026-12-04T12:03:00Z',
@@ -57,5 +65,49 @@ describe('waitingWithinDeadline', () => {
       false,
     );
     expect(waitingWithinDeadline(waiting({ stepIndex: 0 }), now)).toBe(false);
+  });
+});
+
+describe('podsStillComing', () => {
+  const pod = (name: string, ready: boolean) => ({
+    metadata: { name },
+    status: {
+      phase: ready ? 'Running' : 'Pending',
+      conditions: ready
+        ? [{ type: 'Ready', status: 'True' }]
+        : [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+    },
+  });
+
+  it('excuses a wait while the workload wants its count and pods are still coming', () => {
+    const seen = podsStillComing(waiting(), {
+      spec: { replicas: 3 },
+      status: { readyReplicas: 2 },
+      pods: [pod('m-a', true), pod('m-b', true), pod('m-c', false)],
+    });
+    expect(seen).toEqual({
+      coming: true,
+      why: '2 of 3 ready, waiting for 3; pods: m-a Running, m-b Running, m-c Pending (PodScheduled: Unschedulable)',
+    });
+  });
+
+  it('does not excuse a wait whose count someone else changed, one that is met, or a workload gone', () => {
+    const changed = podsStillComing(waiting(), {
+      spec: { replicas: 1 },
+      status: { readyReplicas: 1 },
+      pods: [pod('m-a', true)],
+    });
+    expect(changed.coming).toBe(false);
+    expect(changed.why).toBe('1 of 1 ready, waiting for 3; pods: m-a Running');
+    const met = podsStillComing(waiting(), {
+      spec: { replicas: 3 },
+      status: { readyReplicas: 3 },
+      pods: [],
+    });
+    expect(met.coming).toBe(false);
+    expect(podsStillComing(waiting(), undefined)).toEqual({
+      coming: false,
+      why: 'the workload is gone',
+    });
   });
 });

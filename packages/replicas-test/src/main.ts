@@ -21,13 +21,7 @@
  */
 import fs from 'node:fs';
 import { ActionDriver, Locks, ModelInfo } from './actions';
-import {
-  ActionView,
-  Backend,
-  isFinal,
-  Replicas,
-  waitingWithinDeadline,
-} from './backends';
+import { ActionView, Backend, isFinal, Replicas } from './backends';
 import { capabilities, Check, RunContext } from './context';
 import {
   ADMIN_TOKEN,
@@ -51,6 +45,11 @@ import { killPhase, resumedAfterKill } from './kill';
 import { appliedTwice, MutationCollector } from './mutations';
 import { Proc } from './processes';
 import { createProbeWorkload, rbacPhase } from './rbac';
+import {
+  observeWaiting,
+  podsStillComing,
+  waitingWithinDeadline,
+} from './waiting';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MIN_ACTIONS = 200;
@@ -529,19 +528,22 @@ async function main(root: string): Promise<number> {
     const trackedIds = new Set(tracked.map(t => t.id));
     const waitingForApproval = (a: ActionView) =>
       !trackedIds.has(a.id) && a.dryRun === true && a.state === 'planned';
-    // An action waiting for pods (a node, a load) within its step's own
-    // deadline is in progress when the run ends, not lost.
+    // An action waiting for pods within its step's own deadline is in
+    // progress when the run ends, not lost, if the cluster shows its pods
+    // still coming: the workload wants the step's count, fewer are ready.
     const checkedAt = Date.now();
-    const stillWaiting = stored.filter(a =>
-      waitingWithinDeadline(a, checkedAt),
-    );
-    for (const a of stillWaiting)
-      console.log(`still waiting within its deadline: ${describeAction(a)}`);
+    const stillWaiting = new Set<string>();
+    for (const a of stored.filter(x => waitingWithinDeadline(x, checkedAt))) {
+      const seen = podsStillComing(a, await observeWaiting(s, a));
+      console.log(
+        `${seen.coming ? 'still waiting' : 'waiting in vain'}: ${describeAction(
+          a,
+        )}: ${seen.why}`,
+      );
+      if (seen.coming) stillWaiting.add(a.id);
+    }
     const notFinal = stored.filter(
-      a =>
-        !isFinal(a) &&
-        !waitingForApproval(a) &&
-        !waitingWithinDeadline(a, checkedAt),
+      a => !isFinal(a) && !waitingForApproval(a) && !stillWaiting.has(a.id),
     );
     const recommended = stored.filter(waitingForApproval);
     for (const a of recommended)
@@ -708,7 +710,7 @@ async function main(root: string): Promise<number> {
     summary(
       'no action lost',
       lost === 0,
-      `${missing.length} missing from the database, ${notFinal.length} not final, ${recommended.length} recommended by a policy waiting for approval, ${stillWaiting.length} waiting within their deadline`,
+      `${missing.length} missing from the database, ${notFinal.length} not final, ${recommended.length} recommended by a policy waiting for approval, ${stillWaiting.size} waiting within their deadline`,
     );
     summary(
       'an action resumed after the kill',

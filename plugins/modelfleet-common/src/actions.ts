@@ -75,6 +75,13 @@ export type ActionOperation =
        * does not hold the replicas to this value.
        */
       autoscaled?: boolean;
+      /**
+       * A guard for an undo: scale only while the workload still wants
+       * this many replicas (what the action set). When someone else (a
+       * schedule, a person, another controller) has changed the count
+       * since, their count stands and the undo leaves it.
+       */
+      ifReplicas?: number;
     }
   | {
       /**
@@ -95,11 +102,20 @@ export type ActionOperation =
       seconds: number;
     }
   | {
-      /** Wait until the workload has this many ready replicas. */
+      /**
+       * Wait until the workload has this many ready replicas. When its
+       * count is changed meanwhile by someone else, the wait fails at once
+       * (it would never be met), unless `autoscaled`.
+       */
       op: 'waitReady';
       workload: WorkloadRef;
       replicas: number;
       timeoutSeconds: number;
+      /**
+       * True when an autoscaler owns the count now (Hibernate hands the
+       * model back to KEDA): when it changes the count, the wait is over.
+       */
+      autoscaled?: boolean;
     };
 
 /**

@@ -391,4 +391,80 @@ describe('ActionRunner', () => {
       });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'fails a scale at once when someone else changes the count while it waits, and leaves their count, %p',
+    async id => {
+      const { cluster, service, runner, clock } = await setup(id);
+      // No autoscaler: a schedule (a cron job) scales this Deployment too.
+      cluster.addModel(workload, 2);
+      const plan = planModelAction(
+        {
+          entityRef: 'model:default/sdxl',
+          workload,
+          replicas: { desired: 2, ready: 2 },
+        },
+        { kind: 'scale', replicas: 3 },
+      );
+      if (!plan.ok) throw new Error(plan.reason);
+      const { action } = await service.request({
+        idempotencyKey: 'scale-1',
+        kind: plan.kind,
+        entityRef: 'model:default/sdxl',
+        cluster: 'c1',
+        steps: plan.steps,
+        dryRun: false,
+        requestedBy: 'user:default/jane',
+        reason: plan.summary,
+      });
+      cluster.autoReady = false;
+      await runner('replica:a').runOnce();
+      expect((await service.get(action.id))!).toMatchObject({
+        state: 'applying',
+        stepIndex: 1,
+      });
+      // The office-hours schedule ends: the cron job scales it to 1.
+      await cluster.scale(workload, 1);
+      cluster.settle();
+      clock.advance(retry.pollMs);
+      await runner('replica:a').runOnce();
+      const a = (await service.get(action.id))!;
+      expect(a.state).toBe('rolledBack');
+      expect(a.lastError).toBe(
+        'Deployment vision/sdxl was scaled to 1 replicas by someone else while ModelFleet waited for 3 to be ready',
+      );
+      // Its count stands: the undo does not put back the 2 it replaced.
+      expect((cluster.workload(workload).spec as any).replicas).toBe(1);
+      expect(a.events!.map(e => e.message).slice(-1)[0]).toContain(
+        'left Deployment vision/sdxl at 1 replicas',
+      );
+      // The undo is guarded by the count the action set.
+      expect(a.steps[0].undo).toMatchObject({ replicas: 2, ifReplicas: 3 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'ends a hibernation once KEDA, handed the model back, wakes it for a request, %p',
+    async id => {
+      const { cluster, service, runner, request, clock } = await setup(id);
+      cluster.addModel(workload, 2, { paused: 2 });
+      const action = await request(target(2, 2), 'hibernate');
+      cluster.autoReady = false;
+      await runner('replica:a').runOnce();
+      expect((await service.get(action.id))!).toMatchObject({
+        state: 'applying',
+        stepIndex: 2,
+      });
+      // A request arrives; the resumed ScaledObject scales to 1.
+      await cluster.scale(workload, 1);
+      clock.advance(retry.pollMs);
+      await runner('replica:a').runOnce();
+      const a = (await service.get(action.id))!;
+      expect(a.state).toBe('done');
+      expect(a.events!.find(e => e.step === 2)?.message).toContain(
+        'its autoscaler has taken it to 1 replicas',
+      );
+      expect(cluster.autoscaler(autoscaler).metadata.annotations).toEqual({});
+    },
+  );
 });

@@ -65,6 +65,19 @@ export async function runOperation(
       };
     }
     case 'scale': {
+      if (op.ifReplicas !== undefined) {
+        const now = (await actuator.readiness(op.workload)).desired;
+        if (now !== op.ifReplicas) {
+          return {
+            status: 'done',
+            message: `left ${name(
+              op.workload,
+            )} at ${now} replicas: it was changed from ${
+              op.ifReplicas
+            } by someone else since, and their count stands`,
+          };
+        }
+      }
       const { previous } = await actuator.scale(
         op.workload,
         op.replicas,
@@ -98,6 +111,26 @@ export async function runOperation(
     }
     case 'waitReady': {
       const r = await actuator.readiness(op.workload);
+      if (r.desired !== op.replicas) {
+        // Someone else changed the count: the wait would never be met.
+        if (op.autoscaled) {
+          return {
+            status: 'done',
+            message: `${name(op.workload)}: its autoscaler has taken it to ${
+              r.desired
+            } replicas`,
+          };
+        }
+        throw new ActuatorError(
+          'conflict',
+          `${name(op.workload)} was scaled to ${
+            r.desired
+          } replicas by someone else while ModelFleet waited for ${
+            op.replicas
+          } to be ready`,
+          false,
+        );
+      }
       const there =
         r.observed &&
         r.desired === op.replicas &&
@@ -138,7 +171,12 @@ export async function captureUndo(
       return {
         ...step,
         captured: true,
-        undo: { op: 'scale', workload: op.workload, replicas: r.desired },
+        undo: {
+          op: 'scale',
+          workload: op.workload,
+          replicas: r.desired,
+          ifReplicas: op.replicas,
+        },
       };
     }
     case 'pauseAutoscaler':

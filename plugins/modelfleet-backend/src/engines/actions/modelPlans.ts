@@ -92,14 +92,25 @@ export function planModelAction(
       replicas: n,
       ...(autoscaled ? { autoscaled: true } : {}),
     },
-    undo: { op: 'scale', workload, replicas: replicas.desired },
+    // Undone only while the count is still this action's.
+    undo: { op: 'scale', workload, replicas: replicas.desired, ifReplicas: n },
   });
-  const wait = (n: number, timeoutSeconds: number): ActionStep => ({
+  const wait = (
+    n: number,
+    timeoutSeconds: number,
+    autoscaled = false,
+  ): ActionStep => ({
     description:
       n === 0
         ? `Wait until ${label(workload)} has stopped`
         : `Wait until ${plural(n)} of ${label(workload)} are ready`,
-    do: { op: 'waitReady', workload, replicas: n, timeoutSeconds },
+    do: {
+      op: 'waitReady',
+      workload,
+      replicas: n,
+      timeoutSeconds,
+      ...(autoscaled ? { autoscaled: true } : {}),
+    },
   });
 
   switch (request.kind) {
@@ -152,7 +163,10 @@ export function planModelAction(
           ),
         );
       }
-      steps.push(scale(0, Boolean(autoscaler)), wait(0, STOP_TIMEOUT_SECONDS));
+      steps.push(
+        scale(0, Boolean(autoscaler)),
+        wait(0, STOP_TIMEOUT_SECONDS, Boolean(autoscaler)),
+      );
       return {
         ok: true,
         kind: 'hibernate',
