@@ -20,13 +20,17 @@ type Report = { from: string; to: string; n: number };
 describe('EntityReportCard with refreshSeconds', () => {
   it('reloads the report and keeps the last figures on screen meanwhile', async () => {
     let n = 0;
-    let open: () => void = () => {};
-    const gate = new Promise<void>(r => (open = r));
+    let openSecond: () => void = () => {};
+    let openLater: () => void = () => {};
+    const second = new Promise<void>(r => (openSecond = r));
+    const later = new Promise<void>(r => (openLater = r));
     const load = jest.fn(async (): Promise<Report> => {
       n += 1;
       const report = { from: '2026-11-01', to: '2026-11-04', n };
-      // From the third load on, loads wait until the test opens the gate.
-      if (n >= 3) await gate;
+      // The second load waits for the test, and so do all after it: what
+      // the card shows never depends on how fast the machine is.
+      if (n === 2) await second;
+      if (n >= 3) await later;
       return report;
     });
     await renderInTestApp(
@@ -47,6 +51,11 @@ describe('EntityReportCard with refreshSeconds', () => {
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
     expect(await screen.findByTestId('figure')).toHaveTextContent('load 1');
+    // The second load is pending: the first one's figures stay.
+    await waitFor(() => expect(load.mock.calls.length).toBeGreaterThan(1));
+    expect(screen.getByTestId('figure')).toHaveTextContent('load 1');
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+    openSecond();
     await waitFor(() =>
       expect(screen.getByTestId('figure')).toHaveTextContent('load 2'),
     );
@@ -54,7 +63,7 @@ describe('EntityReportCard with refreshSeconds', () => {
     await waitFor(() => expect(load.mock.calls.length).toBeGreaterThan(3));
     expect(screen.getByTestId('figure')).toHaveTextContent('load 2');
     expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
-    open();
+    openLater();
     await waitFor(() =>
       expect(screen.getByTestId('figure')).not.toHaveTextContent('load 2'),
     );
