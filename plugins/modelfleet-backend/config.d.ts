@@ -41,6 +41,14 @@ interface ModelFleetPolicyLayer {
      * More: fewer cold starts, more idle GPU-hours. Default 10.
      */
     coldStartPenaltyMinutes?: number;
+    /**
+     * How long a sleeping engine takes to wake, in seconds (0.1 to 600,
+     * default 5): the wake cost of the sleep idle tier, vLLM sleep mode
+     * level 1 (weights to host memory, GPU memory released), offered for
+     * vLLM models on pools that share GPUs (time-slicing). Zero replicas
+     * stays the default tier.
+     */
+    sleepWakeSeconds?: number;
     /** Replicas kept warm at all times. */
     minWarmReplicas?: number;
     /** Windows in which at least `minReplicas` stay warm, e.g. business hours. */

@@ -167,6 +167,16 @@ export async function restTemplates(
       },
       409,
     ),
+    // Not deployed with the sleep idle tier: refused with 409, fuzzed.
+    post(
+      '/models/:namespace/:name/sleep',
+      {
+        params: model('llama-3-1-8b-chat'),
+        headers: { 'Idempotency-Key': KEY },
+        body: { reason: 'fuzz test' },
+      },
+      409,
+    ),
     get('/models/:namespace/:name/capabilities', {
       params: model('search-reranker'),
     }),

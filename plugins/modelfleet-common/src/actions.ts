@@ -103,6 +103,18 @@ export type ActionOperation =
     }
   | {
       /**
+       * Put the serving engine of each Ready pod of the workload to sleep
+       * (vLLM sleep mode, `level` 1: weights to host memory, GPU memory
+       * released), or wake it (`level` null). For models deployed with the
+       * sleep idle tier (`modelfleet.io/idle-tier: sleep`), whose wake gate
+       * wakes the engine on the next request.
+       */
+      op: 'sleepEngine';
+      workload: WorkloadRef;
+      level: 1 | null;
+    }
+  | {
+      /**
        * Wait until the workload has this many ready replicas. When its
        * count is changed meanwhile by someone else, the wait fails at once
        * (it would never be met), unless `autoscaled`.
@@ -182,7 +194,8 @@ export type ActionKind =
   | 'scale'
   | 'hibernate'
   | 'wake'
-  | 'keepAlive';
+  | 'keepAlive'
+  | 'sleep';
 
 /**
  * How one object would change: its state now (null when it does not exist)
@@ -290,6 +303,11 @@ export interface ModelActionsCapabilities {
   scale: { allowed: boolean; reason?: string };
   hibernate: { allowed: boolean; reason?: string };
   wake: { allowed: boolean; reason?: string };
+  /**
+   * Put the engine to sleep (vLLM sleep mode); present only for a model
+   * deployed with the sleep idle tier.
+   */
+  sleep?: { allowed: boolean; reason?: string };
   /** Whether the caller may approve and cancel actions. */
   approve: { allowed: boolean; reason?: string };
   /** True when the owner team's policy makes every action stop at planned. */

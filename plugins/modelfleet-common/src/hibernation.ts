@@ -9,11 +9,13 @@ import type { PolicyMode } from './kinds/ModelEntityV1alpha1';
 
 /**
  * Where a model stands: `warm` (a replica is ready), `atZero` (no replica
- * and none asked for), `waking` (replicas asked for, none ready yet).
+ * and none asked for), `waking` (replicas asked for, none ready yet),
+ * `asleep` (a model of the sleep idle tier whose replicas' engines all
+ * sleep: the next request wakes them in seconds).
  *
  * @public
  */
-export type HibernationState = 'warm' | 'atZero' | 'waking';
+export type HibernationState = 'warm' | 'atZero' | 'waking' | 'asleep';
 
 /**
  * What the hibernation loop decided for a model at its last pass.
@@ -21,7 +23,7 @@ export type HibernationState = 'warm' | 'atZero' | 'waking';
  * @public
  */
 export interface HibernationDecisionView {
-  action: 'none' | 'hibernate' | 'wake' | 'setKeepAlive';
+  action: 'none' | 'hibernate' | 'wake' | 'setKeepAlive' | 'sleep';
   /** Why, in words. */
   reason: string;
   /** The keep-alive set, for `setKeepAlive`. */

@@ -47,6 +47,12 @@ export interface PlatformPolicy {
      * more idle GPU-hours.
      */
     coldStartPenaltyMinutes: number;
+    /**
+     * How long a sleeping engine takes to wake, in seconds: the wake cost
+     * of the sleep idle tier (vLLM sleep mode, level 1), for models
+     * deployed with it on pools that share GPUs.
+     */
+    sleepWakeSeconds: number;
     minWarmReplicas: number;
     schedules: WarmSchedule[];
   };

@@ -123,6 +123,21 @@ export interface PodStart {
 }
 
 /**
+ * The sleep state of a workload's serving engines (vLLM sleep mode), one
+ * entry per Ready pod.
+ *
+ * @public
+ */
+export interface EngineSleepState {
+  pods: Array<{ name: string; sleeping: boolean }>;
+}
+
+/** The annotation naming a workload's idle tier: `sleep` for vLLM sleep mode. */
+export const IDLE_TIER_ANNOTATION = 'modelfleet.io/idle-tier';
+/** The annotation naming the port of the serving engine behind the wake gate. */
+export const ENGINE_PORT_ANNOTATION = 'modelfleet.io/engine-port';
+
+/**
  * The only way ModelFleet changes a cluster. Implemented for Kubernetes by
  * the Kubernetes module; engines and the action runner reach clusters only
  * through it. Every method is idempotent and throws {@link ActuatorError}.
@@ -180,4 +195,23 @@ export interface ClusterActuator {
    * loop's passes.
    */
   podStarts?(workload: WorkloadRef): Promise<PodStart[]>;
+  /**
+   * Whether the serving engine of each Ready pod of the workload sleeps,
+   * asked of the engine (`GET /is_sleeping`) through the API server's pod
+   * proxy on its port ({@link ENGINE_PORT_ANNOTATION}, default 8000).
+   * Optional: an actuator without it offers no sleep tier.
+   */
+  engineSleep?(workload: WorkloadRef): Promise<EngineSleepState>;
+  /**
+   * Puts the serving engine of each Ready pod to sleep at `level` (vLLM
+   * `POST /sleep?level=1`), or wakes it with `null` (`POST /wake_up`,
+   * which answers once the engine is awake), through the pod proxy. An
+   * engine already in that state is left as it is. Returns the state
+   * before.
+   */
+  setEngineSleep?(
+    workload: WorkloadRef,
+    level: 1 | null,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: EngineSleepState }>;
 }

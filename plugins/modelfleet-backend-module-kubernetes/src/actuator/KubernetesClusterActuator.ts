@@ -7,6 +7,7 @@ import {
   AppliedObject,
   AutoscalerRef,
   ClusterActuator,
+  EngineSleepState,
   KubeObject,
   MODELFLEET_FIELD_MANAGER,
   PodStart,
@@ -16,6 +17,7 @@ import {
 import { KubernetesClusterConfig } from '../config';
 import { kubeConfigFor } from '../watch/ClusterWatcher';
 import { ClusterClient, ObjectRef } from './ClusterClient';
+import { EngineCalls, readEngineSleep, writeEngineSleep } from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
 import { LabelSelector, podStartsOf, selectorQuery } from './pods';
 import {
@@ -320,6 +322,42 @@ export class KubernetesClusterActuator implements ClusterActuator {
       ),
     );
     return podStartsOf((list.items ?? []) as Parameters<typeof podStartsOf>[0]);
+  }
+
+  async engineSleep(workload: WorkloadRef): Promise<EngineSleepState> {
+    return readEngineSleep(this.engineCalls(workload.cluster), workload);
+  }
+
+  async setEngineSleep(
+    workload: WorkloadRef,
+    level: 1 | null,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ previous: EngineSleepState }> {
+    const { previous, changed } = await writeEngineSleep(
+      this.engineCalls(workload.cluster),
+      workload,
+      level,
+      Boolean(options.dryRun),
+    );
+    if (changed.length) {
+      this.logChange(
+        workload.cluster,
+        `${
+          level === null ? 'woke' : `put to sleep (level ${level})`
+        } the engine of ${describeRef(workload)} in pod(s) ${changed.join(
+          ', ',
+        )}`,
+        options,
+      );
+    }
+    return { previous };
+  }
+
+  private engineCalls(cluster: string): EngineCalls {
+    return {
+      client: this.client(cluster),
+      call: (what, fn) => this.call(cluster, what, fn),
+    };
   }
 
   private client(cluster: string): ClusterClient {

@@ -8,6 +8,8 @@ import {
   ActuatorError,
   ActuatorErrorCode,
   ClusterActuator,
+  EngineSleepState,
+  IDLE_TIER_ANNOTATION,
 } from '@modelfleet/plugin-modelfleet-node';
 
 const PAUSED = 'autoscaling.keda.sh/paused-replicas';
@@ -18,7 +20,9 @@ type Method =
   | 'scale'
   | 'pauseAutoscaler'
   | 'setKeepAlive'
-  | 'readiness';
+  | 'readiness'
+  | 'engineSleep'
+  | 'setEngineSleep';
 
 /**
  * A cluster held in memory behind the `ClusterActuator` interface, for the
@@ -66,12 +70,29 @@ export class MemoryActuator implements ClusterActuator {
     );
   }
 
-  /** Adds a Deployment with `replicas` ready, and optionally its ScaledObject. */
-  addModel(w: WorkloadRef, replicas: number, autoscaler?: { paused?: number }) {
+  /** Whether the engine of each workload's pods sleeps, by workload key. */
+  readonly sleeping = new Map<string, boolean>();
+
+  /**
+   * Adds a Deployment with `replicas` ready, and optionally its
+   * ScaledObject; `sleepTier` deploys it with the sleep idle tier.
+   */
+  addModel(
+    w: WorkloadRef,
+    replicas: number,
+    autoscaler?: { paused?: number },
+    sleepTier = false,
+  ) {
     this.objects.set(this.key(w.cluster, w.kind, w.namespace, w.name), {
       apiVersion: 'apps/v1',
       kind: w.kind,
-      metadata: { name: w.name, namespace: w.namespace },
+      metadata: {
+        name: w.name,
+        namespace: w.namespace,
+        ...(sleepTier
+          ? { annotations: { [IDLE_TIER_ANNOTATION]: 'sleep' } }
+          : {}),
+      },
       spec: { replicas },
       status: { replicas, readyReplicas: replicas, updatedReplicas: replicas },
     });
@@ -197,6 +218,46 @@ export class MemoryActuator implements ClusterActuator {
     if (previous !== seconds) this.count(options);
     spec[field] = seconds;
     return { previous };
+  }
+
+  async engineSleep(w: WorkloadRef): Promise<EngineSleepState> {
+    await this.enter('engineSleep', w.cluster);
+    return this.engineState(w);
+  }
+
+  async setEngineSleep(
+    w: WorkloadRef,
+    level: 1 | null,
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('setEngineSleep', w.cluster);
+    const previous = this.engineState(w);
+    const key = this.key(w.cluster, w.kind, w.namespace, w.name);
+    if (previous.pods.some(p => p.sleeping !== (level !== null))) {
+      this.count(options);
+    }
+    this.sleeping.set(key, level !== null);
+    return { previous };
+  }
+
+  /** One pod per ready replica, all in the workload's one state. */
+  private engineState(w: WorkloadRef): EngineSleepState {
+    const key = this.key(w.cluster, w.kind, w.namespace, w.name);
+    const o = this.workload(w);
+    if (o?.metadata.annotations?.[IDLE_TIER_ANNOTATION] !== 'sleep') {
+      throw new ActuatorError(
+        'invalid',
+        `${w.name} was not deployed with the sleep idle tier`,
+        false,
+      );
+    }
+    const ready = (o.status as { readyReplicas: number }).readyReplicas;
+    return {
+      pods: Array.from({ length: ready }, (_, i) => ({
+        name: `${w.name}-${i}`,
+        sleeping: this.sleeping.get(key) ?? false,
+      })),
+    };
   }
 
   async readiness(w: WorkloadRef) {

@@ -467,4 +467,72 @@ describe('ActionRunner', () => {
       expect(cluster.autoscaler(autoscaler).metadata.annotations).toEqual({});
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'puts the engine of a model of the sleep tier to sleep and wakes it; a sleep refused for good is undone by a wake, %p',
+    async id => {
+      const { cluster, service, runner } = await setup(id);
+      cluster.addModel(workload, 2, undefined, true);
+      const key = `c1/Deployment/vision/sdxl`;
+      const run = async (kind: 'sleep' | 'wake', n: number) => {
+        const sleeping = cluster.sleeping.get(key) ? 2 : 0;
+        const plan = planModelAction(
+          {
+            entityRef: 'model:default/sdxl',
+            workload,
+            replicas: { desired: 2, ready: 2 },
+            engine: { pods: 2, sleeping },
+          },
+          { kind },
+        );
+        if (!plan.ok) throw new Error(plan.reason);
+        const { action } = await service.request({
+          idempotencyKey: `${kind}-${n}`,
+          kind: plan.kind,
+          entityRef: 'model:default/sdxl',
+          cluster: 'c1',
+          steps: plan.steps,
+          dryRun: false,
+          requestedBy: 'policy:hibernation',
+          reason: plan.summary,
+        });
+        await runner('replica:a').runOnce();
+        return (await service.get(action.id))!;
+      };
+      const slept = await run('sleep', 1);
+      expect(slept.state).toBe('done');
+      expect(cluster.sleeping.get(key)).toBe(true);
+      expect(
+        slept.events!.find(e => e.step === 0 && e.outcome === 'succeeded')
+          ?.message,
+      ).toBe(
+        'put to sleep (level 1) the engine of Deployment vision/sdxl in 2 pod(s); 0 were asleep',
+      );
+      const woken = await run('wake', 2);
+      expect(woken.state).toBe('done');
+      expect(cluster.sleeping.get(key)).toBe(false);
+      // A model not deployed with the tier is refused by the actuator.
+      cluster.addModel({ ...workload, name: 'plain' }, 1);
+      expect(
+        planModelAction(
+          {
+            entityRef: 'model:default/plain',
+            workload: { ...workload, name: 'plain' },
+            replicas: { desired: 1, ready: 1 },
+          },
+          { kind: 'sleep' },
+        ),
+      ).toEqual({
+        ok: false,
+        reason:
+          'it was not deployed with the sleep idle tier (vLLM sleep mode behind a wake gate)',
+      });
+      // A sleep that fails for good is undone by a wake.
+      cluster.failures.set('setEngineSleep', ['forbidden']);
+      const refused = await run('sleep', 3);
+      expect(refused.state).toBe('rolledBack');
+      expect(refused.lastError).toBe('setEngineSleep failed: forbidden');
+      expect(cluster.sleeping.get(key)).toBe(false);
+    },
+  );
 });

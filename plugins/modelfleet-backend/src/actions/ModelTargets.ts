@@ -11,6 +11,10 @@ import { FleetStateStore } from '../database/FleetStateStore';
 import { PAUSED_REPLICAS } from '../engines/actions/diff';
 import { ModelTarget } from '../engines/actions/modelPlans';
 import { ownerTeamRef } from '../showback/ModelDirectory';
+import {
+  ClusterActuator,
+  IDLE_TIER_ANNOTATION,
+} from '@modelfleet/plugin-modelfleet-node';
 import { ActuatorDirectory } from './types';
 
 /** A Model entity and where it runs, or why that is not known. */
@@ -34,6 +38,34 @@ const AUTOSCALER_APIS: Array<{
 
 const num = (v: unknown, fallback: number) =>
   typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+
+/**
+ * The sleep state of a model deployed with the sleep idle tier (its
+ * workload annotated `modelfleet.io/idle-tier: sleep`): how many of its
+ * Ready pods' engines sleep. Undefined for any other model.
+ */
+async function engineOf(
+  actuator: ClusterActuator,
+  workload: WorkloadRef,
+  ready: number,
+): Promise<ModelTarget['engine']> {
+  if (!actuator.engineSleep) return undefined;
+  const o = await actuator.get(workload.cluster, {
+    apiVersion: 'apps/v1',
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+  });
+  if (o?.metadata.annotations?.[IDLE_TIER_ANNOTATION] !== 'sleep') {
+    return undefined;
+  }
+  if (ready === 0) return { pods: 0, sleeping: 0 };
+  const state = await actuator.engineSleep(workload);
+  return {
+    pods: state.pods.length,
+    sleeping: state.pods.filter(p => p.sleeping).length,
+  };
+}
 
 /**
  * Finds where a Model runs: the workload its `spec.workload` names, else
@@ -114,12 +146,14 @@ export class ModelTargets {
         };
         break;
       }
+      const engine = await engineOf(actuator, workload, readiness.ready);
       return {
         ...base,
         target: {
           entityRef,
           workload,
           ...(autoscaler ? { autoscaler } : {}),
+          ...(engine ? { engine } : {}),
           replicas: { desired: readiness.desired, ready: readiness.ready },
         },
       };

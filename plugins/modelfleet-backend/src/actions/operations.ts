@@ -3,6 +3,7 @@ import {
   ActionStep,
   AutoscalerRef,
   KubeObject,
+  WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
 import {
   ActuatorError,
@@ -33,6 +34,7 @@ export function clusterOf(op: ActionOperation): string {
       return op.cluster;
     case 'scale':
     case 'waitReady':
+    case 'sleepEngine':
       return op.workload.cluster;
     default:
       return op.autoscaler.cluster;
@@ -107,6 +109,29 @@ export async function runOperation(
         message: `set the keep-alive of ${name(op.autoscaler)} to ${
           op.seconds
         } s`,
+      };
+    }
+    case 'sleepEngine': {
+      if (!actuator.setEngineSleep) {
+        throw new ActuatorError(
+          'invalid',
+          `the ${actuator.id} actuator cannot put engines to sleep`,
+          false,
+        );
+      }
+      const { previous } = await actuator.setEngineSleep(
+        op.workload,
+        op.level,
+        options,
+      );
+      const were = previous.pods.filter(p => p.sleeping).length;
+      return {
+        status: 'done',
+        message: `${
+          op.level === null ? 'woke' : `put to sleep (level ${op.level})`
+        } the engine of ${name(op.workload)} in ${
+          previous.pods.length
+        } pod(s); ${were} were asleep`,
       };
     }
     case 'waitReady': {
@@ -263,6 +288,28 @@ export async function verifySteps(
     }
   }
   const problems: string[] = [];
+  // An engine's sleep is no object's field: ask the engines whether the
+  // last wake holds. A sleep is not held: the wake gate wakes the engine
+  // on the next request, as an autoscaler changes replicas.
+  const woken = new Map<string, WorkloadRef>();
+  for (const step of steps) {
+    const op = step.do;
+    if (op.op !== 'sleepEngine') continue;
+    const key = JSON.stringify(op.workload);
+    if (op.level === null) woken.set(key, op.workload);
+    else woken.delete(key);
+  }
+  for (const workload of woken.values()) {
+    const state = await actuator.engineSleep?.(workload);
+    const asleep = (state?.pods ?? []).filter(p => p.sleeping);
+    if (asleep.length) {
+      problems.push(
+        `the engine of ${name(workload)} is asleep in ${asleep
+          .map(p => p.name)
+          .join(', ')}`,
+      );
+    }
+  }
   for (const { ref, cluster, patches } of expected.values()) {
     const current = await actuator.get(cluster, ref);
     const label = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${

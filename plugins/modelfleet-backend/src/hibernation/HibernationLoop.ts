@@ -42,6 +42,8 @@ export interface PassModel {
   history: ModelHistory;
   /** The annotations of its workload. */
   workloadAnnotations: Record<string, string>;
+  /** What one cold start is worth avoiding, in idle GPU-seconds. */
+  penaltySeconds: number;
 }
 
 /**
@@ -183,11 +185,21 @@ export class HibernationLoop {
     )
       .map(x => x.seconds)
       .filter((s): s is number => s !== undefined);
-    const loadSeconds = percentile(timed, 50) ?? settings.defaultLoadSeconds;
+    const fromZero = percentile(timed, 50) ?? settings.defaultLoadSeconds;
+    const penalty = policy.hibernation.coldStartPenaltyMinutes * 60;
+    // The sleep tier wakes in seconds: that is its wake's cost, and a user
+    // waits that long instead of a load, so a wake is worth avoiding in
+    // that proportion (the price is of a user's wait).
+    const sleep = resolved.target.engine
+      ? Math.min(policy.hibernation.sleepWakeSeconds, fromZero)
+      : undefined;
+    const loadSeconds = sleep ?? fromZero;
     return {
       resolved,
       policy,
       workloadAnnotations,
+      penaltySeconds:
+        sleep === undefined ? penalty : (penalty * sleep) / fromZero,
       history: {
         model: resolved.entityRef,
         intervals: busyIntervalsOf(points, settings.stepSeconds),
@@ -200,7 +212,7 @@ export class HibernationLoop {
   private learn(models: PassModel[], now: number): Map<string, LearnedIdle> {
     const byPenalty = new Map<number, ModelHistory[]>();
     for (const m of models) {
-      const penalty = m.policy.hibernation.coldStartPenaltyMinutes * 60;
+      const penalty = m.penaltySeconds;
       byPenalty.set(penalty, [...(byPenalty.get(penalty) ?? []), m.history]);
     }
     const out = new Map<string, LearnedIdle>();

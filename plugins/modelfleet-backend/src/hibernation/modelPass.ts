@@ -145,6 +145,16 @@ export async function actOn(o: {
           }
         : {}),
       ...(heldBy ? { heldBy } : {}),
+      ...(target.engine
+        ? {
+            engine: {
+              sleeping:
+                target.engine.pods > 0 &&
+                target.engine.sleeping >= target.engine.pods,
+              wakeSeconds: policy.hibernation.sleepWakeSeconds,
+            },
+          }
+        : {}),
     },
     policy.hibernation,
     o.now,
@@ -196,11 +206,16 @@ export async function actOn(o: {
       if (created) outcome = dryRun ? 'recommended' : 'acted';
     }
   }
-  const state: HibernationState = stateOf(target.replicas);
+  const asleep =
+    target.engine !== undefined &&
+    target.engine.pods > 0 &&
+    target.engine.sleeping >= target.engine.pods;
+  const state: HibernationState = asleep ? 'asleep' : stateOf(target.replicas);
   const keepAlive = o.learned.decision?.keepAliveSeconds;
   const nextChange = nextChangeOf({
     policy: policy.hibernation,
     state,
+    sleepTier: target.engine !== undefined,
     ...(o.learned.idleSince !== undefined
       ? { idleSince: o.learned.idleSince }
       : {}),
@@ -233,6 +248,7 @@ function requestOf(
     return { kind: 'keepAlive', seconds: step.seconds };
   }
   if (step.action === 'wake') return { kind: 'wake', replicas: step.replicas };
+  if (step.action === 'sleep') return { kind: 'sleep' };
   return { kind: 'hibernate' };
 }
 

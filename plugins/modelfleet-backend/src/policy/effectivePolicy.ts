@@ -14,6 +14,7 @@ export const BUILTIN_POLICY: PlatformPolicy = {
     mode: 'recommend',
     idleMinutes: 30,
     coldStartPenaltyMinutes: 10,
+    sleepWakeSeconds: 5,
     minWarmReplicas: 0,
     schedules: [],
   },

@@ -68,6 +68,14 @@ describe('readPolicyConfig', () => {
       'modelfleet.policies.defaults.hibernation.coldStartPenaltyMinutes',
     ],
     [
+      { defaults: { hibernation: { sleepWakeSeconds: 0 } } },
+      'modelfleet.policies.defaults.hibernation.sleepWakeSeconds',
+    ],
+    [
+      { teams: { a: { hibernation: { sleepWakeSeconds: 3600 } } } },
+      'modelfleet.policies.teams.a.hibernation.sleepWakeSeconds',
+    ],
+    [
       { defaults: { arbitrage: { minSavingsPercent: 150 } } },
       'modelfleet.policies.defaults.arbitrage.minSavingsPercent',
     ],
@@ -170,6 +178,7 @@ describe('effectivePolicy', () => {
       'hibernation.minWarmReplicas',
       'hibernation.mode',
       'hibernation.schedules',
+      'hibernation.sleepWakeSeconds',
       'maintenanceWindows',
       'maxOnDemandShare',
       'monthlyBudgetUsd',

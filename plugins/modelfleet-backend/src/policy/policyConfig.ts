@@ -60,6 +60,7 @@ export const policyLayerSchema = z
         mode,
         idleMinutes: z.number().positive(),
         coldStartPenaltyMinutes: z.number().min(0).max(1440),
+        sleepWakeSeconds: z.number().min(0.1).max(600),
         minWarmReplicas: z.number().int().min(0),
         schedules: z.array(warmSchedule),
       })

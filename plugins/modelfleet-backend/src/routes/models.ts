@@ -55,7 +55,7 @@ function replicasOf(
 
 /**
  * `GET /models/:namespace/:name/capabilities` and
- * `POST /models/:namespace/:name/{scale,hibernate,wake}`: what a person may
+ * `POST /models/:namespace/:name/{scale,hibernate,wake,sleep}`: what a person may
  * do with a model, and doing it through the action path, behind
  * `modelfleet.model.hibernate`. The owner team's policy decides whether the
  * action waits for approval (`dryRun`).
@@ -152,6 +152,7 @@ export function createModelsRouter(options: {
           : offer({ kind: 'scale', replicas: -1 }),
       hibernate: offer({ kind: 'hibernate' }),
       wake: offer({ kind: 'wake' }),
+      ...(t?.engine ? { sleep: offer({ kind: 'sleep' }) } : {}),
       approve: mayApprove
         ? { allowed: true }
         : {
@@ -164,7 +165,7 @@ export function createModelsRouter(options: {
     res.json(body);
   });
 
-  for (const kind of ['scale', 'hibernate', 'wake'] as const) {
+  for (const kind of ['scale', 'hibernate', 'wake', 'sleep'] as const) {
     router.post(`/models/:namespace/:name/${kind}`, async (req, res) => {
       const credentials = await callerOf(httpAuth, req);
       const namespace = nameParam(req.params.namespace, 'namespace');
@@ -173,7 +174,7 @@ export function createModelsRouter(options: {
       const unknown = Object.keys(body).filter(
         k =>
           !['replicas', 'reason'].includes(k) ||
-          (k === 'replicas' && kind === 'hibernate'),
+          (k === 'replicas' && (kind === 'hibernate' || kind === 'sleep')),
       );
       if (unknown.length) {
         throw new InputError(

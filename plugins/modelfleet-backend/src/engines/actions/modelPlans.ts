@@ -19,6 +19,11 @@ export interface ModelTarget {
     keepAliveSeconds?: number;
   };
   replicas: { desired: number; ready: number };
+  /**
+   * Deployed with the sleep idle tier (vLLM sleep mode behind a wake
+   * gate): how many of its Ready pods' engines sleep now.
+   */
+  engine?: { pods: number; sleeping: number };
 }
 
 /** What a person asked for. */
@@ -26,6 +31,7 @@ export type ModelRequest =
   | { kind: 'scale'; replicas: number }
   | { kind: 'hibernate' }
   | { kind: 'wake'; replicas?: number }
+  | { kind: 'sleep' }
   | { kind: 'keepAlive'; seconds: number };
 
 /** The steps of an action, or why the request makes no sense now. */
@@ -113,6 +119,20 @@ export function planModelAction(
     },
   });
 
+  const engineStep = (level: 1 | null): ActionStep => ({
+    description:
+      level === null
+        ? `Wake the engine of ${label(workload)}`
+        : `Put the engine of ${label(
+            workload,
+          )} to sleep (vLLM sleep mode, level ${level}: weights to host memory, GPU memory released)`,
+    do: { op: 'sleepEngine', workload, level },
+    // An engine woken is the safe state: a sleep is undone by a wake.
+    ...(level === null
+      ? {}
+      : { undo: { op: 'sleepEngine', workload, level: null } }),
+  });
+
   switch (request.kind) {
     case 'scale': {
       const n = request.replicas;
@@ -186,6 +206,19 @@ export function planModelAction(
         };
       }
       if (replicas.desired >= 1 && replicas.ready >= 1) {
+        // A model of the sleep tier may be running with its engine asleep.
+        if (target.engine && target.engine.sleeping > 0) {
+          steps.push(engineStep(null));
+          return {
+            ok: true,
+            kind: 'wake',
+            cluster: workload.cluster,
+            steps,
+            summary: `wake the sleeping engine in ${plural(
+              target.engine.sleeping,
+            )}`,
+          };
+        }
         return { ok: false, reason: `it is awake (${replicas.ready} ready)` };
       }
       if (autoscaler) {
@@ -205,6 +238,31 @@ export function planModelAction(
         cluster: workload.cluster,
         steps,
         summary: `wake to ${plural(n)}`,
+      };
+    }
+    case 'sleep': {
+      if (!target.engine) {
+        return {
+          ok: false,
+          reason:
+            'it was not deployed with the sleep idle tier (vLLM sleep mode behind a wake gate)',
+        };
+      }
+      if (replicas.ready === 0) {
+        return { ok: false, reason: 'it has no ready replica to put to sleep' };
+      }
+      if (target.engine.sleeping >= target.engine.pods) {
+        return { ok: false, reason: 'its engine is asleep' };
+      }
+      steps.push(engineStep(1));
+      return {
+        ok: true,
+        kind: 'sleep',
+        cluster: workload.cluster,
+        steps,
+        summary: `put the engine to sleep in ${plural(
+          replicas.ready,
+        )}; the next request wakes it in seconds`,
       };
     }
     case 'keepAlive': {

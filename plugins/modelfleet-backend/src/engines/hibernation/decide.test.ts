@@ -8,6 +8,7 @@ const policy = (
   mode: 'enforce',
   idleMinutes: 30,
   coldStartPenaltyMinutes: 10,
+  sleepWakeSeconds: 5,
   minWarmReplicas: 0,
   schedules: [],
   ...over,
@@ -300,5 +301,70 @@ describe('warmFloor and openWindowAt', () => {
       replicas: 3,
       reason: 'schedule peak keeps 3 warm until 2025-01-08T11:00:00.000Z',
     });
+  });
+});
+
+describe('decideHibernation for the sleep idle tier', () => {
+  const awake = { sleeping: false, wakeSeconds: 5 };
+  const asleep = { sleeping: true, wakeSeconds: 5 };
+
+  it('puts the engine to sleep once the keep-alive has passed, instead of going to zero', () => {
+    expect(decideHibernation(idle({ engine: awake }), policy(), NOW)).toEqual({
+      action: 'sleep',
+      reason: 'keep-alive 10 min',
+    });
+    expect(
+      decideHibernation(
+        idle({ engine: awake, idleSince: NOW - 5 * 60_000 }),
+        policy(),
+        NOW,
+      ),
+    ).toMatchObject({ action: 'none' });
+  });
+
+  it('leaves a sleeping engine to its wake gate, and wakes it inside a pre-warm window', () => {
+    expect(decideHibernation(idle({ engine: asleep }), policy(), NOW)).toEqual({
+      action: 'none',
+      reason: 'asleep; the next request wakes its engine in about 5 s',
+    });
+    const prewarm = {
+      keepAliveSeconds: 60,
+      reason: 'demand at 10:20',
+      prewarm: { afterSeconds: 15 * 60, windowSeconds: 10 * 60 },
+    };
+    expect(
+      decideHibernation(
+        idle({ engine: asleep, learned: prewarm }),
+        policy(),
+        NOW,
+      ),
+    ).toEqual({
+      action: 'wake',
+      replicas: 1,
+      reason: 'pre-warm: demand at 10:20',
+    });
+  });
+
+  describe('never puts an engine to sleep', () => {
+    const never = (model: HibernationModel, p = policy()) =>
+      expect(decideHibernation(model, p, NOW).action).not.toBe('sleep');
+
+    it('under mode: off', () =>
+      never(idle({ engine: awake }), policy({ mode: 'off' })));
+    it('annotated modelfleet.io/hibernation: disabled', () =>
+      never(
+        idle({
+          engine: awake,
+          annotations: { 'modelfleet.io/hibernation': 'disabled' },
+        }),
+      ));
+    it('with requests in flight', () =>
+      never(idle({ engine: awake, inFlight: 2 })));
+    it('below minWarmReplicas', () =>
+      never(idle({ engine: awake }), policy({ minWarmReplicas: 1 })));
+    it("inside a schedule window's minimum", () =>
+      never(idle({ engine: awake }), policy({ schedules: [businessHours] })));
+    it('while a person holds it awake', () =>
+      never(idle({ engine: awake, heldBy: 'user:default/jane' })));
   });
 });

@@ -28,12 +28,19 @@ export interface HibernationModel {
    * leaves it until Hibernate hands it back.
    */
   heldBy?: string;
+  /**
+   * Deployed with the sleep idle tier (vLLM sleep mode behind a wake
+   * gate): whether its engine sleeps now. Such a model is put to sleep,
+   * not to zero, once its keep-alive has passed.
+   */
+  engine?: { sleeping: boolean; wakeSeconds: number };
 }
 
 /** One step the loop takes for a model (the action path carries it out). */
 export type HibernationStep =
   | { action: 'none'; reason: string }
   | { action: 'hibernate'; reason: string }
+  | { action: 'sleep'; reason: string }
   | { action: 'wake'; replicas: number; reason: string }
   | { action: 'setKeepAlive'; seconds: number; reason: string };
 
@@ -120,6 +127,9 @@ export function decideHibernation(
     };
   }
   const idleFor = (now - model.idleSince) / 1000;
+  if (model.engine && model.replicas.desired > 0) {
+    return decideSleep(model, learned, floor, idleFor);
+  }
   if (model.replicas.desired === 0) {
     const pre = learned.prewarm;
     if (
@@ -182,6 +192,58 @@ export function decideHibernation(
       };
     }
     return { action: 'hibernate', reason: learned.reason };
+  }
+  return { action: 'none', reason: learned.reason };
+}
+
+/**
+ * A model of the sleep tier with replicas: its engine sleeps once the
+ * keep-alive has passed (under the same rules as going to zero), and is
+ * woken inside a pre-warm window; the wake gate wakes it on a request.
+ */
+function decideSleep(
+  model: HibernationModel,
+  learned: NonNullable<HibernationModel['learned']>,
+  floor: { replicas: number; reason?: string },
+  idleFor: number,
+): HibernationStep {
+  const engine = model.engine!;
+  const pre = learned.prewarm;
+  const inWindow =
+    pre !== undefined &&
+    idleFor >= pre.afterSeconds &&
+    idleFor < pre.afterSeconds + pre.windowSeconds;
+  if (engine.sleeping) {
+    if (inWindow) {
+      return {
+        action: 'wake',
+        replicas: Math.max(1, model.replicas.desired),
+        reason: `pre-warm: ${learned.reason}`,
+      };
+    }
+    return {
+      action: 'none',
+      reason: `asleep; the next request wakes its engine in about ${engine.wakeSeconds} s`,
+    };
+  }
+  if (model.inFlight > 0) {
+    return { action: 'none', reason: `${model.inFlight} request(s) in flight` };
+  }
+  if (floor.replicas > 0) return { action: 'none', reason: floor.reason! };
+  if (model.heldBy) {
+    return {
+      action: 'none',
+      reason: `held awake by ${model.heldBy}`,
+    };
+  }
+  if (inWindow) {
+    return { action: 'none', reason: 'awake for the demand it expects' };
+  }
+  if (
+    Number.isFinite(learned.keepAliveSeconds) &&
+    idleFor >= learned.keepAliveSeconds
+  ) {
+    return { action: 'sleep', reason: learned.reason };
   }
   return { action: 'none', reason: learned.reason };
 }

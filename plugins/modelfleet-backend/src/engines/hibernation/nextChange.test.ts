@@ -7,6 +7,7 @@ const policy = (
   mode: 'enforce',
   idleMinutes: 30,
   coldStartPenaltyMinutes: 10,
+  sleepWakeSeconds: 5,
   minWarmReplicas: 0,
   schedules: [],
   ...over,

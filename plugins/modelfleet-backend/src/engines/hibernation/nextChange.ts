@@ -18,8 +18,11 @@ export function nextChangeOf(input: {
   idleSince?: number;
   learned?: IdleDecision;
   now: number;
+  /** True for a model of the sleep idle tier: it sleeps, not goes to zero. */
+  sleepTier?: boolean;
 }): { at: string; what: string } | undefined {
-  const { policy, state, idleSince, learned, now } = input;
+  const { policy, state, idleSince, learned, now, sleepTier } = input;
+  const rest = sleepTier ? 'asleep' : 'atZero';
   if (policy.mode === 'off') return undefined;
   const options: Array<{ at: number; what: string }> = [];
   for (const s of policy.schedules) {
@@ -42,13 +45,15 @@ export function nextChangeOf(input: {
   }
   if (learned && idleSince !== undefined && policy.minWarmReplicas === 0) {
     const k = learned.keepAliveSeconds;
-    if (state !== 'atZero' && Number.isFinite(k)) {
+    if (state !== rest && state !== 'atZero' && Number.isFinite(k)) {
       options.push({
         at: idleSince + k * 1000,
-        what: 'keep-alive ends: goes to zero unless a request comes',
+        what: sleepTier
+          ? 'keep-alive ends: its engine sleeps unless a request comes'
+          : 'keep-alive ends: goes to zero unless a request comes',
       });
     }
-    if (state === 'atZero' && learned.prewarm) {
+    if (state === rest && learned.prewarm) {
       options.push({
         at: idleSince + learned.prewarm.afterSeconds * 1000,
         what: 'pre-warm ahead of the demand it expects',

@@ -10,6 +10,7 @@ export const STATE_LABELS: Record<HibernationState, string> = {
   warm: 'Warm',
   atZero: 'At zero',
   waking: 'Waking…',
+  asleep: 'Asleep',
 };
 
 /** What the owner team's `hibernation.mode` means for this model. */
@@ -92,6 +93,8 @@ export function decisionTitle(decision: HibernationDecisionView): string {
   switch (decision.action) {
     case 'hibernate':
       return 'Take to zero';
+    case 'sleep':
+      return 'Put the engine to sleep';
     case 'wake':
       return decision.replicas === undefined
         ? 'Wake'
