@@ -93,7 +93,7 @@ export const MAX_SCALE_REPLICAS = 64;
 export interface ModelActionInput {
   namespace: string;
   name: string;
-  action: 'scale' | 'hibernate' | 'wake';
+  action: 'scale' | 'hibernate' | 'wake' | 'sleep';
   replicas?: number;
   reason?: string;
 }

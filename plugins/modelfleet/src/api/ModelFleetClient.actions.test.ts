@@ -179,7 +179,7 @@ describe('ModelFleetClient', () => {
       await expect(
         c.requestModelAction({ ...model, action: 'delete' as any }),
       ).rejects.toThrow(
-        'action must be one of scale, hibernate, wake, got "delete"',
+        'action must be one of scale, hibernate, wake, sleep, got "delete"',
       );
       await expect(
         c.requestModelAction({ namespace: '', name: 'b', action: 'wake' }),

@@ -34,6 +34,7 @@ const MODEL_ACTIONS: ReadonlyArray<ModelActionInput['action']> = [
   'scale',
   'hibernate',
   'wake',
+  'sleep',
 ];
 
 const COST_KINDS: ReadonlyArray<CostEntityKind> = ['model', 'gpupool', 'group'];

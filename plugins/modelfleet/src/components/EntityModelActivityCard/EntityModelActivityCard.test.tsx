@@ -124,6 +124,33 @@ describe('EntityModelActivityCard', () => {
       );
     });
 
+    it('offers Sleep now for a model of the sleep idle tier only, and puts its engine to sleep', async () => {
+      const api = mockModelFleetApi({
+        getModelCapabilities: jest.fn(async () =>
+          modelCapabilities({ sleep: { allowed: true } }),
+        ),
+        requestModelAction: jest.fn(async () => modelAction({ kind: 'sleep' })),
+      });
+      await render(api);
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Sleep now' }),
+      );
+      await waitFor(() =>
+        expect(api.requestModelAction).toHaveBeenCalledWith({
+          ...ref,
+          action: 'sleep',
+        }),
+      );
+    });
+
+    it('offers no Sleep now to a model deployed without the sleep tier', async () => {
+      await render(mockModelFleetApi());
+      await screen.findByRole('button', { name: 'Wake now' });
+      expect(
+        screen.queryByRole('button', { name: 'Sleep now' }),
+      ).not.toBeInTheDocument();
+    });
+
     it('says why a request was refused', async () => {
       const error = await responseError(
         409,

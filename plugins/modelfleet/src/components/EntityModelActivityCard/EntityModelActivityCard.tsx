@@ -168,6 +168,11 @@ export const EntityModelActivityCard = (
               request({ action: 'wake' }),
             )
           }
+          onSleep={() =>
+            post('sleep', "put the model's engine to sleep", denyAct, () =>
+              request({ action: 'sleep' }),
+            )
+          }
           onScale={async (replicas, reason) => {
             try {
               await request({ action: 'scale', replicas, reason });

@@ -26,12 +26,13 @@ export function workloadLine(
     : runs;
 }
 
-type ButtonKind = 'scale' | 'hibernate' | 'wake';
+type ButtonKind = 'scale' | 'hibernate' | 'wake' | 'sleep';
 
 const LABELS: Record<ButtonKind, string> = {
   scale: 'Scale',
   hibernate: 'Hibernate now',
   wake: 'Wake now',
+  sleep: 'Sleep now',
 };
 
 /**
@@ -80,12 +81,15 @@ export const ModelControls = (props: {
   busy?: string;
   onHibernate: () => void;
   onWake: () => void;
+  /** Put the engine to sleep; offered for a model of the sleep idle tier. */
+  onSleep?: () => void;
   onScale: (replicas: number, reason: string) => Promise<void>;
 }) => {
   const { capabilities, mayAct } = props;
   const [scaling, setScaling] = useState(false);
   const kinds: ButtonKind[] = ['scale', 'hibernate', 'wake'];
-  const reasons = kinds.filter(k => !capabilities[k].allowed);
+  if (capabilities.sleep) kinds.push('sleep');
+  const reasons = kinds.filter(k => !capabilities[k]?.allowed);
   const where = workloadLine(capabilities);
   const whereLine = where && (
     <Typography variant="body2" color="textSecondary" gutterBottom>
@@ -121,6 +125,14 @@ export const ModelControls = (props: {
           busy={!!props.busy}
           onClick={props.onWake}
         />
+        {capabilities.sleep && props.onSleep && (
+          <CapabilityButton
+            kind="sleep"
+            capability={capabilities.sleep}
+            busy={!!props.busy}
+            onClick={props.onSleep}
+          />
+        )}
       </Box>
       {reasons.map(k => (
         <Typography
@@ -130,7 +142,7 @@ export const ModelControls = (props: {
           component="p"
           data-testid={`modelfleet-${k}-reason`}
         >
-          {LABELS[k]}: {capabilities[k].reason ?? 'not allowed'}
+          {LABELS[k]}: {capabilities[k]?.reason ?? 'not allowed'}
         </Typography>
       ))}
       {capabilities.dryRun && (

@@ -77,7 +77,11 @@ export function actionTitle(
     case 'hibernate':
       return 'Hibernate';
     case 'wake':
-      return 'Wake';
+      return action.steps.some(s => s.do.op === 'sleepEngine')
+        ? 'Wake the engine'
+        : 'Wake';
+    case 'sleep':
+      return 'Sleep (vLLM sleep mode)';
     case 'deploy':
       return 'Deploy';
     case 'keepAlive': {
