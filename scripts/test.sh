@@ -9,6 +9,7 @@ mf_build_deps
 mf_postgres
 mf_chromium
 mf_prometheus
+mf_apt nginx libnginx-mod-http-lua # for the wake gate test, which starts its own nginx
 mf_install
 cd "$MF_ROOT"
 

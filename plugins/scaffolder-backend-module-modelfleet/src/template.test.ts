@@ -5,6 +5,9 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import { IDLE_TIERS, renderManifestsInputFields } from './manifests/input';
+import { createRecommendPlacementAction } from './actions/recommendPlacement';
+import { teamCatalog } from './__testUtils__/teams';
 
 /** The Deploy a model template, as the catalog reads it. */
 const template = yaml.parse(
@@ -17,6 +20,26 @@ const properties: Record<string, any> = Object.assign(
   {},
   ...template.spec.parameters.map((p: any) => p.properties),
 );
+
+type StepVisibility = (
+  values: Record<string, unknown>,
+  steps: ReadonlyArray<{ schema: object; when?: unknown }>,
+) => { visible: boolean[]; values: Record<string, unknown> };
+
+/**
+ * How the scaffolder decides which parameter steps show and which values
+ * reach the task (`resolveParameterSteps` of
+ * @backstage/plugin-scaffolder-common, which the wizard and the task API
+ * both call), from the copy @backstage/plugin-scaffolder-node depends on.
+ */
+function scaffolderStepVisibility(): StepVisibility {
+  const scaffolderNode = require.resolve('@backstage/plugin-scaffolder-node');
+  const common = require.resolve('@backstage/plugin-scaffolder-common/alpha', {
+    paths: [path.dirname(scaffolderNode)],
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(common).resolveParameterSteps;
+}
 
 describe('the Deploy a model template', () => {
   it('refuses a model source with credentials or of a bad form before a task exists', () => {
@@ -79,6 +102,70 @@ describe('the Deploy a model template', () => {
     const [gpuMin, gpuMax] = range(properties.gpusPerReplica);
     expect(gpuMin).toBeGreaterThanOrEqual(R.gpusPerReplica.min);
     expect(gpuMax).toBeLessThanOrEqual(R.gpusPerReplica.max);
+  });
+
+  it('offers the idle tiers the render step takes, zero by default', () => {
+    const { idleTier } = properties;
+    expect(idleTier.enum).toEqual([...IDLE_TIERS]);
+    expect(idleTier.enumNames).toHaveLength(IDLE_TIERS.length);
+    expect(idleTier.default).toBe(
+      renderManifestsInputFields.idleTier.parse(undefined),
+    );
+  });
+
+  it('asks what an idle model does only for vLLM with traffic that idles, and drops the answer otherwise', () => {
+    const resolve = scaffolderStepVisibility();
+    const steps = template.spec.parameters.map((p: any) => ({
+      schema: p,
+      when: p.when,
+    }));
+    const idleStep = template.spec.parameters.findIndex(
+      (p: any) => p.properties.idleTier,
+    );
+    expect(idleStep).toBeGreaterThan(-1);
+    for (const runtime of properties.runtime.enum) {
+      for (const traffic of properties.traffic.enum) {
+        const { visible, values } = resolve(
+          { runtime, traffic, idleTier: 'sleep' },
+          steps,
+        );
+        const shown = runtime === 'vllm' && traffic !== 'always-on';
+        expect([runtime, traffic, visible[idleStep]]).toEqual([
+          runtime,
+          traffic,
+          shown,
+        ]);
+        // A hidden step's answer never reaches the render step.
+        expect([runtime, traffic, values.idleTier]).toEqual([
+          runtime,
+          traffic,
+          shown ? 'sleep' : undefined,
+        ]);
+        // The other steps always show.
+        expect(visible.filter((v, i) => i !== idleStep && !v)).toEqual([]);
+      }
+    }
+  });
+
+  it("passes the tier and the pool's GPU sharing, an output of the placement step, to the render step", () => {
+    const steps: Array<{ id: string; action: string; input: any }> =
+      template.spec.steps;
+    const render = steps.find(s => s.id === 'render')!;
+    expect(render.input.idleTier).toBe('${{ parameters.idleTier }}');
+    expect(render.input.pool.sharing).toBe(
+      '${{ steps.placement.output.gpuSharing }}',
+    );
+    expect(steps.find(s => s.id === 'placement')!.action).toBe(
+      'modelfleet:placement:recommend',
+    );
+    const placement = createRecommendPlacementAction({
+      client: { place: async () => Promise.reject(new Error('unused')) },
+      catalog: teamCatalog(),
+    });
+    const output = placement.schema?.output as any;
+    expect(output.properties.gpuSharing.enum).toEqual(
+      renderManifestsInputFields.pool.shape.sharing.unwrap().options,
+    );
   });
 
   it('lets the owner be picked only among the catalog Groups', () => {

@@ -136,6 +136,64 @@ describe('modelfleet:placement:recommend', () => {
     },
   );
 
+  it.each([
+    ['time-slicing', 'time-slicing'],
+    ['mig', 'mig'],
+    ['nothing', 'whole'],
+  ])(
+    'outputs how the picked pool shares its GPUs (its GpuPool says %s)',
+    async (sharing, expected) => {
+      const server = await placementServer(body => [200, response(body)]);
+      try {
+        const action = createRecommendPlacementAction({
+          client: server.client,
+          catalog: teamCatalog([
+            {
+              apiVersion: 'modelfleet.io/v1alpha1',
+              kind: 'GpuPool',
+              metadata: { name: 'demo-gcp-usc1.a2-a100', namespace: 'default' },
+              spec: {
+                cluster: 'demo-gcp-usc1',
+                gpu: {
+                  product: 'A100',
+                  perNode: 1,
+                  ...(sharing === 'nothing' ? {} : { sharing }),
+                },
+              },
+            },
+          ]),
+        });
+        const ctx = createMockActionContext({
+          input: { name: 'm', memoryMiB: 1000, replicas: { min: 1, max: 1 } },
+        });
+        await action.handler(ctx as any);
+        const out = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+        expect(out.gpuSharing).toBe(expected);
+      } finally {
+        server.close();
+      }
+    },
+  );
+
+  it('outputs no sharing mode when the catalog does not have the pool', async () => {
+    const server = await placementServer(body => [200, response(body)]);
+    try {
+      const action = createRecommendPlacementAction({
+        client: server.client,
+        catalog: teamCatalog(),
+      });
+      const ctx = createMockActionContext({
+        input: { name: 'm', memoryMiB: 1000, replicas: { min: 1, max: 1 } },
+      });
+      await action.handler(ctx as any);
+      const out = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+      expect(out.pool).toBe('gpupool:default/demo-gcp-usc1.a2-a100');
+      expect(out).not.toHaveProperty('gpuSharing');
+    } finally {
+      server.close();
+    }
+  });
+
   it('fails with the reasons when the placement is blocked', async () => {
     const server = await placementServer(body => [
       200,

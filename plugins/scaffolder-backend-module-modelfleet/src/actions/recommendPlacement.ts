@@ -108,11 +108,34 @@ const inputSchema = z.object(inputFields).strict();
 /** A template expression of an unset parameter renders as '' or nothing. */
 const isUnset = (v: unknown) => v === undefined || v === '';
 
+const SHARING_MODES = ['whole', 'mig', 'time-slicing'] as const;
+
+/**
+ * How the pool shares its GPUs, from its GpuPool entity
+ * (`spec.gpu.sharing`, `whole` when it says nothing), or undefined when
+ * the catalog cannot tell: the placement does not carry it.
+ */
+async function poolSharing(
+  catalog: CatalogService,
+  ref: string,
+  credentials: BackstageCredentials,
+  logger: { warn(message: string): void },
+): Promise<(typeof SHARING_MODES)[number] | undefined> {
+  try {
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    const sharing = (entity?.spec as any)?.gpu?.sharing ?? 'whole';
+    return entity && SHARING_MODES.includes(sharing) ? sharing : undefined;
+  } catch (e) {
+    logger.warn(`Could not read how ${ref} shares its GPUs: ${e}`);
+    return undefined;
+  }
+}
+
 /**
  * `modelfleet:placement:recommend`: asks the placement engine where a model
  * goes, checks the picked pool against the owner team's policy and budget,
- * and outputs what the manifests need (scheduling, GPU resource) and what it
- * costs. A blocked request (policy, budget, nothing fits) fails the step
+ * and outputs what the manifests need (scheduling, GPU resource, how the
+ * pool shares its GPUs) and what it costs. A blocked request (policy, budget, nothing fits) fails the step
  * with the reasons. Read-only, so it runs in dry-run too.
  *
  * @public
@@ -137,6 +160,12 @@ export function createRecommendPlacementAction(options: {
         provider: z.string(),
         capacityType: z.string(),
         gpuProduct: z.string(),
+        gpuSharing: z
+          .enum(SHARING_MODES, {
+            description:
+              "How the pool shares its GPUs (its GpuPool entity's spec.gpu.sharing); absent when the catalog does not have the pool",
+          })
+          .optional(),
         gpuMemoryGiB: z.number({
           description: 'GPU memory per replica the model needs',
         }),
@@ -222,6 +251,13 @@ export function createRecommendPlacementAction(options: {
       ctx.output('provider', option.provider);
       ctx.output('capacityType', option.capacityType);
       ctx.output('gpuProduct', option.gpu.product);
+      const sharing = await poolSharing(
+        options.catalog,
+        option.ref,
+        credentials,
+        ctx.logger,
+      );
+      if (sharing) ctx.output('gpuSharing', sharing);
       ctx.output('gpuMemoryGiB', gpuMemoryGiB);
       ctx.output('scheduling', option.scheduling);
       ctx.output('monthlyUsd', option.monthlyUsd);

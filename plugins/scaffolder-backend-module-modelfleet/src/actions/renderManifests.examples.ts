@@ -90,4 +90,38 @@ export const examples: TemplateExample[] = [
       targetPath: 'deploy',
     }),
   },
+  {
+    description:
+      'A sporadic 8B model on vLLM sharing a time-sliced L4: asleep between bursts, woken in seconds by its wake gate',
+    example: step('Render Kubernetes manifests', {
+      name: 'qwen-7b-drafts',
+      namespace: 'search',
+      owner: 'group:default/search-team',
+      model: {
+        source: 'Qwen/Qwen2.5-7B-Instruct',
+        parametersBillions: 7.6,
+        precision: 'bf16',
+        runtime: 'vllm',
+      },
+      gpu: { product: 'L4', count: 1, memoryGiB: 19 },
+      replicas: { min: 1, max: 1 },
+      traffic: 'sporadic',
+      idleTier: 'sleep',
+      hibernation: { idleMinutes: 5 },
+      pool: {
+        ref: 'gpupool:default/gpu-gcp-usc1.g2-l4-shared',
+        cluster: 'gpu-gcp-usc1',
+        region: 'us-central1',
+        capacityType: 'on-demand',
+        sharing: 'time-slicing',
+        scheduling: {
+          nodeSelector: {
+            'cloud.google.com/gke-gpu-sharing-strategy': 'time-sharing',
+          },
+          tolerations: [],
+          gpuResource: 'nvidia.com/gpu',
+        },
+      },
+    }),
+  },
 ];

@@ -1,6 +1,6 @@
 import { HTTP_PORT, KEDA_HTTP_ADDON, MONITORING } from './constants';
 import { ResolvedRenderManifestsInput } from './input';
-import { goDuration, WAKE_TIMING, WakeTimings } from './wake';
+import { goDuration, scalesToZero, WAKE_TIMING, WakeTimings } from './wake';
 
 /** The runtime's load metric, and how much of it one replica takes. */
 export function runtimeLoad(v: ResolvedRenderManifestsInput) {
@@ -34,7 +34,8 @@ interface AutoscalerOptions {
 
 /**
  * The model's autoscalers: an HPA on the runtime's load metric when always
- * on; for a model that scales to zero, by `wakeOn`:
+ * on or of the sleep idle tier (whose replicas stay up, at least one, while
+ * their engines sleep); for a model that scales to zero, by `wakeOn`:
  *
  * - `http-addon`: an HTTPScaledObject, whose interceptor holds each
  *   request until a replica is Ready (business hours add a ScaledObject,
@@ -47,7 +48,7 @@ export function renderAutoscalers(
   options: AutoscalerOptions,
 ): Array<Record<string, any>> {
   const { v } = options;
-  if (v.traffic === 'always-on') return [renderHpa(options)];
+  if (!scalesToZero(v)) return [renderHpa(options)];
   if (v.wakeOn === 'knative') return [];
   if (v.wakeOn === 'keda-poll') {
     return [renderScaledObject(options, prometheusTrigger(v))];

@@ -61,6 +61,41 @@ export const HF_TOKEN_SECRET = 'modelfleet-hf-token';
 export const HTTP_PORT = 8000;
 export const GRPC_PORT = 8001;
 export const TRITON_METRICS_PORT = 8002;
+
+/**
+ * The name of vLLM's port behind the wake gate (the sleep idle tier): the
+ * `http` name moves to the gate, which the Service targets.
+ */
+export const ENGINE_PORT_NAME = 'engine';
+
+/**
+ * The wake gate of the sleep idle tier: OpenResty (nginx and LuaJIT) in
+ * the model's pod, in front of vLLM in sleep mode, which does not wake by
+ * itself when a request comes (see wakeGate.ts).
+ *
+ * @public
+ */
+export const WAKE_GATE = {
+  /** Pinned like the runtimes; the gate's Lua runs on OpenResty's lua-nginx-module. */
+  image: 'openresty/openresty:1.27.1.2-0-alpine',
+  /** The OpenResty binary of that image. */
+  binary: '/usr/local/openresty/bin/openresty',
+  /** The gate's port, named `http`: the Service's target. */
+  port: 8080,
+  /** vLLM's port behind it, named `engine`: what ModelFleet calls through the API server's pod proxy, and what Prometheus scrapes. */
+  enginePort: HTTP_PORT,
+  /** Where the ConfigMap's nginx.conf is mounted, read-only. */
+  configDir: '/etc/wake-gate',
+  /**
+   * The gate's only writable directory (an emptyDir): its pid file and
+   * nginx's temporary files; the root filesystem is read-only.
+   */
+  runDir: '/tmp/wake-gate',
+  /** How long one `POST /wake_up` may take: level 1 copies the weights back from host memory, seconds for most models. */
+  wakeTimeoutSeconds: 120,
+  /** The gate's own health, answered by nginx: the gate container's probes. */
+  healthPath: '/wake-gate/healthz',
+} as const;
 /** Where the model-cache volume is mounted. */
 export const CACHE_MOUNT = '/data';
 /** The unprivileged user every container runs as. */

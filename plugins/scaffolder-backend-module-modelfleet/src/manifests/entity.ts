@@ -6,6 +6,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { ResolvedRenderManifestsInput } from './input';
 import { wakeModeOf } from './wake';
+import { IDLE_TIER_ANNOTATION } from './wakeGate';
 
 const SPOT_POLICY: Record<'forbid' | 'allow' | 'require', SpotPolicy> = {
   forbid: 'forbid',
@@ -19,19 +20,23 @@ export function renderModelEntity(
   v: ResolvedRenderManifestsInput,
   selector: Record<string, string>,
 ): ModelEntityV1alpha1 {
-  const scalesToZero = v.traffic !== 'always-on';
+  const sleeps = v.idleTier === 'sleep';
   const policy: NonNullable<ModelEntityV1alpha1['spec']['policy']> = {
     ...(v.spot ? { spot: SPOT_POLICY[v.spot] } : {}),
     ...(v.monthlyBudgetUsd !== undefined
       ? { monthlyBudgetUsd: v.monthlyBudgetUsd }
       : {}),
-    hibernation: scalesToZero
-      ? {
-          mode: 'enforce',
-          idleMinutes: v.hibernation.idleMinutes,
-          minWarmReplicas: 0,
-        }
-      : { mode: 'off', minWarmReplicas: Math.max(1, v.replicas.min) },
+    // The sleep tier idles too, but never at zero (its HPA keeps a
+    // replica): its engine sleeps after the idle minutes. Warm means
+    // awake, so no replica needs to stay warm.
+    hibernation:
+      v.traffic === 'always-on'
+        ? { mode: 'off', minWarmReplicas: Math.max(1, v.replicas.min) }
+        : {
+            mode: 'enforce',
+            idleMinutes: v.hibernation.idleMinutes,
+            minWarmReplicas: 0,
+          },
   };
   return {
     apiVersion: MODELFLEET_API_VERSION,
@@ -43,6 +48,7 @@ export function renderModelEntity(
       annotations: {
         'backstage.io/kubernetes-id': v.name,
         'backstage.io/kubernetes-namespace': v.namespace,
+        ...(sleeps ? { [IDLE_TIER_ANNOTATION]: 'sleep' } : {}),
       },
       tags: [v.model.runtime, v.model.precision],
     },

@@ -42,6 +42,15 @@ const isTimeZone = (tz: string) => {
  */
 export const WAKE_MODES = ['http-addon', 'knative', 'keda-poll'] as const;
 
+/**
+ * What an idle model does: `zero` scales it to zero replicas (woken as
+ * `wakeOn` says); `sleep` keeps its replicas and puts vLLM to sleep
+ * (sleep mode level 1) behind a wake gate.
+ *
+ * @public
+ */
+export const IDLE_TIERS = ['zero', 'sleep'] as const;
+
 /** The longest `scale-to-zero-pod-retention-period` Knative accepts (its WindowMax, 1h). */
 export const KNATIVE_MAX_IDLE_MINUTES = 60;
 
@@ -173,10 +182,16 @@ export const renderManifestsInputFields = {
     description:
       'always-on keeps replicas warm (HPA); business-hours scales to zero outside the window; sporadic scales to zero when idle (KEDA)',
   }),
+  idleTier: z
+    .enum(IDLE_TIERS, {
+      description:
+        "What an idle model does (business-hours and sporadic traffic): zero (the default) scales it to zero replicas, its GPU freed for the cluster and woken by wakeOn in minutes; sleep keeps its replicas and puts vLLM to sleep between bursts (weights to host memory, GPU memory released, woken by a wake gate in the pod in seconds), for pools that share GPUs by time-slicing, where the freed memory serves the GPU's other tenants. Sleep needs the vllm runtime; wakeOn does not apply to it",
+    })
+    .default('zero'),
   wakeOn: z
     .enum(WAKE_MODES, {
       description:
-        "How a model at zero wakes (business-hours and sporadic traffic; always-on models are never at zero and ignore it): http-addon (default) holds each request in the KEDA HTTP add-on's interceptor until a replica is Ready; knative renders a Knative Service instead of the Deployment (needs Knative Serving on the cluster; sporadic traffic only); keda-poll wakes at the ScaledObject's next Prometheus poll or cron window",
+        "How a model at zero wakes (business-hours and sporadic traffic; always-on models and the sleep idle tier are never at zero and ignore it): http-addon (default) holds each request in the KEDA HTTP add-on's interceptor until a replica is Ready; knative renders a Knative Service instead of the Deployment (needs Knative Serving on the cluster; sporadic traffic only); keda-poll wakes at the ScaledObject's next Prometheus poll or cron window",
     })
     .default('http-addon'),
   hibernation: z
@@ -214,6 +229,12 @@ export const renderManifestsInputFields = {
         cluster: z.string({ description: 'Cluster name' }).min(1),
         region: z.string({ description: 'Region' }).min(1),
         capacityType: z.enum(['on-demand', 'spot', 'reserved']),
+        sharing: z
+          .enum(['whole', 'mig', 'time-slicing'], {
+            description:
+              "The pool's GPU sharing mode (its GpuPool's spec.gpu.sharing); idleTier sleep needs time-slicing",
+          })
+          .optional(),
         scheduling: z
           .object({
             nodeSelector: z.record(labelKey, labelValue),
@@ -311,12 +332,15 @@ export function parseRenderInput(
       }; use 1 or a larger MIG profile`,
     );
   }
-  if (v.wakeOn === 'knative' && v.traffic === 'business-hours') {
+  if (v.idleTier === 'sleep') {
+    checkSleepTier(v);
+  } else if (v.wakeOn === 'knative' && v.traffic === 'business-hours') {
     throw new InputError(
       'wakeOn: knative cannot keep a model warm on a schedule (Knative has no cron minimum), so it serves sporadic traffic only; use http-addon or keda-poll for business-hours traffic',
     );
   }
   if (
+    v.idleTier === 'zero' &&
     v.wakeOn === 'knative' &&
     v.traffic === 'sporadic' &&
     v.hibernation.idleMinutes > KNATIVE_MAX_IDLE_MINUTES
@@ -336,4 +360,30 @@ export function parseRenderInput(
     );
   }
   return v;
+}
+
+/**
+ * What the sleep idle tier needs: vLLM (the runtime with a sleep mode), a
+ * pool sharing its GPUs by time-slicing (where the memory a sleeping
+ * engine frees serves the GPU's other tenants) and traffic that idles.
+ */
+function checkSleepTier(v: ResolvedRenderManifestsInput) {
+  if (v.model.runtime !== 'vllm') {
+    throw new InputError(
+      `idleTier: sleep needs model.runtime vllm (its sleep mode); ${v.model.runtime} has none, use idleTier zero`,
+    );
+  }
+  if (v.pool.sharing !== 'time-slicing') {
+    const mode = v.pool.sharing
+      ? `shares its GPUs as '${v.pool.sharing}'`
+      : 'does not say how it shares its GPUs';
+    throw new InputError(
+      `pool.sharing: idleTier sleep needs a pool whose GPUs are shared by time-slicing, and pool ${v.pool.ref} ${mode}. On a whole GPU or a MIG slice the memory a sleeping engine frees serves no one, while the replica still holds the GPU: use idleTier zero, which frees it`,
+    );
+  }
+  if (v.traffic === 'always-on') {
+    throw new InputError(
+      'idleTier: sleep is for traffic that idles (business-hours or sporadic); an always-on model never idles, so there is nothing to sleep through',
+    );
+  }
 }

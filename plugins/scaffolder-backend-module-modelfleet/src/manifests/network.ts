@@ -63,8 +63,11 @@ export function renderService({ v, meta, selector }: ObjectOptions) {
  * on the metrics port. A Knative revision is reached through the activator
  * only (see renderKnativeService), on the queue-proxy's port, and the
  * autoscaler scrapes the queue-proxy: those ports are numbers, as the
- * revision's pod names none of them. Out: DNS and HTTPS (model downloads)
- * only.
+ * revision's pod names none of them. In the sleep idle tier clients reach
+ * the wake gate (`http`) and monitoring vLLM's `engine` port, which serves
+ * the metrics; its sleep endpoints are called through the API server's pod
+ * proxy, which NetworkPolicy does not select (see the README). Out: DNS
+ * and HTTPS (model downloads) only.
  */
 export function renderNetworkPolicy({
   v,

@@ -11,6 +11,7 @@ import { fetchInitContainer } from './fetch';
 import { ResolvedRenderManifestsInput } from './input';
 import { ServerSpec } from './server';
 import { modelSizing } from './sizing';
+import { WakeGate } from './wakeGate';
 
 /** A pod template: its labels and annotations, and its spec. */
 export interface PodTemplate {
@@ -41,8 +42,10 @@ export function renderPodTemplate(options: {
   labels: Record<string, string>;
   selector: Record<string, string>;
   knative: boolean;
+  /** The wake gate in front of the server (the sleep idle tier). */
+  gate?: WakeGate;
 }): PodTemplate {
-  const { v, source, server, sizing, localModelDir, knative } = options;
+  const { v, source, server, sizing, localModelDir, knative, gate } = options;
   const { name } = v;
   const runtime = v.model.runtime;
   const scratch = knative ? KNATIVE.scratchMount : '/tmp';
@@ -81,15 +84,19 @@ export function renderPodTemplate(options: {
   ];
 
   const periodSeconds = 10;
+  // Asleep (sleep mode level 1), vLLM keeps its weights in host memory: at
+  // most their size as downloaded (fp8 quantized on load takes half).
+  const memoryGiB =
+    sizing.memoryGiB + (gate ? Math.ceil(sizing.downloadGiB) : 0);
   const resources = {
     requests: {
       cpu: String(sizing.cpu),
-      memory: `${sizing.memoryGiB}Gi`,
+      memory: `${memoryGiB}Gi`,
       'ephemeral-storage': '1Gi',
       [v.pool.scheduling.gpuResource]: String(v.gpu.count),
     },
     limits: {
-      memory: `${sizing.memoryGiB}Gi`,
+      memory: `${memoryGiB}Gi`,
       'ephemeral-storage': '12Gi',
       [v.pool.scheduling.gpuResource]: String(v.gpu.count),
     },
@@ -97,7 +104,7 @@ export function renderPodTemplate(options: {
   // Knative takes a probe port only when it is the revision's one
   // container port ("may only probe containerPort"), by number.
   const httpGet = (path: string) =>
-    knative ? { path, port: HTTP_PORT } : { path, port: 'http' };
+    knative ? { path, port: HTTP_PORT } : { path, port: server.probePort };
   const probes = knative
     ? {
         readinessProbe: {
@@ -147,7 +154,7 @@ export function renderPodTemplate(options: {
     ports: knative
       ? [{ name: 'http1', containerPort: HTTP_PORT, protocol: 'TCP' }]
       : server.ports,
-    env: [...cacheEnv, hfTokenEnv],
+    env: [...cacheEnv, ...server.env, hfTokenEnv],
     resources,
     ...probes,
     ...(knative
@@ -208,7 +215,9 @@ export function renderPodTemplate(options: {
     nodeSelector: { ...v.pool.scheduling.nodeSelector },
     tolerations,
     ...(initContainers.length ? { initContainers } : {}),
-    containers: [container],
+    containers: gate
+      ? [container, { ...gate.container, securityContext: containerSecurity }]
+      : [container],
     volumes: [
       {
         name: 'model-cache',
@@ -220,6 +229,7 @@ export function renderPodTemplate(options: {
         emptyDir: { medium: 'Memory', sizeLimit: `${sizing.shmGiB}Gi` },
       },
       ...server.extraVolumes,
+      ...(gate ? gate.volumes : []),
     ],
   };
   if (v.replicas.max > 1) {
@@ -244,6 +254,7 @@ export function renderPodTemplate(options: {
         'prometheus.io/scrape': 'true',
         'prometheus.io/port': String(server.metricsPort),
         'prometheus.io/path': '/metrics',
+        ...(gate ? { ...gate.annotations, ...gate.podAnnotations } : {}),
       },
     },
     spec,

@@ -26,23 +26,43 @@ const capacities = ['spot', 'on-demand'] as const;
 const resources = ['nvidia.com/gpu', 'nvidia.com/mig-3g.40gb'] as const;
 const mins = [0, 1, 3];
 
-const combos = runtimes.flatMap(runtime =>
-  modes.flatMap(([traffic, wakeOn]) =>
-    capacities.flatMap(capacityType =>
-      resources.flatMap(gpuResource =>
-        mins.map(min => ({
-          runtime,
-          traffic,
-          wakeOn,
-          capacityType,
-          gpuResource,
-          min,
-        })),
-      ),
+/**
+ * What an idle model does: `zero` for every runtime and traffic; `sleep`
+ * (vLLM asleep behind the wake gate, on a time-sliced pool) for vLLM and
+ * traffic that idles, whatever `wakeOn` the form still carries.
+ */
+const tiers = ['zero', 'sleep'] as const;
+
+const combos = tiers.flatMap(idleTier =>
+  runtimes
+    .filter(runtime => idleTier === 'zero' || runtime === 'vllm')
+    .flatMap(runtime =>
+      modes
+        .filter(([traffic]) => idleTier === 'zero' || traffic !== 'always-on')
+        .flatMap(([traffic, wakeOn]) =>
+          capacities.flatMap(capacityType =>
+            resources.flatMap(gpuResource =>
+              mins.map(min => ({
+                idleTier,
+                runtime,
+                traffic,
+                wakeOn,
+                capacityType,
+                gpuResource,
+                min,
+              })),
+            ),
+          ),
+        ),
     ),
-  ),
 );
 type Combo = (typeof combos)[number];
+
+/** The sleep tier needs time-slicing (of whole GPUs or of MIG slices). */
+function sharingOf(c: Combo) {
+  if (c.idleTier === 'sleep') return 'time-slicing';
+  return c.gpuResource === 'nvidia.com/gpu' ? 'whole' : 'mig';
+}
 
 function comboInput(c: Combo): RenderManifestsInput {
   const base = baseInput();
@@ -54,10 +74,12 @@ function comboInput(c: Combo): RenderManifestsInput {
     replicas: { min: c.min, max: Math.max(c.min, 1) + 2 },
     traffic: c.traffic,
     ...(c.wakeOn ? { wakeOn: c.wakeOn } : {}),
+    idleTier: c.idleTier,
     spot: c.capacityType === 'spot' ? 'require' : 'forbid',
     pool: {
       ...base.pool,
       capacityType: c.capacityType,
+      sharing: sharingOf(c),
       scheduling: {
         nodeSelector:
           c.capacityType === 'spot'
@@ -99,9 +121,56 @@ function floors(manifests: Array<Record<string, any>>) {
   };
 }
 
+/**
+ * Every port the Service, the probes, the metrics annotation and the
+ * NetworkPolicy name is one a container of the pod serves; in the sleep
+ * tier the Service reaches the wake gate and the metrics reach vLLM.
+ */
+function expectPortsWired(manifests: Array<Record<string, any>>, c: Combo) {
+  const deployment = byKind(manifests, 'Deployment');
+  if (!deployment) return; // Knative renders its own.
+  const pod = deployment.spec.template;
+  const ports = pod.spec.containers.flatMap((k: any) =>
+    k.ports.map((p: any) => ({ container: k.name, ...p })),
+  );
+  const port = (name: string) => ports.find((p: any) => p.name === name);
+  const service = manifests.find(m => m.kind === 'Service')!;
+  for (const p of service.spec.ports) expect(port(p.targetPort)).toBeDefined();
+  const scraped = Number(pod.metadata.annotations['prometheus.io/port']);
+  expect(ports.map((p: any) => p.containerPort)).toContain(scraped);
+  const policy = byKind(manifests, 'NetworkPolicy')!;
+  for (const rule of policy.spec.ingress) {
+    for (const p of rule.ports) expect(port(p.port)).toBeDefined();
+  }
+  const names = pod.spec.containers.map((k: any) => k.name);
+  if (c.idleTier === 'sleep') {
+    expect(names).toEqual(['server', 'wake-gate']);
+    expect(port('http').container).toBe('wake-gate');
+    expect(port('engine')).toMatchObject({
+      container: 'server',
+      containerPort: scraped,
+    });
+    expect(deployment.metadata.annotations).toMatchObject({
+      'modelfleet.io/idle-tier': 'sleep',
+      'modelfleet.io/engine-port': String(scraped),
+    });
+    expect(deployment.metadata.annotations['modelfleet.io/wake-on']).toBe(
+      undefined,
+    );
+  } else {
+    expect(names).toEqual(['server']);
+    expect(port('http').container).toBe('server');
+    expect(
+      deployment.metadata.annotations['modelfleet.io/idle-tier'],
+    ).toBeUndefined();
+  }
+}
+
 describe('renderModelManifests, every combination the template can produce', () => {
   it('covers them all', () => {
-    expect(combos).toHaveLength(216);
+    // 3 runtimes × 6 traffic modes × 2 capacities × 2 GPU resources × 3
+    // minimums scale to zero; vLLM × 5 idling modes × 2 × 2 × 3 sleep.
+    expect(combos).toHaveLength(216 + 60);
   });
 
   it('renders exactly the kinds the ModelFleet backend deploys, all in the model namespace and named after the model', () => {
@@ -126,9 +195,9 @@ describe('renderModelManifests, every combination the template can produce', () 
 
   it.each(
     combos.map(c => [
-      `${c.runtime} ${c.traffic} ${c.wakeOn ?? ''} ${c.capacityType} ${
-        c.gpuResource
-      } min=${c.min}`,
+      `${c.idleTier} ${c.runtime} ${c.traffic} ${c.wakeOn ?? ''} ${
+        c.capacityType
+      } ${c.gpuResource} min=${c.min}`,
       c,
     ]),
   )('%s passes Kubernetes validation', async (_label, c) => {
@@ -162,8 +231,12 @@ describe('renderModelManifests, every combination the template can produce', () 
         combo.traffic === 'business-hours'
           ? { ...floor, httpScaledObject: 0, scaledObject: 0 }
           : { ...floor, httpScaledObject: 0 },
-    }[combo.wakeOn ?? 'always-on'];
+    }[
+      // The sleep tier is never at zero: its engine sleeps, its replicas stay.
+      combo.idleTier === 'sleep' ? 'always-on' : combo.wakeOn ?? 'always-on'
+    ];
     expect(floors(manifests)).toEqual(expected);
+    expectPortsWired(manifests, combo);
     const pdb = byKind(manifests, 'PodDisruptionBudget')!;
     expect(pdb.spec).toMatchObject(
       input.replicas.min >= 2

@@ -14,6 +14,7 @@ import { renderPodTemplate } from './pod';
 import { serverSpec } from './server';
 import { isMig, modelSizing } from './sizing';
 import { wakeModeOf, wakeTimings } from './wake';
+import { renderWakeGate } from './wakeGate';
 
 /**
  * A file to write, relative to the action's `targetPath`.
@@ -52,9 +53,10 @@ export function fileNameOf(obj: Record<string, any>): string {
 /**
  * Renders the Kubernetes manifests and the `Model` catalog entity of a model
  * placed on a GPU pool: ServiceAccount, model-cache PVC, (Triton) model
- * repository ConfigMap, Deployment, Service and its autoscalers (an HPA,
- * the KEDA HTTP add-on's HTTPScaledObject, a KEDA ScaledObject; see
- * `wakeOn`) or a Knative Service in their place, PodDisruptionBudget and
+ * repository ConfigMap, (sleep idle tier) wake gate ConfigMap, Deployment,
+ * Service and its autoscalers (an HPA, the KEDA HTTP add-on's
+ * HTTPScaledObject, a KEDA ScaledObject; see `wakeOn` and `idleTier`) or
+ * a Knative Service in their place, PodDisruptionBudget and
  * NetworkPolicy. Pure; throws an `InputError` naming the field for bad
  * input.
  *
@@ -105,6 +107,9 @@ export function renderModelManifests(
   });
   const wake = wakeTimings(sizing.downloadGiB);
   const knative = wakeModeOf(v) === 'knative';
+  // The sleep idle tier: vLLM asleep between bursts behind a wake gate.
+  const gate =
+    v.idleTier === 'sleep' ? renderWakeGate({ name, meta }) : undefined;
   const pod = renderPodTemplate({
     v,
     source,
@@ -114,6 +119,7 @@ export function renderModelManifests(
     labels,
     selector,
     knative,
+    gate,
   });
 
   const annotations: Record<string, string> = {
@@ -125,6 +131,9 @@ export function renderModelManifests(
   };
   const wakeOn = wakeModeOf(v);
   if (wakeOn) annotations['modelfleet.io/wake-on'] = wakeOn;
+  // What the ModelFleet backend reads to put the engine to sleep, and on
+  // which port (through the API server's pod proxy).
+  if (gate) Object.assign(annotations, gate.annotations);
 
   // The workload, its Service and autoscalers; a Knative Service renders
   // its own Deployment, Services and autoscaler.
@@ -211,6 +220,7 @@ export function renderModelManifests(
     serviceAccount,
     pvc,
     ...server.configMaps,
+    ...(gate ? [gate.configMap] : []),
     ...serving,
     pdb,
     networkPolicy,

@@ -1,14 +1,23 @@
 import { InputError } from '@backstage/errors';
 import { ResolvedRenderManifestsInput } from './input';
-import { GRPC_PORT, HTTP_PORT, TRITON_METRICS_PORT } from './constants';
+import {
+  ENGINE_PORT_NAME,
+  GRPC_PORT,
+  HTTP_PORT,
+  TRITON_METRICS_PORT,
+} from './constants';
 
 /** How the serving container runs, and what it needs beside it. */
 export interface ServerSpec {
   command: string[];
   args: string[];
   ports: Array<Record<string, any>>;
+  /** Environment of the serving container beside the caches'. */
+  env: Array<Record<string, any>>;
   readyPath: string;
   livePath: string;
+  /** The container port its probes call, by name. */
+  probePort: string;
   metricsPortName: string;
   metricsPort: number;
   extraVolumes: Array<Record<string, any>>;
@@ -44,8 +53,10 @@ export function serverSpec(options: {
     command: [],
     args: [],
     ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+    env: [],
     readyPath: '/health',
     livePath: '/health',
+    probePort: 'http',
     metricsPortName: 'http',
     metricsPort: HTTP_PORT,
     extraVolumes: [],
@@ -82,6 +93,20 @@ export function serverSpec(options: {
       '0.90',
       ...(quantizeFp8 ? ['--quantization', 'fp8'] : []),
     ];
+    if (v.idleTier === 'sleep') {
+      // Sleep mode (level 1 offloads the weights to host memory and frees
+      // the GPU's); its HTTP API (/sleep, /wake_up, /is_sleeping) is a
+      // development endpoint. vLLM keeps its port, named `engine`: the wake
+      // gate takes the `http` name the Service targets, and probes, metrics
+      // and ModelFleet's sleep calls reach vLLM directly.
+      spec.args.push('--enable-sleep-mode');
+      spec.env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
+      spec.ports = [
+        { name: ENGINE_PORT_NAME, containerPort: HTTP_PORT, protocol: 'TCP' },
+      ];
+      spec.probePort = ENGINE_PORT_NAME;
+      spec.metricsPortName = ENGINE_PORT_NAME;
+    }
   } else if (v.model.runtime === 'tgi') {
     spec.command = ['text-generation-launcher'];
     const quantize = prequantized

@@ -94,9 +94,18 @@ export function wakeTimings(weightsGiB: number): WakeTimings {
 export const goDuration = (seconds: number) => `${seconds}s`;
 
 /**
- * How the model wakes from zero, or undefined for always-on traffic (never
- * at zero: `wakeOn` is not used).
+ * Whether the model scales to zero when idle: business-hours and sporadic
+ * traffic of the `zero` idle tier. Always-on models and the `sleep` tier
+ * (vLLM asleep behind a wake gate) keep at least one replica.
+ */
+export const scalesToZero = (
+  v: Pick<ResolvedRenderManifestsInput, 'traffic' | 'idleTier'>,
+) => v.traffic !== 'always-on' && v.idleTier !== 'sleep';
+
+/**
+ * How the model wakes from zero, or undefined for a model never at zero
+ * (always-on traffic, the sleep idle tier: `wakeOn` is not used).
  */
 export const wakeModeOf = (
-  v: Pick<ResolvedRenderManifestsInput, 'traffic' | 'wakeOn'>,
-) => (v.traffic === 'always-on' ? undefined : v.wakeOn);
+  v: Pick<ResolvedRenderManifestsInput, 'traffic' | 'wakeOn' | 'idleTier'>,
+) => (scalesToZero(v) ? v.wakeOn : undefined);
