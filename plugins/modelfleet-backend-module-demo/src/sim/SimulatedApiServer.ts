@@ -12,6 +12,12 @@ import {
   RbacAuthorizer,
   TokenUser,
 } from './rbac';
+import {
+  NO_POD_NETWORK,
+  PodNetwork,
+  proxyToPod,
+  relayPodResponse,
+} from './podProxy';
 import { parseRequest } from './requestInfo';
 import { ResourceRegistry } from './resources';
 import { ApiError, reasonFor, resourceNotFound, statusBody } from './status';
@@ -48,6 +54,12 @@ export interface SimulatedApiServerOptions {
   adminToken?: string;
   /** `gitVersion` of `/version`. */
   version?: string;
+  /**
+   * What listens in the pods, for the pod proxy
+   * (`pods/<name>[:<port>]/proxy/…`); nothing by default (every
+   * connection refused).
+   */
+  podNetwork?: PodNetwork;
 }
 
 /**
@@ -180,6 +192,7 @@ export class SimulatedApiServer {
       url.pathname,
       watch,
       this.registry,
+      url.searchParams,
     );
     this.mutations.request(info.verb);
 
@@ -239,6 +252,25 @@ export class SimulatedApiServer {
     };
     if (!this.authorizer.authorize(who, attributes)) {
       throw forbidden(who, attributes, info.type);
+    }
+    if (info.subresource === 'proxy') {
+      if (!info.type.proxy || !info.name) throw resourceNotFound();
+      const answer = await proxyToPod({
+        store: this.store,
+        type: info.type,
+        namespace: info.namespace,
+        id: info.name,
+        network: this.options.podNetwork ?? NO_POD_NETWORK,
+        request: {
+          method: req.method ?? 'GET',
+          path: info.proxyPath ?? '',
+          query: url.searchParams,
+          headers: req.headers,
+          body: await this.readBody(req),
+        },
+      });
+      relayPodResponse(res, req.method === 'HEAD', answer);
+      return;
     }
     if (info.verb === 'watch') {
       this.watches.start({

@@ -14,6 +14,7 @@ import {
 import { ScheduleController } from './controllers/schedule';
 import { Scheduler } from './controllers/scheduler';
 import { WorkloadController } from './controllers/workloads';
+import { EngineRegistry } from './engines';
 import {
   modelAutoscaler,
   modelDeployment,
@@ -69,6 +70,13 @@ export interface SimulatedClusterOptions {
   gfdProductNames?: 'demo' | 'nvidia';
   /** Which models scale to zero, and how; the image, vision and speech models by default. */
   scaleToZero?: (model: DemoModel) => ScaleToZero | undefined;
+  /**
+   * How long a sleeping vLLM engine takes to wake (sleep mode level 1:
+   * weights back from host memory), in simulated ms, or per pod; 5 s by
+   * default. `/wake_up` answers after it, and requests that arrive at a
+   * sleeping engine wait for it.
+   */
+  engineWakeMs?: number | ((pod: StoredObject) => number);
 }
 
 /**
@@ -89,6 +97,13 @@ export interface ClusterStats {
       coldStarts: number;
       requestsDropped: number;
       waiting: number;
+      /** Requests that arrived at a sleeping engine and waited for its wake. */
+      requestsWaitedForWake: number;
+      /** Requests waiting for an engine to wake now. */
+      waitingForWake: number;
+      /** Sleeps of its engines (`/sleep`), and wakes (by `/wake_up`, and by requests). */
+      engineSleeps: number;
+      engineWakes: { api: number; requests: number };
     }
   >;
   /** Per pool: node time, nodes on their way, and spot reclaims so far. */
@@ -113,6 +128,8 @@ export class SimulatedCluster {
   readonly provisioner: NodeProvisioner;
   readonly keda: KedaController;
   readonly traffic: TrafficController;
+  /** The vLLM engines of the pods: sleep mode, behind the pod proxy. */
+  readonly engines: EngineRegistry;
   readonly spot?: SpotController;
   readonly usage: UsageMeter;
   private readonly schedule: ScheduleController;
@@ -145,8 +162,10 @@ export class SimulatedCluster {
       this.traffic.waitingFor(ns, name),
     );
     this.schedule = new ScheduleController(ctx, this.deployedModels(), kick);
+    this.engines = new EngineRegistry(ctx, { wakeMs: options.engineWakeMs });
     this.traffic = new TrafficController(ctx, this.keda, {
       requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60_000,
+      engines: this.engines,
     });
     if (options.spotMarket) {
       this.spot = new SpotController(
@@ -171,7 +190,9 @@ export class SimulatedCluster {
       store,
       () => clock.now(),
       n => n.metadata.labels?.[label],
+      pod => this.engines.isAsleep(pod),
     );
+    this.engines.onChange(() => this.usage.refresh());
   }
 
   /** Builds the cluster as it runs at the clock's time, then serves its API. */
@@ -200,6 +221,7 @@ export class SimulatedCluster {
       port: options.port,
       tokens: options.tokens ?? DEFAULT_TOKENS,
       adminToken: options.adminToken,
+      podNetwork: sim.engines,
     });
     addClusterAdminRoutes(sim.apiServer, sim);
     sim.spot?.start();
@@ -295,6 +317,8 @@ export class SimulatedCluster {
     const usage = this.usage.report();
     const traffic = this.traffic.stats();
     const waiting = this.traffic.waitingCount();
+    const atWake = this.traffic.waitingForWakeCount();
+    const engines = this.engines.modelTotals();
     const keys = new Set([
       ...Object.keys(usage.models),
       ...Object.keys(traffic),
@@ -304,8 +328,10 @@ export class SimulatedCluster {
     const empty = {
       replicaSeconds: 0,
       readyReplicaSeconds: 0,
+      sleepingReplicaSeconds: 0,
       replicas: 0,
       readyReplicas: 0,
+      sleepingReplicas: 0,
     };
     return {
       cluster: this.name,
@@ -320,6 +346,10 @@ export class SimulatedCluster {
             coldStarts: traffic[k]?.coldStarts ?? 0,
             requestsDropped: traffic[k]?.dropped ?? 0,
             waiting: waiting[k] ?? 0,
+            requestsWaitedForWake: traffic[k]?.waitedForWake ?? 0,
+            waitingForWake: atWake[k] ?? 0,
+            engineSleeps: engines[k]?.sleeps ?? 0,
+            engineWakes: engines[k]?.wakes ?? { api: 0, requests: 0 },
           },
         ]),
       ),
@@ -344,6 +374,7 @@ export class SimulatedCluster {
     this.schedule.stop();
     this.spot?.stop();
     this.traffic.stop();
+    this.engines.stop();
     this.usage.dispose();
     await this.apiServer?.close();
   }

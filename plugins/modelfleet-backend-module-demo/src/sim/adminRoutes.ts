@@ -1,3 +1,4 @@
+import { listEngines } from './engineInfo';
 import { ApiError } from './status';
 import type { SimulatedApiServer } from './SimulatedApiServer';
 import type { SimulatedCluster } from './SimulatedCluster';
@@ -48,6 +49,8 @@ export function addApiAdminRoutes(server: SimulatedApiServer): void {
 /**
  * The simulator's paths of a cluster, under `/_sim/`:
  * - `GET /_sim/stats`: {@link SimulatedCluster.stats};
+ * - `GET /_sim/engines`: the vLLM engines of the pods (sleep mode, sleep
+ *   state, wakes by `/wake_up` and by requests, GPU memory held);
  * - `POST /_sim/requests` `{namespace, model, count?, wait?}`: requests for
  *   a model; with `wait` (the default for one request) the answer comes
  *   when a replica served it: `{coldStart, waitedMs}`;
@@ -67,6 +70,8 @@ export function addClusterAdminRoutes(
     switch (path) {
       case '/_sim/stats':
         return { body: sim.stats() };
+      case '/_sim/engines':
+        return { body: { engines: listEngines(sim.ctx, sim.engines) } };
       case '/_sim/requests': {
         if (method !== 'POST')
           throw new ApiError(405, 'POST a request', 'MethodNotAllowed');

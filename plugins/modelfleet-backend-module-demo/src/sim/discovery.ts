@@ -91,6 +91,15 @@ export function resourceList(
         verbs: ['get', 'patch', 'update'],
       });
     }
+    if (t.proxy) {
+      resources.push({
+        name: `${t.plural}/proxy`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: `${t.kind}ProxyOptions`,
+        verbs: ['create', 'delete', 'get', 'patch', 'update'],
+      });
+    }
     if (t.status) {
       resources.push({
         name: `${t.plural}/status`,

@@ -63,7 +63,11 @@ export interface SimulatedFleetOptions {
   /** Passed to every cluster. */
   cluster?: Pick<
     SimulatedClusterOptions,
-    'gfdProductNames' | 'loadTimeMs' | 'scaleToZero' | 'requestTimeoutMs'
+    | 'gfdProductNames'
+    | 'loadTimeMs'
+    | 'scaleToZero'
+    | 'requestTimeoutMs'
+    | 'engineWakeMs'
   >;
 }
 

@@ -23,6 +23,9 @@ export {
 export type { FaultSpec, ActiveFault } from './faults';
 export type { MutationReport } from './mutations';
 export type { RequestResult } from './traffic';
+export { EngineRegistry, DEFAULT_ENGINE_WAKE_MS } from './engines';
+export type { EngineOptions, EngineSnapshot, EngineTotals } from './engines';
+export type { EngineInfo } from './engineInfo';
 export type { ModelUsage, PoolUsage } from './stats';
 export type { SpotTraceReading } from './spot';
 export { SPOT_TRACE_READINGS } from './spot';

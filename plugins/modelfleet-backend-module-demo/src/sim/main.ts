@@ -30,6 +30,8 @@ Options:
                              for as long as the trace says, as the traces'
                              paper reads them) or availability (the README's)
   --cluster <name>           only this cluster (repeatable)
+  --engine-wake <seconds>    how long a sleeping vLLM engine takes to wake
+                             (default 5)
   --help
 `;
 
@@ -93,6 +95,15 @@ export function parseArgs(argv: string[]): SimulatedFleetOptions {
       case '--cluster':
         clusters.push(value(i++));
         break;
+      case '--engine-wake': {
+        const seconds = Number(value(i++));
+        if (!(seconds >= 0))
+          throw new Error(
+            '--engine-wake must be a number of seconds, 0 or more',
+          );
+        options.cluster = { ...options.cluster, engineWakeMs: seconds * 1000 };
+        break;
+      }
       default:
         throw new Error(`unknown option ${arg}\n\n${USAGE}`);
     }
@@ -136,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   console.log(JSON.stringify(appConfig, null, 2));
   console.log(
-    '\nSimulator paths on each server: /_sim/stats, /_sim/mutations, /_sim/faults, /_sim/requests, /_sim/clock, /_sim/spot, /_sim/watches',
+    '\nSimulator paths on each server: /_sim/stats, /_sim/engines, /_sim/mutations, /_sim/faults, /_sim/requests, /_sim/clock, /_sim/spot, /_sim/watches',
   );
   const stop = async () => {
     await fleet.close();

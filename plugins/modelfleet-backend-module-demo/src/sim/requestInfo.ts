@@ -15,6 +15,11 @@ export type RequestInfo =
       namespace?: string;
       name?: string;
       subresource?: string;
+      /**
+       * The path a `proxy` subresource request forwards (what follows
+       * `proxy` in the path, or the `path` parameter), e.g. `/is_sleeping`.
+       */
+      proxyPath?: string;
     }
   | { kind: 'unknown'; verb: string };
 
@@ -27,18 +32,35 @@ const VERBS: Record<string, [collection: string, object: string]> = {
 };
 
 /**
+ * The verb of a request to a `proxy` subresource, as the API server's
+ * request info has it: the HTTP method's (a name is always there, so never
+ * list, watch or deletecollection).
+ */
+const PROXY_VERBS: Record<string, string> = {
+  GET: 'get',
+  HEAD: 'get',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
+
+/**
  * Parses `/api/v1/...` and `/apis/<group>/<version>/...` paths as the API
  * server does: `[namespaces/<ns>/]<resource>[/<name>[/<subresource>]]`,
- * with `namespaces/<name>[/status]` for the namespaces themselves.
+ * with `namespaces/<name>[/status]` for the namespaces themselves, and
+ * `<resource>/<name>/proxy[/<path>]` for the proxy subresource.
  */
 export function parseRequest(
   method: string,
   pathname: string,
   watch: boolean,
   registry: ResourceRegistry,
+  query?: URLSearchParams,
 ): RequestInfo {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  const verbs = VERBS[method];
+  // HEAD is only served by proxies.
+  const verbs = VERBS[method === 'HEAD' ? 'GET' : method];
   if (!verbs) return { kind: 'unknown', verb: method.toLowerCase() };
   let group: string;
   let version: string;
@@ -80,7 +102,26 @@ export function parseRequest(
     rest = rest.slice(2);
   }
   const [resource, name, subresource, ...extra] = rest;
-  if (extra.length > 0) return { kind: 'unknown', verb: verbs[1] };
+  if (subresource === 'proxy' && name) {
+    const type = registry.find(group, version, resource);
+    let proxyPath = extra.length > 0 ? `/${extra.join('/')}` : '';
+    if (extra.length > 0 && pathname.endsWith('/')) proxyPath += '/';
+    if (!proxyPath) proxyPath = query?.get('path') ?? '';
+    return {
+      kind: 'resource',
+      verb: PROXY_VERBS[method],
+      group,
+      version,
+      resource,
+      ...(type ? { type } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      name,
+      subresource,
+      proxyPath,
+    };
+  }
+  if (extra.length > 0 || method === 'HEAD')
+    return { kind: 'unknown', verb: verbs[1] };
   const type = registry.find(group, version, resource);
   let verb = name ? verbs[1] : verbs[0];
   if (method === 'GET' && watch) verb = 'watch';

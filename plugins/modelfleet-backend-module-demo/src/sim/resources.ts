@@ -17,6 +17,8 @@ export interface ResourceType {
   /** `scale` (spec.replicas) and `status` subresources. */
   scale?: boolean;
   status?: boolean;
+  /** The `proxy` subresource (pods: the pod proxy). */
+  proxy?: boolean;
 }
 
 /** The verbs of a served collection. */
@@ -71,7 +73,11 @@ const grouped = (
 export const RESOURCE_TYPES: ResourceType[] = [
   core('Namespace', 'namespaces', false, { shortNames: ['ns'], status: true }),
   core('Node', 'nodes', false, { shortNames: ['no'], status: true }),
-  core('Pod', 'pods', true, { shortNames: ['po'], status: true }),
+  core('Pod', 'pods', true, {
+    shortNames: ['po'],
+    status: true,
+    proxy: true,
+  }),
   core('Service', 'services', true, { shortNames: ['svc'], status: true }),
   core('ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
   core('PersistentVolumeClaim', 'persistentvolumeclaims', true, {

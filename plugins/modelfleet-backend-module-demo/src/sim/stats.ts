@@ -4,16 +4,19 @@ import { ObjectStore } from './store';
 
 /**
  * Per model: seconds of replicas (pods that exist and have not finished,
- * pending ones included) and of ready replicas.
+ * pending ones included), of ready replicas, and of ready replicas whose
+ * engine sleeps (GPU memory released).
  *
  * @public
  */
 export interface ModelUsage {
   replicaSeconds: number;
   readyReplicaSeconds: number;
+  sleepingReplicaSeconds: number;
   /** Now. */
   replicas: number;
   readyReplicas: number;
+  sleepingReplicas: number;
 }
 
 /**
@@ -28,8 +31,9 @@ export interface PoolUsage {
 }
 
 /**
- * Integrates replicas, ready replicas and nodes over simulated time, from
- * the store's changes.
+ * Integrates replicas, ready replicas, sleeping ones and nodes over
+ * simulated time, from the store's changes (and the engines', through
+ * {@link UsageMeter.refresh}).
  */
 export class UsageMeter {
   private readonly models = new Map<string, ModelUsage>();
@@ -42,6 +46,7 @@ export class UsageMeter {
     private readonly store: ObjectStore,
     private readonly now: () => number,
     private readonly poolOf: (node: StoredObject) => string | undefined,
+    private readonly asleep: (pod: StoredObject) => boolean = () => false,
   ) {
     this.last = now();
     this.since = this.last;
@@ -66,14 +71,22 @@ export class UsageMeter {
     for (const m of this.models.values()) {
       m.replicaSeconds += m.replicas * dt;
       m.readyReplicaSeconds += m.readyReplicas * dt;
+      m.sleepingReplicaSeconds += m.sleepingReplicas * dt;
     }
     for (const p of this.pools.values()) p.nodeSeconds += p.nodes * dt;
+  }
+
+  /** Something other than the store changed what is counted (an engine fell asleep or woke). */
+  refresh(): void {
+    this.accrue();
+    this.recount();
   }
 
   private recount(): void {
     for (const m of this.models.values()) {
       m.replicas = 0;
       m.readyReplicas = 0;
+      m.sleepingReplicas = 0;
     }
     for (const p of this.pools.values()) p.nodes = 0;
     for (const pod of this.store.list(this.store.type('v1', 'Pod'))) {
@@ -83,11 +96,16 @@ export class UsageMeter {
       const m = this.models.get(key) ?? {
         replicaSeconds: 0,
         readyReplicaSeconds: 0,
+        sleepingReplicaSeconds: 0,
         replicas: 0,
         readyReplicas: 0,
+        sleepingReplicas: 0,
       };
       m.replicas += 1;
-      if (isPodReady(pod)) m.readyReplicas += 1;
+      if (isPodReady(pod)) {
+        m.readyReplicas += 1;
+        if (this.asleep(pod)) m.sleepingReplicas += 1;
+      }
       this.models.set(key, m);
     }
     for (const node of this.store.list(this.store.type('v1', 'Node'))) {
@@ -113,6 +131,7 @@ export class UsageMeter {
             ...m,
             replicaSeconds: round(m.replicaSeconds),
             readyReplicaSeconds: round(m.readyReplicaSeconds),
+            sleepingReplicaSeconds: round(m.sleepingReplicaSeconds),
           },
         ]),
       ),

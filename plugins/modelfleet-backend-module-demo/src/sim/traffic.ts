@@ -2,7 +2,10 @@ import { TraceReplay } from '../replay';
 import { SimTimer } from './clock';
 import { ClusterContext } from './controllers/context';
 import { KedaController } from './controllers/keda';
+import { isPodReady } from './controllers/placement';
+import type { EngineRegistry } from './engines';
 import { MODEL_LABEL, StoredObject } from './objects';
+import { matchesLabelSelector } from './selectors';
 
 /**
  * How a request went.
@@ -14,6 +17,8 @@ export interface RequestResult {
   coldStart: boolean;
   /** How long it waited, in simulated ms. */
   waitedMs: number;
+  /** It arrived at a sleeping engine and waited for it to wake. */
+  wokeEngine?: boolean;
 }
 
 /** Requests of one model. */
@@ -22,6 +27,8 @@ export interface ModelTraffic {
   coldStarts: number;
   /** Requests that waited longer than the request timeout and were given up. */
   dropped: number;
+  /** Requests that arrived at a sleeping engine and waited for it to wake. */
+  waitedForWake: number;
   /** Simulated time of the last request, ms since the epoch. */
   lastRequestAt?: number;
 }
@@ -37,17 +44,28 @@ interface Waiting {
  * The requests models receive: one at a time from `request()`, and the
  * replay of each deployed model's trace. A model with a ready replica
  * serves at once; otherwise requests wait until one is ready (KEDA wakes a
- * model at zero) and count as cold starts.
+ * model at zero) and count as cold starts. While engines sleep, requests
+ * go to the model's ready pods in turn (as a Service spreads them), and
+ * those that reach a sleeping engine wait for it to wake: the wake gate in
+ * front of the engine wakes it once for all of them.
  */
 export class TrafficController {
   private readonly models = new Map<string, ModelTraffic>();
   private readonly waiting = new Map<string, Waiting[]>();
+  /** Requests waiting for an engine to wake, per model. */
+  private readonly atWake = new Map<string, number>();
+  /** The next ready pod to take a request, per model. */
+  private readonly cursors = new Map<string, number>();
   private replayTimer?: SimTimer;
+  private stopped = false;
 
   constructor(
     private readonly ctx: ClusterContext,
     private readonly keda: KedaController,
-    private readonly options: { requestTimeoutMs: number },
+    private readonly options: {
+      requestTimeoutMs: number;
+      engines?: EngineRegistry;
+    },
   ) {}
 
   private key = (namespace: string, model: string) => `${namespace}/${model}`;
@@ -68,7 +86,7 @@ export class TrafficController {
   private entry(key: string): ModelTraffic {
     let e = this.models.get(key);
     if (!e) {
-      e = { served: 0, coldStarts: 0, dropped: 0 };
+      e = { served: 0, coldStarts: 0, dropped: 0, waitedForWake: 0 };
       this.models.set(key, e);
     }
     return e;
@@ -88,6 +106,11 @@ export class TrafficController {
     const d = this.deploymentOf(namespace, model);
     if (d) this.keda.onRequest(namespace, d.metadata.name, at);
     if (d && this.readyOf(d) > 0) {
+      if (
+        this.options.engines?.anyAsleep() &&
+        this.toPods(namespace, model, d, count, at, waiter)
+      )
+        return;
       stats.served += count;
       waiter?.resolve?.({ coldStart: false, waitedMs: 0 });
       return;
@@ -96,6 +119,77 @@ export class TrafficController {
     const list = this.waiting.get(key) ?? [];
     list.push({ at, count, ...waiter });
     this.waiting.set(key, list);
+  }
+
+  /**
+   * Sends requests to the ready pods of a Deployment in turn; those at a
+   * sleeping engine wait for its wake (the pod gone meanwhile: they
+   * arrive again). False when no pod is ready.
+   */
+  private toPods(
+    namespace: string,
+    model: string,
+    d: StoredObject,
+    count: number,
+    at: number,
+    waiter?: Omit<Waiting, 'at' | 'count'>,
+  ): boolean {
+    const engines = this.options.engines!;
+    const pods = this.ctx.store
+      .list(this.ctx.types.pod, { namespace })
+      .filter(
+        p =>
+          isPodReady(p) &&
+          matchesLabelSelector(d.spec?.selector, p.metadata.labels),
+      )
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    if (pods.length === 0) return false;
+    const key = this.key(namespace, model);
+    const stats = this.entry(key);
+    const first = (this.cursors.get(key) ?? 0) % pods.length;
+    this.cursors.set(key, (first + count) % pods.length);
+    for (let i = 0; i < pods.length; i++) {
+      const n =
+        Math.floor(count / pods.length) + (i < count % pods.length ? 1 : 0);
+      if (n === 0) continue;
+      const w = i === 0 ? waiter : undefined;
+      const wake = engines.wakeForRequest(pods[(first + i) % pods.length]);
+      if (!wake) {
+        stats.served += n;
+        w?.resolve?.({ coldStart: false, waitedMs: 0 });
+        continue;
+      }
+      this.atWake.set(key, (this.atWake.get(key) ?? 0) + n);
+      const done = () => {
+        const left = (this.atWake.get(key) ?? n) - n;
+        if (left > 0) this.atWake.set(key, left);
+        else this.atWake.delete(key);
+      };
+      wake.then(
+        wokeAt => {
+          done();
+          stats.served += n;
+          stats.waitedForWake += n;
+          w?.resolve?.({
+            coldStart: false,
+            waitedMs: wokeAt - at,
+            wokeEngine: true,
+          });
+        },
+        () => {
+          done();
+          if (this.stopped)
+            w?.reject?.(new Error('the simulated cluster stopped'));
+          // After the controllers have seen the pod go.
+          else
+            this.ctx.clock.setTimeout(
+              () => this.arrive(namespace, model, n, at, w),
+              0,
+            );
+        },
+      );
+    }
+    return true;
   }
 
   /** One request; resolves when a replica served it. */
@@ -161,6 +255,11 @@ export class TrafficController {
     );
   }
 
+  /** Requests waiting for an engine to wake, per model. */
+  waitingForWakeCount(): Record<string, number> {
+    return Object.fromEntries(this.atWake);
+  }
+
   stats(): Record<string, ModelTraffic> {
     return Object.fromEntries([...this.models].map(([k, v]) => [k, { ...v }]));
   }
@@ -196,6 +295,7 @@ export class TrafficController {
   }
 
   stop(): void {
+    this.stopped = true;
     this.ctx.clock.clearTimeout(this.replayTimer);
     for (const list of this.waiting.values()) {
       for (const w of list)
