@@ -86,7 +86,8 @@ describe('demo fleet', () => {
     });
     expect(gcp.pools.find(p => p.name === 'g2-l4-shared')).toMatchObject({
       gpu: { sharing: 'time-slicing', replicasPerGpu: 4 },
-      gpus: { allocatable: 4, allocated: 2 },
+      // bge-large-embeddings' 2 replicas and qwen2-vl-2b-instruct's 1.
+      gpus: { allocatable: 4, allocated: 3 },
     });
     await expect(connector.snapshot('nope')).rejects.toThrow(
       /no cluster 'nope'/,

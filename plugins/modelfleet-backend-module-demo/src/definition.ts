@@ -113,6 +113,12 @@ export interface DemoModel {
     gpusPerReplica: number;
     /** How the replicas change over time; constant when absent. */
     schedule?: DemoSchedule;
+    /**
+     * `sleep`: deployed with the sleep idle tier (vLLM sleep mode behind a
+     * wake gate, on a pool that shares GPUs): it keeps its replicas and
+     * its engine sleeps between bursts. Absent: the zero tier.
+     */
+    idleTier?: 'sleep';
   };
   traffic?: DemoTraffic;
 }
@@ -503,6 +509,28 @@ export const DEMO_MODELS: DemoModel[] = [
       gpusPerReplica: 1,
     },
     traffic: { trace: 'alibaba-gentd26', baseModel: 'M0012', offsetSeconds: 0 },
+  },
+  {
+    // A small vision-language model for alt text, on a shared L4: its
+    // engine sleeps between bursts (the sleep idle tier).
+    id: 'qwen2-vl-2b-instruct',
+    team: 'vision-team',
+    namespace: 'vision',
+    parametersBillions: 2.2,
+    precision: 'bf16',
+    runtime: 'vllm',
+    deployment: {
+      cluster: 'demo-gcp-usc1',
+      pool: 'g2-l4-shared',
+      replicas: 1,
+      gpusPerReplica: 1,
+      idleTier: 'sleep',
+    },
+    traffic: {
+      trace: 'alibaba-gentd26',
+      baseModel: 'M0001',
+      offsetSeconds: 0,
+    },
   },
   {
     id: 'clip-vit-large',

@@ -155,6 +155,53 @@ describe('startSimulatedFleet', () => {
     );
   });
 
+  it('puts the engine of its sleep-tier model to sleep and wakes it through the pod proxy, with the real actuator and the shipped RBAC', async () => {
+    const gcp = fleet.cluster('demo-gcp-usc1');
+    const actuator = new KubernetesClusterActuator({
+      clusters: readKubernetesClusterConfigs(
+        new ConfigReader(fleet.kubernetesConfig()),
+      ),
+      logger: mockServices.logger.mock(),
+    });
+    const workload = {
+      cluster: gcp.name,
+      kind: 'Deployment' as const,
+      namespace: 'vision',
+      name: 'qwen2-vl-2b-instruct',
+    };
+    const awake = await actuator.engineSleep(workload);
+    expect(awake.pods).toHaveLength(1);
+    expect(awake.pods[0].sleeping).toBe(false);
+    await expect(
+      actuator.setEngineSleep(workload, 1, { actionStep: 'sleep#0' }),
+    ).resolves.toEqual({ previous: awake });
+    expect((await actuator.engineSleep(workload)).pods[0].sleeping).toBe(true);
+    // Asleep already: nothing is asked of the engine again.
+    await actuator.setEngineSleep(workload, 1, { actionStep: 'sleep#0' });
+    // The wake answers once the engine is awake (its wake time, simulated).
+    const woken = actuator.setEngineSleep(workload, null, {
+      actionStep: 'wake#0',
+    });
+    await eventually(async () => {
+      fleet.clock.advance(1_000);
+      const settled = await Promise.race([
+        woken.then(() => true),
+        new Promise(r => setTimeout(() => r(false), 20)),
+      ]);
+      expect(settled).toBe(true);
+    });
+    expect((await actuator.engineSleep(workload)).pods[0].sleeping).toBe(false);
+    // A model deployed without the tier has no wake gate: refused.
+    await expect(
+      actuator.setEngineSleep({ ...workload, name: 'flux-schnell' }, 1, {}),
+    ).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining(
+        'was not deployed with the sleep idle tier',
+      ),
+    });
+  });
+
   it('keeps the real connector in step when its watches are dropped', async () => {
     const aws = fleet.cluster('demo-aws-use1');
     await connector.snapshot(aws.name);

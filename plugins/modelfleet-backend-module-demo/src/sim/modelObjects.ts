@@ -9,6 +9,9 @@ const IMAGES: Record<DemoModel['runtime'], string> = {
   generic: 'ghcr.io/modelfleet/model-server:1.0.0',
 };
 
+/** A vLLM release with sleep mode, for models of the sleep idle tier. */
+const SLEEP_MODE_VLLM_IMAGE = 'vllm/vllm-openai:v0.10.1';
+
 /** How a demo model scales to zero, if it does. */
 export type ScaleToZero = {
   kind: 'ScaledObject' | 'HTTPScaledObject';
@@ -24,6 +27,8 @@ export type ScaleToZero = {
 export function scaleToZeroOf(model: DemoModel): ScaleToZero | undefined {
   if (!model.deployment || model.traffic?.trace !== 'alibaba-gentd26')
     return undefined;
+  // The sleep idle tier keeps its replicas; its engine sleeps instead.
+  if (model.deployment.idleTier === 'sleep') return undefined;
   return {
     kind: model.id === 'whisper-large-v3' ? 'HTTPScaledObject' : 'ScaledObject',
     keepAliveSeconds: 300,
@@ -54,6 +59,34 @@ export function modelDeployment(
     { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
   ].filter((t, i, all) => all.findIndex(o => o.key === t.key) === i);
   const gpus = String(dep.gpusPerReplica);
+  const sleeps = dep.idleTier === 'sleep';
+  // The sleep idle tier as the template renders it: vLLM with sleep mode
+  // (a release that has it) on its engine port, and the annotations the
+  // backend reads to reach the engine through the pod proxy. The wake
+  // gate in front of it is the simulator's traffic replay.
+  const server = sleeps
+    ? {
+        image: SLEEP_MODE_VLLM_IMAGE,
+        command: ['vllm', 'serve'],
+        args: [
+          model.id,
+          '--served-model-name',
+          model.id,
+          '--port',
+          '8000',
+          '--enable-sleep-mode',
+        ],
+        ports: [{ name: 'engine', containerPort: 8000 }],
+        env: [
+          { name: 'MODEL_ID', value: model.id },
+          { name: 'VLLM_SERVER_DEV_MODE', value: '1' },
+        ],
+      }
+    : {
+        image: IMAGES[model.runtime],
+        ports: [{ name: 'http', containerPort: 8000 }],
+        env: [{ name: 'MODEL_ID', value: model.id }],
+      };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -61,7 +94,15 @@ export function modelDeployment(
       name: model.id,
       namespace: model.namespace,
       labels,
-      annotations: { 'modelfleet.io/team': model.team },
+      annotations: {
+        'modelfleet.io/team': model.team,
+        ...(sleeps
+          ? {
+              'modelfleet.io/idle-tier': 'sleep',
+              'modelfleet.io/engine-port': '8000',
+            }
+          : {}),
+      },
     },
     spec: {
       replicas: replicasAt(dep, at),
@@ -75,15 +116,13 @@ export function modelDeployment(
           containers: [
             {
               name: 'server',
-              image: IMAGES[model.runtime],
-              ports: [{ name: 'http', containerPort: 8000 }],
-              env: [{ name: 'MODEL_ID', value: model.id }],
+              ...server,
               resources: {
                 requests: { cpu: '2', memory: '16Gi', 'nvidia.com/gpu': gpus },
                 limits: { 'nvidia.com/gpu': gpus },
               },
               readinessProbe: {
-                httpGet: { path: '/health', port: 'http' },
+                httpGet: { path: '/health', port: sleeps ? 'engine' : 'http' },
                 periodSeconds: 5,
               },
             },
