@@ -203,7 +203,10 @@ export class HibernationLoop {
       history: {
         model: resolved.entityRef,
         intervals: busyIntervalsOf(points, settings.stepSeconds),
-        cost: { loadSeconds },
+        cost: {
+          loadSeconds,
+          ...(sleep === undefined ? {} : { restsAt: 'sleep' as const }),
+        },
       },
     };
   }

@@ -6,7 +6,7 @@ import {
 import { ModelTargets } from '../actions/ModelTargets';
 import { HibernationStore } from '../database/HibernationStore';
 import { parseDay } from '../engines/showback';
-import { percentile, stateOf } from '../engines/hibernation/wakes';
+import { percentile, stateOfModel } from '../engines/hibernation/wakes';
 import { PolicyService } from '../policy/PolicyService';
 import { CostQuery, CostReportService } from '../showback/CostReportService';
 
@@ -65,7 +65,9 @@ export class HibernationReports {
       mode: policy.hibernation.mode,
       dryRun: policy.dryRun || policy.hibernation.mode === 'recommend',
       demo: cost.demo,
-      ...(t ? { state: stateOf(t.replicas), replicas: t.replicas } : {}),
+      ...(t
+        ? { state: stateOfModel(t.replicas, t.engine), replicas: t.replicas }
+        : {}),
       ...(a
         ? {
             autoscaler: {

@@ -14,7 +14,11 @@ import {
 } from '../engines/hibernation/decide';
 import { LearnedIdle } from '../engines/hibernation/history';
 import { nextChangeOf } from '../engines/hibernation/nextChange';
-import { stateOf, trackWakes } from '../engines/hibernation/wakes';
+import {
+  stateOf,
+  stateOfModel,
+  trackWakes,
+} from '../engines/hibernation/wakes';
 import type { PassModel } from './HibernationLoop';
 
 /** Who the hibernation loop's actions are requested by. */
@@ -206,11 +210,7 @@ export async function actOn(o: {
       if (created) outcome = dryRun ? 'recommended' : 'acted';
     }
   }
-  const asleep =
-    target.engine !== undefined &&
-    target.engine.pods > 0 &&
-    target.engine.sleeping >= target.engine.pods;
-  const state: HibernationState = asleep ? 'asleep' : stateOf(target.replicas);
+  const state: HibernationState = stateOfModel(target.replicas, target.engine);
   const keepAlive = o.learned.decision?.keepAliveSeconds;
   const nextChange = nextChangeOf({
     policy: policy.hibernation,

@@ -21,7 +21,11 @@ const model = (name: string, owner: string) => ({
 
 /** A backend where only `user:default/jane` may read `sdxl`'s costs. */
 async function start() {
-  const { server } = await startModelActionsBackend({
+  return (await startWithCluster()).server;
+}
+
+async function startWithCluster() {
+  return startModelActionsBackend({
     workload,
     entities: [
       model('sdxl', 'group:default/vision-team'),
@@ -38,7 +42,6 @@ async function start() {
         })),
     }).factory,
   });
-  return server;
 }
 
 const jane = mockCredentials.user.header('user:default/jane');
@@ -105,5 +108,34 @@ describe('GET /models/:namespace/:name/hibernation', () => {
       .set('Authorization', jane);
     expect(badName.status).toBe(400);
     expect(badName.body.error.message).toMatch(/name/);
+  });
+
+  it('says a model of the sleep idle tier whose engine sleeps is asleep, and offers it Sleep now only then', async () => {
+    const { server, cluster } = await startWithCluster();
+    const chat = { ...workload, name: 'chat' };
+    const get = (path: string) =>
+      request(server)
+        .get(`/api/modelfleet/models/default/chat/${path}`)
+        .set('Authorization', jane);
+    // Deployed without the tier: no Sleep now at all.
+    expect((await get('capabilities')).body.sleep).toBeUndefined();
+    cluster.workload(chat).metadata.annotations = {
+      'modelfleet.io/idle-tier': 'sleep',
+    };
+    expect((await get('capabilities')).body.sleep).toEqual({ allowed: true });
+    expect((await get('hibernation')).body.state).toBe('warm');
+    cluster.sleeping.set('c1/Deployment/vision/chat', true);
+    const asleep = await get('hibernation');
+    expect(asleep.body).toMatchObject({
+      state: 'asleep',
+      replicas: { desired: 1, ready: 1 },
+    });
+    const caps = (await get('capabilities')).body;
+    expect(caps.sleep).toEqual({
+      allowed: false,
+      reason: 'Its engine is asleep',
+    });
+    // Wake now wakes the engine.
+    expect(caps.wake).toEqual({ allowed: true });
   });
 });

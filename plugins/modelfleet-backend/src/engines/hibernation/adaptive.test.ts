@@ -1,6 +1,7 @@
 import { adaptivePolicy } from './adaptive';
+import { ModelWakeCost } from './types';
 
-const cost = { loadSeconds: 30 };
+const COST: ModelWakeCost = { loadSeconds: 30 };
 
 /** Feeds a model busy intervals of 10 s separated by `gaps`; returns the last decision. */
 function feed(
@@ -8,6 +9,7 @@ function feed(
   model: string,
   gaps: number[],
   start = 1_700_000_000,
+  cost: ModelWakeCost = COST,
 ) {
   let t = start;
   policy.observeBusyStart(model, t, cost);
@@ -27,7 +29,7 @@ describe('adaptivePolicy', () => {
     const d = adaptivePolicy({ coldStartPenaltySeconds: 600 }).decide(
       'm',
       100,
-      cost,
+      COST,
     );
     // 30 s of load and 600 s of the price of a cold start.
     expect(d.keepAliveSeconds).toBe(630);
@@ -71,6 +73,15 @@ describe('adaptivePolicy', () => {
     expect(d.keepAliveSeconds).toBe(0);
     expect(d.prewarm).toBeUndefined();
     expect(d.reason).toMatch(/to zero at once/);
+    // A model of the sleep idle tier rests asleep, and says so.
+    const asleep = feed(
+      adaptivePolicy({ coldStartPenaltySeconds: 60 }),
+      'm',
+      gaps,
+      1_700_000_000,
+      { ...COST, restsAt: 'sleep' },
+    );
+    expect(asleep.reason).toMatch(/to sleep at once/);
   });
 
   it('pre-warms a model requested at the same time every day, ahead of the request by its load time', () => {
@@ -87,7 +98,7 @@ describe('adaptivePolicy', () => {
     expect(d.prewarm).toBeDefined();
     const { afterSeconds, windowSeconds } = d.prewarm!;
     // Warm (loaded) before the next request, and still warm when it comes.
-    expect(afterSeconds + cost.loadSeconds).toBeLessThanOrEqual(86_390);
+    expect(afterSeconds + COST.loadSeconds).toBeLessThanOrEqual(86_390);
     expect(afterSeconds + windowSeconds).toBeGreaterThan(86_390);
     // And not hours early: the window is a small part of the day.
     expect(windowSeconds).toBeLessThan(3600);
@@ -101,8 +112,8 @@ describe('adaptivePolicy', () => {
       'busy',
       Array.from({ length: 60 }, () => 40),
     );
-    policy.observeBusyStart('new', 1_800_000_000, cost);
-    const d = policy.decide('new', 1_800_000_010, cost);
+    policy.observeBusyStart('new', 1_800_000_000, COST);
+    const d = policy.decide('new', 1_800_000_010, COST);
     // The fleet's gaps are 40 s: the new model keeps warm past them.
     expect(d.keepAliveSeconds).toBeGreaterThanOrEqual(40);
     expect(d.keepAliveSeconds).toBeLessThan(50);

@@ -245,6 +245,7 @@ function choose(
   const { x, w, total } = sample;
   const L = cost.loadSeconds;
   const sleep = L + penalty;
+  const rest = cost.restsAt === 'sleep' ? 'to sleep' : 'to zero';
   const n = x.length;
   if (n === 0 || total <= 0) {
     // Nothing to learn from: stay warm as long as a wake and a cold start
@@ -315,7 +316,7 @@ function choose(
       prewarm: { afterSeconds: pre.p, windowSeconds: pre.win },
       reason: `${basis} cluster past ${minutes(
         pre.p + L,
-      )}: to zero once idle, warm again ${minutes(
+      )}: ${rest} once idle, warm again ${minutes(
         pre.p,
       )} after the last request, ahead of the next one`,
     };
@@ -325,7 +326,7 @@ function choose(
       keepAliveSeconds: 0,
       reason: `${basis} are mostly longer than a wake and a cold start (${minutes(
         sleep,
-      )}): to zero at once`,
+      )}): ${rest} at once`,
     };
   }
   return {

@@ -34,6 +34,11 @@ export interface IdleDecision {
 export interface ModelWakeCost {
   /** Seconds from a wake to ready (weights loading, plus node provisioning when a node must be added). */
   loadSeconds: number;
+  /**
+   * Where the model rests when idle, for the reasons in words: `zero`
+   * replicas (the default) or `sleep` (the sleep idle tier's engine).
+   */
+  restsAt?: 'zero' | 'sleep';
 }
 
 /** An online keep-alive policy over many models. */

@@ -13,6 +13,20 @@ export function stateOf(replicas: {
   return replicas.desired > 0 ? 'waking' : 'atZero';
 }
 
+/**
+ * A model's state as the card shows it: `asleep` when it is of the sleep
+ * idle tier and every ready replica's engine sleeps, else by its replicas.
+ */
+export function stateOfModel(
+  replicas: { desired: number; ready: number },
+  engine?: { pods: number; sleeping: number },
+): HibernationState {
+  if (engine && engine.pods > 0 && engine.sleeping >= engine.pods) {
+    return 'asleep';
+  }
+  return stateOf(replicas);
+}
+
 /** What the loop saw of a model at this pass, and at its previous one. */
 export interface WakeObservation {
   previous?: { state: HibernationState; observedAt: string };
