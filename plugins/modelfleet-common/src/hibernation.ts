@@ -72,6 +72,14 @@ export interface ModelHibernationReport {
   demo: boolean;
   /** Absent when the model's workload cannot be read now (`missing` says why). */
   state?: HibernationState;
+  /**
+   * `sleep` for a model deployed with the sleep idle tier: it rests with
+   * its engine asleep (vLLM sleep mode), not at zero, and wakes in about
+   * `sleepWakeSeconds`.
+   */
+  idleTier?: 'sleep';
+  /** The wake time of a sleeping engine in the team's policy, for `idleTier: sleep`. */
+  sleepWakeSeconds?: number;
   replicas?: { desired: number; ready: number };
   /** Its KEDA autoscaler and the keep-alive set on it now (seconds). */
   autoscaler?: AutoscalerRef & { keepAliveSeconds: number };

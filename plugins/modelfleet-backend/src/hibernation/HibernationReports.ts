@@ -68,6 +68,12 @@ export class HibernationReports {
       ...(t
         ? { state: stateOfModel(t.replicas, t.engine), replicas: t.replicas }
         : {}),
+      ...(t?.engine
+        ? {
+            idleTier: 'sleep' as const,
+            sleepWakeSeconds: policy.hibernation.sleepWakeSeconds,
+          }
+        : {}),
       ...(a
         ? {
             autoscaler: {

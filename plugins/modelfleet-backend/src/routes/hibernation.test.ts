@@ -129,6 +129,8 @@ describe('GET /models/:namespace/:name/hibernation', () => {
     expect(asleep.body).toMatchObject({
       state: 'asleep',
       replicas: { desired: 1, ready: 1 },
+      idleTier: 'sleep',
+      sleepWakeSeconds: 5,
     });
     const caps = (await get('capabilities')).body;
     expect(caps.sleep).toEqual({

@@ -227,6 +227,39 @@ describe('EntityModelHibernationCard', () => {
     );
   });
 
+  it('shows a model of the sleep idle tier asleep: keep-alive, how it wakes, and why nothing is saved', async () => {
+    await render(
+      withReport({
+        state: 'asleep',
+        idleTier: 'sleep',
+        sleepWakeSeconds: 5,
+        autoscaler: undefined,
+        wakes: [],
+        coldStarts: 0,
+        keepAlive: {
+          seconds: 0,
+          reason:
+            "this model's last 131 idle gaps are mostly longer than a wake and a cold start (38 s): to sleep at once",
+        },
+        savings: { gpuHours: 0, usd: 0 },
+      }),
+    );
+    expect(await screen.findByTestId('hibernation-state')).toHaveTextContent(
+      'Asleep',
+    );
+    expect(screen.getByTestId('hibernation-keep-alive')).toHaveTextContent(
+      'To sleep at once',
+    );
+    expect(screen.getByTestId('hibernation-sleep-tier')).toHaveTextContent(
+      'its wake gate wakes it on the next request, in about 5 s.',
+    );
+    // Wakes from zero do not apply to it.
+    expect(screen.queryByText(/Wakes from zero/)).not.toBeInTheDocument();
+    expect(screen.getByTestId('hibernation-saving')).toHaveTextContent(
+      'it keeps its share of the GPU, so showback charges it as before',
+    );
+  });
+
   it('shows dashes and a sentence for a period without wakes', async () => {
     await render(
       withReport({

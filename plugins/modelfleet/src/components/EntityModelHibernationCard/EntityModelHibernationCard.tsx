@@ -9,6 +9,7 @@ import {
   MissingWorkload,
   NextChange,
   Savings,
+  SleepTier,
 } from './HibernationParts';
 import { Wakes } from './Wakes';
 
@@ -30,9 +31,13 @@ export const ModelHibernationReportView = (props: {
           {report.nextChange && <NextChange nextChange={report.nextChange} />}
         </Grid>
       </Grid>
-      <Wakes report={report} />
+      {report.idleTier === 'sleep' ? (
+        <SleepTier wakeSeconds={report.sleepWakeSeconds} />
+      ) : (
+        <Wakes report={report} />
+      )}
       <Divider style={{ marginBottom: 16 }} />
-      <Savings savings={report.savings} />
+      <Savings savings={report.savings} sleeps={report.idleTier === 'sleep'} />
     </>
   );
 };

@@ -12,6 +12,7 @@ import { formatGpuHours, formatUsd, formatUtcTime } from '../CostCommon';
 import {
   autoscalerKeepAliveLine,
   decisionTitle,
+  formatDuration,
   formatKeepAlive,
   MODE_TEXT,
   STATE_LABELS,
@@ -106,7 +107,7 @@ export const MissingWorkload = (props: { missing: string }) => (
  * autoscaler now when it differs (e.g. `Set on ScaledObject llama-chat: 5 min`).
  */
 export const KeepAlive = (props: {
-  report: Pick<ModelHibernationReport, 'keepAlive' | 'autoscaler'>;
+  report: Pick<ModelHibernationReport, 'keepAlive' | 'autoscaler' | 'idleTier'>;
 }) => {
   const { keepAlive } = props.report;
   const set = autoscalerKeepAliveLine(props.report);
@@ -119,7 +120,10 @@ export const KeepAlive = (props: {
             component="p"
             data-testid="hibernation-keep-alive"
           >
-            {formatKeepAlive(keepAlive.seconds)}
+            {formatKeepAlive(
+              keepAlive.seconds,
+              props.report.idleTier === 'sleep',
+            )}
           </Typography>
           <Typography variant="body2" color="textSecondary">
             {keepAlive.reason}
@@ -173,12 +177,31 @@ export const NextChange = (props: {
 );
 
 /**
+ * How a model of the sleep idle tier rests: its engine sleeps between
+ * bursts and the wake gate wakes it on the next request.
+ */
+export const SleepTier = (props: { wakeSeconds?: number }) => (
+  <Section title="Sleeps between bursts">
+    <Typography variant="body2" data-testid="hibernation-sleep-tier">
+      Deployed with the sleep idle tier: when idle, its vLLM engine sleeps
+      (weights to host memory, GPU memory released) instead of going to zero,
+      and its wake gate wakes it on the next request
+      {props.wakeSeconds === undefined
+        ? '.'
+        : `, in about ${formatDuration(props.wakeSeconds)}.`}
+    </Typography>
+  </Section>
+);
+
+/**
  * What being at zero saved over the period against one replica always on.
  * The dollar and GPU-hour figures carry stable test ids for the e2e test,
  * formatted with `formatUsd` and `formatGpuHours` as the cost cards do.
  */
 export const Savings = (props: {
   savings: ModelHibernationReport['savings'];
+  /** True for a model of the sleep idle tier, which never goes to zero. */
+  sleeps?: boolean;
 }) => (
   <Typography variant="body1" data-testid="hibernation-saving">
     Saved{' '}
@@ -187,5 +210,7 @@ export const Savings = (props: {
       {formatGpuHours(props.savings.gpuHours)}
     </span>
     ) against one replica always on, at the showback price.
+    {props.sleeps &&
+      ' Its engine sleeps instead of going to zero: it keeps its share of the GPU, so showback charges it as before, and the GPU memory it frees serves the models that share its GPU.'}
   </Typography>
 );

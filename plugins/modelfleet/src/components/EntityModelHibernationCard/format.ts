@@ -57,11 +57,14 @@ export function formatWakeSeconds(seconds: number | null | undefined): string {
  * model stays warm (no idle gap is worth going to zero for), 0 that it goes
  * to zero as soon as it is idle.
  */
-export function formatKeepAlive(seconds: number | null): string {
+export function formatKeepAlive(
+  seconds: number | null,
+  sleeps = false,
+): string {
   if (seconds === null) return 'Stays warm';
   // The engine found every gap worth sleeping through: the autoscaler's
   // shortest keep-alive applies (the line under it says which).
-  if (seconds === 0) return 'To zero at once';
+  if (seconds === 0) return sleeps ? 'To sleep at once' : 'To zero at once';
   return formatDuration(seconds);
 }
 
