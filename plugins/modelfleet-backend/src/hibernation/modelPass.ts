@@ -128,6 +128,7 @@ export async function actOn(o: {
     if (pauser?.requestedBy === HIBERNATION_ACTOR) pausedByPolicy = true;
     else heldBy = pauser?.requestedBy ?? 'a pause set outside ModelFleet';
   }
+  if (target.engine && !heldBy) heldBy = personWhoWokeIt(recent, o.learned);
   const step = decideHibernation(
     {
       annotations: {
@@ -238,6 +239,27 @@ export async function actOn(o: {
     observedAt: at,
   });
   return outcome;
+}
+
+/**
+ * Who woke a model of the sleep tier by hand (Wake now) since it last
+ * served a request: the loop leaves its engine awake until traffic comes
+ * and idles again, as it leaves a model a person holds at its replicas.
+ */
+function personWhoWokeIt(
+  recent: Awaited<ReturnType<ActionService['list']>>,
+  learned: LearnedIdle,
+): string | undefined {
+  const woken = recent.find(
+    a =>
+      a.state === 'done' &&
+      a.steps.some(s => s.do.op === 'sleepEngine' && s.do.level === null),
+  );
+  if (!woken || woken.requestedBy === HIBERNATION_ACTOR) return undefined;
+  const at = Date.parse(woken.finishedAt ?? woken.updatedAt);
+  return learned.idleSince === undefined || at > learned.idleSince
+    ? woken.requestedBy
+    : undefined;
 }
 
 /** The model action a step of the engine asks for. */

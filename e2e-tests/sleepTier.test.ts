@@ -1,0 +1,116 @@
+import {
+  clusterUrl,
+  expect,
+  guestToken,
+  SIM_ADMIN,
+  signInAsGuest,
+  test,
+} from './fixtures';
+
+/*
+ * The sleep idle tier, end to end, on the demo's qwen2-vl-2b-instruct
+ * (vision team, `enforce`, no dry run; vLLM with sleep mode on a shared
+ * L4): the hibernation loop puts its engine to sleep through the action
+ * path (the Kubernetes actuator, through the API server's pod proxy, on
+ * its simulated cluster), a replayed request wakes the engine as the wake
+ * gate would, the loop puts it back to sleep, and Wake now on the Model
+ * page wakes it through the action path.
+ */
+
+const MODEL = { namespace: 'default', name: 'qwen2-vl-2b-instruct' };
+const WORKLOAD = { cluster: 'demo-gcp-usc1', namespace: 'vision' };
+
+test('the loop puts a model of the sleep tier to sleep, a request wakes it, the loop puts it back, and Wake now wakes it', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await signInAsGuest(page);
+  const api = { Authorization: `Bearer ${await guestToken(page)}` };
+  const report = async () => {
+    const res = await page.request.get(
+      `/api/modelfleet/models/${MODEL.namespace}/${MODEL.name}/hibernation`,
+      { headers: api },
+    );
+    expect(res.status()).toBe(200);
+    return res.json();
+  };
+  const sleeps = async () => {
+    const res = await page.request.get(
+      `/api/modelfleet/actions?entity=model:${MODEL.namespace}/${MODEL.name}`,
+      { headers: api },
+    );
+    expect(res.status()).toBe(200);
+    return (await res.json()).actions.filter(
+      (a: { kind: string; state: string; requestedBy: string }) =>
+        a.kind === 'sleep' &&
+        a.state === 'done' &&
+        a.requestedBy === 'policy:hibernation',
+    );
+  };
+
+  // 1. The loop put its engine to sleep (a `sleep` action, done).
+  await expect(async () => {
+    expect((await report()).state).toBe('asleep');
+  }).toPass({ timeout: 180_000, intervals: [3_000] });
+  const first = await sleeps();
+  expect(first.length).toBeGreaterThanOrEqual(1);
+  expect(first[0].steps[0].do).toMatchObject({ op: 'sleepEngine', level: 1 });
+
+  await page.goto(`/catalog/${MODEL.namespace}/model/${MODEL.name}`);
+  const card = page.getByTestId('hibernation-state');
+  await expect(card).toHaveText('Asleep', { timeout: 60_000 });
+  await expect(page.getByTestId('hibernation-sleep-tier')).toContainText(
+    'in about 5 s',
+  );
+  await page.screenshot({
+    path: test.info().outputPath('sleep-tier-asleep.png'),
+    fullPage: true,
+  });
+
+  // 2. A request replayed to the model finds its engine asleep: it waits
+  // for one wake, as behind the wake gate, and is served.
+  const replay = await page.request.post(
+    `${clusterUrl(WORKLOAD.cluster)}/_sim/requests`,
+    {
+      headers: SIM_ADMIN,
+      data: { namespace: WORKLOAD.namespace, model: MODEL.name },
+      timeout: 60_000,
+    },
+  );
+  expect(replay.status()).toBe(200);
+  const served = await replay.json();
+  expect(served).toMatchObject({ coldStart: false, wokeEngine: true });
+  expect(served.waitedMs).toBeGreaterThan(0);
+  await expect(async () => {
+    expect((await report()).state).toBe('warm');
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
+
+  // 3. Idle again, the loop puts it back to sleep: a second sleep action.
+  await expect(async () => {
+    expect((await report()).state).toBe('asleep');
+    expect((await sleeps()).length).toBeGreaterThan(first.length);
+  }).toPass({ timeout: 300_000, intervals: [5_000] });
+
+  // 4. Wake now on the Model page wakes the engine through the action path.
+  await page.reload();
+  const activity = page.getByTestId('modelfleet-activity-card');
+  const wake = activity.getByRole('button', { name: 'Wake now' });
+  await expect(wake).toBeEnabled({ timeout: 60_000 });
+  await wake.click();
+  const action = activity
+    .getByTestId('modelfleet-action')
+    .filter({ hasText: /^Wake the engine/ })
+    .first();
+  await expect(action.getByTestId('modelfleet-action-state')).toHaveAttribute(
+    'data-state',
+    'done',
+    { timeout: 120_000 },
+  );
+  // A person woke it: the loop leaves it awake until traffic comes and
+  // idles again.
+  await expect(async () => {
+    const r = await report();
+    expect(r.state).toBe('warm');
+    expect(r.decision.reason).toMatch(/^held awake by user:/);
+  }).toPass({ timeout: 90_000, intervals: [3_000] });
+});
