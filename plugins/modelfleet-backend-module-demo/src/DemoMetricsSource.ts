@@ -10,6 +10,9 @@ import { pastReplicasAt } from './pastReplicas';
 import { DemoFleet } from './DemoFleet';
 import { SimulatorUsage } from './SimulatorUsage';
 
+/** GPU memory a vLLM engine asleep (level 1) keeps per GPU, MiB: its CUDA context. */
+const SLEEPING_VLLM_MIB = 1024;
+
 /**
  * Metrics of the demo fleet. Since the simulator started, from what it
  * runs (its statistics, see {@link SimulatorUsage}): requests served (a
@@ -70,6 +73,8 @@ export class DemoMetricsSource implements MetricsSource {
       let count: number;
       let weight: number;
       let replicas: number;
+      // Ready replicas whose engine slept (the sleep idle tier).
+      let asleep = 0;
       if (t - step >= simFrom - 1e-9) {
         // What the simulator ran; nothing yet for a window it has not reached.
         if (t > simUntil + 1e-9) continue;
@@ -84,6 +89,7 @@ export class DemoMetricsSource implements MetricsSource {
         count = ran.served;
         weight = ran.served * perRequest;
         replicas = ran.readySeconds / step;
+        asleep = Math.min(replicas, ran.sleepingSeconds / step);
       } else {
         ({ count, weight } = replay.between(t - step, t));
         replicas = pastReplicasAt(m, replay, new Date((t - step) * 1000), step);
@@ -110,9 +116,13 @@ export class DemoMetricsSource implements MetricsSource {
           value = utilization;
           break;
         case 'gpuMemoryUsedMiB':
+          // vLLM takes 90 % of the GPU's memory awake; asleep (sleep mode
+          // level 1) it keeps about 1 GiB per GPU, its weights in host memory.
           value =
             m.runtime === 'vllm'
-              ? 0.9 * pool.gpu.memoryMiB * gpus
+              ? (0.9 * pool.gpu.memoryMiB * (replicas - asleep) +
+                  SLEEPING_VLLM_MIB * asleep) *
+                m.deployment.gpusPerReplica
               : Math.min(
                   pool.gpu.memoryMiB * gpus,
                   replicas *

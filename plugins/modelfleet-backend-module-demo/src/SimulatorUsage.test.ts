@@ -111,3 +111,64 @@ describe('the demo metrics and bills of a running simulator', () => {
     ).toBe(48);
   });
 });
+
+describe('the demo metrics of a sleep-tier model whose engine sleeps', () => {
+  const demo = createDemoFleet(loadTraces(`${__dirname}/../data`));
+
+  it('shows the GPU memory its sleeping engine released', async () => {
+    const clock = new SimClock({ mode: 'manual', start: MIDNIGHT });
+    const sim = await startSimulatedFleet({
+      clock,
+      clusters: ['demo-gcp-usc1'],
+      traffic: false,
+    });
+    try {
+      const usage = new SimulatorUsage({
+        read: async () => sim.stats(),
+        clusters: ['demo-gcp-usc1'],
+        now: () => clock.now(),
+      });
+      await usage.refresh(0);
+      const gcp = sim.cluster('demo-gcp-usc1');
+      const pods = gcp.ctx.store
+        .list(gcp.ctx.types.pod)
+        .filter(p => p.metadata.name.startsWith('qwen2-vl-2b-instruct-'));
+      expect(pods).toHaveLength(1);
+      // An hour awake, then an hour with its engine asleep.
+      for (let i = 0; i < 6; i++) {
+        clock.advance(STEP * 1000);
+        await usage.refresh(0);
+      }
+      await gcp.engines.sleep(pods[0], 1);
+      for (let i = 0; i < 6; i++) {
+        clock.advance(STEP * 1000);
+        await usage.refresh(0);
+      }
+      const [memory] = await new DemoMetricsSource(demo, usage).query(
+        'gpuMemoryUsedMiB',
+        { modelId: 'qwen2-vl-2b-instruct' },
+        {
+          start: new Date(MIDNIGHT + STEP * 1000),
+          end: new Date(MIDNIGHT + 12 * STEP * 1000),
+          stepSeconds: STEP,
+        },
+      );
+      const byHour = (h: number) =>
+        memory.points
+          .filter(([t]) => t > MIDNIGHT / 1000 + h * 3600 + 1)
+          .filter(([t]) => t <= MIDNIGHT / 1000 + (h + 1) * 3600 + 1)
+          .map(([, v]) => v);
+      // vLLM's 90 % of an L4 awake; about 1 GiB asleep.
+      const l4 = demo.pools.find(p => p.name === 'g2-l4-shared')!.gpu.memoryMiB;
+      expect(Math.max(...byHour(0))).toBeCloseTo(0.9 * l4, 0);
+      expect(byHour(1).length).toBeGreaterThanOrEqual(5);
+      expect(byHour(1).slice(1)).toEqual(
+        byHour(1)
+          .slice(1)
+          .map(() => 1024),
+      );
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+});

@@ -7,8 +7,14 @@ export type StatsReader = () => Promise<ClusterStats[]>;
 /** Cumulative counters of one cluster at one simulated time (ms). */
 interface Point {
   at: number;
-  /** Per `<namespace>/<model>`: requests served, ready-replica seconds. */
-  models: Record<string, { served: number; readySeconds: number }>;
+  /**
+   * Per `<namespace>/<model>`: requests served, ready-replica seconds, and
+   * the seconds of those whose engine slept (the sleep idle tier).
+   */
+  models: Record<
+    string,
+    { served: number; readySeconds: number; sleepingSeconds: number }
+  >;
   /** Per pool: node seconds. */
   pools: Record<string, number>;
 }
@@ -134,7 +140,11 @@ export class SimulatorUsage {
         models: Object.fromEntries(
           Object.entries(s.models).map(([k, m]) => [
             k,
-            { served: m.requestsServed, readySeconds: m.readyReplicaSeconds },
+            {
+              served: m.requestsServed,
+              readySeconds: m.readyReplicaSeconds,
+              sleepingSeconds: m.sleepingReplicaSeconds ?? 0,
+            },
           ]),
         ),
         pools: Object.fromEntries(
@@ -181,29 +191,29 @@ export class SimulatorUsage {
       : undefined;
   }
 
-  /** Requests served and ready-replica seconds of a model in [from, to) (ms), summed over the clusters it runs in. */
+  /**
+   * Requests served, ready-replica seconds and the seconds of those asleep
+   * of a model in [from, to) (ms), summed over the clusters it runs in.
+   */
   modelUsage(
     key: string,
     from: number,
     to: number,
     clusters?: string[],
-  ): { served: number; readySeconds: number } {
-    let served = 0;
-    let readySeconds = 0;
+  ): { served: number; readySeconds: number; sleepingSeconds: number } {
+    const out = { served: 0, readySeconds: 0, sleepingSeconds: 0 };
     for (const [name, h] of this.clusters) {
       if (clusters && !clusters.includes(name)) continue;
-      const get =
-        (field: 'served' | 'readySeconds') =>
-        (p: Point): number =>
-          p.models[key]?.[field] ?? 0;
-      served +=
-        valueAt(h.points, get('served'), to) -
-        valueAt(h.points, get('served'), from);
-      readySeconds +=
-        valueAt(h.points, get('readySeconds'), to) -
-        valueAt(h.points, get('readySeconds'), from);
+      for (const field of [
+        'served',
+        'readySeconds',
+        'sleepingSeconds',
+      ] as const) {
+        const get = (p: Point): number => p.models[key]?.[field] ?? 0;
+        out[field] += valueAt(h.points, get, to) - valueAt(h.points, get, from);
+      }
     }
-    return { served, readySeconds };
+    return out;
   }
 
   /** Node seconds of a pool in [from, to) (ms). */
