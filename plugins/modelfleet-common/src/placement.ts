@@ -1,5 +1,5 @@
 import type { ModelPrecision } from './memory';
-import type { CapacityType, CloudProvider } from './fleet';
+import type { CapacityType, CloudProvider, GpuSharingMode } from './fleet';
 import type { ModelRuntime } from './kinds/ModelEntityV1alpha1';
 
 /**
@@ -107,7 +107,13 @@ export interface PlacementPoolSummary {
   region: string;
   instanceType?: string;
   capacityType: CapacityType;
-  gpu: { product: string; memoryMiB: number; perNode: number };
+  gpu: {
+    product: string;
+    memoryMiB: number;
+    perNode: number;
+    /** How its GPUs are shared: whole, MIG slices, or time-slicing. */
+    sharing?: GpuSharingMode;
+  };
 }
 
 /**

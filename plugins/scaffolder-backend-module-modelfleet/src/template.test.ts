@@ -113,7 +113,7 @@ describe('the Deploy a model template', () => {
     );
   });
 
-  it('asks what an idle model does only for vLLM with traffic that idles, and drops the answer otherwise', () => {
+  it('asks what an idle model does only for vLLM with traffic that idles on a time-sliced pool, and drops the answer otherwise', () => {
     const resolve = scaffolderStepVisibility();
     const steps = template.spec.parameters.map((p: any) => ({
       schema: p,
@@ -123,26 +123,30 @@ describe('the Deploy a model template', () => {
       (p: any) => p.properties.idleTier,
     );
     expect(idleStep).toBeGreaterThan(-1);
+    // The GPU pool picker's value says how the picked pool shares its GPUs.
+    const sharings = ['time-slicing', 'whole', 'mig', undefined];
     for (const runtime of properties.runtime.enum) {
       for (const traffic of properties.traffic.enum) {
-        const { visible, values } = resolve(
-          { runtime, traffic, idleTier: 'sleep' },
-          steps,
-        );
-        const shown = runtime === 'vllm' && traffic !== 'always-on';
-        expect([runtime, traffic, visible[idleStep]]).toEqual([
-          runtime,
-          traffic,
-          shown,
-        ]);
-        // A hidden step's answer never reaches the render step.
-        expect([runtime, traffic, values.idleTier]).toEqual([
-          runtime,
-          traffic,
-          shown ? 'sleep' : undefined,
-        ]);
-        // The other steps always show.
-        expect(visible.filter((v, i) => i !== idleStep && !v)).toEqual([]);
+        for (const sharing of sharings) {
+          const placement = { pool: 'gpupool:default/p', sharing };
+          const { visible, values } = resolve(
+            { runtime, traffic, placement, idleTier: 'sleep' },
+            steps,
+          );
+          const shown =
+            runtime === 'vllm' &&
+            traffic !== 'always-on' &&
+            sharing === 'time-slicing';
+          const at = [runtime, traffic, sharing];
+          expect([...at, visible[idleStep]]).toEqual([...at, shown]);
+          // A hidden step's answer never reaches the render step.
+          expect([...at, values.idleTier]).toEqual([
+            ...at,
+            shown ? 'sleep' : undefined,
+          ]);
+          // The other steps always show.
+          expect(visible.filter((v, i) => i !== idleStep && !v)).toEqual([]);
+        }
       }
     }
   });

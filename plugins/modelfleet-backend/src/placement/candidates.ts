@@ -75,6 +75,7 @@ export async function placementCandidates(
           product: p.gpu.product,
           memoryMiB: p.gpu.memoryMiB ?? 0,
           perNode: p.gpu.perNode,
+          sharing: p.gpu.sharing,
         },
       };
       const maxKnown = p.nodes.max !== undefined;

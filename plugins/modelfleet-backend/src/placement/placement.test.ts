@@ -152,6 +152,11 @@ describe('POST /placement', () => {
     });
     expect(res.status).toBe(200);
     const body: PlacementResponse = res.body;
+    // Each option says how its pool shares GPUs (the sleep tier needs time-slicing).
+    for (const o of body.options) {
+      const observed = pools.find(p => o.ref.endsWith(`.${p.name}`))!;
+      expect([o.ref, o.gpu.sharing]).toEqual([o.ref, observed.gpu.sharing]);
+    }
     // 7e9 × 2 bytes = 13.04 GiB, +20 % KV cache, +1 GiB runtime.
     expect(body.memory).toEqual({
       weightsGiB: 13.04,

@@ -273,6 +273,29 @@ describe('GpuPoolPicker', () => {
     );
   });
 
+  it("carries the picked pool's GPU sharing, for the template's idle tier", async () => {
+    const shared = option('demo-gcp-usc1.g2-l4-shared', 'Shared L4', 1, {
+      gpu: {
+        product: 'NVIDIA-L4',
+        memoryMiB: 23034,
+        perNode: 1,
+        sharing: 'time-slicing',
+      },
+    });
+    const placement = jest.fn(async () =>
+      placementResponse({ recommended: shared.ref, options: [shared] }),
+    );
+    const { onChange } = await renderField({ placement });
+    await waitFor(() =>
+      expect(onChange).toHaveBeenLastCalledWith({
+        pool: 'gpupool:default/demo-gcp-usc1.g2-l4-shared',
+        monthlyUsd: 839.79,
+        blocking: [],
+        sharing: 'time-slicing',
+      }),
+    );
+  });
+
   it('keeps a pool picked before', async () => {
     const placement = jest.fn(async () => placementResponse());
     const { onChange } = await renderField(

@@ -44,6 +44,8 @@ export type GpuPoolPickerValue = {
   pool?: string;
   monthlyUsd?: number;
   blocking?: string[];
+  /** How the picked pool shares its GPUs (the sleep idle tier needs time-slicing). */
+  sharing?: 'whole' | 'mig' | 'time-slicing';
 };
 
 /**
@@ -143,6 +145,7 @@ function sameValue(
   return (
     a?.pool === b.pool &&
     a?.monthlyUsd === b.monthlyUsd &&
+    a?.sharing === b.sharing &&
     JSON.stringify(a?.blocking ?? []) === JSON.stringify(b.blocking ?? [])
   );
 }
@@ -408,6 +411,7 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
       pool,
       monthlyUsd: option?.monthlyUsd,
       blocking: blockingFor(placement, pool),
+      ...(option?.gpu.sharing ? { sharing: option.gpu.sharing } : {}),
     };
     if (!sameValue(formData, next)) onChange(next);
   }, [placement, picked, formData, onChange]);
@@ -418,6 +422,7 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
       pool: option.ref,
       monthlyUsd: option.monthlyUsd,
       blocking: placement ? blockingFor(placement, option.ref) : [],
+      ...(option.gpu.sharing ? { sharing: option.gpu.sharing } : {}),
     });
   };
 
