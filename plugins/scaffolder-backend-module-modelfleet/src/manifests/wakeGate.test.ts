@@ -199,13 +199,13 @@ describeWithNginx('the wake gate, run by nginx with the Lua module', () => {
   });
 
   it('never wakes the engine for health, metrics, the model list or tokenizing', async () => {
-    for (const [method, path] of [
+    for (const [method, route] of [
       ['GET', '/health'],
       ['GET', '/metrics'],
       ['GET', '/v1/models'],
       ['POST', '/tokenize'],
     ]) {
-      const res = await fetch(`${url}${path}`, {
+      const res = await fetch(`${url}${route}`, {
         method,
         ...(method === 'POST'
           ? {
@@ -214,7 +214,7 @@ describeWithNginx('the wake gate, run by nginx with the Lua module', () => {
             }
           : {}),
       });
-      expect([path, res.status]).toEqual([path, 200]);
+      expect([route, res.status]).toEqual([route, 200]);
       await res.arrayBuffer();
     }
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -296,8 +296,8 @@ describeWithNginx('the wake gate, run by nginx with the Lua module', () => {
 
   it.each(['/sleep?level=1', '/wake_up', '/collective_rpc', '/%73leep'])(
     'refuses vLLM development endpoint %s on its port',
-    async path => {
-      const res = await fetch(`${url}${path}`, { method: 'POST' });
+    async route => {
+      const res = await fetch(`${url}${route}`, { method: 'POST' });
       expect(res.status).toBe(403);
       await res.arrayBuffer();
       expect(fake.calls).toEqual([]);
