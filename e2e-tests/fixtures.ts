@@ -68,6 +68,47 @@ export async function guestToken(page: Page): Promise<string> {
   return (await refresh.json()).backstageIdentity.token as string;
 }
 
+/** A model as the signed-in guest reads it through the API. */
+export interface ModelReader {
+  /** `GET /models/:namespace/:name/hibernation`, expected 200. */
+  hibernation(): Promise<any>;
+  /** `GET /actions?entity=` of the model, expected 200. */
+  actions(): Promise<
+    Array<{
+      id: string;
+      kind: string;
+      state: string;
+      requestedBy: string;
+      steps: Array<{ do: Record<string, unknown> }>;
+    }>
+  >;
+}
+
+/** Reads a model's hibernation report and actions as the signed-in guest. */
+export async function modelReader(
+  page: Page,
+  model: { namespace: string; name: string },
+): Promise<ModelReader> {
+  const headers = { Authorization: `Bearer ${await guestToken(page)}` };
+  const get = async (url: string) => {
+    const res = await page.request.get(url, { headers });
+    expect(res.status()).toBe(200);
+    return res.json();
+  };
+  return {
+    hibernation: () =>
+      get(
+        `/api/modelfleet/models/${model.namespace}/${model.name}/hibernation`,
+      ),
+    actions: async () =>
+      (
+        await get(
+          `/api/modelfleet/actions?entity=model:${model.namespace}/${model.name}`,
+        )
+      ).actions,
+  };
+}
+
 /** The simulator's admin token (its `system:masters` user). */
 export const SIM_ADMIN = { Authorization: 'Bearer sim-admin-token' };
 

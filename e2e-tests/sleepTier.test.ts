@@ -1,7 +1,7 @@
 import {
   clusterUrl,
   expect,
-  guestToken,
+  modelReader,
   SIM_ADMIN,
   signInAsGuest,
   test,
@@ -25,28 +25,15 @@ test('the loop puts a model of the sleep tier to sleep, a request wakes it, the 
 }) => {
   test.setTimeout(600_000);
   await signInAsGuest(page);
-  const api = { Authorization: `Bearer ${await guestToken(page)}` };
-  const report = async () => {
-    const res = await page.request.get(
-      `/api/modelfleet/models/${MODEL.namespace}/${MODEL.name}/hibernation`,
-      { headers: api },
-    );
-    expect(res.status()).toBe(200);
-    return res.json();
-  };
-  const sleeps = async () => {
-    const res = await page.request.get(
-      `/api/modelfleet/actions?entity=model:${MODEL.namespace}/${MODEL.name}`,
-      { headers: api },
-    );
-    expect(res.status()).toBe(200);
-    return (await res.json()).actions.filter(
-      (a: { kind: string; state: string; requestedBy: string }) =>
+  const model = await modelReader(page, MODEL);
+  const report = model.hibernation;
+  const sleeps = async () =>
+    (await model.actions()).filter(
+      a =>
         a.kind === 'sleep' &&
         a.state === 'done' &&
         a.requestedBy === 'policy:hibernation',
     );
-  };
 
   // 1. The loop put its engine to sleep (a `sleep` action, done).
   await expect(async () => {

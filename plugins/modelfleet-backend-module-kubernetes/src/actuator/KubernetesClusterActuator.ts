@@ -19,7 +19,7 @@ import { kubeConfigFor } from '../watch/ClusterWatcher';
 import { ClusterClient, ObjectRef } from './ClusterClient';
 import { EngineCalls, readEngineSleep, writeEngineSleep } from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
-import { LabelSelector, podStartsOf, selectorQuery } from './pods';
+import { LabelSelector, podSelectorOf, podStartsOf } from './pods';
 import {
   applyBody,
   autoscalerPath,
@@ -306,14 +306,7 @@ export class KubernetesClusterActuator implements ClusterActuator {
     const object = await this.call(workload.cluster, what, () =>
       client.request<Workload>(HttpMethod.GET, workloadPath(workload)),
     );
-    const labelSelector = selectorQuery(object.spec?.selector);
-    if (!labelSelector) {
-      throw new ActuatorError(
-        'invalid',
-        `${what} on cluster ${workload.cluster} has no selector this actuator can read`,
-        false,
-      );
-    }
+    const labelSelector = podSelectorOf(workload, what, object.spec?.selector);
     const list = await this.call(workload.cluster, `the pods of ${what}`, () =>
       client.request<{ items?: unknown[] }>(
         HttpMethod.GET,

@@ -7,7 +7,7 @@ import {
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-node';
 import { ClusterClient } from './ClusterClient';
-import { LabelSelector, selectorQuery } from './pods';
+import { LabelSelector, podSelectorOf } from './pods';
 import { describeRef, workloadPath } from './resources';
 
 /** The port vLLM serves on when the workload does not name one. */
@@ -62,14 +62,7 @@ async function readyPods(
       false,
     );
   }
-  const labelSelector = selectorQuery(object.spec?.selector);
-  if (!labelSelector) {
-    throw new ActuatorError(
-      'invalid',
-      `${what} on cluster ${workload.cluster} has no selector this actuator can read`,
-      false,
-    );
-  }
+  const labelSelector = podSelectorOf(workload, what, object.spec?.selector);
   const list = await io.call(`the pods of ${what}`, () =>
     io.client.request<{ items?: Pod[] }>(
       HttpMethod.GET,

@@ -1,4 +1,8 @@
-import { PodStart } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ActuatorError,
+  PodStart,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-node';
 
 /** A workload's `spec.selector`, as the API server returns it. */
 export interface LabelSelector {
@@ -74,4 +78,24 @@ export function podStartsOf(items: Pod[]): PodStart[] {
     out.push({ name, createdAt, ...(readyAt ? { readyAt } : {}) });
   }
   return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+}
+
+/**
+ * The `labelSelector` query of a workload's selector, or an ActuatorError
+ * naming the workload when it has none this actuator can read.
+ */
+export function podSelectorOf(
+  workload: WorkloadRef,
+  what: string,
+  selector: LabelSelector | undefined,
+): string {
+  const query = selectorQuery(selector);
+  if (!query) {
+    throw new ActuatorError(
+      'invalid',
+      `${what} on cluster ${workload.cluster} has no selector this actuator can read`,
+      false,
+    );
+  }
+  return query;
 }

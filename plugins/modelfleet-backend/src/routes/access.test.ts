@@ -49,18 +49,22 @@ const users = {
 };
 const as = (user: string) => mockCredentials.user.header(user);
 
+/** ops is in the platform team, eli in vision-team, chen in assistant-team. */
+const permissions = () =>
+  policyPermissions({
+    entities,
+    teamsOf: {
+      [users.ops]: ['group:default/platform-team'],
+      [users.eli]: ['group:default/vision-team'],
+      [users.chen]: ['group:default/assistant-team'],
+    },
+  }).factory;
+
 function start() {
   return startModelActionsBackend({
     workload,
     entities,
-    permissions: policyPermissions({
-      entities,
-      teamsOf: {
-        [users.ops]: ['group:default/platform-team'],
-        [users.eli]: ['group:default/vision-team'],
-        [users.chen]: ['group:default/assistant-team'],
-      },
-    }).factory,
+    permissions: permissions(),
   });
 }
 
@@ -226,14 +230,7 @@ describe('what a team member sees of the fleet', () => {
     const { server } = await startModelActionsBackend({
       workload,
       entities,
-      permissions: policyPermissions({
-        entities,
-        teamsOf: {
-          [users.ops]: ['group:default/platform-team'],
-          [users.eli]: ['group:default/vision-team'],
-          [users.chen]: ['group:default/assistant-team'],
-        },
-      }).factory,
+      permissions: permissions(),
       features: [fleetModule, scheduler.factory],
     });
     const sync = scheduled.find(t => t.id === 'modelfleet-cluster-sync');
