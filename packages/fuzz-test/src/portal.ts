@@ -82,11 +82,14 @@ export class Portal {
         demo: { enabled: true, simulator: { mode: 'embedded' } },
         // A short history: the cost routes have data, the start is light.
         showback: { backfillDays: 5 },
-        // Nothing acts on its own: every action waits for an approval, so
-        // the only stored changes are the fuzzer's accepted requests.
+        // Nothing acts or recommends on its own: every action waits for an
+        // approval and the hibernation loop proposes none (it would store
+        // its recommendations while the fuzzer runs), so the only stored
+        // changes are the fuzzer's accepted requests.
         policies: {
+          defaults: { dryRun: true, hibernation: { mode: 'off' } },
           teams: {
-            'vision-team': { dryRun: true, hibernation: { mode: 'recommend' } },
+            'vision-team': { dryRun: true, hibernation: { mode: 'off' } },
           },
         },
         gitops: { local: { root: path.join(dataDir, 'gitops') } },
