@@ -28,7 +28,8 @@ describe('EntityReportCard with refreshSeconds', () => {
       n += 1;
       const report = { from: '2026-11-01', to: '2026-11-04', n };
       // The second load waits for the test, and so do all after it: what
-      // the card shows never depends on how fast the machine is.
+      // the card shows never depends on how fast the machine is. A pending
+      // load is never superseded by the next tick.
       if (n === 2) await second;
       if (n >= 3) await later;
       return report;
@@ -59,8 +60,11 @@ describe('EntityReportCard with refreshSeconds', () => {
     await waitFor(() =>
       expect(screen.getByTestId('figure')).toHaveTextContent('load 2'),
     );
-    // While later loads are pending, the second one's figures stay.
-    await waitFor(() => expect(load.mock.calls.length).toBeGreaterThan(3));
+    // While the third load is pending, the second one's figures stay, and no
+    // fourth load supersedes it.
+    await waitFor(() => expect(load.mock.calls.length).toBe(3));
+    await new Promise(r => setTimeout(r, 200));
+    expect(load.mock.calls.length).toBe(3);
     expect(screen.getByTestId('figure')).toHaveTextContent('load 2');
     expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
     openLater();

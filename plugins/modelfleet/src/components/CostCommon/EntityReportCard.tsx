@@ -63,15 +63,19 @@ export function EntityReportCard<T, K extends CostEntityKind>(
   const { allowed } = permission;
   const [tick, setTick] = useState(0);
   const { refreshSeconds } = props;
-  useEffect(() => {
-    if (!refreshSeconds || !allowed) return undefined;
-    const timer = setInterval(() => setTick(t => t + 1), refreshSeconds * 1000);
-    return () => clearInterval(timer);
-  }, [refreshSeconds, allowed]);
   const loaded = useAsync(
     async () => (allowed ? props.load(api, ref, periodQuery(days)) : undefined),
     [api, ref.namespace, ref.name, days, allowed, tick],
   );
+  // The next reload is timed from the end of the last one, so a reload slower
+  // than the period is never superseded (and its figures never discarded) by
+  // the next.
+  const reloading = loaded.loading;
+  useEffect(() => {
+    if (!refreshSeconds || !allowed || reloading) return undefined;
+    const timer = setTimeout(() => setTick(t => t + 1), refreshSeconds * 1000);
+    return () => clearTimeout(timer);
+  }, [refreshSeconds, allowed, reloading]);
   // A reload of the same report keeps the last figures on screen; another
   // entity or period shows progress until it is loaded.
   const key = `${ref.namespace}/${ref.name}/${days}/${allowed}`;
