@@ -1,8 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { Knex } from 'knex';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ModelWorkloadObservation } from '@modelfleet/plugin-modelfleet-common';
 import { MetricsSource } from '@modelfleet/plugin-modelfleet-node';
+import { ActionRunner } from '../actions/ActionRunner';
 import { ActionService } from '../actions/ActionService';
 import { ModelTargets } from '../actions/ModelTargets';
 import { createActuatorDirectory } from '../actions/actuatorDirectory';
@@ -50,6 +52,106 @@ const metrics: MetricsSource = {
   },
 };
 
+/** The loop over `models` on an in-memory cluster and the test database. */
+async function loopFixture(
+  knex: Knex,
+  options: {
+    models: typeof MODELS;
+    replicas: number;
+    autoscaler?: boolean;
+    metrics: MetricsSource;
+    now: () => number;
+  },
+) {
+  const models = options.models;
+  const cluster = new MemoryActuator(['c1']);
+  for (const m of models)
+    cluster.addModel(
+      m.workload,
+      options.replicas,
+      options.autoscaler ? {} : undefined,
+    );
+  const actuators = createActuatorDirectory(() => [cluster]);
+  const workloads: ModelWorkloadObservation[] = models.map(m => ({
+    ...m.workload,
+    modelId: m.name,
+    replicas: { desired: options.replicas, ready: options.replicas },
+    gpusPerReplica: 1,
+  }));
+  const fleet = {
+    listWorkloads: async () => workloads,
+  } as unknown as FleetStateStore;
+  const entities = models.map(m => ({
+    apiVersion: 'modelfleet.io/v1alpha1',
+    kind: 'Model',
+    metadata: { name: m.name, namespace: 'default' },
+    spec: { owner: `group:default/${m.team}`, workload: m.workload },
+  }));
+  const catalog = catalogServiceMock({ entities });
+  const policies = new PolicyService(
+    readPolicyConfig(
+      new ConfigReader({
+        modelfleet: {
+          policies: {
+            defaults: { dryRun: true },
+            teams: {
+              'vision-team': {
+                dryRun: false,
+                hibernation: { mode: 'enforce' },
+              },
+              'search-team': { hibernation: { mode: 'recommend' } },
+              'speech-team': { hibernation: { mode: 'off' } },
+            },
+          },
+        },
+      }),
+    ),
+  );
+  const logger = mockServices.logger.mock();
+  const retry = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10, pollMs: 10 };
+  const actions = new ActionService({
+    store: new ActionStore(knex),
+    actuators,
+    retry,
+    logger,
+    now: () => new Date(options.now()),
+  });
+  const runner = new ActionRunner({
+    store: new ActionStore(knex),
+    actuators,
+    retry,
+    leaseMs: 30_000,
+    pollMs: 10,
+    owner: 'test-replica',
+    logger,
+    now: () => new Date(options.now()),
+  });
+  const store = new HibernationStore(knex);
+  const loop = new HibernationLoop({
+    fleet,
+    directory: {
+      lookup: async () => w => {
+        const m = models.find(x => x.name === w.modelId)!;
+        return {
+          modelRef: `model:default/${m.name}`,
+          teamRef: `group:default/${m.team}`,
+        };
+      },
+    },
+    targets: new ModelTargets({ catalog, fleet, actuators }),
+    actuators,
+    metrics: () => [options.metrics],
+    policies,
+    actions,
+    store,
+    auth: mockServices.auth(),
+    settings: { historyHours: 48, stepSeconds: 60, defaultLoadSeconds: 60 },
+    logger,
+    now: () => new Date(options.now()),
+  });
+  return { cluster, actions, runner, store, loop };
+}
+
 describe('HibernationLoop', () => {
   const databases = createTestDatabases();
 
@@ -59,73 +161,12 @@ describe('HibernationLoop', () => {
       const knex = (
         await DatabaseModelFleetStore.fromKnex(await databases.init(id))
       ).knex;
-      const cluster = new MemoryActuator(['c1']);
-      for (const m of MODELS) cluster.addModel(m.workload, 1, {});
-      const actuators = createActuatorDirectory(() => [cluster]);
-      const workloads: ModelWorkloadObservation[] = MODELS.map(m => ({
-        ...m.workload,
-        modelId: m.name,
-        replicas: { desired: 1, ready: 1 },
-        gpusPerReplica: 1,
-      }));
-      const fleet = {
-        listWorkloads: async () => workloads,
-      } as unknown as FleetStateStore;
-      const entities = MODELS.map(m => ({
-        apiVersion: 'modelfleet.io/v1alpha1',
-        kind: 'Model',
-        metadata: { name: m.name, namespace: 'default' },
-        spec: { owner: `group:default/${m.team}`, workload: m.workload },
-      }));
-      const catalog = catalogServiceMock({ entities });
-      const policies = new PolicyService(
-        readPolicyConfig(
-          new ConfigReader({
-            modelfleet: {
-              policies: {
-                defaults: { dryRun: true },
-                teams: {
-                  'vision-team': {
-                    dryRun: false,
-                    hibernation: { mode: 'enforce' },
-                  },
-                  'search-team': { hibernation: { mode: 'recommend' } },
-                  'speech-team': { hibernation: { mode: 'off' } },
-                },
-              },
-            },
-          }),
-        ),
-      );
-      const logger = mockServices.logger.mock();
-      const actions = new ActionService({
-        store: new ActionStore(knex),
-        actuators,
-        retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10, pollMs: 10 },
-        logger,
-      });
-      const store = new HibernationStore(knex);
-      const loop = new HibernationLoop({
-        fleet,
-        directory: {
-          lookup: async () => w => {
-            const m = MODELS.find(x => x.name === w.modelId)!;
-            return {
-              modelRef: `model:default/${m.name}`,
-              teamRef: `group:default/${m.team}`,
-            };
-          },
-        },
-        targets: new ModelTargets({ catalog, fleet, actuators }),
-        actuators,
-        metrics: () => [metrics],
-        policies,
-        actions,
-        store,
-        auth: mockServices.auth(),
-        settings: { historyHours: 48, stepSeconds: 60, defaultLoadSeconds: 60 },
-        logger,
-        now: () => new Date(NOW),
+      const { cluster, actions, store, loop } = await loopFixture(knex, {
+        models: MODELS,
+        replicas: 1,
+        autoscaler: true,
+        metrics,
+        now: () => NOW,
       });
 
       expect(await loop.run()).toBe(
@@ -190,6 +231,96 @@ describe('HibernationLoop', () => {
           cold: true,
         },
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'wakes a model with a sharp rhythm ahead of its next batch (a pre-warm), and says when on its record, %p',
+    async id => {
+      const knex = (
+        await DatabaseModelFleetStore.fromKnex(await databases.init(id))
+      ).knex;
+      // A batch job: two busy minutes at the start of every 20, for two days.
+      const batch: MetricsSource = {
+        id: 'batch',
+        async query(_metric, _model, window) {
+          const points: Array<[number, number]> = [];
+          const end = window.end.getTime() / 1000;
+          for (
+            let t = window.start.getTime() / 1000 + 60;
+            t <= end;
+            t += window.stepSeconds
+          ) {
+            points.push([t, (t - 60) % 1200 < 120 ? 1 : 0]);
+          }
+          return [{ labels: {}, points }];
+        },
+      };
+      // NOW is on a batch's start: the last one ended at 12:02, and the
+      // model went to zero since.
+      let now = NOW + 7 * 60_000;
+      const { cluster, actions, runner, store, loop } = await loopFixture(
+        knex,
+        {
+          models: [MODELS[0]],
+          replicas: 0,
+          autoscaler: true,
+          metrics: batch,
+          now: () => now,
+        },
+      );
+      await loop.run();
+      const record = (await store.get('model:default/m0'))!;
+      expect(record.state).toBe('atZero');
+      expect(record.nextChange?.what).toBe(
+        'pre-warm ahead of the demand it expects',
+      );
+      const at = Date.parse(record.nextChange!.at);
+      // Ahead of the next batch at 12:20 by at least its load time.
+      expect(at).toBeGreaterThan(now);
+      expect(at).toBeLessThanOrEqual(NOW + 20 * 60_000 - 60_000);
+      expect(
+        (await actions.list({ entityRef: 'model:default/m0' })).map(
+          a => a.kind,
+        ),
+      ).not.toContain('wake');
+      // Its learned keep-alive is set on its autoscaler meanwhile.
+      await runner.runOnce();
+
+      now = at + 1000;
+      await loop.run();
+      const wake = (await actions.list({ entityRef: 'model:default/m0' })).find(
+        a => a.kind === 'wake',
+      );
+      expect(wake).toMatchObject({
+        dryRun: false,
+        requestedBy: HIBERNATION_ACTOR,
+      });
+      expect(wake!.reason).toMatch(
+        /^wake to 1 replica: pre-warm: .* cluster past 18 min/,
+      );
+      expect((await store.get('model:default/m0'))!.decision).toMatchObject({
+        action: 'wake',
+        actionId: wake!.id,
+      });
+
+      // Woken and held at one replica until the batch has come and gone;
+      // the wake is not a cold start, since ModelFleet asked for it.
+      await runner.runOnce();
+      expect(await actions.get(wake!.id)).toMatchObject({ state: 'done' });
+      cluster.settle();
+      expect(cluster.workload(MODELS[0].workload).spec).toEqual({
+        replicas: 1,
+      });
+      now += 60_000;
+      await loop.run();
+      const [woke] = await store.wakes(
+        'model:default/m0',
+        new Date(0),
+        new Date(now + 1),
+      );
+      expect(woke).toMatchObject({ cold: false });
+      expect((await store.get('model:default/m0'))!.state).toBe('warm');
     },
   );
 });

@@ -155,9 +155,13 @@ export class HibernationLoop {
     });
     const { settings } = this.options;
     const w = resolved.target.workload;
+    // On the step's grid, so that every pass sees the same busy steps and
+    // a learned pre-warm time does not move from one pass to the next.
+    const stepMs = settings.stepSeconds * 1000;
+    const end = Math.floor(now / stepMs) * stepMs;
     const window = {
-      start: new Date(now - settings.historyHours * 3_600_000),
-      end: new Date(now),
+      start: new Date(end - settings.historyHours * 3_600_000),
+      end: new Date(end),
       stepSeconds: settings.stepSeconds,
     };
     let points: Array<[number, number]> = [];
