@@ -9,7 +9,12 @@ import {
   DemoPool,
 } from './definition';
 import { TraceReplay, seedOf } from './replay';
-import { parseAlibabaGenAiTrace, parseAzureLlmTrace, Trace } from './traces';
+import {
+  batchTrace,
+  parseAlibabaGenAiTrace,
+  parseAzureLlmTrace,
+  Trace,
+} from './traces';
 
 /** The fleet definition and the traffic of each model. */
 export interface DemoFleet {
@@ -58,6 +63,8 @@ export function createDemoFleet(
         throw new Error(
           `demo model ${model.id}: base model ${t.baseModel} is not in the trace`,
         );
+    } else if (t.trace === 'batch') {
+      trace = batchTrace(t);
     } else {
       trace = traces[t.trace];
       share = t.share;

@@ -8,6 +8,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-node';
 import { pastReplicasAt } from './pastReplicas';
 import { DemoFleet } from './DemoFleet';
+import { isLlmTraffic } from './definition';
 import { SimulatorUsage } from './SimulatorUsage';
 
 /** GPU memory a vLLM engine asleep (level 1) keeps per GPU, MiB: its CUDA context. */
@@ -45,8 +46,8 @@ export class DemoMetricsSource implements MetricsSource {
     if (!m || !m.deployment || !m.traffic || !replay) return [];
     if (model.cluster && model.cluster !== m.deployment.cluster) return [];
     if (model.namespace && model.namespace !== m.namespace) return [];
-    const isLlmTrace = m.traffic.trace !== 'alibaba-gentd26';
-    if (metric === 'tokensPerSecond' && !isLlmTrace) return [];
+    const llm = isLlmTraffic(m.traffic) ? m.traffic : undefined;
+    if (metric === 'tokensPerSecond' && !llm) return [];
 
     const pool = this.fleet.pools.find(
       p => p.cluster === m.deployment!.cluster && p.name === m.deployment!.pool,
@@ -99,9 +100,9 @@ export class DemoMetricsSource implements MetricsSource {
         gpus > 0
           ? Math.min(
               100,
-              m.traffic.trace === 'alibaba-gentd26'
-                ? (weight / (step * gpus)) * 100
-                : (weight / step / (m.traffic.tokensPerGpuSecond * gpus)) * 100,
+              llm
+                ? (weight / step / (llm.tokensPerGpuSecond * gpus)) * 100
+                : (weight / (step * gpus)) * 100,
             )
           : 0;
       let value: number;

@@ -58,7 +58,32 @@ export type DemoTraffic =
       trace: 'alibaba-gentd26';
       baseModel: string;
       offsetSeconds: number;
+    }
+  | {
+      /**
+       * A scheduled batch client, such as a job that embeds a catalogue's
+       * new items: `requests` requests `spacingSeconds` apart at the start
+       * of every `everySeconds` (aligned to the epoch, as a cron job is).
+       */
+      trace: 'batch';
+      everySeconds: number;
+      requests: number;
+      spacingSeconds: number;
+      /** GPU-busy seconds of one request. */
+      execSeconds: number;
+      offsetSeconds: number;
     };
+
+/**
+ * Whether a model's traffic is one of the LLM traces, whose request weights
+ * are tokens; the others weigh a request by its GPU-busy seconds and leave
+ * their model idle between bursts.
+ */
+export function isLlmTraffic(
+  traffic: DemoTraffic,
+): traffic is Extract<DemoTraffic, { tokensPerGpuSecond: number }> {
+  return traffic.trace === 'azure-conv' || traffic.trace === 'azure-code';
+}
 
 /**
  * How a demo model's replicas change over time, as autoscalers and jobs in a
@@ -545,10 +570,16 @@ export const DEMO_MODELS: DemoModel[] = [
       replicas: 1,
       gpusPerReplica: 1,
     },
+    // Embeds the media catalogue's new images every 20 minutes: a rhythm
+    // sharp enough for the hibernation loop to take it to zero after each
+    // batch and wake it ahead of the next (a pre-warm).
     traffic: {
-      trace: 'alibaba-gentd26',
-      baseModel: 'M0004',
-      offsetSeconds: 86400,
+      trace: 'batch',
+      everySeconds: 1200,
+      requests: 60,
+      spacingSeconds: 2,
+      execSeconds: 1.5,
+      offsetSeconds: 0,
     },
   },
   // speech-team

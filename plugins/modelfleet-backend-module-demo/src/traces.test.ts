@@ -1,5 +1,6 @@
 import { loadTraces } from './DemoFleet';
-import { parseAzureLlmTrace, parseTraceTimestamp } from './traces';
+import { TraceReplay } from './replay';
+import { batchTrace, parseAzureLlmTrace, parseTraceTimestamp } from './traces';
 
 describe('traces', () => {
   const traces = loadTraces(`${__dirname}/../data`);
@@ -43,5 +44,29 @@ describe('traces', () => {
         'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03,abc,10\n',
       ),
     ).toThrow(/row 2: ContextTokens 'abc'/);
+  });
+
+  it('replays a batch job at the start of every period, aligned to the epoch', () => {
+    const batch = {
+      everySeconds: 1200,
+      requests: 60,
+      spacingSeconds: 2,
+      execSeconds: 1.5,
+    };
+    const replay = new TraceReplay(batchTrace(batch), {
+      share: 1,
+      offsetSeconds: 0,
+      seed: 1,
+    });
+    const t0 = 1_764_892_800; // a multiple of 1,200 s
+    expect(replay.between(t0, t0 + 120)).toEqual({ count: 60, weight: 90 });
+    expect(replay.between(t0 + 120, t0 + 1200).count).toBe(0);
+    expect(replay.between(t0, t0 + 86400).count).toBe(72 * 60);
+    expect(() => batchTrace({ ...batch, spacingSeconds: 30 })).toThrow(
+      'a batch must end within its period',
+    );
+    expect(() => batchTrace({ ...batch, requests: 0 })).toThrow(
+      'whole requests > 0',
+    );
   });
 });

@@ -107,3 +107,25 @@ export function parseAlibabaGenAiTrace(
   );
   return Object.assign(traces, { skipped });
 }
+
+/**
+ * The requests of a scheduled batch client over one period: `requests`
+ * requests `spacingSeconds` apart from the period's start, each weighing its
+ * GPU-busy seconds.
+ */
+export function batchTrace(batch: {
+  everySeconds: number;
+  requests: number;
+  spacingSeconds: number;
+  execSeconds: number;
+}): Trace {
+  const { everySeconds, requests, spacingSeconds, execSeconds } = batch;
+  if (!(everySeconds > 0 && Number.isInteger(requests) && requests > 0))
+    throw new Error('a batch needs everySeconds > 0 and whole requests > 0');
+  if (!(spacingSeconds >= 0 && (requests - 1) * spacingSeconds < everySeconds))
+    throw new Error('a batch must end within its period');
+  const points: Array<[number, number]> = [];
+  for (let i = 0; i < requests; i++)
+    points.push([i * spacingSeconds, execSeconds]);
+  return build(points, everySeconds);
+}

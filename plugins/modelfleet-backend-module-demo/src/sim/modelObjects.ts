@@ -1,4 +1,10 @@
-import { DemoCluster, DemoModel, DemoPool, replicasAt } from '../definition';
+import {
+  DemoCluster,
+  DemoModel,
+  DemoPool,
+  isLlmTraffic,
+  replicasAt,
+} from '../definition';
 import { poolLabelKey, poolTaints } from './nodes';
 import { KubeObject, MODEL_LABEL } from './objects';
 
@@ -20,12 +26,13 @@ export type ScaleToZero = {
 
 /**
  * The demo models that scale to zero: the image, vision and speech models,
- * whose traffic (the Alibaba GenAI trace) leaves them idle for hours. The
+ * whose traffic (the Alibaba GenAI trace, or a batch job's) leaves them idle
+ * between bursts. The
  * speech model uses the KEDA HTTP add-on, the others a ScaledObject with a
  * Prometheus trigger. The LLMs serve steady traffic and do not.
  */
 export function scaleToZeroOf(model: DemoModel): ScaleToZero | undefined {
-  if (!model.deployment || model.traffic?.trace !== 'alibaba-gentd26')
+  if (!model.deployment || !model.traffic || isLlmTraffic(model.traffic))
     return undefined;
   // The sleep idle tier keeps its replicas; its engine sleeps instead.
   if (model.deployment.idleTier === 'sleep') return undefined;
