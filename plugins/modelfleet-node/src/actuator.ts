@@ -136,6 +136,30 @@ export interface EngineSleepState {
 export const IDLE_TIER_ANNOTATION = 'modelfleet.io/idle-tier';
 /** The annotation naming the port of the serving engine behind the wake gate. */
 export const ENGINE_PORT_ANNOTATION = 'modelfleet.io/engine-port';
+/** The annotation naming the wake gate's port (8080 when absent). */
+export const WAKE_GATE_PORT_ANNOTATION = 'modelfleet.io/wake-gate-port';
+/**
+ * Where a wake gate answers the wakes it made (`GET`, JSON
+ * `{"wakes":[{"startedAt": ISO 8601, "seconds": n}]}`, oldest first, the
+ * last 100): each time a request found the engine asleep and the gate
+ * woke it, and how long the wake took.
+ */
+export const WAKE_GATE_WAKES_PATH = '/wake-gate/wakes';
+
+/**
+ * A wake of a sleeping engine that a request caused: the gate in front of
+ * the engine held the request while it woke the engine.
+ *
+ * @public
+ */
+export interface EngineWake {
+  /** The pod whose gate woke its engine. */
+  pod: string;
+  /** ISO 8601: when the gate started the wake. */
+  startedAt: string;
+  /** Seconds until the engine was awake. */
+  seconds: number;
+}
 
 /**
  * The only way ModelFleet changes a cluster. Implemented for Kubernetes by
@@ -214,4 +238,10 @@ export interface ClusterActuator {
     level: 1 | null,
     options?: ActuatorChangeOptions,
   ): Promise<{ previous: EngineSleepState }>;
+  /**
+   * The wakes the wake gate of each Ready pod made for requests that found
+   * its engine asleep ({@link WAKE_GATE_WAKES_PATH} on the gate's port,
+   * {@link WAKE_GATE_PORT_ANNOTATION}), through the pod proxy; oldest first.
+   */
+  engineWakes?(workload: WorkloadRef): Promise<EngineWake[]>;
 }

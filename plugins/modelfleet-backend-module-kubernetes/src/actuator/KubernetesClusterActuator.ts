@@ -8,6 +8,7 @@ import {
   AutoscalerRef,
   ClusterActuator,
   EngineSleepState,
+  EngineWake,
   KubeObject,
   MODELFLEET_FIELD_MANAGER,
   PodStart,
@@ -17,7 +18,12 @@ import {
 import { KubernetesClusterConfig } from '../config';
 import { kubeConfigFor } from '../watch/ClusterWatcher';
 import { ClusterClient, ObjectRef } from './ClusterClient';
-import { EngineCalls, readEngineSleep, writeEngineSleep } from './engineSleep';
+import {
+  EngineCalls,
+  readEngineSleep,
+  readEngineWakes,
+  writeEngineSleep,
+} from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
 import { LabelSelector, podSelectorOf, podStartsOf } from './pods';
 import {
@@ -319,6 +325,10 @@ export class KubernetesClusterActuator implements ClusterActuator {
 
   async engineSleep(workload: WorkloadRef): Promise<EngineSleepState> {
     return readEngineSleep(this.engineCalls(workload.cluster), workload);
+  }
+
+  async engineWakes(workload: WorkloadRef): Promise<EngineWake[]> {
+    return readEngineWakes(this.engineCalls(workload.cluster), workload);
   }
 
   async setEngineSleep(

@@ -2,8 +2,11 @@ import { HttpMethod } from '@kubernetes/client-node';
 import {
   ActuatorError,
   EngineSleepState,
+  EngineWake,
   ENGINE_PORT_ANNOTATION,
   IDLE_TIER_ANNOTATION,
+  WAKE_GATE_PORT_ANNOTATION,
+  WAKE_GATE_WAKES_PATH,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-node';
 import { ClusterClient } from './ClusterClient';
@@ -12,6 +15,8 @@ import { describeRef, workloadPath } from './resources';
 
 /** The port vLLM serves on when the workload does not name one. */
 export const DEFAULT_ENGINE_PORT = 8000;
+/** The port the wake gate listens on when the workload does not name one. */
+export const DEFAULT_WAKE_GATE_PORT = 8080;
 
 /** How the engine calls reach a cluster: its client, and error wrapping. */
 export interface EngineCalls {
@@ -40,7 +45,7 @@ interface SleepWorkload {
 async function readyPods(
   io: EngineCalls,
   workload: WorkloadRef,
-): Promise<{ pods: string[]; port: number }> {
+): Promise<{ pods: string[]; port: number; gatePort: number }> {
   const what = describeRef(workload);
   const object = await io.call(what, () =>
     io.client.request<SleepWorkload>(HttpMethod.GET, workloadPath(workload)),
@@ -53,15 +58,20 @@ async function readyPods(
       false,
     );
   }
-  const rawPort = annotations[ENGINE_PORT_ANNOTATION];
-  const port = rawPort === undefined ? DEFAULT_ENGINE_PORT : Number(rawPort);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ActuatorError(
-      'invalid',
-      `${what} on cluster ${workload.cluster}: annotation ${ENGINE_PORT_ANNOTATION} must be a port number, got '${rawPort}'`,
-      false,
-    );
-  }
+  const portOf = (annotation: string, fallback: number) => {
+    const raw = annotations[annotation];
+    const port = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new ActuatorError(
+        'invalid',
+        `${what} on cluster ${workload.cluster}: annotation ${annotation} must be a port number, got '${raw}'`,
+        false,
+      );
+    }
+    return port;
+  };
+  const port = portOf(ENGINE_PORT_ANNOTATION, DEFAULT_ENGINE_PORT);
+  const gatePort = portOf(WAKE_GATE_PORT_ANNOTATION, DEFAULT_WAKE_GATE_PORT);
   const labelSelector = podSelectorOf(workload, what, object.spec?.selector);
   const list = await io.call(`the pods of ${what}`, () =>
     io.client.request<{ items?: Pod[] }>(
@@ -82,7 +92,7 @@ async function readyPods(
     )
     .map(p => p.metadata!.name!)
     .sort();
-  return { pods, port };
+  return { pods, port, gatePort };
 }
 
 const proxyPath = (workload: WorkloadRef, pod: string, port: number) =>
@@ -164,4 +174,58 @@ export async function writeEngineSleep(
     changed.push(name);
   }
   return { previous, changed };
+}
+
+/** One pod's gate's answer, checked: a clear error names the field. */
+export function parseWakes(
+  workload: WorkloadRef,
+  pod: string,
+  answer: unknown,
+): EngineWake[] {
+  const where = `the wake gate of pod ${workload.namespace}/${pod} on cluster ${workload.cluster}`;
+  const bad = (field: string, value: unknown, want: string) =>
+    new ActuatorError(
+      'invalid',
+      `${where} answered ${WAKE_GATE_WAKES_PATH} with ${field} = ${JSON.stringify(
+        value,
+      )?.slice(0, 120)}, not ${want}`,
+      false,
+    );
+  const wakes = (answer as { wakes?: unknown } | undefined)?.wakes;
+  if (!Array.isArray(wakes)) throw bad('wakes', wakes, 'a list');
+  return wakes.map((w, i) => {
+    const { startedAt, seconds } = (w ?? {}) as Record<string, unknown>;
+    if (typeof startedAt !== 'string' || Number.isNaN(Date.parse(startedAt))) {
+      throw bad(`wakes[${i}].startedAt`, startedAt, 'an ISO 8601 time');
+    }
+    if (typeof seconds !== 'number' || !(seconds >= 0) || seconds > 86400) {
+      throw bad(`wakes[${i}].seconds`, seconds, 'seconds between 0 and 86400');
+    }
+    return { pod, startedAt: new Date(startedAt).toISOString(), seconds };
+  });
+}
+
+/**
+ * The wakes the gate of each Ready pod made for requests that found its
+ * engine asleep, oldest first.
+ */
+export async function readEngineWakes(
+  io: EngineCalls,
+  workload: WorkloadRef,
+): Promise<EngineWake[]> {
+  const { pods, gatePort } = await readyPods(io, workload);
+  const out: EngineWake[] = [];
+  for (const pod of pods) {
+    const answer = await io.call(`the wake gate of pod ${pod}`, () =>
+      io.client.request<unknown>(
+        HttpMethod.GET,
+        `${proxyPath(workload, pod, gatePort)}${WAKE_GATE_WAKES_PATH}`,
+      ),
+    );
+    out.push(...parseWakes(workload, pod, answer));
+  }
+  return out.sort(
+    (a, b) =>
+      a.startedAt.localeCompare(b.startedAt) || a.pod.localeCompare(b.pod),
+  );
 }

@@ -153,6 +153,7 @@ function expectPortsWired(manifests: Array<Record<string, any>>, c: Combo) {
     expect(deployment.metadata.annotations).toMatchObject({
       'modelfleet.io/idle-tier': 'sleep',
       'modelfleet.io/engine-port': String(scraped),
+      'modelfleet.io/wake-gate-port': String(port('http').containerPort),
     });
     expect(deployment.metadata.annotations['modelfleet.io/wake-on']).toBe(
       undefined,

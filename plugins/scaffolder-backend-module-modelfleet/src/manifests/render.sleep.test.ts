@@ -131,6 +131,7 @@ describe('renderModelManifests, the sleep idle tier', () => {
       expect(annotations).toMatchObject({
         'modelfleet.io/idle-tier': 'sleep',
         'modelfleet.io/engine-port': '8000',
+        'modelfleet.io/wake-gate-port': '8080',
       });
     }
     // Metrics are scraped from vLLM itself, not through the gate.

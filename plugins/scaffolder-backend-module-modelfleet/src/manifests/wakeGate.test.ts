@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { WAKE_GATE_WAKES_PATH } from '@modelfleet/plugin-modelfleet-node';
 import { FakeVllm } from '../__testUtils__/fakeVllm';
 import {
   findNginxWithLua,
@@ -304,6 +305,35 @@ describeWithNginx('the wake gate, run by nginx with the Lua module', () => {
       expect(fake.asleep).toBe(true);
     },
   );
+
+  it('answers the wakes it made, oldest first, with how long each took', async () => {
+    const before = Date.now();
+    await (await complete()).arrayBuffer();
+    fake.reset();
+    fake.wakeMs = 600;
+    await (await complete()).arrayBuffer();
+    fake.reset();
+    const res = await fetch(`${url}${WAKE_GATE_WAKES_PATH}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const { wakes } = (await res.json()) as {
+      wakes: Array<{ startedAt: string; seconds: number }>;
+    };
+    // Those of the tests before too: the gate keeps its last 100.
+    const mine = wakes.slice(-2);
+    expect(mine.map(w => Date.parse(w.startedAt) >= before - 1000)).toEqual([
+      true,
+      true,
+    ]);
+    expect(Date.parse(mine[1].startedAt)).toBeGreaterThan(
+      Date.parse(mine[0].startedAt),
+    );
+    expect(mine[0].seconds).toBeGreaterThanOrEqual(0.29);
+    expect(mine[1].seconds).toBeGreaterThanOrEqual(0.59);
+    expect(mine[1].seconds).toBeLessThan(30);
+    // Reading them asks the engine nothing, and wakes nothing.
+    expect(fake.calls).toEqual([]);
+  });
 
   it('logs the wakes to stderr', () => {
     expect(gate.log()).toMatch(/wake gate: the engine woke in \d+\.\d s/);

@@ -2,12 +2,18 @@ import { createHash } from 'node:crypto';
 import {
   ENGINE_PORT_ANNOTATION,
   IDLE_TIER_ANNOTATION,
+  WAKE_GATE_PORT_ANNOTATION,
 } from '@modelfleet/plugin-modelfleet-node';
 import { WAKE_GATE } from './constants';
 import { wakeGateNginxConf } from './wakeGateConf';
 
-// The ModelFleet backend reads both to reach the engine behind the gate.
-export { ENGINE_PORT_ANNOTATION, IDLE_TIER_ANNOTATION };
+// The ModelFleet backend reads these to reach the engine behind the gate,
+// and the gate for the wakes it made.
+export {
+  ENGINE_PORT_ANNOTATION,
+  IDLE_TIER_ANNOTATION,
+  WAKE_GATE_PORT_ANNOTATION,
+};
 /** A digest of the gate's configuration on the pod, so a change rolls the pods. */
 export const WAKE_GATE_CONFIG_ANNOTATION = 'modelfleet.io/wake-gate-config';
 
@@ -102,6 +108,7 @@ export function renderWakeGate(options: {
     annotations: {
       [IDLE_TIER_ANNOTATION]: 'sleep',
       [ENGINE_PORT_ANNOTATION]: String(WAKE_GATE.enginePort),
+      [WAKE_GATE_PORT_ANNOTATION]: String(WAKE_GATE.port),
     },
     podAnnotations: {
       [WAKE_GATE_CONFIG_ANNOTATION]: createHash('sha256')

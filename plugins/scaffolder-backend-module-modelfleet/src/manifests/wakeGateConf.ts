@@ -1,3 +1,4 @@
+import { WAKE_GATE_WAKES_PATH } from '@modelfleet/plugin-modelfleet-node';
 import { WAKE_GATE } from './constants';
 import { WAKE_TIMING } from './wake';
 
@@ -40,6 +41,9 @@ const ROOT_INFERENCE_PATHS = [
   'rerank',
 ];
 
+/** How many of its last wakes the gate answers at WAKE_GATE_WAKES_PATH. */
+const KEEP_WAKES = 100;
+
 /** The Lua of the gate: OpenResty's lua-nginx-module API only, no library. */
 function gateLua(): string {
   // Requests waiting for another's wake wait at most this long: the wake's
@@ -49,7 +53,39 @@ function gateLua(): string {
     local dict = ngx.shared.wake_gate
     local WAIT_SECONDS = ${waitSeconds}
     local POLL_SECONDS = 0.05
+    local KEEP_WAKES = ${KEEP_WAKES}
     local gate = {}
+
+    -- The last KEEP_WAKES wakes: "wake:<n>" = "<started> <seconds>".
+    local function record_wake(started, seconds)
+      local n = dict:incr("wake_seq", 1, 0)
+      if not n then return end
+      dict:set("wake:" .. n, string.format("%.3f %.3f", started, seconds))
+      dict:delete("wake:" .. (n - KEEP_WAKES))
+    end
+
+    local function iso8601(t)
+      local whole = math.floor(t)
+      return os.date("!%Y-%m-%dT%H:%M:%S", whole) ..
+        string.format(".%03dZ", math.floor((t - whole) * 1000))
+    end
+
+    -- The wakes this gate made, oldest first, for the hibernation loop.
+    function gate.wakes()
+      local last = dict:get("wake_seq") or 0
+      local out = {}
+      for n = math.max(1, last - KEEP_WAKES + 1), last do
+        local v = dict:get("wake:" .. n)
+        local started, seconds = string.match(v or "", "^(%S+) (%S+)$")
+        if started then
+          out[#out + 1] = string.format('{"startedAt":"%s","seconds":%s}',
+            iso8601(tonumber(started)), seconds)
+        end
+      end
+      ngx.header["Content-Type"] = "application/json"
+      ngx.header["Cache-Control"] = "no-store"
+      ngx.say('{"wakes":[', table.concat(out, ","), ']}')
+    end
 
     local function json_string(s)
       local escaped = string.gsub(s, '[%c"\\\\]', function(c)
@@ -93,8 +129,10 @@ function gateLua(): string {
         return false, err or "the engine still sleeps after POST /wake_up"
       end
       ngx.update_time()
+      local seconds = ngx.now() - started
+      record_wake(started, seconds)
       ngx.log(ngx.NOTICE, "wake gate: the engine woke in ",
-        string.format("%.1f", ngx.now() - started), " s")
+        string.format("%.1f", seconds), " s")
       return true
     end
 
@@ -228,6 +266,11 @@ http {
     location = ${WAKE_GATE.healthPath} {
       default_type text/plain;
       return 200 "ok\\n";
+    }
+
+    # The wakes this gate made (the hibernation loop times them).
+    location = ${WAKE_GATE_WAKES_PATH} {
+      content_by_lua_block { require("wake_gate").wakes() }
     }
 
     # vLLM's development endpoints stay off the public port.
