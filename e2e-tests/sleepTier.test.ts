@@ -13,8 +13,9 @@ import {
  * L4): the hibernation loop puts its engine to sleep through the action
  * path (the Kubernetes actuator, through the API server's pod proxy, on
  * its simulated cluster), a replayed request wakes the engine as the wake
- * gate would, the loop puts it back to sleep, and Wake now on the Model
- * page wakes it through the action path.
+ * gate would, the loop times that wake from the gate's log and puts it
+ * back to sleep, and Wake now on the Model page wakes it through the
+ * action path.
  */
 
 const MODEL = { namespace: 'default', name: 'qwen2-vl-2b-instruct' };
@@ -73,13 +74,22 @@ test('the loop puts a model of the sleep tier to sleep, a request wakes it, the 
   }).toPass({ timeout: 60_000, intervals: [2_000] });
 
   // 3. Idle again, the loop puts it back to sleep: a second sleep action.
+  // It read the wake from the gate's log: a request waited 5 s for it.
   await expect(async () => {
-    expect((await report()).state).toBe('asleep');
+    const r = await report();
+    expect(r.state).toBe('asleep');
     expect((await sleeps()).length).toBeGreaterThan(first.length);
+    expect(r.wakes).toContainEqual(
+      expect.objectContaining({ cold: true, seconds: 5 }),
+    );
   }).toPass({ timeout: 300_000, intervals: [5_000] });
 
   // 4. Wake now on the Model page wakes the engine through the action path.
   await page.reload();
+  await expect(page.getByTestId('hibernation-wakes')).toContainText(
+    'A request',
+    { timeout: 60_000 },
+  );
   const activity = page.getByTestId('modelfleet-activity-card');
   const wake = activity.getByRole('button', { name: 'Wake now' });
   await expect(wake).toBeEnabled({ timeout: 60_000 });

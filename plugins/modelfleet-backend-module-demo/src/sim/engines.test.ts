@@ -2,6 +2,7 @@ import { CoreV1Api, HttpMethod } from '@kubernetes/client-node';
 import { isPodReady } from './controllers/placement';
 import { listEngines } from './engineInfo';
 import {
+  advanceUntilSettled,
   eventually,
   http,
   kubeConfig,
@@ -212,7 +213,7 @@ describe('vLLM sleep mode behind the pod proxy', () => {
     });
   });
 
-  it('serves the engine on its --port; the wake gate beside it answers 404 here, and unserved ports refuse', async () => {
+  it('serves the engine on its --port and the wake gate beside it on its own, which wakes the engine for inference and logs the wake; unserved ports refuse', async () => {
     env = await start();
     // As ModelFleet's sleep tier renders it, but vLLM on --port=8001
     // (named engine) and the gate on 8080 (named http).
@@ -238,11 +239,59 @@ describe('vLLM sleep mode behind the pod proxy', () => {
       status: 200,
       body: { is_sleeping: false },
     });
-    // The simulation does not model the gate's server.
+    // The gate keeps vLLM's development endpoints off its port.
     expect(await proxy('models', `${name}:8080/proxy/is_sleeping`)).toEqual({
-      status: 404,
-      body: '',
+      status: 403,
+      body: {
+        error: {
+          message: 'not served through the wake gate',
+          type: 'PermissionDeniedError',
+          code: 403,
+        },
+      },
     });
+    expect(
+      await proxy('models', `${name}:8080/proxy/wake-gate/healthz`),
+    ).toEqual({ status: 200, body: 'ok\n' });
+    expect(await proxy('models', `${name}:8080/proxy/wake-gate/wakes`)).toEqual(
+      {
+        status: 200,
+        body: { wakes: [] },
+      },
+    );
+    // Health goes straight through to the engine, asleep or not; an
+    // inference request waits for the gate to wake it, and the gate logs
+    // the wake.
+    expect(
+      await proxy('models', `${name}:8001/proxy/sleep?level=1`, 'POST'),
+    ).toMatchObject({ status: 200 });
+    expect(await proxy('models', `${name}:8080/proxy/health`)).toMatchObject({
+      status: 200,
+    });
+    expect(engine(name)).toMatchObject({ sleeping: true });
+    const sentAt = env.clock.now();
+    const answer = proxy('models', `${name}:8080/proxy/v1/completions`, 'POST');
+    // The gate holds the request while the engine wakes.
+    await eventually(async () =>
+      expect(env.sim.engines.snapshot(pod).waking).toBe(true),
+    );
+    await advanceUntilSettled(answer, ms => env.clock.advance(ms));
+    // The simulated engine has no completions route: vLLM's 404.
+    expect(await answer).toEqual({
+      status: 404,
+      body: { detail: 'Not Found' },
+    });
+    expect(engine(name)).toMatchObject({ sleeping: false });
+    expect(await proxy('models', `${name}:8080/proxy/wake-gate/wakes`)).toEqual(
+      {
+        status: 200,
+        body: {
+          wakes: [
+            { startedAt: new Date(sentAt).toISOString(), seconds: WAKE / 1000 },
+          ],
+        },
+      },
+    );
     for (const port of [8000, 9000]) {
       expect(
         await proxy('models', `${name}:${port}/proxy/is_sleeping`),

@@ -1,6 +1,7 @@
 import { SimTimer } from './clock';
 import { ClusterContext } from './controllers/context';
 import { serveVllm } from './engineServer';
+import { isWakeGate, serveWakeGate } from './wakeGate';
 import { MODEL_LABEL, StoredObject } from './objects';
 import { PodConnectionLost, PodNetwork, PodServer } from './podProxy';
 import {
@@ -12,6 +13,9 @@ import {
 
 /** How long a sleeping engine takes to wake (level 1: weights back from host memory), by default. */
 export const DEFAULT_ENGINE_WAKE_MS = 5_000;
+
+/** How many of its last wakes a wake gate keeps (and answers). */
+const KEEP_GATE_WAKES = 100;
 
 /** What sleep level 1 offloads and level 2 discards: vLLM's memory pool tags. */
 const SLEEP_TAGS = ['weights', 'kv_cache'];
@@ -37,6 +41,8 @@ interface Engine {
   sleepingTags: Set<string>;
   wake?: Wake;
   wakes: { api: number; requests: number };
+  /** The wakes requests caused, as the pod's wake gate logs them. */
+  gateWakes: Array<{ startedAt: number; ms: number }>;
   sleeps: number;
   asleepMs: number;
   asleepSince?: number;
@@ -123,6 +129,17 @@ export class EngineRegistry implements PodNetwork {
 
   serverAt(pod: StoredObject, port: number): PodServer | undefined {
     for (const c of pod.spec?.containers ?? []) {
+      if (isWakeGate(c)) {
+        const serves = (c.ports ?? []).some(
+          (p: any) =>
+            p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP',
+        );
+        if (serves && containerRunning(pod, c.name)) {
+          const engine = this.serverOf(pod);
+          return req => serveWakeGate(this, pod, engine, req);
+        }
+        continue;
+      }
       const v = vllmServerOf(pod, c);
       if (v) {
         if (v.port === port && containerReady(pod, v.container))
@@ -166,6 +183,7 @@ export class EngineRegistry implements PodNetwork {
         model: pod.metadata.labels?.[MODEL_LABEL],
         sleepingTags: new Set(),
         wakes: { api: 0, requests: 0 },
+        gateWakes: [],
         sleeps: 0,
         asleepMs: 0,
       };
@@ -284,7 +302,8 @@ export class EngineRegistry implements PodNetwork {
       reject = rej;
     });
     done.catch(() => undefined);
-    const due = this.ctx.clock.now() + Math.max(0, ms);
+    const startedAt = this.ctx.clock.now();
+    const due = startedAt + Math.max(0, ms);
     e.wakes[by] += 1;
     this.tally(e).wakes[by] += 1;
     e.wake = {
@@ -300,6 +319,10 @@ export class EngineRegistry implements PodNetwork {
           e.asleepMs += due - (e.asleepSince ?? due);
           e.asleepSince = undefined;
           this.changed();
+        }
+        if (by === 'requests') {
+          e.gateWakes.push({ startedAt, ms: due - startedAt });
+          e.gateWakes.splice(0, e.gateWakes.length - KEEP_GATE_WAKES);
         }
         resolve(due);
       }),
@@ -317,6 +340,14 @@ export class EngineRegistry implements PodNetwork {
       e.wake.reject(new PodConnectionLost());
     }
     if (e.sleepingTags.size > 0) this.changed();
+  }
+
+  /**
+   * The wakes requests caused at the pod's engine, oldest first: what its
+   * wake gate logs (the last 100; gone with the pod).
+   */
+  gateWakes(pod: StoredObject): Array<{ startedAt: number; ms: number }> {
+    return [...(this.engines.get(pod.metadata.uid)?.gateWakes ?? [])];
   }
 
   /** `GET /metrics`: the engine's sleep state gauge, as vLLM exports it. */

@@ -7,7 +7,11 @@ import {
 } from '@modelfleet/plugin-modelfleet-backend-module-kubernetes';
 import { DemoClusterConnector } from '../DemoClusterConnector';
 import { DEMO_CLUSTERS, DEMO_MODELS, DEMO_POOLS } from '../definition';
-import { eventually, START } from './__testUtils__/apiServer';
+import {
+  advanceUntilSettled,
+  eventually,
+  START,
+} from './__testUtils__/apiServer';
 import { SimClock } from './clock';
 import { SimulatedFleet, startSimulatedFleet } from './fleet';
 
@@ -182,15 +186,20 @@ describe('startSimulatedFleet', () => {
     const woken = actuator.setEngineSleep(workload, null, {
       actionStep: 'wake#0',
     });
-    await eventually(async () => {
-      fleet.clock.advance(1_000);
-      const settled = await Promise.race([
-        woken.then(() => true),
-        new Promise(r => setTimeout(() => r(false), 20)),
-      ]);
-      expect(settled).toBe(true);
-    });
+    await advanceUntilSettled(woken, ms => fleet.clock.advance(ms));
     expect((await actuator.engineSleep(workload)).pods[0].sleeping).toBe(false);
+    // ModelFleet's own wakes are not the gate's: it logs those requests cause.
+    await expect(actuator.engineWakes(workload)).resolves.toEqual([]);
+    await actuator.setEngineSleep(workload, 1, { actionStep: 'sleep#1' });
+    const sentAt = fleet.clock.now();
+    const served = gcp.request('vision', 'qwen2-vl-2b-instruct');
+    await advanceUntilSettled(served, ms => fleet.clock.advance(ms));
+    await expect(served).resolves.toMatchObject({ wokeEngine: true });
+    const [pod] = (await actuator.engineSleep(workload)).pods;
+    expect(pod.sleeping).toBe(false);
+    await expect(actuator.engineWakes(workload)).resolves.toEqual([
+      { pod: pod.name, startedAt: new Date(sentAt).toISOString(), seconds: 5 },
+    ]);
     // A model deployed without the tier has no wake gate: refused.
     await expect(
       actuator.setEngineSleep({ ...workload, name: 'flux-schnell' }, 1, {}),

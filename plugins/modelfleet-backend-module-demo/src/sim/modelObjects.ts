@@ -7,6 +7,11 @@ import {
 } from '../definition';
 import { poolLabelKey, poolTaints } from './nodes';
 import { KubeObject, MODEL_LABEL } from './objects';
+import {
+  WAKE_GATE_HEALTH_PATH,
+  WAKE_GATE_IMAGE,
+  WAKE_GATE_PORT,
+} from './wakeGate';
 
 const IMAGES: Record<DemoModel['runtime'], string> = {
   vllm: 'vllm/vllm-openai:v0.6.3',
@@ -69,8 +74,10 @@ export function modelDeployment(
   const sleeps = dep.idleTier === 'sleep';
   // The sleep idle tier as the template renders it: vLLM with sleep mode
   // (a release that has it) on its engine port, and the annotations the
-  // backend reads to reach the engine through the pod proxy. The wake
-  // gate in front of it is the simulator's traffic replay.
+  // backend reads to reach the engine and its wake gate through the pod
+  // proxy, and the gate (the template's OpenResty sidecar) on the `http`
+  // port. The simulator's traffic replay reaches the engine as the gate
+  // would: a request to a sleeping engine wakes it, and the gate logs it.
   const server = sleeps
     ? {
         image: SLEEP_MODE_VLLM_IMAGE,
@@ -107,6 +114,7 @@ export function modelDeployment(
           ? {
               'modelfleet.io/idle-tier': 'sleep',
               'modelfleet.io/engine-port': '8000',
+              'modelfleet.io/wake-gate-port': String(WAKE_GATE_PORT),
             }
           : {}),
       },
@@ -133,6 +141,29 @@ export function modelDeployment(
                 periodSeconds: 5,
               },
             },
+            ...(sleeps
+              ? [
+                  {
+                    name: 'wake-gate',
+                    image: WAKE_GATE_IMAGE,
+                    ports: [
+                      {
+                        name: 'http',
+                        containerPort: WAKE_GATE_PORT,
+                        protocol: 'TCP',
+                      },
+                    ],
+                    resources: {
+                      requests: { cpu: '100m', memory: '64Mi' },
+                      limits: { memory: '256Mi' },
+                    },
+                    readinessProbe: {
+                      httpGet: { path: WAKE_GATE_HEALTH_PATH, port: 'http' },
+                      periodSeconds: 10,
+                    },
+                  },
+                ]
+              : []),
           ],
         },
       },

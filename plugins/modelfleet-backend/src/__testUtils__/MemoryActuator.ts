@@ -9,6 +9,7 @@ import {
   ActuatorErrorCode,
   ClusterActuator,
   EngineSleepState,
+  EngineWake,
   IDLE_TIER_ANNOTATION,
 } from '@modelfleet/plugin-modelfleet-node';
 
@@ -22,7 +23,8 @@ type Method =
   | 'setKeepAlive'
   | 'readiness'
   | 'engineSleep'
-  | 'setEngineSleep';
+  | 'setEngineSleep'
+  | 'engineWakes';
 
 /**
  * A cluster held in memory behind the `ClusterActuator` interface, for the
@@ -238,6 +240,24 @@ export class MemoryActuator implements ClusterActuator {
     }
     this.sleeping.set(key, level !== null);
     return { previous };
+  }
+
+  /** What the wake gates of each workload logged, by workload key. */
+  private readonly gateWakes = new Map<string, EngineWake[]>();
+
+  /** A request found the workload's engine asleep and its gate woke it. */
+  logEngineWake(w: WorkloadRef, startedAt: string, seconds: number): void {
+    const key = this.key(w.cluster, w.kind, w.namespace, w.name);
+    const log = this.gateWakes.get(key) ?? [];
+    log.push({ pod: `${w.name}-0`, startedAt, seconds });
+    this.gateWakes.set(key, log);
+  }
+
+  async engineWakes(w: WorkloadRef): Promise<EngineWake[]> {
+    await this.enter('engineWakes', w.cluster);
+    this.engineState(w);
+    const key = this.key(w.cluster, w.kind, w.namespace, w.name);
+    return [...(this.gateWakes.get(key) ?? [])];
   }
 
   /** One pod per ready replica, all in the workload's one state. */

@@ -59,6 +59,7 @@ async function loopFixture(
     models: typeof MODELS;
     replicas: number;
     autoscaler?: boolean;
+    sleepTier?: boolean;
     metrics: MetricsSource;
     now: () => number;
   },
@@ -70,6 +71,7 @@ async function loopFixture(
       m.workload,
       options.replicas,
       options.autoscaler ? {} : undefined,
+      options.sleepTier,
     );
   const actuators = createActuatorDirectory(() => [cluster]);
   const workloads: ModelWorkloadObservation[] = models.map(m => ({
@@ -321,6 +323,67 @@ describe('HibernationLoop', () => {
       );
       expect(woke).toMatchObject({ cold: false });
       expect((await store.get('model:default/m0'))!.state).toBe('warm');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "times the wakes of a sleeping engine from its wake gate's log, each once, %p",
+    async id => {
+      const knex = (
+        await DatabaseModelFleetStore.fromKnex(await databases.init(id))
+      ).knex;
+      let now = NOW;
+      const { cluster, store, loop } = await loopFixture(knex, {
+        models: [MODELS[0]],
+        replicas: 1,
+        sleepTier: true,
+        metrics,
+        now: () => now,
+      });
+      const w = MODELS[0].workload;
+      cluster.logEngineWake(w, '2026-12-04T11:40:00.250Z', 4.5);
+      cluster.logEngineWake(w, '2026-12-04T11:45:00.000Z', 6.125);
+      await loop.run();
+      const stored = () =>
+        store.wakes('model:default/m0', new Date(0), new Date(now + 1));
+      const first = [
+        {
+          startedAt: '2026-12-04T11:45:00.000Z',
+          readyAt: '2026-12-04T11:45:06.125Z',
+          seconds: 6.125,
+          cold: true,
+        },
+        {
+          startedAt: '2026-12-04T11:40:00.250Z',
+          readyAt: '2026-12-04T11:40:04.750Z',
+          seconds: 4.5,
+          cold: true,
+        },
+      ];
+      expect(await stored()).toMatchObject(first);
+      // The gate answers its whole log again: only a new wake is added.
+      cluster.logEngineWake(w, '2026-12-04T11:58:00.000Z', 5);
+      now += 60_000;
+      await loop.run();
+      const all = await stored();
+      expect(all).toHaveLength(3);
+      expect(all[0]).toMatchObject({
+        startedAt: '2026-12-04T11:58:00.000Z',
+        seconds: 5,
+        cold: true,
+      });
+      // A gate that cannot say is asked again at the next pass; the pass goes on.
+      cluster.failures.set('engineWakes', ['unavailable']);
+      cluster.logEngineWake(w, '2026-12-04T12:00:30.000Z', 5);
+      now += 60_000;
+      await loop.run();
+      expect(await stored()).toHaveLength(3);
+      expect((await store.get('model:default/m0'))!.observedAt).toBe(
+        new Date(now).toISOString(),
+      );
+      now += 60_000;
+      await loop.run();
+      expect(await stored()).toHaveLength(4);
     },
   );
 });

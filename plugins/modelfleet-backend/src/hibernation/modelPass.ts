@@ -2,7 +2,11 @@ import {
   HibernationDecisionView,
   HibernationState,
 } from '@modelfleet/plugin-modelfleet-common';
-import { PodStart } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ClusterActuator,
+  EngineWake,
+  PodStart,
+} from '@modelfleet/plugin-modelfleet-node';
 import { ActionService } from '../actions/ActionService';
 import { ResolvedModel } from '../actions/ModelTargets';
 import { ActuatorDirectory } from '../actions/types';
@@ -66,6 +70,7 @@ export async function observe(o: {
       1,
     )
   ).filter(x => !x.readyAt);
+  if (target.engine) await recordEngineWakes(o, actuator);
   if (previous?.state === 'atZero' || open) {
     let pods: PodStart[] | undefined;
     try {
@@ -96,6 +101,51 @@ export async function observe(o: {
     }
   }
   return object?.metadata.annotations ?? {};
+}
+
+/**
+ * The wakes of a sleep-tier model's engine that requests caused, as its
+ * wake gate logged them (exact start and length), those not stored yet:
+ * each a cold start, a request having waited for it (its replicas stay,
+ * so its pods time none of these). A gate that cannot say (one rendered
+ * before it logged wakes, a pod going) is asked again at the next pass;
+ * its log keeps the last 100.
+ */
+async function recordEngineWakes(
+  o: { resolved: ResolvedModel; store: HibernationStore; now: number },
+  actuator: ClusterActuator,
+): Promise<void> {
+  if (!actuator.engineWakes) return;
+  let wakes: EngineWake[];
+  try {
+    wakes = await actuator.engineWakes(o.resolved.target!.workload);
+  } catch {
+    return;
+  }
+  if (wakes.length === 0) return;
+  const ref = o.resolved.entityRef;
+  const starts = wakes.map(wake => Date.parse(wake.startedAt));
+  const known = new Set(
+    (
+      await o.store.wakes(
+        ref,
+        new Date(Math.min(...starts)),
+        new Date(Math.max(o.now, ...starts) + 1),
+      )
+    ).map(x => Date.parse(x.startedAt)),
+  );
+  for (const [i, wake] of wakes.entries()) {
+    if (known.has(starts[i])) continue;
+    known.add(starts[i]);
+    await o.store.addWake({
+      entityRef: ref,
+      startedAt: new Date(starts[i]).toISOString(),
+      readyAt: new Date(
+        starts[i] + Math.round(wake.seconds * 1000),
+      ).toISOString(),
+      cold: true,
+    });
+  }
 }
 
 /**

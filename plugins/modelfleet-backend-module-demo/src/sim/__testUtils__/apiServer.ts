@@ -106,6 +106,29 @@ export function deployment(
 }
 
 /** Polls until the check passes or two seconds pass. */
+/**
+ * Advances the simulated clock a step at a time until `promise` settles
+ * (within `eventually`'s wall time); its value.
+ */
+export async function advanceUntilSettled<T>(
+  promise: Promise<T>,
+  advance: (ms: number) => void,
+  stepMs = 1_000,
+): Promise<T> {
+  await eventually(async () => {
+    advance(stepMs);
+    const settled = await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise(r => setTimeout(() => r(false), 20)),
+    ]);
+    expect(settled).toBe(true);
+  });
+  return promise;
+}
+
 export async function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 3000,

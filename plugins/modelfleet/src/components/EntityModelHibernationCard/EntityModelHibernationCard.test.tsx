@@ -234,8 +234,16 @@ describe('EntityModelHibernationCard', () => {
         idleTier: 'sleep',
         sleepWakeSeconds: 5,
         autoscaler: undefined,
-        wakes: [],
-        coldStarts: 0,
+        wakes: [
+          {
+            startedAt: '2026-12-04T11:40:00.250Z',
+            readyAt: '2026-12-04T11:40:04.750Z',
+            seconds: 4.5,
+            cold: true,
+          },
+        ],
+        coldStarts: 1,
+        wakeSeconds: { p50: 4.5, p95: 4.5 },
         keepAlive: {
           seconds: 0,
           reason:
@@ -253,8 +261,16 @@ describe('EntityModelHibernationCard', () => {
     expect(screen.getByTestId('hibernation-sleep-tier')).toHaveTextContent(
       'its wake gate wakes it on the next request, in about 5 s.',
     );
-    // Wakes from zero do not apply to it.
+    // Not wakes from zero: its engine's, those requests caused timed by the gate.
     expect(screen.queryByText(/Wakes from zero/)).not.toBeInTheDocument();
+    expect(screen.getByText(/^Engine wakes, /)).toBeInTheDocument();
+    expect(screen.getByTestId('hibernation-cold-starts')).toHaveTextContent(
+      '1',
+    );
+    expect(screen.getByText('Woken by a request')).toBeInTheDocument();
+    expect(screen.getByTestId('hibernation-wakes')).toHaveTextContent(
+      'A request',
+    );
     expect(screen.getByTestId('hibernation-saving')).toHaveTextContent(
       'it keeps its share of the GPU, so showback charges it as before',
     );

@@ -31,11 +31,10 @@ export const ModelHibernationReportView = (props: {
           {report.nextChange && <NextChange nextChange={report.nextChange} />}
         </Grid>
       </Grid>
-      {report.idleTier === 'sleep' ? (
+      {report.idleTier === 'sleep' && (
         <SleepTier wakeSeconds={report.sleepWakeSeconds} />
-      ) : (
-        <Wakes report={report} />
       )}
+      <Wakes report={report} sleeps={report.idleTier === 'sleep'} />
       <Divider style={{ marginBottom: 16 }} />
       <Savings savings={report.savings} sleeps={report.idleTier === 'sleep'} />
     </>

@@ -18,8 +18,16 @@ export const MAX_LISTED_WAKES = 50;
 /** The wakes the card shows in its list. */
 export const SHOWN_WAKES = 5;
 
-/** The last few wakes: when, how long to ready, cold start or pre-warm. */
-export const WakeList = (props: { wakes: ModelWake[] }) => (
+const wokenBy = (w: ModelWake, sleeps?: boolean) => {
+  if (!w.cold) return 'Pre-warm';
+  return sleeps ? 'A request' : 'Cold start';
+};
+
+/**
+ * The last few wakes: when, how long to ready, cold start or pre-warm (of
+ * the sleep idle tier: a request at the wake gate).
+ */
+export const WakeList = (props: { wakes: ModelWake[]; sleeps?: boolean }) => (
   <Table size="small" aria-label="Last wakes" data-testid="hibernation-wakes">
     <TableHead>
       <TableRow>
@@ -35,7 +43,7 @@ export const WakeList = (props: { wakes: ModelWake[] }) => (
           <TableCell align="right">
             {w.readyAt === undefined ? 'waking…' : formatWakeSeconds(w.seconds)}
           </TableCell>
-          <TableCell>{w.cold ? 'Cold start' : 'Pre-warm'}</TableCell>
+          <TableCell>{wokenBy(w, props.sleeps)}</TableCell>
         </TableRow>
       ))}
     </TableBody>
@@ -45,24 +53,33 @@ export const WakeList = (props: { wakes: ModelWake[] }) => (
 /**
  * Wakes from zero over the period: how many, how many were cold starts,
  * the median and 95th percentile of the seconds to ready, and the last few.
+ * Of the sleep idle tier (`sleeps`): the wakes of its engine, those a
+ * request caused timed by its wake gate.
  */
 export const Wakes = (props: {
   report: Pick<
     ModelHibernationReport,
     'wakes' | 'coldStarts' | 'wakeSeconds' | 'from' | 'to'
   >;
+  sleeps?: boolean;
 }) => {
   const { wakes, coldStarts, wakeSeconds, from, to } = props.report;
+  const { sleeps } = props;
   const count =
     wakes.length >= MAX_LISTED_WAKES
       ? `${MAX_LISTED_WAKES}+`
       : String(wakes.length);
   return (
-    <Section title={`Wakes from zero, ${formatPeriod(from, to)}`}>
+    <Section
+      title={`${sleeps ? 'Engine wakes' : 'Wakes from zero'}, ${formatPeriod(
+        from,
+        to,
+      )}`}
+    >
       <Figures>
         <Figure label="Wakes" value={count} testId="hibernation-wakes-count" />
         <Figure
-          label="Cold starts"
+          label={sleeps ? 'Woken by a request' : 'Cold starts'}
           value={coldStarts}
           testId="hibernation-cold-starts"
         />
@@ -78,10 +95,12 @@ export const Wakes = (props: {
         />
       </Figures>
       {wakes.length > 0 ? (
-        <WakeList wakes={wakes} />
+        <WakeList wakes={wakes} sleeps={sleeps} />
       ) : (
         <Typography variant="body2" color="textSecondary">
-          The model did not wake from zero in this period.
+          {sleeps
+            ? 'Its engine did not wake in this period.'
+            : 'The model did not wake from zero in this period.'}
         </Typography>
       )}
     </Section>
