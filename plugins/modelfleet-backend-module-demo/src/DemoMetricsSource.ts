@@ -1,5 +1,6 @@
 import { estimateModelGpuMemory } from '@modelfleet/plugin-modelfleet-common';
 import {
+  BusySpan,
   MetricSeries,
   MetricsSource,
   MetricsWindow,
@@ -8,8 +9,15 @@ import {
 } from '@modelfleet/plugin-modelfleet-node';
 import { pastReplicasAt } from './pastReplicas';
 import { DemoFleet } from './DemoFleet';
-import { isLlmTraffic } from './definition';
+import { addSpan, Spans } from './busySpans';
+import { busySecondsOf, DemoModel, isLlmTraffic } from './definition';
+import { TraceReplay } from './replay';
 import { SimulatorUsage } from './SimulatorUsage';
+
+type DeployedModel = DemoModel & {
+  deployment: NonNullable<DemoModel['deployment']>;
+  traffic: NonNullable<DemoModel['traffic']>;
+};
 
 /** GPU memory a vLLM engine asleep (level 1) keeps per GPU, MiB: its CUDA context. */
 const SLEEPING_VLLM_MIB = 1024;
@@ -34,6 +42,64 @@ export class DemoMetricsSource implements MetricsSource {
     private readonly usage?: SimulatorUsage,
   ) {}
 
+  /** The deployed demo model with traffic the query names, and its replay. */
+  private find(model: {
+    modelId: string;
+    cluster?: string;
+    namespace?: string;
+  }): { m: DeployedModel; replay: TraceReplay } | undefined {
+    const m = this.fleet.models.find(x => x.id === model.modelId);
+    const replay = m && this.fleet.traffic.get(m.id);
+    if (!m || !m.deployment || !m.traffic || !replay) return undefined;
+    if (model.cluster && model.cluster !== m.deployment.cluster)
+      return undefined;
+    if (model.namespace && model.namespace !== m.namespace) return undefined;
+    return { m: m as DeployedModel, replay };
+  }
+
+  /**
+   * When requests kept the model busy, exactly: since the simulator
+   * started, the arrivals it replayed (each from its time for its
+   * execution time); before that, and without a simulator, the trace's.
+   * The simulator's statistics are read every minute, so the last minute
+   * may not be known yet; spans are in unix seconds.
+   */
+  async busySpans(
+    model: { modelId: string; cluster?: string; namespace?: string },
+    window: { start: Date; end: Date },
+  ): Promise<BusySpan[] | undefined> {
+    const found = this.find(model);
+    if (!found) return undefined;
+    const { m, replay } = found;
+    const from = window.start.getTime() / 1000;
+    const to = window.end.getTime() / 1000;
+    if (!(to > from)) return [];
+    const usage = this.usage;
+    let simFrom = Infinity;
+    let simUntil = -Infinity;
+    if (usage) {
+      await usage.refresh();
+      simFrom = usage.since(m.deployment.cluster) / 1000;
+      simUntil = (usage.knownUntil(m.deployment.cluster) ?? -Infinity) / 1000;
+    }
+    const spans: Spans = [];
+    const seconds = busySecondsOf(m);
+    const replayedTo = Math.min(to, simFrom);
+    replay.forEachRequest(from, replayedTo, (t, w) =>
+      addSpan(spans, t, Math.min(to, t + seconds(w))),
+    );
+    if (usage && simUntil > Math.max(from, simFrom)) {
+      const ran = usage.busySpans(
+        `${m.namespace}/${m.id}`,
+        Math.max(from, simFrom) * 1000,
+        Math.min(to, simUntil) * 1000,
+        [m.deployment.cluster],
+      );
+      for (const [s, e] of ran) addSpan(spans, s / 1000, e / 1000);
+    }
+    return spans.map(([start, end]) => ({ start, end }));
+  }
+
   async query(
     metric: ModelMetric,
     model: { modelId: string; cluster?: string; namespace?: string },
@@ -41,11 +107,9 @@ export class DemoMetricsSource implements MetricsSource {
   ): Promise<MetricSeries[]> {
     const { start, end } = checkMetricsWindow(window);
 
-    const m = this.fleet.models.find(x => x.id === model.modelId);
-    const replay = m && this.fleet.traffic.get(m.id);
-    if (!m || !m.deployment || !m.traffic || !replay) return [];
-    if (model.cluster && model.cluster !== m.deployment.cluster) return [];
-    if (model.namespace && model.namespace !== m.namespace) return [];
+    const found = this.find(model);
+    if (!found) return [];
+    const { m, replay } = found;
     const llm = isLlmTraffic(m.traffic) ? m.traffic : undefined;
     if (metric === 'tokensPerSecond' && !llm) return [];
 

@@ -77,6 +77,28 @@ describe('the demo metrics and bills of a running simulator', () => {
     expect(sum(memory)).toBeLessThan(sum(always));
   });
 
+  it('gives the exact busy spans of the arrivals the simulator replayed, those of the trace', async () => {
+    const metrics = new DemoMetricsSource(demo, usage);
+    const replayed = new DemoMetricsSource(demo);
+    const q = { modelId: 'sdxl-base' };
+    const ran = (await metrics.busySpans(q, window))!;
+    expect(ran.length).toBeGreaterThan(3);
+    // Each request at its own second, not at the replay's 10 s ticks.
+    expect(ran.some(x => x.start % 10 !== 0)).toBe(true);
+    for (const [a, b] of ran.slice(1).map((x, i) => [ran[i], x])) {
+      expect(b.start).toBeGreaterThan(a.end);
+    }
+    expect(ran.every(x => x.end - x.start >= 1)).toBe(true);
+    expect(ran).toEqual(await replayed.busySpans(q, window));
+    // A model the demo does not have, or not in that cluster: not known.
+    await expect(
+      metrics.busySpans({ modelId: 'nope' }, window),
+    ).resolves.toBeUndefined();
+    await expect(
+      metrics.busySpans({ ...q, cluster: 'demo-gcp-usc1' }, window),
+    ).resolves.toBeUndefined();
+  });
+
   it("bills the node-hours the simulator's pools ran", async () => {
     const bills = new DemoBillSource(
       {

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { addSpan, clipSpans, dropSpansBefore, Spans } from './busySpans';
 import type { ClusterStats } from './sim/SimulatedCluster';
 
 /** Reads the statistics of the simulated clusters that answer. */
@@ -23,6 +24,8 @@ interface ClusterHistory {
   /** When the simulated cluster started counting (its counters are 0 then). */
   since: number;
   points: Point[];
+  /** Per `<namespace>/<model>`: when requests kept it busy, exactly (ms). */
+  busy: Map<string, Spans>;
 }
 
 const HOUR = 3_600_000;
@@ -130,9 +133,14 @@ export class SimulatorUsage {
       let history = this.clusters.get(s.cluster);
       // A new `since` is a simulator that started again: its counters restarted.
       if (!history || history.since !== since) {
-        history = { since, points: [{ at: since, models: {}, pools: {} }] };
+        history = {
+          since,
+          points: [{ at: since, models: {}, pools: {} }],
+          busy: new Map(),
+        };
         this.clusters.set(s.cluster, history);
       }
+      this.recordBusy(history, s);
       const last = history.points[history.points.length - 1];
       if (!(at > last.at)) continue;
       history.points.push({
@@ -155,11 +163,35 @@ export class SimulatorUsage {
     }
   }
 
+  /**
+   * Adds the busy spans the cluster gave (those of its last hour, so each
+   * comes several times: merging them again changes nothing).
+   */
+  private recordBusy(history: ClusterHistory, stats: ClusterStats): void {
+    for (const [key, m] of Object.entries(stats.models)) {
+      const given = Array.isArray(m.busySpans) ? m.busySpans : [];
+      let spans = history.busy.get(key);
+      for (const span of given) {
+        const [start, end]: unknown[] = Array.isArray(span) ? span : [];
+        if (typeof start !== 'number' || typeof end !== 'number') continue;
+        if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+        if (!spans) {
+          spans = [];
+          history.busy.set(key, spans);
+        }
+        addSpan(spans, start, end);
+      }
+    }
+  }
+
   /** Keeps the first point, the points of the last day, and one an hour before. */
   private thin(history: ClusterHistory): void {
     const points = history.points;
     const last = points[points.length - 1].at;
     const keepFrom = last - (this.options.keepDays ?? 40) * DAY;
+    for (const [key, spans] of history.busy) {
+      history.busy.set(key, dropSpansBefore(spans, keepFrom));
+    }
     const minuteFrom = last - DAY;
     const kept: Point[] = [points[0]];
     let hour = -1;
@@ -211,6 +243,21 @@ export class SimulatorUsage {
       ] as const) {
         const get = (p: Point): number => p.models[key]?.[field] ?? 0;
         out[field] += valueAt(h.points, get, to) - valueAt(h.points, get, from);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When requests kept a model busy in [from, to) (ms), exactly: each from
+   * its arrival for its execution time, merged over the clusters it runs in.
+   */
+  busySpans(key: string, from: number, to: number, clusters?: string[]): Spans {
+    const out: Spans = [];
+    for (const [name, h] of this.clusters) {
+      if (clusters && !clusters.includes(name)) continue;
+      for (const [s, e] of clipSpans(h.busy.get(key) ?? [], from, to)) {
+        addSpan(out, s, e);
       }
     }
     return out;

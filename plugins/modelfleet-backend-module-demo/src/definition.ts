@@ -86,6 +86,19 @@ export function isLlmTraffic(
 }
 
 /**
+ * How long one request of a model's trace keeps a replica busy, from its
+ * weight: an LLM's tokens at its replica's serving rate, or the execution
+ * seconds the trace has; at least 1 s, as the hibernation benchmark counts.
+ */
+export function busySecondsOf(model: DemoModel): (weight: number) => number {
+  const traffic = model.traffic;
+  const gpus = model.deployment?.gpusPerReplica ?? 1;
+  const perSecond =
+    traffic && isLlmTraffic(traffic) ? traffic.tokensPerGpuSecond * gpus : 1;
+  return weight => Math.max(1, weight / perSecond);
+}
+
+/**
  * How a demo model's replicas change over time, as autoscalers and jobs in a
  * real fleet would change them.
  */

@@ -46,6 +46,41 @@ describe('TraceReplay', () => {
     expect(r.secondsSinceLastRequest(102)).toBe(3); // last was 99
   });
 
+  it('visits each request of a window at its real time, in order, as between() counts them', () => {
+    const r = new TraceReplay(trace, { share: 1, offsetSeconds: 40, seed: 1 });
+    const seen: Array<[number, number]> = [];
+    r.forEachRequest(0, 120, (t, w) => seen.push([t, w]));
+    // Trace seconds 50, 90, 99 at 10, 50, 59; then 5, 10, 50 of the next loop.
+    expect(seen).toEqual([
+      [10, 3],
+      [50, 4],
+      [59, 5],
+      [65, 1],
+      [70, 2],
+      [110, 3],
+    ]);
+    for (const [from, to] of [
+      [0, 0],
+      [7, 8],
+      [-250, 37],
+      [95, 110],
+      [1234.5, 1777.25],
+      [0, 1000],
+    ]) {
+      let count = 0;
+      let weight = 0;
+      let last = -Infinity;
+      r.forEachRequest(from, to, (t, w) => {
+        expect(t).toBeGreaterThanOrEqual(Math.max(from, last));
+        expect(t).toBeLessThan(to);
+        last = t;
+        count += 1;
+        weight += w;
+      });
+      expect({ count, weight }).toEqual(r.between(from, to));
+    }
+  });
+
   it('rejects a bad share and a reversed window', () => {
     expect(
       () => new TraceReplay(trace, { share: 0, offsetSeconds: 0, seed: 1 }),

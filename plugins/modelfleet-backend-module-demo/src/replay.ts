@@ -121,4 +121,32 @@ export class TraceReplay {
     if (i > 0) return x - this.offsets[i - 1];
     return x + (P - this.offsets[this.offsets.length - 1]);
   }
+
+  /**
+   * Visits each request in real time [fromSec, toSec) (unix seconds) in
+   * time order: its time and weight.
+   */
+  forEachRequest(
+    fromSec: number,
+    toSec: number,
+    visit: (atSec: number, weight: number) => void,
+  ): void {
+    const n = this.offsets.length;
+    if (n === 0 || !(toSec > fromSec)) return;
+    const P = this.periodSeconds;
+    const shift = this.options.offsetSeconds;
+    // Trace second x of loop k is at real time k·P + x − shift.
+    for (let k = Math.floor((fromSec + shift) / P); ; k++) {
+      const base = k * P - shift;
+      if (base >= toSec) break;
+      const to = toSec - base;
+      for (
+        let i = this.lowerBound(fromSec - base);
+        i < n && this.offsets[i] < to;
+        i++
+      ) {
+        visit(base + this.offsets[i], this.prefix[i + 1] - this.prefix[i]);
+      }
+    }
+  }
 }

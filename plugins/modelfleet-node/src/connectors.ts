@@ -105,6 +105,29 @@ export interface MetricsSource {
     model: { modelId: string; cluster?: string; namespace?: string },
     window: MetricsWindow,
   ): Promise<MetricSeries[]>;
+  /**
+   * When the model was busy in the window, exactly: each request from its
+   * arrival for its execution time (at least 1 s), overlapping ones
+   * merged, in time order, clipped to the window. Only a source that sees
+   * each request's arrival has it (the demo's simulated clusters, which
+   * replay traces request by request); `undefined` when it does not know
+   * this model's requests, and the request rate is used instead.
+   */
+  busySpans?(
+    model: { modelId: string; cluster?: string; namespace?: string },
+    window: { start: Date; end: Date },
+  ): Promise<BusySpan[] | undefined>;
+}
+
+/**
+ * A span of time a model was busy serving requests, unix seconds:
+ * `[start, end)`.
+ *
+ * @public
+ */
+export interface BusySpan {
+  start: number;
+  end: number;
 }
 
 /**

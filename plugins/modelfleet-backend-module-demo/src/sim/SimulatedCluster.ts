@@ -1,4 +1,10 @@
-import { DemoCluster, DemoModel, DemoPool, replicasAt } from '../definition';
+import {
+  busySecondsOf,
+  DemoCluster,
+  DemoModel,
+  DemoPool,
+  replicasAt,
+} from '../definition';
 import { TraceReplay } from '../replay';
 import { bootstrapStore, DEFAULT_TOKENS } from './bootstrap';
 import { SimClock } from './clock';
@@ -104,6 +110,12 @@ export interface ClusterStats {
       /** Sleeps of its engines (`/sleep`), and wakes (by `/wake_up`, and by requests). */
       engineSleeps: number;
       engineWakes: { api: number; requests: number };
+      /**
+       * When requests kept it busy, each from its exact arrival for its
+       * execution time, merged: `[start, end)` in simulated ms since the
+       * epoch, those that ended in the last hour.
+       */
+      busySpans: Array<[number, number]>;
     }
   >;
   /** Per pool: node time, nodes on their way, and spot reclaims so far. */
@@ -227,7 +239,16 @@ export class SimulatedCluster {
     sim.spot?.start();
     const replays = deployed.flatMap(m => {
       const replay = options.traffic?.get(m.id);
-      return replay ? [{ namespace: m.namespace, model: m.id, replay }] : [];
+      return replay
+        ? [
+            {
+              namespace: m.namespace,
+              model: m.id,
+              replay,
+              busySeconds: busySecondsOf(m),
+            },
+          ]
+        : [];
     });
     if (replays.length > 0) sim.traffic.replay(replays);
     return sim;
@@ -319,6 +340,7 @@ export class SimulatedCluster {
     const waiting = this.traffic.waitingCount();
     const atWake = this.traffic.waitingForWakeCount();
     const engines = this.engines.modelTotals();
+    const busy = this.traffic.busySpans();
     const keys = new Set([
       ...Object.keys(usage.models),
       ...Object.keys(traffic),
@@ -350,6 +372,7 @@ export class SimulatedCluster {
             waitingForWake: atWake[k] ?? 0,
             engineSleeps: engines[k]?.sleeps ?? 0,
             engineWakes: engines[k]?.wakes ?? { api: 0, requests: 0 },
+            busySpans: busy[k] ?? [],
           },
         ]),
       ),

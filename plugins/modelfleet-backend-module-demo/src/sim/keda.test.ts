@@ -37,6 +37,7 @@ describe('simulated cluster: KEDA and requests', () => {
 
   it('scales a ScaledObject target to zero after the cooldown and wakes it on a request (a cold start)', async () => {
     env = await start('ScaledObject');
+    const firstAt = env.clock.now();
     const warm = await env.sim.request('vision', 'sdxl');
     expect(warm).toEqual({ coldStart: false, waitedMs: 0 });
     env.clock.advance(299_999);
@@ -68,6 +69,13 @@ describe('simulated cluster: KEDA and requests', () => {
       coldStart: true,
       waitedMs: 25_000 + LOAD,
     });
+    // Each request kept the model busy from its arrival, for a second at
+    // least, waited for or not: the last hour's, in the statistics.
+    const arrivedAt = env.clock.now() - 25_000 - LOAD;
+    expect(env.sim.stats().models['vision/sdxl'].busySpans).toEqual([
+      [firstAt, firstAt + 1000],
+      [arrivedAt, arrivedAt + 1000],
+    ]);
     const stats = env.sim.stats().models['vision/sdxl'];
     expect(stats).toMatchObject({
       requestsServed: 2,
@@ -75,6 +83,11 @@ describe('simulated cluster: KEDA and requests', () => {
       replicas: 1,
       readyReplicas: 1,
     });
+    // An hour later, only the spans that ended within it are given.
+    env.clock.advance(3_600_000 - 25_000 - LOAD);
+    expect(env.sim.stats().models['vision/sdxl'].busySpans).toEqual([
+      [arrivedAt, arrivedAt + 1000],
+    ]);
   });
 
   it('wakes an HTTPScaledObject target at once', async () => {

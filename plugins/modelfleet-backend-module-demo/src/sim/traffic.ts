@@ -1,3 +1,4 @@
+import { addSpan, dropSpansBefore, Spans } from '../busySpans';
 import { TraceReplay } from '../replay';
 import { SimTimer } from './clock';
 import { ClusterContext } from './controllers/context';
@@ -20,6 +21,9 @@ export interface RequestResult {
   /** It arrived at a sleeping engine and waited for it to wake. */
   wokeEngine?: boolean;
 }
+
+/** How long the traffic keeps each model's busy spans after they end, simulated ms. */
+const KEEP_BUSY_MS = 3_600_000;
 
 /** Requests of one model. */
 export interface ModelTraffic {
@@ -56,6 +60,8 @@ export class TrafficController {
   private readonly atWake = new Map<string, number>();
   /** The next ready pod to take a request, per model. */
   private readonly cursors = new Map<string, number>();
+  /** When each model was busy, exactly (simulated ms), the last hour. */
+  private readonly busy = new Map<string, Spans>();
   private replayTimer?: SimTimer;
   private stopped = false;
 
@@ -194,12 +200,40 @@ export class TrafficController {
 
   /** One request; resolves when a replica served it. */
   request(namespace: string, model: string): Promise<RequestResult> {
+    const now = this.ctx.clock.now();
+    this.logBusy(this.key(namespace, model), now, now + 1000);
     return new Promise((resolve, reject) =>
-      this.arrive(namespace, model, 1, this.ctx.clock.now(), {
+      this.arrive(namespace, model, 1, now, {
         resolve,
         reject,
       }),
     );
+  }
+
+  /** A request kept the model busy in [start, end) (ms): its arrival, for its execution time. */
+  private logBusy(key: string, start: number, end: number): void {
+    let spans = this.busy.get(key);
+    if (!spans) {
+      spans = [];
+      this.busy.set(key, spans);
+    }
+    addSpan(spans, start, end);
+  }
+
+  /**
+   * Per model (`<namespace>/<model>`): when requests kept it busy, each
+   * from its exact arrival for its execution time (at least 1 s), merged,
+   * as simulated ms, those that ended in the last hour.
+   */
+  busySpans(): Record<string, Spans> {
+    const from = this.ctx.clock.now() - KEEP_BUSY_MS;
+    const out: Record<string, Spans> = {};
+    for (const [key, spans] of this.busy) {
+      const kept = dropSpansBefore(spans, from);
+      this.busy.set(key, kept);
+      if (kept.length > 0) out[key] = kept.map(([s, e]) => [s, e]);
+    }
+    return out;
   }
 
   /** After the cluster settled: serves the requests waiting for a replica that is ready now. */
@@ -266,10 +300,17 @@ export class TrafficController {
 
   /**
    * Replays traces: every `tickMs` of simulated time, each model receives
-   * the requests its trace has in that window (at the time of the last).
+   * the requests its trace has in that window (at the time of the last);
+   * its busy spans have each at its exact time.
    */
   replay(
-    models: Array<{ namespace: string; model: string; replay: TraceReplay }>,
+    models: Array<{
+      namespace: string;
+      model: string;
+      replay: TraceReplay;
+      /** Seconds a request keeps a replica busy, from its weight; 1 s without. */
+      busySeconds?: (weight: number) => number;
+    }>,
     tickMs = 10_000,
   ): void {
     let last = this.ctx.clock.now();
@@ -278,6 +319,10 @@ export class TrafficController {
       for (const m of models) {
         const { count } = m.replay.between(last / 1000, now / 1000);
         if (count === 0) continue;
+        const key = this.key(m.namespace, m.model);
+        m.replay.forEachRequest(last / 1000, now / 1000, (t, w) =>
+          this.logBusy(key, t * 1000, (t + (m.busySeconds?.(w) ?? 1)) * 1000),
+        );
         const since = m.replay.secondsSinceLastRequest(now / 1000) ?? 0;
         this.arrive(
           m.namespace,

@@ -34,9 +34,12 @@ const model = (i: number) => ({
 });
 const MODELS = [0, 1, 2].map(model);
 
-/** Requests in one minute of every five, for two days, then 20 min of silence. */
-const metrics: MetricsSource = {
-  id: 'test',
+/** A request rate over the window: `rate(t, end)` at each step's end. */
+const rateSource = (
+  id: string,
+  rate: (t: number, end: number) => number,
+): MetricsSource => ({
+  id,
   async query(_metric, _model, window) {
     const points: Array<[number, number]> = [];
     const end = window.end.getTime() / 1000;
@@ -45,12 +48,16 @@ const metrics: MetricsSource = {
       t <= end;
       t += window.stepSeconds
     ) {
-      const busy = t < end - 20 * 60 && Math.floor(t / 60) % 5 === 0;
-      points.push([t, busy ? 0.5 : 0]);
+      points.push([t, rate(t, end)]);
     }
     return [{ labels: {}, points }];
   },
-};
+});
+
+/** Requests in one minute of every five, for two days, then 20 min of silence. */
+const metrics = rateSource('test', (t, end) =>
+  t < end - 20 * 60 && Math.floor(t / 60) % 5 === 0 ? 0.5 : 0,
+);
 
 /** The loop over `models` on an in-memory cluster and the test database. */
 async function loopFixture(
@@ -236,28 +243,42 @@ describe('HibernationLoop', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'wakes a model with a sharp rhythm ahead of its next batch (a pre-warm), and says when on its record, %p',
-    async id => {
+  /** A batch job: two busy minutes at the start of every 20, for two days. */
+  const batchSources: Record<'rate' | 'exact', MetricsSource> = {
+    // The request rate per minute.
+    rate: rateSource('batch', t => ((t - 60) % 1200 < 120 ? 1 : 0)),
+    // Each request's arrival (60 requests, 2 s apart), no rate.
+    exact: {
+      id: 'batch-exact',
+      async query() {
+        return [];
+      },
+      async busySpans(_model, window) {
+        const spans = [];
+        const from = Math.ceil(window.start.getTime() / 1_200_000) * 1200;
+        for (let t = from; t < window.end.getTime() / 1000; t += 1200) {
+          for (let i = 0; i < 60; i++) {
+            spans.push({ start: t + 2 * i, end: t + 2 * i + 1.5 });
+          }
+        }
+        return spans;
+      },
+    },
+  };
+
+  it.each(
+    databases
+      .eachSupportedId()
+      .flatMap(([id]) =>
+        (['rate', 'exact'] as const).map(k => [id, k] as const),
+      ),
+  )(
+    'wakes a model with a sharp rhythm ahead of its next batch (a pre-warm), and says when on its record, %p, from its %p',
+    async (id, history) => {
       const knex = (
         await DatabaseModelFleetStore.fromKnex(await databases.init(id))
       ).knex;
-      // A batch job: two busy minutes at the start of every 20, for two days.
-      const batch: MetricsSource = {
-        id: 'batch',
-        async query(_metric, _model, window) {
-          const points: Array<[number, number]> = [];
-          const end = window.end.getTime() / 1000;
-          for (
-            let t = window.start.getTime() / 1000 + 60;
-            t <= end;
-            t += window.stepSeconds
-          ) {
-            points.push([t, (t - 60) % 1200 < 120 ? 1 : 0]);
-          }
-          return [{ labels: {}, points }];
-        },
-      };
+      const batch = batchSources[history];
       // NOW is on a batch's start: the last one ended at 12:02, and the
       // model went to zero since.
       let now = NOW + 7 * 60_000;

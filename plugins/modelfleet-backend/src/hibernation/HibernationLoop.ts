@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { PlatformPolicy } from '@modelfleet/plugin-modelfleet-common';
-import { MetricsSource } from '@modelfleet/plugin-modelfleet-node';
+import {
+  MetricsSource,
+  MetricsWindow,
+} from '@modelfleet/plugin-modelfleet-node';
 import { ActionService } from '../actions/ActionService';
 import { ModelTargets, ResolvedModel } from '../actions/ModelTargets';
 import { ActuatorDirectory } from '../actions/types';
@@ -14,8 +17,10 @@ import { HibernationStore } from '../database/HibernationStore';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { PolicyService } from '../policy/PolicyService';
 import {
+  BusyInterval,
   busyIntervalsOf,
   learnKeepAlives,
+  mergeBusySpans,
   LearnedIdle,
   ModelHistory,
 } from '../engines/hibernation/history';
@@ -164,20 +169,11 @@ export class HibernationLoop {
       end: new Date(end),
       stepSeconds: settings.stepSeconds,
     };
-    let points: Array<[number, number]> = [];
-    for (const source of this.options.metrics()) {
-      const series = await source.query(
-        'requestsPerSecond',
-        {
-          modelId,
-          cluster: w.cluster,
-          namespace: w.namespace,
-        },
-        window,
-      );
-      points = series.flatMap(s => s.points);
-      if (points.length) break;
-    }
+    const intervals = await busyHistory(
+      this.options.metrics(),
+      { modelId, cluster: w.cluster, namespace: w.namespace },
+      window,
+    );
     // The model's wake time: the median of its timed wakes, else the default.
     const timed = (
       await this.options.store.wakes(
@@ -206,7 +202,7 @@ export class HibernationLoop {
         sleep === undefined ? penalty : (penalty * sleep) / fromZero,
       history: {
         model: resolved.entityRef,
-        intervals: busyIntervalsOf(points, settings.stepSeconds),
+        intervals,
         cost: {
           loadSeconds,
           ...(sleep === undefined ? {} : { restsAt: 'sleep' as const }),
@@ -237,3 +233,24 @@ export class HibernationLoop {
 }
 
 export { HIBERNATION_ACTOR };
+
+/**
+ * A model's busy intervals over the window, from the first source that
+ * knows them: exact, where a source sees each request's arrival (its
+ * `busySpans`; gaps under the step bridged), else from its request rate
+ * at the window's step.
+ */
+async function busyHistory(
+  sources: MetricsSource[],
+  model: { modelId: string; cluster: string; namespace: string },
+  window: MetricsWindow,
+): Promise<BusyInterval[]> {
+  for (const source of sources) {
+    const spans = await source.busySpans?.(model, window);
+    if (spans?.length) return mergeBusySpans(spans, window.stepSeconds);
+    const series = await source.query('requestsPerSecond', model, window);
+    const points = series.flatMap(s => s.points);
+    if (points.length) return busyIntervalsOf(points, window.stepSeconds);
+  }
+  return [];
+}

@@ -1,4 +1,4 @@
-import { busyIntervalsOf, learnKeepAlives } from './history';
+import { busyIntervalsOf, learnKeepAlives, mergeBusySpans } from './history';
 
 describe('busyIntervalsOf', () => {
   it('makes one interval of consecutive steps with requests, ignoring bad points', () => {
@@ -20,6 +20,55 @@ describe('busyIntervalsOf', () => {
       { start: 360, end: 420 },
     ]);
     expect(busyIntervalsOf([], 60)).toEqual([]);
+  });
+});
+
+describe('mergeBusySpans', () => {
+  it('sorts exact spans and merges those that overlap or touch, ignoring bad ones', () => {
+    expect(
+      mergeBusySpans([
+        { start: 100, end: 101.5 },
+        { start: 10, end: 11 },
+        { start: 101, end: 102 },
+        { start: 102, end: 103 },
+        { start: 50, end: 50 },
+        { start: Number.NaN, end: 60 },
+        { start: 70, end: Number.POSITIVE_INFINITY },
+        { start: 10.5, end: 11.25 },
+      ]),
+    ).toEqual([
+      { start: 10, end: 11.25 },
+      { start: 100, end: 103 },
+    ]);
+    expect(mergeBusySpans([])).toEqual([]);
+  });
+
+  it('bridges gaps shorter than it is told: a batch of requests seconds apart is one interval', () => {
+    const batch = (t0: number) =>
+      Array.from({ length: 60 }, (_, i) => ({
+        start: t0 + 2 * i,
+        end: t0 + 2 * i + 1.5,
+      }));
+    const spans = [...batch(0), ...batch(1200)];
+    expect(mergeBusySpans(spans)).toHaveLength(120);
+    expect(mergeBusySpans(spans, 60)).toEqual([
+      { start: 0, end: 119.5 },
+      { start: 1200, end: 1319.5 },
+    ]);
+    // A gap of exactly the bridge is bridged; a longer one is not.
+    expect(
+      mergeBusySpans(
+        [
+          { start: 0, end: 1 },
+          { start: 61, end: 62 },
+          { start: 122.5, end: 123 },
+        ],
+        60,
+      ),
+    ).toEqual([
+      { start: 0, end: 62 },
+      { start: 122.5, end: 123 },
+    ]);
   });
 });
 

@@ -37,6 +37,36 @@ export function busyIntervalsOf(
   return out;
 }
 
+/**
+ * A model's busy intervals from exact busy spans (each request from its
+ * arrival for its execution time): sorted, and merged across gaps shorter
+ * than `bridgeSeconds`; spans not finite or empty are ignored. The loop
+ * acts at most once a pass and sets no keep-alive under a minute, so a
+ * model stays warm through a shorter gap whatever it decides: bridged at
+ * the history's step, the gaps it learns from are those it can act on (a
+ * batch of requests seconds apart is one busy interval, not sixty), with
+ * their edges exact.
+ */
+export function mergeBusySpans(
+  spans: BusyInterval[],
+  bridgeSeconds = 0,
+): BusyInterval[] {
+  const sorted = spans
+    .filter(
+      x =>
+        Number.isFinite(x.start) && Number.isFinite(x.end) && x.end > x.start,
+    )
+    .sort((a, b) => a.start - b.start);
+  const out: BusyInterval[] = [];
+  for (const { start, end } of sorted) {
+    const last = out[out.length - 1];
+    if (last && start - last.end < bridgeSeconds + 1e-9) {
+      last.end = Math.max(last.end, end);
+    } else out.push({ start, end });
+  }
+  return out;
+}
+
 /** What the engine knows of one model, to learn its keep-alive. */
 export interface ModelHistory {
   model: string;
