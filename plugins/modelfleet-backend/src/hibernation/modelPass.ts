@@ -213,6 +213,7 @@ export async function actOn(o: {
     },
     policy.hibernation,
     o.now,
+    policy.maintenanceWindows,
   );
   const at = new Date(o.now).toISOString();
   let decision: HibernationDecisionView = {

@@ -45,6 +45,55 @@ describe('decideHibernation', () => {
     ).toMatchObject({ action: 'none' });
   });
 
+  it('takes a model without an autoscaler to zero only inside a maintenance window, where the team names any', () => {
+    // Saturdays 02:00–06:00 UTC; NOW is a Wednesday.
+    const patching = {
+      name: 'weekend-patching',
+      start: '0 2 * * 6',
+      end: '0 6 * * 6',
+      timezone: 'UTC',
+    };
+    expect(decideHibernation(idle(), policy(), NOW, [patching])).toEqual({
+      action: 'none',
+      reason:
+        'keep-alive 10 min; nothing would wake it on a request, so going to zero waits for maintenance window weekend-patching, which opens at 2025-01-11T02:00:00.000Z',
+    });
+    const saturday = Date.UTC(2025, 0, 11, 3);
+    expect(
+      decideHibernation(
+        idle({ idleSince: saturday - 20 * 60_000 }),
+        policy(),
+        saturday,
+        [patching],
+      ),
+    ).toEqual({ action: 'hibernate', reason: 'keep-alive 10 min' });
+    // Of two windows, the one that opens first is named; one open will do.
+    const nightly = {
+      ...patching,
+      name: 'nightly',
+      start: '0 1 * * *',
+      end: '0 3 * * *',
+    };
+    expect(
+      decideHibernation(idle(), policy(), NOW, [patching, nightly]).reason,
+    ).toMatch(
+      /maintenance window nightly, which opens at 2025-01-09T01:00:00.000Z$/,
+    );
+    // What disrupts nothing goes on outside one: a keep-alive set on an
+    // autoscaler (a request wakes the model through it).
+    expect(
+      decideHibernation(
+        idle({
+          idleSince: NOW - 60_000,
+          autoscaler: { keepAliveSeconds: 1800 },
+        }),
+        policy(),
+        NOW,
+        [patching],
+      ),
+    ).toMatchObject({ action: 'setKeepAlive', seconds: 600 });
+  });
+
   it('sets the learned keep-alive on an autoscaler, and leaves one within 10 % alone', () => {
     expect(
       decideHibernation(

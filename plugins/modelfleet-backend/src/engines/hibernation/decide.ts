@@ -1,6 +1,9 @@
-import { PlatformPolicy } from '@modelfleet/plugin-modelfleet-common';
+import {
+  CronWindow,
+  PlatformPolicy,
+} from '@modelfleet/plugin-modelfleet-common';
 import { IdleDecision } from './types';
-import { openWindowAt } from './windows';
+import { openWindowAt, waitsForMaintenance } from './windows';
 
 /** The annotation by which a Model or its workload opts out of hibernation. */
 export const HIBERNATION_ANNOTATION = 'modelfleet.io/hibernation';
@@ -88,13 +91,16 @@ export function warmFloor(
  * policy's decision: on a model with an autoscaler it sets the learned
  * keep-alive there (KEDA then scales to zero, and the next request wakes
  * the model); on one without, it takes the model to zero once the
- * keep-alive has passed; and a model at zero is woken when the policy
+ * keep-alive has passed, inside a maintenance window where the team names
+ * any (nothing wakes such a model on a request); and a model at zero is woken when the policy
  * pre-warms it ahead of demand.
  */
 export function decideHibernation(
   model: HibernationModel,
   policy: PlatformPolicy['hibernation'],
   now: number,
+  /** The team's maintenance windows: a disruption waits for one. */
+  maintenanceWindows: CronWindow[] = [],
 ): HibernationStep {
   if (policy.mode === 'off') {
     return {
@@ -189,6 +195,15 @@ export function decideHibernation(
       return {
         action: 'none',
         reason: `${learned.reason}; its autoscaler takes it to zero`,
+      };
+    }
+    // Nothing wakes it on a request at zero: a disruption, which waits
+    // for a maintenance window where the team names any.
+    const waits = waitsForMaintenance(maintenanceWindows, now);
+    if (waits) {
+      return {
+        action: 'none',
+        reason: `${learned.reason}; nothing would wake it on a request, so going to zero ${waits}`,
       };
     }
     return { action: 'hibernate', reason: learned.reason };

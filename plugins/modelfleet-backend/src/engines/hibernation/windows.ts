@@ -55,3 +55,28 @@ export function nextOpening(
   });
   return it.hasNext() ? it.next().getTime() : undefined;
 }
+
+/**
+ * Whether a change that disrupts a running model may be made at `at`
+ * (ms): any time when the team names no maintenance window, else only
+ * inside one. Undefined when it may; otherwise why it waits, naming the
+ * window that opens next and when.
+ *
+ * @internal
+ */
+export function waitsForMaintenance(
+  windows: CronWindow[],
+  at: number,
+): string | undefined {
+  if (windows.length === 0) return undefined;
+  if (windows.some(w => openWindowAt(w, at))) return undefined;
+  const next = windows
+    .map(w => ({ w, opens: nextOpening(w, at) }))
+    .filter((x): x is { w: CronWindow; opens: number } => x.opens !== undefined)
+    .sort((a, b) => a.opens - b.opens)[0];
+  return next
+    ? `waits for maintenance window ${next.w.name}, which opens at ${new Date(
+        next.opens,
+      ).toISOString()}`
+    : 'waits for a maintenance window, and none opens again';
+}
