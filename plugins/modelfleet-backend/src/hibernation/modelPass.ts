@@ -164,6 +164,7 @@ export async function actOn(o: {
   const target = resolved.target!;
   const ref = resolved.entityRef;
   const recent = await o.actions.list({ entityRef: ref, limit: 10 });
+  const learned = await withLastWake(o.learned, o.store, ref, o.now);
   const autoscaler = target.autoscaler;
   let heldBy: string | undefined;
   let pausedByPolicy = false;
@@ -178,7 +179,7 @@ export async function actOn(o: {
     if (pauser?.requestedBy === HIBERNATION_ACTOR) pausedByPolicy = true;
     else heldBy = pauser?.requestedBy ?? 'a pause set outside ModelFleet';
   }
-  if (target.engine && !heldBy) heldBy = personWhoWokeIt(recent, o.learned);
+  if (target.engine && !heldBy) heldBy = personWhoWokeIt(recent, learned);
   const step = decideHibernation(
     {
       annotations: {
@@ -187,10 +188,10 @@ export async function actOn(o: {
       },
       replicas: target.replicas,
       inFlight: 0,
-      ...(o.learned.idleSince !== undefined
-        ? { idleSince: o.learned.idleSince }
+      ...(learned.idleSince !== undefined
+        ? { idleSince: learned.idleSince }
         : {}),
-      ...(o.learned.decision ? { learned: o.learned.decision } : {}),
+      ...(learned.decision ? { learned: learned.decision } : {}),
       ...(autoscaler
         ? {
             autoscaler: {
@@ -263,15 +264,15 @@ export async function actOn(o: {
     }
   }
   const state: HibernationState = stateOfModel(target.replicas, target.engine);
-  const keepAlive = o.learned.decision?.keepAliveSeconds;
+  const keepAlive = learned.decision?.keepAliveSeconds;
   const nextChange = nextChangeOf({
     policy: policy.hibernation,
     state,
     sleepTier: target.engine !== undefined,
-    ...(o.learned.idleSince !== undefined
-      ? { idleSince: o.learned.idleSince }
+    ...(learned.idleSince !== undefined
+      ? { idleSince: learned.idleSince }
       : {}),
-    ...(o.learned.decision ? { learned: o.learned.decision } : {}),
+    ...(learned.decision ? { learned: learned.decision } : {}),
     now: o.now,
   });
   await o.store.put({
@@ -283,13 +284,37 @@ export async function actOn(o: {
         ? Math.round(keepAlive)
         : null,
     keepAliveReason:
-      o.learned.decision?.reason ??
+      learned.decision?.reason ??
       'no request history yet: its autoscaler keeps its keep-alive',
     decision,
     ...(nextChange ? { nextChange } : {}),
     observedAt: at,
   });
   return outcome;
+}
+
+/**
+ * What the loop learned, idle since the last request it knows of: a wake
+ * a request caused (a cold start, or a sleeping engine's wake its gate
+ * logged) is read from the cluster at each pass, while the request history
+ * lags by a minute or two; the request was served from the wake's end. A
+ * model the history shows busy stays busy.
+ */
+async function withLastWake(
+  learned: LearnedIdle,
+  store: HibernationStore,
+  ref: string,
+  now: number,
+): Promise<LearnedIdle> {
+  if (learned.idleSince === undefined) return learned;
+  const [last] = (
+    await store.wakes(ref, new Date(learned.idleSince), new Date(now + 1), 20)
+  ).filter(w => w.cold);
+  if (!last) return learned;
+  const servedAt = Date.parse(last.readyAt ?? last.startedAt);
+  return servedAt > learned.idleSince
+    ? { ...learned, idleSince: Math.min(servedAt, now) }
+    : learned;
 }
 
 /**
