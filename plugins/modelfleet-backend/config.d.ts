@@ -168,6 +168,35 @@ export interface Config {
        */
       defaultLoadSeconds?: number;
     };
+    /**
+     * How a move of a model to other capacity is priced (the what-if on
+     * the Model page, and the arbitrage opportunities). The policy of a
+     * move (mode, minSavingsPercent, maxMigrationsPerDay) is the team's,
+     * in `policies`.
+     */
+    arbitrage?: {
+      /**
+       * Seconds a pool takes to add a node (0 to 3600), paid on the target
+       * before its replicas serve. Defaults to 180.
+       */
+      provisioningSeconds?: number;
+      /**
+       * Seconds the source keeps its replicas after traffic has switched,
+       * so requests under way finish (0 to 3600). Defaults to 60.
+       */
+      drainSeconds?: number;
+      /**
+       * Hours within which a move must pay for itself (1 to 8760): its
+       * saving over them, less its one-off cost, must clear the team's
+       * minSavingsPercent. Defaults to 168 (a week).
+       */
+      paybackHorizonHours?: number;
+      /**
+       * Lowest availability of a pool a move may go to, in percent of the
+       * time it had capacity (50 to 100). Defaults to 99.
+       */
+      minAvailabilityPercent?: number;
+    };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {
       /**

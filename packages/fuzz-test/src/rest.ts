@@ -184,6 +184,9 @@ export async function restTemplates(
       params: model('sdxl-base'),
       query: { from: '2026-11-01', to: '2026-11-08' },
     }),
+    get('/models/:namespace/:name/arbitrage', {
+      params: model('sdxl-base'),
+    }),
     get('/actions', {
       query: {
         entity: 'model:default/search-reranker',

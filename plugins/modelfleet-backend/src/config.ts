@@ -57,6 +57,13 @@ export interface ModelFleetBackendConfig {
     stepSeconds: number;
     defaultLoadSeconds: number;
   };
+  arbitrage: {
+    provisioningSeconds: number;
+    drainSeconds: number;
+    paybackHorizonHours: number;
+    /** 0–1 */
+    minAvailability: number;
+  };
 }
 
 const IDLE_POLICIES: IdleCostPolicy[] = [
@@ -298,6 +305,37 @@ export function readModelFleetBackendConfig(
         1,
         3600,
       ),
+    },
+    arbitrage: {
+      provisioningSeconds: readWholeNumber(
+        config,
+        'modelfleet.arbitrage.provisioningSeconds',
+        180,
+        0,
+        3600,
+      ),
+      drainSeconds: readWholeNumber(
+        config,
+        'modelfleet.arbitrage.drainSeconds',
+        60,
+        0,
+        3600,
+      ),
+      paybackHorizonHours: readWholeNumber(
+        config,
+        'modelfleet.arbitrage.paybackHorizonHours',
+        168,
+        1,
+        8760,
+      ),
+      minAvailability:
+        readWholeNumber(
+          config,
+          'modelfleet.arbitrage.minAvailabilityPercent',
+          99,
+          50,
+          100,
+        ) / 100,
     },
     priceRefresh: {
       schedule: readSchedule(

@@ -42,6 +42,9 @@ import {
 } from './hibernation/HibernationLoop';
 import { HibernationReports } from './hibernation/HibernationReports';
 import { createHibernationRouter } from './routes/hibernation';
+import { ArbitrageReports } from './arbitrage/ArbitrageReports';
+import { createPoolRisk, readBundledSpotPrior } from './arbitrage/poolRisk';
+import { createArbitrageRouter } from './routes/arbitrage';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
@@ -281,6 +284,29 @@ export const modelfleetPlugin = createBackendPlugin({
                   store: hibernationStore,
                   policies,
                   costs,
+                }),
+              }),
+              createArbitrageRouter({
+                httpAuth,
+                permissions,
+                reports: new ArbitrageReports({
+                  targets,
+                  fleet,
+                  wakes: hibernationStore,
+                  policies,
+                  candidates: {
+                    prices,
+                    liveSources: () =>
+                      connectors.priceSources
+                        .map(s => s.id)
+                        .filter(id => id !== 'bundled-catalog'),
+                    assumedAddableNodes: settings.placement.assumedAddableNodes,
+                  },
+                  risk: createPoolRisk(readBundledSpotPrior()),
+                  settings: {
+                    ...settings.arbitrage,
+                    defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,
+                  },
                 }),
               }),
             ],

@@ -6,6 +6,7 @@
  */
 
 export * from './actions';
+export * from './arbitrage';
 export * from './constants';
 export * from './cost';
 export * from './deploy';

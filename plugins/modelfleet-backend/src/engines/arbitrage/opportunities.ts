@@ -58,7 +58,7 @@ const monthly = (o: PoolOption) => o.monthlyUsd + o.preemptionUsdPerMonth;
 function describe(o: Opportunity): string {
   const t = o.to;
   return [
-    `to ${t.pool} (${t.provider} ${t.region}, ${t.capacityType}): ${usd(
+    `to ${t.title} (${t.provider} ${t.region}, ${t.capacityType}): ${usd(
       o.savingUsdPerMonth,
     )} a month less (${percent(o.savingPercent)})`,
     `the move costs ${usd(o.move.usd)} once (${o.move.what.join(
@@ -137,6 +137,6 @@ export function bestOpportunity(
     return { reason: 'no other pool it may run on' };
   }
   return {
-    reason: `no move clears the policy: the closest, ${closest.option.pool}, ${closest.why}`,
+    reason: `no move clears the policy: the closest, ${closest.option.title}, ${closest.why}`,
   };
 }

@@ -5,6 +5,8 @@ import { LIST_EGRESS_USD_PER_GB, transferCost } from './egress';
 
 /** A pool a model could run on, with what its history says of its risk. */
 export interface ArbitragePool extends PlacementPool {
+  /** How people name it, e.g. `l4-spot (prod-use1)`; its ref when absent. */
+  title?: string;
   /**
    * Preemptions per node-month: observed on the pool, or the spot traces'
    * rate as a prior; 0 for on-demand and reserved capacity.
@@ -57,6 +59,8 @@ export interface MoveCost {
 /** What a model would cost on one pool (all its replicas there). */
 export interface PoolOption {
   pool: string;
+  /** How people name it. */
+  title: string;
   provider: string;
   region: string;
   capacityType: PlacementPool['capacityType'];
@@ -201,6 +205,7 @@ export function modelOptions(
     const move = current ? undefined : moveCost(model, pool, byRef, settings);
     options.push({
       pool: pool.ref,
+      title: pool.title ?? pool.ref,
       provider: pool.provider,
       region: pool.region,
       capacityType: pool.capacityType,

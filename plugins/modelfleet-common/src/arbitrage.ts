@@ -1,0 +1,84 @@
+import { CapacityType } from './fleet';
+import { PlacementExclusionCode } from './placement';
+import { PolicyMode } from './kinds';
+
+/**
+ * What a model would cost on one pool it may run on, all its replicas
+ * there: the what-if before a move.
+ *
+ * @public
+ */
+export interface ModelArbitrageOption {
+  /** The GpuPool entity ref. */
+  pool: string;
+  title: string;
+  cluster: string;
+  provider: string;
+  region: string;
+  capacityType: CapacityType;
+  /** Its replicas' share of the pool's node price, a month (730 h), as showback charges it. */
+  monthlyUsd: number;
+  /** Replacing preempted replicas (a node and a load each), a month. */
+  preemptionUsdPerMonth: number;
+  preemptionsPerMonth: number;
+  /** Share of time the pool had capacity (0–1). */
+  availability: number;
+  /** Where the preemption and availability figures come from. */
+  riskSource: string;
+  /** Where it runs now. */
+  current: boolean;
+  /** The one-off cost of a make-before-break move there. */
+  move?: {
+    usd: number;
+    warmupGpuMinutes: number;
+    transferGiB: number;
+    transferUsd: number;
+    /** The parts, in words. */
+    what: string[];
+  };
+}
+
+/**
+ * `GET /models/:namespace/:name/arbitrage`: what a model would cost on
+ * each pool it may run on, and the best move, if one clears the team's
+ * policy.
+ *
+ * @public
+ */
+export interface ModelArbitrageReport {
+  entityRef: string;
+  /** The owner team's `arbitrage.mode`. */
+  mode: PolicyMode;
+  minSavingsPercent: number;
+  /** Hours within which a move must pay for itself. */
+  paybackHorizonHours: number;
+  /** Lowest availability of a pool a move may go to (0–1). */
+  minAvailability: number;
+  /** The replicas priced (those it has now, at least one). */
+  replicas: number;
+  gpusPerReplica: number;
+  /** Where it runs now, a month, preemptions included; absent when not priced. */
+  currentMonthlyUsd?: number;
+  /** Eligible pools, cheapest first. */
+  options: ModelArbitrageOption[];
+  /** Pools it may not run on, and why. */
+  excluded: Array<{
+    pool: string;
+    title: string;
+    code: PlacementExclusionCode;
+    reason: string;
+  }>;
+  /** The best move, when one clears the policy. */
+  opportunity?: {
+    to: string;
+    savingUsdPerMonth: number;
+    savingPercent: number;
+    netSavingPercent: number;
+    moveUsd: number;
+    paybackHours: number;
+  };
+  /** Why there is a move or none, in words. */
+  reason: string;
+  /** Why nothing could be priced (no workload, an unknown pool). */
+  missing?: string;
+}
