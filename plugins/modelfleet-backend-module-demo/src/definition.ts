@@ -583,12 +583,14 @@ export const DEMO_MODELS: DemoModel[] = [
       replicas: 1,
       gpusPerReplica: 1,
     },
-    // Embeds the media catalogue's new images every 20 minutes: a rhythm
+    // Embeds the media catalogue's new images every 21 minutes: a rhythm
     // sharp enough for the hibernation loop to take it to zero after each
-    // batch and wake it ahead of the next (a pre-warm).
+    // batch and wake it ahead of the next (a pre-warm). Not a divisor of
+    // the hour, so the hourly snapshots of the past it is replayed into
+    // sample every phase of its rhythm, not always a batch's first second.
     traffic: {
       trace: 'batch',
-      everySeconds: 1200,
+      everySeconds: 1260,
       requests: 60,
       spacingSeconds: 2,
       execSeconds: 1.5,
