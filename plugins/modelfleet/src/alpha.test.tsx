@@ -163,6 +163,7 @@ describe('alpha plugin', () => {
       ['entity-card:modelfleet/model-utilization', [model]],
       ['entity-card:modelfleet/model-activity', [model]],
       ['entity-card:modelfleet/model-hibernation', [model]],
+      ['entity-card:modelfleet/model-arbitrage', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {

@@ -111,6 +111,18 @@ const modelHibernationCard: EntityCard<'model-hibernation'> =
     },
   });
 
+const modelArbitrageCard: EntityCard<'model-arbitrage'> =
+  EntityCardBlueprint.make({
+    name: 'model-arbitrage',
+    params: {
+      filter: entity => isModelEntity(entity),
+      loader: () =>
+        import('./components/EntityModelArbitrageCard').then(m =>
+          compatWrapper(<m.EntityModelArbitrageCard />),
+        ),
+    },
+  });
+
 const gpuPoolCard: EntityCard<'gpupool'> = EntityCardBlueprint.make({
   name: 'gpupool',
   params: {
@@ -173,6 +185,7 @@ export default createFrontendPlugin({
     modelUtilizationCard,
     modelActivityCard,
     modelHibernationCard,
+    modelArbitrageCard,
     gpuPoolCard,
     teamShowbackCard,
     gpuPoolPickerFormField,

@@ -14,6 +14,7 @@ export {
   EntityModelUtilizationCard,
   EntityModelActivityCard,
   EntityModelHibernationCard,
+  EntityModelArbitrageCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,

@@ -122,6 +122,25 @@ export const EntityModelHibernationCard = modelfleetPlugin.provide(
 );
 
 /**
+ * Entity card for a Model: what it would cost on each pool it may run on
+ * now, what moving there costs once, and the best move under its team's
+ * arbitrage policy (the what-if before a move).
+ *
+ * @public
+ */
+export const EntityModelArbitrageCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelArbitrageCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelArbitrageCard').then(
+          m => m.EntityModelArbitrageCard,
+        ),
+    },
+  }),
+);
+
+/**
  * Entity card for a GpuPool: allocation, utilization, prices with their
  * source, spot/on-demand mix and cost with idle.
  *

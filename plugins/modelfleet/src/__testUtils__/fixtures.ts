@@ -6,6 +6,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi } from '../api';
 import { modelCapabilities } from './actionFixtures';
+import { arbitrageReport } from './arbitrageFixtures';
 import { hibernationReport } from './hibernationFixtures';
 
 /** Days `YYYY-MM-DD` from `from`, `count` of them. */
@@ -229,6 +230,7 @@ export function mockModelFleetApi(
     getModelCapabilities: jest.fn(async () => modelCapabilities()),
     requestModelAction: jest.fn(),
     getModelHibernation: jest.fn(async () => hibernationReport()),
+    getModelArbitrage: jest.fn(async () => arbitrageReport()),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

@@ -12,6 +12,7 @@ import {
   HealthResponse,
   ModelActionsCapabilities,
   ModelFleetAction,
+  ModelArbitrageReport,
   ModelHibernationReport,
   ModelWorkloadsResponse,
   PlacementRequestBody,
@@ -165,6 +166,15 @@ export interface ModelFleetApi {
     model: { namespace: string; name: string },
     query?: Pick<CostQuery, 'from' | 'to'>,
   ): Promise<ModelHibernationReport>;
+  /**
+   * What a model would cost on each pool it may run on now, what moving
+   * there costs once, and the best move under its team's arbitrage policy
+   * (`GET /models/:namespace/:name/arbitrage`).
+   */
+  getModelArbitrage(model: {
+    namespace: string;
+    name: string;
+  }): Promise<ModelArbitrageReport>;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   ModelActionRequest,
   ModelActionsCapabilities,
   ModelFleetAction,
+  ModelArbitrageReport,
   ModelHibernationReport,
   ModelWorkloadsResponse,
   PlacementRequestBody,
@@ -311,5 +312,12 @@ export class ModelFleetClient implements ModelFleetApi {
     const path = modelPath(model);
     const params = queryString({ from: query?.from, to: query?.to });
     return this.get(`/models/${path}/hibernation${params}`);
+  }
+
+  async getModelArbitrage(model: {
+    namespace: string;
+    name: string;
+  }): Promise<ModelArbitrageReport> {
+    return this.get(`/models/${modelPath(model)}/arbitrage`);
   }
 }

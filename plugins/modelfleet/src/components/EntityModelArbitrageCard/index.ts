@@ -1,0 +1,1 @@
+export { EntityModelArbitrageCard } from './EntityModelArbitrageCard';
