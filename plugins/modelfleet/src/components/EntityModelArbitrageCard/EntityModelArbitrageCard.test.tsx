@@ -85,7 +85,7 @@ describe('EntityModelArbitrageCard', () => {
       }),
     );
     expect(await screen.findByTestId('arbitrage-no-move')).toHaveTextContent(
-      "No move: no move clears the policy: the closest, l4-big (prod-use1), saves -42.9 % over 168 h after the move's cost, under 20 %.",
+      "No move clears the policy: the closest, l4-big (prod-use1), saves -42.9 % over 168 h after the move's cost, under 20 %.",
     );
   });
 

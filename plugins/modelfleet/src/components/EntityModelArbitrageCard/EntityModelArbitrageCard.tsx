@@ -23,6 +23,15 @@ import { AsyncBody, costRefOf, formatShare } from '../CostCommon';
 const hours = (h: number) =>
   h < 1 ? `${Math.max(1, Math.round(h * 60))} min` : `${Math.round(h)} h`;
 
+/** A reason in words as a sentence: capitalised, with its full stop. */
+const sentence = (text: string) =>
+  `${text.charAt(0).toLocaleUpperCase('en-US')}${text.slice(1)}${
+    text.endsWith('.') ? '' : '.'
+  }`;
+
+/** Figures stay on one line. */
+const FIGURE = { whiteSpace: 'nowrap' } as const;
+
 const MODE_TEXT: Record<ModelArbitrageReport['mode'], string> = {
   off: 'Arbitrage is off in the team’s policy: ModelFleet does not move this model.',
   recommend:
@@ -48,7 +57,7 @@ const Verdict = ({ report }: { report: ModelArbitrageReport }) => {
         </Typography>
       ) : (
         <Typography variant="body1" data-testid="arbitrage-no-move">
-          No move: {report.reason}.
+          {sentence(report.reason)}
         </Typography>
       )}
       <Typography
@@ -75,7 +84,7 @@ const Row = ({ option }: { option: ModelArbitrageOption }) => (
         {option.provider} {option.region}, {option.capacityType}
       </Typography>
     </TableCell>
-    <TableCell align="right">
+    <TableCell align="right" style={FIGURE}>
       {formatUsd(option.monthlyUsd + option.preemptionUsdPerMonth)}
     </TableCell>
     <TableCell align="right">
@@ -83,8 +92,14 @@ const Row = ({ option }: { option: ModelArbitrageOption }) => (
         ? option.preemptionsPerMonth.toFixed(1)
         : '—'}
     </TableCell>
-    <TableCell align="right">{formatShare(option.availability)}</TableCell>
-    <TableCell align="right" title={option.move?.what.join('; ')}>
+    <TableCell align="right" style={FIGURE}>
+      {formatShare(option.availability)}
+    </TableCell>
+    <TableCell
+      align="right"
+      style={FIGURE}
+      title={option.move?.what.join('; ')}
+    >
       {option.move ? formatUsd(option.move.usd) : '—'}
     </TableCell>
   </TableRow>
