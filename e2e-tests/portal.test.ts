@@ -66,9 +66,14 @@ test('a Model page links its GPU pool and owner; a GpuPool page links its cluste
   test.setTimeout(120_000);
   await signInAsGuest(page);
   // The catalog picks the pools up from the backend within a minute of start.
+  // The pool's node in the relations graph: the 'Where it could run' card
+  // names the same pool in a table cell.
+  const poolNode = page
+    .locator('svg text')
+    .filter({ hasText: /^g6-l4-spot \(demo-aws-use1\)$/ });
   await expect(async () => {
     await page.goto('/catalog/default/model/llama-3-1-8b-chat');
-    await expect(page.getByText('g6-l4-spot (demo-aws-use1)')).toBeVisible({
+    await expect(poolNode).toBeVisible({
       timeout: 5_000,
     });
   }).toPass({ timeout: 100_000 });
@@ -78,7 +83,7 @@ test('a Model page links its GPU pool and owner; a GpuPool page links its cluste
     fullPage: true,
   });
 
-  await page.getByText('g6-l4-spot (demo-aws-use1)').click();
+  await poolNode.click();
   await expect(page).toHaveURL(
     /\/catalog\/default\/gpupool\/demo-aws-use1\.g6-l4-spot$/,
   );
