@@ -68,6 +68,8 @@ export class DemoMetricsSource implements MetricsSource {
     model: { modelId: string; cluster?: string; namespace?: string },
     window: { start: Date; end: Date },
   ): Promise<BusySpan[] | undefined> {
+    const moved = this.movedTo(model);
+    if (moved) return moved(window);
     const found = this.find(model);
     if (!found) return undefined;
     const { m, replay } = found;
@@ -98,6 +100,43 @@ export class DemoMetricsSource implements MetricsSource {
       for (const [s, e] of ran) addSpan(spans, s / 1000, e / 1000);
     }
     return spans.map(([start, end]) => ({ start, end }));
+  }
+
+  /**
+   * A demo model asked for on another demo cluster than its own: one
+   * ModelFleet moved there, whose traffic the simulator routes to the
+   * cluster that exports its Service. Its busy spans there are the
+   * arrivals the simulator served there (none before it started).
+   */
+  private movedTo(model: {
+    modelId: string;
+    cluster?: string;
+    namespace?: string;
+  }) {
+    const m = this.fleet.models.find(x => x.id === model.modelId);
+    const usage = this.usage;
+    const cluster = model.cluster;
+    if (
+      !usage ||
+      !m?.deployment ||
+      !cluster ||
+      cluster === m.deployment.cluster ||
+      !this.fleet.clusters.some(c => c.name === cluster) ||
+      (model.namespace && model.namespace !== m.namespace)
+    ) {
+      return undefined;
+    }
+    return async (window: { start: Date; end: Date }) => {
+      await usage.refresh();
+      return usage
+        .busySpans(
+          `${m.namespace}/${m.id}`,
+          window.start.getTime(),
+          window.end.getTime(),
+          [cluster],
+        )
+        .map(([start, end]) => ({ start: start / 1000, end: end / 1000 }));
+    };
   }
 
   async query(

@@ -90,13 +90,18 @@ describe('the demo metrics and bills of a running simulator', () => {
     }
     expect(ran.every(x => x.end - x.start >= 1)).toBe(true);
     expect(ran).toEqual(await replayed.busySpans(q, window));
-    // A model the demo does not have, or not in that cluster: not known.
+    // A model the demo does not have, or in a cluster it is not in: not known.
     await expect(
       metrics.busySpans({ modelId: 'nope' }, window),
     ).resolves.toBeUndefined();
     await expect(
-      metrics.busySpans({ ...q, cluster: 'demo-gcp-usc1' }, window),
+      metrics.busySpans({ ...q, cluster: 'elsewhere' }, window),
     ).resolves.toBeUndefined();
+    // Another demo cluster, where a move could take it: what the simulator
+    // served there, nothing here (its Service is exported nowhere).
+    await expect(
+      metrics.busySpans({ ...q, cluster: 'demo-gcp-usc1' }, window),
+    ).resolves.toEqual([]);
   });
 
   it("bills the node-hours the simulator's pools ran", async () => {

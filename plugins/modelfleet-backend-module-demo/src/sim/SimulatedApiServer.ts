@@ -33,6 +33,10 @@ export type AdminRoute = (input: {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The user of the request's bearer token, if it is one of the server's. */
+  who?: Identity;
+  /** It passed the `/_sim/` token (`adminToken`), when one is set. */
+  simToken: boolean;
 }) =>
   | Promise<{ code?: number; body: unknown } | undefined>
   | { code?: number; body: unknown }
@@ -366,6 +370,8 @@ export class SimulatedApiServer {
       path: url.pathname,
       query: url.searchParams,
       body,
+      who: this.identify(req),
+      simToken: Boolean(this.options.adminToken),
     };
     for (const route of this.routes) {
       let answer;

@@ -33,8 +33,10 @@ import { TokenUser } from './rbac';
 import { ResourceRegistry } from './resources';
 import { addClusterAdminRoutes } from './adminRoutes';
 import { SimulatedApiServer } from './SimulatedApiServer';
+import { ServiceExportController } from './serviceExports';
 import { SpotController, SpotMarket } from './spot';
-import { ModelUsage, PoolUsage, UsageMeter } from './stats';
+import { UsageMeter } from './stats';
+import { ClusterStats, clusterStats } from './clusterStats';
 import { ObjectStore } from './store';
 import { RequestResult, TrafficController } from './traffic';
 
@@ -64,7 +66,7 @@ export interface SimulatedClusterOptions {
   loadTimeMs?: (pod: StoredObject) => number;
   /** Traffic to replay, by model id. */
   traffic?: Map<string, TraceReplay>;
-  /** Spot capacity; without it spot nodes are never reclaimed. */
+  /** Spot capacity; without it spot nodes are reclaimed only when asked (`/_sim/spot`). */
   spotMarket?: SpotMarket;
   provisioner?: Partial<ProvisionerTiming>;
   /** How long a request waits for a replica before it is given up; 15 min by default. */
@@ -85,45 +87,7 @@ export interface SimulatedClusterOptions {
   engineWakeMs?: number | ((pod: StoredObject) => number);
 }
 
-/**
- * What a simulated cluster has done: per model (`<namespace>/<model>`),
- * requests and replica time; per pool, node time.
- *
- * @public
- */
-export interface ClusterStats {
-  cluster: string;
-  /** Simulated time of the report and of the start. */
-  at: string;
-  since: string;
-  models: Record<
-    string,
-    ModelUsage & {
-      requestsServed: number;
-      coldStarts: number;
-      requestsDropped: number;
-      waiting: number;
-      /** Requests that arrived at a sleeping engine and waited for its wake. */
-      requestsWaitedForWake: number;
-      /** Requests waiting for an engine to wake now. */
-      waitingForWake: number;
-      /** Sleeps of its engines (`/sleep`), and wakes (by `/wake_up`, and by requests). */
-      engineSleeps: number;
-      engineWakes: { api: number; requests: number };
-      /**
-       * When requests kept it busy, each from its exact arrival for its
-       * execution time, merged: `[start, end)` in simulated ms since the
-       * epoch, those that ended in the last hour.
-       */
-      busySpans: Array<[number, number]>;
-    }
-  >;
-  /** Per pool: node time, nodes on their way, and spot reclaims so far. */
-  pools: Record<
-    string,
-    PoolUsage & { provisioning: number; spotReclaims: number }
-  >;
-}
+export type { ClusterStats };
 
 /**
  * One simulated cluster: an API server and the controllers that act on
@@ -142,7 +106,8 @@ export class SimulatedCluster {
   readonly traffic: TrafficController;
   /** The vLLM engines of the pods: sleep mode, behind the pod proxy. */
   readonly engines: EngineRegistry;
-  readonly spot?: SpotController;
+  /** Spot reclaims: from the market, and when asked (`/_sim/spot`, `/_sim/spot/reclaims`). */
+  readonly spot: SpotController;
   readonly usage: UsageMeter;
   private readonly schedule: ScheduleController;
   private apiServer?: SimulatedApiServer;
@@ -164,9 +129,7 @@ export class SimulatedCluster {
     this.kubelet = new Kubelet(ctx, loadTime);
     this.provisioner = new NodeProvisioner(ctx, cluster, options.pools, {
       timing: { ...DEFAULT_PROVISIONER_TIMING, ...options.provisioner },
-      spotAvailable: (pool, zone) =>
-        !options.spotMarket ||
-        options.spotMarket.available(cluster.name, pool, zone, clock.now()),
+      spotAvailable: (pool, zone) => this.spot.available(pool, zone),
       gfdProductNames: options.gfdProductNames ?? 'nvidia',
       kick,
     });
@@ -179,15 +142,13 @@ export class SimulatedCluster {
       requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60_000,
       engines: this.engines,
     });
-    if (options.spotMarket) {
-      this.spot = new SpotController(
-        ctx,
-        cluster,
-        options.pools,
-        options.spotMarket,
-        kick,
-      );
-    }
+    this.spot = new SpotController(
+      ctx,
+      cluster,
+      options.pools,
+      options.spotMarket,
+      kick,
+    );
     this.manager.add(
       this.schedule,
       this.keda,
@@ -195,6 +156,7 @@ export class SimulatedCluster {
       new Scheduler(ctx),
       this.provisioner,
       this.kubelet,
+      new ServiceExportController(ctx),
     );
     this.manager.onSettled(() => this.traffic.settled());
     const label = poolLabelKey(cluster);
@@ -236,7 +198,7 @@ export class SimulatedCluster {
       podNetwork: sim.engines,
     });
     addClusterAdminRoutes(sim.apiServer, sim);
-    sim.spot?.start();
+    sim.spot.start();
     const replays = deployed.flatMap(m => {
       const replay = options.traffic?.get(m.id);
       return replay
@@ -335,58 +297,7 @@ export class SimulatedCluster {
   }
 
   stats(): ClusterStats {
-    const usage = this.usage.report();
-    const traffic = this.traffic.stats();
-    const waiting = this.traffic.waitingCount();
-    const atWake = this.traffic.waitingForWakeCount();
-    const engines = this.engines.modelTotals();
-    const busy = this.traffic.busySpans();
-    const keys = new Set([
-      ...Object.keys(usage.models),
-      ...Object.keys(traffic),
-    ]);
-    const provisioning = this.provisioner.provisioning();
-    const reclaims = this.spot?.reclaimCounts() ?? {};
-    const empty = {
-      replicaSeconds: 0,
-      readyReplicaSeconds: 0,
-      sleepingReplicaSeconds: 0,
-      replicas: 0,
-      readyReplicas: 0,
-      sleepingReplicas: 0,
-    };
-    return {
-      cluster: this.name,
-      at: this.ctx.time(),
-      since: this.ctx.time(this.usage.since),
-      models: Object.fromEntries(
-        [...keys].sort().map(k => [
-          k,
-          {
-            ...(usage.models[k] ?? empty),
-            requestsServed: traffic[k]?.served ?? 0,
-            coldStarts: traffic[k]?.coldStarts ?? 0,
-            requestsDropped: traffic[k]?.dropped ?? 0,
-            waiting: waiting[k] ?? 0,
-            requestsWaitedForWake: traffic[k]?.waitedForWake ?? 0,
-            waitingForWake: atWake[k] ?? 0,
-            engineSleeps: engines[k]?.sleeps ?? 0,
-            engineWakes: engines[k]?.wakes ?? { api: 0, requests: 0 },
-            busySpans: busy[k] ?? [],
-          },
-        ]),
-      ),
-      pools: Object.fromEntries(
-        this.options.pools.map(p => [
-          p.name,
-          {
-            ...(usage.pools[p.name] ?? { nodeSeconds: 0, nodes: 0 }),
-            provisioning: provisioning[p.name] ?? 0,
-            spotReclaims: reclaims[p.name] ?? 0,
-          },
-        ]),
-      ),
-    };
+    return clusterStats(this);
   }
 
   async close(): Promise<void> {
@@ -395,7 +306,7 @@ export class SimulatedCluster {
     this.provisioner.stop();
     this.keda.stop();
     this.schedule.stop();
-    this.spot?.stop();
+    this.spot.stop();
     this.traffic.stop();
     this.engines.stop();
     this.usage.dispose();

@@ -1,4 +1,5 @@
 import { listEngines } from './engineInfo';
+import { spotReclaimsRoute } from './spotReclaims';
 import { ApiError } from './status';
 import type { SimulatedApiServer } from './SimulatedApiServer';
 import type { SimulatedCluster } from './SimulatedCluster';
@@ -58,13 +59,17 @@ export function addApiAdminRoutes(server: SimulatedApiServer): void {
  *   (manual clocks only);
  * - `GET /_sim/spot`: reclaims under way; `POST /_sim/spot` `{node}`:
  *   reclaims a spot node now, as its cloud would;
+ * - `POST /_sim/spot/reclaims` `{pool, zone?, seconds?}` (a cluster
+ *   admin only): reclaims a spot pool's nodes now and keeps its capacity
+ *   away for `seconds` (see spotReclaims.ts); `GET`: outages under way;
  * - `POST /_sim/settle`: runs the controllers until the cluster is settled.
  */
 export function addClusterAdminRoutes(
   server: SimulatedApiServer,
   sim: SimulatedCluster,
 ): void {
-  server.addAdminRoute(async ({ method, path, body }) => {
+  server.addAdminRoute(async input => {
+    const { method, path, body } = input;
     const b = (body ?? {}) as Record<string, any>;
     const clock = sim.ctx.clock;
     switch (path) {
@@ -100,8 +105,6 @@ export function addClusterAdminRoutes(
           },
         };
       case '/_sim/spot':
-        if (!sim.spot)
-          throw new ApiError(404, 'this cluster has no spot market');
         if (method === 'POST') {
           const done = sim.spot.reclaim(String(b.node ?? ''));
           if (!done) throw new ApiError(404, `no node ${b.node} to reclaim`);
@@ -110,6 +113,8 @@ export function addClusterAdminRoutes(
           };
         }
         return { body: { reclaiming: sim.spot.pending } };
+      case '/_sim/spot/reclaims':
+        return spotReclaimsRoute(sim, input);
       case '/_sim/settle':
         sim.settle();
         return { body: { settled: true } };

@@ -20,6 +20,7 @@ import {
   SimulatedClusterOptions,
 } from './SimulatedCluster';
 import { loadSpotTraces, SpotMarket, SpotTraceReading } from './spot';
+import { destinationOf } from './serviceExports';
 import { RequestResult } from './traffic';
 
 /**
@@ -87,7 +88,10 @@ export interface SimulatedFleet {
   token?: string;
   /** `kubernetes.clusterLocatorMethods` and `modelfleet.kubernetes.clusters` for an app-config. */
   kubernetesConfig(token?: string): JsonObject;
-  /** A request for a demo model, in the cluster it is deployed to. */
+  /**
+   * A request for a demo model, sent where its traffic goes: the cluster
+   * that exports its Service, else the one the demo deploys it to.
+   */
   request(modelId: string): Promise<RequestResult>;
   stats(): ClusterStats[];
   close(): Promise<void>;
@@ -162,6 +166,18 @@ export async function startSimulatedFleet(
     throw error;
   }
   const byName = new Map(clusters.map(c => [c.name, c]));
+  // A model's requests, wherever they arrive, go to the cluster that
+  // exports its Service (Multi-Cluster Services), else to its home: the
+  // cluster the demo deploys it to, or the one they arrived at.
+  for (const c of clusters) {
+    c.traffic.routeWith((namespace, model) => {
+      const demo = DEMO_MODELS.find(
+        m => m.id === model && m.namespace === namespace,
+      );
+      const home = byName.get(demo?.deployment?.cluster ?? '') ?? c;
+      return destinationOf(clusters, home, namespace, model).traffic;
+    });
+  }
   const urls = Object.fromEntries(clusters.map(c => [c.name, c.url]));
   const token = options.tokens ? undefined : DEFAULT_MODELFLEET_TOKEN;
   const clusterByName = (name: string) => {

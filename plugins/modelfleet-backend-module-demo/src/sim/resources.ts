@@ -155,6 +155,13 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['httpso'],
     status: true,
   }),
+  // Kubernetes Multi-Cluster Services (KEP-1645): a Service exported to
+  // the cluster set. The simulated fleet routes a model's traffic to the
+  // clusters that export its Service (see serviceExports.ts).
+  grouped('multicluster.x-k8s.io/v1alpha1', 'ServiceExport', 'serviceexports', {
+    shortNames: ['svcexport', 'svcex'],
+    status: true,
+  }),
   grouped(
     'serving.kserve.io/v1beta1',
     'InferenceService',

@@ -41,25 +41,30 @@ export class SpotController {
   private readonly timers = new Set<SimTimer>();
   private readonly reclaiming = new Set<string>();
   private readonly reclaims = new Map<string, number>();
+  /** Outages asked for (`holdCapacity`): until when, per `<pool>/<zone>`. */
+  private readonly held = new Map<string, { until: number; timer: SimTimer }>();
   private seq = 0;
 
   constructor(
     private readonly ctx: ClusterContext,
     private readonly cluster: DemoCluster,
     private readonly pools: DemoPool[],
-    private readonly market: SpotMarket,
+    /** Without one, spot nodes are reclaimed only when asked. */
+    private readonly market: SpotMarket | undefined,
     private readonly kick: () => void,
   ) {}
 
   /** Starts following the market from now. */
   start(): void {
+    if (!this.market) return;
     for (const pool of this.pools.filter(p => p.capacityType === 'spot')) {
-      for (const zone of this.cluster.zones) this.follow(pool, zone);
+      for (const zone of this.cluster.zones)
+        this.follow(this.market, pool, zone);
     }
   }
 
-  private follow(pool: DemoPool, zone: string): void {
-    const next = this.market.nextChange(
+  private follow(market: SpotMarket, pool: DemoPool, zone: string): void {
+    const next = market.nextChange(
       this.cluster.name,
       pool,
       zone,
@@ -69,27 +74,83 @@ export class SpotController {
     const timer = this.ctx.clock.at(next, () => {
       this.timers.delete(timer);
       if (
-        !this.market.available(
-          this.cluster.name,
-          pool,
-          zone,
-          this.ctx.clock.now(),
-        )
+        !market.available(this.cluster.name, pool, zone, this.ctx.clock.now())
       ) {
-        const key = poolLabelKey(this.cluster);
-        for (const node of this.ctx.store.list(this.ctx.types.node)) {
-          if (
-            node.metadata.labels?.[key] === pool.name &&
-            node.metadata.labels?.['topology.kubernetes.io/zone'] === zone
-          ) {
-            this.reclaim(node.metadata.name);
-          }
-        }
+        this.reclaimZone(pool, zone);
       }
       this.kick();
-      this.follow(pool, zone);
+      this.follow(market, pool, zone);
     });
     this.timers.add(timer);
+  }
+
+  /**
+   * Whether spot capacity of a pool can be had in a zone now: the
+   * market's (always, without one), unless an outage asked for holds it.
+   */
+  available(pool: DemoPool, zone: string): boolean {
+    const now = this.ctx.clock.now();
+    if ((this.held.get(`${pool.name}/${zone}`)?.until ?? 0) > now) return false;
+    return (
+      !this.market || this.market.available(this.cluster.name, pool, zone, now)
+    );
+  }
+
+  /**
+   * Keeps a pool's spot capacity in a zone away until `until` (ms): new
+   * nodes are not launched there meanwhile (the provisioner asks
+   * {@link SpotController.available}); a later `until` extends an outage,
+   * an earlier one leaves it. Kicks the controllers when it ends.
+   */
+  holdCapacity(pool: DemoPool, zone: string, until: number): number {
+    const key = `${pool.name}/${zone}`;
+    const before = this.held.get(key);
+    if (before && before.until >= until) return before.until;
+    if (before) {
+      this.ctx.clock.clearTimeout(before.timer);
+      this.timers.delete(before.timer);
+    }
+    const timer = this.ctx.clock.at(until, () => {
+      this.timers.delete(timer);
+      this.held.delete(key);
+      this.kick();
+    });
+    this.timers.add(timer);
+    this.held.set(key, { until, timer });
+    return until;
+  }
+
+  /** Outages asked for and not over. */
+  get outages(): Array<{ pool: string; zone: string; until: number }> {
+    const now = this.ctx.clock.now();
+    return [...this.held]
+      .filter(([, h]) => h.until > now)
+      .map(([key, h]) => {
+        const [pool, zone] = key.split('/');
+        return { pool, zone, until: h.until };
+      })
+      .sort((a, b) =>
+        `${a.pool}/${a.zone}`.localeCompare(`${b.pool}/${b.zone}`),
+      );
+  }
+
+  /** Reclaims the nodes of a pool in a zone now (those not under reclaim already). */
+  reclaimZone(
+    pool: DemoPool,
+    zone: string,
+  ): Array<{ node: string; zone: string; deleteAt: number }> {
+    const key = poolLabelKey(this.cluster);
+    const out: Array<{ node: string; zone: string; deleteAt: number }> = [];
+    for (const node of this.ctx.store.list(this.ctx.types.node)) {
+      if (
+        node.metadata.labels?.[key] === pool.name &&
+        node.metadata.labels?.['topology.kubernetes.io/zone'] === zone
+      ) {
+        const done = this.reclaim(node.metadata.name);
+        if (done) out.push({ ...done, zone });
+      }
+    }
+    return out;
   }
 
   /** Nodes reclaimed so far, per pool. */

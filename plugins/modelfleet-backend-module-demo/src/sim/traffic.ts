@@ -64,6 +64,7 @@ export class TrafficController {
   private readonly busy = new Map<string, Spans>();
   private replayTimer?: SimTimer;
   private stopped = false;
+  private router?: (namespace: string, model: string) => TrafficController;
 
   constructor(
     private readonly ctx: ClusterContext,
@@ -75,6 +76,26 @@ export class TrafficController {
   ) {}
 
   private key = (namespace: string, model: string) => `${namespace}/${model}`;
+
+  /**
+   * Sends the requests this cluster receives (its trace replays and
+   * `request()`) where `route` says: in a fleet, to the cluster that
+   * exports the model's Service (see serviceExports.ts). Here by default.
+   */
+  routeWith(
+    route: (namespace: string, model: string) => TrafficController,
+  ): void {
+    this.router = route;
+  }
+
+  private destination(namespace: string, model: string): TrafficController {
+    return this.router?.(namespace, model) ?? this;
+  }
+
+  /** Ready replicas of a model's Deployment here. */
+  readyReplicas(namespace: string, model: string): number {
+    return this.readyOf(this.deploymentOf(namespace, model));
+  }
 
   /** The Deployment of a model: labelled `modelfleet.io/model`, or named after it. */
   deploymentOf(namespace: string, model: string): StoredObject | undefined {
@@ -198,12 +219,13 @@ export class TrafficController {
     return true;
   }
 
-  /** One request; resolves when a replica served it. */
+  /** One request, at the model's destination; resolves when a replica served it. */
   request(namespace: string, model: string): Promise<RequestResult> {
     const now = this.ctx.clock.now();
-    this.logBusy(this.key(namespace, model), now, now + 1000);
+    const to = this.destination(namespace, model);
+    to.logBusy(this.key(namespace, model), now, now + 1000);
     return new Promise((resolve, reject) =>
-      this.arrive(namespace, model, 1, now, {
+      to.arrive(namespace, model, 1, now, {
         resolve,
         reject,
       }),
@@ -320,11 +342,13 @@ export class TrafficController {
         const { count } = m.replay.between(last / 1000, now / 1000);
         if (count === 0) continue;
         const key = this.key(m.namespace, m.model);
+        // Replayed here, served where the model's traffic goes now.
+        const to = this.destination(m.namespace, m.model);
         m.replay.forEachRequest(last / 1000, now / 1000, (t, w) =>
-          this.logBusy(key, t * 1000, (t + (m.busySeconds?.(w) ?? 1)) * 1000),
+          to.logBusy(key, t * 1000, (t + (m.busySeconds?.(w) ?? 1)) * 1000),
         );
         const since = m.replay.secondsSinceLastRequest(now / 1000) ?? 0;
-        this.arrive(
+        to.arrive(
           m.namespace,
           m.model,
           count,

@@ -125,6 +125,30 @@ export function validate(
         });
       }
       break;
+    case 'multicluster.x-k8s.io/ServiceExport':
+      // The CRD's schema: an optional spec with two optional string maps.
+      if (spec !== undefined && !isPlainObject(spec)) {
+        causes.push({
+          field: 'spec',
+          message: `Invalid value: ${JSON.stringify(
+            typeof spec,
+          )}: spec in body must be of type object`,
+        });
+      }
+      for (const key of ['exportedLabels', 'exportedAnnotations']) {
+        const map = isPlainObject(spec) ? spec[key] : undefined;
+        if (
+          map !== undefined &&
+          (!isPlainObject(map) ||
+            Object.values(map).some(v => typeof v !== 'string'))
+        ) {
+          causes.push({
+            field: `spec.${key}`,
+            message: 'Invalid value: values must be strings',
+          });
+        }
+      }
+      break;
     default:
   }
   if (causes.length > 0) throw invalid(type, name, causes);

@@ -213,6 +213,23 @@ export class NodeProvisioner implements Controller {
     }
   }
 
+  /**
+   * Launches of a pool's nodes in a zone under way fail (spot capacity
+   * gone): they are dropped, and the next pass launches again where it
+   * can. How many failed.
+   */
+  failLaunches(poolName: string, zone: string): number {
+    const list = this.inflight.get(poolName) ?? [];
+    const failed = list.filter(e => e.zone === zone);
+    for (const e of failed) this.ctx.clock.clearTimeout(e.timer);
+    this.inflight.set(
+      poolName,
+      list.filter(e => e.zone !== zone),
+    );
+    if (failed.length > 0) this.options.kick();
+    return failed.length;
+  }
+
   /** Nodes on their way, per pool. */
   provisioning(): Record<string, number> {
     return Object.fromEntries(
