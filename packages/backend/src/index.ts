@@ -88,6 +88,12 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend'));
 backend.add(import('@modelfleet/plugin-catalog-backend-module-modelfleet'));
 backend.add(import('@modelfleet/plugin-scaffolder-backend-module-modelfleet'));
+// The template's renderer, for models the backend moves to another pool.
+backend.add(
+  import('@modelfleet/plugin-scaffolder-backend-module-modelfleet').then(m => ({
+    default: m.modelfleetModuleManifests,
+  })),
+);
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-kubernetes'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-prometheus'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-demo'));

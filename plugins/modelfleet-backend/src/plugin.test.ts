@@ -135,6 +135,7 @@ describe('modelfleet backend plugin', () => {
       '20261208_showback_reads.js',
       '20261211_hibernation.js',
       '20261212_hibernation_savings.js',
+      '20261213_action_details.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

@@ -3,7 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { modelfleetPermissions } from '@modelfleet/plugin-modelfleet-common';
-import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ModelRenderer,
+  modelfleetConnectorsExtensionPoint,
+  modelfleetManifestsExtensionPoint,
+} from '@modelfleet/plugin-modelfleet-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { BillStore } from './database/BillStore';
@@ -45,6 +49,7 @@ import { createHibernationRouter } from './routes/hibernation';
 import { ArbitrageReports } from './arbitrage/ArbitrageReports';
 import { createPoolRisk, readBundledSpotPrior } from './arbitrage/poolRisk';
 import { createArbitrageRouter } from './routes/arbitrage';
+import { lastMoveReader, Migrations } from './arbitrage/Migrations';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
@@ -59,6 +64,13 @@ export const modelfleetPlugin = createBackendPlugin({
   register(env) {
     const connectors = new ConnectorRegistry();
     env.registerExtensionPoint(modelfleetConnectorsExtensionPoint, connectors);
+    let renderer: ModelRenderer | undefined;
+    env.registerExtensionPoint(modelfleetManifestsExtensionPoint, {
+      setModelRenderer(r) {
+        if (renderer) throw new Error('a model renderer is set already');
+        renderer = r;
+      },
+    });
 
     env.registerInit({
       deps: {
@@ -235,7 +247,12 @@ export const modelfleetPlugin = createBackendPlugin({
           lifecycle.addShutdownHook(() => runner.stop());
           logger.info(`ModelFleet action loop runs here as ${runner.owner}`);
         }
-        const targets = new ModelTargets({ catalog, fleet, actuators });
+        const targets = new ModelTargets({
+          catalog,
+          fleet,
+          actuators,
+          lastMove: lastMoveReader(f => actionStore.list(f)),
+        });
         const hibernation = new HibernationLoop({
           fleet,
           directory,
@@ -254,6 +271,7 @@ export const modelfleetPlugin = createBackendPlugin({
           schedule: settings.hibernation.schedule,
           run: () => hibernation.run(),
         });
+        const deploySettings = readDeploySettings(config);
         const deployments = new DeploymentService({
           actuators,
           actions,
@@ -261,7 +279,27 @@ export const modelfleetPlugin = createBackendPlugin({
           catalog,
           auth,
           policies,
-          settings: readDeploySettings(config),
+          settings: deploySettings,
+        });
+        const candidates = {
+          prices,
+          liveSources: () =>
+            connectors.priceSources
+              .map(s => s.id)
+              .filter(id => id !== 'bundled-catalog'),
+          assumedAddableNodes: settings.placement.assumedAddableNodes,
+        };
+        const arbitrage = new ArbitrageReports({
+          targets,
+          fleet,
+          wakes: hibernationStore,
+          policies,
+          candidates,
+          risk: createPoolRisk(readBundledSpotPrior()),
+          settings: {
+            ...settings.arbitrage,
+            defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,
+          },
         });
         httpRouter.use(
           await createRouter({
@@ -289,24 +327,18 @@ export const modelfleetPlugin = createBackendPlugin({
               createArbitrageRouter({
                 httpAuth,
                 permissions,
-                reports: new ArbitrageReports({
+                reports: arbitrage,
+                migrations: new Migrations({
                   targets,
+                  reports: arbitrage,
                   fleet,
-                  wakes: hibernationStore,
-                  policies,
-                  candidates: {
-                    prices,
-                    liveSources: () =>
-                      connectors.priceSources
-                        .map(s => s.id)
-                        .filter(id => id !== 'bundled-catalog'),
-                    assumedAddableNodes: settings.placement.assumedAddableNodes,
-                  },
-                  risk: createPoolRisk(readBundledSpotPrior()),
-                  settings: {
-                    ...settings.arbitrage,
-                    defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,
-                  },
+                  actuators,
+                  actions,
+                  candidates,
+                  renderer: () => renderer,
+                  deniedNamespaces: deploySettings.deniedNamespaces,
+                  provisioningSeconds: settings.arbitrage.provisioningSeconds,
+                  dryRunOf: teamRef => policies.dryRunOf(teamRef),
                 }),
               }),
             ],

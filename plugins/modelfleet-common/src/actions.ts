@@ -115,6 +115,21 @@ export type ActionOperation =
     }
   | {
       /**
+       * Delete an object. Only a Multi-Cluster Services `ServiceExport`
+       * (`multicluster.x-k8s.io/v1alpha1`) is ever deleted: it switches a
+       * model's traffic away from a cluster. Absent already is done.
+       */
+      op: 'remove';
+      cluster: string;
+      object: {
+        apiVersion: string;
+        kind: string;
+        namespace: string;
+        name: string;
+      };
+    }
+  | {
+      /**
        * Wait until the workload has this many ready replicas. When its
        * count is changed meanwhile by someone else, the wait fails at once
        * (it would never be met), unless `autoscaled`.
@@ -195,7 +210,19 @@ export type ActionKind =
   | 'hibernate'
   | 'wake'
   | 'keepAlive'
-  | 'sleep';
+  | 'sleep'
+  | 'migrate';
+
+/** @public */
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'deploy',
+  'scale',
+  'hibernate',
+  'wake',
+  'keepAlive',
+  'sleep',
+  'migrate',
+];
 
 /**
  * How one object would change: its state now (null when it does not exist)
@@ -265,7 +292,34 @@ export interface ModelFleetAction {
   finishedAt?: string;
   /** What applying it changes, worked out when it was planned. */
   diff?: ObjectDiff[];
+  /** The figures it was decided on: a move's (`migrate`). */
+  details?: MoveDetails;
   events?: ActionEvent[];
+}
+
+/**
+ * What a move (`migrate` action) was decided on: where from and to, what
+ * each cost a month then, the move's one-off cost, its payback and risk.
+ *
+ * @public
+ */
+export interface MoveDetails {
+  from: { pool: string; title: string; cluster: string; monthlyUsd?: number };
+  to: {
+    pool: string;
+    title: string;
+    cluster: string;
+    capacityType: string;
+    monthlyUsd: number;
+    preemptionsPerMonth: number;
+    availability: number;
+  };
+  /** The one-off cost of the move: warm-up GPU time and moving the weights. */
+  moveUsd: number;
+  /** Hours until the saving has paid for the move; absent when it never does. */
+  paybackHours?: number;
+  /** The risk, in words. */
+  risk: string;
 }
 
 /**

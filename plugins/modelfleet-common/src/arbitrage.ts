@@ -56,6 +56,8 @@ export interface ModelArbitrageReport {
   minAvailability: number;
   /** The replicas priced (those it has now, at least one). */
   replicas: number;
+  /** Seconds the model takes to load: the median of its timed wakes, or the default. */
+  loadSeconds?: number;
   gpusPerReplica: number;
   /** Where it runs now, a month, preemptions included; absent when not priced. */
   currentMonthlyUsd?: number;

@@ -184,6 +184,17 @@ export interface ClusterActuator {
     cluster: string,
     ref: { apiVersion: string; kind: string; namespace?: string; name: string },
   ): Promise<KubeObject | undefined>;
+  /**
+   * Deletes an object; absent already is done (`existed: false`).
+   * ModelFleet deletes one kind only: a Multi-Cluster Services
+   * `ServiceExport`, which switches a model's traffic away from a cluster.
+   * Workloads are parked at zero replicas, never deleted.
+   */
+  remove?(
+    cluster: string,
+    ref: { apiVersion: string; kind: string; namespace?: string; name: string },
+    options?: ActuatorChangeOptions,
+  ): Promise<{ existed: boolean }>;
   /** Sets a workload's replicas through its `scale` subresource. Returns the replicas before. */
   scale(
     workload: WorkloadRef,

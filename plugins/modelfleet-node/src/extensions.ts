@@ -37,3 +37,42 @@ export const modelfleetConnectorsExtensionPoint =
   createExtensionPoint<ModelfleetConnectorsExtensionPoint>({
     id: 'modelfleet.connectors',
   });
+
+/**
+ * Renders a model's Kubernetes objects for a GPU pool, as the Deploy a
+ * model template does (`modelfleet:manifests:render`): the backend renders
+ * a model for the pool it moves to with the template's own renderer.
+ *
+ * @public
+ */
+export interface ModelRenderer {
+  /**
+   * The objects of the model on the input's pool, in apply order. The
+   * input is the template action's (`name`, `namespace`, `owner`, `model`,
+   * `gpu`, `replicas`, `traffic`, `pool`, …); throws an `InputError`
+   * naming the field for bad input.
+   */
+  render(input: Record<string, unknown>): {
+    manifests: Array<Record<string, unknown>>;
+  };
+}
+
+/**
+ * Lets a backend module give the ModelFleet backend the template's renderer.
+ *
+ * @public
+ */
+export interface ModelfleetManifestsExtensionPoint {
+  /** Sets the renderer; one only. */
+  setModelRenderer(renderer: ModelRenderer): void;
+}
+
+/**
+ * Extension point for the renderer of model manifests.
+ *
+ * @public
+ */
+export const modelfleetManifestsExtensionPoint =
+  createExtensionPoint<ModelfleetManifestsExtensionPoint>({
+    id: 'modelfleet.manifests',
+  });

@@ -17,3 +17,6 @@ export {
   createPublishLocalAction,
   createRegisterLocalAction,
 } from './actions/gitops';
+export { modelfleetModuleManifests } from './manifestsModule';
+export { renderModelManifests } from './manifests/render';
+export type { RenderedModel } from './manifests/render';

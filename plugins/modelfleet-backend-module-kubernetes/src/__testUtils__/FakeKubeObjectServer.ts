@@ -10,6 +10,7 @@ import {
   groupVersion,
   HttpError,
   KEDA_TYPES,
+  MCS_TYPES,
   mergePatch,
   Obj,
   objectPath,
@@ -87,7 +88,9 @@ export class FakeKubeObjectServer {
   });
 
   private constructor(keda: boolean) {
-    this.types = keda ? [...CORE_TYPES, ...KEDA_TYPES] : [...CORE_TYPES];
+    this.types = keda
+      ? [...CORE_TYPES, ...KEDA_TYPES, ...MCS_TYPES]
+      : [...CORE_TYPES];
   }
 
   /**
@@ -249,6 +252,16 @@ export class FakeKubeObjectServer {
     const target = parseObjectPath(this.types, url.pathname);
     const view = (o: Obj) => (target.subresource ? toScale(o) : clone(o));
     if (method === 'GET') return [200, view(this.read(target))];
+    if (method === 'DELETE' && !target.subresource) {
+      const current = this.read(target);
+      if (url.searchParams.get('dryRun') === null) {
+        this.objects.delete(
+          objectPath(target.type, target.namespace, target.name),
+        );
+      }
+      // As for a kind without finalizers: the object, as it was.
+      return [200, clone(current)];
+    }
     if (method !== 'PATCH') {
       throw new HttpError(405, `the fake API server does not ${method}`);
     }

@@ -46,6 +46,11 @@ export const KEDA_TYPES: ResourceType[] = [
   type('http.keda.sh/v1alpha1', 'HTTPScaledObject', 'httpscaledobjects'),
 ];
 
+/** The Multi-Cluster Services API's export of a Service. */
+export const MCS_TYPES: ResourceType[] = [
+  type('multicluster.x-k8s.io/v1alpha1', 'ServiceExport', 'serviceexports'),
+];
+
 /** Any Kubernetes object, as JSON. */
 export type Obj = Record<string, any> & {
   apiVersion: string;

@@ -173,6 +173,33 @@ export class KubernetesClusterActuator implements ClusterActuator {
     }
   }
 
+  async remove(
+    cluster: string,
+    ref: ObjectRef,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ existed: boolean }> {
+    const client = this.client(cluster);
+    const what = describeObject(ref ?? {});
+    if (ref?.kind !== 'ServiceExport') {
+      // The one kind ModelFleet deletes (its RBAC allows no other).
+      throw new ActuatorError(
+        'invalid',
+        `${cluster}: ${what}: ModelFleet deletes ServiceExports only`,
+        false,
+      );
+    }
+    try {
+      await client.request(HttpMethod.DELETE, await client.objectPath(ref), {
+        query: { dryRun: options.dryRun ? 'All' : undefined },
+      });
+    } catch (error) {
+      if (isNotFound(error)) return { existed: false };
+      throw toActuatorError(error, this.context(cluster, what));
+    }
+    this.logChange(cluster, `deleted ${what}`, options);
+    return { existed: true };
+  }
+
   async scale(
     workload: WorkloadRef,
     replicas: number,

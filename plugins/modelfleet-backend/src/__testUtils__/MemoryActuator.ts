@@ -17,6 +17,7 @@ const PAUSED = 'autoscaling.keda.sh/paused-replicas';
 
 type Method =
   | 'apply'
+  | 'remove'
   | 'get'
   | 'scale'
   | 'pauseAutoscaler'
@@ -42,6 +43,8 @@ export class MemoryActuator implements ClusterActuator {
   readonly failures = new Map<Method, ActuatorErrorCode[]>();
   /** When false, scaled workloads do not become ready until `settle()`. */
   autoReady = true;
+  /** Workloads (`cluster/namespace/name`) that never become ready. */
+  readonly stuck = new Set<string>();
   /** Called before each method; a test may block or crash there. */
   beforeCall?: (method: Method) => Promise<void> | void;
 
@@ -132,8 +135,10 @@ export class MemoryActuator implements ClusterActuator {
 
   /** Makes every workload's ready replicas its desired ones. */
   settle() {
-    for (const o of this.objects.values()) {
+    for (const [key, o] of this.objects) {
       const spec = o.spec as { replicas?: number } | undefined;
+      const [cluster, , namespace, name] = key.split('/');
+      if (this.stuck.has(`${cluster}/${namespace}/${name}`)) continue;
       if (spec?.replicas !== undefined && o.status) {
         const n = spec.replicas;
         o.status = { replicas: n, readyReplicas: n, updatedReplicas: n };
@@ -148,8 +153,14 @@ export class MemoryActuator implements ClusterActuator {
   ) {
     await this.enter('apply', cluster);
     this.count(options);
-    return objects.map(o => {
+    const applied = objects.map(o => {
       const stored = JSON.parse(JSON.stringify(o)) as KubeObject;
+      if (
+        (o.kind === 'Deployment' || o.kind === 'StatefulSet') &&
+        !stored.status
+      ) {
+        stored.status = { replicas: 0, readyReplicas: 0, updatedReplicas: 0 };
+      }
       this.objects.set(
         this.key(cluster, o.kind, o.metadata.namespace, o.metadata.name),
         stored,
@@ -161,6 +172,20 @@ export class MemoryActuator implements ClusterActuator {
         object: stored,
       };
     });
+    if (this.autoReady) this.settle();
+    return applied;
+  }
+
+  async remove(
+    cluster: string,
+    ref: { kind: string; namespace?: string; name: string },
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('remove', cluster);
+    const key = this.key(cluster, ref.kind, ref.namespace, ref.name);
+    const existed = this.objects.delete(key);
+    if (existed) this.count(options);
+    return { existed };
   }
 
   async get(

@@ -1,6 +1,7 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  ActionKind,
   ActionEvent,
   ActionState,
   ObjectDiff,
@@ -113,6 +114,7 @@ export class ActionService implements ActionRequester {
   list(filter: {
     entityRef?: string;
     states?: ActionState[];
+    kinds?: ActionKind[];
     limit?: number;
   }): Promise<StoredAction[]> {
     return this.options.store.list({ ...filter, withEvents: true });

@@ -80,6 +80,11 @@ export class ModelTargets {
       catalog: CatalogService;
       fleet: FleetStateStore;
       actuators: ActuatorDirectory;
+      /**
+       * Where the model's last completed move took it: that workload
+       * serves it now, whatever its entity says.
+       */
+      lastMove?: (entityRef: string) => Promise<WorkloadRef | undefined>;
     },
   ) {}
 
@@ -96,7 +101,9 @@ export class ModelTargets {
     const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
     const teamRef = ownerTeamRef(entity);
     const base = { entity, entityRef, teamRef };
-    const workload = await this.workloadOf(entity);
+    const workload =
+      (await this.options.lastMove?.(entityRef)) ??
+      (await this.workloadOf(entity));
     if (!workload) {
       return {
         ...base,

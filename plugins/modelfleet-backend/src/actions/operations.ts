@@ -31,6 +31,7 @@ const keepAliveField = (a: AutoscalerRef) =>
 export function clusterOf(op: ActionOperation): string {
   switch (op.op) {
     case 'apply':
+    case 'remove':
       return op.cluster;
     case 'scale':
     case 'waitReady':
@@ -64,6 +65,22 @@ export async function runOperation(
             o => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,
           )
           .join(', ')}`,
+      };
+    }
+    case 'remove': {
+      if (!actuator.remove) {
+        throw new ActuatorError(
+          'invalid',
+          `the ${actuator.id} actuator cannot delete objects`,
+          false,
+        );
+      }
+      const { existed } = await actuator.remove(op.cluster, op.object, options);
+      return {
+        status: 'done',
+        message: existed
+          ? `deleted ${name(op.object)}`
+          : `${name(op.object)} was already gone`,
       };
     }
     case 'scale': {
@@ -270,19 +287,37 @@ export async function verifySteps(
       ref: ReturnType<typeof targetsOf>[number];
       cluster: string;
       patches: Record<string, unknown>[];
+      /** Deleted by the last step that touches it: expected absent. */
+      removed?: boolean;
     }
   >();
+  const keyOf = (cluster: string, ref: ReturnType<typeof targetsOf>[number]) =>
+    `${cluster}/${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${
+      ref.name
+    }`;
   for (const step of steps) {
     const op = step.do;
-    if (op.op === 'waitReady' || (op.op === 'scale' && op.autoscaled)) continue;
+    if (op.op === 'waitReady') continue;
+    const cluster = clusterOf(op);
+    if (op.op === 'scale' && op.autoscaled) {
+      // An autoscaler owns the count from here: no earlier step's count
+      // (an apply's spec.replicas) holds either.
+      const entry = expected.get(
+        keyOf(cluster, { apiVersion: 'apps/v1', ...op.workload }),
+      );
+      if (entry) entry.patches = entry.patches.map(withoutReplicas);
+      continue;
+    }
     for (const ref of targetsOf(op)) {
+      const key = keyOf(cluster, ref);
+      if (op.op === 'remove') {
+        expected.set(key, { ref, cluster, patches: [], removed: true });
+        continue;
+      }
       const patch = desiredPatch(op, ref);
       if (!patch) continue;
-      const cluster = clusterOf(op);
-      const key = `${cluster}/${ref.apiVersion}/${ref.kind}/${
-        ref.namespace ?? ''
-      }/${ref.name}`;
       const entry = expected.get(key) ?? { ref, cluster, patches: [] };
+      entry.removed = false;
       entry.patches.push(patch);
       expected.set(key, entry);
     }
@@ -310,11 +345,15 @@ export async function verifySteps(
       );
     }
   }
-  for (const { ref, cluster, patches } of expected.values()) {
+  for (const { ref, cluster, patches, removed } of expected.values()) {
     const current = await actuator.get(cluster, ref);
     const label = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
       ref.name
     }`;
+    if (removed) {
+      if (current) problems.push(`${label} still exists on ${cluster}`);
+      continue;
+    }
     if (!current) {
       problems.push(`${label} does not exist`);
       continue;
@@ -342,6 +381,14 @@ export async function verifySteps(
     }
   }
   return problems.length ? problems.join('; ') : undefined;
+}
+
+/** A patch without `spec.replicas`. */
+function withoutReplicas(patch: Record<string, unknown>) {
+  const spec = patch.spec as Record<string, unknown> | undefined;
+  if (!spec || !('replicas' in spec)) return patch;
+  const { replicas: _replicas, ...rest } = spec;
+  return { ...patch, spec: rest };
 }
 
 /** The key of `record` that `path` starts with, the longest one. */

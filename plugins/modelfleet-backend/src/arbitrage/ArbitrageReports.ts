@@ -154,6 +154,7 @@ export class ArbitrageReports {
       loadSeconds: await this.loadSeconds(model.entityRef),
       weightsGiB,
     };
+    base.loadSeconds = position.loadSeconds;
     const options = modelOptions(position, pools, settings);
     const byRef = new Map(candidates.map(c => [c.pool.ref, c]));
     const best = bestOpportunity(

@@ -5,6 +5,7 @@ import {
   ActionStep,
   FINAL_ACTION_STATES,
   ModelFleetAction,
+  MoveDetails,
   ObjectDiff,
 } from '@modelfleet/plugin-modelfleet-common';
 import { Knex } from 'knex';
@@ -25,6 +26,7 @@ export interface NewAction {
   requestedBy: string;
   reason: string;
   diff?: ObjectDiff[];
+  details?: MoveDetails;
 }
 
 /** A stored action, with when its current step was first tried. */
@@ -51,6 +53,7 @@ type Row = {
   approved_by: string | null;
   reason: string;
   diff: string | null;
+  details?: string | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
   finished_at: Date | string | number | null;
@@ -86,6 +89,7 @@ function fromRow(r: Row): StoredAction {
     updatedAt: iso(r.updated_at)!,
     ...optional('finishedAt', iso(r.finished_at)),
     ...optional('diff', r.diff ? JSON.parse(r.diff) : undefined),
+    ...optional('details', r.details ? JSON.parse(r.details) : undefined),
     ...optional('stepStartedAt', iso(r.step_started_at)),
   };
 }
@@ -163,6 +167,7 @@ export class ActionStore {
           requested_by: action.requestedBy,
           reason: action.reason,
           diff: action.diff ? JSON.stringify(action.diff) : null,
+          details: action.details ? JSON.stringify(action.details) : null,
           created_at: at,
           updated_at: at,
         });
@@ -203,6 +208,7 @@ export class ActionStore {
     ids?: string[];
     entityRef?: string;
     states?: ActionState[];
+    kinds?: ActionKind[];
     limit?: number;
     withEvents?: boolean;
   }): Promise<StoredAction[]> {
@@ -215,6 +221,7 @@ export class ActionStore {
     if (filter.ids) q = q.whereIn('id', filter.ids);
     if (filter.entityRef) q = q.where('entity_ref', filter.entityRef);
     if (filter.states?.length) q = q.whereIn('state', filter.states);
+    if (filter.kinds?.length) q = q.whereIn('kind', filter.kinds);
     const actions = (await q).map(fromRow);
     if (filter.withEvents && actions.length) {
       const events = await this.eventsOf(actions.map(a => a.id));

@@ -59,6 +59,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261208_showback_reads.js',
         '20261211_hibernation.js',
         '20261212_hibernation_savings.js',
+        '20261213_action_details.js',
       ]);
     },
   );

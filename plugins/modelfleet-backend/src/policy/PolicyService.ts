@@ -19,6 +19,18 @@ export class PolicyService {
     return Object.keys(this.config.teams ?? {});
   }
 
+  /**
+   * Whether the team's actions wait for approval (its `dryRun`); the
+   * defaults' when the owner is not a Group the policy knows.
+   */
+  dryRunOf(teamRef?: string): boolean {
+    try {
+      return this.effective(teamRef || undefined).policy.dryRun;
+    } catch {
+      return this.effective().policy.dryRun;
+    }
+  }
+
   /** @param team - a Group name or entity ref, or undefined for the defaults */
   effective(team?: string): EffectivePolicyResponse {
     if (team === undefined) {

@@ -5,7 +5,9 @@ import {
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  ACTION_KINDS,
   ACTION_STATES,
+  ActionKind,
   ActionsResponse,
   ActionState,
   modelfleetRecommendationApplyPermission,
@@ -62,6 +64,21 @@ function statesParam(query: Record<string, unknown>): ActionState[] {
   return states as ActionState[];
 }
 
+function kindsParam(query: Record<string, unknown>): ActionKind[] {
+  const kinds = queryValues(query, 'kind');
+  for (const k of kinds) {
+    if (!ACTION_KINDS.includes(k as ActionKind)) {
+      throw new InputError(
+        `kind: must be one of ${ACTION_KINDS.join(', ')}, got '${k.slice(
+          0,
+          40,
+        )}'`,
+      );
+    }
+  }
+  return kinds as ActionKind[];
+}
+
 function limitParam(query: Record<string, unknown>): number {
   const [value] = queryValues(query, 'limit');
   if (value === undefined) return 50;
@@ -87,7 +104,7 @@ function idParam(id: string): string {
 }
 
 /**
- * `GET /actions`, `GET /actions/:id`, `POST /actions/:id/approve` and
+ * `GET /actions` (`?entity=`, `?state=`, `?kind=`, `?limit=`), `GET /actions/:id`, `POST /actions/:id/approve` and
  * `POST /actions/:id/cancel`, behind `modelfleet.recommendation.apply`.
  */
 export function createActionsRouter(options: {
@@ -102,6 +119,7 @@ export function createActionsRouter(options: {
     const credentials = await callerOf(httpAuth, req);
     const entityRef = entityParam(req.query);
     const states = statesParam(req.query);
+    const kinds = kindsParam(req.query);
     const limit = limitParam(req.query);
     if (entityRef) {
       await authorizeOn(
@@ -111,7 +129,7 @@ export function createActionsRouter(options: {
         credentials,
       );
     }
-    const listed = await actions.list({ entityRef, states, limit });
+    const listed = await actions.list({ entityRef, states, kinds, limit });
     // Across models: only those of the caller's teams.
     const visible = await allowedRefs(
       permissions,

@@ -78,3 +78,53 @@ describe('GET /models/:namespace/:name/arbitrage', () => {
     expect(bad.body.error.message).toMatch(/name/);
   });
 });
+
+describe('POST /models/:namespace/:name/migrations', () => {
+  const post = (server: any, body: unknown, auth = jane, name = 'sdxl') =>
+    request(server)
+      .post(`/api/modelfleet/models/default/${name}/migrations`)
+      .set('Authorization', auth)
+      .send(body as object);
+
+  it('names each bad field, and stores nothing', async () => {
+    const server = await start();
+    for (const [body, field] of [
+      [{}, /^pool: must be a GpuPool entity ref/],
+      [{ pool: 3 }, /^pool:/],
+      [
+        { pool: 'gpupool:default/x', dryRun: 'yes' },
+        /^dryRun: must be true or false/,
+      ],
+      [{ pool: 'gpupool:default/x', reason: 5 }, /^reason: must be a string/],
+      [{ pool: 'gpupool:default/x', force: true }, /^force: is not a field/],
+      [[1], /body/],
+    ] as const) {
+      const res = await post(server, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(field);
+    }
+    const actions = await request(server)
+      .get('/api/modelfleet/actions')
+      .set('Authorization', jane);
+    expect(actions.body.actions).toEqual([]);
+  });
+
+  it('refuses someone who may not apply recommendations to the model, and says why a model cannot move yet', async () => {
+    const server = await start();
+    const denied = await post(server, { pool: 'gpupool:default/c2.l4' }, bob);
+    expect(denied.status).toBe(403);
+    const unknown = await post(
+      server,
+      { pool: 'gpupool:default/c2.l4' },
+      jane,
+      'nope',
+    );
+    expect(unknown.status).toBe(404);
+    // No cluster sync has seen its pool: nothing to move from.
+    const missing = await post(server, { pool: 'gpupool:default/c2.l4' });
+    expect(missing.status).toBe(409);
+    expect(missing.body.error.message).toMatch(
+      /^migrate: the pool of Deployment vision\/sdxl on cluster c1 is not known/,
+    );
+  });
+});

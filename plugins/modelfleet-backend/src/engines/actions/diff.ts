@@ -60,6 +60,8 @@ export function targetsOf(op: ActionOperation): Array<{
         namespace: o.metadata.namespace,
         name: o.metadata.name,
       }));
+    case 'remove':
+      return [op.object];
     case 'scale':
     case 'waitReady':
       return [{ apiVersion: 'apps/v1', ...refOf(op.workload) }];
@@ -129,6 +131,20 @@ export function diffStep(
   current: Array<KubeObject | undefined>,
 ): ObjectDiff[] {
   const out: ObjectDiff[] = [];
+  if (op.op === 'remove') {
+    // Deleting what is not there changes nothing.
+    if (!current[0]) return out;
+    return [
+      {
+        step,
+        cluster,
+        kind: op.object.kind,
+        namespace: op.object.namespace,
+        name: op.object.name,
+        changes: [{ path: '(object)', before: 'exists', after: null }],
+      },
+    ];
+  }
   targetsOf(op).forEach((target, i) => {
     const patch = desiredPatch(op, target);
     if (!patch) return;

@@ -91,6 +91,16 @@ export function actionTitle(
         op.seconds % 60 === 0 ? `${op.seconds / 60} min` : `${op.seconds} s`
       }`;
     }
+    case 'migrate': {
+      const pool = action.steps
+        .flatMap(s => (s.do.op === 'apply' ? s.do.objects : []))
+        .find(o => o.kind === 'Deployment')?.metadata.annotations?.[
+        'modelfleet.io/pool'
+      ];
+      return pool
+        ? `Move to ${pool.replace(/^gpupool:default\//, '')}`
+        : 'Move';
+    }
     default:
       return String(action.kind);
   }

@@ -1,0 +1,312 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import {
+  KubeObject,
+  ModelArbitrageReport,
+  MODEL_DEPLOYMENT_KINDS,
+  MoveDetails,
+  poolEntityName,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-common';
+import { ModelRenderer } from '@modelfleet/plugin-modelfleet-node';
+import { ModelTargets } from '../actions/ModelTargets';
+import { ActionRequester, ActuatorDirectory } from '../actions/types';
+import { FleetStateStore } from '../database/FleetStateStore';
+import { StoredAction } from '../database/ActionStore';
+import {
+  migratedTo,
+  planMigration,
+  SERVICE_EXPORT_API,
+} from '../engines/arbitrage/migration';
+import { formatRefusals, guardDeployment } from '../engines/deploy/guard';
+import {
+  PlacementCandidateSources,
+  placementCandidates,
+} from '../placement/candidates';
+import { ArbitrageReports } from './ArbitrageReports';
+import { renderInputFor } from './renderInput';
+
+/** A request to move a model to a pool. */
+export interface MoveRequest {
+  /** The GpuPool ref to move to. */
+  pool: string;
+  /** Stop at `planned` for approval, whatever the team's policy says. */
+  dryRun: boolean;
+  /** Who asks: a person's ref, or `policy:arbitrage`. */
+  requestedBy: string;
+  reason?: string;
+  /** The caller's key, for retries; one is made otherwise. */
+  idempotencyKey: string;
+}
+
+/** Options of {@link Migrations}. */
+export interface MigrationsOptions {
+  targets: ModelTargets;
+  reports: ArbitrageReports;
+  fleet: FleetStateStore;
+  actuators: ActuatorDirectory;
+  actions: ActionRequester & {
+    list(filter: {
+      entityRef?: string;
+      states?: StoredAction['state'][];
+      kinds?: StoredAction['kind'][];
+      limit?: number;
+    }): Promise<StoredAction[]>;
+  };
+  candidates: PlacementCandidateSources;
+  renderer: () => ModelRenderer | undefined;
+  /** Namespaces no model goes to (`modelfleet.deploy.deniedNamespaces`). */
+  deniedNamespaces: string[];
+  provisioningSeconds: number;
+  /** The team's policy says dry-run: every move waits for approval. */
+  dryRunOf: (teamRef: string) => boolean;
+}
+
+type Option = ModelArbitrageReport['options'][number];
+
+/** The figures a move is decided on, from the what-if. */
+export function moveDetails(
+  whatIf: ModelArbitrageReport,
+  to: Option,
+  from: Option | undefined,
+  fromCluster: string,
+): MoveDetails {
+  const moveUsd = to.move?.usd ?? 0;
+  const fromUsd = whatIf.currentMonthlyUsd;
+  const savingPerHour =
+    fromUsd === undefined
+      ? 0
+      : (fromUsd - to.monthlyUsd - to.preemptionUsdPerMonth) / 730;
+  const availability = `${(to.availability * 100).toFixed(2)} % available`;
+  return {
+    from: {
+      pool: from?.pool ?? '',
+      title: from?.title ?? `cluster ${fromCluster}`,
+      cluster: from?.cluster ?? fromCluster,
+      ...(fromUsd !== undefined ? { monthlyUsd: fromUsd } : {}),
+    },
+    to: {
+      pool: to.pool,
+      title: to.title,
+      cluster: to.cluster,
+      capacityType: to.capacityType,
+      monthlyUsd: to.monthlyUsd + to.preemptionUsdPerMonth,
+      preemptionsPerMonth: to.preemptionsPerMonth,
+      availability: to.availability,
+    },
+    moveUsd,
+    ...(savingPerHour > 0 ? { paybackHours: moveUsd / savingPerHour } : {}),
+    risk:
+      to.capacityType === 'spot'
+        ? `spot: ${to.preemptionsPerMonth.toFixed(
+            1,
+          )} preemptions a month expected, ${availability} (${to.riskSource})`
+        : `${to.capacityType}: not preempted, ${availability}`,
+  };
+}
+
+/** Lists actions, newest first. */
+type ListActions = MigrationsOptions['actions']['list'];
+
+/**
+ * Where a model's last completed move took it: the workload that serves
+ * it now, whatever its entity says (for `ModelTargets`).
+ */
+export function lastMoveReader(list: ListActions) {
+  return async (entityRef: string): Promise<WorkloadRef | undefined> => {
+    const [last] = await list({
+      entityRef,
+      kinds: ['migrate'],
+      states: ['done'],
+      limit: 1,
+    });
+    return last ? migratedTo(last.steps) : undefined;
+  };
+}
+
+/**
+ * Moves models between pools: renders the model for the target pool with
+ * the Deploy template's renderer, checks the objects as a deployment is
+ * checked, plans the make-before-break steps (`engines/arbitrage/migration`)
+ * and stores them as a `migrate` action, which the action runner applies
+ * (or which waits for approval when dry-run).
+ */
+export class Migrations {
+  constructor(private readonly options: MigrationsOptions) {}
+
+  async request(
+    namespace: string,
+    name: string,
+    move: MoveRequest,
+    credentials: BackstageCredentials,
+    /** Throws when the caller may not move the model. */
+    authorize: (entityRef: string) => Promise<void>,
+  ): Promise<{ action: StoredAction; created: boolean }> {
+    const { targets, reports, actuators, actions } = this.options;
+    const model = await targets.resolve(namespace, name, credentials);
+    await authorize(model.entityRef);
+    if (!model.target) throw new ConflictError(`migrate: ${model.missing}`);
+    const poolRef = move.pool.toLocaleLowerCase('en-US');
+
+    // Only where the model may run: the what-if's eligible pools.
+    const whatIf = await reports.report(
+      namespace,
+      name,
+      credentials,
+      authorize,
+    );
+    if (whatIf.missing) throw new ConflictError(`migrate: ${whatIf.missing}`);
+    const excluded = whatIf.excluded.find(x => x.pool === poolRef);
+    if (excluded) {
+      throw new InputError(
+        `pool: the model may not run on ${excluded.title}: ${excluded.reason}`,
+      );
+    }
+    const option = whatIf.options.find(o => o.pool === poolRef);
+    if (!option) {
+      throw new InputError(
+        `pool: '${move.pool.slice(0, 200)}' is not a GpuPool ModelFleet knows`,
+      );
+    }
+    const current = whatIf.options.find(o => o.current);
+    const candidate = (
+      await placementCandidates(
+        await this.options.fleet.listPools(),
+        this.options.candidates,
+      )
+    ).find(c => c.pool.ref === poolRef);
+    if (!candidate) {
+      throw new InputError(`pool: ${option.title} is not connected now`);
+    }
+
+    const renderer = this.options.renderer();
+    if (!renderer) {
+      throw new ConflictError(
+        'migrate: no renderer of model manifests is installed (the scaffolder module modelfleetModuleManifests)',
+      );
+    }
+    const source = model.target;
+    const sourceActuator = await actuators.forCluster(source.workload.cluster);
+    const sourceObject = await sourceActuator.get(source.workload.cluster, {
+      apiVersion: 'apps/v1',
+      kind: source.workload.kind,
+      namespace: source.workload.namespace,
+      name: source.workload.name,
+    });
+    const input = renderInputFor(
+      model.entity,
+      source.workload.namespace,
+      sourceObject,
+      {
+        ref: poolRef,
+        cluster: candidate.summary.cluster,
+        region: candidate.summary.region,
+        capacityType: candidate.summary.capacityType,
+        sharing: candidate.summary.gpu.sharing,
+        scheduling: candidate.scheduling,
+        gpuProduct: candidate.summary.gpu.product,
+      },
+    );
+    let objects: KubeObject[];
+    try {
+      objects = renderer.render(input).manifests as KubeObject[];
+    } catch (e) {
+      throw new InputError(
+        `migrate: the Model cannot be rendered for ${option.title}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    const refusals = guardDeployment({
+      namespace: source.workload.namespace,
+      model: model.entity.metadata.name,
+      objects,
+      allowedKinds: MODEL_DEPLOYMENT_KINDS,
+      deniedNamespaces: this.options.deniedNamespaces,
+    });
+    if (refusals.length) {
+      throw new InputError(
+        `migrate: refused, a model deployment never needs ${formatRefusals(
+          refusals,
+        )}`,
+      );
+    }
+
+    const targetCluster = candidate.summary.cluster;
+    const targetActuator = await actuators.forCluster(targetCluster);
+    const deployment = objects.find(o => o.kind === 'Deployment');
+    const service = objects.find(o => o.kind === 'Service');
+    const there = deployment
+      ? await targetActuator.get(targetCluster, {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: source.workload.namespace,
+          name: deployment.metadata.name,
+        })
+      : undefined;
+    const exported = service
+      ? Boolean(
+          await sourceActuator.get(source.workload.cluster, {
+            apiVersion: SERVICE_EXPORT_API,
+            kind: 'ServiceExport',
+            namespace: source.workload.namespace,
+            name: service.metadata.name,
+          }),
+        )
+      : false;
+    const plan = planMigration(
+      {
+        workload: source.workload,
+        ...(source.autoscaler ? { autoscaler: source.autoscaler } : {}),
+        replicas: source.replicas,
+        pool:
+          current?.pool ??
+          `gpupool:default/${poolEntityName(source.workload.cluster, '')}`,
+        exported,
+      },
+      {
+        pool: poolRef,
+        cluster: targetCluster,
+        title: option.title,
+        objects,
+        ...(there
+          ? {
+              existing: {
+                desired: Number((there.spec as any)?.replicas ?? 0),
+              },
+            }
+          : {}),
+      },
+      {
+        provisioningSeconds: this.options.provisioningSeconds,
+        loadSeconds: whatIf.loadSeconds ?? 0,
+      },
+    );
+    if (!plan.ok) throw new ConflictError(`migrate: not now, ${plan.reason}`);
+
+    const details = moveDetails(
+      whatIf,
+      option,
+      current,
+      source.workload.cluster,
+    );
+    const saving =
+      details.from.monthlyUsd !== undefined
+        ? `, saving $${Math.round(
+            details.from.monthlyUsd - details.to.monthlyUsd,
+          )}/month`
+        : '';
+    return actions.request({
+      idempotencyKey: move.idempotencyKey,
+      kind: 'migrate',
+      entityRef: model.entityRef,
+      cluster: plan.cluster,
+      steps: plan.steps,
+      dryRun: move.dryRun || this.options.dryRunOf(model.teamRef),
+      requestedBy: move.requestedBy,
+      reason: `${plan.summary}${saving}${
+        move.reason ? `: ${move.reason}` : ''
+      }`,
+    });
+  }
+}
