@@ -6,6 +6,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterService } from './rootHttpRouter';
 import { authModuleTestUser } from './testUserAuth';
+import { modelfleetModuleManifests } from '@modelfleet/plugin-scaffolder-backend-module-modelfleet';
 
 const backend = createBackend();
 
@@ -89,11 +90,7 @@ backend.add(import('@modelfleet/plugin-modelfleet-backend'));
 backend.add(import('@modelfleet/plugin-catalog-backend-module-modelfleet'));
 backend.add(import('@modelfleet/plugin-scaffolder-backend-module-modelfleet'));
 // The template's renderer, for models the backend moves to another pool.
-backend.add(
-  import('@modelfleet/plugin-scaffolder-backend-module-modelfleet').then(m => ({
-    default: m.modelfleetModuleManifests,
-  })),
-);
+backend.add(modelfleetModuleManifests);
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-kubernetes'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-prometheus'));
 backend.add(import('@modelfleet/plugin-modelfleet-backend-module-demo'));

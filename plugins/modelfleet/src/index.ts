@@ -34,13 +34,19 @@ export type {
   PollIntervals,
 } from './components/EntityModelActivityCard';
 export { rootRouteRef } from './routes';
-export { MAX_SCALE_REPLICAS, modelfleetApiRef, ModelFleetClient } from './api';
+export {
+  MAX_ACTIONS_LIMIT,
+  MAX_SCALE_REPLICAS,
+  modelfleetApiRef,
+  ModelFleetClient,
+} from './api';
 export type {
   ActionsQuery,
   CostAnomaliesResponse,
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  MigrationInput,
   ModelActionInput,
   ModelFleetApi,
 } from './api';

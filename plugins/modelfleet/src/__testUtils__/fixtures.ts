@@ -229,6 +229,7 @@ export function mockModelFleetApi(
     cancelAction: jest.fn(),
     getModelCapabilities: jest.fn(async () => modelCapabilities()),
     requestModelAction: jest.fn(),
+    requestMigration: jest.fn(),
     getModelHibernation: jest.fn(async () => hibernationReport()),
     getModelArbitrage: jest.fn(async () => arbitrageReport()),
     ...overrides,

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ActionKind,
   ActionsResponse,
   ActionState,
   ClustersResponse,
@@ -65,15 +66,42 @@ export interface CostAnomaliesResponse {
 }
 
 /**
- * Which actions to list (`GET /actions`): those of one Model entity,
- * optionally in one state.
+ * Which actions to list (`GET /actions`): those of one Model entity, or of
+ * one or more kinds across the models the caller may apply recommendations
+ * to (at least one of `entityRef` and `kind`), optionally in one state, at
+ * most `limit` of them (1 to {@link MAX_ACTIONS_LIMIT}; the backend's
+ * default is 50).
  *
  * @public
  */
 export interface ActionsQuery {
   /** The Model entity, e.g. `model:default/chat-assistant`. */
-  entityRef: string;
+  entityRef?: string;
   state?: ActionState;
+  kind?: ActionKind | ActionKind[];
+  limit?: number;
+}
+
+/**
+ * The most actions one `GET /actions` returns.
+ *
+ * @public
+ */
+export const MAX_ACTIONS_LIMIT = 200;
+
+/**
+ * A request to move a model to another pool
+ * (`POST /models/:namespace/:name/migrations`).
+ *
+ * @public
+ */
+export interface MigrationInput {
+  /** The GpuPool entity ref, e.g. `gpupool:default/demo-gcp-usc1.g2-l4`. */
+  pool: string;
+  /** Why, in words (at most 500 characters). */
+  reason?: string;
+  /** Stop at planned, waiting for someone to approve it. */
+  dryRun?: boolean;
 }
 
 /**
@@ -136,7 +164,10 @@ export interface ModelFleetApi {
    * team's policy applied (`POST /placement`).
    */
   placement(body: PlacementRequestBody): Promise<PlacementResponse>;
-  /** The actions of a model, newest first, with steps, events and diff (`GET /actions`). */
+  /**
+   * The actions of a model, or of some kinds across the caller's models,
+   * newest first, with steps, events and diff (`GET /actions`).
+   */
   listActions(query: ActionsQuery): Promise<ActionsResponse>;
   /** Approve a planned dry-run action (`POST /actions/:id/approve`). */
   approveAction(id: string): Promise<ModelFleetAction>;
@@ -155,6 +186,16 @@ export interface ModelFleetApi {
    * one already in flight for the same request.
    */
   requestModelAction(input: ModelActionInput): Promise<ModelFleetAction>;
+  /**
+   * Move a model to another pool, make-before-break, as a `migrate` action
+   * (`POST /models/:namespace/:name/migrations`). The same
+   * `idempotencyKey` again answers the action it made.
+   */
+  requestMigration(
+    model: { namespace: string; name: string },
+    input: MigrationInput,
+    idempotencyKey?: string,
+  ): Promise<ModelFleetAction>;
   /**
    * A model's hibernation over a period: its state, the keep-alive in use
    * and why, its wakes and cold starts, the next change and what being at

@@ -1,7 +1,9 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
+  ACTION_KINDS,
   ACTION_STATES,
+  ActionKind,
   ActionsResponse,
   ClustersResponse,
   CostReport,
@@ -26,7 +28,9 @@ import {
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  MAX_ACTIONS_LIMIT,
   MAX_SCALE_REPLICAS,
+  MigrationInput,
   ModelActionInput,
   ModelFleetApi,
 } from './ModelFleetApi';
@@ -154,6 +158,84 @@ function modelActionBody(input: ModelActionInput): ModelActionRequest {
   return body;
 }
 
+/** The longest reason the backend takes. */
+const MAX_REASON = 500;
+
+/** What the backend takes as an `Idempotency-Key`. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** The query string of an actions query, checked before it is sent. */
+function actionsParams(query: ActionsQuery): URLSearchParams {
+  let kinds: ActionKind[] = [];
+  if (Array.isArray(query.kind)) kinds = query.kind;
+  else if (query.kind !== undefined) kinds = [query.kind];
+  if (query.entityRef !== undefined ? !query.entityRef : kinds.length === 0) {
+    throw new InputError(
+      query.entityRef === undefined
+        ? 'entityRef of the actions must be given unless kind is'
+        : 'entityRef of the actions must not be empty',
+    );
+  }
+  if (query.state !== undefined && !ACTION_STATES.includes(query.state)) {
+    throw new InputError(
+      `state must be one of ${ACTION_STATES.join(', ')}, got ${JSON.stringify(
+        query.state,
+      )}`,
+    );
+  }
+  for (const kind of kinds) {
+    if (!ACTION_KINDS.includes(kind)) {
+      throw new InputError(
+        `kind must be one of ${ACTION_KINDS.join(', ')}, got ${JSON.stringify(
+          kind,
+        )}`,
+      );
+    }
+  }
+  const { limit } = query;
+  if (
+    limit !== undefined &&
+    (!Number.isInteger(limit) || limit < 1 || limit > MAX_ACTIONS_LIMIT)
+  ) {
+    throw new InputError(
+      `limit must be a whole number from 1 to ${MAX_ACTIONS_LIMIT}, got ${JSON.stringify(
+        limit,
+      )}`,
+    );
+  }
+  const params = new URLSearchParams();
+  if (query.entityRef) params.set('entity', query.entityRef);
+  if (query.state) params.set('state', query.state);
+  for (const kind of kinds) params.append('kind', kind);
+  if (limit !== undefined) params.set('limit', String(limit));
+  return params;
+}
+
+/** The body of a move request, checked before it is sent. */
+function migrationBody(input: MigrationInput): MigrationInput {
+  const pool = typeof input.pool === 'string' ? input.pool.trim() : '';
+  if (!pool) {
+    throw new InputError(
+      'pool must be a GpuPool entity ref, e.g. gpupool:default/demo-gcp-usc1.g2-l4',
+    );
+  }
+  if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') {
+    throw new InputError(
+      `dryRun must be true or false, got ${JSON.stringify(input.dryRun)}`,
+    );
+  }
+  const body: MigrationInput = { pool };
+  const reason = input.reason?.trim();
+  if (reason && reason.length > MAX_REASON) {
+    throw new InputError(
+      `reason must be at most ${MAX_REASON} characters, got ${reason.length}`,
+    );
+  }
+  if (reason) body.reason = reason;
+  if (input.dryRun !== undefined) body.dryRun = input.dryRun;
+  return body;
+}
+
 /**
  * {@link ModelFleetApi} over the backend's REST API.
  *
@@ -177,8 +259,12 @@ export class ModelFleetClient implements ModelFleetApi {
     return (await res.json()) as T;
   }
 
-  /** A POST, with a JSON body when one is given. */
-  private async post<T>(path: string, body?: unknown): Promise<T> {
+  /** A POST, with a JSON body when one is given, and any extra headers. */
+  private async post<T>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('modelfleet');
     const res = await this.fetchApi.fetch(
       `${baseUrl}${path}`,
@@ -186,7 +272,7 @@ export class ModelFleetClient implements ModelFleetApi {
         ? { method: 'POST' }
         : {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
+            headers: { 'Content-Type': 'application/json', ...headers },
             body: JSON.stringify(body),
           },
     );
@@ -269,19 +355,7 @@ export class ModelFleetClient implements ModelFleetApi {
   }
 
   async listActions(query: ActionsQuery): Promise<ActionsResponse> {
-    if (!query.entityRef) {
-      throw new InputError('entityRef of the actions must not be empty');
-    }
-    if (query.state !== undefined && !ACTION_STATES.includes(query.state)) {
-      throw new InputError(
-        `state must be one of ${ACTION_STATES.join(', ')}, got ${JSON.stringify(
-          query.state,
-        )}`,
-      );
-    }
-    const params = new URLSearchParams({ entity: query.entityRef });
-    if (query.state) params.set('state', query.state);
-    return this.get(`/actions?${params}`);
+    return this.get(`/actions?${actionsParams(query)}`);
   }
 
   async approveAction(id: string): Promise<ModelFleetAction> {
@@ -303,6 +377,27 @@ export class ModelFleetClient implements ModelFleetApi {
     const path = modelPath(input);
     const body = modelActionBody(input);
     return this.post(`/models/${path}/${input.action}`, body);
+  }
+
+  async requestMigration(
+    model: { namespace: string; name: string },
+    input: MigrationInput,
+    idempotencyKey?: string,
+  ): Promise<ModelFleetAction> {
+    const path = modelPath(model);
+    const body = migrationBody(input);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new InputError(
+        'idempotencyKey must be 1 to 200 letters, digits, or . _ : -',
+      );
+    }
+    return this.post(
+      `/models/${path}/migrations`,
+      body,
+      idempotencyKey !== undefined
+        ? { 'Idempotency-Key': idempotencyKey }
+        : undefined,
+    );
   }
 
   async getModelHibernation(

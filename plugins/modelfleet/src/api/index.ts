@@ -1,10 +1,15 @@
-export { MAX_SCALE_REPLICAS, modelfleetApiRef } from './ModelFleetApi';
+export {
+  MAX_ACTIONS_LIMIT,
+  MAX_SCALE_REPLICAS,
+  modelfleetApiRef,
+} from './ModelFleetApi';
 export type {
   ActionsQuery,
   CostAnomaliesResponse,
   CostEntityKind,
   CostEntityRef,
   CostQuery,
+  MigrationInput,
   ModelActionInput,
   ModelFleetApi,
 } from './ModelFleetApi';

@@ -40,14 +40,20 @@ export const Actor = (props: { actor: string }) => (
   <span title={props.actor}>{formatActor(props.actor)}</span>
 );
 
-/** An action's state as a coloured chip, e.g. `Applying step 2 of 3`. */
-export const ActionStateChip = (props: { action: ModelFleetAction }) => {
+/**
+ * An action's state as a coloured chip, e.g. `Applying step 2 of 3`, or
+ * the `label` given.
+ */
+export const ActionStateChip = (props: {
+  action: ModelFleetAction;
+  label?: string;
+}) => {
   const classes = useStyles();
   const t = stateTone(props.action.state);
   return (
     <Chip
       size="small"
-      label={stateLabel(props.action)}
+      label={props.label ?? stateLabel(props.action)}
       className={t ? classes[t] : undefined}
       data-testid="modelfleet-action-state"
       data-state={props.action.state}

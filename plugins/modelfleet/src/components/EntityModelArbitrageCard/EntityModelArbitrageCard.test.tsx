@@ -66,8 +66,10 @@ describe('EntityModelArbitrageCard', () => {
         .getAllByRole('cell')
         .slice(1)
         .map(c => c.textContent),
-    ).toEqual(['$421.68', '2.5', '99.5%', '$3.61']);
+    ).toEqual(['$421.68', '2.5', '99.5%', '$3.61', 'Move here']);
     expect(within(rows[1]).getAllByRole('cell')[4]).toHaveTextContent('—');
+    // Not where it runs now.
+    expect(within(rows[1]).getAllByRole('cell')[5]).toHaveTextContent('');
     expect(
       screen.getByText(/Spot risk: the prior of the bundled AWS spot traces/),
     ).toBeInTheDocument();

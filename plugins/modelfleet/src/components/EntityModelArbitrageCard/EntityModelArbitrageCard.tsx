@@ -2,6 +2,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -14,14 +15,15 @@ import {
   ModelArbitrageOption,
   ModelArbitrageReport,
   modelfleetCostReadPermission,
+  modelfleetRecommendationApplyPermission,
 } from '@modelfleet/plugin-modelfleet-common';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
 import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
 import { AsyncBody, costRefOf, formatShare } from '../CostCommon';
-
-const hours = (h: number) =>
-  h < 1 ? `${Math.max(1, Math.round(h * 60))} min` : `${Math.round(h)} h`;
+import { formatHours as hours, moveFigures } from '../FleetMoves/format';
+import { MoveDialog } from './MoveDialog';
 
 /** A reason in words as a sentence: capitalised, with its full stop. */
 const sentence = (text: string) =>
@@ -73,7 +75,14 @@ const Verdict = ({ report }: { report: ModelArbitrageReport }) => {
   );
 };
 
-const Row = ({ option }: { option: ModelArbitrageOption }) => (
+const Row = ({
+  option,
+  onMove,
+}: {
+  option: ModelArbitrageOption;
+  /** Offers Move here (a pool it does not run on, a caller who may move it). */
+  onMove?: () => void;
+}) => (
   <TableRow data-testid="arbitrage-option">
     <TableCell>
       {option.title}
@@ -102,14 +111,32 @@ const Row = ({ option }: { option: ModelArbitrageOption }) => (
     >
       {option.move ? formatUsd(option.move.usd) : '—'}
     </TableCell>
+    {onMove && (
+      <TableCell align="right" style={FIGURE}>
+        {!option.current && (
+          <Button
+            size="small"
+            variant="outlined"
+            color="primary"
+            onClick={onMove}
+            aria-label={`Move here: ${option.title}`}
+          >
+            Move here
+          </Button>
+        )}
+      </TableCell>
+    )}
   </TableRow>
 );
 
 /** The what-if: each pool it may run on, cheapest first, and those it may not. */
 export const ModelArbitrageReportView = ({
   report,
+  onMove,
 }: {
   report: ModelArbitrageReport;
+  /** Offers Move here on each pool it does not run on. */
+  onMove?: (option: ModelArbitrageOption) => void;
 }) => {
   if (report.missing) {
     return (
@@ -145,11 +172,16 @@ export const ModelArbitrageReportView = ({
             <TableCell align="right">Preemptions a month</TableCell>
             <TableCell align="right">Capacity available</TableCell>
             <TableCell align="right">Move, once</TableCell>
+            {onMove && (
+              <TableCell>
+                <Typography variant="srOnly">Move</Typography>
+              </TableCell>
+            )}
           </TableRow>
         </TableHead>
         <TableBody>
           {report.options.map(o => (
-            <Row key={o.pool} option={o} />
+            <Row key={o.pool} option={o} onMove={onMove && (() => onMove(o))} />
           ))}
         </TableBody>
       </Table>
@@ -184,7 +216,10 @@ export const ModelArbitrageReportView = ({
  * expect there, what moving there costs once (make-before-break, the
  * weights across regions or clouds), and the best move under its team's
  * arbitrage policy, or why there is none. It tells the model's money, so
- * it asks first whether the caller may read its costs.
+ * it asks first whether the caller may read its costs. Whoever may apply
+ * recommendations to the model (`modelfleet.recommendation.apply`) gets a
+ * Move here button on each other pool, which confirms the move's figures
+ * and asks the backend for it.
  */
 export const EntityModelArbitrageCard = () => {
   const { entity } = useEntity();
@@ -196,6 +231,17 @@ export const EntityModelArbitrageCard = () => {
     resourceRef: entityRefOf(ref),
   });
   const { allowed } = permission;
+  const move = usePermission({
+    permission: modelfleetRecommendationApplyPermission,
+    resourceRef: entityRefOf(ref),
+  });
+  // A 403 on a move (the answer raced a policy change) hides the buttons.
+  const [denied, setDenied] = useState(false);
+  const mayMove = move.allowed && !denied;
+  const [moving, setMoving] = useState<{
+    report: ModelArbitrageReport;
+    option: ModelArbitrageOption;
+  }>();
   const loaded = useAsync(
     async () =>
       allowed
@@ -213,7 +259,14 @@ export const EntityModelArbitrageCard = () => {
         subject="where the model could run"
         owner={owner}
       >
-        {report => <ModelArbitrageReportView report={report} />}
+        {report => (
+          <ModelArbitrageReportView
+            report={report}
+            onMove={
+              mayMove ? option => setMoving({ report, option }) : undefined
+            }
+          />
+        )}
       </AsyncBody>
     );
   } else if (permission.loading) {
@@ -224,6 +277,15 @@ export const EntityModelArbitrageCard = () => {
   return (
     <div data-testid="modelfleet-arbitrage-card">
       <InfoCard title="Where it could run">{body}</InfoCard>
+      {moving && (
+        <MoveDialog
+          model={{ namespace: ref.namespace, name: ref.name }}
+          pool={moving.option.pool}
+          figures={moveFigures(moving.report, moving.option)}
+          onClose={() => setMoving(undefined)}
+          onDenied={() => setDenied(true)}
+        />
+      )}
     </div>
   );
 };

@@ -118,6 +118,7 @@ function mockApi(
     getEntityUtilization: jest.fn(),
     getCostAnomalies: jest.fn(async () => ({ items: [] })),
     getBillReconciliation: jest.fn(async () => ({ items: [] })),
+    listActions: jest.fn(async () => ({ actions: [] })),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }
@@ -239,6 +240,19 @@ describe('ModelFleetPage', () => {
     expect(
       screen.getByRole('link', { name: 'llama-3-1-8b-chat' }),
     ).toHaveAttribute('href', '/catalog/default/model/llama-3-1-8b-chat');
+  });
+
+  it('shows the moves of models between pools', async () => {
+    const api = mockApi();
+    await render(api);
+    const moves = await screen.findByTestId('modelfleet-moves-card');
+    expect(
+      await within(moves).findByText(/^No moves yet\./),
+    ).toBeInTheDocument();
+    expect(api.listActions).toHaveBeenCalledWith({
+      kind: 'migrate',
+      limit: 50,
+    });
   });
 
   it('re-reads the status on Refresh', async () => {

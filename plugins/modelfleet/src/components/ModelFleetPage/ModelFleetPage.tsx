@@ -17,6 +17,7 @@ import { modelfleetApiRef } from '../../api';
 import { BackendCard, ConnectorsCard, LoopsCard } from '../BackendStatus';
 import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
+import { MovesCard } from '../FleetMoves';
 import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
 
 const Figure = (props: { label: string; value: string | number }) => (
@@ -32,7 +33,8 @@ const Figure = (props: { label: string; value: string | number }) => (
 
 /**
  * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
- * over time, top costs, anomalies, bill reconciliation), model workloads, and
+ * over time, top costs, anomalies, bill reconciliation), the moves of models
+ * between pools (with Approve / Cancel for those waiting), model workloads, and
  * the state of the ModelFleet backend (database, connectors, background
  * loops). Data of the simulated demo fleet is labelled.
  */
@@ -120,6 +122,9 @@ export const FleetOverview = () => {
         </Grid>
         <Grid item xs={12}>
           <FleetCostSection />
+        </Grid>
+        <Grid item xs={12}>
+          <MovesCard />
         </Grid>
         <Grid item xs={12}>
           <ClustersTable clusters={clusters} />

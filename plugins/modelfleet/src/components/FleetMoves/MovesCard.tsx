@@ -1,0 +1,260 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { Alert } from '@material-ui/lab';
+import {
+  formatUsd,
+  ModelFleetAction,
+} from '@modelfleet/plugin-modelfleet-common';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { modelfleetApiRef } from '../../api';
+import {
+  ActionStateChip,
+  Actor,
+  RelativeTime,
+} from '../EntityModelActivityCard/ActionParts';
+import { errorMessage } from '../EntityModelActivityCard/format';
+import {
+  formatPayback,
+  isMoving,
+  monthlySaving,
+  moveRoute,
+  moveStateLabel,
+  realisedSoFar,
+} from './format';
+
+/** How often the card reads the moves again while one is under way. */
+export const MOVES_POLL_MS = 10_000;
+
+const FIGURE = { whiteSpace: 'nowrap' } as const;
+
+type Decision = 'approve' | 'cancel';
+
+const EMPTY =
+  'No moves yet. Recommended moves appear here for approval when a team’s arbitrage mode is recommend; Move here on a Model page’s Where it could run card asks for one.';
+
+/** One move: the model, its route and figures, its state, and its decision. */
+const MoveRow = (props: {
+  action: ModelFleetAction;
+  busy?: string;
+  onDecide: (action: ModelFleetAction, decision: Decision) => void;
+}) => {
+  const { action, busy } = props;
+  const d = action.details;
+  const saving = monthlySaving(d);
+  const realised = realisedSoFar(action);
+  const waiting = action.state === 'planned' && action.dryRun;
+  return (
+    <TableRow data-testid="modelfleet-move" data-id={action.id}>
+      <TableCell>
+        <EntityRefLink entityRef={action.entityRef} />
+      </TableCell>
+      <TableCell>{moveRoute(action)}</TableCell>
+      <TableCell align="right" style={FIGURE}>
+        {saving === undefined ? '—' : formatUsd(saving)}
+        {realised !== undefined && (
+          <Typography
+            variant="caption"
+            display="block"
+            color="textSecondary"
+            data-testid="modelfleet-move-realised"
+            title="An estimate at the prices of the decision: the saving an hour since it finished, less the move’s cost"
+          >
+            {formatUsd(realised)} realised so far (estimate)
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell align="right" style={FIGURE}>
+        {d ? formatUsd(d.moveUsd) : '—'}
+      </TableCell>
+      <TableCell align="right" style={FIGURE}>
+        {d ? formatPayback(d.paybackHours) : '—'}
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{d?.risk ?? '—'}</Typography>
+      </TableCell>
+      <TableCell>
+        <ActionStateChip action={action} label={moveStateLabel(action)} />
+        {action.lastError &&
+          ['rolledBack', 'failed', 'rollingBack'].includes(action.state) && (
+            <Typography
+              variant="caption"
+              display="block"
+              color="error"
+              data-testid="modelfleet-move-error"
+            >
+              {action.lastError}
+            </Typography>
+          )}
+        {waiting && (
+          <Box mt={1} display="flex" style={{ gap: 4 }}>
+            <Button
+              size="small"
+              variant="contained"
+              color="primary"
+              disabled={!!busy}
+              onClick={() => props.onDecide(action, 'approve')}
+            >
+              {busy === `approve:${action.id}` ? 'Approving…' : 'Approve'}
+            </Button>
+            <Button
+              size="small"
+              variant="outlined"
+              disabled={!!busy}
+              onClick={() => props.onDecide(action, 'cancel')}
+            >
+              {busy === `cancel:${action.id}` ? 'Cancelling…' : 'Cancel'}
+            </Button>
+          </Box>
+        )}
+      </TableCell>
+      <TableCell>
+        <Actor actor={action.requestedBy} />
+      </TableCell>
+      <TableCell style={FIGURE}>
+        <RelativeTime iso={action.createdAt} />
+      </TableCell>
+    </TableRow>
+  );
+};
+
+/**
+ * The Fleet page's moves: the `migrate` actions of the models the caller
+ * may apply recommendations to (the backend lists only those), newest
+ * first, with what each saves a month at the prices it was decided on,
+ * its one-off cost, payback and risk, its state, and Approve / Cancel for
+ * those waiting for approval. Read again every `pollMs` while one is under
+ * way.
+ */
+export const MovesCard = (props: { pollMs?: number }) => {
+  const api = useApi(modelfleetApiRef);
+  const pollMs = props.pollMs ?? MOVES_POLL_MS;
+  const [actions, setActions] = useState<ModelFleetAction[]>();
+  const [readError, setReadError] = useState<Error>();
+  const [busy, setBusy] = useState<string>();
+  const [failure, setFailure] = useState<string>();
+  // Only the newest read may update the card.
+  const generation = useRef(0);
+
+  const load = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const listed = await api.listActions({ kind: 'migrate', limit: 50 });
+      if (mine !== generation.current) return;
+      setActions(listed.actions);
+      setReadError(undefined);
+    } catch (e) {
+      if (mine === generation.current) setReadError(e as Error);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    const reads = generation;
+    load();
+    return () => {
+      // Answers after unmounting are dropped.
+      reads.current++;
+    };
+  }, [load]);
+
+  const moving = (actions ?? []).some(isMoving);
+  useEffect(() => {
+    if (!moving) return undefined;
+    const timer = setInterval(load, pollMs);
+    return () => clearInterval(timer);
+  }, [moving, load, pollMs]);
+
+  const decide = async (action: ModelFleetAction, decision: Decision) => {
+    setBusy(`${decision}:${action.id}`);
+    setFailure(undefined);
+    try {
+      await (decision === 'approve'
+        ? api.approveAction(action.id)
+        : api.cancelAction(action.id));
+    } catch (e) {
+      setFailure(
+        `Could not ${decision} the move of ${action.entityRef}: ${errorMessage(
+          e as Error,
+        )}`,
+      );
+    } finally {
+      setBusy(undefined);
+    }
+    await load();
+  };
+
+  let body;
+  if (actions === undefined) {
+    body = readError ? (
+      <Typography variant="body2" color="error">
+        Could not read the moves: {errorMessage(readError)}
+      </Typography>
+    ) : (
+      <Progress />
+    );
+  } else if (actions.length === 0) {
+    body = (
+      <Typography variant="body2" data-testid="modelfleet-moves-empty">
+        {EMPTY}
+      </Typography>
+    );
+  } else {
+    body = (
+      <>
+        <Table size="small" aria-label="Moves">
+          <TableHead>
+            <TableRow>
+              <TableCell>Model</TableCell>
+              <TableCell>From → to</TableCell>
+              <TableCell align="right">Saving a month</TableCell>
+              <TableCell align="right">Move, once</TableCell>
+              <TableCell align="right">Payback</TableCell>
+              <TableCell>Risk</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Requested by</TableCell>
+              <TableCell>When</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {actions.map(a => (
+              <MoveRow key={a.id} action={a} busy={busy} onDecide={decide} />
+            ))}
+          </TableBody>
+        </Table>
+        <Typography variant="caption" color="textSecondary" component="p">
+          Figures at the prices each move was decided on; what a finished move
+          has realised is an estimate at those prices.
+        </Typography>
+      </>
+    );
+  }
+
+  return (
+    <InfoCard title="Moves">
+      <div data-testid="modelfleet-moves-card">
+        {readError && actions && (
+          <Typography variant="caption" color="error" component="p">
+            Could not refresh the moves, showing the last read:{' '}
+            {errorMessage(readError)}
+          </Typography>
+        )}
+        {failure && (
+          <Box mb={2}>
+            <Alert severity="error" onClose={() => setFailure(undefined)}>
+              {failure}
+            </Alert>
+          </Box>
+        )}
+        {body}
+      </div>
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { MovesCard, MOVES_POLL_MS } from './MovesCard';
