@@ -93,6 +93,16 @@ describe('Migrations', () => {
       requestedBy: 'user:default/jane',
       idempotencyKey: 'k1',
     });
+    expect(a.details).toMatchObject({
+      from: { pool: 'gpupool:default/c1.l4-ondemand', cluster: 'c1' },
+      to: {
+        pool: 'gpupool:default/c2.l4-west',
+        cluster: 'c2',
+        capacityType: 'on-demand',
+      },
+      moveUsd: expect.any(Number),
+      risk: expect.stringMatching(/^on-demand: not preempted/),
+    });
     expect(a.reason).toMatch(
       /^move from cluster c1 to l4-west \(c2\).*: cheaper$/,
     );

@@ -290,12 +290,17 @@ export class Migrations {
       current,
       source.workload.cluster,
     );
-    const saving =
-      details.from.monthlyUsd !== undefined
-        ? `, saving $${Math.round(
-            details.from.monthlyUsd - details.to.monthlyUsd,
-          )}/month`
-        : '';
+    const delta =
+      details.from.monthlyUsd === undefined
+        ? undefined
+        : Math.round(details.from.monthlyUsd - details.to.monthlyUsd);
+    let saving = '';
+    if (delta !== undefined) {
+      saving =
+        delta >= 0
+          ? `, saving $${delta}/month`
+          : `, costing $${-delta}/month more`;
+    }
     return actions.request({
       idempotencyKey: move.idempotencyKey,
       kind: 'migrate',
@@ -307,6 +312,7 @@ export class Migrations {
       reason: `${plan.summary}${saving}${
         move.reason ? `: ${move.reason}` : ''
       }`,
+      details,
     });
   }
 }
