@@ -61,7 +61,11 @@ export function renderInputFor(
   }
   const annotations = workload?.metadata.annotations ?? {};
   const hibernation = spec.policy?.hibernation ?? {};
-  const fromPolicy = hibernation.mode === 'off' ? 'always-on' : 'sporadic';
+  // Scale to zero only where the Model's policy hibernates it.
+  const fromPolicy =
+    hibernation.mode === 'enforce' || hibernation.mode === 'recommend'
+      ? 'sporadic'
+      : 'always-on';
   const traffic = TRAFFIC.includes(annotations['modelfleet.io/traffic'])
     ? annotations['modelfleet.io/traffic']
     : fromPolicy;
