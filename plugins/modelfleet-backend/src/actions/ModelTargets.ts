@@ -102,8 +102,7 @@ export class ModelTargets {
     const teamRef = ownerTeamRef(entity);
     const base = { entity, entityRef, teamRef };
     const workload =
-      (await this.options.lastMove?.(entityRef)) ??
-      (await this.workloadOf(entity));
+      (await this.movedTo(entityRef)) ?? (await this.workloadOf(entity));
     if (!workload) {
       return {
         ...base,
@@ -171,6 +170,30 @@ export class ModelTargets {
           (e as Error).message
         }`,
       };
+    }
+  }
+
+  /**
+   * The workload the model's last completed move took it to, while it
+   * exists: gone (deleted by someone, or a simulated cluster restarted),
+   * the model is where its entity says.
+   */
+  private async movedTo(entityRef: string): Promise<WorkloadRef | undefined> {
+    const moved = await this.options.lastMove?.(entityRef);
+    if (!moved) return undefined;
+    try {
+      const actuator = await this.options.actuators.forCluster(moved.cluster);
+      const there = await actuator.get(moved.cluster, {
+        apiVersion: 'apps/v1',
+        kind: moved.kind,
+        namespace: moved.namespace,
+        name: moved.name,
+      });
+      return there ? moved : undefined;
+    } catch {
+      // The cluster does not answer: the move's workload is still where
+      // the model runs, and resolving says the cluster did not answer.
+      return moved;
     }
   }
 

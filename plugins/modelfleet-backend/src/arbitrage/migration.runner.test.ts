@@ -1,4 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ModelTargets } from '../actions/ModelTargets';
+import { FleetStateStore } from '../database/FleetStateStore';
 import { ActionRunner } from '../actions/ActionRunner';
 import { ActionService } from '../actions/ActionService';
 import { createActuatorDirectory } from '../actions/actuatorDirectory';
@@ -114,6 +117,31 @@ describe('a migration on the action path', () => {
       expect(
         await lastMoveReader(f => store.list(f))('model:default/chat'),
       ).toEqual(TO);
+      // The model is resolved where the move took it, while that exists.
+      const targets = new ModelTargets({
+        catalog: catalogServiceMock({
+          entities: [
+            {
+              apiVersion: 'modelfleet.io/v1alpha1',
+              kind: 'Model',
+              metadata: { name: 'chat', namespace: 'default' },
+              spec: {
+                owner: 'group:default/search',
+                workload: SOURCE.workload,
+              },
+            },
+          ],
+        }),
+        fleet: {} as FleetStateStore,
+        actuators: createActuatorDirectory(() => [clusters]),
+        lastMove: lastMoveReader(f => store.list(f)),
+      });
+      const where = async () =>
+        (await targets.resolve('default', 'chat', mockCredentials.user()))
+          .target?.workload;
+      expect(await where()).toEqual(TO);
+      clusters.objects.delete('c2/Deployment/search/chat');
+      expect(await where()).toEqual(SOURCE.workload);
     },
   );
 
