@@ -287,6 +287,21 @@ class Run {
     await Promise.race([Promise.all(this.restarts), sleep(60_000)]);
   }
 
+  /**
+   * Waits until no stored action is left planned to run (not one waiting
+   * for approval) or applying, for at most `timeoutMs`.
+   */
+  async settlePolicyActions(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const open = (await this.storedActions()).filter(
+        a => !isFinal(a) && !(a.dryRun && a.state === 'planned'),
+      );
+      if (open.length === 0) return;
+      await sleep(2_000);
+    }
+  }
+
   counts() {
     const all = [...this.driver.tracked.values()];
     const by = (state: string) =>
@@ -490,6 +505,9 @@ async function main(root: string): Promise<number> {
     }
     log('the day is over: no new actions; waiting for the running ones');
     await run.stopLoadAndDrain();
+    // A policy (the hibernation loop) may have planned an action just
+    // before the load stopped: let the runners take it, as they would.
+    await run.settlePolicyActions(60_000);
     clearInterval(ticker);
     await run.collector.poll();
     run.collector.stop();

@@ -127,7 +127,7 @@ describe('a migration on the action path', () => {
               metadata: { name: 'chat', namespace: 'default' },
               spec: {
                 owner: 'group:default/search',
-                workload: SOURCE.workload,
+                workload: { ...SOURCE.workload },
               },
             },
           ],
