@@ -48,18 +48,15 @@ async function openSpotMove() {
 }
 
 describe('EntityModelArbitrageCard: Move here', () => {
-  it('offers Move here on every pool but the current one', async () => {
+  it('offers Move here on every pool of another cluster; not on the current one, nor on its own cluster yet', async () => {
     await render(mockModelFleetApi());
     const rows = await screen.findAllByTestId('arbitrage-option');
     expect(
       rows.map(r =>
         within(r).queryByRole('button')?.getAttribute('aria-label'),
       ),
-    ).toEqual([
-      'Move here: g2-l4-spot (prod-usc1)',
-      undefined,
-      'Move here: l4-big (prod-use1)',
-    ]);
+    ).toEqual(['Move here: g2-l4-spot (prod-usc1)', undefined, undefined]);
+    expect(within(rows[2]).getByText('same cluster')).toBeInTheDocument();
   });
 
   it('confirms the figures, posts once with the pool, reason and one key, and says it is moving', async () => {

@@ -78,10 +78,13 @@ const Verdict = ({ report }: { report: ModelArbitrageReport }) => {
 const Row = ({
   option,
   onMove,
+  sameCluster,
 }: {
   option: ModelArbitrageOption;
   /** Offers Move here (a pool it does not run on, a caller who may move it). */
   onMove?: () => void;
+  /** On the cluster it runs on: a move there is not built yet. */
+  sameCluster?: boolean;
 }) => (
   <TableRow data-testid="arbitrage-option">
     <TableCell>
@@ -113,7 +116,16 @@ const Row = ({
     </TableCell>
     {onMove && (
       <TableCell align="right" style={FIGURE}>
-        {!option.current && (
+        {!option.current && sameCluster && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            title="Moves between pools of one cluster are not built yet"
+          >
+            same cluster
+          </Typography>
+        )}
+        {!option.current && !sameCluster && (
           <Button
             size="small"
             variant="outlined"
@@ -145,6 +157,7 @@ export const ModelArbitrageReportView = ({
       </Typography>
     );
   }
+  const hereCluster = report.options.find(o => o.current)?.cluster;
   const sources = [
     ...new Set(
       report.options
@@ -181,7 +194,12 @@ export const ModelArbitrageReportView = ({
         </TableHead>
         <TableBody>
           {report.options.map(o => (
-            <Row key={o.pool} option={o} onMove={onMove && (() => onMove(o))} />
+            <Row
+              key={o.pool}
+              option={o}
+              onMove={onMove && (() => onMove(o))}
+              sameCluster={o.cluster === hereCluster}
+            />
           ))}
         </TableBody>
       </Table>
