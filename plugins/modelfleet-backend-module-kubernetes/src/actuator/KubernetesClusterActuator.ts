@@ -10,7 +10,6 @@ import {
   EngineSleepState,
   EngineWake,
   KubeObject,
-  MODELFLEET_FIELD_MANAGER,
   PodStart,
   WorkloadReadiness,
   WorkloadRef,
@@ -26,13 +25,17 @@ import {
 } from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
 import { LabelSelector, podSelectorOf, podStartsOf } from './pods';
+import { logChange, mergePatch, writeQuery } from './writes';
+import {
+  AutoscalerWriter,
+  pauseAutoscalerOn,
+  setKeepAliveOn,
+} from './autoscalers';
 import {
   applyBody,
-  autoscalerPath,
   checkCount,
   describeObject,
   describeRef,
-  PAUSED_REPLICAS_ANNOTATION,
   workloadPath,
 } from './resources';
 
@@ -134,7 +137,7 @@ export class KubernetesClusterActuator implements ClusterActuator {
           HttpMethod.PATCH,
           await client.objectPath(ref),
           {
-            query: { ...this.writeQuery(options), force: 'true' },
+            query: { ...writeQuery(options), force: 'true' },
             contentType: PatchStrategy.ServerSideApply,
             body,
           },
@@ -220,13 +223,13 @@ export class KubernetesClusterActuator implements ClusterActuator {
       // again (no change) and scales; the other way round, a retry would
       // find the replicas set and never stamp.
       if (options.actionStep) {
-        await this.mergePatch(client, path, options, {
+        await mergePatch(client, path, options, {
           metadata: {
             annotations: { [ACTION_STEP_ANNOTATION]: options.actionStep },
           },
         });
       }
-      await this.mergePatch(client, `${path}/scale`, options, {
+      await mergePatch(client, `${path}/scale`, options, {
         spec: { replicas },
       });
       this.logChange(
@@ -243,44 +246,7 @@ export class KubernetesClusterActuator implements ClusterActuator {
     replicas: number | null,
     options: ActuatorChangeOptions = {},
   ): Promise<{ previous: number | null }> {
-    const client = this.client(autoscaler.cluster);
-    const what = describeRef(autoscaler);
-    const { path } = autoscalerPath(autoscaler);
-    if (replicas !== null) {
-      checkCount(autoscaler.cluster, what, 'paused replicas', replicas);
-    }
-    return this.call(autoscaler.cluster, what, async () => {
-      const current = await client.request<KubeObject>(HttpMethod.GET, path);
-      const value = current.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION];
-      let previous: number | null = null;
-      if (value !== undefined) {
-        if (!/^\d+$/.test(value)) {
-          throw new ActuatorError(
-            'invalid',
-            `${autoscaler.cluster}: ${what}: its ${PAUSED_REPLICAS_ANNOTATION} annotation is '${value}', not a replica count`,
-          );
-        }
-        previous = Number(value);
-      }
-      if (previous === replicas) return { previous };
-      await this.mergePatch(client, path, options, {
-        metadata: {
-          annotations: {
-            [PAUSED_REPLICAS_ANNOTATION]:
-              replicas === null ? null : String(replicas),
-            ...this.stamp(options),
-          },
-        },
-      });
-      this.logChange(
-        autoscaler.cluster,
-        replicas === null
-          ? `resumed ${what}`
-          : `paused ${what} at ${replicas} replicas`,
-        options,
-      );
-      return { previous };
-    });
+    return pauseAutoscalerOn(this.writer(autoscaler), replicas, options);
   }
 
   async setKeepAlive(
@@ -288,30 +254,20 @@ export class KubernetesClusterActuator implements ClusterActuator {
     seconds: number,
     options: ActuatorChangeOptions = {},
   ): Promise<{ previous: number | null }> {
-    const client = this.client(autoscaler.cluster);
+    return setKeepAliveOn(this.writer(autoscaler), seconds, options);
+  }
+
+  /** What the autoscaler writes need of this actuator. */
+  private writer(autoscaler: AutoscalerRef): AutoscalerWriter {
     const what = describeRef(autoscaler);
-    const { path, keepAliveField } = autoscalerPath(autoscaler);
-    checkCount(autoscaler.cluster, what, 'the keep-alive', seconds);
-    return this.call(autoscaler.cluster, what, async () => {
-      const current = await client.request<KubeObject>(HttpMethod.GET, path);
-      const value = (current.spec as Record<string, unknown> | undefined)?.[
-        keepAliveField
-      ];
-      const previous = typeof value === 'number' ? value : null;
-      if (previous === seconds) return { previous };
-      await this.mergePatch(client, path, options, {
-        spec: { [keepAliveField]: seconds },
-        ...(options.actionStep
-          ? { metadata: { annotations: this.stamp(options) } }
-          : {}),
-      });
-      this.logChange(
-        autoscaler.cluster,
-        `set spec.${keepAliveField} of ${what} to ${seconds} s`,
-        options,
-      );
-      return { previous };
-    });
+    return {
+      autoscaler,
+      what,
+      client: this.client(autoscaler.cluster),
+      call: fn => this.call(autoscaler.cluster, what, fn),
+      log: (change, options) =>
+        this.logChange(autoscaler.cluster, change, options),
+    };
   }
 
   async readiness(workload: WorkloadRef): Promise<WorkloadReadiness> {
@@ -421,42 +377,11 @@ export class KubernetesClusterActuator implements ClusterActuator {
     }
   }
 
-  private writeQuery(options: ActuatorChangeOptions) {
-    return {
-      fieldManager: MODELFLEET_FIELD_MANAGER,
-      dryRun: options.dryRun ? 'All' : undefined,
-    };
-  }
-
-  private stamp(options: ActuatorChangeOptions): Record<string, string> {
-    return options.actionStep
-      ? { [ACTION_STEP_ANNOTATION]: options.actionStep }
-      : {};
-  }
-
-  private async mergePatch(
-    client: ClusterClient,
-    path: string,
-    options: ActuatorChangeOptions,
-    body: unknown,
-  ): Promise<void> {
-    await client.request(HttpMethod.PATCH, path, {
-      query: this.writeQuery(options),
-      contentType: PatchStrategy.MergePatch,
-      body,
-    });
-  }
-
   private logChange(
     cluster: string,
     change: string,
     options: ActuatorChangeOptions,
   ): void {
-    const step = options.actionStep
-      ? ` (action step ${options.actionStep})`
-      : '';
-    const message = `${cluster}: ${change}${step}`;
-    if (options.dryRun) this.logger.debug(`${message}, dry run`);
-    else this.logger.info(message);
+    logChange(this.logger, cluster, change, options);
   }
 }
