@@ -9,13 +9,8 @@ import {
   transition,
 } from '../engines/actions/stateMachine';
 import { auditTransition } from './audit';
-import {
-  captureUndo,
-  clusterOf,
-  failureOf,
-  runOperation,
-  verifySteps,
-} from './operations';
+import { captureUndo, clusterOf, failureOf, runOperation } from './operations';
+import { verifySteps } from './verify';
 import { ActuatorDirectory } from './types';
 
 /** Options of an {@link ActionRunner}. */
