@@ -295,7 +295,8 @@ export function planModelAction(
   }
 }
 
-function strip(a: NonNullable<ModelTarget['autoscaler']>): AutoscalerRef {
+/** An autoscaler's reference alone, without what was read of it. */
+export function strip(a: AutoscalerRef): AutoscalerRef {
   return {
     cluster: a.cluster,
     namespace: a.namespace,

@@ -5,7 +5,7 @@ import {
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
 import { PAUSED_REPLICAS } from '../actions/diff';
-import { ModelPlan, STOP_TIMEOUT_SECONDS } from '../actions/modelPlans';
+import { ModelPlan, STOP_TIMEOUT_SECONDS, strip } from '../actions/modelPlans';
 
 /** The Multi-Cluster Services API: a Service exported to the cluster set. */
 export const SERVICE_EXPORT_API = 'multicluster.x-k8s.io/v1alpha1';
@@ -39,13 +39,6 @@ export interface MigrationTimings {
   provisioningSeconds: number;
   loadSeconds: number;
 }
-
-const strip = (a: AutoscalerRef): AutoscalerRef => ({
-  cluster: a.cluster,
-  namespace: a.namespace,
-  kind: a.kind,
-  name: a.name,
-});
 
 const label = (w: { kind: string; namespace: string; name: string }) =>
   `${w.kind} ${w.namespace}/${w.name}`;

@@ -2,35 +2,14 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  ModelFleetAction,
-  MoveDetails,
-} from '@modelfleet/plugin-modelfleet-common';
+import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
 import { minutesAgo, modelAction } from '../../__testUtils__/actionFixtures';
 import { mockModelFleetApi, responseError } from '../../__testUtils__/fixtures';
 import { ModelFleetApi, modelfleetApiRef } from '../../api';
 import { MovesCard } from './MovesCard';
+import { moveDetails } from './__testUtils__';
 
-const details: MoveDetails = {
-  from: {
-    pool: 'gpupool:default/prod-use1.l4-ondemand',
-    title: 'l4-ondemand (prod-use1)',
-    cluster: 'prod-use1',
-    monthlyUsd: 1175.3,
-  },
-  to: {
-    pool: 'gpupool:default/prod-usc1.g2-l4-spot',
-    title: 'g2-l4-spot (prod-usc1)',
-    cluster: 'prod-usc1',
-    capacityType: 'spot',
-    monthlyUsd: 421.68,
-    preemptionsPerMonth: 2.5,
-    availability: 0.995,
-  },
-  moveUsd: 3.61,
-  paybackHours: 3.5,
-  risk: 'spot: 2.5 preemptions a month expected, 99.50 % available',
-};
+const details = moveDetails;
 
 const move = (overrides: Partial<ModelFleetAction> = {}) =>
   modelAction({ kind: 'migrate', details, reason: 'cheaper', ...overrides });
