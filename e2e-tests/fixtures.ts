@@ -70,6 +70,8 @@ export async function guestToken(page: Page): Promise<string> {
 
 /** A model as the signed-in guest reads it through the API. */
 export interface ModelReader {
+  /** The guest's Authorization header, for requests of a test's own. */
+  headers(): Promise<{ Authorization: string }>;
   /** `GET /models/:namespace/:name/hibernation`, expected 200. */
   hibernation(): Promise<any>;
   /** `GET /actions?entity=` of the model, expected 200. */
@@ -96,6 +98,7 @@ export async function modelReader(
     return res.json();
   };
   return {
+    headers: async () => headers,
     hibernation: () =>
       get(
         `/api/modelfleet/models/${model.namespace}/${model.name}/hibernation`,
