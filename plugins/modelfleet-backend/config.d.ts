@@ -196,6 +196,20 @@ export interface Config {
        * time it had capacity (50 to 100). Defaults to 99.
        */
       minAvailabilityPercent?: number;
+      /**
+       * The spot fallback loop: for models served on spot, an on-demand
+       * stand-in on their cluster at a reclaim notice or when spot cannot
+       * be launched, taken down once spot serves again.
+       */
+      spotFallback?: {
+        /** When it runs. Defaults to every 20 seconds with a 2 minute timeout. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * Seconds a spot pod may wait for a node before its launch counts
+         * as failed (no spot capacity), 30 to 3600. Defaults to 300.
+         */
+        launchTimeoutSeconds?: number;
+      };
     };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {

@@ -65,3 +65,16 @@ export const BACKSTAGE_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 /** Labels KServe puts on the pods of an InferenceService. */
 export const KSERVE_ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 export const KSERVE_COMPONENT_LABEL = 'component';
+
+/**
+ * Taints that announce a spot reclaim of the node, as each cloud's
+ * termination handler sets them: the AWS Node Termination Handler on a
+ * Spot Interruption notice (two minutes ahead), GKE on an impending
+ * preemption (thirty seconds), AKS node auto-drain on a Preempt scheduled
+ * event (thirty seconds). Their `timeAdded` is when the notice came.
+ */
+export const RECLAIM_TAINTS = [
+  'aws-node-termination-handler/spot-itn',
+  'cloud.google.com/impending-node-termination',
+  'remediator.kubernetes.azure.com/unschedulable',
+] as const;

@@ -63,6 +63,11 @@ export interface ModelFleetBackendConfig {
     paybackHorizonHours: number;
     /** 0–1 */
     minAvailability: number;
+    /** The spot fallback loop. */
+    spotFallback: {
+      schedule: SchedulerServiceTaskScheduleDefinition;
+      launchTimeoutSeconds: number;
+    };
   };
 }
 
@@ -139,6 +144,12 @@ const DEFAULT_HIBERNATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
   timeout: { minutes: 5 },
   initialDelay: { seconds: 20 },
+};
+
+const DEFAULT_SPOT_FALLBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { seconds: 20 },
+  timeout: { minutes: 2 },
+  initialDelay: { seconds: 25 },
 };
 
 const DEFAULT_PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -336,6 +347,20 @@ export function readModelFleetBackendConfig(
           50,
           100,
         ) / 100,
+      spotFallback: {
+        schedule: readSchedule(
+          config,
+          'modelfleet.arbitrage.spotFallback',
+          DEFAULT_SPOT_FALLBACK_SCHEDULE,
+        ),
+        launchTimeoutSeconds: readWholeNumber(
+          config,
+          'modelfleet.arbitrage.spotFallback.launchTimeoutSeconds',
+          300,
+          30,
+          3600,
+        ),
+      },
     },
     priceRefresh: {
       schedule: readSchedule(

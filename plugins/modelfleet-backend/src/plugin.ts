@@ -50,6 +50,10 @@ import { ArbitrageReports } from './arbitrage/ArbitrageReports';
 import { createPoolRisk, readBundledSpotPrior } from './arbitrage/poolRisk';
 import { createArbitrageRouter } from './routes/arbitrage';
 import { lastMoveReader, Migrations } from './arbitrage/Migrations';
+import {
+  SPOT_FALLBACK_TASK_ID,
+  SpotFallbackLoop,
+} from './arbitrage/SpotFallbackLoop';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
@@ -301,6 +305,42 @@ export const modelfleetPlugin = createBackendPlugin({
             defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,
           },
         });
+        const render = {
+          fleet,
+          actuators,
+          candidates,
+          renderer: () => renderer,
+          deniedNamespaces: deploySettings.deniedNamespaces,
+        };
+        const migrations = new Migrations({
+          ...render,
+          targets,
+          reports: arbitrage,
+          actions,
+          provisioningSeconds: settings.arbitrage.provisioningSeconds,
+          dryRunOf: teamRef => policies.dryRunOf(teamRef),
+        });
+        const spotFallback = new SpotFallbackLoop({
+          fleet,
+          directory,
+          targets,
+          reports: arbitrage,
+          policies,
+          actions,
+          render,
+          auth,
+          settings: {
+            provisioningSeconds: settings.arbitrage.provisioningSeconds,
+            launchTimeoutSeconds:
+              settings.arbitrage.spotFallback.launchTimeoutSeconds,
+          },
+          logger,
+        });
+        await tasks.schedule({
+          id: SPOT_FALLBACK_TASK_ID,
+          schedule: settings.arbitrage.spotFallback.schedule,
+          run: () => spotFallback.run(),
+        });
         httpRouter.use(
           await createRouter({
             routers: [
@@ -328,18 +368,7 @@ export const modelfleetPlugin = createBackendPlugin({
                 httpAuth,
                 permissions,
                 reports: arbitrage,
-                migrations: new Migrations({
-                  targets,
-                  reports: arbitrage,
-                  fleet,
-                  actuators,
-                  actions,
-                  candidates,
-                  renderer: () => renderer,
-                  deniedNamespaces: deploySettings.deniedNamespaces,
-                  provisioningSeconds: settings.arbitrage.provisioningSeconds,
-                  dryRunOf: teamRef => policies.dryRunOf(teamRef),
-                }),
+                migrations,
               }),
             ],
             placement,

@@ -211,7 +211,8 @@ export type ActionKind =
   | 'wake'
   | 'keepAlive'
   | 'sleep'
-  | 'migrate';
+  | 'migrate'
+  | 'spot-fallback';
 
 /** @public */
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -222,6 +223,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'keepAlive',
   'sleep',
   'migrate',
+  'spot-fallback',
 ];
 
 /**
@@ -294,6 +296,8 @@ export interface ModelFleetAction {
   diff?: ObjectDiff[];
   /** The figures it was decided on: a move's (`migrate`). */
   details?: MoveDetails;
+  /** The figures it was decided on: an on-demand fallback's (`spot-fallback`). */
+  fallback?: FallbackDetails;
   events?: ActionEvent[];
 }
 
@@ -320,6 +324,30 @@ export interface MoveDetails {
   paybackHours?: number;
   /** The risk, in words. */
   risk: string;
+}
+
+/**
+ * What an on-demand fallback (`spot-fallback` action) was decided on: the
+ * model's spot pool and what it saw, and the replicas of its on-demand
+ * fallback before and after. `fallback` brings on-demand up (a preemption
+ * notice, or spot replicas that cannot be launched); `return` takes it
+ * down once spot serves again.
+ *
+ * @public
+ */
+export interface FallbackDetails {
+  direction: 'fallback' | 'return';
+  spot: { pool: string; title: string; usdPerHour: number };
+  onDemand: { pool: string; title: string; usdPerHour: number };
+  /** The fallback Deployment's replicas before and after. */
+  replicas: { from: number; to: number };
+  /** Replicas the model needs, and its spot replicas Ready then. */
+  required: number;
+  spotReady: number;
+  /** ISO 8601: the preemption notice this answers, when one was seen. */
+  noticedAt?: string;
+  /** ISO 8601: since when spot replicas could not be scheduled, when they could not. */
+  unscheduledSince?: string;
 }
 
 /**

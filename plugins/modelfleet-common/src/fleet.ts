@@ -60,6 +60,11 @@ export interface GpuPoolObservation {
   nodes: { current: number; min?: number; max?: number };
   /** GPUs the pods of the pool request, against what the nodes offer. */
   gpus: { allocatable: number; allocated: number };
+  /**
+   * Its nodes under a spot reclaim notice now (a taint the clouds'
+   * termination handlers set), and the latest notice's time (ISO 8601).
+   */
+  reclaim?: { nodes: number; noticedAt: string };
 }
 
 /**
@@ -78,7 +83,35 @@ export interface ModelWorkloadObservation {
   gpusPerReplica: number;
   /** The pool its pods run on, where known. */
   pool?: string;
+  /**
+   * Its `modelfleet.io/role` label: `spot-fallback` for the on-demand
+   * Deployment that stands in for a model's spot replicas.
+   */
+  role?: string;
+  /**
+   * Its replicas on nodes under a spot reclaim notice (a taint the
+   * clouds' termination handlers set), and the latest notice's time.
+   */
+  reclaim?: { replicas: number; noticedAt: string };
+  /** Its pods that no node has taken, and since when the oldest waits (ISO 8601). */
+  unscheduled?: { pods: number; since: string };
 }
+
+/**
+ * The label naming what a workload is to its model; see
+ * {@link FALLBACK_ROLE}.
+ *
+ * @public
+ */
+export const WORKLOAD_ROLE_LABEL = 'modelfleet.io/role';
+
+/**
+ * The role of the on-demand Deployment that stands in for a model's spot
+ * replicas while spot capacity is gone.
+ *
+ * @public
+ */
+export const FALLBACK_ROLE = 'spot-fallback';
 
 /**
  * A connected cluster and whether its last snapshot succeeded.

@@ -77,6 +77,9 @@ export const ACTION_STEP = 'modelfleet.io/action-step';
 /** The model label of workloads and their pods. */
 export const MODEL_LABEL = 'modelfleet.io/model';
 
+/** A workload's role to its model: `spot-fallback` for the on-demand stand-in of its spot replicas. */
+export const ROLE_LABEL = 'modelfleet.io/role';
+
 /** The object without the fields that change on every write. */
 export function comparable(object: KubeObject): KubeObject {
   const copy = clone(object);

@@ -5,7 +5,7 @@ import { ClusterContext } from './controllers/context';
 import { KedaController } from './controllers/keda';
 import { isPodReady } from './controllers/placement';
 import type { EngineRegistry } from './engines';
-import { MODEL_LABEL, StoredObject } from './objects';
+import { MODEL_LABEL, ROLE_LABEL, StoredObject } from './objects';
 import { matchesLabelSelector } from './selectors';
 
 /**
@@ -92,22 +92,40 @@ export class TrafficController {
     return this.router?.(namespace, model) ?? this;
   }
 
-  /** Ready replicas of a model's Deployment here. */
+  /** Ready replicas of a model here: its Deployment's and its spot fallback's. */
   readyReplicas(namespace: string, model: string): number {
-    return this.readyOf(this.deploymentOf(namespace, model));
+    return this.servingReady(namespace, model);
   }
 
-  /** The Deployment of a model: labelled `modelfleet.io/model`, or named after it. */
+  /**
+   * The Deployment of a model: labelled `modelfleet.io/model` (not its spot
+   * fallback, `modelfleet.io/role`), or named after it.
+   */
   deploymentOf(namespace: string, model: string): StoredObject | undefined {
     const all = this.ctx.store.list(this.ctx.types.deployment, { namespace });
     return (
-      all.find(d => d.metadata.labels?.[MODEL_LABEL] === model) ??
-      all.find(d => d.metadata.name === model)
+      all.find(
+        d =>
+          d.metadata.labels?.[MODEL_LABEL] === model &&
+          !d.metadata.labels?.[ROLE_LABEL],
+      ) ?? all.find(d => d.metadata.name === model)
     );
   }
 
-  private readyOf(d: StoredObject | undefined): number {
-    return d?.status?.readyReplicas ?? 0;
+  /**
+   * Ready replicas serving a model: its Deployment's and those of the
+   * Deployments standing in for it (its spot fallback), whose pods its
+   * Service selects too.
+   */
+  private servingReady(namespace: string, model: string): number {
+    return this.ctx.store
+      .list(this.ctx.types.deployment, { namespace })
+      .filter(
+        d =>
+          d.metadata.labels?.[MODEL_LABEL] === model ||
+          d.metadata.name === model,
+      )
+      .reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
   }
 
   private entry(key: string): ModelTraffic {
@@ -132,7 +150,7 @@ export class TrafficController {
     stats.lastRequestAt = Math.max(stats.lastRequestAt ?? 0, at);
     const d = this.deploymentOf(namespace, model);
     if (d) this.keda.onRequest(namespace, d.metadata.name, at);
-    if (d && this.readyOf(d) > 0) {
+    if (d && this.servingReady(namespace, model) > 0) {
       if (
         this.options.engines?.anyAsleep() &&
         this.toPods(namespace, model, d, count, at, waiter)
@@ -265,7 +283,7 @@ export class TrafficController {
       const [namespace, model] = key.split('/');
       const stats = this.entry(key);
       const d = this.deploymentOf(namespace, model);
-      const ready = this.readyOf(d) > 0;
+      const ready = this.servingReady(namespace, model) > 0;
       // Requests served now are load the autoscaler sees now.
       if (ready && d && list.length > 0)
         this.keda.onRequest(namespace, d.metadata.name, now);

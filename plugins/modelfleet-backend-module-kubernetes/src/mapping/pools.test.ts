@@ -7,6 +7,7 @@ import {
   nodePoolName,
   nodeProvider,
   readNodeGpu,
+  reclaimNotices,
 } from './pools';
 
 describe('nodePoolName', () => {
@@ -412,5 +413,34 @@ describe('inferClusterPlacement', () => {
       region: 'us-east-1',
     });
     expect(inferClusterPlacement([node('n', {})])).toEqual({});
+  });
+});
+
+describe('reclaimNotices', () => {
+  it('reads the termination handlers’ taints of the three clouds, with their time', () => {
+    const at = new Date('2026-12-01T10:00:00Z');
+    const tainted = (name: string, key: string, timeAdded?: Date) => ({
+      ...node(name, {}),
+      spec: { taints: [{ key, effect: 'NoSchedule', timeAdded }] },
+    });
+    const notices = reclaimNotices(
+      [
+        tainted(
+          'aws-1',
+          'aws-node-termination-handler/spot-itn',
+          new Date('2026-12-01T09:59:00Z'),
+        ),
+        tainted('gke-1', 'cloud.google.com/impending-node-termination'),
+        tainted('aks-1', 'remediator.kubernetes.azure.com/unschedulable'),
+        tainted('other', 'node.kubernetes.io/unschedulable'),
+        node('plain', {}),
+      ],
+      at,
+    );
+    expect(Object.fromEntries(notices)).toEqual({
+      'aws-1': '2026-12-01T09:59:00.000Z',
+      'gke-1': '2026-12-01T10:00:00.000Z',
+      'aks-1': '2026-12-01T10:00:00.000Z',
+    });
   });
 });

@@ -24,6 +24,7 @@ import {
   NVIDIA_GPU,
   NVIDIA_MIG_PREFIX,
   POOL_LABELS,
+  RECLAIM_TAINTS,
   REGION_LABELS,
   ZONE_LABELS,
 } from '../labels';
@@ -247,6 +248,29 @@ export function gpuNodePools(nodes: readonly V1Node[]): Map<string, string> {
   return pools;
 }
 
+/**
+ * The nodes under a spot reclaim notice ({@link RECLAIM_TAINTS}), by node
+ * name, with the notice's time (the taint's `timeAdded`, else now).
+ */
+export function reclaimNotices(
+  nodes: readonly V1Node[],
+  now: Date,
+): Map<string, string> {
+  const notices = new Map<string, string>();
+  for (const node of nodes) {
+    const taint = node.spec?.taints?.find(t =>
+      (RECLAIM_TAINTS as readonly string[]).includes(t.key),
+    );
+    if (!node.metadata?.name || !taint) continue;
+    const added = taint.timeAdded ? new Date(taint.timeAdded) : now;
+    notices.set(
+      node.metadata.name,
+      (Number.isNaN(added.getTime()) ? now : added).toISOString(),
+    );
+  }
+  return notices;
+}
+
 /** GPU units requested by the pods that hold them, by node name. */
 export function allocatedGpusByNode(
   pods: readonly V1Pod[],
@@ -329,8 +353,23 @@ export function buildGpuPools(input: {
           0,
         ),
       },
+      ...poolReclaim(nodes),
     };
   });
+}
+
+/** The pool's nodes under a spot reclaim notice now, and the latest notice. */
+function poolReclaim(
+  nodes: readonly V1Node[],
+): Pick<GpuPoolObservation, 'reclaim'> {
+  const notices = reclaimNotices(nodes, new Date());
+  if (notices.size === 0) return {};
+  return {
+    reclaim: {
+      nodes: notices.size,
+      noticedAt: [...notices.values()].sort().pop()!,
+    },
+  };
 }
 
 /** The cloud and region of a cluster, as most of its nodes say. */

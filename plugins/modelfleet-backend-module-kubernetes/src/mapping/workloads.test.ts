@@ -334,3 +334,60 @@ describe('buildModelWorkloads', () => {
     ]);
   });
 });
+
+describe('spot signals', () => {
+  it('reports replicas under a reclaim notice, pods waiting for a node, and a spot fallback apart from its model', () => {
+    const waiting = pod('chat-c', {
+      labels: { app: 'chat' },
+      phase: 'Pending',
+    });
+    waiting.metadata!.creationTimestamp = new Date('2026-12-01T10:02:00Z');
+    const older = pod('chat-d', { labels: { app: 'chat' }, phase: 'Pending' });
+    older.metadata!.creationTimestamp = new Date('2026-12-01T10:01:00Z');
+    const workloads = buildModelWorkloads({
+      ...empty,
+      deployments: [
+        deployment('chat', {
+          labels: { 'modelfleet.io/model': 'chat' },
+          replicas: 4,
+          readyReplicas: 2,
+        }),
+        deployment('chat-on-demand', {
+          app: 'chat',
+          labels: {
+            'modelfleet.io/model': 'chat',
+            'modelfleet.io/role': 'spot-fallback',
+          },
+          replicas: 1,
+          readyReplicas: 1,
+        }),
+      ],
+      pods: [
+        pod('chat-a', { labels: { app: 'chat' }, node: 'l4-1' }),
+        pod('chat-b', { labels: { app: 'chat' }, node: 'a100-1' }),
+        waiting,
+        older,
+        pod('chat-on-demand-a', {
+          labels: { app: 'chat', 'modelfleet.io/role': 'spot-fallback' },
+          node: 'a100-2',
+        }),
+      ],
+      reclaims: new Map([['l4-1', '2026-12-01T10:00:30.000Z']]),
+    });
+    const [chat, standIn] = workloads;
+    expect(chat).toMatchObject({
+      name: 'chat',
+      reclaim: { replicas: 1, noticedAt: '2026-12-01T10:00:30.000Z' },
+      unscheduled: { pods: 2, since: '2026-12-01T10:01:00.000Z' },
+    });
+    expect(chat.role).toBeUndefined();
+    // The stand-in's pods are its own, not the model's.
+    expect(standIn).toMatchObject({
+      name: 'chat-on-demand',
+      role: 'spot-fallback',
+      pool: 'gpu-a100',
+    });
+    expect(standIn.reclaim).toBeUndefined();
+    expect(standIn.unscheduled).toBeUndefined();
+  });
+});

@@ -10,6 +10,7 @@ import type {
 import {
   MODEL_WORKLOAD_LABEL,
   ModelWorkloadObservation,
+  WORKLOAD_ROLE_LABEL,
 } from '@modelfleet/plugin-modelfleet-common';
 import {
   BACKSTAGE_KUBERNETES_ID,
@@ -135,6 +136,40 @@ function workloadPool(
   return mostCommon(onPools) ?? selectedPool(spec);
 }
 
+/**
+ * What spot reclaims do to a workload now: its pods on nodes under a
+ * reclaim notice, and its pods no node has taken (their replacements,
+ * when spot capacity is gone).
+ */
+function spotSignals(
+  pods: readonly V1Pod[],
+  reclaims: ReadonlyMap<string, string>,
+): Pick<ModelWorkloadObservation, 'reclaim' | 'unscheduled'> {
+  let noticed = 0;
+  let noticedAt = '';
+  let waiting = 0;
+  let since = '';
+  for (const p of pods) {
+    const node = p.spec?.nodeName;
+    const at = node ? reclaims.get(node) : undefined;
+    if (at) {
+      noticed++;
+      if (at > noticedAt) noticedAt = at;
+    }
+    if (!node) {
+      waiting++;
+      const created = p.metadata?.creationTimestamp
+        ? new Date(p.metadata.creationTimestamp).toISOString()
+        : '';
+      if (created && (!since || created < since)) since = created;
+    }
+  }
+  return {
+    ...(noticed ? { reclaim: { replicas: noticed, noticedAt } } : {}),
+    ...(waiting && since ? { unscheduled: { pods: waiting, since } } : {}),
+  };
+}
+
 /** The containers of a KServe predictor, wherever the component puts them. */
 export function predictorPodSpec(
   predictor: InferenceServicePredictor,
@@ -180,7 +215,10 @@ export function buildModelWorkloads(input: {
   pods: readonly V1Pod[];
   /** The pool of each GPU node, by node name. */
   nodePools: ReadonlyMap<string, string>;
+  /** The nodes under a spot reclaim notice, with its time, by node name. */
+  reclaims?: ReadonlyMap<string, string>;
 }): ModelWorkloadObservation[] {
+  const reclaims = input.reclaims ?? new Map<string, string>();
   const podsByNamespace = new Map<string, V1Pod[]>();
   for (const pod of input.pods) {
     if (isPodTerminated(pod)) continue;
@@ -207,8 +245,13 @@ export function buildModelWorkloads(input: {
         continue;
       }
       const namespace = w.metadata?.namespace ?? 'default';
-      const pods = (podsByNamespace.get(namespace) ?? []).filter(p =>
-        matchesSelector(w.spec?.selector, p.metadata?.labels ?? {}),
+      // A model's spot fallback shares its labels but for its role: the
+      // model's own workload does not count the fallback's pods.
+      const role = w.metadata?.labels?.[WORKLOAD_ROLE_LABEL];
+      const pods = (podsByNamespace.get(namespace) ?? []).filter(
+        p =>
+          matchesSelector(w.spec?.selector, p.metadata?.labels ?? {}) &&
+          p.metadata?.labels?.[WORKLOAD_ROLE_LABEL] === role,
       );
       const pool = workloadPool(pods, input.nodePools, w.spec?.template?.spec);
       out.push({
@@ -223,6 +266,8 @@ export function buildModelWorkloads(input: {
         },
         gpusPerReplica: podGpuUnits(w.spec?.template?.spec),
         ...(pool ? { pool } : {}),
+        ...(role ? { role } : {}),
+        ...spotSignals(pods, reclaims),
       });
     }
   };

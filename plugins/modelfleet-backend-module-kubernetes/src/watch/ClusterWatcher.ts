@@ -22,6 +22,7 @@ import { KubernetesClusterConfig } from '../config';
 import {
   buildGpuPools,
   gpuNodePools,
+  reclaimNotices,
   inferClusterPlacement,
 } from '../mapping/pools';
 import { buildModelWorkloads, InferenceService } from '../mapping/workloads';
@@ -287,6 +288,7 @@ export class ClusterWatcher {
         inferenceServices: this.inferenceServices.items(),
         pods,
         nodePools: gpuNodePools(nodes),
+        reclaims: reclaimNotices(nodes, new Date(now())),
       }),
     };
   }

@@ -215,6 +215,7 @@ export class ModelTargets {
     const seen = (await this.options.fleet.listWorkloads()).find(
       x =>
         x.modelId.toLocaleLowerCase('en-US') === name &&
+        !x.role &&
         (x.kind === 'Deployment' || x.kind === 'StatefulSet'),
     );
     return seen

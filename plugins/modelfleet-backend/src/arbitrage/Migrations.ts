@@ -1,8 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
-  KubeObject,
-  MODEL_DEPLOYMENT_KINDS,
   poolEntityName,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -17,13 +15,9 @@ import {
   planMigration,
   SERVICE_EXPORT_API,
 } from '../engines/arbitrage/migration';
-import { formatRefusals, guardDeployment } from '../engines/deploy/guard';
-import {
-  PlacementCandidateSources,
-  placementCandidates,
-} from '../placement/candidates';
+import { PlacementCandidateSources } from '../placement/candidates';
 import { ArbitrageReports } from './ArbitrageReports';
-import { renderInputFor } from './renderInput';
+import { renderForPool } from './renderForPool';
 
 /** A request to move a model to a pool. */
 export interface MoveRequest {
@@ -125,70 +119,14 @@ export class Migrations {
       );
     }
     const current = whatIf.options.find(o => o.current);
-    const candidate = (
-      await placementCandidates(
-        await this.options.fleet.listPools(),
-        this.options.candidates,
-      )
-    ).find(c => c.pool.ref === poolRef);
-    if (!candidate) {
-      throw new InputError(`pool: ${option.title} is not connected now`);
-    }
-
-    const renderer = this.options.renderer();
-    if (!renderer) {
-      throw new ConflictError(
-        'migrate: no renderer of model manifests is installed (the scaffolder module modelfleetModuleManifests)',
-      );
-    }
     const source = model.target;
     const sourceActuator = await actuators.forCluster(source.workload.cluster);
-    const sourceObject = await sourceActuator.get(source.workload.cluster, {
-      apiVersion: 'apps/v1',
-      kind: source.workload.kind,
-      namespace: source.workload.namespace,
-      name: source.workload.name,
-    });
-    const input = renderInputFor(
-      model.entity,
-      source.workload.namespace,
-      sourceObject,
-      {
-        ref: poolRef,
-        cluster: candidate.summary.cluster,
-        region: candidate.summary.region,
-        capacityType: candidate.summary.capacityType,
-        sharing: candidate.summary.gpu.sharing,
-        scheduling: candidate.scheduling,
-        gpuProduct: candidate.summary.gpu.product,
-      },
+    const { objects, cluster: targetCluster } = await renderForPool(
+      this.options,
+      { ...model, target: source },
+      { ref: poolRef, title: option.title },
+      'migrate',
     );
-    let objects: KubeObject[];
-    try {
-      objects = renderer.render(input).manifests as KubeObject[];
-    } catch (e) {
-      throw new InputError(
-        `migrate: the Model cannot be rendered for ${option.title}: ${
-          (e as Error).message
-        }`,
-      );
-    }
-    const refusals = guardDeployment({
-      namespace: source.workload.namespace,
-      model: model.entity.metadata.name,
-      objects,
-      allowedKinds: MODEL_DEPLOYMENT_KINDS,
-      deniedNamespaces: this.options.deniedNamespaces,
-    });
-    if (refusals.length) {
-      throw new InputError(
-        `migrate: refused, a model deployment never needs ${formatRefusals(
-          refusals,
-        )}`,
-      );
-    }
-
-    const targetCluster = candidate.summary.cluster;
     const targetActuator = await actuators.forCluster(targetCluster);
     const deployment = objects.find(o => o.kind === 'Deployment');
     const service = objects.find(o => o.kind === 'Service');

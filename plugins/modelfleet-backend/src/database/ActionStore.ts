@@ -5,6 +5,7 @@ import {
   ActionStep,
   FINAL_ACTION_STATES,
   ModelFleetAction,
+  FallbackDetails,
   MoveDetails,
   ObjectDiff,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -27,6 +28,7 @@ export interface NewAction {
   reason: string;
   diff?: ObjectDiff[];
   details?: MoveDetails;
+  fallback?: FallbackDetails;
 }
 
 /** A stored action, with when its current step was first tried. */
@@ -89,7 +91,11 @@ function fromRow(r: Row): StoredAction {
     updatedAt: iso(r.updated_at)!,
     ...optional('finishedAt', iso(r.finished_at)),
     ...optional('diff', r.diff ? JSON.parse(r.diff) : undefined),
-    ...optional('details', r.details ? JSON.parse(r.details) : undefined),
+    // One column: a move's figures, or a spot fallback's.
+    ...optional(
+      r.kind === 'spot-fallback' ? 'fallback' : 'details',
+      r.details ? JSON.parse(r.details) : undefined,
+    ),
     ...optional('stepStartedAt', iso(r.step_started_at)),
   };
 }
@@ -167,7 +173,10 @@ export class ActionStore {
           requested_by: action.requestedBy,
           reason: action.reason,
           diff: action.diff ? JSON.stringify(action.diff) : null,
-          details: action.details ? JSON.stringify(action.details) : null,
+          details:
+            action.details || action.fallback
+              ? JSON.stringify(action.details ?? action.fallback)
+              : null,
           created_at: at,
           updated_at: at,
         });
