@@ -291,16 +291,15 @@ export class SpotFallbackLoop {
         ? { unscheduledSince: m.primary.unscheduled.since }
         : {}),
     };
-    const why =
-      details.direction === 'fallback'
-        ? m.primary.reclaim || m.poolNoticedAt
-          ? `a spot reclaim notice on ${spotOption.title}`
-          : `spot replicas on ${
-              spotOption.title
-            } found no node for ${Math.round(
-              (now - (input.spot.unscheduledSince ?? now)) / 1000,
-            )} s (no spot capacity)`
-        : `spot serves again on ${spotOption.title}`;
+    const waited = Math.round(
+      (now - (input.spot.unscheduledSince ?? now)) / 1000,
+    );
+    let why = `spot serves again on ${spotOption.title}`;
+    if (details.direction === 'fallback') {
+      why = details.noticedAt
+        ? `a spot reclaim notice on ${spotOption.title}`
+        : `spot replicas on ${spotOption.title} found no node for ${waited} s (no spot capacity)`;
+    }
     const dryRun = policy.dryRun || policy.arbitrage.mode !== 'enforce';
     const { created } = await actions.request({
       // One change per model, direction and minute, whichever replica asks.
