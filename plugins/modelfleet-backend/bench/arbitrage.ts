@@ -45,15 +45,16 @@
  * --workload FILE, --days N (whole traces), --seed N (1: zone ids, and the
  * start when --days is shorter than the traces), --provision-seconds,
  * --load-seconds, --notice-seconds, --max-replicas, --base-on-demand (0),
- * --max-on-demand-share (1), --value-hours (the engine's, 10), --quick (no
+ * --max-on-demand-share (1), --value-hours (the engine's, 16), --quick (no
  * curves).
  *
  * The last line: arbitrage: cost_vs_ondemand=… availability=…
- * cost_vs_spothedge=… availability_spothedge=… moves_per_model_day=… — the
- * engine's figures at its default; for the two readings each figure is the
- * worse of the two (the larger cost and moves, the smaller availability;
- * availability_spothedge is SpotHedge-like's, also the smaller);
- * cost_vs_spothedge is the engine's cost ÷ SpotHedge-like's (1 extra).
+ * cost_vs_spothedge=… availability_spothedge=… moves_per_model_day=…
+ * moves_spothedge=… — the engine's figures at its default; for the two
+ * readings each figure is the worse of the two (the larger cost and moves,
+ * the smaller availability; availability_spothedge and moves_spothedge are
+ * SpotHedge-like's (1 extra), the smaller and the larger);
+ * cost_vs_spothedge is the engine's cost ÷ SpotHedge-like's.
  */
 import { argValue } from './args';
 import fs from 'node:fs';
@@ -306,6 +307,7 @@ async function main() {
     vsHedge: worst(r => r.engine.costVsOnDemand / r.hedge.costVsOnDemand, true),
     hedgeAvailability: worst(r => r.hedge.availability, false),
     moves: worst(r => r.engine.movesPerModelDay, true),
+    hedgeMoves: worst(r => r.hedge.movesPerModelDay, true),
   };
   console.log('\ngoals, per reading:');
   for (const r of results) {
@@ -324,6 +326,17 @@ async function main() {
         4,
       )} vs ${h.costVsOnDemand.toFixed(3)} at ${h.availability.toFixed(4)})`,
     );
+    const moves = (k: string) =>
+      r.figures.get(k)?.movesPerModelDay.toFixed(1) ?? '–';
+    console.log(
+      `    moves per model-day (replicas launched after the start; reclaims force most of them: ${r.engine.reclaimedPerModelDay.toFixed(
+        1,
+      )} of the engine's replicas reclaimed a model-day): engine ${moves(
+        r.engineKey,
+      )}, SpotHedge-like ${moves('hedge:1')}, cheapest spot ${moves(
+        'cheapest',
+      )}, always on-demand ${moves('on-demand')}`,
+    );
   }
   console.log(
     `\nsummary: the engine at valueHours ${o.valueHours}${
@@ -339,7 +352,9 @@ async function main() {
       3,
     )} availability_spothedge=${s.hedgeAvailability.toFixed(
       4,
-    )} moves_per_model_day=${s.moves.toFixed(1)}`,
+    )} moves_per_model_day=${s.moves.toFixed(
+      1,
+    )} moves_spothedge=${s.hedgeMoves.toFixed(1)}`,
   );
 }
 

@@ -65,17 +65,44 @@ describe('decideSpotServing', () => {
     for (const required of [1, 2]) {
       const d = decideSpotServing(input({ required }));
       const zones = spotZones(d.targets);
-      // One per zone (water-filled), and a spare: losing a zone leaves the need.
-      expect(zones.length).toBe(required + 1);
+      // One per zone (water-filled), over two zones at least.
+      expect(zones.length).toBe(2);
       for (const [, n] of zones) expect(n).toBe(1);
       expect(d.targets[onDemand.id]).toBe(0);
       expect(d.reason).toMatch(/launch spot on/);
     }
-    // Three zones for four replicas: all three used, none holds more than two.
+    // Three zones for three replicas: all three used, one each.
     const d = decideSpotServing(input({ required: 3 }));
     expect(spotZones(d.targets).length).toBe(3);
-    expect(Math.max(...Object.values(d.targets))).toBe(2);
-    expect(sum(d.targets, 'spot/')).toBe(4);
+    expect(Math.max(...Object.values(d.targets))).toBe(1);
+  });
+
+  it('adds spares only where they are worth their price and their moves', () => {
+    // Markets long quiet: a spare costs more (price, and the relaunches its
+    // zone would cost) than the losses it would cover; blind to moves, the
+    // engine would run one.
+    expect(
+      sum(decideSpotServing(input({ required: 2 })).targets, 'spot/'),
+    ).toBe(2);
+    expect(
+      sum(
+        decideSpotServing(input({ required: 2 }), { moveWeight: 0 }).targets,
+        'spot/',
+      ),
+    ).toBe(3);
+    // Two zones reclaimed within the hour: losses are likelier, a spare pays.
+    const now = 100_000;
+    const d = decideSpotServing(
+      input({
+        now,
+        required: 2,
+        runs: {
+          'spot/us-east-1a': run({ ready: 1, preemptions: [now - 1800] }),
+          'spot/us-east-1b': run({ ready: 1, preemptions: [now - 2400] }),
+        },
+      }),
+    );
+    expect(d.targets['spot/us-west-2a']).toBe(1);
   });
 
   it('keeps replicas where they run instead of moving them', () => {
@@ -262,5 +289,55 @@ describe('the engine under alternating availability', () => {
     expect(engine.onDemandLaunches).toBeLessThanOrEqual(5);
     expect(hedge.onDemandLaunches).toBeGreaterThan(50);
     expect(engine.readyReplicaSeconds / day).toBeGreaterThan(0.99);
+  });
+});
+
+describe('the engine next to a flapping market', () => {
+  // The cheapest zone has capacity 20 min, then none 20 min, all day long;
+  // two dearer zones never lose theirs.
+  const flap = Uint8Array.from({ length: 800 }, (_, i) =>
+    Math.floor(i / 6) % 2 ? 0 : 1,
+  );
+  const markets: SpotMarket[] = [
+    { pool: spot('us-east-1a', 0.3), available: flap, gapSeconds: 200 },
+    {
+      pool: spot('us-east-1b', 0.4),
+      available: new Uint8Array(800).fill(1),
+      gapSeconds: 200,
+    },
+    {
+      pool: spot('us-west-2a', 0.45, 'us-west-2'),
+      available: new Uint8Array(800).fill(1),
+      gapSeconds: 200,
+    },
+    { pool: onDemand },
+  ];
+  const day = 86_400;
+  const prepared = prepareMarkets(markets, 120, day);
+  const options = {
+    horizonSeconds: day,
+    provisionSeconds: 180,
+    loadSeconds: 90,
+    noticeSeconds: 120,
+    policy: open,
+  };
+
+  it('does not keep relaunching into it once it has flapped', () => {
+    const R = 8;
+    const engine = replay(spotServingPolicy(), R, prepared, options);
+    // The same engine blind to what a move costs, and SpotHedge-like.
+    const blind = replay(
+      spotServingPolicy({ moveWeight: 0 }),
+      R,
+      prepared,
+      options,
+    );
+    const hedge = replay(spotHedgePolicy(), R, prepared, options);
+    // 36 outages a day there: the engine leaves it after the first ones.
+    expect(engine.reclaimed).toBeLessThanOrEqual(R);
+    expect(engine.launches).toBeLessThanOrEqual(5);
+    expect(engine.launches).toBeLessThan(blind.launches / 2);
+    expect(engine.launches).toBeLessThan(hedge.launches / 2);
+    expect(engine.readyReplicaSeconds / (R * day)).toBeGreaterThan(0.999);
   });
 });

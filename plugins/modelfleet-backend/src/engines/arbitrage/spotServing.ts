@@ -20,11 +20,17 @@
  *   reclaim). A spot spare covers the loss of every zone but its own, an
  *   on-demand replica any loss; each is worth its hazard-weighted share of
  *   those losses per hour.
- * - Placement. Serving replicas go where price plus expected loss is least,
- *   water-filling the zones (so no zone holds more than it must, and the
- *   spread is over two zones or more where capacity allows); then spares
- *   and on-demand insurance, one at a time, the best first, while worth
- *   more than they cost. A pool whose launch just failed is skipped.
+ * - Moves. Every launch costs warm-up, and every reclaim forces one: a
+ *   move is weighed as `moveWeight` uncovered losses, so a spot replica
+ *   costs its price plus its zone's hazard × that (a flapping or just
+ *   recovered zone is dear: its replicas would be relaunched again and
+ *   again). A replica already running pays no move to stay.
+ * - Placement. Serving replicas go where price plus expected loss and
+ *   moves is least, water-filling the zones (so no zone holds more than it
+ *   must, and the spread is over two zones or more where capacity allows);
+ *   then spares and on-demand insurance, one at a time, the best first,
+ *   while worth more than they cost (moves included). A pool whose launch
+ *   just failed is skipped.
  * - On-demand fallback. Spot replicas that cannot be launched anywhere are
  *   replaced on on-demand at once (on a notice, the replacement is
  *   launched then); a spot replica that is merely starting is not, as an
@@ -72,6 +78,13 @@ export interface SpotServingOptions {
    * long past their last preemption or failed launch.
    */
   holdSeconds: number;
+  /**
+   * What one launch (a move) is weighed as, in losses of a required
+   * replica for startup − notice (the warm-up a replacement cannot hide),
+   * at `valueHours`: a spot replica costs its price plus its zone's
+   * hazard × this, as each reclaim there is a relaunch.
+   */
+  moveWeight: number;
   /** Start-up and notice when the input does not say. */
   startupSeconds: number;
   noticeSeconds: number;
@@ -80,7 +93,7 @@ export interface SpotServingOptions {
 }
 
 export const SPOT_SERVING_DEFAULTS: SpotServingOptions = {
-  valueHours: 10,
+  valueHours: 16,
   baseHazardPerHour: 0.2,
   youngSeconds: 3600,
   minAgeSeconds: 600,
@@ -88,6 +101,7 @@ export const SPOT_SERVING_DEFAULTS: SpotServingOptions = {
   downSeconds: 900,
   keepShare: 0.5,
   holdSeconds: 1200,
+  moveWeight: 1,
   startupSeconds: 270,
   noticeSeconds: 120,
   reviewSeconds: 300,
@@ -177,6 +191,9 @@ export function decideSpotServing(
   const gapHours = Math.max(0, startup - notice) / 3600;
   const value = o.valueHours * (Number.isFinite(odPrice) ? odPrice : 1);
   const zs = zonesOf(input, o);
+  /** What one reclaim costs uncovered (a replica missing startup − notice), and one move. */
+  const loss = value * gapHours;
+  const move = o.moveWeight * loss;
 
   let odAlive = 0;
   let odStarting = 0;
@@ -229,7 +246,7 @@ export function decideSpotServing(
     let bestKey = Infinity;
     for (const z of zs) {
       if (!open(z)) continue;
-      const key = (price(z) + value * gapHours * z.hazard) * (1 + z.k);
+      const key = (price(z) + (loss + move) * z.hazard) * (1 + z.k);
       if (key < bestKey) {
         best = z;
         bestKey = key;
@@ -266,6 +283,7 @@ export function decideSpotServing(
       const gain =
         value * gapHours * (all - (short(z, T, od) ? z.hazard : 0)) -
         price(z) * (1 + 0.01 * z.k) -
+        move * z.hazard -
         0.001 * value * gapHours * z.hazard;
       if (gain > spareGain) {
         spare = z;
