@@ -176,6 +176,13 @@ export interface Config {
      */
     arbitrage?: {
       /**
+       * When the arbitrage loop runs, which stores each team's best move
+       * (run under `enforce`, recommended for approval under `recommend`).
+       * Defaults to every 10 minutes with a 10 minute timeout. It runs on
+       * one backend replica at a time (scope global).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
        * Seconds a pool takes to add a node (0 to 3600), paid on the target
        * before its replicas serve. Defaults to 180.
        */

@@ -58,6 +58,8 @@ export interface ModelFleetBackendConfig {
     defaultLoadSeconds: number;
   };
   arbitrage: {
+    /** The arbitrage loop. */
+    schedule: SchedulerServiceTaskScheduleDefinition;
     provisioningSeconds: number;
     drainSeconds: number;
     paybackHorizonHours: number;
@@ -144,6 +146,12 @@ const DEFAULT_HIBERNATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
   timeout: { minutes: 5 },
   initialDelay: { seconds: 20 },
+};
+
+const DEFAULT_ARBITRAGE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 10 },
+  initialDelay: { minutes: 1 },
 };
 
 const DEFAULT_SPOT_FALLBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -318,6 +326,11 @@ export function readModelFleetBackendConfig(
       ),
     },
     arbitrage: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.arbitrage',
+        DEFAULT_ARBITRAGE_SCHEDULE,
+      ),
       provisioningSeconds: readWholeNumber(
         config,
         'modelfleet.arbitrage.provisioningSeconds',

@@ -46,14 +46,9 @@ import {
 } from './hibernation/HibernationLoop';
 import { HibernationReports } from './hibernation/HibernationReports';
 import { createHibernationRouter } from './routes/hibernation';
-import { ArbitrageReports } from './arbitrage/ArbitrageReports';
-import { createPoolRisk, readBundledSpotPrior } from './arbitrage/poolRisk';
 import { createArbitrageRouter } from './routes/arbitrage';
-import { lastMoveReader, Migrations } from './arbitrage/Migrations';
-import {
-  SPOT_FALLBACK_TASK_ID,
-  SpotFallbackLoop,
-} from './arbitrage/SpotFallbackLoop';
+import { lastMoveReader } from './arbitrage/Migrations';
+import { startArbitrage } from './arbitrage/wiring';
 import { createHousekeepingTask } from './tasks/housekeeping';
 import { createPriceRefreshTask } from './tasks/priceRefresh';
 import { TaskRegistry } from './tasks/TaskRegistry';
@@ -293,53 +288,21 @@ export const modelfleetPlugin = createBackendPlugin({
               .filter(id => id !== 'bundled-catalog'),
           assumedAddableNodes: settings.placement.assumedAddableNodes,
         };
-        const arbitrage = new ArbitrageReports({
+        const { arbitrage, migrations } = await startArbitrage({
           targets,
           fleet,
           wakes: hibernationStore,
           policies,
           candidates,
-          risk: createPoolRisk(readBundledSpotPrior()),
-          settings: {
-            ...settings.arbitrage,
-            defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,
-          },
-        });
-        const render = {
-          fleet,
           actuators,
-          candidates,
           renderer: () => renderer,
           deniedNamespaces: deploySettings.deniedNamespaces,
-        };
-        const migrations = new Migrations({
-          ...render,
-          targets,
-          reports: arbitrage,
-          actions,
-          provisioningSeconds: settings.arbitrage.provisioningSeconds,
-          dryRunOf: teamRef => policies.dryRunOf(teamRef),
-        });
-        const spotFallback = new SpotFallbackLoop({
-          fleet,
           directory,
-          targets,
-          reports: arbitrage,
-          policies,
           actions,
-          render,
           auth,
-          settings: {
-            provisioningSeconds: settings.arbitrage.provisioningSeconds,
-            launchTimeoutSeconds:
-              settings.arbitrage.spotFallback.launchTimeoutSeconds,
-          },
           logger,
-        });
-        await tasks.schedule({
-          id: SPOT_FALLBACK_TASK_ID,
-          schedule: settings.arbitrage.spotFallback.schedule,
-          run: () => spotFallback.run(),
+          tasks,
+          settings,
         });
         httpRouter.use(
           await createRouter({

@@ -9,6 +9,7 @@ import { ModelTargets } from '../actions/ModelTargets';
 import { ActionRequester, ActuatorDirectory } from '../actions/types';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { StoredAction } from '../database/ActionStore';
+import { fallbackName } from '../engines/arbitrage/fallbackPlan';
 import { moveDetails } from '../engines/arbitrage/moveDetails';
 import {
   migratedTo,
@@ -120,6 +121,7 @@ export class Migrations {
     }
     const current = whatIf.options.find(o => o.current);
     const source = model.target;
+    await this.refuseWhileStandInServes(source.workload);
     const sourceActuator = await actuators.forCluster(source.workload.cluster);
     const { objects, cluster: targetCluster } = await renderForPool(
       this.options,
@@ -208,5 +210,26 @@ export class Migrations {
       }`,
       details,
     });
+  }
+
+  /**
+   * A model served partly by its on-demand stand-in (the spot fallback)
+   * is not moved: the move would take the model's own Deployment and leave
+   * the stand-in behind. It moves once the fallback has returned to spot.
+   */
+  private async refuseWhileStandInServes(source: WorkloadRef) {
+    const name = fallbackName(source.name);
+    const standIn = (await this.options.fleet.listWorkloads()).find(
+      w =>
+        w.cluster === source.cluster &&
+        w.namespace === source.namespace &&
+        w.name === name &&
+        w.replicas.desired > 0,
+    );
+    if (standIn) {
+      throw new ConflictError(
+        `migrate: not now, the on-demand stand-in ${name} serves ${standIn.replicas.desired} replica(s) while spot is short; the model moves once the spot fallback has returned to spot`,
+      );
+    }
   }
 }

@@ -10,7 +10,7 @@ import { HibernationStore } from '../../database/HibernationStore';
 import { PriceBookStore } from '../../database/PriceBookStore';
 import { PolicyService } from '../../policy/PolicyService';
 import { readPolicyConfig } from '../../policy/policyConfig';
-import { ArbitrageReports } from '../ArbitrageReports';
+import { ArbitrageReports, ArbitrageReportsOptions } from '../ArbitrageReports';
 import { createPoolRisk } from '../poolRisk';
 
 export const workload = {
@@ -58,6 +58,34 @@ const quote = (
   source: 'bundled-catalog',
   observedAt: '2026-12-01T00:00:00Z',
 });
+
+/**
+ * The what-if with the tests' settings: a prior of 3 preemptions a node
+ * month at 99.5 % availability, 180 s provisioning, a week's payback.
+ */
+export function testArbitrageReports(
+  o: Pick<
+    ArbitrageReportsOptions,
+    'targets' | 'fleet' | 'policies' | 'candidates'
+  >,
+) {
+  return new ArbitrageReports({
+    ...o,
+    wakes: { wakes: async () => [] } as unknown as HibernationStore,
+    risk: createPoolRisk({
+      preemptionsPerNodeMonth: 3,
+      availability: 0.995,
+      source: 'test prior',
+    }),
+    settings: {
+      provisioningSeconds: 180,
+      drainSeconds: 60,
+      defaultLoadSeconds: 90,
+      paybackHorizonHours: 168,
+      minAvailability: 0.99,
+    },
+  });
+}
 
 /**
  * The what-if of `sdxl` (2 replicas on `l4-ondemand` of cluster c1) over
@@ -149,24 +177,11 @@ export function reportsFixture(
     liveSources: () => [],
     assumedAddableNodes: 10,
   };
-  const reports = new ArbitrageReports({
+  const reports = testArbitrageReports({
     targets,
     fleet,
-    wakes: { wakes: async () => [] } as unknown as HibernationStore,
     policies,
-    candidates,
-    risk: createPoolRisk({
-      preemptionsPerNodeMonth: 3,
-      availability: 0.995,
-      source: 'test prior',
-    }),
-    settings: {
-      provisioningSeconds: 180,
-      drainSeconds: 60,
-      defaultLoadSeconds: 90,
-      paybackHorizonHours: 168,
-      minAvailability: 0.99,
-    },
+    candidates: candidates,
   });
   return {
     reports,

@@ -13,15 +13,17 @@ import { ModelTargets } from '../../actions/ModelTargets';
 import { ActionStore } from '../../database/ActionStore';
 import { DatabaseModelFleetStore } from '../../database/DatabaseModelFleetStore';
 import { FleetStateStore } from '../../database/FleetStateStore';
-import { HibernationStore } from '../../database/HibernationStore';
 import { PolicyLayer, readPolicyConfig } from '../../policy/policyConfig';
 import { PolicyService } from '../../policy/PolicyService';
 import { modelLookupOf } from '../../showback/ModelDirectory';
-import { ArbitrageReports } from '../ArbitrageReports';
 import { lastMoveReader } from '../Migrations';
-import { createPoolRisk } from '../poolRisk';
 import { SpotFallbackLoop } from '../SpotFallbackLoop';
-import { pool, reportsFixture, workload } from './reportsFixture';
+import {
+  pool,
+  reportsFixture,
+  testArbitrageReports,
+  workload,
+} from './reportsFixture';
 
 /** When the first pass runs, unless a test moves the clock. */
 export const NOW = Date.parse('2026-12-05T12:00:00Z');
@@ -119,24 +121,11 @@ export async function startSpotFallback(
     actuators: fx.actuators,
     lastMove: lastMoveReader(f => store.list(f)),
   });
-  const reports = new ArbitrageReports({
+  const reports = testArbitrageReports({
     targets,
     fleet,
-    wakes: { wakes: async () => [] } as unknown as HibernationStore,
     policies,
     candidates: fx.candidates,
-    risk: createPoolRisk({
-      preemptionsPerNodeMonth: 3,
-      availability: 0.995,
-      source: 'test prior',
-    }),
-    settings: {
-      provisioningSeconds: 180,
-      drainSeconds: 60,
-      defaultLoadSeconds: 90,
-      paybackHorizonHours: 168,
-      minAvailability: 0.99,
-    },
   });
   const loop = new SpotFallbackLoop({
     fleet,
