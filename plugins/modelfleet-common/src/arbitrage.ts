@@ -39,6 +39,41 @@ export interface ModelArbitrageOption {
 }
 
 /**
+ * Replicas of one of a model's Deployments on a pool, as the cluster
+ * connector saw them last.
+ *
+ * @public
+ */
+export interface ServingReplicas {
+  /** The Deployment. */
+  name: string;
+  /** The GpuPool entity ref, when the pool is known. */
+  pool?: string;
+  title?: string;
+  capacityType?: CapacityType;
+  desired: number;
+  ready: number;
+}
+
+/**
+ * How a model is served now: its own Deployment, with what spot takes
+ * away, and its on-demand stand-in (the spot fallback), when it has one.
+ *
+ * @public
+ */
+export interface ModelServing {
+  primary: ServingReplicas & {
+    /** Replicas on nodes under a spot reclaim notice, and since when. */
+    underNotice: number;
+    noticedAt?: string;
+    /** Replicas no node takes (no capacity), and since when. */
+    waitingForNode: number;
+    waitingSince?: string;
+  };
+  standIn?: ServingReplicas;
+}
+
+/**
  * `GET /models/:namespace/:name/arbitrage`: what a model would cost on
  * each pool it may run on, and the best move, if one clears the team's
  * policy.
@@ -59,6 +94,8 @@ export interface ModelArbitrageReport {
   /** Seconds the model takes to load: the median of its timed wakes, or the default. */
   loadSeconds?: number;
   gpusPerReplica: number;
+  /** How it is served now: its spot / on-demand mix. */
+  serving?: ModelServing;
   /** Where it runs now, a month, preemptions included; absent when not priced. */
   currentMonthlyUsd?: number;
   /** Eligible pools, cheapest first. */

@@ -5,7 +5,6 @@ import {
   ModelArbitrageReport,
   ModelPrecision,
   PlatformPolicy,
-  poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelTargets } from '../actions/ModelTargets';
 import { FleetStateStore } from '../database/FleetStateStore';
@@ -23,6 +22,7 @@ import {
   placementCandidates,
 } from '../placement/candidates';
 import { PolicyService } from '../policy/PolicyService';
+import { modelServing, poolRefOf } from './serving';
 
 /** What a pool's history says of its risk. */
 export interface PoolRisk {
@@ -103,7 +103,8 @@ export class ArbitrageReports {
       const missing = model.missing ?? 'no workload on a connected cluster';
       return { ...base, reason: missing, missing };
     }
-    const seen = (await fleet.listWorkloads()).find(
+    const workloads = await fleet.listWorkloads();
+    const seen = workloads.find(
       x =>
         x.cluster === w.cluster &&
         x.namespace === w.namespace &&
@@ -113,10 +114,7 @@ export class ArbitrageReports {
       const missing = `the pool of ${w.kind} ${w.namespace}/${w.name} on cluster ${w.cluster} is not known`;
       return { ...base, reason: missing, missing };
     }
-    const currentRef = `gpupool:default/${poolEntityName(
-      w.cluster,
-      seen.pool,
-    )}`.toLocaleLowerCase('en-US');
+    const currentRef = poolRefOf(w.cluster, seen.pool);
     const statuses: GpuPoolStatus[] = await fleet.listPools();
     const candidates = (
       await placementCandidates(statuses, this.options.candidates)
@@ -168,6 +166,12 @@ export class ArbitrageReports {
     const o = best.opportunity;
     return {
       ...base,
+      serving: modelServing(
+        seen,
+        workloads,
+        statuses,
+        ref => byRef.get(ref)?.summary.title,
+      ),
       ...(options.currentMonthlyUsd > 0
         ? { currentMonthlyUsd: options.currentMonthlyUsd }
         : {}),

@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { SPOT_FALLBACK_ACTOR } from './SpotFallbackLoop';
 import {
@@ -52,6 +53,34 @@ describe('SpotFallbackLoop', () => {
       expect(standIn.status).toMatchObject({ readyReplicas: 2 });
       expect(standIn.metadata.labels).toMatchObject({
         'modelfleet.io/role': 'spot-fallback',
+      });
+      // The Model page's mix: spot under notice, the stand-in serving.
+      const report = await fx.reports.report(
+        'default',
+        'sdxl',
+        mockCredentials.service(),
+        async () => undefined,
+      );
+      expect(report.serving).toEqual({
+        primary: {
+          name: 'sdxl',
+          pool: 'gpupool:default/c1.l4-spot',
+          title: expect.stringContaining('l4-spot'),
+          capacityType: 'spot',
+          desired: 2,
+          ready: 2,
+          underNotice: 2,
+          noticedAt: new Date(NOW - 10_000).toISOString(),
+          waitingForNode: 0,
+        },
+        standIn: {
+          name: 'sdxl-on-demand',
+          pool: 'gpupool:default/c1.l4-ondemand',
+          title: expect.stringContaining('l4-ondemand'),
+          capacityType: 'on-demand',
+          desired: 2,
+          ready: 2,
+        },
       });
       // A second pass in the same state changes nothing.
       fx.clock.now += MINUTE;

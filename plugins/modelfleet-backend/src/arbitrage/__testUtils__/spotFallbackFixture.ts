@@ -166,6 +166,7 @@ export async function startSpotFallback(
     store.list({ entityRef: 'model:default/sdxl', kinds: ['spot-fallback'] });
   return {
     loop,
+    reports,
     store,
     actions,
     runActions,

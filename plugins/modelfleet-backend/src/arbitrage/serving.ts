@@ -1,0 +1,62 @@
+import {
+  GpuPoolStatus,
+  ModelServing,
+  ModelWorkloadObservation,
+  poolEntityName,
+  ServingReplicas,
+} from '@modelfleet/plugin-modelfleet-common';
+import { fallbackName } from '../engines/arbitrage/fallbackPlan';
+
+/** The GpuPool entity ref of a pool of a cluster. */
+export const poolRefOf = (cluster: string, pool: string) =>
+  `gpupool:default/${poolEntityName(cluster, pool)}`.toLocaleLowerCase(
+    'en-US',
+  );
+
+function replicasOf(
+  w: ModelWorkloadObservation,
+  pools: GpuPoolStatus[],
+  titleOf: (ref: string) => string | undefined,
+): ServingReplicas {
+  const status = pools.find(p => p.cluster === w.cluster && p.name === w.pool);
+  const ref = w.pool ? poolRefOf(w.cluster, w.pool) : undefined;
+  const title = ref ? titleOf(ref) : undefined;
+  return {
+    name: w.name,
+    ...(ref ? { pool: ref } : {}),
+    ...(title ? { title } : {}),
+    ...(status ? { capacityType: status.capacityType } : {}),
+    desired: w.replicas.desired,
+    ready: w.replicas.ready,
+  };
+}
+
+/**
+ * How a model is served now, from the fleet's workloads: its own
+ * Deployment (with replicas under a reclaim notice or waiting for a node)
+ * and its on-demand stand-in, the spot fallback's, when one exists.
+ */
+export function modelServing(
+  own: ModelWorkloadObservation,
+  workloads: ModelWorkloadObservation[],
+  pools: GpuPoolStatus[],
+  titleOf: (ref: string) => string | undefined,
+): ModelServing {
+  const standIn = workloads.find(
+    w =>
+      w.role &&
+      w.cluster === own.cluster &&
+      w.namespace === own.namespace &&
+      w.name === fallbackName(own.name),
+  );
+  return {
+    primary: {
+      ...replicasOf(own, pools, titleOf),
+      underNotice: own.reclaim?.replicas ?? 0,
+      ...(own.reclaim ? { noticedAt: own.reclaim.noticedAt } : {}),
+      waitingForNode: own.unscheduled?.pods ?? 0,
+      ...(own.unscheduled ? { waitingSince: own.unscheduled.since } : {}),
+    },
+    ...(standIn ? { standIn: replicasOf(standIn, pools, titleOf) } : {}),
+  };
+}
