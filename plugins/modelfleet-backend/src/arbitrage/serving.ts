@@ -9,9 +9,7 @@ import { fallbackName } from '../engines/arbitrage/fallbackPlan';
 
 /** The GpuPool entity ref of a pool of a cluster. */
 export const poolRefOf = (cluster: string, pool: string) =>
-  `gpupool:default/${poolEntityName(cluster, pool)}`.toLocaleLowerCase(
-    'en-US',
-  );
+  `gpupool:default/${poolEntityName(cluster, pool)}`.toLocaleLowerCase('en-US');
 
 function replicasOf(
   w: ModelWorkloadObservation,
