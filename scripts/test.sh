@@ -60,6 +60,13 @@ modelfleet:
       traffic: false
       spot:
         reclaims: false
+  # Nor does an arbitrage pass recommend or make a move under them (the
+  # arbitrage e2e test asks for its move itself).
+  arbitrage:
+    schedule:
+      frequency: { hours: 24 }
+      timeout: { minutes: 10 }
+      initialDelay: { hours: 24 }
 YAML
 # The portal runs in its own process group so that it stops with this script.
 (cd packages/backend && exec setsid node "$MF_YARN" start --config ../../app-config.yaml --config "$E2E_DIR/app-config.e2e.yaml") \

@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { progressOf } from '../database/ActionStore';
 import { SPOT_FALLBACK_ACTOR } from './SpotFallbackLoop';
 import {
   NOW,
@@ -168,6 +169,43 @@ describe('SpotFallbackLoop', () => {
         unscheduledSince: new Date(NOW - 6 * MINUTE).toISOString(),
       });
       expect(up.reason).toMatch(/found no node for 360 s/);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "answers a notice though another loop's recommendation waits for a person; waits for an action stored to run, %p",
+    async id => {
+      const fx = await startSpotFallback(databases, id, {
+        arbitrage: { mode: 'enforce' },
+        dryRun: false,
+      });
+      const ask = (key: string, dryRun: boolean) =>
+        fx.actions.request({
+          idempotencyKey: key,
+          kind: 'hibernate',
+          entityRef: 'model:default/sdxl',
+          cluster: 'c1',
+          steps: [],
+          dryRun,
+          requestedBy: 'policy:hibernation',
+          reason: 'idle',
+        });
+      const { action: stored } = await ask('run', false);
+      fx.signal(notice(NOW - 5_000));
+      expect(await fx.loop.run()).toMatch(/0 changed, .* 1 left alone/);
+      expect(await fx.fallbacks()).toEqual([]);
+
+      await fx.store.advance(stored, {
+        progress: {
+          ...progressOf(stored),
+          state: 'cancelled',
+          finishedAt: new Date(NOW).toISOString(),
+        },
+        now: new Date(NOW),
+      });
+      await ask('recommended', true);
+      expect(await fx.loop.run()).toMatch(/: 1 changed/);
+      expect(await fx.fallbacks()).toHaveLength(1);
     },
   );
 });

@@ -65,6 +65,17 @@ interface Served {
 const HOUR_MS = 3600_000;
 
 /**
+ * Whether an action on the model holds the fallback back: one under way,
+ * or stored to run, or a fallback waiting for its approval. Another
+ * loop's recommendation waiting for a person (a dry-run hibernation or
+ * move) does not: a preemption is answered now.
+ */
+function holdsFallback(a: StoredAction): boolean {
+  if (FINAL_ACTION_STATES.includes(a.state)) return false;
+  return a.state !== 'planned' || !a.dryRun || a.kind === 'spot-fallback';
+}
+
+/**
  * The spot fallback loop (global): for every model whose workload runs on
  * a spot pool, watches what the cluster shows (replicas under a reclaim
  * notice, replacements no node takes) and keeps an on-demand stand-in on
@@ -172,8 +183,7 @@ export class SpotFallbackLoop {
       entityRef: model.entityRef,
       limit: 50,
     });
-    if (past.some(a => !FINAL_ACTION_STATES.includes(a.state)))
-      return 'skipped';
+    if (past.some(holdsFallback)) return 'skipped';
 
     const report = await reports.report(
       namespace,
