@@ -10,15 +10,15 @@ import {
 
 /*
  * A move, end to end: from the Model page's "Where it could run" card
- * (Move here), a dry-run move waits for approval (assistant-team's policy
+ * (Move here), a dry-run move waits for approval (search-team's policy
  * is dry-run); Approve on the ModelFleet page's Moves card runs it on the
  * action path, make-before-break across clouds on the simulated clusters
  * (which speak the Kubernetes API): the model is Ready on its new pool,
  * its old Deployment drained, and its page prices it where it now runs.
  */
 
-const MODEL = { namespace: 'default', name: 'codellama-13b' };
-const NAMESPACE = 'assistant';
+const MODEL = { namespace: 'default', name: 'search-reranker' };
+const NAMESPACE = 'search';
 
 interface Option {
   pool: string;

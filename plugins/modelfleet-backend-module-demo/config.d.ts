@@ -33,7 +33,12 @@ export interface Config {
         traffic?: boolean;
         /** Spot reclaims from the bundled spot availability traces (embedded mode). */
         spot?: {
-          /** Reclaim spot nodes as the traces say. Defaults to true. */
+          /**
+           * Reclaim spot nodes as the traces say. Defaults to true. false
+           * means no spot reclaims by themselves at all: neither the
+           * traces' nor the scripted `firstReclaim` (those asked for by
+           * `POST /_sim/spot/reclaims` remain).
+           */
           reclaims?: boolean;
           /**
            * How to read the traces. `interruptions` (the default): each
@@ -45,6 +50,42 @@ export interface Config {
            * reading (the value is the number of available instances).
            */
           reading?: 'interruptions' | 'preemption' | 'availability';
+          /**
+           * A scripted spot reclaim soon after the simulated clusters
+           * start, so that the demo shows a spot preemption (and
+           * ModelFleet's answer to it) on first start, however the traces
+           * fall. `afterSeconds` (simulated) after the start, the pool's
+           * spot nodes in the zone are reclaimed as
+           * `POST /_sim/spot/reclaims` does it (the cloud's notice, taint,
+           * drain, then the node deleted; launches under way fail), and
+           * its spot capacity there stays away for `seconds`. Off by
+           * default; embedded mode only (`yarn sim` takes
+           * `--first-reclaim <cluster>/<pool>[@<zone>][:<afterSeconds>[:<seconds>]]`),
+           * and off when `reclaims` is false.
+           */
+          firstReclaim?: {
+            /**
+             * A demo cluster configured in
+             * `kubernetes.clusterLocatorMethods`: `demo-aws-use1`,
+             * `demo-gcp-usc1` or `demo-azure-eastus`.
+             */
+            cluster: string;
+            /**
+             * A spot pool of that cluster: `g6-l4-spot`, `g6e-l40s-spot`
+             * (AWS), `g2-l4-spot`, `a2u-a100-80-spot` (GCP), `nva10spot`
+             * (Azure).
+             */
+            pool: string;
+            /** A zone of that cluster; every zone of the cluster by default. */
+            zone?: string;
+            /** Simulated seconds after the start, 0 to 86400; 240 by default. */
+            afterSeconds?: number;
+            /**
+             * How long the pool's spot capacity stays away, in seconds, 0
+             * to 86400; 900 by default.
+             */
+            seconds?: number;
+          };
         };
         /**
          * The bearer token the simulator's `/_sim/` paths need, when it was

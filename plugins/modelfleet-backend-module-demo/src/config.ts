@@ -1,5 +1,10 @@
 import { Config } from '@backstage/config';
 import { DEMO_CLUSTERS } from './definition';
+import {
+  checkFirstReclaim,
+  FleetFirstReclaim,
+  formatFirstReclaimArg,
+} from './sim/firstReclaim';
 import { SPOT_TRACE_READINGS, SpotTraceReading } from './sim/spotMarket';
 
 /** How the simulated clusters run. */
@@ -28,13 +33,21 @@ export interface DemoConfig {
     mode: SimulatorMode;
     /** Replay the traces as requests. */
     traffic: boolean;
-    /** Spot reclaims from the spot traces, and how to read them; false for none. */
-    spot: false | { reading: SpotTraceReading };
+    /**
+     * Spot reclaims from the spot traces, how to read them, and the
+     * scripted first reclaim; false for none (`spot.reclaims: false`, which
+     * turns the scripted one off too).
+     */
+    spot:
+      | false
+      | { reading: SpotTraceReading; firstReclaim?: FleetFirstReclaim };
     /** Bearer token of the simulator's `/_sim/` paths, if it needs one. */
     adminToken?: string;
   };
   /** The demo clusters configured in `kubernetes.clusterLocatorMethods`. */
   clusters: DemoClusterEndpoint[];
+  /** What to tell about settings read but not applied. */
+  warnings: string[];
 }
 
 const MODES: readonly SimulatorMode[] = ['embedded', 'external'];
@@ -159,6 +172,53 @@ function readDemoClusters(
   return found;
 }
 
+const FIRST_RECLAIM_KEYS = [
+  'cluster',
+  'pool',
+  'zone',
+  'afterSeconds',
+  'seconds',
+];
+
+/**
+ * `modelfleet.demo.simulator.spot.firstReclaim`, checked against the demo
+ * clusters and pools of `definition.ts`.
+ */
+function readFirstReclaim(
+  sim: Config | undefined,
+): FleetFirstReclaim | undefined {
+  const path = 'modelfleet.demo.simulator.spot.firstReclaim';
+  const c = read(path, () => sim?.getOptionalConfig('spot.firstReclaim'));
+  if (!c) return undefined;
+  const unknown = c.keys().filter(k => !FIRST_RECLAIM_KEYS.includes(k));
+  if (unknown.length > 0) {
+    throw new Error(
+      `${path} has unknown key(s) ${unknown.join(
+        ', ',
+      )}; its keys are ${FIRST_RECLAIM_KEYS.join(', ')}`,
+    );
+  }
+  const str = (key: string) =>
+    read(`${path}.${key}`, () => c.getOptionalString(key));
+  const num = (key: string) =>
+    read(`${path}.${key}`, () => c.getOptionalNumber(key));
+  const zone = str('zone');
+  const afterSeconds = num('afterSeconds');
+  const seconds = num('seconds');
+  const spec: FleetFirstReclaim = {
+    cluster: str('cluster') ?? '',
+    pool: str('pool') ?? '',
+    ...(zone !== undefined ? { zone } : {}),
+    ...(afterSeconds !== undefined ? { afterSeconds } : {}),
+    ...(seconds !== undefined ? { seconds } : {}),
+  };
+  const problem = checkFirstReclaim(spec);
+  if (problem) {
+    throw new Error(`${path}.${problem.field} ${problem.message}`);
+  }
+  return spec;
+}
+
 /**
  * Reads `modelfleet.demo` and the demo clusters of
  * `kubernetes.clusterLocatorMethods`. Throws an error naming the key path
@@ -189,6 +249,7 @@ export function readDemoConfig(config: Config): DemoConfig {
     SPOT_TRACE_READINGS,
     'interruptions',
   );
+  const firstReclaim = readFirstReclaim(sim);
   const adminToken = read(`${base}.adminToken`, () =>
     sim?.getOptionalString('adminToken'),
   );
@@ -197,6 +258,7 @@ export function readDemoConfig(config: Config): DemoConfig {
       enabled,
       simulator: { mode, traffic, spot: false },
       clusters: [],
+      warnings: [],
     };
   }
   const clusters = readDemoClusters(config, mode);
@@ -209,14 +271,41 @@ export function readDemoConfig(config: Config): DemoConfig {
       )}): configure them as in the demo module's README, or set modelfleet.demo.enabled to false`,
     );
   }
+  const warnings: string[] = [];
+  const first = `${base}.spot.firstReclaim`;
+  if (firstReclaim && !spotReclaims) {
+    warnings.push(
+      `${first} is off: ${base}.spot.reclaims is false, which turns off every spot reclaim`,
+    );
+  } else if (firstReclaim && mode === 'external') {
+    warnings.push(
+      `${first} applies in embedded mode only: with yarn sim (mode external), give it --first-reclaim ${formatFirstReclaimArg(
+        firstReclaim,
+      )}, or POST /_sim/spot/reclaims`,
+    );
+  } else if (
+    firstReclaim &&
+    !clusters.some(c => c.name === firstReclaim.cluster)
+  ) {
+    throw new Error(
+      `${first}.cluster is '${
+        firstReclaim.cluster
+      }', which kubernetes.clusterLocatorMethods does not configure, and must be one of the demo clusters configured there: ${clusters
+        .map(c => c.name)
+        .join(', ')}`,
+    );
+  }
   return {
     enabled,
     simulator: {
       mode,
       traffic,
-      spot: spotReclaims ? { reading } : false,
+      spot: spotReclaims
+        ? { reading, ...(firstReclaim ? { firstReclaim } : {}) }
+        : false,
       ...(adminToken ? { adminToken } : {}),
     },
     clusters,
+    warnings,
   };
 }

@@ -247,6 +247,44 @@ describe('modelfleetModuleDemo', () => {
     }
   }, 120_000);
 
+  it('reclaims the spot pool of spot.firstReclaim soon after the start, and /_sim/stats tells', async () => {
+    const ports = await freePorts(3);
+    const { backend } = await start(
+      appConfig(ports, {
+        traffic: false,
+        spot: {
+          firstReclaim: {
+            cluster: 'demo-aws-use1',
+            pool: 'g6-l4-spot',
+            afterSeconds: 0,
+            seconds: 60,
+          },
+        },
+      }),
+    );
+    try {
+      const stats = async () => {
+        const res = await fetch(`http://127.0.0.1:${ports[0]}/_sim/stats`, {
+          headers: { authorization: 'Bearer modelfleet-sim-token' },
+        });
+        return (await res.json()).firstReclaim;
+      };
+      let first = await stats();
+      for (let i = 0; i < 50 && !first?.done; i++) {
+        await new Promise(r => setTimeout(r, 100));
+        first = await stats();
+      }
+      expect(first).toMatchObject({
+        pool: 'g6-l4-spot',
+        zones: ['us-east-1a', 'us-east-1b'],
+        done: true,
+      });
+      expect(first.reclaimed.length).toBeGreaterThan(0);
+    } finally {
+      await backend.stop();
+    }
+  }, 120_000);
+
   it.each([[false], [undefined]])(
     'starts and registers nothing when enabled is %p',
     async enabled => {
@@ -275,6 +313,14 @@ describe('modelfleetModuleDemo', () => {
       'an unknown spot reading',
       ports => appConfig(ports, { spot: { reading: 'sometimes' } }),
       /modelfleet\.demo\.simulator\.spot\.reading is 'sometimes', and must be one of interruptions, preemption, availability/,
+    ],
+    [
+      'a first reclaim of an on-demand pool',
+      ports =>
+        appConfig(ports, {
+          spot: { firstReclaim: { cluster: 'demo-aws-use1', pool: 'g5-a10g' } },
+        }),
+      /modelfleet\.demo\.simulator\.spot\.firstReclaim\.pool is 'g5-a10g', an on-demand pool of demo-aws-use1, and must be one of its spot pools: g6-l4-spot, g6e-l40s-spot/,
     ],
     [
       'a cluster the module cannot serve',

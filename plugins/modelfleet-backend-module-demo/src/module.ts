@@ -36,6 +36,8 @@ async function startEmbedded(
       tokens,
       traffic: demo.simulator.traffic,
       spot: demo.simulator.spot,
+      // The scripted first reclaim says when it is due and what it did.
+      log: message => logger.info(message),
       ...(demo.simulator.adminToken
         ? { adminToken: demo.simulator.adminToken }
         : {}),
@@ -105,6 +107,7 @@ export const modelfleetModuleDemo = createBackendModule({
           logger.info('ModelFleet demo fleet is off (modelfleet.demo.enabled)');
           return;
         }
+        for (const warning of demo.warnings) logger.warn(warning);
         for (const c of demo.clusters) {
           if (!c.labelledDemo) {
             logger.warn(

@@ -34,6 +34,11 @@ import { ResourceRegistry } from './resources';
 import { addClusterAdminRoutes } from './adminRoutes';
 import { SimulatedApiServer } from './SimulatedApiServer';
 import { ServiceExportController } from './serviceExports';
+import {
+  checkFirstReclaimOf,
+  FirstReclaim,
+  FirstReclaimScript,
+} from './firstReclaim';
 import { SpotController, SpotMarket } from './spot';
 import { UsageMeter } from './stats';
 import { ClusterStats, clusterStats } from './clusterStats';
@@ -68,6 +73,14 @@ export interface SimulatedClusterOptions {
   traffic?: Map<string, TraceReplay>;
   /** Spot capacity; without it spot nodes are reclaimed only when asked (`/_sim/spot`). */
   spotMarket?: SpotMarket;
+  /**
+   * A scripted spot reclaim of a spot pool, `afterSeconds` (simulated)
+   * after the start, as `POST /_sim/spot/reclaims` does it; with or
+   * without a market.
+   */
+  firstReclaim?: FirstReclaim;
+  /** Where the cluster tells what it does of itself (the scripted reclaim); nowhere by default. */
+  log?: (message: string) => void;
   provisioner?: Partial<ProvisionerTiming>;
   /** How long a request waits for a replica before it is given up; 15 min by default. */
   requestTimeoutMs?: number;
@@ -109,6 +122,8 @@ export class SimulatedCluster {
   /** Spot reclaims: from the market, and when asked (`/_sim/spot`, `/_sim/spot/reclaims`). */
   readonly spot: SpotController;
   readonly usage: UsageMeter;
+  /** The scripted first reclaim (`options.firstReclaim`), if any. */
+  readonly firstReclaim?: FirstReclaimScript;
   private readonly schedule: ScheduleController;
   private apiServer?: SimulatedApiServer;
 
@@ -149,6 +164,13 @@ export class SimulatedCluster {
       options.spotMarket,
       kick,
     );
+    if (options.firstReclaim) {
+      this.firstReclaim = new FirstReclaimScript(
+        this,
+        options.firstReclaim,
+        options.log,
+      );
+    }
     this.manager.add(
       this.schedule,
       this.keda,
@@ -173,6 +195,18 @@ export class SimulatedCluster {
   static async start(
     options: SimulatedClusterOptions,
   ): Promise<SimulatedCluster> {
+    if (options.firstReclaim) {
+      const problem = checkFirstReclaimOf(
+        options.cluster,
+        options.pools,
+        options.firstReclaim,
+      );
+      if (problem) {
+        throw new Error(
+          `${options.cluster.name}: firstReclaim.${problem.field} ${problem.message}`,
+        );
+      }
+    }
     const store = new ObjectStore(new ResourceRegistry(), () =>
       options.clock.now(),
     );
@@ -199,6 +233,7 @@ export class SimulatedCluster {
     });
     addClusterAdminRoutes(sim.apiServer, sim);
     sim.spot.start();
+    sim.firstReclaim?.start();
     const replays = deployed.flatMap(m => {
       const replay = options.traffic?.get(m.id);
       return replay
@@ -306,6 +341,7 @@ export class SimulatedCluster {
     this.provisioner.stop();
     this.keda.stop();
     this.schedule.stop();
+    this.firstReclaim?.stop();
     this.spot.stop();
     this.traffic.stop();
     this.engines.stop();

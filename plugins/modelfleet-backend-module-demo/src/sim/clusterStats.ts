@@ -1,3 +1,4 @@
+import type { FirstReclaimReport } from './firstReclaim';
 import { ModelUsage, PoolUsage } from './stats';
 import type { SimulatedCluster } from './SimulatedCluster';
 
@@ -39,6 +40,8 @@ export interface ClusterStats {
     string,
     PoolUsage & { provisioning: number; spotReclaims: number }
   >;
+  /** The scripted first spot reclaim, when one is configured: when, and what it did. */
+  firstReclaim?: FirstReclaimReport;
 }
 
 /** What a simulated cluster has done, as `GET /_sim/stats` answers. */
@@ -52,6 +55,7 @@ export function clusterStats(sim: SimulatedCluster): ClusterStats {
   const keys = new Set([...Object.keys(usage.models), ...Object.keys(traffic)]);
   const provisioning = sim.provisioner.provisioning();
   const reclaims = sim.spot.reclaimCounts();
+  const firstReclaim = sim.firstReclaim?.report();
   const empty = {
     replicaSeconds: 0,
     readyReplicaSeconds: 0,
@@ -91,5 +95,6 @@ export function clusterStats(sim: SimulatedCluster): ClusterStats {
         },
       ]),
     ),
+    ...(firstReclaim ? { firstReclaim } : {}),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from './SimulatedCluster';
 import { loadSpotTraces, SpotMarket, SpotTraceReading } from './spot';
 import { destinationOf } from './serviceExports';
+import { checkFirstReclaim, FleetFirstReclaim } from './firstReclaim';
 import { RequestResult } from './traffic';
 
 /**
@@ -52,8 +53,17 @@ export interface SimulatedFleetOptions {
   adminToken?: string;
   /** Replay each model's trace as requests; true by default. */
   traffic?: boolean;
-  /** Reclaim spot nodes as the spot traces say (read as `interruptions` by default); true by default. */
-  spot?: boolean | { reading?: SpotTraceReading };
+  /**
+   * Reclaim spot nodes as the spot traces say (read as `interruptions` by
+   * default); true by default. `firstReclaim`: also a scripted reclaim of
+   * one cluster's spot pool soon after the start. `false`: no reclaims at
+   * all (those asked for by `/_sim/` remain).
+   */
+  spot?:
+    | boolean
+    | { reading?: SpotTraceReading; firstReclaim?: FleetFirstReclaim };
+  /** Where the clusters tell what they do of themselves (the scripted reclaim); nowhere by default. */
+  log?: (message: string) => void;
   /** The package's `data/` folder; found by default. */
   dataDir?: string;
   /** RBAC manifests; `deploy/rbac/` of the repository by default. */
@@ -111,6 +121,17 @@ const defaultDataDir = () =>
 export async function startSimulatedFleet(
   options: SimulatedFleetOptions = {},
 ): Promise<SimulatedFleet> {
+  const wanted = DEMO_CLUSTERS.filter(
+    c => !options.clusters || options.clusters.includes(c.name),
+  );
+  const firstReclaim =
+    typeof options.spot === 'object' ? options.spot.firstReclaim : undefined;
+  if (firstReclaim) {
+    const problem = checkFirstReclaim(firstReclaim, wanted);
+    if (problem) {
+      throw new Error(`firstReclaim.${problem.field} ${problem.message}`);
+    }
+  }
   const clock =
     options.clock ??
     new SimClock({
@@ -133,9 +154,6 @@ export async function startSimulatedFleet(
       loadSpotTraces(path.join(dataDir, 'spot-traces'), reading),
     );
   }
-  const wanted = DEMO_CLUSTERS.filter(
-    c => !options.clusters || options.clusters.includes(c.name),
-  );
   const clusters: SimulatedCluster[] = [];
   try {
     for (const [i, cluster] of wanted.entries()) {
@@ -157,6 +175,8 @@ export async function startSimulatedFleet(
           traffic,
           spotMarket,
           provisioner: options.provisioner,
+          ...(firstReclaim?.cluster === cluster.name ? { firstReclaim } : {}),
+          log: options.log,
           ...options.cluster,
         }),
       );

@@ -30,3 +30,8 @@ export type { ModelUsage, PoolUsage } from './stats';
 export type { SpotTraceReading } from './spot';
 export { SPOT_TRACE_READINGS } from './spot';
 export type { TokenUser } from './rbac';
+export type {
+  FirstReclaim,
+  FirstReclaimReport,
+  FleetFirstReclaim,
+} from './firstReclaim';

@@ -1,6 +1,7 @@
 /* eslint-disable no-console */
 import { DEMO_CLUSTERS } from '../definition';
 import { MODELFLEET_USER } from './bootstrap';
+import { FleetFirstReclaim, parseFirstReclaimArg } from './firstReclaim';
 import { startSimulatedFleet, SimulatedFleetOptions } from './fleet';
 import { TokenUser } from './rbac';
 import { SPOT_TRACE_READINGS, SpotTraceReading } from './spot';
@@ -23,12 +24,20 @@ Options:
   --admin-token <token>      bearer token of a cluster admin; default sim-admin-token
   --sim-token <token>        bearer token the /_sim/ paths require (default: none)
   --no-traffic               do not replay the traces as requests
-  --no-spot                  never reclaim spot nodes
+  --no-spot                  never reclaim spot nodes (by themselves: the
+                             traces' reclaims and --first-reclaim)
   --spot-reading <r>         interruptions (default: each outage of the traces
                              reclaims the zone's spot nodes, capacity is back
                              a tick later), preemption (1 = no spot capacity
                              for as long as the trace says, as the traces'
                              paper reads them) or availability (the README's)
+  --first-reclaim <cluster>/<pool>[@<zone>][:<after>[:<seconds>]]
+                             a scripted spot reclaim of a spot pool <after>
+                             simulated seconds after the start (default 240),
+                             in <zone> (default every zone of the cluster),
+                             its capacity away <seconds> (default 900), as
+                             POST /_sim/spot/reclaims does; e.g.
+                             demo-aws-use1/g6e-l40s-spot@us-east-1a:240
   --cluster <name>           only this cluster (repeatable)
   --engine-wake <seconds>    how long a sleeping vLLM engine takes to wake
                              (default 5)
@@ -41,6 +50,7 @@ export function parseArgs(argv: string[]): SimulatedFleetOptions {
   let token = 'modelfleet-sim-token';
   let adminToken = 'sim-admin-token';
   let reading: SpotTraceReading = 'interruptions';
+  let firstReclaim: FleetFirstReclaim | undefined;
   const clusters: string[] = [];
   const value = (i: number) => {
     const v = argv[i + 1];
@@ -92,6 +102,9 @@ export function parseArgs(argv: string[]): SimulatedFleetOptions {
         reading = v as SpotTraceReading;
         break;
       }
+      case '--first-reclaim':
+        firstReclaim = parseFirstReclaimArg(value(i++));
+        break;
       case '--cluster':
         clusters.push(value(i++));
         break;
@@ -110,7 +123,13 @@ export function parseArgs(argv: string[]): SimulatedFleetOptions {
   }
   if (Object.keys(ports).length > 0) options.ports = ports;
   if (clusters.length > 0) options.clusters = clusters;
-  if (options.spot !== false) options.spot = { reading };
+  if (options.spot === false && firstReclaim) {
+    throw new Error(
+      '--first-reclaim is a spot reclaim, and --no-spot turns them off: give one or the other',
+    );
+  }
+  if (options.spot !== false)
+    options.spot = { reading, ...(firstReclaim ? { firstReclaim } : {}) };
   const tokens: Record<string, TokenUser> = {
     [token]: MODELFLEET_USER,
     [adminToken]: { user: 'sim-admin', groups: ['system:masters'] },
@@ -129,7 +148,10 @@ export async function main(argv: string[]): Promise<void> {
   const token = Object.entries(options.tokens!).find(
     ([, u]) => u === MODELFLEET_USER,
   )![0];
-  const fleet = await startSimulatedFleet(options);
+  const fleet = await startSimulatedFleet({
+    ...options,
+    log: message => console.log(message),
+  });
   console.log(
     `ModelFleet simulated fleet, clock at ${fleet.clock
       .date()

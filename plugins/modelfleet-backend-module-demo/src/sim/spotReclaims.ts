@@ -1,3 +1,4 @@
+import type { DemoPool } from '../definition';
 import { ApiError } from './status';
 import type { AdminRoute } from './SimulatedApiServer';
 import type { SimulatedCluster } from './SimulatedCluster';
@@ -6,6 +7,56 @@ import type { SimulatedCluster } from './SimulatedCluster';
 export const DEFAULT_OUTAGE_SECONDS = 1800;
 
 type AdminInput = Parameters<AdminRoute>[0];
+
+/** What {@link reclaimSpotPool} did; times in simulated ms since the epoch. */
+export interface SpotPoolReclaim {
+  cluster: string;
+  pool: string;
+  zones: string[];
+  /** The nodes reclaimed (not those under reclaim already), deleted at `deleteAt`. */
+  reclaimed: Array<{ node: string; zone: string; deleteAt: number }>;
+  /** Launches of the pool's nodes under way in the zones, failed. */
+  failedLaunches: number;
+  /** When the pool's spot capacity is back in the zones. */
+  capacityBackAt: number;
+}
+
+/**
+ * A spot preemption of a pool in some zones of its cluster, now: the core
+ * of `POST /_sim/spot/reclaims` and of the scripted first reclaim
+ * (firstReclaim.ts). It keeps the pool's spot capacity in the zones away
+ * for `seconds` (an outage under way that lasts longer is kept), fails
+ * the launches of its nodes under way there, reclaims its spot nodes
+ * there with the cloud's notice (taint, drain, then the node deleted), and
+ * kicks the controllers. The pool must be a spot pool of the cluster and
+ * the zones its zones (the callers check).
+ */
+export function reclaimSpotPool(
+  sim: SimulatedCluster,
+  pool: DemoPool,
+  zones: string[],
+  seconds: number,
+): SpotPoolReclaim {
+  const until = sim.ctx.clock.now() + seconds * 1000;
+  // Capacity first, so the drained pods' replacements do not launch there.
+  const back = Math.max(
+    ...zones.map(zone => sim.spot.holdCapacity(pool, zone, until)),
+  );
+  const failedLaunches = zones.reduce(
+    (n, zone) => n + sim.provisioner.failLaunches(pool.name, zone),
+    0,
+  );
+  const reclaimed = zones.flatMap(zone => sim.spot.reclaimZone(pool, zone));
+  sim.manager.kick();
+  return {
+    cluster: sim.options.cluster.name,
+    pool: pool.name,
+    zones,
+    reclaimed,
+    failedLaunches,
+    capacityBackAt: back,
+  };
+}
 
 /**
  * Only a cluster administrator may take capacity away: the `/_sim/` token
@@ -95,30 +146,15 @@ export function spotReclaimsRoute(sim: SimulatedCluster, input: AdminInput) {
   }
   const zones =
     typeof body.zone === 'string' ? [body.zone] : [...cluster.zones];
-  const now = sim.ctx.clock.now();
-  const until = now + seconds * 1000;
-  // Capacity first, so the drained pods' replacements do not launch there.
-  // An outage under way that lasts longer is kept.
-  const back = Math.max(
-    ...zones.map(zone => sim.spot.holdCapacity(pool, zone, until)),
-  );
-  const failedLaunches = zones.reduce(
-    (n, zone) => n + sim.provisioner.failLaunches(pool.name, zone),
-    0,
-  );
-  const reclaimed = zones.flatMap(zone => sim.spot.reclaimZone(pool, zone));
-  sim.manager.kick();
+  const done = reclaimSpotPool(sim, pool, zones, seconds);
   return {
     body: {
-      cluster: cluster.name,
-      pool: pool.name,
-      zones,
-      reclaimed: reclaimed.map(r => ({
+      ...done,
+      reclaimed: done.reclaimed.map(r => ({
         ...r,
         deleteAt: new Date(r.deleteAt).toISOString(),
       })),
-      failedLaunches,
-      capacityBackAt: new Date(back).toISOString(),
+      capacityBackAt: new Date(done.capacityBackAt).toISOString(),
     },
   };
 }
