@@ -350,6 +350,19 @@ export const DEMO_POOLS: DemoPool[] = [
     billedUsdPerNodeHour: 0.8,
   },
   {
+    // On-demand A10 beside the spot pool: where the spot fallback's
+    // stand-in of an A10 model runs while spot is reclaimed. One node is
+    // kept (AKS's minimum count) so the pool is seen, and idle.
+    cluster: 'demo-azure-eastus',
+    name: 'nva10',
+    instanceType: 'Standard_NV36ads_A10_v5',
+    capacityType: 'on-demand',
+    gpu: { product: 'A10', memoryMiB: 24 * GIB, perNode: 1, sharing: 'whole' },
+    nodes: { min: 1, max: 4 },
+    idleNodes: 1,
+    billedUsdPerNodeHour: 3.2,
+  },
+  {
     cluster: 'demo-azure-eastus',
     name: 'nct4',
     instanceType: 'Standard_NC4as_T4_v3',
