@@ -164,6 +164,7 @@ describe('alpha plugin', () => {
       ['entity-card:modelfleet/model-activity', [model]],
       ['entity-card:modelfleet/model-hibernation', [model]],
       ['entity-card:modelfleet/model-arbitrage', [model]],
+      ['entity-card:modelfleet/model-spot', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {
@@ -190,6 +191,7 @@ describe('alpha plugin', () => {
           'GPU utilization',
           'Model activity',
           'Model hibernation',
+          'Spot and on-demand',
         ],
         'model-cost-total',
       ],
@@ -218,6 +220,7 @@ describe('alpha plugin', () => {
           'GPU utilization',
           'Model activity',
           'Model hibernation',
+          'Spot and on-demand',
           'GPU pool',
           'GPU cost showback',
         ].filter(t => !titles.includes(t))) {

@@ -123,6 +123,17 @@ const modelArbitrageCard: EntityCard<'model-arbitrage'> =
     },
   });
 
+const modelSpotCard: EntityCard<'model-spot'> = EntityCardBlueprint.make({
+  name: 'model-spot',
+  params: {
+    filter: entity => isModelEntity(entity),
+    loader: () =>
+      import('./components/EntityModelSpotCard').then(m =>
+        compatWrapper(<m.EntityModelSpotCard />),
+      ),
+  },
+});
+
 const gpuPoolCard: EntityCard<'gpupool'> = EntityCardBlueprint.make({
   name: 'gpupool',
   params: {
@@ -186,6 +197,7 @@ export default createFrontendPlugin({
     modelActivityCard,
     modelHibernationCard,
     modelArbitrageCard,
+    modelSpotCard,
     gpuPoolCard,
     teamShowbackCard,
     gpuPoolPickerFormField,

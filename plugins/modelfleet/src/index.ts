@@ -15,6 +15,7 @@ export {
   EntityModelActivityCard,
   EntityModelHibernationCard,
   EntityModelArbitrageCard,
+  EntityModelSpotCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,
@@ -33,6 +34,7 @@ export type {
   EntityModelActivityCardProps,
   PollIntervals,
 } from './components/EntityModelActivityCard';
+export type { EntityModelSpotCardProps } from './components/EntityModelSpotCard';
 export { rootRouteRef } from './routes';
 export {
   MAX_ACTIONS_LIMIT,

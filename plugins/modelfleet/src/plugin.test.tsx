@@ -13,6 +13,7 @@ import {
   EntityModelActivityCard,
   EntityModelCostCard,
   EntityModelHibernationCard,
+  EntityModelSpotCard,
   EntityModelUtilizationCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,
@@ -127,6 +128,7 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
           <EntityModelUtilizationCard />
           <EntityModelActivityCard />
           <EntityModelHibernationCard />
+          <EntityModelSpotCard />
           <EntityGpuPoolCard />
           <EntityTeamShowbackCard />
         </EntityProvider>
@@ -165,6 +167,15 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
     expect(api.getModelHibernation).toHaveBeenCalledWith(
       { namespace: 'default', name: 'llama-3-1-8b-chat' },
       undefined,
+    );
+    expect(
+      await screen.findByTestId(
+        'modelfleet-spot-status',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toHaveTextContent(
+      'Not known how it is served: ModelFleet has not seen its Deployment on a cluster.',
     );
     expect(
       await screen.findByTestId('gpupool-allocation', {}, { timeout: 10_000 }),

@@ -141,6 +141,27 @@ export const EntityModelArbitrageCard = modelfleetPlugin.provide(
 );
 
 /**
+ * Entity card for a Model: how it is served now on spot and on-demand
+ * capacity (spot replicas Ready, under a reclaim notice, waiting for a
+ * node, and the on-demand stand-in), what a stand-in replica costs against
+ * a spot one, and its spot fallbacks and moves, with Approve / Cancel for
+ * a fallback that waits for approval.
+ *
+ * @public
+ */
+export const EntityModelSpotCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityModelSpotCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityModelSpotCard').then(
+          m => m.EntityModelSpotCard,
+        ),
+    },
+  }),
+);
+
+/**
  * Entity card for a GpuPool: allocation, utilization, prices with their
  * source, spot/on-demand mix and cost with idle.
  *

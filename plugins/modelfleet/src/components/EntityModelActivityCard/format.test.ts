@@ -31,6 +31,35 @@ describe('activity formatting', () => {
     expect(actionTitle({ ...a, steps: [a.steps[0]] })).toBe('Scale');
     expect(actionTitle({ ...a, kind: 'hibernate' })).toBe('Hibernate');
     expect(actionTitle({ ...a, kind: 'wake' })).toBe('Wake');
+    const spot = {
+      pool: 'gpupool:default/p.spot',
+      title: 'spot (p)',
+      usdPerHour: 0.3,
+    };
+    const onDemand = { ...spot, title: 'od (p)', usdPerHour: 0.8 };
+    const fallback = {
+      direction: 'fallback' as const,
+      spot,
+      onDemand,
+      replicas: { from: 0, to: 2 },
+      required: 2,
+      spotReady: 0,
+    };
+    expect(actionTitle({ ...a, kind: 'spot-fallback', fallback })).toBe(
+      'Spot fallback: on-demand stand-in to 2 replicas',
+    );
+    expect(
+      actionTitle({
+        ...a,
+        kind: 'spot-fallback',
+        fallback: {
+          ...fallback,
+          direction: 'return',
+          replicas: { from: 1, to: 0 },
+        },
+      }),
+    ).toBe('Return to spot: on-demand stand-in to 0 replicas');
+    expect(actionTitle({ ...a, kind: 'spot-fallback' })).toBe('Spot fallback');
   });
 
   it('writes actors for people', () => {

@@ -64,7 +64,7 @@ export function stateTone(state: ActionState): StateTone | undefined {
 
 /** What an action does, e.g. `Scale to 3 replicas`. */
 export function actionTitle(
-  action: Pick<ModelFleetAction, 'kind' | 'steps'>,
+  action: Pick<ModelFleetAction, 'kind' | 'steps' | 'fallback'>,
 ): string {
   switch (action.kind) {
     case 'scale': {
@@ -100,6 +100,16 @@ export function actionTitle(
       return pool
         ? `Move to ${pool.replace(/^gpupool:default\//, '')}`
         : 'Move';
+    }
+    case 'spot-fallback': {
+      const d = action.fallback;
+      if (!d) return 'Spot fallback';
+      const to = `${d.replicas.to} ${
+        d.replicas.to === 1 ? 'replica' : 'replicas'
+      }`;
+      return d.direction === 'fallback'
+        ? `Spot fallback: on-demand stand-in to ${to}`
+        : `Return to spot: on-demand stand-in to ${to}`;
     }
     default:
       return String(action.kind);

@@ -120,7 +120,8 @@ describe('MovesCard', () => {
     expect(api.approveAction).toHaveBeenCalledWith('m2');
     expect(api.cancelAction).not.toHaveBeenCalled();
     expect(await screen.findByText('moving (step 1 of 3)')).toBeInTheDocument();
-    expect(api.listActions).toHaveBeenCalledTimes(2);
+    // The moves and the spot fallbacks, each read twice.
+    expect(api.listActions).toHaveBeenCalledTimes(4);
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 
@@ -161,13 +162,14 @@ describe('MovesCard', () => {
     expect(listActions).toHaveBeenCalledTimes(calls);
   });
 
-  it('says how moves come about when there are none', async () => {
+  it('says how moves and spot fallbacks come about when there are none', async () => {
     await render(mockModelFleetApi());
     expect(
       await screen.findByTestId('modelfleet-moves-empty'),
     ).toHaveTextContent(
-      'No moves yet. Recommended moves appear here for approval when a team’s arbitrage mode is recommend; Move here on a Model page’s Where it could run card asks for one.',
+      'No moves or spot fallbacks yet. Recommended moves appear here for approval when a team’s arbitrage mode is recommend; Move here on a Model page’s Where it could run card asks for one. A spot fallback appears when a model on a spot pool gets a reclaim notice or finds no spot capacity: an on-demand stand-in serves until spot does again.',
     );
+    expect(screen.queryByRole('table')).toBeNull();
   });
 
   it('says when the moves cannot be read', async () => {

@@ -2,7 +2,6 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -22,6 +21,8 @@ import {
   RelativeTime,
 } from '../EntityModelActivityCard/ActionParts';
 import { errorMessage } from '../EntityModelActivityCard/format';
+import { Decision, DecisionButtons } from './DecisionButtons';
+import { ActionError, FallbacksTable } from './FallbacksTable';
 import {
   formatPayback,
   isMoving,
@@ -36,10 +37,16 @@ export const MOVES_POLL_MS = 10_000;
 
 const FIGURE = { whiteSpace: 'nowrap' } as const;
 
-type Decision = 'approve' | 'cancel';
+/** The newest spot fallbacks the card shows. */
+const FALLBACKS_LIMIT = 20;
 
-const EMPTY =
-  'No moves yet. Recommended moves appear here for approval when a team’s arbitrage mode is recommend; Move here on a Model page’s Where it could run card asks for one.';
+const HOW_MOVES =
+  'Recommended moves appear here for approval when a team’s arbitrage mode is recommend; Move here on a Model page’s Where it could run card asks for one.';
+
+const HOW_FALLBACKS =
+  'A spot fallback appears when a model on a spot pool gets a reclaim notice or finds no spot capacity: an on-demand stand-in serves until spot does again.';
+
+const EMPTY = `No moves or spot fallbacks yet. ${HOW_MOVES} ${HOW_FALLBACKS}`;
 
 /** One move: the model, its route and figures, its state, and its decision. */
 const MoveRow = (props: {
@@ -51,7 +58,6 @@ const MoveRow = (props: {
   const d = action.details;
   const saving = monthlySaving(d);
   const realised = realisedSoFar(action);
-  const waiting = action.state === 'planned' && action.dryRun;
   return (
     <TableRow data-testid="modelfleet-move" data-id={action.id}>
       <TableCell>
@@ -83,38 +89,12 @@ const MoveRow = (props: {
       </TableCell>
       <TableCell>
         <ActionStateChip action={action} label={moveStateLabel(action)} />
-        {action.lastError &&
-          ['rolledBack', 'failed', 'rollingBack'].includes(action.state) && (
-            <Typography
-              variant="caption"
-              display="block"
-              color="error"
-              data-testid="modelfleet-move-error"
-            >
-              {action.lastError}
-            </Typography>
-          )}
-        {waiting && (
-          <Box mt={1} display="flex" style={{ gap: 4 }}>
-            <Button
-              size="small"
-              variant="contained"
-              color="primary"
-              disabled={!!busy}
-              onClick={() => props.onDecide(action, 'approve')}
-            >
-              {busy === `approve:${action.id}` ? 'Approving…' : 'Approve'}
-            </Button>
-            <Button
-              size="small"
-              variant="outlined"
-              disabled={!!busy}
-              onClick={() => props.onDecide(action, 'cancel')}
-            >
-              {busy === `cancel:${action.id}` ? 'Cancelling…' : 'Cancel'}
-            </Button>
-          </Box>
-        )}
+        <ActionError action={action} testId="modelfleet-move-error" />
+        <DecisionButtons
+          action={action}
+          busy={busy}
+          onDecide={props.onDecide}
+        />
       </TableCell>
       <TableCell>
         <Actor actor={action.requestedBy} />
@@ -131,13 +111,16 @@ const MoveRow = (props: {
  * may apply recommendations to (the backend lists only those), newest
  * first, with what each saves a month at the prices it was decided on,
  * its one-off cost, payback and risk, its state, and Approve / Cancel for
- * those waiting for approval. Read again every `pollMs` while one is under
- * way.
+ * those waiting for approval; below them the same models' spot fallbacks
+ * (`spot-fallback` actions: an on-demand stand-in up at a reclaim notice
+ * or when spot has no capacity, down once spot serves again), with Approve
+ * / Cancel too. Read again every `pollMs` while one is under way.
  */
 export const MovesCard = (props: { pollMs?: number }) => {
   const api = useApi(modelfleetApiRef);
   const pollMs = props.pollMs ?? MOVES_POLL_MS;
   const [actions, setActions] = useState<ModelFleetAction[]>();
+  const [fallbacks, setFallbacks] = useState<ModelFleetAction[]>();
   const [readError, setReadError] = useState<Error>();
   const [busy, setBusy] = useState<string>();
   const [failure, setFailure] = useState<string>();
@@ -147,9 +130,13 @@ export const MovesCard = (props: { pollMs?: number }) => {
   const load = useCallback(async () => {
     const mine = ++generation.current;
     try {
-      const listed = await api.listActions({ kind: 'migrate', limit: 50 });
+      const [moves, spot] = await Promise.all([
+        api.listActions({ kind: 'migrate', limit: 50 }),
+        api.listActions({ kind: 'spot-fallback', limit: FALLBACKS_LIMIT }),
+      ]);
       if (mine !== generation.current) return;
-      setActions(listed.actions);
+      setActions(moves.actions.filter(a => a.kind === 'migrate'));
+      setFallbacks(spot.actions.filter(a => a.kind === 'spot-fallback'));
       setReadError(undefined);
     } catch (e) {
       if (mine === generation.current) setReadError(e as Error);
@@ -165,7 +152,7 @@ export const MovesCard = (props: { pollMs?: number }) => {
     };
   }, [load]);
 
-  const moving = (actions ?? []).some(isMoving);
+  const moving = [...(actions ?? []), ...(fallbacks ?? [])].some(isMoving);
   useEffect(() => {
     if (!moving) return undefined;
     const timer = setInterval(load, pollMs);
@@ -180,10 +167,11 @@ export const MovesCard = (props: { pollMs?: number }) => {
         ? api.approveAction(action.id)
         : api.cancelAction(action.id));
     } catch (e) {
+      const what = action.kind === 'spot-fallback' ? 'spot fallback' : 'move';
       setFailure(
-        `Could not ${decision} the move of ${action.entityRef}: ${errorMessage(
-          e as Error,
-        )}`,
+        `Could not ${decision} the ${what} of ${
+          action.entityRef
+        }: ${errorMessage(e as Error)}`,
       );
     } finally {
       setBusy(undefined);
@@ -191,8 +179,20 @@ export const MovesCard = (props: { pollMs?: number }) => {
     await load();
   };
 
+  let spot;
+  if (fallbacks && fallbacks.length > 0) {
+    spot = (
+      <Box mt={actions && actions.length > 0 ? 3 : 0}>
+        <Typography variant="h6" component="h3">
+          Spot fallbacks
+        </Typography>
+        <FallbacksTable actions={fallbacks} busy={busy} onDecide={decide} />
+      </Box>
+    );
+  }
+
   let body;
-  if (actions === undefined) {
+  if (actions === undefined || fallbacks === undefined) {
     body = readError ? (
       <Typography variant="body2" color="error">
         Could not read the moves: {errorMessage(readError)}
@@ -200,11 +200,24 @@ export const MovesCard = (props: { pollMs?: number }) => {
     ) : (
       <Progress />
     );
-  } else if (actions.length === 0) {
+  } else if (actions.length === 0 && fallbacks.length === 0) {
     body = (
       <Typography variant="body2" data-testid="modelfleet-moves-empty">
         {EMPTY}
       </Typography>
+    );
+  } else if (actions.length === 0) {
+    body = (
+      <>
+        <Typography
+          variant="body2"
+          gutterBottom
+          data-testid="modelfleet-moves-empty"
+        >
+          No moves yet. {HOW_MOVES}
+        </Typography>
+        {spot}
+      </>
     );
   } else {
     body = (
@@ -233,6 +246,7 @@ export const MovesCard = (props: { pollMs?: number }) => {
           Figures at the prices each move was decided on; what a finished move
           has realised is an estimate at those prices.
         </Typography>
+        {spot}
       </>
     );
   }
@@ -240,7 +254,7 @@ export const MovesCard = (props: { pollMs?: number }) => {
   return (
     <InfoCard title="Moves">
       <div data-testid="modelfleet-moves-card">
-        {readError && actions && (
+        {readError && actions && fallbacks && (
           <Typography variant="caption" color="error" component="p">
             Could not refresh the moves, showing the last read:{' '}
             {errorMessage(readError)}

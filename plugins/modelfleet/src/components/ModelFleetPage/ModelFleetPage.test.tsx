@@ -242,16 +242,20 @@ describe('ModelFleetPage', () => {
     ).toHaveAttribute('href', '/catalog/default/model/llama-3-1-8b-chat');
   });
 
-  it('shows the moves of models between pools', async () => {
+  it('shows the moves of models between pools, and their spot fallbacks', async () => {
     const api = mockApi();
     await render(api);
     const moves = await screen.findByTestId('modelfleet-moves-card');
     expect(
-      await within(moves).findByText(/^No moves yet\./),
+      await within(moves).findByText(/^No moves or spot fallbacks yet\./),
     ).toBeInTheDocument();
     expect(api.listActions).toHaveBeenCalledWith({
       kind: 'migrate',
       limit: 50,
+    });
+    expect(api.listActions).toHaveBeenCalledWith({
+      kind: 'spot-fallback',
+      limit: 20,
     });
   });
 

@@ -1,0 +1,2 @@
+export { EntityModelSpotCard } from './EntityModelSpotCard';
+export type { EntityModelSpotCardProps } from './EntityModelSpotCard';
