@@ -461,7 +461,11 @@ describe('KubernetesClusterConnector', () => {
         gpus: { allocatable: 24, allocated: 8 },
       });
       expect(poolOf(s, 'inference')?.gpus.allocated).toBe(3);
-      expect(poolOf(s, 'mig-h100')).toBeUndefined();
+      // Its last node deleted, the pool is still there, at zero nodes.
+      expect(poolOf(s, 'mig-h100')).toMatchObject({
+        nodes: { current: 0 },
+        gpus: { allocatable: 0, allocated: 0 },
+      });
       expect(s.workloads.map(w => w.name)).toEqual([
         'llama-70b',
         'qwen-coder',

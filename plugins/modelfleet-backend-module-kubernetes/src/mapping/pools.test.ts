@@ -8,6 +8,7 @@ import {
   nodeProvider,
   readNodeGpu,
   reclaimNotices,
+  withEmptyPools,
 } from './pools';
 
 describe('nodePoolName', () => {
@@ -442,5 +443,39 @@ describe('reclaimNotices', () => {
       'gke-1': '2026-12-01T10:00:00.000Z',
       'aks-1': '2026-12-01T10:00:00.000Z',
     });
+  });
+});
+
+describe('withEmptyPools', () => {
+  const observed = (name: string, nodes: number, noticedAt?: string) => ({
+    cluster: 'c1',
+    name,
+    provider: 'aws' as const,
+    zones: ['us-east-1a'],
+    capacityType: 'spot' as const,
+    gpu: { product: 'L4', perNode: 1, sharing: 'whole' as const },
+    nodes: { current: nodes },
+    gpus: { allocatable: nodes, allocated: nodes },
+    ...(noticedAt ? { reclaim: { nodes, noticedAt } } : {}),
+  });
+
+  it('reports a pool seen before at zero nodes, keeping the notice it was emptied under', () => {
+    const seen = new Map();
+    expect(
+      withEmptyPools(
+        [observed('spot', 2, '2026-12-05T10:00:00Z'), observed('od', 1)],
+        seen,
+      ).map(p => p.name),
+    ).toEqual(['od', 'spot']);
+    const [od, spot] = withEmptyPools([observed('od', 1)], seen);
+    expect(od).toEqual(observed('od', 1));
+    expect(spot).toEqual({
+      ...observed('spot', 0),
+      reclaim: { nodes: 0, noticedAt: '2026-12-05T10:00:00Z' },
+    });
+    // Its nodes back: the pool as the nodes say, without the old notice.
+    expect(
+      withEmptyPools([observed('spot', 1), observed('od', 1)], seen),
+    ).toEqual([observed('od', 1), observed('spot', 1)]);
   });
 });

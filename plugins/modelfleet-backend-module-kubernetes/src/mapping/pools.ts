@@ -358,6 +358,37 @@ export function buildGpuPools(input: {
   });
 }
 
+/**
+ * The pools of `current` and, at zero nodes, those of `seen` (pools seen
+ * before) that have no node now: a node pool scaled to zero, or a spot
+ * pool whose nodes were all reclaimed, still exists (its nodes come back
+ * when the autoscaler, or the market, brings them). A pool emptied under
+ * a reclaim notice keeps that notice: its pods wait for capacity that was
+ * taken away. Updates `seen` with `current`.
+ */
+export function withEmptyPools(
+  current: GpuPoolObservation[],
+  seen: Map<string, GpuPoolObservation>,
+): GpuPoolObservation[] {
+  const now = new Set(current.map(p => p.name));
+  const empty: GpuPoolObservation[] = [];
+  for (const [name, last] of seen) {
+    if (now.has(name)) continue;
+    const { reclaim, ...rest } = last;
+    empty.push({
+      ...rest,
+      nodes: { ...last.nodes, current: 0 },
+      gpus: { allocatable: 0, allocated: 0 },
+      ...(reclaim
+        ? { reclaim: { nodes: 0, noticedAt: reclaim.noticedAt } }
+        : {}),
+    });
+  }
+  for (const p of current) seen.set(p.name, p);
+  for (const p of empty) seen.set(p.name, p);
+  return [...current, ...empty].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** The pool's nodes under a spot reclaim notice now, and the latest notice. */
 function poolReclaim(
   nodes: readonly V1Node[],

@@ -16,12 +16,16 @@ import {
   V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import { ClusterInfo } from '@modelfleet/plugin-modelfleet-common';
+import {
+  ClusterInfo,
+  GpuPoolObservation,
+} from '@modelfleet/plugin-modelfleet-common';
 import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
 import { KubernetesClusterConfig } from '../config';
 import {
   buildGpuPools,
   gpuNodePools,
+  withEmptyPools,
   reclaimNotices,
   inferClusterPlacement,
 } from '../mapping/pools';
@@ -136,6 +140,8 @@ export class ClusterWatcher {
   private readonly statefulSets: ResourceInformer<V1StatefulSet>;
   private readonly inferenceServices: ResourceInformer<InferenceService>;
   private running = false;
+  /** Every GPU pool seen since the start: one at zero nodes is still reported. */
+  private readonly seenPools = new Map<string, GpuPoolObservation>();
 
   constructor(
     private readonly cluster: KubernetesClusterConfig,
@@ -274,13 +280,16 @@ export class ClusterWatcher {
     return {
       cluster,
       observedAt: new Date(now()).toISOString(),
-      pools: buildGpuPools({
-        cluster: cluster.name,
-        provider: cluster.provider,
-        region: this.cluster.region,
-        nodes,
-        pods,
-      }),
+      pools: withEmptyPools(
+        buildGpuPools({
+          cluster: cluster.name,
+          provider: cluster.provider,
+          region: this.cluster.region,
+          nodes,
+          pods,
+        }),
+        this.seenPools,
+      ),
       workloads: buildModelWorkloads({
         cluster: cluster.name,
         deployments: this.deployments.items(),
