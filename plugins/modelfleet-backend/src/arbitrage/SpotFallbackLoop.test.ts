@@ -32,6 +32,8 @@ describe('SpotFallbackLoop', () => {
       expect(await fx.fallbacks()).toEqual([]);
 
       fx.signal(notice(NOW - 10_000));
+      // The fleet's view stays as it is (no stand-in) until the next sync.
+      fx.holdSync();
       await fx.loop.run();
       const [up] = await fx.fallbacks();
       expect(up).toMatchObject({
@@ -55,6 +57,12 @@ describe('SpotFallbackLoop', () => {
       expect(standIn.metadata.labels).toMatchObject({
         'modelfleet.io/role': 'spot-fallback',
       });
+      // A second pass in the same state changes nothing, even before the
+      // cluster sync shows the stand-in: the loop reads it live.
+      fx.clock.now += MINUTE;
+      await fx.loop.run();
+      expect(await fx.fallbacks()).toHaveLength(1);
+      fx.sync();
       // The Model page's mix: spot under notice, the stand-in serving.
       const report = await fx.reports.report(
         'default',
@@ -83,7 +91,6 @@ describe('SpotFallbackLoop', () => {
           ready: 2,
         },
       });
-      // A second pass in the same state changes nothing.
       fx.clock.now += MINUTE;
       await fx.loop.run();
       expect(await fx.fallbacks()).toHaveLength(1);

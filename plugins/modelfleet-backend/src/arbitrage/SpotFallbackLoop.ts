@@ -57,7 +57,6 @@ type ActionLister = {
 interface Served {
   ref: string;
   primary: ModelWorkloadObservation;
-  standIn?: ModelWorkloadObservation;
   /** When its spot pool's nodes got a reclaim notice, while under one. */
   poolNoticedAt?: string;
 }
@@ -126,7 +125,7 @@ export class SpotFallbackLoop {
     } left alone${problems.length ? `; ${problems.length} failed` : ''}`;
   }
 
-  /** Models whose own workload runs on a spot pool, with their stand-ins. */
+  /** Models whose own workload runs on a spot pool. */
   private async modelsOnSpot(): Promise<Served[]> {
     const { fleet, directory } = this.options;
     const spot = new Map(
@@ -143,17 +142,10 @@ export class SpotFallbackLoop {
       if (w.role || !w.pool || !spot.has(`${w.cluster}/${w.pool}`)) continue;
       const { modelRef, teamRef } = lookup(w);
       if (!teamRef) continue;
-      const standIn = workloads.find(
-        x =>
-          x.cluster === w.cluster &&
-          x.namespace === w.namespace &&
-          x.name === fallbackName(w.name),
-      );
       const notice = spot.get(`${w.cluster}/${w.pool}`)?.reclaim?.noticedAt;
       out.push({
         ref: modelRef,
         primary: w,
-        ...(standIn ? { standIn } : {}),
         ...(notice ? { poolNoticedAt: notice } : {}),
       });
     }
@@ -197,7 +189,7 @@ export class SpotFallbackLoop {
     );
     if (!spotOption || !onDemandOption) return 'skipped';
 
-    const standIn = m.standIn;
+    const standIn = await this.standInNow(target.workload);
     const from = standIn?.replicas.desired ?? 0;
     const pool = (o: ModelArbitrageOption): ServingPool => ({
       id: o.pool,
@@ -327,6 +319,36 @@ export class SpotFallbackLoop {
     });
     if (!created) return 'unchanged';
     return dryRun ? 'planned' : 'acted';
+  }
+
+  /**
+   * The stand-in's replicas as its cluster has them now (the fleet's view
+   * is as old as the last cluster sync: a change made a pass ago may not
+   * be in it yet).
+   */
+  private async standInNow(
+    workload: NonNullable<
+      Awaited<ReturnType<ModelTargets['resolve']>>['target']
+    >['workload'],
+  ): Promise<{ replicas: { desired: number; ready: number } } | undefined> {
+    const actuator = await this.options.render.actuators.forCluster(
+      workload.cluster,
+    );
+    const object = await actuator.get(workload.cluster, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: workload.namespace,
+      name: fallbackName(workload.name),
+    });
+    if (!object) return undefined;
+    const spec = (object.spec ?? {}) as { replicas?: number };
+    const status = (object.status ?? {}) as { readyReplicas?: number };
+    return {
+      replicas: {
+        desired: Number(spec.replicas ?? 1),
+        ready: Number(status.readyReplicas ?? 0),
+      },
+    };
   }
 
   /** When the latest spot and stand-in pods turned Ready (ms), where the actuator tells. */

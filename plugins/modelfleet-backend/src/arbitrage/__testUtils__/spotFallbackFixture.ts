@@ -77,8 +77,10 @@ export async function startSpotFallback(
     }
     return out;
   };
+  // The fleet's view is as old as the last cluster sync: a test may hold it.
+  let held: ModelWorkloadObservation[] | undefined;
   const fleet = {
-    listWorkloads: async () => observe(),
+    listWorkloads: async () => held ?? observe(),
     listPools: async () => pools,
   } as unknown as FleetStateStore;
   const entity = {
@@ -174,6 +176,13 @@ export async function startSpotFallback(
     cluster: fx.cluster,
     clock,
     spotPool,
+    /** Holds the fleet's view of the workloads as it is now, until `sync`. */
+    holdSync: () => {
+      held = observe();
+    },
+    sync: () => {
+      held = undefined;
+    },
     /** Sets what the cluster connector reports of the spot workload. */
     signal: (s: Partial<ModelWorkloadObservation>) => {
       signals = s;
