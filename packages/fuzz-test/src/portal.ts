@@ -83,14 +83,26 @@ export class Portal {
         // A short history: the cost routes have data, the start is light.
         showback: { backfillDays: 5 },
         // Nothing acts or recommends on its own: every action waits for an
-        // approval and the hibernation loop proposes none (it would store
-        // its recommendations while the fuzzer runs), so the only stored
+        // approval, and neither the hibernation loop nor the arbitrage and
+        // spot fallback loops propose any (they would store their
+        // recommendations while the fuzzer runs), so the only stored
         // changes are the fuzzer's accepted requests.
         policies: {
-          defaults: { dryRun: true, hibernation: { mode: 'off' } },
-          teams: {
-            'vision-team': { dryRun: true, hibernation: { mode: 'off' } },
+          defaults: {
+            dryRun: true,
+            hibernation: { mode: 'off' },
+            arbitrage: { mode: 'off' },
           },
+          teams: Object.fromEntries(
+            ['vision-team', 'assistant-team'].map(team => [
+              team,
+              {
+                dryRun: true,
+                hibernation: { mode: 'off' },
+                arbitrage: { mode: 'off' },
+              },
+            ]),
+          ),
         },
         gitops: { local: { root: path.join(dataDir, 'gitops') } },
       },

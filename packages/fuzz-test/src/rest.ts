@@ -187,6 +187,24 @@ export async function restTemplates(
     get('/models/:namespace/:name/arbitrage', {
       params: model('sdxl-base'),
     }),
+    // A move of a dry-run team's model: it waits at planned, whatever the
+    // body says, so nothing the fuzzer sends moves a model.
+    post(
+      '/models/:namespace/:name/migrations',
+      {
+        params: model('bge-large-embeddings'),
+        headers: { 'Idempotency-Key': KEY },
+        body: {
+          pool: `gpupool:default/${poolEntityName(
+            'demo-azure-eastus',
+            'nct4',
+          )}`,
+          dryRun: true,
+          reason: 'fuzz test',
+        },
+      },
+      201,
+    ),
     get('/actions', {
       query: {
         entity: 'model:default/search-reranker',
