@@ -106,9 +106,13 @@ describe('modelfleet backend plugin', () => {
       ['modelfleet-bill-ingest', 'global'],
       ['modelfleet-housekeeping', 'global'],
       ['modelfleet-hibernation', 'global'],
+      ['modelfleet-spot-fallback', 'global'],
+      ['modelfleet-arbitrage', 'global'],
     ]);
     expect(scheduled[4].frequency).toEqual({ minutes: 10 });
     expect(scheduled[5].frequency).toEqual({ seconds: 30 });
+    expect(scheduled[6].frequency).toEqual({ seconds: 20 });
+    expect(scheduled[7].frequency).toEqual({ minutes: 10 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -167,6 +171,16 @@ describe('modelfleet backend plugin', () => {
       {
         id: 'modelfleet-hibernation',
         schedule: 'every 30 seconds',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-spot-fallback',
+        schedule: 'every 20 seconds',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-arbitrage',
+        schedule: 'every 10 minutes',
         scope: 'global',
       },
     ]);

@@ -28,13 +28,16 @@ describe('the shipped app-config.yaml', () => {
     ]);
   });
 
-  it('keeps every team but vision-team dry-run and gives vision-team enforced hibernation', () => {
+  it('keeps the search and speech teams dry-run, gives vision-team enforced hibernation and assistant-team enforced arbitrage', () => {
     const policies = readPolicyConfig(config);
     for (const team of Object.keys(policies.teams ?? {})) {
       expect(effectivePolicy(policies, team).policy.dryRun).toBe(
-        team !== 'vision-team',
+        !['vision-team', 'assistant-team'].includes(team),
       );
     }
+    const assistant = effectivePolicy(policies, 'assistant-team');
+    expect(assistant.policy.arbitrage.mode).toBe('enforce');
+    expect(assistant.policy.hibernation.mode).toBe('recommend');
     const vision = effectivePolicy(policies, 'vision-team');
     expect(vision.policy.hibernation).toMatchObject({
       mode: 'enforce',
