@@ -19,12 +19,13 @@ export const DecisionButtons = (props: {
   const { action, busy } = props;
   if (!waitsForApproval(action)) return null;
   return (
-    <Box mt={1} display="flex" style={{ gap: 4 }}>
+    <Box mt={1} display="flex" flexWrap="wrap" style={{ gap: 4 }}>
       <Button
         size="small"
         variant="contained"
         color="primary"
         disabled={!!busy}
+        style={{ whiteSpace: 'nowrap' }}
         onClick={() => props.onDecide(action, 'approve')}
       >
         {busy === `approve:${action.id}` ? 'Approving…' : 'Approve'}
@@ -33,6 +34,7 @@ export const DecisionButtons = (props: {
         size="small"
         variant="outlined"
         disabled={!!busy}
+        style={{ whiteSpace: 'nowrap' }}
         onClick={() => props.onDecide(action, 'cancel')}
       >
         {busy === `cancel:${action.id}` ? 'Cancelling…' : 'Cancel'}

@@ -62,7 +62,7 @@ const FallbackRow = (props: {
   const d = action.fallback;
   return (
     <TableRow data-testid="modelfleet-spot-fallback" data-id={action.id}>
-      <TableCell>
+      <TableCell style={{ minWidth: 120 }}>
         <EntityRefLink entityRef={action.entityRef} />
       </TableCell>
       <TableCell>

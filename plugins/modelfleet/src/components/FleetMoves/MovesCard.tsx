@@ -60,7 +60,7 @@ const MoveRow = (props: {
   const realised = realisedSoFar(action);
   return (
     <TableRow data-testid="modelfleet-move" data-id={action.id}>
-      <TableCell>
+      <TableCell style={{ minWidth: 120 }}>
         <EntityRefLink entityRef={action.entityRef} />
       </TableCell>
       <TableCell>{moveRoute(action)}</TableCell>
