@@ -140,6 +140,16 @@ describe('SpotFallbackLoop', () => {
       fx.clock.now += 2 * MINUTE;
       await fx.loop.run();
       expect(await fx.fallbacks()).toHaveLength(1);
+      // Spot serves on before anyone approved it: the loop withdraws it
+      // (it would hold the model's other loops until someone cancelled).
+      fx.signal({});
+      fx.clock.now += MINUTE;
+      expect(await fx.loop.run()).toMatch(
+        /; 1 fallback\(s\) awaiting approval withdrawn$/,
+      );
+      const [withdrawn] = await fx.fallbacks();
+      expect(withdrawn).toMatchObject({ id: planned.id, state: 'cancelled' });
+      expect(await fx.fallbacks()).toHaveLength(1);
 
       for (const team of [
         { arbitrage: { mode: 'off' as const }, dryRun: false },

@@ -95,7 +95,10 @@ export class SpotFallbackLoop {
       targets: ModelTargets;
       reports: ArbitrageReports;
       policies: PolicyService;
-      actions: ActionRequester & ActionLister;
+      actions: ActionRequester &
+        ActionLister & {
+          cancel(id: string, by: string): Promise<StoredAction>;
+        };
       render: RenderForPoolOptions;
       auth: AuthService;
       settings: SpotFallbackSettings;
@@ -108,7 +111,13 @@ export class SpotFallbackLoop {
   async run(): Promise<string> {
     const now = (this.options.now?.() ?? new Date()).getTime();
     const served = await this.modelsOnSpot();
-    const counts = { acted: 0, planned: 0, unchanged: 0, skipped: 0 };
+    const counts = {
+      acted: 0,
+      planned: 0,
+      unchanged: 0,
+      skipped: 0,
+      withdrawn: 0,
+    };
     const problems: string[] = [];
     for (const m of served) {
       try {
@@ -122,7 +131,11 @@ export class SpotFallbackLoop {
       counts.planned
     } waiting for approval, ${counts.unchanged} as they are, ${
       counts.skipped
-    } left alone${problems.length ? `; ${problems.length} failed` : ''}`;
+    } left alone${
+      counts.withdrawn
+        ? `; ${counts.withdrawn} fallback(s) awaiting approval withdrawn`
+        : ''
+    }${problems.length ? `; ${problems.length} failed` : ''}`;
   }
 
   /** Models whose own workload runs on a spot pool. */
@@ -155,7 +168,7 @@ export class SpotFallbackLoop {
   private async pass(
     m: Served,
     now: number,
-  ): Promise<'acted' | 'planned' | 'unchanged' | 'skipped'> {
+  ): Promise<'acted' | 'planned' | 'unchanged' | 'skipped' | 'withdrawn'> {
     const { targets, reports, policies, actions, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const { namespace, name } = parseEntityRef(m.ref);
@@ -175,7 +188,16 @@ export class SpotFallbackLoop {
       entityRef: model.entityRef,
       limit: 50,
     });
-    if (past.some(holdsFallback)) return 'skipped';
+    // The loop's own fallback awaiting approval is decided again: kept
+    // while it still is what the model needs, withdrawn once it is not.
+    const awaiting = past.find(
+      a =>
+        a.kind === 'spot-fallback' &&
+        a.state === 'planned' &&
+        a.dryRun &&
+        a.requestedBy === SPOT_FALLBACK_ACTOR,
+    );
+    if (past.some(a => a !== awaiting && holdsFallback(a))) return 'skipped';
 
     const report = await reports.report(
       namespace,
@@ -249,6 +271,11 @@ export class SpotFallbackLoop {
     if (m.primary.replicas.desired === 0) return 'unchanged';
     const decision = decideFallback(input);
     const to = decision.onDemand;
+    if (awaiting) {
+      if (awaiting.fallback?.replicas.to === to) return 'unchanged';
+      await actions.cancel(awaiting.id, SPOT_FALLBACK_ACTOR);
+      if (to === from) return 'withdrawn';
+    }
     if (to === from) return 'unchanged';
 
     let create;
