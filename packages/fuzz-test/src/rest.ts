@@ -187,17 +187,18 @@ export async function restTemplates(
     get('/models/:namespace/:name/arbitrage', {
       params: model('sdxl-base'),
     }),
-    // A move of a dry-run team's model: it waits at planned, whatever the
-    // body says, so nothing the fuzzer sends moves a model.
+    // A move of a model (served by tgi, which the template renders) of a
+    // team the fuzz portal keeps dry-run: it waits at planned, whatever
+    // the body says, so nothing the fuzzer sends moves a model.
     post(
       '/models/:namespace/:name/migrations',
       {
-        params: model('bge-large-embeddings'),
+        params: model('codellama-13b'),
         headers: { 'Idempotency-Key': KEY },
         body: {
           pool: `gpupool:default/${poolEntityName(
             'demo-azure-eastus',
-            'nct4',
+            'nca100',
           )}`,
           dryRun: true,
           reason: 'fuzz test',
