@@ -104,6 +104,7 @@ test('an approved move runs make-before-break: the model is Ready on its new poo
     const a = await get(`/api/modelfleet/actions/${move.id}`);
     expect(a.state).toBe('done');
   }).toPass({ timeout: 360_000, intervals: [2_000, 5_000] });
+  await page.reload();
   await expect(row).toContainText('done');
   await page.screenshot({
     path: test.info().outputPath('moves-card-done.png'),
