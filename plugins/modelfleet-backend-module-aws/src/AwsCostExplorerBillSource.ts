@@ -4,7 +4,11 @@ import {
   GetCostAndUsageCommandInput,
   ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
-import { BillLine, BillSource } from '@modelfleet/plugin-modelfleet-node';
+import {
+  BillLine,
+  BillSource,
+  wholeUtcDays,
+} from '@modelfleet/plugin-modelfleet-node';
 import { AwsClientOptions, awsCallError, sdkClientConfig } from './client';
 
 /**
@@ -61,7 +65,6 @@ export interface AwsCostExplorerBillSourceOptions extends AwsClientOptions {
   includeUsage?: boolean;
 }
 
-const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function day(d: Date): string {
@@ -127,8 +130,9 @@ export class AwsCostExplorerBillSource implements BillSource {
         'AWS Cost Explorer: the window start or end is not a date',
       );
     }
-    const first = new Date(Math.ceil(start.getTime() / DAY_MS) * DAY_MS);
-    const last = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
+    const days = wholeUtcDays(window);
+    const first = new Date(days.start);
+    const last = new Date(days.end);
     if (first >= last) return;
     for (const [index, tagKey] of this.tagKeys.entries()) {
       const lines = await this.linesOf(

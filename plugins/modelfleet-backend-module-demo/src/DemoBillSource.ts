@@ -1,4 +1,8 @@
-import { BillLine, BillSource } from '@modelfleet/plugin-modelfleet-node';
+import {
+  BillLine,
+  BillSource,
+  wholeUtcDays,
+} from '@modelfleet/plugin-modelfleet-node';
 import { DemoClusterConnector } from './DemoClusterConnector';
 import { DemoFleet } from './DemoFleet';
 import { SimulatorUsage } from './SimulatorUsage';
@@ -37,9 +41,10 @@ export class DemoBillSource implements BillSource {
     start: Date;
     end: Date;
   }): AsyncIterable<BillLine> {
-    const firstDay = Math.ceil(window.start.getTime() / DAY) * DAY;
+    const days = wholeUtcDays(window);
+    const firstDay = days.start;
     const today = Math.floor(this.clock().getTime() / DAY) * DAY;
-    const lastDay = Math.min(window.end.getTime(), today);
+    const lastDay = Math.min(days.end, today);
     if (this.usage && firstDay + DAY <= lastDay) await this.usage.refresh();
     for (let day = firstDay; day + DAY <= lastDay; day += DAY) {
       for (const cluster of this.fleet.clusters) {

@@ -1,4 +1,7 @@
-import { ModelMetric } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ModelMetric,
+  RUNTIME_METRICS,
+} from '@modelfleet/plugin-modelfleet-node';
 
 /** Serving runtimes with their own request and token metrics. */
 export type Runtime = 'vllm' | 'tgi' | 'generic';
@@ -32,23 +35,23 @@ export const DEFAULT_RUNTIME_QUERIES: Record<
 > = {
   vllm: {
     requestsPerSecond: `sum(${onModelPods(
-      'rate(vllm:request_success_total[${window}])',
+      `rate(${RUNTIME_METRICS.vllm.requests}[\${window}])`,
     )})`,
     tokensPerSecond: `sum(${onModelPods(
-      '(rate(vllm:prompt_tokens_total[${window}]) + rate(vllm:generation_tokens_total[${window}]))',
+      `(rate(${RUNTIME_METRICS.vllm.inputTokens}[\${window}]) + rate(${RUNTIME_METRICS.vllm.outputTokens}[\${window}]))`,
     )})`,
   },
   tgi: {
     requestsPerSecond: `sum(${onModelPods(
-      'rate(tgi_request_success[${window}])',
+      `rate(${RUNTIME_METRICS.tgi.requests}[\${window}])`,
     )})`,
     tokensPerSecond: `sum(${onModelPods(
-      '(rate(tgi_request_input_length_sum[${window}]) + rate(tgi_request_generated_tokens_sum[${window}]))',
+      `(rate(${RUNTIME_METRICS.tgi.inputTokens}[\${window}]) + rate(${RUNTIME_METRICS.tgi.outputTokens}[\${window}]))`,
     )})`,
   },
   generic: {
     requestsPerSecond: `sum(${onModelPods(
-      'rate(http_requests_total[${window}])',
+      `rate(${RUNTIME_METRICS.generic.requests}[\${window}])`,
     )})`,
   },
 };

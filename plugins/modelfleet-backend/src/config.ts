@@ -1,5 +1,4 @@
 import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
@@ -7,6 +6,24 @@ import { readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { IdleCostPolicy } from '@modelfleet/plugin-modelfleet-common';
+import {
+  DEFAULT_BILLS_SCHEDULE,
+  DEFAULT_CLUSTER_SYNC_SCHEDULE,
+  DEFAULT_HOUSEKEEPING_SCHEDULE,
+  DEFAULT_PRICE_REFRESH_SCHEDULE,
+  DEFAULT_SHOWBACK_SCHEDULE,
+} from './configDefaults';
+import {
+  readActionsConfig,
+  readArbitrageConfig,
+  readHibernationConfig,
+} from './configLoops';
+import {
+  atKey,
+  frequencySeconds,
+  readSchedule,
+  readWholeNumber,
+} from './configReaders';
 
 /**
  * The parts of `modelfleet:` in app-config the backend reads, with defaults
@@ -78,118 +95,6 @@ const IDLE_POLICIES: IdleCostPolicy[] = [
   'shared-proportionally',
   'platform-team',
 ];
-
-const DEFAULT_SHOWBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 15 },
-  timeout: { minutes: 30 },
-  initialDelay: { seconds: 20 },
-};
-
-const DEFAULT_BILLS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { hours: 6 },
-  timeout: { minutes: 30 },
-  initialDelay: { minutes: 1 },
-};
-
-function readWholeNumber(
-  config: RootConfigService,
-  key: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const value = atKey(key, () => config.getOptionalNumber(key));
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(
-      `Invalid app-config at ${key}: must be a whole number from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
-}
-
-/** Seconds between runs of a schedule given as a duration; 60 for a cron. */
-function frequencySeconds(s: SchedulerServiceTaskScheduleDefinition): number {
-  const f = s.frequency as any;
-  if (typeof f !== 'object' || 'cron' in f || 'trigger' in f) return 60;
-  if (typeof f.toMillis === 'function') return Math.round(f.toMillis() / 1000);
-  const units: Record<string, number> = {
-    years: 31_536_000,
-    months: 2_592_000,
-    weeks: 604_800,
-    days: 86_400,
-    hours: 3600,
-    minutes: 60,
-    seconds: 1,
-    milliseconds: 0.001,
-  };
-  const total = Object.entries(f).reduce(
-    (sum, [k, v]) => sum + (units[k] ?? 0) * Number(v),
-    0,
-  );
-  return Math.max(1, Math.round(total));
-}
-
-const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 10 },
-  timeout: { minutes: 5 },
-  initialDelay: { seconds: 15 },
-};
-
-const DEFAULT_CLUSTER_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 1 },
-  timeout: { minutes: 2 },
-  initialDelay: { seconds: 3 },
-};
-
-const DEFAULT_HIBERNATION_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { seconds: 30 },
-  timeout: { minutes: 5 },
-  initialDelay: { seconds: 20 },
-};
-
-const DEFAULT_ARBITRAGE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 10 },
-  timeout: { minutes: 10 },
-  initialDelay: { minutes: 1 },
-};
-
-const DEFAULT_SPOT_FALLBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { seconds: 20 },
-  timeout: { minutes: 2 },
-  initialDelay: { seconds: 25 },
-};
-
-const DEFAULT_PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { hours: 6 },
-  timeout: { minutes: 15 },
-  initialDelay: { seconds: 5 },
-};
-
-function atKey<T>(key: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Invalid app-config at ${key}: ${reason}`);
-  }
-}
-
-/** `<section>.schedule` when set, else the loop's default. */
-function readSchedule(
-  config: RootConfigService,
-  section: string,
-  fallback: SchedulerServiceTaskScheduleDefinition,
-): SchedulerServiceTaskScheduleDefinition {
-  const c = config.getOptionalConfig(section);
-  return c?.has('schedule')
-    ? atKey(`${section}.schedule`, () =>
-        readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          c.getConfig('schedule'),
-        ),
-      )
-    : fallback;
-}
 
 /**
  * Reads and validates the backend's config. Throws an error naming the key
@@ -297,84 +202,8 @@ export function readModelFleetBackendConfig(
       ),
     },
     actions: readActionsConfig(config),
-    hibernation: {
-      schedule: readSchedule(
-        config,
-        'modelfleet.hibernation',
-        DEFAULT_HIBERNATION_SCHEDULE,
-      ),
-      historyHours: readWholeNumber(
-        config,
-        'modelfleet.hibernation.historyHours',
-        48,
-        1,
-        336,
-      ),
-      stepSeconds: readWholeNumber(
-        config,
-        'modelfleet.hibernation.stepSeconds',
-        60,
-        10,
-        3600,
-      ),
-      defaultLoadSeconds: readWholeNumber(
-        config,
-        'modelfleet.hibernation.defaultLoadSeconds',
-        90,
-        1,
-        3600,
-      ),
-    },
-    arbitrage: {
-      schedule: readSchedule(
-        config,
-        'modelfleet.arbitrage',
-        DEFAULT_ARBITRAGE_SCHEDULE,
-      ),
-      provisioningSeconds: readWholeNumber(
-        config,
-        'modelfleet.arbitrage.provisioningSeconds',
-        180,
-        0,
-        3600,
-      ),
-      drainSeconds: readWholeNumber(
-        config,
-        'modelfleet.arbitrage.drainSeconds',
-        60,
-        0,
-        3600,
-      ),
-      paybackHorizonHours: readWholeNumber(
-        config,
-        'modelfleet.arbitrage.paybackHorizonHours',
-        168,
-        1,
-        8760,
-      ),
-      minAvailability:
-        readWholeNumber(
-          config,
-          'modelfleet.arbitrage.minAvailabilityPercent',
-          99,
-          50,
-          100,
-        ) / 100,
-      spotFallback: {
-        schedule: readSchedule(
-          config,
-          'modelfleet.arbitrage.spotFallback',
-          DEFAULT_SPOT_FALLBACK_SCHEDULE,
-        ),
-        launchTimeoutSeconds: readWholeNumber(
-          config,
-          'modelfleet.arbitrage.spotFallback.launchTimeoutSeconds',
-          300,
-          30,
-          3600,
-        ),
-      },
-    },
+    hibernation: readHibernationConfig(config),
+    arbitrage: readArbitrageConfig(config),
     priceRefresh: {
       schedule: readSchedule(
         config,
@@ -391,41 +220,5 @@ export function readModelFleetBackendConfig(
       retention,
       abandonAfter: { days: 1 },
     },
-  };
-}
-
-/** `modelfleet.actions`: the action loop's lease, polling and retries. */
-function readActionsConfig(
-  config: RootConfigService,
-): ModelFleetBackendConfig['actions'] {
-  const seconds = (key: string, fallback: number, min: number, max: number) =>
-    readWholeNumber(config, `modelfleet.actions.${key}`, fallback, min, max) *
-    1000;
-  const leaseMs = seconds('leaseSeconds', 60, 5, 3600);
-  const baseDelayMs = seconds('retry.baseDelaySeconds', 2, 1, 3600);
-  const maxDelayMs = seconds('retry.maxDelaySeconds', 60, 1, 86_400);
-  if (maxDelayMs < baseDelayMs) {
-    throw new Error(
-      `Invalid app-config at modelfleet.actions.retry.maxDelaySeconds: must be at least retry.baseDelaySeconds (${
-        baseDelayMs / 1000
-      }), got ${maxDelayMs / 1000}`,
-    );
-  }
-  const runner = atKey('modelfleet.actions.runner', () =>
-    config.getOptionalBoolean('modelfleet.actions.runner'),
-  );
-  return {
-    runner: runner ?? true,
-    leaseMs,
-    pollMs: seconds('pollSeconds', 2, 1, 300),
-    maxAttempts: readWholeNumber(
-      config,
-      'modelfleet.actions.retry.maxAttempts',
-      5,
-      1,
-      100,
-    ),
-    baseDelayMs,
-    maxDelayMs,
   };
 }

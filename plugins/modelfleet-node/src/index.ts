@@ -7,7 +7,9 @@
  */
 
 export * from './actuator';
+export * from './billWindow';
 export * from './connectors';
 export * from './extensions';
 export * from './metricsWindow';
+export * from './runtimeMetrics';
 export * from './gitops/LocalGitRepositories';

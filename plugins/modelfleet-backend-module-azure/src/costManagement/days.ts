@@ -1,3 +1,5 @@
+import { wholeUtcDays } from '@modelfleet/plugin-modelfleet-node';
+
 const DAY_MS = 86_400_000;
 
 /** A run of whole UTC days: `start` inclusive, `end` exclusive, in ms. */
@@ -20,8 +22,7 @@ export function dayChunks(
   if (!Number.isFinite(s)) throw new Error('window.start is not a valid date');
   if (!Number.isFinite(e)) throw new Error('window.end is not a valid date');
   if (e <= s) throw new Error('window.end must be after window.start');
-  const first = Math.ceil(s / DAY_MS) * DAY_MS;
-  const last = Math.floor(e / DAY_MS) * DAY_MS;
+  const { start: first, end: last } = wholeUtcDays(window);
   const chunks: DayRange[] = [];
   for (let start = first; start < last; start += maxDays * DAY_MS) {
     chunks.push({ start, end: Math.min(last, start + maxDays * DAY_MS) });

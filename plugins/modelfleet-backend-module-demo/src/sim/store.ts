@@ -1,13 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { serverSideApply, trackUpdate } from './managedFields';
 import {
   ACTION_STEP,
   clone,
-  comparable,
-  deepEqual,
   KubeObject,
   objectKey,
-  specPart,
   StoredObject,
 } from './objects';
 import {
@@ -18,7 +14,15 @@ import {
 } from './resources';
 import { matchesSelector, Selector } from './selectors';
 import { alreadyExists, notFound, staleConflict } from './status';
+import { StoreHistory } from './storeHistory';
 import { ChangeRecord, StoreEvent, WriteOptions } from './storeTypes';
+import {
+  changesNothing,
+  generatedName,
+  keepIdentity,
+  replacementOf,
+  stampMetadata,
+} from './storeWrites';
 import { applyDefaults, validate } from './validation';
 
 export type {
@@ -28,34 +32,30 @@ export type {
   WriteOptions,
 } from './storeTypes';
 
-const SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-
 /**
  * The objects of one simulated cluster, with a global resourceVersion
  * counter and a bounded history of changes for watches.
  */
 export class ObjectStore {
   private readonly objects = new Map<string, Map<string, StoredObject>>();
-  private readonly history: StoreEvent[] = [];
-  private readonly listeners = new Set<(e: StoreEvent) => void>();
-  private readonly changeListeners = new Set<(c: ChangeRecord) => void>();
+  private readonly history: StoreHistory;
   private rv = 1;
-  /** Watches from a resourceVersion below this are too old (410 Gone). */
-  private oldest = 0;
   private nameSeq = 0;
 
   constructor(
     readonly registry: ResourceRegistry,
     private readonly now: () => number,
-    private readonly historyLimit = 5_000,
-  ) {}
+    historyLimit = 5_000,
+  ) {
+    this.history = new StoreHistory(historyLimit);
+  }
 
   get resourceVersion(): number {
     return this.rv;
   }
 
   get oldestResourceVersion(): number {
-    return this.oldest;
+    return this.history.oldest;
   }
 
   /** The type of an apiVersion and kind; throws when it is not served. */
@@ -105,26 +105,21 @@ export class ObjectStore {
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.history.subscribe(listener);
   }
 
   onChange(listener: (c: ChangeRecord) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.history.onChange(listener);
   }
 
   /** Changes of a type after a resourceVersion, or `gone` when they were compacted. */
   eventsSince(type: ResourceType, rv: number): StoreEvent[] | 'gone' {
-    if (rv < this.oldest) return 'gone';
-    const key = typeKey(type);
-    return this.history.filter(e => e.rv > rv && typeKey(e.resource) === key);
+    return this.history.eventsSince(type, rv);
   }
 
   /** Forgets the history: watches from any resourceVersion before now get 410 Gone. */
   compact(): void {
-    this.history.length = 0;
-    this.oldest = this.rv;
+    this.history.compact(this.rv);
   }
 
   private time(): string {
@@ -141,14 +136,7 @@ export class ObjectStore {
 
   /** A name for `generateName`: the prefix and five characters. */
   generateName(prefix: string): string {
-    let h = Math.imul(++this.nameSeq, 0x9e3779b1) >>> 0;
-    let suffix = '';
-    for (let i = 0; i < 5; i++) {
-      suffix += SUFFIX_CHARS[h % SUFFIX_CHARS.length];
-      h = Math.floor(h / SUFFIX_CHARS.length) ^ Math.imul(h, 31);
-      h >>>= 0;
-    }
-    return `${prefix}${suffix}`;
+    return generatedName(prefix, ++this.nameSeq);
   }
 
   create(type: ResourceType, object: KubeObject, options: WriteOptions = {}) {
@@ -187,23 +175,14 @@ export class ObjectStore {
     const rv = object.metadata?.resourceVersion;
     if (rv && rv !== before.metadata.resourceVersion)
       throw staleConflict(type, name);
-    let after: KubeObject = clone(object);
-    after.apiVersion = apiVersionOf(type);
-    after.kind = type.kind;
-    after.metadata = {
-      ...after.metadata,
+    const after = replacementOf(
+      type,
+      before,
+      object,
       name,
-      ...(namespace ? { namespace } : {}),
-      uid: before.metadata.uid,
-      creationTimestamp: before.metadata.creationTimestamp,
-      managedFields: before.metadata.managedFields,
-    };
-    if (options.subresource === 'status') {
-      after = { ...before, status: after.status };
-    } else if (type.status) {
-      after.status = before.status;
-      if (before.status === undefined) delete after.status;
-    }
+      namespace,
+      options.subresource,
+    );
     trackUpdate({
       before,
       after,
@@ -230,17 +209,7 @@ export class ObjectStore {
     if (!before) throw notFound(type, name);
     const draft = clone(before);
     const after = (change(draft) ?? draft) as KubeObject;
-    after.metadata = {
-      ...after.metadata,
-      name: before.metadata.name,
-      ...(before.metadata.namespace
-        ? { namespace: before.metadata.namespace }
-        : {}),
-      uid: before.metadata.uid,
-      creationTimestamp: before.metadata.creationTimestamp,
-      resourceVersion: before.metadata.resourceVersion,
-      managedFields: before.metadata.managedFields,
-    };
+    keepIdentity(before, after);
     trackUpdate({
       before,
       after,
@@ -338,31 +307,9 @@ export class ObjectStore {
     applyDefaults(type, after);
     validate(type, after, before);
     const meta = after.metadata!;
-    if (before && deepEqual(comparable(before), comparable(after))) {
-      const ownershipSame = deepEqual(
-        before.metadata.managedFields?.map(e => [
-          e.manager,
-          e.operation,
-          e.fieldsV1,
-        ]),
-        meta.managedFields?.map(e => [e.manager, e.operation, e.fieldsV1]),
-      );
-      if (ownershipSame) return before; // no change: no new resourceVersion
-    }
-    if (!before) {
-      meta.uid = meta.uid ?? randomUUID();
-      meta.creationTimestamp = this.time();
-      if (after.spec !== undefined) meta.generation = 1;
-    } else {
-      meta.uid = before.metadata.uid;
-      meta.creationTimestamp = before.metadata.creationTimestamp;
-      const gen = before.metadata.generation;
-      if (gen !== undefined || after.spec !== undefined) {
-        meta.generation = deepEqual(specPart(before), specPart(after))
-          ? gen ?? 1
-          : (gen ?? 0) + 1;
-      }
-    }
+    // No change: no new resourceVersion.
+    if (before && changesNothing(before, after)) return before;
+    stampMetadata(before, after, () => this.time());
     if (options.dryRun) {
       meta.resourceVersion = before?.metadata.resourceVersion ?? '';
       if (!before) delete meta.resourceVersion;
@@ -384,15 +331,7 @@ export class ObjectStore {
   }
 
   private record(event: StoreEvent): void {
-    this.history.push(event);
-    if (this.history.length > this.historyLimit) {
-      const dropped = this.history.splice(
-        0,
-        this.history.length - this.historyLimit,
-      );
-      this.oldest = dropped[dropped.length - 1].rv;
-    }
-    for (const l of [...this.listeners]) l(event);
+    this.history.record(event);
   }
 
   private recordChange(
@@ -415,6 +354,6 @@ export class ObjectStore {
       ...(options.user ? { user: options.user } : {}),
       ...(step ? { actionStep: step } : {}),
     };
-    for (const l of [...this.changeListeners]) l(change);
+    this.history.recordChange(change);
   }
 }

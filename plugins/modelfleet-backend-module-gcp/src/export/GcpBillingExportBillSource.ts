@@ -1,5 +1,9 @@
 import { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
-import { BillLine, BillSource } from '@modelfleet/plugin-modelfleet-node';
+import {
+  BillLine,
+  BillSource,
+  wholeUtcDays,
+} from '@modelfleet/plugin-modelfleet-node';
 import { GcpCredentials } from '../credentials';
 import {
   billingExportQuery,
@@ -74,7 +78,6 @@ function queryResponseProblem(
   return undefined;
 }
 
-const DAY_MS = 86_400_000;
 /** What the client library retries (`util.shouldRetryRequest` of @google-cloud/common). */
 const RETRIED_HTTP = [408, 429, 500, 502, 503, 504];
 const RETRIED_REASONS = ['rateLimitExceeded', 'userRateLimitExceeded'];
@@ -147,8 +150,7 @@ export class GcpBillingExportBillSource implements BillSource {
         'GCP billing export: the window start or end is not a date',
       );
     }
-    const first = Math.ceil(start.getTime() / DAY_MS) * DAY_MS;
-    const last = Math.floor(end.getTime() / DAY_MS) * DAY_MS;
+    const { start: first, end: last } = wholeUtcDays(window);
     if (first >= last) return;
     const { project, dataset, table } = this.table;
     const what = `GCP billing export: the query of \`${project}.${dataset}.${table}\` for ${day(

@@ -1,12 +1,14 @@
 import { gfd, node, NODES, pod } from '../__testUtils__/objects';
+import { readNodeGpu } from './nodeGpu';
 import {
-  buildGpuPools,
-  gpuNodePools,
   inferClusterPlacement,
   nodeCapacityType,
   nodePoolName,
   nodeProvider,
-  readNodeGpu,
+} from './nodes';
+import {
+  buildGpuPools,
+  gpuNodePools,
   reclaimNotices,
   withEmptyPools,
 } from './pools';

@@ -22,12 +22,12 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
 import { KubernetesClusterConfig } from '../config';
+import { inferClusterPlacement } from '../mapping/nodes';
 import {
   buildGpuPools,
   gpuNodePools,
   withEmptyPools,
   reclaimNotices,
-  inferClusterPlacement,
 } from '../mapping/pools';
 import { buildModelWorkloads, InferenceService } from '../mapping/workloads';
 import { InformerTiming, ResourceInformer } from './ResourceInformer';

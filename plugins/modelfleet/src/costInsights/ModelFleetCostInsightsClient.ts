@@ -1,34 +1,24 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
-  ChangeStatistic,
   Cost,
-  DateAggregation,
   Entity,
   Group,
   MetricData,
   Project,
-  Trendline,
 } from '@backstage/plugin-cost-insights-common';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
-  CostAnomaly,
-  CostReport,
   MODEL_KIND,
   MODELFLEET_API_VERSION,
 } from '@modelfleet/plugin-modelfleet-common';
-import { CostEntityRef, CostQuery, ModelFleetApi } from '../api';
-import { formatUsd } from '../components/CostCommon/format';
-import {
-  DayInterval,
-  daysOf,
-  parseRepeatingIntervals,
-  shiftDay,
-} from './intervals';
-import { parseRef, ParsedRef, refKey, refString } from './refs';
+import { ModelFleetApi } from '../api';
+import { groupAlerts } from './alerts';
+import { productInsights } from './productInsights';
+import { costRef, parseRef, refKey, refString } from './refs';
+import { dailyCost, dailySeries } from './series';
 import {
   MODELFLEET_METRICS,
-  MODELFLEET_PRODUCTS,
   ModelFleetCostAlert,
   ModelFleetProductInsightsOptions,
 } from './types';
@@ -51,51 +41,6 @@ export interface ModelFleetCostInsightsClientOptions {
 }
 
 const COST_KINDS = ['model', 'gpupool', 'group'];
-
-const ANOMALY_KINDS: Record<CostAnomaly['scope'], string> = {
-  model: 'model',
-  pool: 'gpupool',
-  team: 'group',
-  fleet: 'fleet',
-};
-
-function costRef(ref: ParsedRef): CostEntityRef {
-  return {
-    kind: ref.kind as CostEntityRef['kind'],
-    namespace: ref.namespace,
-    name: ref.name,
-  };
-}
-
-function sumOf(aggregation: DateAggregation[], interval: DayInterval): number {
-  return aggregation
-    .filter(a => a.date >= interval.from && a.date < interval.to)
-    .reduce((sum, a) => sum + a.amount, 0);
-}
-
-/** The change from `previous` to `current`; no ratio when `previous` is 0. */
-function changeOf(current: number, previous: number): ChangeStatistic {
-  const amount = current - previous;
-  return previous === 0 ? { amount } : { amount, ratio: amount / previous };
-}
-
-/** Least-squares line through the points, x in seconds since the epoch. */
-function trendlineOf(aggregation: DateAggregation[]): Trendline | undefined {
-  if (aggregation.length < 2) return undefined;
-  const xs = aggregation.map(a => Date.parse(`${a.date}T00:00:00Z`) / 1000);
-  const ys = aggregation.map(a => a.amount);
-  const n = xs.length;
-  const meanX = xs.reduce((s, x) => s + x, 0) / n;
-  const meanY = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - meanX) * (ys[i] - meanY);
-    sxx += (xs[i] - meanX) ** 2;
-  }
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: meanY - slope * meanX };
-}
 
 /**
  * The Backstage Cost Insights API (`CostInsightsApi` of the Cost Insights
@@ -213,7 +158,7 @@ export class ModelFleetCostInsightsClient {
         `catalogEntityRef must be a Model, GpuPool or Group, got ${catalogEntityRef}`,
       );
     }
-    return this.dailyCost(refString(ref), intervals, q =>
+    return dailyCost(refString(ref), intervals, q =>
       this.modelfleetApi.getEntityCost(costRef(ref), q),
     );
   }
@@ -221,7 +166,7 @@ export class ModelFleetCostInsightsClient {
   /** Daily cost of a group, by its entity ref. */
   async getGroupDailyCost(group: string, intervals: string): Promise<Cost> {
     const ref = parseRef(group, 'group', 'group');
-    return this.dailyCost(refString(ref), intervals, q =>
+    return dailyCost(refString(ref), intervals, q =>
       this.modelfleetApi.getEntityCost(costRef(ref), q),
     );
   }
@@ -234,7 +179,7 @@ export class ModelFleetCostInsightsClient {
         `project must be a Model entity ref (from getGroupProjects), got ${project}`,
       );
     }
-    return this.dailyCost(refString(ref), intervals, q =>
+    return dailyCost(refString(ref), intervals, q =>
       this.modelfleetApi.getEntityCost(costRef(ref), q),
     );
   }
@@ -259,7 +204,7 @@ export class ModelFleetCostInsightsClient {
         )}, got ${JSON.stringify(metric)}`,
       );
     }
-    const series = await this.series(
+    const series = await dailySeries(
       intervals,
       q => this.modelfleetApi.getFleetCost(q),
       field,
@@ -281,80 +226,7 @@ export class ModelFleetCostInsightsClient {
   async getProductInsights(
     options: ModelFleetProductInsightsOptions,
   ): Promise<Entity> {
-    const product = options.product;
-    let key: 'pools' | 'models';
-    let entityType: string;
-    if (product === MODELFLEET_PRODUCTS.gpuPools) {
-      key = 'pools';
-      entityType = 'pool';
-    } else if (product === MODELFLEET_PRODUCTS.models) {
-      key = 'models';
-      entityType = 'model';
-    } else {
-      throw new InputError(
-        `product must be one of ${Object.values(MODELFLEET_PRODUCTS).join(
-          ', ',
-        )}, got ${JSON.stringify(product)}`,
-      );
-    }
-    const target = options.project
-      ? parseRef(options.project, 'project', 'model')
-      : parseRef(options.group, 'group', 'group');
-    const { intervals, duration } = parseRepeatingIntervals(options.intervals);
-    const current = intervals[intervals.length - 1];
-    const previous =
-      intervals.length >= 2
-        ? intervals[intervals.length - 2]
-        : {
-            from: shiftDay(new Date(`${current.from}T00:00:00Z`), duration, -1)
-              .toISOString()
-              .slice(0, 10),
-            to: current.from,
-          };
-    const read = (i: DayInterval) =>
-      this.modelfleetApi.getEntityCost(costRef(target), {
-        from: i.from,
-        to: i.to,
-        granularity: 'day',
-      });
-    const [now, before] = await Promise.all([read(current), read(previous)]);
-
-    const costs = new Map<string, [number, number]>();
-    for (const [index, report] of [before, now].entries()) {
-      for (const item of report.breakdown[key]) {
-        const pair = costs.get(item.entityRef) ?? [0, 0];
-        pair[index] += item.costUsd;
-        costs.set(item.entityRef, pair);
-      }
-    }
-    const entities: Entity[] = [...costs.entries()]
-      .sort((a, b) => b[1][1] - a[1][1] || a[0].localeCompare(b[0]))
-      .map(([id, [was, is]]) => ({
-        id,
-        aggregation: [was, is],
-        change: changeOf(is, was),
-        entities: {},
-      }));
-    const placed = (index: 0 | 1) =>
-      [...costs.values()].reduce((sum, pair) => sum + pair[index], 0);
-    const rest: [number, number] = [
-      before.total.costUsd - placed(0),
-      now.total.costUsd - placed(1),
-    ];
-    if (Math.abs(rest[0]) >= 0.005 || Math.abs(rest[1]) >= 0.005) {
-      entities.push({
-        id: null,
-        aggregation: rest,
-        change: changeOf(rest[1], rest[0]),
-        entities: {},
-      });
-    }
-    return {
-      id: product,
-      aggregation: [before.total.costUsd, now.total.costUsd],
-      change: changeOf(now.total.costUsd, before.total.costUsd),
-      entities: { [entityType]: entities },
-    };
+    return productInsights(this.modelfleetApi, options);
   }
 
   /**
@@ -362,95 +234,8 @@ export class ModelFleetCostInsightsClient {
    * the cost anomalies of the group and of the models it owns.
    */
   async getAlerts(group: string): Promise<ModelFleetCostAlert[]> {
-    const ref = parseRef(group, 'group', 'group');
-    const groupKey = refKey(ref);
-    const [report, anomalies, projects] = await Promise.all([
-      this.modelfleetApi.getEntityCost(costRef(ref)),
-      this.modelfleetApi.getCostAnomalies(),
-      this.getGroupProjects(group),
-    ]);
-    const alerts: ModelFleetCostAlert[] = [];
-    const budget = report.budget;
-    if (budget && budget.status !== 'ok') {
-      alerts.push({
-        title:
-          budget.status === 'over'
-            ? `Over the GPU budget for ${budget.month}`
-            : `The GPU budget for ${budget.month} is at risk`,
-        subtitle: `${formatUsd(budget.monthToDateUsd)} of ${formatUsd(
-          budget.monthlyBudgetUsd,
-        )} spent so far; the month-end forecast is ${formatUsd(
-          budget.forecastUsd,
-        )}.`,
-      });
-    }
-    const models = new Set(
-      projects.map(p => refKey(parseRef(p.id, 'project', 'model'))),
+    return groupAlerts(this.modelfleetApi, group, g =>
+      this.getGroupProjects(g),
     );
-    // An anomaly whose refs do not parse belongs to no group.
-    const keyOf = (entityRef: string, kind: string) => {
-      try {
-        return refKey(parseRef(entityRef, 'entityRef', kind));
-      } catch {
-        return undefined;
-      }
-    };
-    const mine = (a: CostAnomaly) => {
-      if (a.team && keyOf(a.team, 'group') === groupKey) return true;
-      if (a.scope === 'fleet') return false;
-      const key = keyOf(a.entityRef, ANOMALY_KINDS[a.scope]);
-      return key !== undefined && (key === groupKey || models.has(key));
-    };
-    for (const a of anomalies.items
-      .filter(mine)
-      .sort((x, y) => y.day.localeCompare(x.day))) {
-      alerts.push({
-        title: `Cost ${a.direction === 'spike' ? 'spike' : 'drop'} on ${
-          a.day
-        }: ${a.entityRef}`,
-        subtitle: `${formatUsd(a.costUsd)} against a baseline of ${formatUsd(
-          a.baselineUsd,
-        )} (robust z-score ${a.score.toFixed(1)}).`,
-      });
-    }
-    return alerts;
-  }
-
-  /** A daily cost series over the intervals, with change and trendline. */
-  private async dailyCost(
-    id: string,
-    intervals: string,
-    read: (query: CostQuery) => Promise<CostReport>,
-  ): Promise<Cost> {
-    const { aggregation, change } = await this.series(
-      intervals,
-      read,
-      'costUsd',
-    );
-    const trendline = trendlineOf(aggregation);
-    return trendline
-      ? { id, aggregation, change, trendline }
-      : { id, aggregation, change };
-  }
-
-  private async series(
-    intervals: string,
-    read: (query: CostQuery) => Promise<CostReport>,
-    field: 'costUsd' | 'idleUsd' | 'gpuHours',
-  ): Promise<{ aggregation: DateAggregation[]; change: ChangeStatistic }> {
-    const parsed = parseRepeatingIntervals(intervals).intervals;
-    const range = { from: parsed[0].from, to: parsed[parsed.length - 1].to };
-    const report = await read({ ...range, granularity: 'day' });
-    const byDay = new Map(report.series.map(p => [p.date, p[field]]));
-    const aggregation = daysOf(range).map(date => ({
-      date,
-      amount: byDay.get(date) ?? 0,
-    }));
-    const current = sumOf(aggregation, parsed[parsed.length - 1]);
-    const previous =
-      parsed.length >= 2
-        ? sumOf(aggregation, parsed[parsed.length - 2])
-        : report.previous.total[field];
-    return { aggregation, change: changeOf(current, previous) };
   }
 }

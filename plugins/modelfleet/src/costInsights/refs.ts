@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { CostEntityRef } from '../api';
 
 /** An entity ref split into lowercase kind and namespace, and name. */
 export interface ParsedRef {
@@ -43,4 +44,13 @@ export function refString(ref: ParsedRef): string {
 /** The canonical string of a parsed ref, lowercased for comparisons. */
 export function refKey(ref: ParsedRef): string {
   return refString(ref).toLocaleLowerCase('en-US');
+}
+
+/** A parsed ref as the ModelFleet cost API takes it. */
+export function costRef(ref: ParsedRef): CostEntityRef {
+  return {
+    kind: ref.kind as CostEntityRef['kind'],
+    namespace: ref.namespace,
+    name: ref.name,
+  };
 }

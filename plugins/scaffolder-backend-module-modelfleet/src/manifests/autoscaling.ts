@@ -1,3 +1,4 @@
+import { RUNTIME_METRICS } from '@modelfleet/plugin-modelfleet-node';
 import { HTTP_PORT, KEDA_HTTP_ADDON, MONITORING } from './constants';
 import { ResolvedRenderManifestsInput } from './input';
 import { goDuration, scalesToZero, WAKE_TIMING, WakeTimings } from './wake';
@@ -7,17 +8,17 @@ export function runtimeLoad(v: ResolvedRenderManifestsInput) {
   const { name, namespace } = v;
   return {
     vllm: {
-      metric: 'vllm:num_requests_running',
+      metric: RUNTIME_METRICS.vllm.load,
       filter: `namespace="${namespace}",model_name="${name}"`,
       perReplica: 16,
     },
     tgi: {
-      metric: 'tgi_queue_size',
+      metric: RUNTIME_METRICS.tgi.load,
       filter: `namespace="${namespace}",pod=~"${name}-[a-z0-9]+-[a-z0-9]+"`,
       perReplica: 4,
     },
     triton: {
-      metric: 'nv_inference_pending_request_count',
+      metric: RUNTIME_METRICS.triton.load,
       filter: `namespace="${namespace}",model="${name}"`,
       perReplica: 8,
     },

@@ -6,7 +6,8 @@ import userEvent from '@testing-library/user-event';
 import type { PlacementResponse } from '@modelfleet/plugin-modelfleet-common';
 import { mockModelFleetApi } from '../../__testUtils__/fixtures';
 import { modelfleetApiRef } from '../../api';
-import { GpuPoolPicker, gpuPoolPickerValidation } from './GpuPoolPicker';
+import { GpuPoolPicker } from './GpuPoolPicker';
+import { gpuPoolPickerValidation } from './value';
 
 // The field inside the scaffolder's own form: the stored value decides
 // whether the form can go on to review and create.

@@ -8,13 +8,13 @@ import type {
 import { useState } from 'react';
 import { mockModelFleetApi, responseError } from '../../__testUtils__/fixtures';
 import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { GpuPoolPicker } from './GpuPoolPicker';
 import {
-  GpuPoolPicker,
   GpuPoolPickerUiOptions,
   gpuPoolPickerValidation,
   GpuPoolPickerValue,
   NO_POOL_PICKED,
-} from './GpuPoolPicker';
+} from './value';
 import { placementInputs } from './request';
 
 const summary = (name: string, title: string) => ({

@@ -1,5 +1,6 @@
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
-import { GpuPoolPicker, gpuPoolPickerValidation } from './GpuPoolPicker';
+import { GpuPoolPicker } from './GpuPoolPicker';
+import { gpuPoolPickerValidation } from './value';
 
 /**
  * The GpuPoolPicker as a form field of the new frontend system's

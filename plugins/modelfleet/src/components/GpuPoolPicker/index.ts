@@ -1,13 +1,10 @@
-export {
-  GpuPoolPicker,
-  gpuPoolPickerValidation,
-  NO_POOL_PICKED,
-} from './GpuPoolPicker';
+export { GpuPoolPicker } from './GpuPoolPicker';
+export { gpuPoolPickerValidation, NO_POOL_PICKED } from './value';
 export type {
   GpuPoolPickerProps,
   GpuPoolPickerUiOptions,
   GpuPoolPickerValue,
-} from './GpuPoolPicker';
+} from './value';
 export { placementInputs } from './request';
 export type { GpuPoolPickerInput } from './request';
 

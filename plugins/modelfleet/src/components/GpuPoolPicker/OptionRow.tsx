@@ -1,0 +1,98 @@
+/** One fitting GPU pool of the GpuPoolPicker's table, with its radio button. */
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Radio from '@material-ui/core/Radio';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type { PlacementOption } from '@modelfleet/plugin-modelfleet-common';
+import { formatMiB, formatUnitUsd, formatUsd } from '../CostCommon/format';
+import { Caption } from './Caption';
+import { plural, providerRegion } from './text';
+
+export const OptionRow = (props: {
+  option: PlacementOption;
+  recommended: boolean;
+  checked: boolean;
+  disabled: boolean;
+  name: string;
+  replicas: { min: number; max: number };
+  onPick: (option: PlacementOption) => void;
+}) => {
+  const { option, recommended, checked, name, replicas, onPick } = props;
+  const violated = option.violations.length > 0;
+  return (
+    <TableRow data-testid="gpu-pool-option" selected={checked}>
+      <TableCell padding="checkbox">
+        <Radio
+          checked={checked}
+          disabled={props.disabled || violated}
+          onChange={() => onPick(option)}
+          value={option.ref}
+          name={name}
+          inputProps={{ 'aria-label': option.title }}
+        />
+      </TableCell>
+      <TableCell>
+        {option.rank}
+        {recommended && (
+          <Box mt={0.5}>
+            <Chip size="small" color="primary" label="Recommended" />
+          </Box>
+        )}
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">
+          <strong>{option.title}</strong>
+        </Typography>
+        <Caption>
+          {providerRegion(option)}
+          {option.instanceType ? `, ${option.instanceType}` : ''}
+        </Caption>
+        {option.violations.map(v => (
+          <Typography
+            key={`${v.code}:${v.reason}`}
+            variant="caption"
+            color="error"
+            display="block"
+          >
+            Not allowed: {v.reason}
+          </Typography>
+        ))}
+      </TableCell>
+      <TableCell>
+        {option.gpu.product} × {option.gpu.perNode}, {option.capacityType}
+        <Caption>
+          {formatMiB(option.gpu.memoryMiB)} each,{' '}
+          {plural(option.replicasPerNode, 'replica')}/node
+        </Caption>
+      </TableCell>
+      <TableCell align="right">
+        {formatUnitUsd(option.usdPerNodeHour)}
+        <Caption>
+          <span title={option.priceSource}>
+            {option.priceSource.split(' (')[0]}
+          </span>
+        </Caption>
+      </TableCell>
+      <TableCell align="right">
+        {formatUsd(option.chargedMonthlyUsd)}
+        <Caption>
+          {plural(Math.max(replicas.min, 1), 'replica')};{' '}
+          {formatUsd(option.chargedMonthlyUsdAtMax)} at {replicas.max}
+        </Caption>
+      </TableCell>
+      <TableCell align="right">
+        {formatUsd(option.monthlyUsd)}
+        <Caption>
+          {formatUsd(option.monthlyUsdAtMax)} at {replicas.max}
+        </Caption>
+      </TableCell>
+      <TableCell>
+        {plural(option.capacity.freeUnits, 'free GPU')},{' '}
+        {plural(option.capacity.addableNodes, 'addable node')}
+        <Caption>{option.capacity.source}</Caption>
+      </TableCell>
+    </TableRow>
+  );
+};
