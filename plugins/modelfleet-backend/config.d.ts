@@ -62,6 +62,12 @@ interface ModelFleetPolicyLayer {
     minSavingsPercent?: number;
     /** Most migrations per day. */
     maxMigrationsPerDay?: number;
+    /**
+     * On-demand replicas a model served on spot keeps beside its spot
+     * replicas at all times (its on-demand stand-in's floor), clipped by
+     * `maxOnDemandShare` of its replicas. Default 0.
+     */
+    onDemandBaseReplicas?: number;
   };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows?: ModelFleetCronWindow[];

@@ -336,7 +336,11 @@ export interface MoveDetails {
  * @public
  */
 export interface FallbackDetails {
-  direction: 'fallback' | 'return';
+  /**
+   * `fallback`: on-demand comes up; `return`: it comes down, spot serves
+   * again; `spread`: only spot companions change.
+   */
+  direction: 'fallback' | 'return' | 'spread';
   spot: { pool: string; title: string; usdPerHour: number };
   onDemand: { pool: string; title: string; usdPerHour: number };
   /** The fallback Deployment's replicas before and after. */
@@ -348,6 +352,16 @@ export interface FallbackDetails {
   noticedAt?: string;
   /** ISO 8601: since when spot replicas could not be scheduled, when they could not. */
   unscheduledSince?: string;
+  /**
+   * The spot companions (Deployments of the model on the cluster's other
+   * spot pools) this action changes, with their replicas before and after.
+   */
+  spread?: Array<{
+    pool: string;
+    title: string;
+    usdPerHour: number;
+    replicas: { from: number; to: number };
+  }>;
 }
 
 /**

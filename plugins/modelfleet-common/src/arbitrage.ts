@@ -71,6 +71,8 @@ export interface ModelServing {
     waitingSince?: string;
   };
   standIn?: ServingReplicas;
+  /** Its spot companions on the cluster's other spot pools, when it has any. */
+  spread?: ServingReplicas[];
 }
 
 /**

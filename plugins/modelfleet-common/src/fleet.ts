@@ -114,6 +114,15 @@ export const WORKLOAD_ROLE_LABEL = 'modelfleet.io/role';
 export const FALLBACK_ROLE = 'spot-fallback';
 
 /**
+ * The role of a spot companion: a Deployment of the model on another spot
+ * pool of its cluster (another spot market), which spreads its spot
+ * replicas so that one reclaim does not take them all.
+ *
+ * @public
+ */
+export const SPREAD_ROLE = 'spot-spread';
+
+/**
  * A connected cluster and whether its last snapshot succeeded.
  *
  * @public

@@ -60,6 +60,12 @@ export interface PlatformPolicy {
     mode: PolicyMode;
     minSavingsPercent: number;
     maxMigrationsPerDay: number;
+    /**
+     * On-demand replicas a model served on spot keeps beside its spot
+     * ones at all times (its stand-in's floor), clipped by
+     * `maxOnDemandShare` of its replicas.
+     */
+    onDemandBaseReplicas: number;
   };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows: CronWindow[];

@@ -7,6 +7,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ACTION_STATES,
   ActionState,
+  FALLBACK_ROLE,
   FINAL_ACTION_STATES,
   PlatformPolicy,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -231,7 +232,9 @@ export class ArbitrageLoop {
       };
       // A moved model keeps its old workload, parked at zero.
       m.running ||= w.replicas.desired > 0 || w.replicas.ready > 0;
-      m.fallingBack ||= Boolean(w.role) && w.replicas.desired > 0;
+      // Its on-demand stand-in serves (spot companions do not hold a move:
+      // they are drained with it).
+      m.fallingBack ||= w.role === FALLBACK_ROLE && w.replicas.desired > 0;
       models.set(modelRef, m);
     }
     return models;

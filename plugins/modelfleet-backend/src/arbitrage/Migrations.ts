@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   poolEntityName,
+  SPREAD_ROLE,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelRenderer } from '@modelfleet/plugin-modelfleet-node';
@@ -121,7 +122,7 @@ export class Migrations {
     }
     const current = whatIf.options.find(o => o.current);
     const source = model.target;
-    await this.refuseWhileStandInServes(source.workload);
+    const companions = await this.refuseWhileStandInServes(source.workload);
     const sourceActuator = await actuators.forCluster(source.workload.cluster);
     const { objects, cluster: targetCluster } = await renderForPool(
       this.options,
@@ -159,6 +160,7 @@ export class Migrations {
           current?.pool ??
           `gpupool:default/${poolEntityName(source.workload.cluster, '')}`,
         exported,
+        companions,
       },
       {
         pool: poolRef,
@@ -217,9 +219,17 @@ export class Migrations {
    * is not moved: the move would take the model's own Deployment and leave
    * the stand-in behind. It moves once the fallback has returned to spot.
    */
-  private async refuseWhileStandInServes(source: WorkloadRef) {
+  /**
+   * Refuses while the model's on-demand stand-in serves; answers its spot
+   * companions (the spread over the cluster's other spot pools), which
+   * are drained with it.
+   */
+  private async refuseWhileStandInServes(
+    source: WorkloadRef,
+  ): Promise<Array<{ name: string; desired: number }>> {
     const name = fallbackName(source.name);
-    const standIn = (await this.options.fleet.listWorkloads()).find(
+    const workloads = await this.options.fleet.listWorkloads();
+    const standIn = workloads.find(
       w =>
         w.cluster === source.cluster &&
         w.namespace === source.namespace &&
@@ -231,5 +241,15 @@ export class Migrations {
         `migrate: not now, the on-demand stand-in ${name} serves ${standIn.replicas.desired} replica(s) while spot is short; the model moves once the spot fallback has returned to spot`,
       );
     }
+    return workloads
+      .filter(
+        w =>
+          w.role === SPREAD_ROLE &&
+          w.cluster === source.cluster &&
+          w.namespace === source.namespace &&
+          w.name.startsWith(`${source.name}-on-`) &&
+          w.replicas.desired > 0,
+      )
+      .map(w => ({ name: w.name, desired: w.replicas.desired }));
   }
 }

@@ -1,10 +1,12 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
-  FallbackDetails,
+  FALLBACK_ROLE,
   FINAL_ACTION_STATES,
+  GpuPoolStatus,
   ModelArbitrageOption,
   ModelWorkloadObservation,
+  SPREAD_ROLE,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelTargets } from '../actions/ModelTargets';
 import { ActionRequester } from '../actions/types';
@@ -12,15 +14,30 @@ import { StoredAction } from '../database/ActionStore';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { decideFallback, FallbackInput } from '../engines/arbitrage/fallback';
 import {
-  fallbackDeployment,
+  CompanionChange,
+  companionDeployment,
   fallbackName,
-  planFallbackSteps,
+  planCompanionSteps,
 } from '../engines/arbitrage/fallbackPlan';
-import { ServingPool } from '../engines/arbitrage/spotTypes';
 import { PolicyService } from '../policy/PolicyService';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { ArbitrageReports } from './ArbitrageReports';
 import { renderForPool, RenderForPoolOptions } from './renderForPool';
+import {
+  Companion,
+  deploymentNow,
+  pastTrouble,
+  readyTimes,
+  servingPool,
+  spotSide,
+  spreadCandidates,
+} from './spotCompanions';
+import {
+  describeChanges,
+  fallbackDetails,
+  fallbackWhy,
+  sameTargets,
+} from './fallbackWords';
 
 /** Id of the spot fallback loop. */
 export const SPOT_FALLBACK_TASK_ID = 'modelfleet-spot-fallback';
@@ -59,9 +76,14 @@ interface Served {
   primary: ModelWorkloadObservation;
   /** When its spot pool's nodes got a reclaim notice, while under one. */
   poolNoticedAt?: string;
+  /** Its companions as the fleet saw them last (the Deployments with a role). */
+  companions: ModelWorkloadObservation[];
+  /** The fleet's pools. */
+  pools: GpuPoolStatus[];
 }
 
-const HOUR_MS = 3600_000;
+/** Other spot pools of its cluster a model's spot replicas may spread over. */
+const MAX_SPREAD_POOLS = 2;
 
 /**
  * Whether an action on the model holds the fallback back: one under way,
@@ -141,8 +163,9 @@ export class SpotFallbackLoop {
   /** Models whose own workload runs on a spot pool. */
   private async modelsOnSpot(): Promise<Served[]> {
     const { fleet, directory } = this.options;
+    const pools = await fleet.listPools();
     const spot = new Map(
-      (await fleet.listPools())
+      pools
         .filter(p => p.capacityType === 'spot')
         .map(p => [`${p.cluster}/${p.name}`, p]),
     );
@@ -160,6 +183,14 @@ export class SpotFallbackLoop {
         ref: modelRef,
         primary: w,
         ...(notice ? { poolNoticedAt: notice } : {}),
+        companions: workloads.filter(
+          c =>
+            c.role &&
+            c.cluster === w.cluster &&
+            c.namespace === w.namespace &&
+            c.name.startsWith(`${w.name}-on-`),
+        ),
+        pools,
       });
     }
     return out.sort((a, b) => a.ref.localeCompare(b.ref));
@@ -170,6 +201,7 @@ export class SpotFallbackLoop {
     now: number,
   ): Promise<'acted' | 'planned' | 'unchanged' | 'skipped' | 'withdrawn'> {
     const { targets, reports, policies, actions, auth } = this.options;
+    const { actuators } = this.options.render;
     const credentials = await auth.getOwnServiceCredentials();
     const { namespace, name } = parseEntityRef(m.ref);
     const model = await targets.resolve(namespace, name, credentials);
@@ -205,202 +237,173 @@ export class SpotFallbackLoop {
       credentials,
       async () => undefined,
     );
+    const { cluster } = m.primary;
     const spotOption = report.options.find(o => o.current);
     const onDemandOption = report.options.find(
-      o => o.cluster === m.primary.cluster && o.capacityType === 'on-demand',
+      o => o.cluster === cluster && o.capacityType === 'on-demand',
     );
     if (!spotOption || !onDemandOption) return 'skipped';
-
-    const standIn = await this.standInNow(target.workload);
-    const from = standIn?.replicas.desired ?? 0;
-    const pool = (o: ModelArbitrageOption): ServingPool => ({
-      id: o.pool,
-      cloud: o.provider,
-      region: o.region,
-      capacity: o.capacityType === 'spot' ? 'spot' : 'on-demand',
-      usdPerHour: o.monthlyUsd / 730 / Math.max(1, report.replicas),
-    });
-    const ms = (iso?: string) => (iso ? Date.parse(iso) : undefined);
-    const starts = await this.readyTimes(target.workload);
-    const trouble = past
-      .filter(
-        a =>
-          a.kind === 'spot-fallback' &&
-          Date.parse(a.createdAt) >= now - HISTORY_HOURS * HOUR_MS,
-      )
-      .flatMap(a =>
-        [a.fallback?.noticedAt, a.fallback?.unscheduledSince]
-          .map(ms)
-          .filter((t): t is number => t !== undefined),
-      );
+    const pool = (o: ModelArbitrageOption) => servingPool(o, report.replicas);
+    const ref = (n: string) => ({ ...target.workload, name: n });
+    const standInName = fallbackName(target.workload.name);
+    const standIn = await deploymentNow(actuators, ref(standInName));
+    const spreadAt = spreadCandidates(
+      report.options,
+      m.pools,
+      target.workload,
+      MAX_SPREAD_POOLS,
+    );
+    const starts = await readyTimes(actuators, target.workload, [
+      standInName,
+      ...spreadAt.map(s => s.name),
+    ]);
+    const spread = [];
+    for (const s of spreadAt) {
+      spread.push({
+        ...s,
+        side: spotSide({
+          pool: pool(s.option),
+          live: await deploymentNow(actuators, ref(s.name)),
+          observed: m.companions.find(c => c.name === s.name),
+          ...(s.pool.reclaim?.noticedAt
+            ? { poolNoticedAt: s.pool.reclaim.noticedAt }
+            : {}),
+          lastReadyAt: starts.get(s.name),
+        }),
+      });
+    }
     const input: FallbackInput = {
       now,
-      spot: {
+      spot: spotSide({
         pool: pool(spotOption),
-        desired: m.primary.replicas.desired,
-        ready: m.primary.replicas.ready,
-        noticed: m.primary.reclaim?.replicas ?? 0,
-        ...(m.primary.reclaim
-          ? { noticedAt: ms(m.primary.reclaim.noticedAt) }
-          : {}),
-        ...(m.poolNoticedAt ? { poolNoticedAt: ms(m.poolNoticedAt) } : {}),
-        unscheduled: m.primary.unscheduled?.pods ?? 0,
-        ...(m.primary.unscheduled
-          ? { unscheduledSince: ms(m.primary.unscheduled.since) }
-          : {}),
-        ...(starts.spot !== undefined ? { lastReadyAt: starts.spot } : {}),
-      },
+        live: m.primary.replicas,
+        observed: m.primary,
+        ...(m.poolNoticedAt ? { poolNoticedAt: m.poolNoticedAt } : {}),
+        lastReadyAt: starts.get(target.workload.name),
+      }),
       onDemand: {
         pool: pool(onDemandOption),
-        desired: from,
-        ready: standIn?.replicas.ready ?? 0,
-        ...(starts.onDemand !== undefined
-          ? { lastReadyAt: starts.onDemand }
+        desired: standIn?.desired ?? 0,
+        ready: standIn?.ready ?? 0,
+        ...(starts.has(standInName)
+          ? { lastReadyAt: starts.get(standInName) }
           : {}),
       },
-      pastTrouble: trouble,
+      spread: spread.map(s => s.side),
+      pastTrouble: pastTrouble(past, now, HISTORY_HOURS),
       policy: {
         maxOnDemandShare: policy.maxOnDemandShare,
-        baseOnDemandReplicas: 0,
+        baseOnDemandReplicas: policy.arbitrage.onDemandBaseReplicas,
       },
       startupSeconds:
         this.options.settings.provisioningSeconds + (report.loadSeconds ?? 0),
       noticeSeconds: NOTICE_SECONDS[spotOption.provider] ?? 30,
       launchTimeoutSeconds: this.options.settings.launchTimeoutSeconds,
     };
-    if (m.primary.replicas.desired === 0) return 'unchanged';
-    const decision = decideFallback(input);
-    const to = decision.onDemand;
-    if (awaiting) {
-      if (awaiting.fallback?.replicas.to === to) return 'unchanged';
-      await actions.cancel(awaiting.id, SPOT_FALLBACK_ACTOR);
-      if (to === from) return 'withdrawn';
-    }
-    if (to === from) return 'unchanged';
-
-    let create;
-    if (!standIn && to > 0) {
-      const { objects } = await renderForPool(
-        this.options.render,
-        { ...model, target },
-        { ref: onDemandOption.pool, title: onDemandOption.title },
-        'spot-fallback',
-      );
-      create = fallbackDeployment(objects, target.workload.name);
-      if (!create) return 'skipped';
-    }
-    const steps = planFallbackSteps({
-      cluster: target.workload.cluster,
-      namespace: target.workload.namespace,
-      workload: target.workload.name,
-      ...(create ? { create } : {}),
-      from,
-      to,
-      onDemandTitle: onDemandOption.title,
-    });
-    const details: FallbackDetails = {
-      direction: to > from ? 'fallback' : 'return',
-      spot: {
-        pool: spotOption.pool,
-        title: spotOption.title,
-        usdPerHour: input.spot.pool.usdPerHour,
-      },
-      onDemand: {
+    // A model scaled to zero (hibernated) needs no companion either.
+    const decision =
+      input.spot.desired === 0
+        ? {
+            onDemand: 0,
+            spread: {},
+            launchesFail: false,
+            reason: 'the model runs no replica',
+          }
+        : decideFallback(input);
+    const changes: Companion[] = [
+      {
+        name: standInName,
+        capacity: 'on-demand',
         pool: onDemandOption.pool,
         title: onDemandOption.title,
         usdPerHour: input.onDemand.pool.usdPerHour,
+        from: input.onDemand.desired,
+        to: decision.onDemand,
       },
-      replicas: { from, to },
-      required: input.spot.desired,
-      spotReady: Math.max(0, input.spot.ready - input.spot.noticed),
-      ...(m.primary.reclaim || m.poolNoticedAt
-        ? { noticedAt: m.primary.reclaim?.noticedAt ?? m.poolNoticedAt }
-        : {}),
-      ...(decision.launchesFail && m.primary.unscheduled
-        ? { unscheduledSince: m.primary.unscheduled.since }
-        : {}),
-    };
-    const waited = Math.round(
-      (now - (input.spot.unscheduledSince ?? now)) / 1000,
-    );
-    let why = `spot serves again on ${spotOption.title}`;
-    if (details.direction === 'fallback') {
-      why = details.noticedAt
-        ? `a spot reclaim notice on ${spotOption.title}`
-        : `spot replicas on ${spotOption.title} found no node for ${waited} s (no spot capacity)`;
+      ...spread.map(s => ({
+        name: s.name,
+        capacity: 'spot' as const,
+        pool: s.option.pool,
+        title: s.option.title,
+        usdPerHour: s.side.pool.usdPerHour,
+        from: s.side.desired,
+        to: (decision.spread as Record<string, number>)[s.option.pool] ?? 0,
+      })),
+    ];
+    const changed = changes.some(c => c.from !== c.to);
+    if (awaiting) {
+      if (sameTargets(awaiting.fallback, changes)) return 'unchanged';
+      await actions.cancel(awaiting.id, SPOT_FALLBACK_ACTOR);
+      if (!changed) return 'withdrawn';
     }
+    if (!changed) return 'unchanged';
+
+    const exists = new Map<string, boolean>([[standInName, Boolean(standIn)]]);
+    for (const s of spread)
+      exists.set(
+        s.name,
+        s.side.desired > 0 ||
+          Boolean(await deploymentNow(actuators, ref(s.name))),
+      );
+    const planned: CompanionChange[] = [];
+    for (const c of changes) {
+      let create;
+      if (!exists.get(c.name) && c.to > 0) {
+        const { objects } = await renderForPool(
+          this.options.render,
+          { ...model, target },
+          { ref: c.pool, title: c.title },
+          'spot-fallback',
+        );
+        create = companionDeployment(
+          objects,
+          c.name,
+          c.capacity === 'on-demand' ? FALLBACK_ROLE : SPREAD_ROLE,
+        );
+        if (!create) return 'skipped';
+      }
+      planned.push({
+        name: c.name,
+        capacity: c.capacity,
+        title: c.title,
+        ...(create ? { create } : {}),
+        from: c.from,
+        to: c.to,
+      });
+    }
+    const steps = planCompanionSteps({
+      cluster,
+      namespace: target.workload.namespace,
+      changes: planned,
+    });
+    const details = fallbackDetails({
+      spotOption,
+      input,
+      changes,
+      primary: m.primary,
+      ...(m.poolNoticedAt ? { poolNoticedAt: m.poolNoticedAt } : {}),
+      launchesFail: decision.launchesFail,
+    });
     const dryRun = policy.dryRun || policy.arbitrage.mode !== 'enforce';
     const { created } = await actions.request({
-      // One change per model, direction and minute, whichever replica asks.
-      idempotencyKey: `spot-fallback:${
-        model.entityRef
-      }:${from}->${to}:${Math.floor(now / 60_000)}`,
+      // One change per model, targets and minute, whichever replica asks.
+      idempotencyKey: `spot-fallback:${model.entityRef}:${changes
+        .map(c => `${c.from}->${c.to}`)
+        .join(',')}:${Math.floor(now / 60_000)}`,
       kind: 'spot-fallback',
       entityRef: model.entityRef,
-      cluster: target.workload.cluster,
+      cluster,
       steps,
       dryRun,
       requestedBy: SPOT_FALLBACK_ACTOR,
-      reason: `On-demand stand-in ${from} → ${to} on ${onDemandOption.title}: ${why}. Engine: ${decision.reason}`,
+      reason: `${describeChanges(changes)}: ${fallbackWhy(
+        details,
+        input,
+        changes,
+      )}. Engine: ${decision.reason}`,
       fallback: details,
     });
     if (!created) return 'unchanged';
     return dryRun ? 'planned' : 'acted';
-  }
-
-  /**
-   * The stand-in's replicas as its cluster has them now (the fleet's view
-   * is as old as the last cluster sync: a change made a pass ago may not
-   * be in it yet).
-   */
-  private async standInNow(
-    workload: NonNullable<
-      Awaited<ReturnType<ModelTargets['resolve']>>['target']
-    >['workload'],
-  ): Promise<{ replicas: { desired: number; ready: number } } | undefined> {
-    const actuator = await this.options.render.actuators.forCluster(
-      workload.cluster,
-    );
-    const object = await actuator.get(workload.cluster, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      namespace: workload.namespace,
-      name: fallbackName(workload.name),
-    });
-    if (!object) return undefined;
-    const spec = (object.spec ?? {}) as { replicas?: number };
-    const status = (object.status ?? {}) as { readyReplicas?: number };
-    return {
-      replicas: {
-        desired: Number(spec.replicas ?? 1),
-        ready: Number(status.readyReplicas ?? 0),
-      },
-    };
-  }
-
-  /** When the latest spot and stand-in pods turned Ready (ms), where the actuator tells. */
-  private async readyTimes(
-    workload: NonNullable<
-      Awaited<ReturnType<ModelTargets['resolve']>>['target']
-    >['workload'],
-  ): Promise<{ spot?: number; onDemand?: number }> {
-    const actuator = await this.options.render.actuators.forCluster(
-      workload.cluster,
-    );
-    if (!actuator.podStarts) return {};
-    // The model's selector takes the stand-in's pods too: told apart by name.
-    const prefix = `${fallbackName(workload.name)}-`;
-    let spot: number | undefined;
-    let onDemand: number | undefined;
-    for (const p of await actuator.podStarts(workload)) {
-      if (!p.readyAt) continue;
-      const t = Date.parse(p.readyAt);
-      if (p.name.startsWith(prefix)) onDemand = Math.max(onDemand ?? t, t);
-      else spot = Math.max(spot ?? t, t);
-    }
-    return {
-      ...(spot !== undefined ? { spot } : {}),
-      ...(onDemand !== undefined ? { onDemand } : {}),
-    };
   }
 }

@@ -4,6 +4,7 @@ import {
   ModelWorkloadObservation,
   poolEntityName,
   ServingReplicas,
+  SPREAD_ROLE,
 } from '@modelfleet/plugin-modelfleet-common';
 import { fallbackName } from '../engines/arbitrage/fallbackPlan';
 
@@ -32,7 +33,8 @@ function replicasOf(
 /**
  * How a model is served now, from the fleet's workloads: its own
  * Deployment (with replicas under a reclaim notice or waiting for a node)
- * and its on-demand stand-in, the spot fallback's, when one exists.
+ * its on-demand stand-in, the spot fallback's, when one exists, and its
+ * spot companions on the cluster's other spot pools.
  */
 export function modelServing(
   own: ModelWorkloadObservation,
@@ -47,6 +49,15 @@ export function modelServing(
       w.namespace === own.namespace &&
       w.name === fallbackName(own.name),
   );
+  const spread = workloads
+    .filter(
+      w =>
+        w.role === SPREAD_ROLE &&
+        w.cluster === own.cluster &&
+        w.namespace === own.namespace &&
+        w.name.startsWith(`${own.name}-on-`),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
   return {
     primary: {
       ...replicasOf(own, pools, titleOf),
@@ -56,5 +67,8 @@ export function modelServing(
       ...(own.unscheduled ? { waitingSince: own.unscheduled.since } : {}),
     },
     ...(standIn ? { standIn: replicasOf(standIn, pools, titleOf) } : {}),
+    ...(spread.length
+      ? { spread: spread.map(w => replicasOf(w, pools, titleOf)) }
+      : {}),
   };
 }

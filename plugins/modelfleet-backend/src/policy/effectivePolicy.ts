@@ -22,6 +22,7 @@ export const BUILTIN_POLICY: PlatformPolicy = {
     mode: 'recommend',
     minSavingsPercent: 20,
     maxMigrationsPerDay: 1,
+    onDemandBaseReplicas: 0,
   },
   maintenanceWindows: [],
   dryRun: true,

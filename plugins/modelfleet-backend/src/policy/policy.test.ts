@@ -172,6 +172,7 @@ describe('effectivePolicy', () => {
       'arbitrage.maxMigrationsPerDay',
       'arbitrage.minSavingsPercent',
       'arbitrage.mode',
+      'arbitrage.onDemandBaseReplicas',
       'dryRun',
       'hibernation.coldStartPenaltyMinutes',
       'hibernation.idleMinutes',

@@ -71,6 +71,7 @@ export const policyLayerSchema = z
         mode,
         minSavingsPercent: z.number().min(0).max(100),
         maxMigrationsPerDay: z.number().int().min(0),
+        onDemandBaseReplicas: z.number().int().min(0),
       })
       .partial()
       .strict(),

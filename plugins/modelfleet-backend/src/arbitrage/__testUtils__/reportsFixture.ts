@@ -137,6 +137,7 @@ export function reportsFixture(
     latest: async () => [
       quote('g6.xlarge', 'on-demand', 0.805),
       quote('g6.xlarge', 'spot', 0.32),
+      quote('g6.2xlarge', 'spot', 0.42),
       quote('g6.12xlarge', 'on-demand', 4.6),
       quote('g4dn.xlarge', 'on-demand', 0.526),
     ],

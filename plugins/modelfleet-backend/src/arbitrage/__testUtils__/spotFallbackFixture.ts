@@ -3,6 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   FALLBACK_ROLE,
+  SPREAD_ROLE,
   GpuPoolStatus,
   ModelWorkloadObservation,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -31,6 +32,9 @@ export const NOW = Date.parse('2026-12-05T12:00:00Z');
 /** The stand-in's Deployment on the memory cluster. */
 export const STAND_IN = { ...workload, name: 'sdxl-on-demand' };
 
+/** The spot companion's Deployment on the second spot pool, when there is one. */
+export const SPOT_COMPANION = { ...workload, name: 'sdxl-on-l4-spot-b' };
+
 /**
  * The spot fallback loop over `sdxl` (2 replicas of `vision/sdxl` on the
  * spot pool `l4-spot` of cluster c1, its on-demand pool `l4-ondemand`),
@@ -44,21 +48,36 @@ export async function startSpotFallback(
   databases: TestDatabases,
   id: Parameters<TestDatabases['init']>[0],
   team: PolicyLayer,
+  options: {
+    /** A second spot pool on c1 (`l4-spot-b`, g6.2xlarge at $0.42 an hour). */
+    secondSpot?: boolean;
+  } = {},
 ) {
   const knex = (
     await DatabaseModelFleetStore.fromKnex(await databases.init(id))
   ).knex;
   const clock = { now: NOW };
   const now = () => new Date(clock.now);
-  const fx = reportsFixture();
   const spotPool: GpuPoolStatus = pool('l4-spot', { capacityType: 'spot' });
-  const pools: GpuPoolStatus[] = [pool('l4-ondemand'), spotPool];
+  const spotPoolB: GpuPoolStatus = pool('l4-spot-b', {
+    capacityType: 'spot',
+    instanceType: 'g6.2xlarge',
+    zones: ['us-east-1b'],
+  });
+  const fx = reportsFixture({}, options.secondSpot ? [spotPoolB] : []);
+  const pools: GpuPoolStatus[] = [
+    pool('l4-ondemand'),
+    spotPool,
+    ...(options.secondSpot ? [spotPoolB] : []),
+  ];
+  let companionSignals: Partial<ModelWorkloadObservation> = {};
   let signals: Partial<ModelWorkloadObservation> = {};
   const observe = (): ModelWorkloadObservation[] => {
     const out: ModelWorkloadObservation[] = [];
     for (const [w, poolName, extra] of [
       [workload, 'l4-spot', signals],
       [STAND_IN, 'l4-ondemand', { role: FALLBACK_ROLE }],
+      [SPOT_COMPANION, 'l4-spot-b', { role: SPREAD_ROLE, ...companionSignals }],
     ] as const) {
       const obj = fx.cluster.objects.get(
         `${w.cluster}/Deployment/${w.namespace}/${w.name}`,
@@ -186,6 +205,10 @@ export async function startSpotFallback(
     /** Sets what the cluster connector reports of the spot workload. */
     signal: (s: Partial<ModelWorkloadObservation>) => {
       signals = s;
+    },
+    /** Sets what the cluster connector reports of the spot companion. */
+    signalCompanion: (s: Partial<ModelWorkloadObservation>) => {
+      companionSignals = s;
     },
     /** Sets the spot workload's Ready replicas on the memory cluster. */
     spotReady: (n: number) => {

@@ -1,4 +1,4 @@
-import { decideFallback, FallbackInput } from './fallback';
+import { decideFallback, FallbackInput, SpotSide } from './fallback';
 import { fallbackDeployment, planFallbackSteps } from './fallbackPlan';
 
 const MIN = 60_000;
@@ -40,6 +40,111 @@ function input(over: Partial<FallbackInput> = {}): FallbackInput {
     ...over,
   };
 }
+
+const otherSpot = (over: Partial<SpotSide> = {}): SpotSide => ({
+  pool: {
+    id: 'gpupool:default/aws.g6-2x-spot',
+    cloud: 'aws',
+    region: 'us-east-1',
+    capacity: 'spot',
+    usdPerHour: 0.5,
+  },
+  desired: 0,
+  ready: 0,
+  noticed: 0,
+  unscheduled: 0,
+  ...over,
+});
+
+describe('decideFallback over two spot markets', () => {
+  it('keeps a spare on the other spot pool, so one reclaim does not take every replica', () => {
+    const d = decideFallback(input({ spread: [otherSpot()] }));
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(d.onDemand).toBe(0);
+  });
+
+  it('answers a reclaim notice on its own pool from the other spot market when it serves, not from on-demand', () => {
+    const base = input();
+    const d = decideFallback(
+      input({
+        spot: { ...base.spot, noticed: 2, noticedAt: T0 - 10_000 },
+        spread: [
+          otherSpot({ desired: 1, ready: 1, lastReadyAt: T0 - 600 * MIN }),
+        ],
+      }),
+    );
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBe(2);
+    expect(d.onDemand).toBe(0);
+  });
+
+  it('falls back to on-demand when both spot markets are reclaimed', () => {
+    const base = input();
+    const d = decideFallback(
+      input({
+        spot: { ...base.spot, noticed: 2, noticedAt: T0 - 10_000 },
+        spread: [
+          otherSpot({
+            desired: 1,
+            ready: 1,
+            noticed: 1,
+            noticedAt: T0 - 5_000,
+          }),
+        ],
+      }),
+    );
+    expect(d.onDemand).toBe(2);
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBe(0);
+  });
+
+  it('trims the spare on a dearer spot market when it is worth less than half its price', () => {
+    // A spot market as dear as on-demand: its spare is not worth keeping
+    // (no other spot pool, no spread needed beyond what pays).
+    const d = decideFallback(
+      input({
+        spread: [
+          otherSpot({
+            desired: 1,
+            ready: 1,
+            lastReadyAt: T0 - 600 * MIN,
+            pool: { ...otherSpot().pool, usdPerHour: 50 },
+          }),
+        ],
+      }),
+    );
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBe(0);
+  });
+});
+
+describe('decideFallback with a base of on-demand replicas', () => {
+  it("keeps the policy's base on the stand-in while spot serves, within maxOnDemandShare", () => {
+    expect(
+      decideFallback(
+        input({ policy: { maxOnDemandShare: 1, baseOnDemandReplicas: 1 } }),
+      ).onDemand,
+    ).toBe(1);
+    // A ceiling of 0.4 of 2 replicas allows none.
+    expect(
+      decideFallback(
+        input({ policy: { maxOnDemandShare: 0.4, baseOnDemandReplicas: 1 } }),
+      ).onDemand,
+    ).toBe(0);
+  });
+
+  it('runs no companion for a model scaled to zero', () => {
+    const base = input();
+    const d = decideFallback(
+      input({
+        spot: { ...base.spot, desired: 0, ready: 0 },
+        spread: [otherSpot()],
+        policy: { maxOnDemandShare: 1, baseOnDemandReplicas: 1 },
+      }),
+    );
+    expect(d.onDemand).toBe(0);
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBe(0);
+  });
+});
 
 describe('decideFallback', () => {
   it('runs no stand-in while spot serves and nothing happened', () => {

@@ -97,6 +97,39 @@ describe('planMigration', () => {
     expect(plan.steps[2].do).not.toHaveProperty('autoscaled');
   });
 
+  it('drains the spot companions of the source with it, each undone to what it ran', () => {
+    const plan = planMigration(
+      {
+        ...SOURCE,
+        companions: [
+          { name: 'chat-on-g6e-l40s-spot', desired: 1 },
+          { name: 'chat-on-idle', desired: 0 },
+        ],
+      },
+      TARGET,
+      TIMINGS,
+    );
+    if (!plan.ok) throw new Error(plan.reason);
+    const drains = plan.steps.filter(
+      s =>
+        s.do.op === 'scale' && s.do.workload.name === 'chat-on-g6e-l40s-spot',
+    );
+    expect(drains).toHaveLength(1);
+    expect(drains[0].do).toMatchObject({ replicas: 0 });
+    expect(drains[0].undo).toMatchObject({
+      op: 'scale',
+      replicas: 1,
+      ifReplicas: 0,
+    });
+    // After the source's own drain: make before break.
+    const own = plan.steps.findIndex(
+      s => s.do.op === 'scale' && s.do.workload.name === 'chat',
+    );
+    expect(own).toBeGreaterThan(0);
+    expect(plan.steps.indexOf(drains[0])).toBeGreaterThan(own);
+    expect(ops(plan)).not.toContain('chat-on-idle');
+  });
+
   it('moves a model at zero without waiting for replicas', () => {
     const plan = planMigration(
       { ...SOURCE, replicas: { desired: 0, ready: 0 } },

@@ -20,6 +20,11 @@ export interface MigrationSource {
   pool: string;
   /** Its Service, exported to the cluster set (a `ServiceExport` exists). */
   exported: boolean;
+  /**
+   * Its spot companions on the source cluster's other spot pools (the spot
+   * fallback's spread), with the replicas they run: drained with it.
+   */
+  companions?: Array<{ name: string; desired: number }>;
 }
 
 /** The pool to move to, and the model's objects rendered for it. */
@@ -289,6 +294,17 @@ export function planMigration(
       },
     },
   );
+  for (const c of source.companions ?? []) {
+    if (c.desired <= 0) continue;
+    const ref = { ...from, name: c.name };
+    steps.push({
+      description: `Drain its spot companion ${label(ref)} on ${
+        from.cluster
+      }: scale it to zero`,
+      do: { op: 'scale', workload: ref, replicas: 0 },
+      undo: { op: 'scale', workload: ref, replicas: c.desired, ifReplicas: 0 },
+    });
+  }
   if (handBack && toAutoscaler) {
     steps.push({
       description: `Hand ${label(to)} on ${target.cluster} back to its ${

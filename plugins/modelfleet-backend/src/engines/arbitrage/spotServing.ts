@@ -255,12 +255,15 @@ export function decideSpotServing(
     if (!best) break;
     plan(best);
   }
-  // At least two zones where capacity allows: a lone zone gets a spare elsewhere.
+  // At least two zones where capacity allows: a lone zone gets a spare
+  // elsewhere, unless spot there costs more than on-demand (then on-demand
+  // insurance, below, is the better hedge).
+  const floor = (z: Zone) => price(z) < odPrice;
   if (n > 0 && zs.filter(z => z.k > 0).length === 1) {
     let best: Zone | undefined;
     for (const z of zs)
       if (z.k === 0 && open(z) && (!best || price(z) < price(best))) best = z;
-    if (best) plan(best);
+    if (best && floor(best)) plan(best);
   }
   // On-demand for what spot cannot serve, kept until the spot replacing it
   // is Ready in zones stable for holdSeconds (hysteresis).
@@ -312,8 +315,11 @@ export function decideSpotServing(
   while (!launched.length) {
     let worst: Zone | undefined;
     let worstGain = Infinity;
+    const spread = zs.filter(z => z.k > 0).length;
     for (const z of zs) {
       if (z.k === 0 || total() <= n) continue;
+      // The spread over two zones is a floor (the rule above adds it back).
+      if (z.k === 1 && spread === 2 && floor(z)) continue;
       z.k--;
       const w = worth(od, z);
       z.k++;

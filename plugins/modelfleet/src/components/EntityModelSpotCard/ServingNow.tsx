@@ -30,7 +30,7 @@ const CAPACITY: Record<string, string> = {
 
 /** The replicas now: on spot (or where it runs), under notice, waiting, the stand-in. */
 const Mix = ({ serving }: { serving: ModelServing }) => {
-  const { primary, standIn } = serving;
+  const { primary, standIn, spread = [] } = serving;
   const spot = onSpot(serving);
   const capacity = primary.capacityType
     ? CAPACITY[primary.capacityType] ?? primary.capacityType
@@ -91,6 +91,24 @@ const Mix = ({ serving }: { serving: ModelServing }) => {
             </TableCell>
           </TableRow>
         )}
+        {spread.map(c => (
+          <TableRow key={c.name} data-testid="modelfleet-spot-companion">
+            <TableCell>
+              Spot, another pool
+              <Typography
+                variant="caption"
+                display="block"
+                color="textSecondary"
+              >
+                {c.name}
+              </Typography>
+            </TableCell>
+            <TableCell align="right" style={FIGURE}>
+              {readyText(c)}
+            </TableCell>
+            <TableCell>{poolText(c)}</TableCell>
+          </TableRow>
+        ))}
         {(spot || standIn) && (
           <TableRow data-testid="modelfleet-spot-standin">
             <TableCell>

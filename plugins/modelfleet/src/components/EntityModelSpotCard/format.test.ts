@@ -21,6 +21,26 @@ describe('spot serving status', () => {
     );
   });
 
+  it('names the spot companions on other spot pools', () => {
+    expect(
+      status({
+        ...serving(),
+        spread: [
+          {
+            name: 'llama-3-1-8b-chat-on-g6e-l40s-spot',
+            pool: 'gpupool:default/prod-use1.g6e-l40s-spot',
+            title: 'g6e-l40s-spot (prod-use1)',
+            capacityType: 'spot',
+            desired: 1,
+            ready: 1,
+          },
+        ],
+      }).text,
+    ).toBe(
+      'Served on spot: 2 of 2 replicas Ready on g6-l4-spot (prod-use1), 1 of 1 on g6e-l40s-spot (prod-use1).',
+    );
+  });
+
   it('says what the stand-in does under a reclaim notice', () => {
     const notice = { ready: 2, underNotice: 2, noticedAt: minutesBefore(2) };
     expect(status(serving(notice, {}))).toEqual({

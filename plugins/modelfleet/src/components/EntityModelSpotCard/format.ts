@@ -139,7 +139,12 @@ export function servingStatus(
       tone: 'info',
     };
   }
-  const served = `${primary.ready} of ${primary.desired} replicas Ready on ${where}`;
+  const companions = (serving.spread ?? []).filter(c => c.desired > 0);
+  const served = `${primary.ready} of ${
+    primary.desired
+  } replicas Ready on ${where}${companions
+    .map(c => `, ${c.ready} of ${c.desired} on ${poolText(c)}`)
+    .join('')}`;
   if (standIn) {
     return {
       text: `Back on spot: ${served}; the on-demand stand-in is parked at 0.`,

@@ -24,6 +24,41 @@ describe('spot fallback format', () => {
     noticedAt: undefined,
   });
 
+  it('says a spread over another spot pool: route, direction, replicas and cause', () => {
+    const spread = fallbackDetails({
+      direction: 'spread',
+      replicas: { from: 0, to: 0 },
+      noticedAt: undefined,
+      spread: [
+        {
+          pool: 'gpupool:default/prod-use1.g6e-l40s-spot',
+          title: 'g6e-l40s-spot (prod-use1)',
+          usdPerHour: 0.9,
+          replicas: { from: 0, to: 1 },
+        },
+      ],
+    });
+    expect(fallbackRoute({ fallback: spread, reason: 'r' })).toBe(
+      'g6-l4-spot (prod-use1) + spot on g6e-l40s-spot (prod-use1)',
+    );
+    expect(fallbackDirection(spread)).toBe('Spread over spot pools');
+    expect(fallbackReplicas(spread)).toBe(
+      'spot on g6e-l40s-spot (prod-use1) 0 → 1 replica',
+    );
+    expect(fallbackCause(spread)).toBe(
+      'one reclaim should not take every spot replica',
+    );
+    // A fallback that moves both says both.
+    expect(
+      fallbackReplicas({
+        replicas: { from: 0, to: 2 },
+        spread: [{ ...spread.spread![0], replicas: { from: 1, to: 0 } }],
+      }),
+    ).toBe(
+      'stand-in 0 → 2 replicas; spot on g6e-l40s-spot (prod-use1) 1 → 0 replicas',
+    );
+  });
+
   it('says the route, direction and replicas of a fallback and of a return', () => {
     expect(fallbackRoute({ fallback: up, reason: 'r' })).toBe(
       'g6-l4-spot (prod-use1) → on-demand stand-in on l4-ondemand (prod-use1)',

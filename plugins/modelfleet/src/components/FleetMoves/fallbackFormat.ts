@@ -13,9 +13,14 @@ export function replicasText(count: number): string {
 export function fallbackDirection(
   details: Pick<FallbackDetails, 'direction'>,
 ): string {
-  return details.direction === 'fallback'
-    ? 'Fallback to on-demand'
-    : 'Return to spot';
+  switch (details.direction) {
+    case 'fallback':
+      return 'Fallback to on-demand';
+    case 'spread':
+      return 'Spread over spot pools';
+    default:
+      return 'Return to spot';
+  }
 }
 
 /**
@@ -29,6 +34,9 @@ export function fallbackRoute(
   const d = action.fallback;
   if (!d) return action.reason || '—';
   const standIn = `on-demand stand-in on ${d.onDemand.title}`;
+  const companions = (d.spread ?? []).map(c => c.title).join(', ');
+  if (d.direction === 'spread')
+    return `${d.spot.title} + spot on ${companions}`;
   return d.direction === 'fallback'
     ? `${d.spot.title} → ${standIn}`
     : `${standIn} → ${d.spot.title}`;
@@ -36,10 +44,20 @@ export function fallbackRoute(
 
 /** The stand-in's replicas before and after, e.g. `stand-in 0 → 2 replicas`. */
 export function fallbackReplicas(
-  details: Pick<FallbackDetails, 'replicas'>,
+  details: Pick<FallbackDetails, 'replicas' | 'spread'>,
 ): string {
   const { from, to } = details.replicas;
-  return `stand-in ${from} → ${to} ${to === 1 ? 'replica' : 'replicas'}`;
+  const parts =
+    from === to && details.spread?.length
+      ? []
+      : [`stand-in ${from} → ${to} ${to === 1 ? 'replica' : 'replicas'}`];
+  for (const c of details.spread ?? [])
+    parts.push(
+      `spot on ${c.title} ${c.replicas.from} → ${c.replicas.to} ${
+        c.replicas.to === 1 ? 'replica' : 'replicas'
+      }`,
+    );
+  return parts.join('; ');
 }
 
 /**
@@ -53,6 +71,8 @@ export function fallbackCause(
   >,
 ): string {
   if (details.direction === 'return') return 'spot serves again';
+  if (details.direction === 'spread')
+    return 'one reclaim should not take every spot replica';
   if (details.noticedAt) return 'spot reclaim notice';
   if (details.unscheduledSince) return 'no spot capacity (no node for spot)';
   return 'spot unavailable';

@@ -119,10 +119,12 @@ describe('moves format', () => {
     for (const state of ['done', 'failed', 'cancelled'] as const) {
       expect(moveStateLabel({ ...base, state })).toBe(state);
     }
-    expect(isMoving({ state: 'applying' })).toBe(true);
-    expect(isMoving({ state: 'rollingBack' })).toBe(true);
-    expect(isMoving({ state: 'planned' })).toBe(false);
-    expect(isMoving({ state: 'done' })).toBe(false);
+    expect(isMoving({ state: 'applying', dryRun: false })).toBe(true);
+    expect(isMoving({ state: 'rollingBack', dryRun: false })).toBe(true);
+    // Approved, about to move: followed too.
+    expect(isMoving({ state: 'planned', dryRun: false })).toBe(true);
+    expect(isMoving({ state: 'planned', dryRun: true })).toBe(false);
+    expect(isMoving({ state: 'done', dryRun: false })).toBe(false);
   });
 
   it('estimates what a finished move has saved so far', () => {

@@ -94,8 +94,14 @@ export function monthlySaving(details?: MoveDetails): number | undefined {
   return details.from.monthlyUsd - details.to.monthlyUsd;
 }
 
-/** Whether a move is under way (the card polls while one is). */
-export function isMoving(action: Pick<ModelFleetAction, 'state'>): boolean {
+/**
+ * Whether a move is under way or about to start (approved, or stored to
+ * run): the card polls while one is, so its row follows it to the end.
+ */
+export function isMoving(
+  action: Pick<ModelFleetAction, 'state' | 'dryRun'>,
+): boolean {
+  if (action.state === 'planned') return !action.dryRun;
   return ['applying', 'verifying', 'rollingBack'].includes(action.state);
 }
 

@@ -1,0 +1,189 @@
+/**
+ * What the spot fallback loop reads of a model's companions (its
+ * on-demand stand-in and its spot companions on the cluster's other spot
+ * pools): the fleet's view of their pods and the cluster's own view of
+ * their replicas, and the words and figures an action keeps.
+ *
+ * @internal
+ */
+import {
+  GpuPoolStatus,
+  ModelArbitrageOption,
+  ModelWorkloadObservation,
+  WorkloadRef,
+} from '@modelfleet/plugin-modelfleet-common';
+import { ActuatorDirectory } from '../actions/types';
+import { StoredAction } from '../database/ActionStore';
+import { fallbackName, spreadName } from '../engines/arbitrage/fallbackPlan';
+import { SpotSide } from '../engines/arbitrage/fallback';
+import { ServingPool } from '../engines/arbitrage/spotTypes';
+import { poolRefOf } from './serving';
+
+/** A Deployment's replicas as its cluster has them now. */
+export interface LiveReplicas {
+  desired: number;
+  ready: number;
+}
+
+/**
+ * A Deployment's replicas as its cluster has them now (the fleet's view
+ * is as old as the last cluster sync: a change made a pass ago may not be
+ * in it yet); nothing when it does not exist.
+ */
+export async function deploymentNow(
+  actuators: ActuatorDirectory,
+  ref: WorkloadRef,
+): Promise<LiveReplicas | undefined> {
+  const actuator = await actuators.forCluster(ref.cluster);
+  const object = await actuator.get(ref.cluster, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: ref.namespace,
+    name: ref.name,
+  });
+  if (!object) return undefined;
+  const spec = (object.spec ?? {}) as { replicas?: number };
+  const status = (object.status ?? {}) as { readyReplicas?: number };
+  return {
+    desired: Number(spec.replicas ?? 1),
+    ready: Number(status.readyReplicas ?? 0),
+  };
+}
+
+/**
+ * When the latest pod of each of the model's Deployments turned Ready
+ * (ms), by Deployment name, where the actuator tells. The model's
+ * selector takes its companions' pods too: they are told apart by name.
+ */
+export async function readyTimes(
+  actuators: ActuatorDirectory,
+  workload: WorkloadRef,
+  companions: readonly string[],
+): Promise<Map<string, number>> {
+  const actuator = await actuators.forCluster(workload.cluster);
+  const out = new Map<string, number>();
+  if (!actuator.podStarts) return out;
+  // Longest names first: `chat-on-demand-…` before `chat-…`.
+  const names = [...companions, workload.name].sort(
+    (a, b) => b.length - a.length,
+  );
+  for (const p of await actuator.podStarts(workload)) {
+    if (!p.readyAt) continue;
+    const owner = names.find(n => p.name.startsWith(`${n}-`));
+    if (!owner) continue;
+    const t = Date.parse(p.readyAt);
+    out.set(owner, Math.max(out.get(owner) ?? t, t));
+  }
+  return out;
+}
+
+/** The cluster-local name of a pool of the cluster, by its entity ref. */
+export function poolByRef(
+  pools: readonly GpuPoolStatus[],
+  cluster: string,
+  ref: string,
+): GpuPoolStatus | undefined {
+  return pools.find(
+    p => p.cluster === cluster && poolRefOf(cluster, p.name) === ref,
+  );
+}
+
+/** A spot Deployment's side of the engine's input. */
+export function spotSide(input: {
+  pool: ServingPool;
+  live: LiveReplicas | undefined;
+  observed: ModelWorkloadObservation | undefined;
+  poolNoticedAt?: string;
+  lastReadyAt?: number;
+  pastTrouble?: readonly number[];
+}): SpotSide {
+  const ms = (iso?: string) => (iso ? Date.parse(iso) : undefined);
+  const o = input.observed;
+  return {
+    pool: input.pool,
+    desired: input.live?.desired ?? o?.replicas.desired ?? 0,
+    ready: input.live?.ready ?? o?.replicas.ready ?? 0,
+    noticed: o?.reclaim?.replicas ?? 0,
+    ...(o?.reclaim ? { noticedAt: ms(o.reclaim.noticedAt) } : {}),
+    ...(input.poolNoticedAt ? { poolNoticedAt: ms(input.poolNoticedAt) } : {}),
+    unscheduled: o?.unscheduled?.pods ?? 0,
+    ...(o?.unscheduled ? { unscheduledSince: ms(o.unscheduled.since) } : {}),
+    ...(input.lastReadyAt !== undefined
+      ? { lastReadyAt: input.lastReadyAt }
+      : {}),
+    ...(input.pastTrouble ? { pastTrouble: input.pastTrouble } : {}),
+  };
+}
+
+/** A companion of the model: its Deployment, its pool, its replicas now and wanted. */
+export interface Companion {
+  name: string;
+  capacity: 'on-demand' | 'spot';
+  pool: string;
+  title: string;
+  usdPerHour: number;
+  from: number;
+  to: number;
+}
+
+/** The names of a model's possible companions on the given pools. */
+export const companionNames = (workload: string, spotPools: string[]) => [
+  fallbackName(workload),
+  ...spotPools.map(p => spreadName(workload, p)),
+];
+
+/** A pool of the what-if as the spot-serving engine sees it: one replica's price. */
+export const servingPool = (
+  o: ModelArbitrageOption,
+  replicas: number,
+): ServingPool => ({
+  id: o.pool,
+  cloud: o.provider,
+  region: o.region,
+  capacity: o.capacityType === 'spot' ? 'spot' : 'on-demand',
+  usdPerHour: o.monthlyUsd / 730 / Math.max(1, replicas),
+});
+
+/**
+ * The other spot pools of the model's cluster it may run on (the
+ * what-if's options), cheapest first, at most `max`, with the name of the
+ * model's spot companion on each.
+ */
+export function spreadCandidates(
+  options: readonly ModelArbitrageOption[],
+  pools: readonly GpuPoolStatus[],
+  workload: WorkloadRef,
+  max: number,
+): Array<{ option: ModelArbitrageOption; pool: GpuPoolStatus; name: string }> {
+  const out = [];
+  for (const option of options) {
+    if (option.cluster !== workload.cluster) continue;
+    if (option.capacityType !== 'spot' || option.current) continue;
+    const pool = poolByRef(pools, workload.cluster, option.pool);
+    if (pool)
+      out.push({ option, pool, name: spreadName(workload.name, pool.name) });
+  }
+  return out
+    .sort((a, b) => a.option.monthlyUsd - b.option.monthlyUsd)
+    .slice(0, max);
+}
+
+/** Times (ms) of the model's reclaim notices and failed launches its stored fallbacks of the last `hours` answered. */
+export function pastTrouble(
+  past: readonly StoredAction[],
+  now: number,
+  hours: number,
+): number[] {
+  const ms = (iso?: string) => (iso ? Date.parse(iso) : undefined);
+  return past
+    .filter(
+      a =>
+        a.kind === 'spot-fallback' &&
+        Date.parse(a.createdAt) >= now - hours * 3600_000,
+    )
+    .flatMap(a =>
+      [a.fallback?.noticedAt, a.fallback?.unscheduledSince]
+        .map(ms)
+        .filter((t): t is number => t !== undefined),
+    );
+}
