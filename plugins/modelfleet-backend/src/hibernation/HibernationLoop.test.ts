@@ -94,6 +94,39 @@ describe('HibernationLoop', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    "is not held by the spot fallback's advice waiting for a person, and waits for a fallback stored to run, %p",
+    async id => {
+      const knex = (
+        await DatabaseModelFleetStore.fromKnex(await databases.init(id))
+      ).knex;
+      const { actions, loop } = await loopFixture(knex, {
+        models: MODELS,
+        replicas: 1,
+        autoscaler: true,
+        metrics,
+        now: () => NOW,
+      });
+      const fallback = (model: string, dryRun: boolean) =>
+        actions.request({
+          idempotencyKey: `spot:${model}`,
+          kind: 'spot-fallback',
+          entityRef: `model:default/${model}`,
+          cluster: MODELS[0].workload.cluster,
+          steps: [],
+          dryRun,
+          requestedBy: 'policy:arbitrage',
+          reason: 'spot companion 0 → 1',
+        });
+      await fallback('m0', true);
+      await fallback('m1', false);
+      // m0 (enforce) acts; m1 (recommend) waits for the fallback to run.
+      expect(await loop.run()).toBe(
+        '3 model(s): 1 acted on, 0 recommended, 2 left as they are',
+      );
+    },
+  );
+
   /** A batch job: two busy minutes at the start of every 20, for two days. */
   const batchSources: Record<'rate' | 'exact', MetricsSource> = {
     // The request rate per minute.

@@ -35,6 +35,18 @@ const ACTIVE_STATES = [
   'rollingBack',
 ] as const;
 
+/**
+ * The spot fallback loop's advice waiting for a person (a spot companion
+ * or stand-in of a dry-run team): it may stand for days, and the spot
+ * fallback loop decides it again after a hibernation (a model at zero
+ * needs no companion), so it does not hold the model's hibernation.
+ */
+const standingSpotAdvice = (a: {
+  kind: string;
+  state: string;
+  dryRun: boolean;
+}) => a.kind === 'spot-fallback' && a.state === 'planned' && a.dryRun;
+
 /** Minutes within which the loop asks for the same change once (enforce). */
 const ENFORCE_BUCKET_MS = 5 * 60_000;
 
@@ -226,8 +238,10 @@ export async function actOn(o: {
   };
   let outcome: 'acted' | 'recommended' | 'unchanged' = 'unchanged';
   if (step.action !== 'none') {
-    const pending = recent.find(a =>
-      (ACTIVE_STATES as readonly string[]).includes(a.state),
+    const pending = recent.find(
+      a =>
+        (ACTIVE_STATES as readonly string[]).includes(a.state) &&
+        !standingSpotAdvice(a),
     );
     const request = requestOf(step);
     const plan = planModelAction(target, request);
