@@ -65,6 +65,18 @@ describe('decideFallback over two spot markets', () => {
     expect(d.onDemand).toBe(0);
   });
 
+  it('does not count its own pool as just recovered while only a spot companion runs (no second spare)', () => {
+    const base = input();
+    const d = decideFallback(
+      input({
+        // The model's pods turned Ready minutes ago (a portal just started).
+        spot: { ...base.spot, lastReadyAt: T0 - 3 * MIN },
+        spread: [otherSpot({ desired: 1, ready: 0 })],
+      }),
+    );
+    expect(d.spread['gpupool:default/aws.g6-2x-spot']).toBe(1);
+  });
+
   it('answers a reclaim notice on its own pool from the other spot market when it serves, not from on-demand', () => {
     const base = input();
     const d = decideFallback(

@@ -85,7 +85,7 @@ function spotRun(
   side: SpotSide,
   input: FallbackInput,
   past: readonly number[],
-  companionsUp: boolean,
+  standInUp: boolean,
 ): { run: PoolRun; launchesFail: boolean } {
   const s = (ms: number) => ms / 1000;
   const launchesFail =
@@ -107,9 +107,8 @@ function spotRun(
   const trouble = [...past];
   if (side.noticedAt !== undefined) trouble.push(side.noticedAt);
   if (side.poolNoticedAt !== undefined) trouble.push(side.poolNoticedAt);
-  // While a companion runs for it, spot was not whole until its latest
-  // replica turned Ready: the engine's hold counts from then.
-  if (companionsUp && side.lastReadyAt !== undefined)
+  // The engine's hold counts from then.
+  if (standInUp && side.lastReadyAt !== undefined)
     trouble.push(side.lastReadyAt);
   const preemptions = trouble
     .filter(t => t <= input.now)
@@ -143,8 +142,11 @@ export function decideFallback(
   const { spot, onDemand } = input;
   const spread = input.spread ?? [];
   const s = (ms: number) => ms / 1000;
-  const companionsUp = onDemand.desired > 0 || spread.some(c => c.desired > 0);
-  const own = spotRun(spot, input, input.pastTrouble, companionsUp);
+  // While the on-demand stand-in serves for it, spot was not whole until
+  // its latest replica turned Ready (a spot companion spreads; it stands
+  // in for nothing).
+  const standInUp = onDemand.desired > 0;
+  const own = spotRun(spot, input, input.pastTrouble, standInUp);
   const runs: Record<string, PoolRun> = { [spot.pool.id]: own.run };
   for (const c of spread)
     runs[c.pool.id] = spotRun(c, input, c.pastTrouble ?? [], false).run;
