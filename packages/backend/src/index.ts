@@ -7,6 +7,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterService } from './rootHttpRouter';
 import { authModuleTestUser } from './testUserAuth';
 import { modelfleetModuleManifests } from '@modelfleet/plugin-scaffolder-backend-module-modelfleet';
+import { searchModuleModelfleetDocuments } from './searchDocuments';
 
 const backend = createBackend();
 
@@ -24,9 +25,6 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
-
-// techdocs plugin
-backend.add(import('@backstage/plugin-techdocs-backend'));
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
@@ -65,9 +63,12 @@ backend.add(import('@backstage/plugin-search-backend'));
 // See https://backstage.io/docs/features/search/search-engines
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 
-// search collators
+// search collators: the catalog, every kind (Model and GpuPool with their
+// model, runtime, GPUs and cluster; see searchDocuments.ts), re-indexed on
+// search.collators.catalog.schedule. No TechDocs: the portal has no docs
+// site, so there is no TechDocs index to query.
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+backend.add(searchModuleModelfleetDocuments);
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));

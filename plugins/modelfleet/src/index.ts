@@ -1,7 +1,7 @@
 /**
  * The ModelFleet frontend plugin: the Fleet page, the Model, GpuPool and
- * team entity cards, the GpuPoolPicker scaffolder field, the API client and a
- * Cost Insights client. The new frontend system's plugin is the default
+ * team entity cards, the home page's overview, the GpuPoolPicker scaffolder
+ * field, the API client and a Cost Insights client. The new frontend system's plugin is the default
  * export of `./alpha`.
  *
  * @packageDocumentation
@@ -35,6 +35,7 @@ export type {
   PollIntervals,
 } from './components/EntityModelActivityCard';
 export type { EntityModelSpotCardProps } from './components/EntityModelSpotCard';
+export { HomeOverview as ModelFleetHomeOverview } from './components/HomeOverview';
 export { rootRouteRef } from './routes';
 export {
   MAX_ACTIONS_LIMIT,
