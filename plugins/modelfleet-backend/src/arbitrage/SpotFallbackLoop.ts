@@ -2,7 +2,6 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   FALLBACK_ROLE,
-  FINAL_ACTION_STATES,
   GpuPoolStatus,
   ModelArbitrageOption,
   ModelWorkloadObservation,
@@ -26,6 +25,8 @@ import { renderForPool, RenderForPoolOptions } from './renderForPool';
 import {
   Companion,
   deploymentNow,
+  holdsFallback,
+  noticeSecondsOf,
   pastTrouble,
   readyTimes,
   servingPool,
@@ -44,13 +45,6 @@ export const SPOT_FALLBACK_TASK_ID = 'modelfleet-spot-fallback';
 
 /** Who the loop's actions are requested by. */
 export const SPOT_FALLBACK_ACTOR = 'policy:arbitrage';
-
-/** How long before its reclaim each cloud announces it, in seconds. */
-const NOTICE_SECONDS: Record<string, number> = {
-  aws: 120,
-  gcp: 30,
-  azure: 30,
-};
 
 /** Hours of stored fallbacks whose notices the engine's hazard remembers. */
 const HISTORY_HOURS = 24;
@@ -84,17 +78,6 @@ interface Served {
 
 /** Other spot pools of its cluster a model's spot replicas may spread over. */
 const MAX_SPREAD_POOLS = 2;
-
-/**
- * Whether an action on the model holds the fallback back: one under way,
- * or stored to run, or a fallback waiting for its approval. Another
- * loop's recommendation waiting for a person (a dry-run hibernation or
- * move) does not: a preemption is answered now.
- */
-function holdsFallback(a: StoredAction): boolean {
-  if (FINAL_ACTION_STATES.includes(a.state)) return false;
-  return a.state !== 'planned' || !a.dryRun || a.kind === 'spot-fallback';
-}
 
 /**
  * The spot fallback loop (global): for every model whose workload runs on
@@ -297,7 +280,7 @@ export class SpotFallbackLoop {
       },
       startupSeconds:
         this.options.settings.provisioningSeconds + (report.loadSeconds ?? 0),
-      noticeSeconds: NOTICE_SECONDS[spotOption.provider] ?? 30,
+      noticeSeconds: noticeSecondsOf(spotOption.provider),
       launchTimeoutSeconds: this.options.settings.launchTimeoutSeconds,
     };
     // A model scaled to zero (hibernated) needs no companion either.

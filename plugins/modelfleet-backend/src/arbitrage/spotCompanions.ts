@@ -7,6 +7,7 @@
  * @internal
  */
 import {
+  FINAL_ACTION_STATES,
   GpuPoolStatus,
   ModelArbitrageOption,
   ModelWorkloadObservation,
@@ -186,4 +187,26 @@ export function pastTrouble(
         .map(ms)
         .filter((t): t is number => t !== undefined),
     );
+}
+
+/** How long before its reclaim each cloud announces it, in seconds. */
+const NOTICE_SECONDS: Record<string, number> = {
+  aws: 120,
+  gcp: 30,
+  azure: 30,
+};
+
+/** How long before its reclaim a cloud announces it (30 s where not known). */
+export const noticeSecondsOf = (provider: string) =>
+  NOTICE_SECONDS[provider] ?? 30;
+
+/**
+ * Whether an action on the model holds the fallback back: one under way,
+ * or stored to run, or a fallback waiting for its approval. Another
+ * loop's recommendation waiting for a person (a dry-run hibernation or
+ * move) does not: a preemption is answered now.
+ */
+export function holdsFallback(a: StoredAction): boolean {
+  if (FINAL_ACTION_STATES.includes(a.state)) return false;
+  return a.state !== 'planned' || !a.dryRun || a.kind === 'spot-fallback';
 }

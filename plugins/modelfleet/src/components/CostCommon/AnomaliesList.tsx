@@ -9,6 +9,23 @@ import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { CostAnomaly } from '@modelfleet/plugin-modelfleet-common';
 import { formatUsd, formatUtcTime } from './format';
 
+/** Anomalies newest first, the strongest first within a day. */
+export const newestFirst = (anomalies: readonly CostAnomaly[]) =>
+  [...anomalies].sort(
+    (a, b) => b.day.localeCompare(a.day) || b.score - a.score,
+  );
+
+/** A spike's or a drop's icon, for a list item. */
+export const AnomalyIcon = ({ anomaly }: { anomaly: CostAnomaly }) => (
+  <ListItemIcon style={{ minWidth: 32 }}>
+    {anomaly.direction === 'spike' ? (
+      <TrendingUpIcon color="error" titleAccess="Spike" />
+    ) : (
+      <TrendingDownIcon color="primary" titleAccess="Drop" />
+    )}
+  </ListItemIcon>
+);
+
 /** Days whose cost was far from its baseline, newest first. */
 export const AnomaliesList = (props: {
   anomalies: CostAnomaly[];
@@ -21,9 +38,7 @@ export const AnomaliesList = (props: {
       </Typography>
     );
   }
-  const sorted = [...props.anomalies].sort(
-    (a, b) => b.day.localeCompare(a.day) || b.score - a.score,
-  );
+  const sorted = newestFirst(props.anomalies);
   return (
     <List dense disablePadding aria-label="Cost anomalies">
       {sorted.map(a => (
@@ -32,13 +47,7 @@ export const AnomaliesList = (props: {
           disableGutters
           data-testid="modelfleet-anomaly"
         >
-          <ListItemIcon style={{ minWidth: 32 }}>
-            {a.direction === 'spike' ? (
-              <TrendingUpIcon color="error" titleAccess="Spike" />
-            ) : (
-              <TrendingDownIcon color="primary" titleAccess="Drop" />
-            )}
-          </ListItemIcon>
+          <AnomalyIcon anomaly={a} />
           <ListItemText
             primary={
               <>

@@ -3,15 +3,13 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import TrendingDownIcon from '@material-ui/icons/TrendingDown';
-import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { CostAnomaly } from '@modelfleet/plugin-modelfleet-common';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
 import { formatUsd } from '../CostCommon';
+import { AnomalyIcon, newestFirst } from '../CostCommon/AnomaliesList';
 import { DayPeriod } from './period';
 
 /** How many anomalies the home page lists. */
@@ -40,9 +38,7 @@ export const RecentAnomalies = (props: { period: DayPeriod; days: number }) => {
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  const items = [...(value?.items ?? [])]
-    .sort((a, b) => b.day.localeCompare(a.day) || b.score - a.score)
-    .slice(0, ANOMALIES_SHOWN);
+  const items = newestFirst(value?.items ?? []).slice(0, ANOMALIES_SHOWN);
   if (items.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -59,13 +55,7 @@ export const RecentAnomalies = (props: { period: DayPeriod; days: number }) => {
           disableGutters
           data-testid="home-anomaly"
         >
-          <ListItemIcon style={{ minWidth: 32 }}>
-            {a.direction === 'spike' ? (
-              <TrendingUpIcon color="error" titleAccess="Spike" />
-            ) : (
-              <TrendingDownIcon color="primary" titleAccess="Drop" />
-            )}
-          </ListItemIcon>
+          <AnomalyIcon anomaly={a} />
           <ListItemText
             // The theme keeps list text on one line; these lines wrap.
             style={{ whiteSpace: 'normal' }}
