@@ -223,6 +223,22 @@ export interface Config {
          */
         launchTimeoutSeconds?: number;
       };
+      /**
+       * The pool history loop: keeps each spot pool's own record from the
+       * cluster snapshots (node-hours, reclaim notices of its nodes, time
+       * with every node under a notice), which the risk of a pool weighs
+       * with the bundled spot traces' prior.
+       */
+      poolHistory?: {
+        /** When it runs. Defaults to every 30 seconds with a 2 minute timeout. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * What the prior weighs, in node-hours of a pool's own history (0 to
+         * 87600): a pool watched for this long counts as much as the prior.
+         * Defaults to 730 (one node for a month).
+         */
+        priorNodeHours?: number;
+      };
     };
     /** The housekeeping loop, which prunes the history of loop runs. */
     housekeeping?: {

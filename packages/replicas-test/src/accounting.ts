@@ -71,7 +71,12 @@ export async function accountFor(
   checks: Check[],
 ): Promise<Accounting> {
   const s = run.s;
+  // The loops of the replicas still run and may store an action while
+  // the API is read: the rows read in SQL before the listing must all be
+  // listed, and everything listed must be in SQL afterwards.
+  const sqlBefore = run.databaseIds();
   const stored = await run.storedActions();
+  const sqlAfter = run.databaseIds();
   const storedIds = new Set(stored.map(a => a.id));
   const tracked = [...run.driver.tracked.values()];
   const missing = tracked.filter(t => !storedIds.has(t.id));
@@ -107,7 +112,13 @@ export async function accountFor(
   const { twice, unknownSteps } = appliedTwice(collector, stored);
   const complete = collector.completeness();
   const resumed = resumedAfterKill(stored, kill.victimOwner, kill.killedAt);
-  const dbCount = run.databaseCount();
+  const listed = new Set(stored.map(a => a.id));
+  const unlisted = sqlBefore
+    ? [...sqlBefore].filter(id => !listed.has(id))
+    : [];
+  const notInSql = sqlAfter ? stored.filter(a => !sqlAfter.has(a.id)) : [];
+  const storedMeanwhile =
+    sqlAfter && sqlBefore ? sqlAfter.size - sqlBefore.size : 0;
   checks.push({
     phase: 'mutations',
     name: 'every change collected',
@@ -136,10 +147,26 @@ export async function accountFor(
   checks.push({
     phase: 'database',
     name: 'the database holds every action the driver created, and no other',
-    pass: dbCount === stored.length && missing.length === 0,
-    detail: `${dbCount ?? '?'} rows in SQL, ${stored.length} through the API, ${
+    pass:
+      sqlBefore !== undefined &&
+      sqlAfter !== undefined &&
+      unlisted.length === 0 &&
+      notInSql.length === 0 &&
+      missing.length === 0,
+    detail: `${sqlBefore?.size ?? '?'} rows in SQL, ${
+      stored.length
+    } through the API (${storedMeanwhile} stored by the loops while it was read), ${
       tracked.length
-    } created by the driver, ${missing.length} missing`,
+    } created by the driver, ${missing.length} missing${
+      unlisted.length ? `, not listed: ${unlisted.slice(0, 3).join(', ')}` : ''
+    }${
+      notInSql.length
+        ? `, listed but not in SQL: ${notInSql
+            .slice(0, 3)
+            .map(a => a.id)
+            .join(', ')}`
+        : ''
+    }`,
   });
   return {
     stored,

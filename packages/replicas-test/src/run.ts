@@ -245,8 +245,8 @@ export class Run {
     return out;
   }
 
-  /** How many actions the database holds (counted in SQL, not through the API). */
-  databaseCount(): number | undefined {
+  /** The ids of the actions the database holds (read in SQL, not through the API). */
+  databaseIds(): Set<string> | undefined {
     try {
       const schemas = psql(
         this.s,
@@ -257,12 +257,15 @@ export class Run {
         .split('\n')
         .filter(Boolean);
       if (schemas.length !== 1) return undefined;
-      return Number(
+      return new Set(
         psql(
           this.s,
-          `SELECT count(*) FROM "${schemas[0]}".modelfleet_actions`,
+          `SELECT id FROM "${schemas[0]}".modelfleet_actions`,
           this.s.database,
-        ).trim(),
+        )
+          .split('\n')
+          .map(l => l.trim())
+          .filter(Boolean),
       );
     } catch {
       return undefined;

@@ -87,6 +87,11 @@ export interface ModelFleetBackendConfig {
       schedule: SchedulerServiceTaskScheduleDefinition;
       launchTimeoutSeconds: number;
     };
+    /** The pool history loop, and what the bundled traces' prior weighs. */
+    poolHistory: {
+      schedule: SchedulerServiceTaskScheduleDefinition;
+      priorNodeHours: number;
+    };
   };
 }
 

@@ -49,6 +49,13 @@ export const DEFAULT_SPOT_FALLBACK_SCHEDULE: SchedulerServiceTaskScheduleDefinit
     initialDelay: { seconds: 25 },
   };
 
+export const DEFAULT_POOL_HISTORY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { seconds: 30 },
+    timeout: { minutes: 2 },
+    initialDelay: { seconds: 20 },
+  };
+
 export const DEFAULT_PRICE_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
   {
     frequency: { hours: 6 },

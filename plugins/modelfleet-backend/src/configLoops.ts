@@ -5,6 +5,7 @@ import {
   DEFAULT_ARBITRAGE_SCHEDULE,
   DEFAULT_HIBERNATION_SCHEDULE,
   DEFAULT_SPOT_FALLBACK_SCHEDULE,
+  DEFAULT_POOL_HISTORY_SCHEDULE,
 } from './configDefaults';
 import { atKey, readSchedule, readWholeNumber } from './configReaders';
 
@@ -129,6 +130,20 @@ export function readArbitrageConfig(
         300,
         30,
         3600,
+      ),
+    },
+    poolHistory: {
+      schedule: readSchedule(
+        config,
+        'modelfleet.arbitrage.poolHistory',
+        DEFAULT_POOL_HISTORY_SCHEDULE,
+      ),
+      priorNodeHours: readWholeNumber(
+        config,
+        'modelfleet.arbitrage.poolHistory.priorNodeHours',
+        730,
+        0,
+        87600,
       ),
     },
   };

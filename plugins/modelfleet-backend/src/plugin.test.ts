@@ -106,13 +106,16 @@ describe('modelfleet backend plugin', () => {
       ['modelfleet-bill-ingest', 'global'],
       ['modelfleet-housekeeping', 'global'],
       ['modelfleet-hibernation', 'global'],
+      ['modelfleet-pool-history', 'global'],
       ['modelfleet-spot-fallback', 'global'],
       ['modelfleet-arbitrage', 'global'],
     ]);
     expect(scheduled[4].frequency).toEqual({ minutes: 10 });
     expect(scheduled[5].frequency).toEqual({ seconds: 30 });
-    expect(scheduled[6].frequency).toEqual({ seconds: 20 });
-    expect(scheduled[7].frequency).toEqual({ minutes: 10 });
+    // The pools' history, the spot fallback, the arbitrage.
+    expect(scheduled[6].frequency).toEqual({ seconds: 30 });
+    expect(scheduled[7].frequency).toEqual({ seconds: 20 });
+    expect(scheduled[8].frequency).toEqual({ minutes: 10 });
     expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith(
       expect.arrayContaining([
         expect.objectContaining({ name: 'modelfleet.cost.read' }),
@@ -140,6 +143,7 @@ describe('modelfleet backend plugin', () => {
       '20261211_hibernation.js',
       '20261212_hibernation_savings.js',
       '20261213_action_details.js',
+      '20261214_pool_history.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

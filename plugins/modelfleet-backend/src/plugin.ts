@@ -289,6 +289,7 @@ export const modelfleetPlugin = createBackendPlugin({
           assumedAddableNodes: settings.placement.assumedAddableNodes,
         };
         const { arbitrage, migrations } = await startArbitrage({
+          db: store.knex,
           targets,
           fleet,
           wakes: hibernationStore,

@@ -62,9 +62,15 @@ export interface GpuPoolObservation {
   gpus: { allocatable: number; allocated: number };
   /**
    * Its nodes under a spot reclaim notice now (a taint the clouds'
-   * termination handlers set), and the latest notice's time (ISO 8601).
+   * termination handlers set), and the latest notice's time (ISO 8601);
+   * `notices` names each node under one, with its notice's time (the
+   * taint's `timeAdded`, else when it was read).
    */
-  reclaim?: { nodes: number; noticedAt: string };
+  reclaim?: {
+    nodes: number;
+    noticedAt: string;
+    notices?: Array<{ node: string; noticedAt: string }>;
+  };
 }
 
 /**

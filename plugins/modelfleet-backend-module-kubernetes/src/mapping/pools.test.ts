@@ -338,6 +338,43 @@ describe('buildGpuPools', () => {
     });
   });
 
+  it('names each node of a pool under a reclaim notice, with its time', () => {
+    const tainted = (name: string, timeAdded: string) => {
+      const n = NODES.gkeSpotL4(name);
+      return {
+        ...n,
+        spec: {
+          ...n.spec,
+          taints: [
+            {
+              key: 'cloud.google.com/impending-node-termination',
+              effect: 'NoSchedule',
+              timeAdded: new Date(timeAdded),
+            },
+          ],
+        },
+      };
+    };
+    const [pool] = buildGpuPools({
+      cluster: 'g',
+      provider: 'gcp',
+      nodes: [
+        tainted('spot-2', '2026-12-06T10:00:30Z'),
+        tainted('spot-1', '2026-12-06T10:00:00Z'),
+        NODES.gkeSpotL4('spot-3'),
+      ],
+      pods: [],
+    });
+    expect(pool.reclaim).toEqual({
+      nodes: 2,
+      noticedAt: '2026-12-06T10:00:30.000Z',
+      notices: [
+        { node: 'spot-1', noticedAt: '2026-12-06T10:00:00.000Z' },
+        { node: 'spot-2', noticedAt: '2026-12-06T10:00:30.000Z' },
+      ],
+    });
+  });
+
   it('reads GKE and AKS spot pools', () => {
     expect(
       buildGpuPools({

@@ -167,7 +167,7 @@ export function withEmptyPools(
   return [...current, ...empty].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The pool's nodes under a spot reclaim notice now, and the latest notice. */
+/** The pool's nodes under a spot reclaim notice now, each, and the latest notice. */
 function poolReclaim(
   nodes: readonly V1Node[],
 ): Pick<GpuPoolObservation, 'reclaim'> {
@@ -177,6 +177,9 @@ function poolReclaim(
     reclaim: {
       nodes: notices.size,
       noticedAt: [...notices.values()].sort().pop()!,
+      notices: [...notices]
+        .map(([node, noticedAt]) => ({ node, noticedAt }))
+        .sort((a, b) => a.node.localeCompare(b.node)),
     },
   };
 }

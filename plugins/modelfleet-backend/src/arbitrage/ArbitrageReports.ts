@@ -55,6 +55,8 @@ export interface ArbitrageReportsOptions {
   candidates: PlacementCandidateSources;
   /** A pool's preemptions and availability, from its history or a prior. */
   risk: (pool: PlacementPool) => PoolRisk;
+  /** Reads the pools' own history again when it is old (before a report). */
+  refreshRisk?: () => Promise<void>;
   settings: ArbitrageSettings;
 }
 
@@ -83,6 +85,7 @@ export class ArbitrageReports {
     const { targets, fleet, settings } = this.options;
     const model = await targets.resolve(namespace, name, credentials);
     await authorize(model.entityRef);
+    await this.options.refreshRisk?.();
     const policy = this.policyOf(model.teamRef);
     const spec = (model.entity.spec ?? {}) as Record<string, any>;
     const gpusPerReplica = Math.max(1, Number(spec.gpu?.count) || 1);

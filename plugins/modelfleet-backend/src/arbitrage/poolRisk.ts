@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PlacementPool } from '../engines/placement';
 import type { PoolRisk } from './ArbitrageReports';
+import type {
+  PoolHistory,
+  PoolHistoryStore,
+} from '../database/PoolHistoryStore';
+import { poolRefOf } from './serving';
 
 /** Days in an average month (730 h). */
 const DAYS_PER_MONTH = 730 / 24;
@@ -74,12 +79,71 @@ export function readBundledSpotPrior(
   );
 }
 
+/** Hours in an average month. */
+const HOURS_PER_MONTH = 730;
+
+const count = (n: number, one: string, many = `${one}s`) =>
+  `${n} ${n === 1 ? one : many}`;
+const hours = (h: number) =>
+  h >= 10 ? `${Math.round(h).toLocaleString('en-US')}` : h.toFixed(1);
+
+/**
+ * A spot pool's risk from its own history and a prior, as a
+ * gamma-Poisson update: the prior counts as `priorHours` node-hours of
+ * history at its rate (and as many hours at its availability), the pool's
+ * own node-hours and preemptions are added to it. A pool watched for long
+ * is judged by what it did; a new one by the prior.
+ */
+export function blendPoolRisk(
+  prior: PoolRisk | undefined,
+  history: PoolHistory | undefined,
+  priorHours: number,
+): PoolRisk | undefined {
+  if (!history || !(history.observedSeconds > 0)) return prior;
+  const weight = prior ? Math.max(0, priorHours) : 0;
+  const nodeHours = history.nodeSeconds / 3600;
+  const watched = history.observedSeconds / 3600;
+  const down = Math.min(watched, history.downSeconds / 3600);
+  const k = history.preemptions;
+  const perNodeHour =
+    weight + nodeHours > 0
+      ? ((prior?.preemptionsPerNodeMonth ?? 0) / HOURS_PER_MONTH) * weight + k
+      : 0;
+  const preemptionsPerNodeMonth =
+    weight + nodeHours > 0
+      ? (perNodeHour / (weight + nodeHours)) * HOURS_PER_MONTH
+      : prior?.preemptionsPerNodeMonth ?? 0;
+  const availability =
+    ((prior?.availability ?? 1) * weight + (watched - down)) /
+    (weight + watched);
+  const since = history.firstObservedAt.slice(0, 10);
+  const own = `its own history since ${since}: ${count(
+    k,
+    'preemption',
+  )} in ${hours(nodeHours)} node-hours, capacity ${(
+    ((watched - down) / watched) *
+    100
+  ).toFixed(2)} % of ${hours(watched)} h`;
+  return {
+    preemptionsPerNodeMonth,
+    availability,
+    source: prior
+      ? `${own}, weighed with a prior worth ${hours(weight)} node-hours (${
+          prior.source
+        })`
+      : `${own} (no prior)`,
+  };
+}
+
 /**
  * A pool's risk: on-demand and reserved capacity is not preempted; spot
- * capacity has the prior's (until a pool's own history is kept).
+ * capacity has its own history weighed with the prior (`history`, by
+ * GpuPool ref), or the prior alone.
  */
 export function createPoolRisk(
   spotPrior: PoolRisk | undefined,
+  history: ReadonlyMap<string, PoolHistory> = new Map(),
+  priorHours = HOURS_PER_MONTH,
 ): (pool: PlacementPool) => PoolRisk {
   return pool => {
     if (pool.capacityType !== 'spot') {
@@ -90,11 +154,57 @@ export function createPoolRisk(
       };
     }
     return (
-      spotPrior ?? {
+      blendPoolRisk(spotPrior, history.get(pool.ref), priorHours) ?? {
         preemptionsPerNodeMonth: 0,
         availability: 1,
         source: 'no spot history known: preemptions not counted',
       }
     );
   };
+}
+
+/**
+ * The pools' risk as the stored history says, read again when older than
+ * `maxAgeMs` (every replica reads what the one running the history loop
+ * stored).
+ */
+export class PoolRiskBook {
+  private risk: (pool: PlacementPool) => PoolRisk;
+  private readAt = -Infinity;
+  private reading?: Promise<void>;
+
+  constructor(
+    private readonly options: {
+      prior: PoolRisk | undefined;
+      store: Pick<PoolHistoryStore, 'list'>;
+      priorHours: number;
+      maxAgeMs?: number;
+      now?: () => number;
+    },
+  ) {
+    this.risk = createPoolRisk(options.prior, new Map(), options.priorHours);
+  }
+
+  /** The risk of a pool, as of the last read. */
+  readonly riskOf = (pool: PlacementPool): PoolRisk => this.risk(pool);
+
+  /** Reads the history again if it is older than its maximum age. */
+  async refresh(): Promise<void> {
+    const now = this.options.now?.() ?? Date.now();
+    if (now - this.readAt < (this.options.maxAgeMs ?? 30_000)) return;
+    this.reading ??= (async () => {
+      try {
+        const rows = await this.options.store.list();
+        this.risk = createPoolRisk(
+          this.options.prior,
+          new Map(rows.map(h => [poolRefOf(h.cluster, h.pool), h])),
+          this.options.priorHours,
+        );
+        this.readAt = now;
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    await this.reading;
+  }
 }

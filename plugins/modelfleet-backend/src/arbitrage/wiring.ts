@@ -9,12 +9,19 @@ import { TaskRegistry } from '../tasks/TaskRegistry';
 import { ARBITRAGE_TASK_ID, ArbitrageLoop } from './ArbitrageLoop';
 import { ArbitrageReports } from './ArbitrageReports';
 import { Migrations } from './Migrations';
-import { createPoolRisk, readBundledSpotPrior } from './poolRisk';
+import { PoolRiskBook, readBundledSpotPrior } from './poolRisk';
+import { PoolHistoryStore } from '../database/PoolHistoryStore';
+import { Knex } from 'knex';
 import { RenderForPoolOptions } from './renderForPool';
 import { SPOT_FALLBACK_TASK_ID, SpotFallbackLoop } from './SpotFallbackLoop';
 
+/** The loop that keeps each spot pool's own history. */
+export const POOL_HISTORY_TASK_ID = 'modelfleet-pool-history';
+
 /** What the arbitrage services and loops are built from. */
 export interface ArbitrageWiring extends RenderForPoolOptions {
+  /** The plugin's database (the pools' own history). */
+  db: Knex;
   targets: ModelTargets;
   wakes: HibernationStore;
   policies: PolicyService;
@@ -28,9 +35,10 @@ export interface ArbitrageWiring extends RenderForPoolOptions {
 
 /**
  * Builds the what-if reports and the migrations (for the router), and
- * schedules the two arbitrage loops: the spot fallback (every few seconds,
- * answering reclaim notices) and the arbitrage loop (the team's best move,
- * every few minutes).
+ * schedules the arbitrage loops: the pools' history (every half minute,
+ * each spot pool's node-hours and reclaim notices), the spot fallback
+ * (every few seconds, answering reclaim notices) and the arbitrage loop
+ * (the team's best move, every few minutes).
  */
 export async function startArbitrage(w: ArbitrageWiring) {
   const { settings } = w;
@@ -41,13 +49,32 @@ export async function startArbitrage(w: ArbitrageWiring) {
     renderer: w.renderer,
     deniedNamespaces: w.deniedNamespaces,
   };
+  // Each spot pool's own history, kept by a loop of its own from the
+  // cluster snapshots, weighed with the bundled traces' prior.
+  const history = new PoolHistoryStore(w.db);
+  const riskBook = new PoolRiskBook({
+    prior: readBundledSpotPrior(),
+    store: history,
+    priorHours: settings.arbitrage.poolHistory.priorNodeHours,
+  });
+  await w.tasks.schedule({
+    id: POOL_HISTORY_TASK_ID,
+    schedule: settings.arbitrage.poolHistory.schedule,
+    run: async () => {
+      const { pools, notices } = await history.record(
+        await w.fleet.listPools(),
+      );
+      return `${pools} spot pool(s) recorded, ${notices} new reclaim notice(s)`;
+    },
+  });
   const arbitrage = new ArbitrageReports({
     targets: w.targets,
     fleet: w.fleet,
     wakes: w.wakes,
     policies: w.policies,
     candidates: w.candidates,
-    risk: createPoolRisk(readBundledSpotPrior()),
+    risk: riskBook.riskOf,
+    refreshRisk: () => riskBook.refresh(),
     settings: {
       ...settings.arbitrage,
       defaultLoadSeconds: settings.hibernation.defaultLoadSeconds,

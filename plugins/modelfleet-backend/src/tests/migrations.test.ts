@@ -8,6 +8,7 @@ const directory = DatabaseModelFleetStore.migrationsDirectory;
 const HIBERNATION = '20261211_hibernation.js';
 const SAVINGS = '20261212_hibernation_savings.js';
 const DETAILS = '20261213_action_details.js';
+const POOL_HISTORY = '20261214_pool_history.js';
 
 /** Which of the named indexes exist, in the order named. */
 async function indexes(knex: Knex, names: string[]): Promise<string[]> {
@@ -251,10 +252,17 @@ describe('migrations', () => {
       const covering = await indexSql(knex, 'modelfleet_cost_daily_entity_idx');
       expect(covering).toMatch(/cost_usd.*saved_gpu_hours.*saved_usd/s);
 
-      // Nothing left to apply. The actions' details, applied last, have a
-      // test of their own (migrations.actionDetails.test.ts): down again.
+      // Nothing left to apply. The actions' details and the pools' history,
+      // applied last, have tests of their own
+      // (migrations.actionDetails.test.ts, PoolHistoryStore.test.ts): down
+      // again.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+      await knex.migrate.down({ directory, name: POOL_HISTORY });
+      expect(await knex.schema.hasTable('modelfleet_pool_history')).toBe(false);
+      expect(await knex.schema.hasTable('modelfleet_pool_preemptions')).toBe(
+        false,
+      );
       await knex.migrate.down({ directory, name: DETAILS });
 
       // Down 20261212_hibernation_savings.js: the savings go, the rows and

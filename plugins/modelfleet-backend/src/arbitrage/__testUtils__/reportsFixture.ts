@@ -59,6 +59,13 @@ const quote = (
   observedAt: '2026-12-01T00:00:00Z',
 });
 
+/** The tests' spot prior. */
+export const TEST_PRIOR = {
+  preemptionsPerNodeMonth: 3,
+  availability: 0.995,
+  source: 'test prior',
+};
+
 /**
  * The what-if with the tests' settings: a prior of 3 preemptions a node
  * month at 99.5 % availability, 180 s provisioning, a week's payback.
@@ -68,15 +75,14 @@ export function testArbitrageReports(
     ArbitrageReportsOptions,
     'targets' | 'fleet' | 'policies' | 'candidates'
   >,
+  risk: Pick<ArbitrageReportsOptions, 'risk' | 'refreshRisk'> = {
+    risk: createPoolRisk(TEST_PRIOR),
+  },
 ) {
   return new ArbitrageReports({
     ...o,
     wakes: { wakes: async () => [] } as unknown as HibernationStore,
-    risk: createPoolRisk({
-      preemptionsPerNodeMonth: 3,
-      availability: 0.995,
-      source: 'test prior',
-    }),
+    ...risk,
     settings: {
       provisioningSeconds: 180,
       drainSeconds: 60,
