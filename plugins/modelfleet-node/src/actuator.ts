@@ -104,6 +104,12 @@ export interface WorkloadReadiness {
   ready: number;
   /** `status.updatedReplicas`. */
   updated: number;
+  /**
+   * `status.replicas`: its pods of every template, so a rollout still
+   * under way (old pods not gone) shows more than `updated`. Undefined
+   * where the workload does not report it.
+   */
+  total?: number;
   /** False while the controller has not seen the latest spec. */
   observed: boolean;
 }

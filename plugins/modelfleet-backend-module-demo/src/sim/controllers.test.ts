@@ -210,4 +210,107 @@ describe('simulated cluster: workloads, scheduler, kubelet, provisioning', () =>
     )!;
     expect(s.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
   });
+
+  describe('a new pod template of a Deployment', () => {
+    const deployment = () =>
+      env.sim.store.get(env.sim.ctx.types.deployment, 'search', 'chat')!;
+    /** Moves the pods of chat to `to`, surging all at once, none unavailable. */
+    const moveTo = async (to: string) => {
+      const selector = deployment().spec.template.spec.nodeSelector ?? {};
+      const key = Object.keys(selector).find(k => /^gpu2?$/.test(selector[k]))!;
+      const res = await http(
+        env.sim.url,
+        '/apis/apps/v1/namespaces/search/deployments/chat',
+        {
+          method: 'PATCH',
+          body: {
+            spec: {
+              strategy: {
+                type: 'RollingUpdate',
+                rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 },
+              },
+              template: { spec: { nodeSelector: { [key]: to } } },
+            },
+          },
+          contentType: 'application/merge-patch+json',
+        },
+      );
+      expect(res.status).toBe(200);
+      env.sim.settle();
+      return key;
+    };
+    const readyOn = (key: string) =>
+      pods('chat')
+        .filter(p => isPodReady(p))
+        .map(p => {
+          const node = nodes().find(n => n.metadata.name === p.spec.nodeName);
+          return node?.metadata.labels?.[key];
+        })
+        .sort();
+
+    it('rolls out make-before-break: the old pods serve until the new ones are Ready', async () => {
+      env = await startCluster({
+        cluster: aws,
+        pools: [
+          pool(aws, 'gpu', { nodes: { min: 0, max: 2 } }),
+          pool(aws, 'gpu2', { nodes: { min: 0, max: 2 } }),
+        ],
+        models: [model(aws, 'chat', 'gpu', 2)],
+      });
+      const key = await moveTo('gpu2');
+      expect(deployment().status).toMatchObject({
+        replicas: 4,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+      });
+      expect(readyOn(key)).toEqual(['gpu', 'gpu']);
+      // Nodes come, the new pods load; never fewer than 2 ready.
+      for (let t = 0; t < 20; t++) {
+        env.clock.advance(30_000);
+        expect(
+          pods('chat').filter(p => isPodReady(p)).length,
+        ).toBeGreaterThanOrEqual(2);
+      }
+      expect(readyOn(key)).toEqual(['gpu2', 'gpu2']);
+      expect(pods('chat')).toHaveLength(2);
+      expect(deployment().status).toMatchObject({
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+      });
+      expect(
+        env.sim.store.list(env.sim.ctx.types.replicaSet, {
+          namespace: 'search',
+        }),
+      ).toHaveLength(1);
+    });
+
+    it('keeps the old pods when the new ones cannot run, and the old template back rolls the update back', async () => {
+      env = await startCluster({
+        cluster: aws,
+        pools: [
+          pool(aws, 'gpu', { nodes: { min: 0, max: 2 } }),
+          pool(aws, 'gpu2', { nodes: { min: 0, max: 0 } }),
+        ],
+        models: [model(aws, 'chat', 'gpu', 2)],
+      });
+      const key = await moveTo('gpu2');
+      env.clock.advance(10 * 60_000);
+      expect(readyOn(key)).toEqual(['gpu', 'gpu']);
+      expect(deployment().status).toMatchObject({
+        replicas: 4,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+      });
+      await moveTo('gpu');
+      env.clock.advance(1_000);
+      expect(pods('chat')).toHaveLength(2);
+      expect(readyOn(key)).toEqual(['gpu', 'gpu']);
+      expect(deployment().status).toMatchObject({
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+      });
+    });
+  });
 });

@@ -211,6 +211,85 @@ describe('startSimulatedFleet', () => {
     });
   });
 
+  it('rolls a Deployment over to another pool make-before-break with the real actuator, and applies it back', async () => {
+    const gcp = fleet.cluster('demo-gcp-usc1');
+    const actuator = new KubernetesClusterActuator({
+      clusters: readKubernetesClusterConfigs(
+        new ConfigReader(fleet.kubernetesConfig()),
+      ),
+      logger: mockServices.logger.mock(),
+    });
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'search',
+      name: 'bge-large-embeddings',
+    };
+    const workload = { ...ref, cluster: gcp.name, kind: 'Deployment' as const };
+    const live = (await actuator.get(gcp.name, ref))! as any;
+    const before = await actuator.readiness(workload);
+    const n = before.desired;
+    expect(n).toBeGreaterThan(0);
+    expect(before).toMatchObject({ ready: n, updated: n, total: n });
+    const selector = live.spec.template.spec.nodeSelector;
+    const key = Object.keys(selector)[0];
+    // The pool it rolls over to has no node and gets none: never Ready.
+    const rolled = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: ref.name, namespace: ref.namespace },
+      spec: {
+        ...live.spec,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 },
+        },
+        template: {
+          ...live.spec.template,
+          spec: {
+            ...live.spec.template.spec,
+            nodeSelector: { ...selector, [key]: 'no-such-pool' },
+          },
+        },
+      },
+    };
+    await actuator.apply(gcp.name, [rolled], { actionStep: 'migrate#0' });
+    gcp.settle();
+    fleet.clock.advance(10 * 60_000);
+    // The old pods serve on; the rollout is not done (waitReady waits).
+    expect(await actuator.readiness(workload)).toMatchObject({
+      desired: n,
+      ready: n,
+      updated: n,
+      total: 2 * n,
+    });
+    // Applied back as it was (no status, no server fields): rolled back.
+    await actuator.apply(
+      gcp.name,
+      [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: {
+            name: ref.name,
+            namespace: ref.namespace,
+            labels: live.metadata.labels,
+          },
+          spec: live.spec,
+        },
+      ],
+      { actionStep: 'migrate#0:undo' },
+    );
+    gcp.settle();
+    fleet.clock.advance(1_000);
+    expect(await actuator.readiness(workload)).toMatchObject({
+      desired: n,
+      ready: n,
+      updated: n,
+      total: n,
+    });
+  });
+
   it('keeps the real connector in step when its watches are dropped', async () => {
     const aws = fleet.cluster('demo-aws-use1');
     await connector.snapshot(aws.name);

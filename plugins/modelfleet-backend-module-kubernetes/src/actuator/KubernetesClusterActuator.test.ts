@@ -292,17 +292,24 @@ describe('KubernetesClusterActuator', () => {
   );
 
   describe('readiness', () => {
-    it('reads the replicas desired, ready and updated from the workload', async () => {
+    it('reads the replicas desired, ready, updated and all from the workload', async () => {
       const d = deployment(3);
+      // A rollout under way: 3 new pods, 2 old ones still there.
       server.put({
         ...d,
-        status: { observedGeneration: 1, readyReplicas: 2, updatedReplicas: 3 },
+        status: {
+          observedGeneration: 1,
+          replicas: 5,
+          readyReplicas: 2,
+          updatedReplicas: 3,
+        },
       });
       const { actuator } = actuatorFor(server.url);
       await expect(actuator.readiness(workload())).resolves.toEqual({
         desired: 3,
         ready: 2,
         updated: 3,
+        total: 5,
         observed: true,
       });
     });
@@ -324,6 +331,7 @@ describe('KubernetesClusterActuator', () => {
         desired: 2,
         ready: 1,
         updated: 0,
+        total: 0,
         observed: false,
       });
     });

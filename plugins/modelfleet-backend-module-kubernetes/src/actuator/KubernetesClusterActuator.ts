@@ -68,6 +68,7 @@ interface Workload {
   metadata?: { generation?: number };
   spec?: { replicas?: number; selector?: LabelSelector };
   status?: {
+    replicas?: number;
     readyReplicas?: number;
     updatedReplicas?: number;
     observedGeneration?: number;
@@ -283,6 +284,8 @@ export class KubernetesClusterActuator implements ClusterActuator {
       desired: object.spec?.replicas ?? 1,
       ready: object.status?.readyReplicas ?? 0,
       updated: object.status?.updatedReplicas ?? 0,
+      // The API server leaves out a count of zero.
+      total: object.status?.replicas ?? 0,
       observed:
         (object.status?.observedGeneration ?? 0) >=
         (object.metadata?.generation ?? 0),

@@ -311,6 +311,7 @@ export class MemoryActuator implements ClusterActuator {
     if (!o) throw new ActuatorError('notFound', `no ${w.name}`, false, 404);
     const spec = o.spec as { replicas: number };
     const status = o.status as {
+      replicas?: number;
       readyReplicas: number;
       updatedReplicas: number;
     };
@@ -318,6 +319,7 @@ export class MemoryActuator implements ClusterActuator {
       desired: spec.replicas,
       ready: status.readyReplicas,
       updated: status.updatedReplicas,
+      ...(status.replicas === undefined ? {} : { total: status.replicas }),
       observed: true,
     };
   }

@@ -166,11 +166,14 @@ export async function runOperation(
           false,
         );
       }
+      // Ready on the latest template, and no pod of an older one left (a
+      // rolling update counts the old pods as ready until they are gone).
       const there =
         r.observed &&
         r.desired === op.replicas &&
         r.ready === op.replicas &&
-        (op.replicas === 0 || r.updated >= op.replicas);
+        (op.replicas === 0 || r.updated >= op.replicas) &&
+        (r.total === undefined || r.total <= op.replicas);
       const status = `${r.ready} of ${op.replicas} replicas ready (desired ${r.desired})`;
       return there
         ? { status: 'done', message: `${name(op.workload)}: ${status}` }

@@ -32,15 +32,14 @@ describe('ArbitrageLoop', () => {
           'enforce-dry-team': { arbitrage: { mode: 'enforce' }, dryRun: true },
         },
       );
-      // The report's best move stays on the model's cluster (not built
-      // yet); the loop takes the best one to another cluster.
+      // Off spot, the best move is to another cluster.
       const report = await reports.report(
         'default',
         'm1',
         mockCredentials.service(),
         async () => undefined,
       );
-      expect(report.opportunity?.to).toBe('gpupool:default/c1.l4-spot');
+      expect(report.opportunity?.to).toBe(T4_WEST);
 
       expect(await loop.run()).toBe(
         '4 model(s): 1 move(s) stored to run, 2 recommended for approval, 1 left as they are (1 off)',
@@ -179,7 +178,71 @@ describe('ArbitrageLoop', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    "moves nothing when only a pool of the model's own cluster clears the policy, %p",
+    'moves a model to a pool of its own cluster, rolled over in place, when that is the best move, %p',
+    async id => {
+      const { loop, movesOf, cluster } = await startArbitrageLoop(
+        databases,
+        id,
+        [{ name: 'm0', team: 'vision-team', spec: { policy: {} } }],
+        {
+          'vision-team': {
+            arbitrage: { mode: 'enforce', minSavingsPercent: 50 },
+            dryRun: false,
+          },
+        },
+      );
+      expect(await loop.run()).toBe(
+        '1 model(s): 1 move(s) stored to run, 0 recommended for approval, 0 left as they are',
+      );
+      const [move] = await movesOf('m0');
+      expect(move).toMatchObject({
+        kind: 'migrate',
+        cluster: 'c1',
+        dryRun: false,
+        details: {
+          from: { pool: 'gpupool:default/c1.l4-ondemand', cluster: 'c1' },
+          to: {
+            pool: 'gpupool:default/c1.l4-spot',
+            cluster: 'c1',
+            capacityType: 'spot',
+          },
+        },
+      });
+      expect(move.reason).toMatch(
+        /^move within cluster c1 to l4-spot \(c1\), make-before-break \(2 replicas\), saving \$\d+\/month/,
+      );
+      // Its Deployment rolls over; the rollback applies it as it is now.
+      const roll = move.steps.find(s => s.do.op === 'apply')!;
+      expect(roll.do).toMatchObject({
+        cluster: 'c1',
+        objects: [
+          {
+            kind: 'Deployment',
+            metadata: { name: 'm0', namespace: 'vision' },
+            spec: {
+              replicas: 2,
+              strategy: {
+                rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 },
+              },
+            },
+          },
+        ],
+      });
+      const live = await cluster.get('c1', {
+        kind: 'Deployment',
+        namespace: 'vision',
+        name: 'm0',
+      });
+      expect(roll.undo).toMatchObject({
+        op: 'apply',
+        cluster: 'c1',
+        objects: [{ spec: (live as unknown as { spec: unknown }).spec }],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'moves nothing when no pool clears the policy, and says which came closest, %p',
     async id => {
       const { loop, movesOf, logger } = await startArbitrageLoop(
         databases,
@@ -193,12 +256,12 @@ describe('ArbitrageLoop', () => {
         },
       );
       expect(await loop.run()).toBe(
-        '1 model(s): 0 move(s) stored to run, 0 recommended for approval, 1 left as they are (1 without a move to another cluster that clears the policy)',
+        '1 model(s): 0 move(s) stored to run, 0 recommended for approval, 1 left as they are (1 without a move that clears the policy)',
       );
       expect(await movesOf('m0')).toEqual([]);
       expect(logger.debug).toHaveBeenCalledWith(
         expect.stringMatching(
-          /^Arbitrage: model:default\/m0: no move clears the policy: the closest, t4-west \(c2\), saves [\d.]+ % .* under 50 % \(the best move, to l4-spot \(c1\), stays on cluster c1: not built yet\)$/,
+          /^Arbitrage: model:default\/m0: no move clears the policy: the closest, t4-west \(c2\), saves [\d.]+ % .* under 50 %$/,
         ),
       );
     },

@@ -17,7 +17,7 @@ import { waitsForMaintenance } from '../engines/hibernation/windows';
 import { PolicyService } from '../policy/PolicyService';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { ArbitrageReports } from './ArbitrageReports';
-import { crossClusterOpportunity } from './crossCluster';
+import { bestMove } from './bestMove';
 import { Migrations, MigrationsOptions } from './Migrations';
 
 /** Id of the arbitrage loop. */
@@ -92,7 +92,7 @@ const LEFT_AS_THEY_ARE: ReadonlyArray<readonly [Outcome, string]> = [
   ['off', 'off'],
   ['busy', 'with an action under way'],
   ['unpriced', 'not priced'],
-  ['noMove', 'without a move to another cluster that clears the policy'],
+  ['noMove', 'without a move that clears the policy'],
   ['asked', 'asked for today already'],
 ];
 
@@ -148,8 +148,8 @@ const allowAll = async () => undefined;
  * The arbitrage loop (global, one pass at a time across replicas): for each
  * deployed Model with a team whose `arbitrage.mode` is not `off` and which
  * has no action under way, reads its what-if (`ArbitrageReports`) and takes
- * the best move to a pool of another cluster that clears the team's policy
- * (moves within a cluster are not built yet). Moves are made in order of
+ * the best move that clears the team's policy (to a pool of its own cluster,
+ * rolled over in place, or of another cluster). Moves are made in order of
  * their monthly saving, at most the team's `maxMigrationsPerDay` in any
  * 24 h, and stored on the action path (`Migrations`, make-before-break):
  * under `enforce` to run, waiting for one of the team's maintenance
@@ -275,7 +275,7 @@ export class ArbitrageLoop {
       allowAll,
     );
     if (report.missing) return { skip: 'unpriced', why: report.missing };
-    const best = crossClusterOpportunity(report);
+    const best = bestMove(report);
     if (!best.opportunity) return { skip: 'noMove', why: best.reason };
     return { ref, ...model, policy, opportunity: best.opportunity };
   }

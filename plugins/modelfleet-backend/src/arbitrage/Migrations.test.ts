@@ -126,6 +126,46 @@ describe('Migrations', () => {
     expect(a.steps.map(s => s.do.op)).toContain('waitReady');
   });
 
+  it('rolls the Deployment over to a pool of its own cluster, with the Deployment as it is now to apply back', async () => {
+    const { migrations, requested, actuators } = setup();
+    await migrations.request(
+      'default',
+      'sdxl',
+      move('gpupool:default/c1.l4-spot'),
+      credentials,
+      allow,
+    );
+    const [a] = requested;
+    expect(a).toMatchObject({ kind: 'migrate', cluster: 'c1' });
+    expect(a.reason).toMatch(
+      /^move within cluster c1 to l4-spot \(c1\), make-before-break \(2 replicas\), saving \$\d+\/month$/,
+    );
+    const roll = a.steps.find(s => s.do.op === 'apply')!;
+    if (roll.do.op !== 'apply' || roll.undo?.op !== 'apply') {
+      throw new Error('an apply with an apply back');
+    }
+    const [dep] = roll.do.objects;
+    expect(dep.metadata).toMatchObject({
+      name: 'sdxl',
+      namespace: 'vision',
+      annotations: { 'modelfleet.io/pool': 'gpupool:default/c1.l4-spot' },
+    });
+    expect(
+      JSON.stringify((dep.spec as any).template.spec.nodeSelector),
+    ).toContain('l4-spot');
+    expect((dep.spec as any).replicas).toBe(2);
+    const live = await (
+      await actuators.forCluster('c1')
+    ).get('c1', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'vision',
+      name: 'sdxl',
+    });
+    expect((roll.undo.objects[0] as any).spec).toEqual((live as any).spec);
+    expect(a.steps.map(s => s.do.op)).toEqual(['apply', 'waitReady']);
+  });
+
   it("waits for approval when asked, or when the team's policy is dry-run", async () => {
     const asked = setup();
     await asked.migrations.request(
@@ -159,11 +199,6 @@ describe('Migrations', () => {
       /pool: 'gpupool:default\/nowhere.x' is not a GpuPool/,
     ],
     ['gpupool:default/c1.l4-ondemand', 'ConflictError', /already runs on/],
-    [
-      'gpupool:default/c1.l4-spot',
-      'ConflictError',
-      /one cluster is not built yet/,
-    ],
   ])(
     'refuses a move to %s (%s) and stores nothing',
     async (to, name, message) => {

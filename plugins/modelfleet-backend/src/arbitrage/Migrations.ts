@@ -151,9 +151,20 @@ export class Migrations {
           }),
         )
       : false;
+    // Within its own cluster the move rolls its Deployment over: as it is now.
+    const live =
+      targetCluster === source.workload.cluster
+        ? await sourceActuator.get(source.workload.cluster, {
+            apiVersion: 'apps/v1',
+            kind: source.workload.kind,
+            namespace: source.workload.namespace,
+            name: source.workload.name,
+          })
+        : undefined;
     const plan = planMigration(
       {
         workload: source.workload,
+        ...(live ? { live } : {}),
         ...(source.autoscaler ? { autoscaler: source.autoscaler } : {}),
         replicas: source.replicas,
         pool:
@@ -215,14 +226,11 @@ export class Migrations {
   }
 
   /**
-   * A model served partly by its on-demand stand-in (the spot fallback)
-   * is not moved: the move would take the model's own Deployment and leave
-   * the stand-in behind. It moves once the fallback has returned to spot.
-   */
-  /**
-   * Refuses while the model's on-demand stand-in serves; answers its spot
-   * companions (the spread over the cluster's other spot pools), which
-   * are drained with it.
+   * Refuses while the model's on-demand stand-in (the spot fallback)
+   * serves: the move would take the model's own Deployment and leave the
+   * stand-in behind; it moves once the fallback has returned to spot.
+   * Answers its spot companions (the spread over the cluster's other spot
+   * pools), which are drained with it.
    */
   private async refuseWhileStandInServes(
     source: WorkloadRef,

@@ -9,6 +9,7 @@ import { MemoryActuator } from '../__testUtils__/MemoryActuator';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { ActionStore } from '../database/ActionStore';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
+import { ModelPlan } from '../engines/actions/modelPlans';
 import { planMigration } from '../engines/arbitrage/migration';
 import {
   SOURCE,
@@ -36,7 +37,11 @@ const TO = { ...SOURCE.workload, cluster: 'c2' };
 describe('a migration on the action path', () => {
   const databases = createTestDatabases();
 
-  async function setup(id: Parameters<typeof databases.init>[0]) {
+  async function setup(
+    id: Parameters<typeof databases.init>[0],
+    planFor: (clusters: MemoryActuator) => Promise<ModelPlan> = async () =>
+      planMigration(SOURCE, TARGET, TIMINGS),
+  ) {
     const knex = await databases.init(id);
     const store = new ActionStore(
       (await DatabaseModelFleetStore.fromKnex(knex)).knex,
@@ -66,7 +71,7 @@ describe('a migration on the action path', () => {
       pollMs: 10,
       owner: 'replica:a',
     });
-    const plan = planMigration(SOURCE, TARGET, TIMINGS);
+    const plan = await planFor(clusters);
     if (!plan.ok) throw new Error(plan.reason);
     const { action } = await service.request({
       idempotencyKey: 'migrate-1',
@@ -170,6 +175,70 @@ describe('a migration on the action path', () => {
       expect(
         await lastMoveReader(f => store.list(f))('model:default/chat'),
       ).toBeUndefined();
+    },
+  );
+
+  /** A move of chat to l4 of its own cluster c1, with its live Deployment. */
+  const withinC1 = async (clusters: MemoryActuator) =>
+    planMigration(
+      {
+        ...SOURCE,
+        live: (await clusters.get('c1', {
+          kind: 'Deployment',
+          namespace: 'search',
+          name: 'chat',
+        }))!,
+      },
+      {
+        ...TARGET,
+        cluster: 'c1',
+        pool: 'gpupool:default/c1.l4',
+        title: 'l4 (c1)',
+      },
+      TIMINGS,
+    );
+
+  it.each(databases.eachSupportedId())(
+    "moves the model within its cluster: its Deployment rolls over to the target pool, held at its replicas, then back in KEDA's hands, %p",
+    async id => {
+      const { store, clusters, run } = await setup(id, withinC1);
+      const done = await run(1_000);
+      expect(done.state).toBe('done');
+      const d = clusters.workload(SOURCE.workload);
+      expect(d.metadata.annotations).toMatchObject({
+        'modelfleet.io/pool': 'gpupool:default/c2.l4',
+      });
+      expect(d.spec).toMatchObject({
+        replicas: 2,
+        strategy: { rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 } },
+      });
+      expect(d.status).toMatchObject({ readyReplicas: 2 });
+      expect(
+        clusters.autoscaler(SOURCE.autoscaler!).metadata.annotations ?? {},
+      ).not.toHaveProperty('autoscaling.keda.sh/paused-replicas');
+      // The same workload serves it.
+      expect(
+        await lastMoveReader(f => store.list(f))('model:default/chat'),
+      ).toEqual(SOURCE.workload);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rolls back a move within its cluster whose new pods never become Ready: the Deployment as it was is applied back, %p',
+    async id => {
+      let before: unknown;
+      const { clusters, run } = await setup(id, async c => {
+        before = JSON.parse(JSON.stringify(c.workload(SOURCE.workload).spec));
+        return withinC1(c);
+      });
+      clusters.stuck.add('c1/search/chat');
+      const ended = await run(30_000);
+      expect(ended.state).toBe('rolledBack');
+      expect(ended.lastError).toMatch(/chat/);
+      expect(clusters.workload(SOURCE.workload).spec).toEqual(before);
+      expect(
+        clusters.autoscaler(SOURCE.autoscaler!).metadata.annotations ?? {},
+      ).not.toHaveProperty('autoscaling.keda.sh/paused-replicas');
     },
   );
 });

@@ -5,6 +5,7 @@ import { matchesLabelSelector } from '../selectors';
 import { ClusterContext, controllerOf, ownerRef } from './context';
 import { Controller } from './manager';
 import { isPodReady, isTerminated } from './placement';
+import { rolloutBounds, rolloutStep } from './rollout';
 
 const MANAGER = 'kube-controller-manager';
 
@@ -47,9 +48,11 @@ function counts(pods: StoredObject[]) {
 
 /**
  * The Deployment, ReplicaSet and StatefulSet controllers, and garbage
- * collection: a Deployment owns one ReplicaSet per pod template (an old
- * template's ReplicaSet is removed at once, without a rolling update),
- * which keeps as many pods as its replicas; a StatefulSet keeps pods
+ * collection: a Deployment owns one ReplicaSet per pod template, which
+ * keeps as many pods as its replicas; a new template rolls out as its
+ * strategy says (`rollout.ts`: a rolling update within maxSurge and
+ * maxUnavailable, 25 % each by default, or Recreate), and an old
+ * template's ReplicaSet is removed once it has no pods; a StatefulSet keeps pods
  * `<name>-0` … `<name>-(n-1)`. Pods whose owner or node is gone are
  * deleted, as the garbage collector and the pod GC do.
  */
@@ -96,6 +99,29 @@ export class WorkloadController implements Controller {
       },
       template,
     };
+    const olds = owned.filter(rs => rs.metadata.name !== rsName);
+    const desired = d.spec.replicas ?? 1;
+    const bounds = rolloutBounds(d.spec.strategy, desired);
+    // A rolling update while old pods run; otherwise the replicas at once.
+    let want = desired;
+    let oldWant: number[] = olds.map(() => 0);
+    if (bounds && olds.some(rs => (rs.spec.replicas ?? 0) > 0)) {
+      const set = (rs: StoredObject | undefined) =>
+        rs
+          ? {
+              replicas: rs.spec.replicas ?? 0,
+              ready: counts(this.podsOf(rs)).ready,
+            }
+          : { replicas: 0, ready: 0 };
+      const step = rolloutStep({
+        desired,
+        ...bounds,
+        current: set(current),
+        old: olds.map(set),
+      });
+      want = step.current;
+      oldWant = step.old;
+    }
     if (!current) {
       current = this.ctx.create(
         types.replicaSet,
@@ -109,27 +135,36 @@ export class WorkloadController implements Controller {
             },
             ownerReferences: [ownerRef(d)],
           },
-          spec,
+          spec: { ...spec, replicas: want },
         },
         MANAGER,
       );
-    } else if (current.spec.replicas !== d.spec.replicas) {
+    } else if (current.spec.replicas !== want) {
       current =
         this.ctx.modify(types.replicaSet, current, MANAGER, draft => {
-          draft.spec.replicas = d.spec.replicas;
+          draft.spec.replicas = want;
         }) ?? current;
     }
-    for (const old of owned) {
-      if (old.metadata.name !== rsName)
+    olds.forEach((old, i) => {
+      if (oldWant[i] <= 0 && counts(this.podsOf(old)).replicas === 0) {
         this.ctx.remove(types.replicaSet, old, MANAGER);
-    }
-    const pods = this.podsOf(current);
-    const { replicas, ready } = counts(pods);
+      } else if (old.spec.replicas !== oldWant[i]) {
+        this.ctx.modify(types.replicaSet, old, MANAGER, draft => {
+          draft.spec.replicas = oldWant[i];
+        });
+      }
+    });
+    const all = owned
+      .filter(rs => rs.metadata.name !== rsName)
+      .flatMap(rs => this.podsOf(rs));
+    const updated = counts(this.podsOf(current));
+    const { replicas, ready } = counts([...this.podsOf(current), ...all]);
+    const rolling = replicas > updated.replicas;
     const available = ready;
     const status = {
       observedGeneration: d.metadata.generation,
       replicas,
-      updatedReplicas: replicas,
+      updatedReplicas: updated.replicas,
       readyReplicas: ready,
       availableReplicas: available,
       ...(replicas - available > 0
@@ -151,8 +186,10 @@ export class WorkloadController implements Controller {
           d,
           'Progressing',
           true,
-          'NewReplicaSetAvailable',
-          `ReplicaSet "${rsName}" has successfully progressed.`,
+          rolling ? 'ReplicaSetUpdated' : 'NewReplicaSetAvailable',
+          rolling
+            ? `ReplicaSet "${rsName}" is progressing.`
+            : `ReplicaSet "${rsName}" has successfully progressed.`,
         ),
       ],
     };

@@ -99,7 +99,12 @@ export function arbitrageLoopFixture(
   });
   const fleet = {
     listWorkloads: async () => workloads,
-    listPools: () => fx.fleet.listPools(),
+    // c1's T4 pool is full (at its max, every GPU taken): off spot, the
+    // cheapest room is t4-west on c2.
+    listPools: async () =>
+      (await fx.fleet.listPools()).map(p =>
+        p.name === 't4' ? { ...p, nodes: { current: 2, max: 2 } } : p,
+      ),
   } as unknown as FleetStateStore;
   const entities = options.models.map(m => ({
     ...fx.entity,
@@ -112,6 +117,10 @@ export function arbitrageLoopFixture(
       gpu: { count: 1, memoryGiB: 12 },
       owner: `group:default/${m.team}`,
       workload: workloadOf(m),
+      // Off spot unless a test allows it: the best move is then to
+      // another cluster (t4-west), and a test of a move within c1 (to
+      // l4-spot) says so.
+      policy: { spot: 'forbid' },
       ...m.spec,
     },
   }));

@@ -148,7 +148,10 @@ describe('planMigration', () => {
 
   it.each([
     [{ pool: SOURCE.pool }, 'it already runs on l4 (c2)'],
-    [{ cluster: 'c1' }, 'a move between pools of one cluster is not built yet'],
+    [
+      { cluster: 'c1' },
+      'Deployment search/chat on c1 could not be read, and a move within its cluster rolls it over',
+    ],
     [{ existing: { desired: 1 } }, 'it already runs 1 replica on cluster c2'],
     [
       { objects: TARGET.objects.filter(o => o.kind !== 'Deployment') },

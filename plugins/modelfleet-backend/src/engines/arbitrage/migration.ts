@@ -6,6 +6,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { PAUSED_REPLICAS } from '../actions/diff';
 import { ModelPlan, STOP_TIMEOUT_SECONDS, strip } from '../actions/modelPlans';
+import { planInClusterMove } from './inClusterMove';
 
 /** The Multi-Cluster Services API: a Service exported to the cluster set. */
 export const SERVICE_EXPORT_API = 'multicluster.x-k8s.io/v1alpha1';
@@ -25,6 +26,11 @@ export interface MigrationSource {
    * fallback's spread), with the replicas they run: drained with it.
    */
   companions?: Array<{ name: string; desired: number }>;
+  /**
+   * Its Deployment as the cluster holds it now: a move within its cluster
+   * rolls it over to the target pool, and a rollback applies it back.
+   */
+  live?: KubeObject;
 }
 
 /** The pool to move to, and the model's objects rendered for it. */
@@ -95,8 +101,9 @@ const serviceExport = (
 });
 
 /**
- * The steps that move a model to another cluster's pool, make-before-break
- * (pure):
+ * The steps that move a model to another pool, make-before-break (pure).
+ * Within its own cluster its Deployment rolls over in place
+ * (`planInClusterMove`); to another cluster's pool:
  *
  * 1. apply its objects there, rendered for the pool by the template's
  *    renderer, parked at zero;
@@ -127,10 +134,15 @@ export function planMigration(
     return { ok: false, reason: `it already runs on ${target.title}` };
   }
   if (target.cluster === from.cluster) {
-    return {
-      ok: false,
-      reason: `${target.title} is on its own cluster ${from.cluster}; a move between pools of one cluster is not built yet (only to another cluster)`,
-    };
+    // A pool of its own cluster: its Deployment rolls over in place.
+    return source.live
+      ? planInClusterMove({ ...source, live: source.live }, target, timings)
+      : {
+          ok: false,
+          reason: `${label(from)} on ${
+            from.cluster
+          } could not be read, and a move within its cluster rolls it over`,
+        };
   }
   if ((target.existing?.desired ?? 0) > 0) {
     return {

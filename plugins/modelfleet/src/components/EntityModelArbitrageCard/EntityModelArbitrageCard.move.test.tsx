@@ -48,15 +48,21 @@ async function openSpotMove() {
 }
 
 describe('EntityModelArbitrageCard: Move here', () => {
-  it('offers Move here on every pool of another cluster; not on the current one, nor on its own cluster yet', async () => {
+  it('offers Move here on every pool but the current one, saying how a move within its cluster runs', async () => {
     await render(mockModelFleetApi());
     const rows = await screen.findAllByTestId('arbitrage-option');
-    expect(
-      rows.map(r =>
-        within(r).queryByRole('button')?.getAttribute('aria-label'),
-      ),
-    ).toEqual(['Move here: g2-l4-spot (prod-usc1)', undefined, undefined]);
-    expect(within(rows[2]).getByText('same cluster')).toBeInTheDocument();
+    const buttons = rows.map(r => within(r).queryByRole('button'));
+    expect(buttons.map(b => b?.getAttribute('aria-label'))).toEqual([
+      'Move here: g2-l4-spot (prod-usc1)',
+      undefined,
+      expect.stringMatching(/^Move here: /),
+    ]);
+    expect(buttons[2]?.getAttribute('title')).toMatch(
+      /^A rolling update of its Deployment on its own cluster/,
+    );
+    expect(buttons[0]?.getAttribute('title')).toMatch(
+      /^Make-before-break across clusters/,
+    );
   });
 
   it('confirms the figures, posts once with the pool, reason and one key, and says it is moving', async () => {

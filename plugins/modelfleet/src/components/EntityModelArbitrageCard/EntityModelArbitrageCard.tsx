@@ -21,7 +21,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
 import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
-import { AsyncBody, costRefOf, formatShare } from '../CostCommon';
+import { AsyncBody, CardBody, costRefOf, formatShare } from '../CostCommon';
 import { formatHours as hours, moveFigures } from '../FleetMoves/format';
 import { MoveDialog } from './MoveDialog';
 
@@ -83,7 +83,7 @@ const Row = ({
   option: ModelArbitrageOption;
   /** Offers Move here (a pool it does not run on, a caller who may move it). */
   onMove?: () => void;
-  /** On the cluster it runs on: a move there is not built yet. */
+  /** On the cluster it runs on: a move there rolls its Deployment over. */
   sameCluster?: boolean;
 }) => (
   <TableRow data-testid="arbitrage-option">
@@ -116,22 +116,18 @@ const Row = ({
     </TableCell>
     {onMove && (
       <TableCell align="right" style={FIGURE}>
-        {!option.current && sameCluster && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            title="Moves between pools of one cluster are not built yet"
-          >
-            same cluster
-          </Typography>
-        )}
-        {!option.current && !sameCluster && (
+        {!option.current && (
           <Button
             size="small"
             variant="outlined"
             color="primary"
             onClick={onMove}
             aria-label={`Move here: ${option.title}`}
+            title={
+              sameCluster
+                ? 'A rolling update of its Deployment on its own cluster: the new pods start on this pool, and the old ones end only once new ones are Ready'
+                : 'Make-before-break across clusters: it starts there, turns Ready, takes the traffic, and only then stops here'
+            }
           >
             Move here
           </Button>
@@ -288,9 +284,17 @@ export const EntityModelArbitrageCard = () => {
       </AsyncBody>
     );
   } else if (permission.loading) {
-    body = <Progress />;
+    body = (
+      <CardBody state="loading">
+        <Progress />
+      </CardBody>
+    );
   } else {
-    body = <CostsNotYours owner={owner} />;
+    body = (
+      <CardBody state="ready">
+        <CostsNotYours owner={owner} />
+      </CardBody>
+    );
   }
   return (
     <div data-testid="modelfleet-arbitrage-card">

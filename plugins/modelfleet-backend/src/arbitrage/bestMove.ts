@@ -8,12 +8,12 @@ import { PoolOption } from '../engines/arbitrage/options';
 type Option = ModelArbitrageReport['options'][number];
 
 /**
- * The best move of a what-if to a pool of another cluster (pure): the
- * report's own best may be a pool of the model's cluster, which a move
- * cannot reach yet, so the engine's `bestOpportunity` is asked again over
- * the other clusters' pools, under the same policy.
+ * The best move of a what-if (pure): the engine's `bestOpportunity` over
+ * every pool the model may run on, its own cluster's (a rolling update)
+ * and the other clusters' (make-before-break across clusters), under the
+ * team's policy, with the engine's figures for the loop.
  */
-export function crossClusterOpportunity(report: ModelArbitrageReport): {
+export function bestMove(report: ModelArbitrageReport): {
   opportunity?: Opportunity;
   reason: string;
 } {
@@ -23,11 +23,11 @@ export function crossClusterOpportunity(report: ModelArbitrageReport): {
       reason: 'the pool it runs on now is not among those it may run on',
     };
   }
-  const others = report.options.filter(o => o.cluster !== current.cluster);
+  const others = report.options.filter(o => !o.current);
   if (others.length === 0) {
-    return { reason: 'no pool of another cluster it may run on' };
+    return { reason: 'no other pool it may run on' };
   }
-  const best = bestOpportunity(
+  return bestOpportunity(
     {
       id: report.entityRef,
       from: [current.pool],
@@ -41,17 +41,6 @@ export function crossClusterOpportunity(report: ModelArbitrageReport): {
       minAvailability: report.minAvailability,
     },
   );
-  if (best.opportunity) return best;
-  const within = report.opportunity
-    ? report.options.find(o => o.pool === report.opportunity!.to)
-    : undefined;
-  return {
-    reason: `${best.reason}${
-      within
-        ? ` (the best move, to ${within.title}, stays on cluster ${within.cluster}: not built yet)`
-        : ''
-    }`,
-  };
 }
 
 /** The engine's view of a what-if's pool. */
