@@ -8,6 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { LocalGitRepositories } from '@modelfleet/plugin-modelfleet-node';
 import { ModelFleetGitOpsProvider } from './providers/ModelFleetGitOpsProvider';
 import { ModelFleetEntitiesProcessor } from './processor/ModelFleetEntitiesProcessor';
+import { PlacementReader } from './processor/PlacementReader';
 import { ModelFleetGpuPoolProvider } from './providers/ModelFleetGpuPoolProvider';
 
 /**
@@ -46,7 +47,11 @@ export const catalogModuleModelfleet = createBackendModule({
       }) {
         // The rule ModelFleet's permission policy writes its conditions with.
         permissionsRegistry.addPermissionRules([isTeamOrOwnedByTeam]);
-        catalog.addProcessor(new ModelFleetEntitiesProcessor());
+        // A Model runsOn the pools it runs on now (after a move too).
+        const placements = new PlacementReader({ discovery, auth, logger });
+        catalog.addProcessor(
+          new ModelFleetEntitiesProcessor({ placements: placements.poolsOf }),
+        );
         catalog.addEntityProvider(
           ModelFleetGpuPoolProvider.fromConfig(config, {
             discovery,

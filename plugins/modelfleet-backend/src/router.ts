@@ -10,6 +10,7 @@ import {
   ClustersResponse,
   GpuPoolsResponse,
   HealthResponse,
+  ModelPlacementsResponse,
   ModelWorkloadsResponse,
 } from '@modelfleet/plugin-modelfleet-common';
 import express from 'express';
@@ -25,6 +26,7 @@ import { optionalQueryParam, requiredObjectBody } from './routes/common';
 import { costEntityOf, readCostQuery } from './routes/costQuery';
 import { jsonBody, requestErrors } from './routes/requestParsing';
 import { allowedRefs, authorizeOn } from './routes/access';
+import { currentPlacements } from './routes/placements';
 import {
   anomaliesFor,
   authorizeWholeFleet,
@@ -108,6 +110,17 @@ export async function createRouter(
   router.get('/pools', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: GpuPoolsResponse = { items: await fleet.listPools() };
+    res.json(body);
+  });
+
+  // Where each Model runs now, for the catalog's runsOn relations.
+  router.get('/placements', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const items = await fleet.listWorkloads();
+    const modelOf = await directory.lookup({ expectModels: items.length > 0 });
+    const body: ModelPlacementsResponse = {
+      items: currentPlacements(items, modelOf),
+    };
     res.json(body);
   });
 

@@ -183,3 +183,15 @@ export interface ModelWorkloadsResponse {
     ModelWorkloadObservation & { observedAt: string; stale: boolean }
   >;
 }
+
+/**
+ * Where each Model runs now, as the clusters show it: the GpuPool refs of
+ * its workloads with replicas (its own, after any move, and its spot
+ * companions and on-demand stand-in). `GET /placements`; the catalog's
+ * `runsOn` relations follow it.
+ *
+ * @public
+ */
+export interface ModelPlacementsResponse {
+  items: Array<{ entityRef: string; pools: string[] }>;
+}

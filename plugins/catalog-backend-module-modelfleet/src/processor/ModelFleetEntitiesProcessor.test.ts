@@ -10,13 +10,12 @@ const location = {
 };
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
-async function relationsOf(entity: any) {
+async function relationsOf(
+  entity: any,
+  processor = new ModelFleetEntitiesProcessor(),
+) {
   const emit = jest.fn();
-  await new ModelFleetEntitiesProcessor().postProcessEntity(
-    entity,
-    location,
-    emit,
-  );
+  await processor.postProcessEntity(entity, location, emit);
   return emit.mock.calls.map(([r]) => {
     const s = r.relation.source;
     const t = r.relation.target;
@@ -87,6 +86,45 @@ describe('ModelFleetEntitiesProcessor', () => {
       'model:ml/llama-3-1-8b-chat dependencyOf component:ml/search-api',
       'component:ml/search-api dependsOn model:ml/llama-3-1-8b-chat',
     ]);
+  });
+
+  it('links a Model to the pools it runs on now, and to its spec.runsOn while it runs nowhere or where is not known', async () => {
+    const m: any = clone(modelEntityV1alpha1Schema.examples[0]);
+    m.spec = {
+      ...m.spec,
+      owner: 'search-team',
+      runsOn: ['demo-aws-use1.g6-l4'],
+      dependencyOf: [],
+      system: undefined,
+    };
+    const placements = jest.fn(async (ref: string) =>
+      ref === 'model:default/llama-3-1-8b-chat'
+        ? ['gpupool:default/demo-gcp-usc1.g2-l4']
+        : undefined,
+    );
+    const runsOn = (relations: string[]) =>
+      relations.filter(r => r.includes(' runsOn '));
+    expect(
+      runsOn(
+        await relationsOf(m, new ModelFleetEntitiesProcessor({ placements })),
+      ),
+    ).toEqual([
+      'model:default/llama-3-1-8b-chat runsOn gpupool:default/demo-gcp-usc1.g2-l4',
+    ]);
+    expect(placements).toHaveBeenCalledWith('model:default/llama-3-1-8b-chat');
+    const nowhere = new ModelFleetEntitiesProcessor({
+      placements: async () => [],
+    });
+    const failing = new ModelFleetEntitiesProcessor({
+      placements: async () => {
+        throw new Error('down');
+      },
+    });
+    for (const p of [nowhere, failing]) {
+      expect(runsOn(await relationsOf(m, p))).toEqual([
+        'model:default/llama-3-1-8b-chat runsOn gpupool:default/demo-aws-use1.g6-l4',
+      ]);
+    }
   });
 
   it('links a Model to the Red Hat Developer Hub API and Resource describing it', async () => {

@@ -10,6 +10,7 @@ import {
   RELATION_PART_OF,
   RELATION_API_PROVIDED_BY,
   RELATION_PROVIDES_API,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -25,10 +26,12 @@ import {
   RELATION_HOSTS,
   RELATION_RUNS_ON,
 } from '@modelfleet/plugin-modelfleet-common';
+import { PlacementLookup } from './PlacementReader';
 
 /**
  * Validates the `Model` and `GpuPool` kinds and emits their relations:
- * `ownedBy`/`ownerOf` (owner), `runsOn`/`hosts` (Model ↔ GpuPool),
+ * `ownedBy`/`ownerOf` (owner), `runsOn`/`hosts` (Model ↔ GpuPool: where
+ * it runs now, else its `spec.runsOn`),
  * `partOf`/`hasPart` (GpuPool ↔ cluster Resource, Model ↔ System) and
  * `dependencyOf`/`dependsOn` (Model ↔ the Components that call it), and
  * `providesApi`/`dependsOn` to the Red Hat Developer Hub `API` (type
@@ -38,6 +41,15 @@ import {
  * @public
  */
 export class ModelFleetEntitiesProcessor implements CatalogProcessor {
+  /**
+   * @param options.placements - where each Model runs now; a Model that
+   * runs somewhere gets `runsOn` those pools (after a move, its spot
+   * companions, its stand-in), else the pools of its `spec.runsOn`.
+   */
+  constructor(
+    private readonly options: { placements?: PlacementLookup } = {},
+  ) {}
+
   private readonly validators = [
     modelEntityV1alpha1Validator,
     gpuPoolEntityV1alpha1Validator,
@@ -95,7 +107,15 @@ export class ModelFleetEntitiesProcessor implements CatalogProcessor {
       const { spec } = entity;
       link(spec.owner, 'Group', RELATION_OWNED_BY, RELATION_OWNER_OF);
       link(spec.system, 'System', RELATION_PART_OF, RELATION_HAS_PART);
-      link(spec.runsOn, 'GpuPool', RELATION_RUNS_ON, RELATION_HOSTS);
+      const runsNow = await this.options
+        .placements?.(stringifyEntityRef(entity))
+        .catch(() => undefined);
+      link(
+        runsNow?.length ? runsNow : spec.runsOn,
+        'GpuPool',
+        RELATION_RUNS_ON,
+        RELATION_HOSTS,
+      );
       link(
         spec.dependencyOf,
         'Component',

@@ -192,6 +192,7 @@ describe('what a team member sees of the fleet', () => {
     modelId: name,
     replicas: { desired: 1, ready: 1 },
     gpusPerReplica: 1,
+    pool: 'g6-l4',
   });
   // c1 runs both teams' models and one workload no Model claims.
   const fleetModule = createBackendModule({
@@ -245,6 +246,17 @@ describe('what a team member sees of the fleet', () => {
     expect(await names(users.ops)).toEqual(['chat', 'sdxl', 'stray']);
     expect(await names(users.eli)).toEqual(['sdxl']);
     expect(await names(users.chen)).toEqual(['chat']);
+    // Where each model runs is the catalog's to show (its runsOn).
+    const placements = await request(server)
+      .get('/api/modelfleet/placements')
+      .set('Authorization', as(users.chen));
+    expect(placements.status).toBe(200);
+    expect(placements.body.items).toEqual(
+      ['chat', 'sdxl', 'stray'].map(n => ({
+        entityRef: `model:default/${n}`,
+        pools: ['gpupool:default/c1.g6-l4'],
+      })),
+    );
     // Shared capacity and public prices are anyone's to see.
     for (const path of ['/clusters', '/pools', '/prices', '/status']) {
       const r = await request(server)
