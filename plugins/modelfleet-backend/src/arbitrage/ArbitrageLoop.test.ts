@@ -180,7 +180,7 @@ describe('ArbitrageLoop', () => {
   it.each(databases.eachSupportedId())(
     'moves a model to a pool of its own cluster, rolled over in place, when that is the best move, %p',
     async id => {
-      const { loop, movesOf, cluster } = await startArbitrageLoop(
+      const { loop, movesOf, cluster, directory } = await startArbitrageLoop(
         databases,
         id,
         [{ name: 'm0', team: 'vision-team', spec: { policy: {} } }],
@@ -194,6 +194,8 @@ describe('ArbitrageLoop', () => {
       expect(await loop.run()).toBe(
         '1 model(s): 1 move(s) stored to run, 0 recommended for approval, 0 left as they are',
       );
+      // With workloads to map, it waits for a catalog still starting up.
+      expect(directory.lookup).toHaveBeenCalledWith({ expectModels: true });
       const [move] = await movesOf('m0');
       expect(move).toMatchObject({
         kind: 'migrate',

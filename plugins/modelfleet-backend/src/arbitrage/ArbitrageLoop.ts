@@ -219,9 +219,14 @@ export class ArbitrageLoop {
 
   /** Each deployed Model with a team, and whether it runs now. */
   private async fleetModels(): Promise<Map<string, FleetModel>> {
-    const lookup = await this.options.directory.lookup();
+    const workloads = await this.options.fleet.listWorkloads();
+    // With workloads to map, an empty catalog is one still starting up:
+    // the lookup waits for it (the first pass comes a minute after start).
+    const lookup = await this.options.directory.lookup({
+      expectModels: workloads.length > 0,
+    });
     const models = new Map<string, FleetModel>();
-    for (const w of await this.options.fleet.listWorkloads()) {
+    for (const w of workloads) {
       if (w.kind !== 'Deployment' && w.kind !== 'StatefulSet') continue;
       const { modelRef, teamRef } = lookup(w);
       if (!teamRef) continue;

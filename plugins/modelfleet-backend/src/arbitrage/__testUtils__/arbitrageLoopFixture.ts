@@ -167,9 +167,14 @@ export function arbitrageLoopFixture(
     provisioningSeconds: 180,
     dryRunOf: team => policies.dryRunOf(team),
   });
+  const directory = {
+    lookup: jest.fn(async (_?: { expectModels?: boolean }) =>
+      modelLookupOf(entities),
+    ),
+  };
   const loop = new ArbitrageLoop({
     fleet,
-    directory: { lookup: async () => modelLookupOf(entities) },
+    directory,
     policies,
     reports,
     migrations: options.wrap?.(migrations) ?? migrations,
@@ -180,6 +185,7 @@ export function arbitrageLoopFixture(
   });
   return {
     loop,
+    directory,
     store,
     actions,
     migrations,
