@@ -109,7 +109,9 @@ export function planModelAction(
     description:
       n === 0
         ? `Wait until ${label(workload)} has stopped`
-        : `Wait until ${plural(n)} of ${label(workload)} are ready`,
+        : `Wait until ${plural(n)} of ${label(workload)} ${
+            n === 1 ? 'is' : 'are'
+          } ready`,
     do: {
       op: 'waitReady',
       workload,

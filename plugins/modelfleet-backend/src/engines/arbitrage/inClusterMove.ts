@@ -164,9 +164,9 @@ export function planInClusterMove(
   });
   if (n > 0) {
     steps.push({
-      description: `Wait until ${plural(n)} of ${label(w)} are ready on ${
-        target.title
-      } and no old pod is left (at most ${Math.round(
+      description: `Wait until ${plural(n)} of ${label(w)} ${
+        n === 1 ? 'is' : 'are'
+      } ready on ${target.title} and no old pod is left (at most ${Math.round(
         timeoutSeconds / 60,
       )} min: twice a node's provisioning and the model's load)`,
       do: { op: 'waitReady', workload: w, replicas: n, timeoutSeconds },

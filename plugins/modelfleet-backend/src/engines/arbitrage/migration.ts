@@ -228,7 +228,7 @@ export function planMigration(
       {
         description: `Wait until ${plural(n)} of ${label(to)} on ${
           target.cluster
-        } are ready (at most ${Math.round(
+        } ${n === 1 ? 'is' : 'are'} ready (at most ${Math.round(
           timeoutSeconds / 60,
         )} min: twice a node's provisioning and the model's load)`,
         do: { op: 'waitReady', workload: to, replicas: n, timeoutSeconds },
