@@ -29,7 +29,9 @@ describe('ArbitrageReports', () => {
     const spot = r.options[0];
     expect(spot.monthlyUsd).toBeCloseTo(2 * 0.32 * 730, 6);
     expect(spot.preemptionsPerMonth).toBeCloseTo(6, 9);
-    expect(spot.riskSource).toBe('test prior');
+    expect(spot.riskSource).toBe(
+      'no history of its own yet: the prior of a test',
+    );
     expect(spot.move!.usd).toBeGreaterThan(0);
     expect(r.options[2].monthlyUsd).toBeCloseTo((2 * 4.6 * 730) / 4, 6);
     // The T4 has too little memory for 18 GiB.

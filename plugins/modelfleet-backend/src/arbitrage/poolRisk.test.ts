@@ -65,7 +65,11 @@ describe('the risk of a pool', () => {
       freeUnits: 0,
       addableNodes: 1,
     };
-    expect(risk(pool)).toBe(prior);
+    expect(risk(pool)).toEqual({
+      ...prior,
+      source: `no history of its own yet: the prior of ${prior.source}`,
+    });
+    expect(prior.source).toMatch(/^the bundled AWS spot traces \(9 zones, /);
     expect(risk({ ...pool, capacityType: 'on-demand' })).toEqual({
       preemptionsPerNodeMonth: 0,
       availability: 1,
@@ -81,6 +85,7 @@ describe('a pool’s own history, weighed with the prior', () => {
     availability: 0.9,
     source: 'traces',
   };
+  const NO_HISTORY = 'no history of its own yet: the prior of traces';
 
   it('is the prior until the pool has been watched', () => {
     expect(blendPoolRisk(prior, undefined, 730)).toBe(prior);
@@ -98,7 +103,7 @@ describe('a pool’s own history, weighed with the prior', () => {
     // Available all the time it was watched: halfway from 0.9 to 1.
     expect(quiet.availability).toBeCloseTo(0.95, 9);
     expect(quiet.source).toMatch(
-      /^its own history since 2026-12-01: 0 preemptions in 730 node-hours, capacity 100.00 % of 730 h, weighed with a prior worth 730 node-hours \(traces\)$/,
+      /^its own since 2026-12-01: 0 preemptions in 730 node-hours, capacity 100.00 % of 730 h, weighed with the prior \(worth 730 node-hours\) of traces$/,
     );
     // Ten times as long with 73 preemptions (7.3 a node-month) and 10 % down.
     const busy = blendPoolRisk(
@@ -134,7 +139,7 @@ describe('a pool’s own history, weighed with the prior', () => {
       now: () => now,
     });
     await book.refresh();
-    expect(book.riskOf(POOL)).toBe(prior);
+    expect(book.riskOf(POOL)).toEqual({ ...prior, source: NO_HISTORY });
     rows = [
       history({
         observedSeconds: 730 * 3600,
@@ -144,14 +149,17 @@ describe('a pool’s own history, weighed with the prior', () => {
     ];
     now = 10_000;
     await book.refresh();
-    expect(book.riskOf(POOL)).toBe(prior);
+    expect(book.riskOf(POOL)).toEqual({ ...prior, source: NO_HISTORY });
     now = 40_000;
     await book.refresh();
     expect(book.riskOf(POOL).preemptionsPerNodeMonth).toBeCloseTo(
       (7.3 + 10) / 2,
       9,
     );
-    expect(book.riskOf({ ...POOL, ref: 'gpupool:default/other' })).toBe(prior);
+    expect(book.riskOf({ ...POOL, ref: 'gpupool:default/other' })).toEqual({
+      ...prior,
+      source: NO_HISTORY,
+    });
     expect(
       createPoolRisk(prior)({ ...POOL, capacityType: 'on-demand' }),
     ).toMatchObject({ preemptionsPerNodeMonth: 0 });

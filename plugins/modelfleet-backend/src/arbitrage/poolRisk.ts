@@ -75,7 +75,7 @@ export function readBundledSpotPrior(
   });
   return spotPriorOf(
     traces,
-    `no preemption history of its own yet: the prior of the bundled AWS spot traces (${traces.length} zones, p3.2xlarge, Feb–Mar 2023; a tick is without capacity when its value is 1)`,
+    `the bundled AWS spot traces (${traces.length} zones, p3.2xlarge, Feb–Mar 2023; a tick is without capacity when its value is 1)`,
   );
 }
 
@@ -117,21 +117,19 @@ export function blendPoolRisk(
     ((prior?.availability ?? 1) * weight + (watched - down)) /
     (weight + watched);
   const since = history.firstObservedAt.slice(0, 10);
-  const own = `its own history since ${since}: ${count(
-    k,
-    'preemption',
-  )} in ${hours(nodeHours)} node-hours, capacity ${(
-    ((watched - down) / watched) *
-    100
-  ).toFixed(2)} % of ${hours(watched)} h`;
+  const own = `its own since ${since}: ${count(k, 'preemption')} in ${hours(
+    nodeHours,
+  )} node-hours, capacity ${(((watched - down) / watched) * 100).toFixed(
+    2,
+  )} % of ${hours(watched)} h`;
   return {
     preemptionsPerNodeMonth,
     availability,
     source: prior
-      ? `${own}, weighed with a prior worth ${hours(weight)} node-hours (${
-          prior.source
-        })`
-      : `${own} (no prior)`,
+      ? `${own}, weighed with the prior (worth ${hours(
+          weight,
+        )} node-hours) of ${prior.source}`
+      : `${own}, no prior`,
   };
 }
 
@@ -153,8 +151,15 @@ export function createPoolRisk(
         source: `${pool.capacityType} capacity is not preempted`,
       };
     }
+    const own = history.get(pool.ref);
+    if (spotPrior && !(own && own.observedSeconds > 0)) {
+      return {
+        ...spotPrior,
+        source: `no history of its own yet: the prior of ${spotPrior.source}`,
+      };
+    }
     return (
-      blendPoolRisk(spotPrior, history.get(pool.ref), priorHours) ?? {
+      blendPoolRisk(spotPrior, own, priorHours) ?? {
         preemptionsPerNodeMonth: 0,
         availability: 1,
         source: 'no spot history known: preemptions not counted',

@@ -63,7 +63,7 @@ const quote = (
 export const TEST_PRIOR = {
   preemptionsPerNodeMonth: 3,
   availability: 0.995,
-  source: 'test prior',
+  source: 'a test',
 };
 
 /**

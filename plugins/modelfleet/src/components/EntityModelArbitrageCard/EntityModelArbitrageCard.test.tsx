@@ -70,9 +70,9 @@ describe('EntityModelArbitrageCard', () => {
     expect(within(rows[1]).getAllByRole('cell')[4]).toHaveTextContent('—');
     // Not where it runs now.
     expect(within(rows[1]).getAllByRole('cell')[5]).toHaveTextContent('');
-    expect(
-      screen.getByText(/Spot risk: the prior of the bundled AWS spot traces/),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('arbitrage-spot-risk')).toHaveTextContent(
+      'Spot risk, each pool:g2-l4-spot (prod-usc1): the prior of the bundled AWS spot traces.',
+    );
     expect(screen.getByTestId('arbitrage-excluded')).toHaveTextContent(
       't4 (prod-use1): 1 × 15 GiB of GPU memory per replica, 18 GiB needed',
     );

@@ -154,13 +154,8 @@ export const ModelArbitrageReportView = ({
     );
   }
   const hereCluster = report.options.find(o => o.current)?.cluster;
-  const sources = [
-    ...new Set(
-      report.options
-        .filter(o => o.capacityType === 'spot')
-        .map(o => o.riskSource),
-    ),
-  ];
+  // What each spot pool's risk comes from: its own history, the prior.
+  const spotRisks = report.options.filter(o => o.capacityType === 'spot');
   return (
     <>
       <Verdict report={report} />
@@ -178,7 +173,9 @@ export const ModelArbitrageReportView = ({
           <TableRow>
             <TableCell>Pool</TableCell>
             <TableCell align="right">A month</TableCell>
-            <TableCell align="right">Preemptions a month</TableCell>
+            <TableCell align="right">
+              <span style={{ whiteSpace: 'nowrap' }}>Preemptions</span> a month
+            </TableCell>
             <TableCell align="right">Capacity available</TableCell>
             <TableCell align="right">Move, once</TableCell>
             {onMove && (
@@ -199,10 +196,22 @@ export const ModelArbitrageReportView = ({
           ))}
         </TableBody>
       </Table>
-      {sources.length > 0 && (
-        <Typography variant="caption" color="textSecondary" component="p">
-          Spot risk: {sources.join('; ')}.
-        </Typography>
+      {spotRisks.length > 0 && (
+        <div data-testid="arbitrage-spot-risk">
+          <Typography variant="caption" color="textSecondary" component="p">
+            Spot risk, each pool:
+          </Typography>
+          {spotRisks.map(o => (
+            <Typography
+              key={o.pool}
+              variant="caption"
+              color="textSecondary"
+              component="p"
+            >
+              {o.title}: {o.riskSource}.
+            </Typography>
+          ))}
+        </div>
       )}
       {report.excluded.length > 0 && (
         <div style={{ marginTop: 12 }} data-testid="arbitrage-excluded">
