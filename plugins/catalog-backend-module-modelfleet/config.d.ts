@@ -12,6 +12,14 @@ export interface Config {
        */
       local?: {
         root: string;
+        /**
+         * Base URL of a web view of the repositories under `root` (a git
+         * web viewer such as cgit or gitweb serving it): repository `name`
+         * is at `<webUrl>/<name>`, the link the Deploy a model result page
+         * gives. Without it, the result page links to the repository's
+         * Location in the catalog, which names its clone URL.
+         */
+        webUrl?: string;
       };
     };
     /** How ModelFleet fills the catalog with GPU pools and clusters. */

@@ -135,6 +135,26 @@ describe('alpha plugin', () => {
     });
   });
 
+  it('adds the MaxReplicas form field to the scaffolder', async () => {
+    const extension = plugin.getExtension(
+      'scaffolder-form-field:modelfleet/max-replicas',
+    );
+    expect(
+      (extension as unknown as { attachTo: unknown }).attachTo,
+    ).toMatchObject({ id: 'api:scaffolder/form-fields', input: 'formFields' });
+    const loader = createExtensionTester(extension).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    ) as () => Promise<{ $$type: string }>;
+    const { MaxReplicasField, maxReplicasValidation } = await import(
+      './components/MaxReplicasField'
+    );
+    expect(await loader()).toMatchObject({
+      name: 'MaxReplicas',
+      component: MaxReplicasField,
+      validation: maxReplicasValidation,
+    });
+  });
+
   describe('entity cards', () => {
     const model = {
       apiVersion: 'modelfleet.io/v1alpha1',

@@ -175,11 +175,28 @@ const gpuPoolPickerFormField: ExtensionDefinition<{
   },
 });
 
+// The `ui:field: MaxReplicas` scaffolder field: the maximum replicas,
+// checked against the minimum on the step where both are typed.
+const maxReplicasFormField: ExtensionDefinition<{
+  kind: 'scaffolder-form-field';
+  name: 'max-replicas';
+  output: ExtensionDataRef;
+  params: object;
+}> = FormFieldBlueprint.make({
+  name: 'max-replicas',
+  params: {
+    field: () =>
+      import('./components/MaxReplicasField/formField').then(
+        m => m.maxReplicasFormField,
+      ),
+  },
+});
+
 /**
  * The ModelFleet frontend plugin for the new frontend system: the
  * `plugin.modelfleet.service` API, the page at `/modelfleet` with its
  * sidebar item, the entity cards for Model, GpuPool and Group pages, and the
- * `GpuPoolPicker` scaffolder form field.
+ * `GpuPoolPicker` and `MaxReplicas` scaffolder form fields.
  *
  * @alpha
  */
@@ -201,5 +218,6 @@ export default createFrontendPlugin({
     gpuPoolCard,
     teamShowbackCard,
     gpuPoolPickerFormField,
+    maxReplicasFormField,
   ],
 });

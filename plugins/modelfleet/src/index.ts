@@ -19,6 +19,7 @@ export {
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
   GpuPoolPickerFieldExtension,
+  MaxReplicasFieldExtension,
 } from './plugin';
 export {
   GpuPoolPicker,
@@ -27,9 +28,18 @@ export {
 export type {
   GpuPoolPickerInput,
   GpuPoolPickerProps,
+  GpuPoolPickerSummary,
   GpuPoolPickerUiOptions,
   GpuPoolPickerValue,
 } from './components/GpuPoolPicker';
+export {
+  MaxReplicasField,
+  maxReplicasValidation,
+} from './components/MaxReplicasField';
+export type {
+  MaxReplicasFieldProps,
+  MaxReplicasUiOptions,
+} from './components/MaxReplicasField';
 export type {
   EntityModelActivityCardProps,
   PollIntervals,

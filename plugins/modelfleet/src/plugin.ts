@@ -12,6 +12,10 @@ import {
   GpuPoolPicker,
   gpuPoolPickerValidation,
 } from './components/GpuPoolPicker';
+import {
+  MaxReplicasField,
+  maxReplicasValidation,
+} from './components/MaxReplicasField';
 import { rootRouteRef } from './routes';
 
 /**
@@ -209,5 +213,22 @@ export const GpuPoolPickerFieldExtension = modelfleetPlugin.provide(
     name: 'GpuPoolPicker',
     component: GpuPoolPicker,
     validation: gpuPoolPickerValidation,
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: MaxReplicas` (legacy frontend system): the
+ * maximum replicas of a model, refused on its own step when below the
+ * minimum replicas (`ui:options.minField`, default `replicasMin`). Add it
+ * inside `<ScaffolderFieldExtensions>`; the new frontend system gets it from
+ * the plugin's `scaffolder-form-field:modelfleet/max-replicas` extension.
+ *
+ * @public
+ */
+export const MaxReplicasFieldExtension = modelfleetPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MaxReplicas',
+    component: MaxReplicasField,
+    validation: maxReplicasValidation,
   }),
 );

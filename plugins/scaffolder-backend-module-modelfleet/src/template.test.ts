@@ -80,6 +80,28 @@ describe('the Deploy a model template', () => {
     ]);
   });
 
+  it('words every pattern, length and range error for people, never as the raw rule', () => {
+    // The scaffolder's form shows `errorMessage` (ajv-errors) instead of
+    // ajv's "must match pattern ^[a-z]…".
+    for (const [key, p] of Object.entries(properties)) {
+      for (const rule of ['pattern', 'maxLength', 'minimum', 'maximum']) {
+        if (p[rule] === undefined) continue;
+        const message = p.errorMessage?.[rule];
+        expect([key, rule, typeof message]).toEqual([key, rule, 'string']);
+        expect([key, rule, message]).not.toEqual([
+          key,
+          rule,
+          expect.stringMatching(/[\^$\\[\]]|pattern/),
+        ]);
+      }
+    }
+    // The maximum replicas is checked against the minimum on its step.
+    expect(properties.replicasMax['ui:field']).toBe('MaxReplicas');
+    expect(properties.replicasMax['ui:options']).toEqual({
+      minField: 'replicasMin',
+    });
+  });
+
   it('bounds every number with the ranges the actions enforce', () => {
     const range = (p: any) => [p.minimum, p.maximum];
     const R = MODEL_INPUT_RANGES;

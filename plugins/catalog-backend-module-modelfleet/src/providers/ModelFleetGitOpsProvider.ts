@@ -15,6 +15,7 @@ import { EventsService } from '@backstage/plugin-events-node';
 import {
   GITOPS_PUBLISHED_TOPIC,
   LocalGitRepositories,
+  localGitOpsLocationName,
 } from '@modelfleet/plugin-modelfleet-node';
 
 /**
@@ -69,7 +70,7 @@ export class ModelFleetGitOpsProvider implements EntityProvider {
           apiVersion: 'backstage.io/v1alpha1',
           kind: 'Location',
           metadata: {
-            name: `gitops-${r.name}`.slice(0, 63).replace(/[-_.]+$/, ''),
+            name: localGitOpsLocationName(r.name),
             description: `The local GitOps repository ${r.remoteUrl}`,
             annotations: {
               [ANNOTATION_LOCATION]: location,

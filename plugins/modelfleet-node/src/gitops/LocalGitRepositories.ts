@@ -18,6 +18,26 @@ export const GITOPS_PUBLISHED_TOPIC = 'modelfleet.gitops.published';
  */
 export const LOCAL_GITOPS_ROOT_KEY = 'modelfleet.gitops.local.root';
 
+/**
+ * Config key of the web view of the offline GitOps target's repositories
+ * (a git web viewer serving `root`): repository `name` is at
+ * `<webUrl>/<name>`.
+ *
+ * @public
+ */
+export const LOCAL_GITOPS_WEB_URL_KEY = 'modelfleet.gitops.local.webUrl';
+
+/**
+ * Name of the catalog `Location` entity the catalog module registers for
+ * the local GitOps repository `repoName`: the repository's page in the
+ * portal.
+ *
+ * @public
+ */
+export function localGitOpsLocationName(repoName: string): string {
+  return `gitops-${repoName}`.slice(0, 63).replace(/[-_.]+$/, '');
+}
+
 const REPO_NAME = /^[a-z0-9]([-a-z0-9_.]{0,98}[a-z0-9])?$/;
 
 /** Runs git, failing with its stderr. */
@@ -85,10 +105,31 @@ export class LocalGitRepositories {
     if (!root.trim()) {
       throw new Error(`${LOCAL_GITOPS_ROOT_KEY}: must not be empty`);
     }
-    return new LocalGitRepositories(path.resolve(root));
+    const webUrl = config.getOptionalString(LOCAL_GITOPS_WEB_URL_KEY);
+    if (webUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(webUrl)) {
+      throw new Error(
+        `${LOCAL_GITOPS_WEB_URL_KEY}: must be an http:// or https:// URL, got '${webUrl}'`,
+      );
+    }
+    return new LocalGitRepositories(
+      path.resolve(root),
+      webUrl?.replace(/\/+$/, ''),
+    );
   }
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** Base URL of the repositories' web view, when there is one. */
+    readonly webUrl?: string,
+  ) {}
+
+  /** The web page of repository `name`, when a web view is configured. */
+  webUrlOf(name: string): string | undefined {
+    LocalGitRepositories.assertName(name);
+    return this.webUrl
+      ? `${this.webUrl}/${encodeURIComponent(name)}`
+      : undefined;
+  }
 
   private bare(name: string) {
     return path.join(this.root, 'repos', `${name}.git`);

@@ -37,6 +37,42 @@ describe('local GitOps actions', () => {
   });
   const step = (examples: any[]) => yaml.parse(examples[0].example).steps[0];
 
+  it("links the repository's configured web view, and refuses a web view that is not http(s)", async () => {
+    const withWeb = LocalGitRepositories.fromConfig(
+      new ConfigReader({
+        modelfleet: {
+          gitops: {
+            local: {
+              root: dir.resolve('gitops'),
+              webUrl: 'https://git.example.com/gitops/',
+            },
+          },
+        },
+      }),
+    )!;
+    const ctx = createMockActionContext({
+      input: step(publishExamples).input,
+      workspacePath: dir.resolve('workspace'),
+    });
+    (ctx as any).checkpoint = async (o: any) => o.fn();
+    await createPublishLocalAction({ repos: withWeb }).handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'webUrl',
+      'https://git.example.com/gitops/bge-large-embeddings',
+    );
+    expect(() =>
+      LocalGitRepositories.fromConfig(
+        new ConfigReader({
+          modelfleet: {
+            gitops: { local: { root: 'x', webUrl: 'file:///srv/git' } },
+          },
+        }),
+      ),
+    ).toThrow(
+      "modelfleet.gitops.local.webUrl: must be an http:// or https:// URL, got 'file:///srv/git'",
+    );
+  });
+
   it('publishes the workspace (example), in a checkpoint, and refuses an existing repository', async () => {
     const action = createPublishLocalAction({ repos });
     const { input } = step(publishExamples);
@@ -58,6 +94,9 @@ describe('local GitOps actions', () => {
         'gitops/checkouts/bge-large-embeddings',
       )}`,
       commitHash: expect.stringMatching(/^[0-9a-f]{40}$/),
+      // A page a browser opens: the repository's Location in the catalog
+      // (no web view is configured).
+      locationRef: 'location:default/gitops-bge-large-embeddings',
     });
     expect(
       execFileSync('git', ['--git-dir', bare, 'log', '--format=%s'], {

@@ -6,6 +6,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GITOPS_PUBLISHED_TOPIC,
   LocalGitRepositories,
+  localGitOpsLocationName,
 } from '@modelfleet/plugin-modelfleet-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -101,6 +102,16 @@ export function createPublishLocalAction(options: {
           description: 'file:// URL of its working copy',
         }),
         commitHash: z.string(),
+        webUrl: z
+          .string({
+            description:
+              'Web page of the repository, when modelfleet.gitops.local.webUrl is set',
+          })
+          .optional(),
+        locationRef: z.string({
+          description:
+            'The catalog Location of the repository: its page in the portal',
+        }),
       }),
     },
     async handler(ctx) {
@@ -108,6 +119,14 @@ export function createPublishLocalAction(options: {
       const repos = targetFor(options.repos, input.repoName);
       const { repoName } = input;
       const source = inside(ctx.workspacePath, input.sourcePath, 'sourcePath');
+      // Where a browser opens the repository: its web view, and its
+      // Location page in the catalog (file:// URLs open in no browser).
+      const webUrl = repos.webUrlOf(repoName);
+      if (webUrl) ctx.output('webUrl', webUrl);
+      ctx.output(
+        'locationRef',
+        `location:default/${localGitOpsLocationName(repoName)}`,
+      );
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry-run: would publish ${source} to ${repos.root}/repos/${repoName}.git`,

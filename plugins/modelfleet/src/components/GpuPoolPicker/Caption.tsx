@@ -7,3 +7,8 @@ export const Caption = ({ children }: { children: ReactNode }) => (
     {children}
   </Typography>
 );
+
+/** A figure (an amount, a price, a size) that never breaks across lines. */
+export const Figure = ({ children }: { children: ReactNode }) => (
+  <span style={{ whiteSpace: 'nowrap' }}>{children}</span>
+);

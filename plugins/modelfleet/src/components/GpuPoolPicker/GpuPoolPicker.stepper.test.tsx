@@ -8,6 +8,17 @@ import { mockModelFleetApi } from '../../__testUtils__/fixtures';
 import { modelfleetApiRef } from '../../api';
 import { GpuPoolPicker } from './GpuPoolPicker';
 import { gpuPoolPickerValidation } from './value';
+// Jest parses YAML imports (the Backstage CLI's transform). The test reads
+// the template the portal ships, outside any package.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import templateYaml from '../../../../../templates/deploy-model/template.yaml';
+
+/** The GPU pool field of the Deploy a model template, as the catalog reads it. */
+const templatePlacement = (
+  templateYaml as unknown as {
+    spec: { parameters: Array<{ properties: Record<string, any> }> };
+  }
+).spec.parameters.find(p => p.properties.placement)!.properties.placement;
 
 // The field inside the scaffolder's own form: the stored value decides
 // whether the form can go on to review and create.
@@ -91,7 +102,7 @@ function response(blocking: string[]): PlacementResponse {
   };
 }
 
-async function renderStepper(blocking: string[]) {
+async function renderStepper(blocking: string[], field = {}) {
   const onCreate = jest.fn(async () => {});
   const api = mockModelFleetApi({
     placement: jest.fn(async () => response(blocking)),
@@ -99,7 +110,24 @@ async function renderStepper(blocking: string[]) {
   await renderInTestApp(
     <TestApiProvider apis={[[modelfleetApiRef, api]]}>
       <Stepper
-        manifest={manifest}
+        manifest={{
+          ...manifest,
+          steps: [
+            {
+              ...manifest.steps[0],
+              schema: {
+                ...manifest.steps[0].schema,
+                properties: {
+                  ...(manifest.steps[0].schema.properties as object),
+                  gpuPool: {
+                    ...(manifest.steps[0].schema.properties as any).gpuPool,
+                    ...field,
+                  },
+                },
+              },
+            },
+          ],
+        }}
         extensions={[
           {
             name: 'GpuPoolPicker',
@@ -145,13 +173,39 @@ describe('GpuPoolPicker in the scaffolder form', () => {
     await waitFor(() => expect(onCreate).toHaveBeenCalled());
     expect(onCreate).toHaveBeenCalledWith(
       expect.objectContaining({
-        gpuPool: {
+        gpuPool: expect.objectContaining({
           pool: 'gpupool:default/demo-aws-use1.g6-l4',
           monthlyUsd: 839.79,
           blocking: [],
-        },
+        }),
       }),
     );
+  });
+
+  it("reviews the template's placement in words: pool, memory, what the team pays and the bill grows by, the policy checks", async () => {
+    const { properties } = templatePlacement;
+    await renderStepper([], { properties });
+    expect(
+      await screen.findByRole('radio', { name: 'L4 on-demand (us-east-1)' }),
+    ).toBeChecked();
+    await userEvent.click(screen.getByRole('button', { name: 'Review' }));
+    await screen.findByRole('button', { name: 'Create' });
+
+    const row = (title: string) =>
+      screen.getByText(title).closest('tr')?.textContent;
+    expect(row('GPU pool and cloud')).toContain(
+      'L4 on-demand (us-east-1): AWS us-east-1, NVIDIA-L4 × 4 per node, on-demand',
+    );
+    expect(row('GPU memory')).toContain('18.9 GiB a replica fits');
+    expect(row('Your team pays')).toContain('$839.79 a month at 1 replica');
+    expect(row('The cloud bill grows by')).toContain(
+      '$839.79 a month at 1 replica',
+    );
+    expect(row('Policy checks')).toContain('All passed');
+    // No raw field names or figures.
+    for (const raw of [/Monthly Usd/, /Blocking/, /Sharing/, /gpupool:/]) {
+      expect(screen.queryByText(raw)).not.toBeInTheDocument();
+    }
   });
 
   it('does not let a blocked placement through, and says why', async () => {

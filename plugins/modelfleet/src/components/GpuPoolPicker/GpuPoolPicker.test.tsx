@@ -259,6 +259,16 @@ describe('GpuPoolPicker', () => {
         pool: 'gpupool:default/demo-aws-use1.g6-l4',
         monthlyUsd: 839.79,
         blocking: [],
+        // What the Review step shows, in words.
+        summary: {
+          pool: 'L4 on-demand (us-east-1): AWS us-east-1, g6.12xlarge, NVIDIA-L4 × 4 per node, on-demand',
+          memory:
+            '18.9 GiB a replica fits: 22.5 GiB per GPU, 4 replicas per node',
+          teamPays: '$839.79 a month at 1 replica, $3,359.17 at 4',
+          billGrows: '$839.79 a month at 1 replica, $3,359.17 at 4',
+          policy:
+            "All passed: NVIDIA-L4 is a GPU type search-team allows; on-demand capacity; within search-team's budget of $5,000.00 a month ($1,234.50 forecast)",
+        },
       }),
     );
     expect(
@@ -287,12 +297,14 @@ describe('GpuPoolPicker', () => {
     );
     const { onChange } = await renderField({ placement });
     await waitFor(() =>
-      expect(onChange).toHaveBeenLastCalledWith({
-        pool: 'gpupool:default/demo-gcp-usc1.g2-l4-shared',
-        monthlyUsd: 839.79,
-        blocking: [],
-        sharing: 'time-slicing',
-      }),
+      expect(onChange).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          pool: 'gpupool:default/demo-gcp-usc1.g2-l4-shared',
+          monthlyUsd: 839.79,
+          blocking: [],
+          sharing: 'time-slicing',
+        }),
+      ),
     );
   });
 
@@ -309,11 +321,13 @@ describe('GpuPoolPicker', () => {
       expect.objectContaining({ pool: 'gpupool:default/demo-gcp-usc1.g2-l4' }),
     );
     await waitFor(() =>
-      expect(onChange).toHaveBeenLastCalledWith({
-        pool: 'gpupool:default/demo-gcp-usc1.g2-l4',
-        monthlyUsd: 1679.58,
-        blocking: [],
-      }),
+      expect(onChange).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          pool: 'gpupool:default/demo-gcp-usc1.g2-l4',
+          monthlyUsd: 1679.58,
+          blocking: [],
+        }),
+      ),
     );
   });
 
@@ -325,11 +339,13 @@ describe('GpuPoolPicker', () => {
     });
 
     await userEvent.click(gcp);
-    expect(onChange).toHaveBeenLastCalledWith({
-      pool: 'gpupool:default/demo-gcp-usc1.g2-l4',
-      monthlyUsd: 1679.58,
-      blocking: [],
-    });
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        pool: 'gpupool:default/demo-gcp-usc1.g2-l4',
+        monthlyUsd: 1679.58,
+        blocking: [],
+      }),
+    );
     expect(gcp).toBeChecked();
     await waitFor(() =>
       expect(placement).toHaveBeenLastCalledWith(
@@ -344,6 +360,54 @@ describe('GpuPoolPicker', () => {
     const row = screen.getAllByTestId('gpu-pool-option')[2];
     expect(row).toHaveTextContent(
       'Not allowed: $9,000.00/month exceeds the model budget of $5,000.00',
+    );
+  });
+
+  it('ranks the pools by what the team pays when the user asks, keeping the pick', async () => {
+    // Rank 1 adds nothing to the bill (free GPUs on a running node) but
+    // charges the team the most; the spot pool charges it a third.
+    const free = option('demo-aws-use1.g6-l4', 'L4 free GPUs', 1, {
+      monthlyUsd: 0,
+      monthlyUsdAtMax: 0,
+      chargedMonthlyUsd: 1679.58,
+      chargedMonthlyUsdAtMax: 3359.16,
+    });
+    const spot = option('demo-aws-use1.g6-l4-spot', 'L4 spot', 2, {
+      capacityType: 'spot',
+      monthlyUsd: 253.31,
+      monthlyUsdAtMax: 506.62,
+      chargedMonthlyUsd: 506.62,
+      chargedMonthlyUsdAtMax: 1013.24,
+    });
+    const placement = jest.fn(async () =>
+      placementResponse({ recommended: free.ref, options: [free, spot] }),
+    );
+    await renderField({ placement });
+    await screen.findByRole('radio', { name: 'L4 free GPUs' });
+    const rows = () =>
+      screen
+        .getAllByTestId('gpu-pool-option')
+        .map(r => r.querySelectorAll('td')[1].textContent);
+    expect(rows()).toEqual(['1Recommended', '2']);
+    expect(screen.getAllByTestId('gpu-pool-option')[0]).toHaveTextContent(
+      'L4 free GPUs',
+    );
+
+    await userEvent.click(screen.getByTestId('gpu-pool-order-team'));
+    const [first, second] = screen.getAllByTestId('gpu-pool-option');
+    expect(first).toHaveTextContent('L4 spot');
+    expect(within(first).getByTestId('gpu-pool-team-pays')).toHaveTextContent(
+      '$506.62',
+    );
+    expect(second).toHaveTextContent('L4 free GPUs');
+    expect(rows()).toEqual(['1', '2Recommended']);
+    expect(screen.getByText(/^Ranked by what showback charges/)).toBeVisible();
+    // Ordering is a view: the pick stays.
+    expect(screen.getByRole('radio', { name: 'L4 free GPUs' })).toBeChecked();
+
+    await userEvent.click(screen.getByTestId('gpu-pool-order-bill'));
+    expect(screen.getAllByTestId('gpu-pool-option')[0]).toHaveTextContent(
+      'L4 free GPUs',
     );
   });
 

@@ -4,26 +4,23 @@ import Box from '@material-ui/core/Box';
 import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import FormLabel from '@material-ui/core/FormLabel';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import type {
   PlacementOption,
   PlacementRequestBody,
 } from '@modelfleet/plugin-modelfleet-common';
-import { ReactNode, useEffect, useMemo } from 'react';
+import { ReactNode, useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
 import { Caption } from './Caption';
 import { ExcludedPools } from './ExcludedPools';
 import { MemoryNeeded } from './MemoryNeeded';
-import { OptionRow } from './OptionRow';
 import { PolicyFacts } from './PolicyFacts';
+import { orderCaption, PoolTable } from './PoolTable';
+import { PoolOrder } from './ranking';
 import { placementInputs } from './request';
+import { placementSummary } from './summary';
 import { backendMessage, plural } from './text';
 import { useDebounced } from './useDebounced';
 import {
@@ -60,6 +57,7 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
   const fields = options?.fields;
   const debounceMs = options?.debounceMs ?? 500;
   const picked = formData?.pool;
+  const [order, setOrder] = useState<PoolOrder>('bill');
 
   const inputs = placementInputs(
     formContext?.formData as Record<string, unknown> | undefined,
@@ -87,22 +85,26 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
     if (!placement) return;
     const pool = picked ?? placement.response.recommended ?? undefined;
     const option = placement.response.options.find(o => o.ref === pool);
+    const summary = placementSummary(placement, pool);
     const next: GpuPoolPickerValue = {
       pool,
       monthlyUsd: option?.monthlyUsd,
       blocking: blockingFor(placement, pool),
       ...(option?.gpu.sharing ? { sharing: option.gpu.sharing } : {}),
+      ...(summary ? { summary } : {}),
     };
     if (!sameValue(formData, next)) onChange(next);
   }, [placement, picked, formData, onChange]);
 
   const pick = (option: PlacementOption) => {
     if (option.violations.length > 0) return;
+    const summary = placement && placementSummary(placement, option.ref);
     onChange({
       pool: option.ref,
       monthlyUsd: option.monthlyUsd,
       blocking: placement ? blockingFor(placement, option.ref) : [],
       ...(option.gpu.sharing ? { sharing: option.gpu.sharing } : {}),
+      ...(summary ? { summary } : {}),
     });
   };
 
@@ -147,10 +149,9 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
           GPU pools that fit
         </Typography>
         <Caption>
-          Ranked by what each pool adds to the cloud bill a month at{' '}
-          {plural(Math.max(replicas.min, 1), 'replica')} (GPUs free on running
-          nodes are paid for already), then by what showback charges your team;{' '}
-          {response.hoursPerMonth ?? 730} hours a month,{' '}
+          {orderCaption(order)}, at{' '}
+          {plural(Math.max(replicas.min, 1), 'replica')}; click a column heading
+          to rank by it. {response.hoursPerMonth ?? 730} hours a month,{' '}
           {response.method === 'exact' ? 'exact' : 'heuristic'} placement.
         </Caption>
         {response.options.length === 0 ? (
@@ -166,34 +167,17 @@ export const GpuPoolPicker = (props: GpuPoolPickerProps) => {
             my={1}
             style={{ overflowX: 'auto' }}
           >
-            <Table size="small">
-              <TableHead>
-                <TableRow>
-                  <TableCell padding="checkbox" />
-                  <TableCell>Rank</TableCell>
-                  <TableCell>Pool</TableCell>
-                  <TableCell>GPU × per node</TableCell>
-                  <TableCell align="right">$/node-hour</TableCell>
-                  <TableCell align="right">Charged a month</TableCell>
-                  <TableCell align="right">Adds to the bill</TableCell>
-                  <TableCell>Capacity left</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {response.options.map(option => (
-                  <OptionRow
-                    key={option.ref}
-                    option={option}
-                    recommended={option.ref === response.recommended}
-                    checked={option.ref === formData?.pool}
-                    disabled={Boolean(disabled || readonly)}
-                    name={radioName}
-                    replicas={replicas}
-                    onPick={pick}
-                  />
-                ))}
-              </TableBody>
-            </Table>
+            <PoolTable
+              options={response.options}
+              order={order}
+              onOrder={setOrder}
+              recommended={response.recommended}
+              picked={formData?.pool}
+              disabled={Boolean(disabled || readonly)}
+              name={radioName}
+              replicas={replicas}
+              onPick={pick}
+            />
           </Box>
         )}
         <ExcludedPools excluded={response.excluded} />

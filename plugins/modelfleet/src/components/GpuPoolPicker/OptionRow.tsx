@@ -7,11 +7,13 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { PlacementOption } from '@modelfleet/plugin-modelfleet-common';
 import { formatMiB, formatUnitUsd, formatUsd } from '../CostCommon/format';
-import { Caption } from './Caption';
+import { Caption, Figure } from './Caption';
 import { plural, providerRegion } from './text';
 
 export const OptionRow = (props: {
   option: PlacementOption;
+  /** Its rank in the order the user picked. */
+  rank: number;
   recommended: boolean;
   checked: boolean;
   disabled: boolean;
@@ -19,7 +21,7 @@ export const OptionRow = (props: {
   replicas: { min: number; max: number };
   onPick: (option: PlacementOption) => void;
 }) => {
-  const { option, recommended, checked, name, replicas, onPick } = props;
+  const { option, rank, recommended, checked, name, replicas, onPick } = props;
   const violated = option.violations.length > 0;
   return (
     <TableRow data-testid="gpu-pool-option" selected={checked}>
@@ -34,7 +36,7 @@ export const OptionRow = (props: {
         />
       </TableCell>
       <TableCell>
-        {option.rank}
+        {rank}
         {recommended && (
           <Box mt={0.5}>
             <Chip size="small" color="primary" label="Recommended" />
@@ -61,36 +63,46 @@ export const OptionRow = (props: {
         ))}
       </TableCell>
       <TableCell>
-        {option.gpu.product} × {option.gpu.perNode}, {option.capacityType}
+        <Figure>
+          {option.gpu.product} × {option.gpu.perNode},
+        </Figure>{' '}
+        {option.capacityType}
         <Caption>
-          {formatMiB(option.gpu.memoryMiB)} each,{' '}
-          {plural(option.replicasPerNode, 'replica')}/node
+          <Figure>{formatMiB(option.gpu.memoryMiB)}</Figure> each,{' '}
+          <Figure>{plural(option.replicasPerNode, 'replica')}/node</Figure>
+        </Caption>
+      </TableCell>
+      <TableCell align="right" data-testid="gpu-pool-team-pays">
+        <Figure>
+          <strong>{formatUsd(option.chargedMonthlyUsd)}</strong>
+        </Figure>
+        <Caption>
+          <Figure>
+            {formatUsd(option.chargedMonthlyUsdAtMax)} at {replicas.max}
+          </Figure>
+        </Caption>
+      </TableCell>
+      <TableCell align="right" data-testid="gpu-pool-bill-grows">
+        <Figure>
+          <strong>{formatUsd(option.monthlyUsd)}</strong>
+        </Figure>
+        <Caption>
+          <Figure>
+            {formatUsd(option.monthlyUsdAtMax)} at {replicas.max}
+          </Figure>
         </Caption>
       </TableCell>
       <TableCell align="right">
-        {formatUnitUsd(option.usdPerNodeHour)}
+        <Figure>{formatUnitUsd(option.usdPerNodeHour)}</Figure>
         <Caption>
           <span title={option.priceSource}>
             {option.priceSource.split(' (')[0]}
           </span>
         </Caption>
       </TableCell>
-      <TableCell align="right">
-        {formatUsd(option.chargedMonthlyUsd)}
-        <Caption>
-          {plural(Math.max(replicas.min, 1), 'replica')};{' '}
-          {formatUsd(option.chargedMonthlyUsdAtMax)} at {replicas.max}
-        </Caption>
-      </TableCell>
-      <TableCell align="right">
-        {formatUsd(option.monthlyUsd)}
-        <Caption>
-          {formatUsd(option.monthlyUsdAtMax)} at {replicas.max}
-        </Caption>
-      </TableCell>
       <TableCell>
-        {plural(option.capacity.freeUnits, 'free GPU')},{' '}
-        {plural(option.capacity.addableNodes, 'addable node')}
+        <Figure>{plural(option.capacity.freeUnits, 'free GPU')}</Figure>,{' '}
+        <Figure>{plural(option.capacity.addableNodes, 'addable node')}</Figure>
         <Caption>{option.capacity.source}</Caption>
       </TableCell>
     </TableRow>

@@ -2,6 +2,7 @@ export { GpuPoolPicker } from './GpuPoolPicker';
 export { gpuPoolPickerValidation, NO_POOL_PICKED } from './value';
 export type {
   GpuPoolPickerProps,
+  GpuPoolPickerSummary,
   GpuPoolPickerUiOptions,
   GpuPoolPickerValue,
 } from './value';

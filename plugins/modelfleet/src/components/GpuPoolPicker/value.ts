@@ -22,6 +22,28 @@ export type GpuPoolPickerValue = {
   blocking?: string[];
   /** How the picked pool shares its GPUs (the sleep idle tier needs time-slicing). */
   sharing?: 'whole' | 'mig' | 'time-slicing';
+  /** The placement in words, for the scaffolder's Review step. */
+  summary?: GpuPoolPickerSummary;
+};
+
+/**
+ * The picked placement in words. A template shows it on the Review step by
+ * declaring these properties with titles under the field's schema (and
+ * hiding the others with `ui:backstage: { review: { show: false } }`).
+ *
+ * @public
+ */
+export type GpuPoolPickerSummary = {
+  /** The pool, its cloud and region, GPUs and capacity type. */
+  pool: string;
+  /** The GPU memory a replica needs and how it fits the pool's GPUs. */
+  memory: string;
+  /** What showback charges the owner team a month, at the minimum and maximum replicas. */
+  teamPays: string;
+  /** What the cloud bill grows by a month, at the minimum and maximum replicas. */
+  billGrows: string;
+  /** The owner team's policy checks the placement passed. */
+  policy: string;
 };
 
 /**
@@ -102,6 +124,7 @@ export function sameValue(
     a?.pool === b.pool &&
     a?.monthlyUsd === b.monthlyUsd &&
     a?.sharing === b.sharing &&
-    JSON.stringify(a?.blocking ?? []) === JSON.stringify(b.blocking ?? [])
+    JSON.stringify(a?.blocking ?? []) === JSON.stringify(b.blocking ?? []) &&
+    JSON.stringify(a?.summary ?? null) === JSON.stringify(b.summary ?? null)
   );
 }

@@ -1,0 +1,3 @@
+export { MaxReplicasField } from './MaxReplicasField';
+export { maxReplicasValidation, maxReplicasProblem } from './validation';
+export type { MaxReplicasFieldProps, MaxReplicasUiOptions } from './validation';
