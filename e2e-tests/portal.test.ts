@@ -31,6 +31,11 @@ test('the ModelFleet page is reachable from the sidebar and shows the fleet and 
   await modelFleetNavLink(page).click();
   await expect(page).toHaveURL(/\/modelfleet$/);
 
+  // The backend's internals are in a closed panel for platform engineers.
+  const details = page.getByRole('button', { name: /Backend details/ });
+  await expect(details).toBeVisible();
+  await expect(page.getByText('better-sqlite3')).toHaveCount(0);
+  await details.click();
   await expect(page.getByText('Background loops')).toBeVisible();
   await expect(page.getByText('modelfleet-housekeeping')).toBeVisible();
   await expect(page.getByText('better-sqlite3')).toBeVisible();

@@ -144,6 +144,7 @@ describe('modelfleet backend plugin', () => {
       '20261212_hibernation_savings.js',
       '20261213_action_details.js',
       '20261214_pool_history.js',
+      '20261215_allocated_unused.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

@@ -133,6 +133,7 @@ export const modelfleetPlugin = createBackendPlugin({
           bills,
           policies,
           idleCostPolicy: settings.showback.idleCostPolicy,
+          platformTeamRef: settings.showback.platformTeamRef,
         });
         // Each replica loads its cost index when it starts, not on the
         // first report (a year of a large fleet takes seconds to read).

@@ -27,6 +27,7 @@ import { costEntityOf, readCostQuery } from './routes/costQuery';
 import { jsonBody, requestErrors } from './routes/requestParsing';
 import { allowedRefs, authorizeOn } from './routes/access';
 import { currentPlacements } from './routes/placements';
+import { modelNowOf } from './routes/modelNow';
 import {
   anomaliesFor,
   authorizeWholeFleet,
@@ -244,7 +245,17 @@ export async function createRouter(
         };
       }
     }
-    res.json(await costs.utilization(scope, entityRef, q, pool));
+    let model;
+    if (scope === 'model') {
+      const workloads = await fleet.listWorkloads();
+      model = modelNowOf(
+        entityRef,
+        workloads,
+        await fleet.listPools(),
+        await directory.lookup({ expectModels: workloads.length > 0 }),
+      );
+    }
+    res.json(await costs.utilization(scope, entityRef, q, pool, model));
   });
 
   router.get('/bills/reconciliation', async (req, res) => {

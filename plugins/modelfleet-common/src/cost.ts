@@ -28,6 +28,72 @@ export type IdleCostPolicy =
   | 'platform-team';
 
 /**
+ * One of the two ideas of idle GPU cost, named and defined once: every
+ * card, table and API field that shows the idea uses this name and
+ * definition.
+ *
+ * @public
+ */
+export interface CostIdea {
+  /** What the idea is called on every card and table, e.g. `Unallocated capacity`. */
+  name: string;
+  /** One sentence a reader can take at their word. */
+  definition: string;
+  /** The field of {@link CostTotals}, {@link CostPoint} and {@link CostBreakdownItem} that holds it. */
+  field: 'idleUsd' | 'unusedUsd';
+}
+
+/**
+ * The two ideas of idle GPU cost. `unallocated` is what pools provisioned
+ * and no model requested (a model's or team's figure is the part of it the
+ * idle-cost policy charges them); `unused` is what models requested, and
+ * pay for, while their GPUs did no work. They never overlap: the first is
+ * capacity nobody asked for, the second capacity somebody asked for and
+ * left idle.
+ *
+ * @public
+ */
+export const COST_IDEAS: {
+  unallocated: CostIdea;
+  unused: CostIdea;
+} = {
+  unallocated: {
+    name: 'Unallocated capacity',
+    definition:
+      'The cost of GPU capacity the pools provisioned that no model requested; the idle-cost policy says who pays it.',
+    field: 'idleUsd',
+  },
+  unused: {
+    name: 'Allocated but unused',
+    definition:
+      "The cost of GPU time models requested, and pay for, in which their GPUs did no work: each day, the model's requested GPU cost times its GPUs' idle share.",
+    field: 'unusedUsd',
+  },
+};
+
+/**
+ * Who pays what no team is charged under an idle-cost policy, in a sentence
+ * (see {@link CostUnallocated}).
+ *
+ * @public
+ */
+export function unallocatedPayerText(
+  policy: IdleCostPolicy,
+  platformTeamRef?: string,
+): string {
+  switch (policy) {
+    case 'not-shared':
+      return 'No team pays it: under the idle-cost policy not-shared, unallocated capacity stays on its pool, and the organisation pays it centrally.';
+    case 'platform-team':
+      return `The platform team${
+        platformTeamRef ? ` (${platformTeamRef})` : ''
+      } pays the pools' unallocated capacity under the idle-cost policy platform-team; what is left here is the cost of models with no owning team.`;
+    default:
+      return "No team pays it: under the idle-cost policy shared-proportionally, a pool's unallocated capacity is spread over the models on that pool, and a pool with no models has no one to share it with, so the organisation pays it centrally.";
+  }
+}
+
+/**
  * Where a figure came from: a price (its source and the time it was observed)
  * or a bill line.
  *
@@ -56,8 +122,18 @@ export interface CostPoint {
   date: string;
   /** Cost charged to the entity, idle share included under the policy. */
   costUsd: number;
-  /** Part of `costUsd` (or, for pools and the fleet, of the pool cost) that paid for idle GPUs. */
+  /**
+   * Unallocated capacity ({@link COST_IDEAS}): for pools and the fleet, the
+   * cost of capacity no model requested; for models and teams, the part of
+   * `costUsd` the idle-cost policy charges them for it.
+   */
   idleUsd: number;
+  /**
+   * Allocated but unused ({@link COST_IDEAS}): the part of the requested
+   * GPU cost paid for GPU time that did no work; for pools, teams and the
+   * fleet, summed over their models. 0 where no GPU metrics exist.
+   */
+  unusedUsd: number;
   /** GPU-hours requested (for pools and the fleet: GPU-hours provisioned). */
   gpuHours: number;
   /**
@@ -77,7 +153,10 @@ export interface CostPoint {
  */
 export interface CostTotals {
   costUsd: number;
+  /** Unallocated capacity (see {@link CostPoint.idleUsd}). */
   idleUsd: number;
+  /** Allocated but unused (see {@link CostPoint.unusedUsd}). */
+  unusedUsd: number;
   gpuHours: number;
   /** Hibernation savings in GPU-hours (see {@link CostPoint.savedGpuHours}). */
   savedGpuHours: number;
@@ -95,12 +174,34 @@ export interface CostTotals {
 export interface CostBreakdownItem {
   entityRef: string;
   costUsd: number;
+  /** Unallocated capacity (see {@link CostPoint.idleUsd}). */
   idleUsd: number;
+  /** Allocated but unused (see {@link CostPoint.unusedUsd}). */
+  unusedUsd: number;
   gpuHours: number;
   /** Hibernation savings in GPU-hours (see {@link CostPoint.savedGpuHours}). */
   savedGpuHours: number;
   /** Hibernation savings in USD (see {@link CostPoint.savedUsd}). */
   savedUsd: number;
+}
+
+/**
+ * What a report's teams (or a team's models) do not account for, so that
+ * the rows plus this one equal the total: for the fleet, the cost no team
+ * is charged (unallocated capacity the idle-cost policy places on no team,
+ * and models with no owning team); for a team, unallocated capacity the
+ * policy charges the team beyond its models.
+ *
+ * @public
+ */
+export interface CostUnallocated {
+  costUsd: number;
+  /** Unallocated capacity in `costUsd`. */
+  idleUsd: number;
+  /** Allocated but unused in `costUsd` (models with no owning team). */
+  unusedUsd: number;
+  /** Who pays it under the idle-cost policy, in a sentence. */
+  paidBy: string;
 }
 
 /**
@@ -113,11 +214,40 @@ export interface BudgetStatus {
   month: string;
   monthlyBudgetUsd: number;
   monthToDateUsd: number;
-  /** Month-to-date plus the recent daily run rate over the remaining days. */
+  /** Month-end forecast (see {@link MonthProjection.forecastUsd}). */
   forecastUsd: number;
+  /** Mean cost of the last complete days (see {@link MonthProjection}). */
+  dailyRunRateUsd: number;
+  /** How many complete days the run rate is the mean of. */
+  runRateDays: number;
   /** monthToDate / budget */
   burn: number;
   status: 'ok' | 'at-risk' | 'over';
+}
+
+/**
+ * Where the month's cost ends at the recent run rate.
+ *
+ * @public
+ */
+export interface MonthProjection {
+  /** `YYYY-MM` */
+  month: string;
+  /** Cost of the month so far, today's running day included. */
+  monthToDateUsd: number;
+  /**
+   * Mean cost of the last `runRateDays` complete days (today, still
+   * running, is not one).
+   */
+  dailyRunRateUsd: number;
+  runRateDays: number;
+  /** `dailyRunRateUsd` × the days of the month. */
+  monthlyRunRateUsd: number;
+  /**
+   * The month's complete days so far, plus `dailyRunRateUsd` for each day
+   * left, today included while it runs.
+   */
+  forecastUsd: number;
 }
 
 /**
@@ -172,9 +302,16 @@ export interface CostReport {
     models: CostBreakdownItem[];
     pools: CostBreakdownItem[];
     teams: CostBreakdownItem[];
+    /**
+     * For the fleet: total minus the teams; for a team: total minus its
+     * models. The rows plus this one equal `total`.
+     */
+    unallocated?: CostUnallocated;
   };
   /** For teams: the budget of the month `to` falls in (or the current month). */
   budget?: BudgetStatus;
+  /** For models and teams: the run rate and month-end projection of that month. */
+  projection?: MonthProjection;
   anomalies: CostAnomaly[];
   /** For models, where the metrics exist. */
   unitCosts?: {
@@ -204,8 +341,13 @@ export interface UtilizationPoint {
   /** Mean GPU utilization, 0–1; null where no metrics exist. */
   gpuUtilization: number | null;
   memoryUsedMiB: number | null;
+  /** GPU memory used per GPU held (see {@link UtilizationReport.memoryPerGpuMiB}). */
+  memoryPerGpuMiB: number | null;
   /** Share (0–1) of paid GPU time that did no work. */
   idleShare: number | null;
+  /** Allocated but unused ({@link COST_IDEAS}), as the cost report's `unusedUsd`. */
+  unusedUsd: number;
+  /** @deprecated The same figure as `unusedUsd`. */
   idleCostUsd: number;
 }
 
@@ -221,9 +363,40 @@ export interface UtilizationReport {
   to: string;
   granularity: CostGranularity;
   gpuUtilization: number | null;
+  /** GPU memory used, summed over the entity's GPUs (all replicas), mean over time. */
   memoryUsedMiB: number | null;
   memoryTotalMiB: number | null;
+  /**
+   * GPU memory used per GPU held: the mean memory used over the mean GPUs
+   * held on the days with memory metrics (for pools and the fleet, per GPU
+   * provisioned).
+   */
+  memoryPerGpuMiB: number | null;
+  /**
+   * For models: what a replica holds now, to read memory per replica
+   * against its capacity.
+   */
+  model?: {
+    /** Replicas desired now, summed over the model's workloads. */
+    replicas: number;
+    /** GPUs of one replica (a MIG slice or time-slice is a fraction). */
+    gpusPerReplica: number;
+    /** GPU memory of one replica, MiB; null when the pool does not say. */
+    memoryPerReplicaMiB: number | null;
+    /** GPU product of its pool, e.g. `NVIDIA-A10G`; null when unknown. */
+    gpu: string | null;
+  };
+  /**
+   * Share (0–1) of GPU time that did no work: of the requested GPU time for
+   * models and teams, of the provisioned GPU time for pools and the fleet.
+   */
   idleShare: number | null;
+  /**
+   * Allocated but unused ({@link COST_IDEAS}): the same figure as the cost
+   * report's `total.unusedUsd` for the same entity and period.
+   */
+  unusedUsd: number;
+  /** @deprecated The same figure as `unusedUsd`. */
   idleCostUsd: number;
   series: UtilizationPoint[];
   /** For pools: capacity, allocation and price now. */
@@ -260,6 +433,13 @@ export interface ReconciliationItem {
   differenceUsd: number;
   /** difference / billed; null when nothing was billed. */
   differenceShare: number | null;
+  /**
+   * Which way the gap runs: showback above the bill, below it, or within
+   * 1 % of it (`matches`).
+   */
+  direction: 'above-bill' | 'below-bill' | 'matches';
+  /** Why a gap that way arises, in plain words. */
+  explanation: string;
   billLines: number;
 }
 

@@ -21,6 +21,7 @@ export interface IndexRow {
   poolRef: string;
   costUsd: number;
   idleUsd: number;
+  unusedUsd: number;
   gpuHours: number;
   savedGpuHours: number;
   savedUsd: number;
@@ -49,6 +50,7 @@ export const num = (v: unknown) =>
 export const SUMS = [
   'sum(cost_usd) as cost_usd',
   'sum(idle_usd) as idle_usd',
+  'sum(unused_usd) as unused_usd',
   'sum(gpu_hours) as gpu_hours',
   'sum(saved_gpu_hours) as saved_gpu_hours',
   'sum(saved_usd) as saved_usd',
@@ -66,6 +68,7 @@ export function toSums(r: any, date = ''): CostSums {
     date: r.day ?? date,
     costUsd: Number(r.cost_usd ?? 0),
     idleUsd: Number(r.idle_usd ?? 0),
+    unusedUsd: Number(r.unused_usd ?? 0),
     gpuHours: Number(r.gpu_hours ?? 0),
     savedGpuHours: Number(r.saved_gpu_hours ?? 0),
     savedUsd: Number(r.saved_usd ?? 0),
@@ -87,6 +90,7 @@ export function toIndexRow(r: any): IndexRow {
     poolRef: r.pool_ref,
     costUsd: Number(r.cost_usd),
     idleUsd: Number(r.idle_usd),
+    unusedUsd: Number(r.unused_usd ?? 0),
     gpuHours: Number(r.gpu_hours),
     savedGpuHours: Number(r.saved_gpu_hours),
     savedUsd: Number(r.saved_usd),
@@ -101,6 +105,7 @@ export const FIGURES = [
   'team_ref',
   'cost_usd',
   'idle_usd',
+  'unused_usd',
   'gpu_hours',
   'saved_gpu_hours',
   'saved_usd',

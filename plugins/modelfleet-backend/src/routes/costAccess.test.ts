@@ -31,10 +31,11 @@ const permissions = policyPermissions({
   },
 });
 
-/** Figures that follow a cost: idle a tenth, GPU-hours a half, savings a quarter (an eighth in GPU-hours). */
+/** Figures that follow a cost: idle a tenth, unused a fifth, GPU-hours a half, savings a quarter (an eighth in GPU-hours). */
 const figures = (costUsd: number) => ({
   costUsd,
   idleUsd: costUsd / 10,
+  unusedUsd: costUsd / 5,
   gpuHours: costUsd / 2,
   savedGpuHours: costUsd / 8,
   savedUsd: costUsd / 4,

@@ -18,6 +18,7 @@ import { allowedRefs, isAllowedOn } from './access';
 const addTotals = (a: CostTotals, b: CostTotals): CostTotals => ({
   costUsd: a.costUsd + b.costUsd,
   idleUsd: a.idleUsd + b.idleUsd,
+  unusedUsd: a.unusedUsd + b.unusedUsd,
   gpuHours: a.gpuHours + b.gpuHours,
   savedGpuHours: a.savedGpuHours + b.savedGpuHours,
   savedUsd: a.savedUsd + b.savedUsd,
@@ -27,6 +28,7 @@ const addTotals = (a: CostTotals, b: CostTotals): CostTotals => ({
 const ZERO: CostTotals = {
   costUsd: 0,
   idleUsd: 0,
+  unusedUsd: 0,
   gpuHours: 0,
   savedGpuHours: 0,
   savedUsd: 0,
@@ -45,6 +47,7 @@ function addSeries(reports: CostPoint[][]): CostPoint[] {
               date: p.date,
               costUsd: had.costUsd + p.costUsd,
               idleUsd: had.idleUsd + p.idleUsd,
+              unusedUsd: had.unusedUsd + p.unusedUsd,
               gpuHours: had.gpuHours + p.gpuHours,
               savedGpuHours: had.savedGpuHours + p.savedGpuHours,
               savedUsd: had.savedUsd + p.savedUsd,

@@ -25,7 +25,7 @@ export interface CostIndexOptions {
    */
   windowDays?: number;
   /**
-   * Roll-up rows held at most (about 45 bytes each); the window shrinks to
+   * Roll-up rows held at most (about 53 bytes each); the window shrinks to
    * fit, from the rows of the newest day. 4,000,000 by default.
    */
   maxRows?: number;
@@ -53,6 +53,7 @@ const figuresAt = (v: Float64Array, at: number) => ({
   gpuHours: v[at + 2],
   savedGpuHours: v[at + 3],
   savedUsd: v[at + 4],
+  unusedUsd: v[at + 5],
 });
 
 /** Whether `a` comes before `b` in a breakdown: costlier, then by ref. */
@@ -84,7 +85,7 @@ const yieldToRequests = () => new Promise<void>(r => setImmediate(r));
  * pools of the fleet), the cost of an entity's days, and their prices and
  * demo flags. Each day holds the running sums of its 32-day block (see
  * {@link CostSeries}), so a breakdown over any period costs a step per
- * entity and block, not a row per entity and day; about 45 bytes a row.
+ * entity and block, not a row per entity and day; about 53 bytes a row.
  *
  * It follows the roll-up version: {@link CostIndex.sync} reads it (one
  * small query) and, when it moved, reloads just the days replaced since,

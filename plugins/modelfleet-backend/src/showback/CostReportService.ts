@@ -16,13 +16,15 @@ import {
   bucketSeries,
   daysBetween,
   dayOf,
+  monthProjection,
   totalsOf,
+  unallocatedOf,
 } from '../engines/showback';
 import { PolicyService } from '../policy/PolicyService';
 import { CostIndex, CostIndexOptions, IndexBreakdownQuery } from './CostIndex';
 import { CostReader } from './CostReader';
 import { reconciliationReport } from './reconciliationReport';
-import { PoolNow, utilizationReport } from './utilizationReport';
+import { ModelNow, PoolNow, utilizationReport } from './utilizationReport';
 
 /** A period asked for: [from, to) in UTC days, and the bucket size. */
 export interface CostQuery {
@@ -76,6 +78,8 @@ export class CostReportService {
       bills: BillStore;
       policies: PolicyService;
       idleCostPolicy: IdleCostPolicy;
+      /** The Group that pays unallocated capacity under `platform-team`. */
+      platformTeamRef?: string;
       clock?: () => Date;
       index?: CostIndex | CostIndexOptions | false;
     },
@@ -161,6 +165,16 @@ export class CostReportService {
       provenance,
       demo,
     };
+    // Rows plus Unallocated equal the total wherever rows are summed.
+    if (scope === 'fleet' || scope === 'team') {
+      report.breakdown.unallocated = unallocatedOf({
+        scope,
+        total: report.total,
+        rows: scope === 'fleet' ? breakdown.teams : breakdown.models,
+        idleCostPolicy: this.options.idleCostPolicy,
+        platformTeamRef: this.options.platformTeamRef,
+      });
+    }
 
     if (units && (units.tokens !== null || units.requests !== null)) {
       const cost = report.total.costUsd;
@@ -174,25 +188,33 @@ export class CostReportService {
       };
     }
 
-    if (scope === 'team' && entityRef) {
-      const budget =
-        this.options.policies.effective(entityRef).policy.monthlyBudgetUsd;
-      if (budget !== null) {
-        // A period up to today reads the current month, today's spend included.
-        const today = this.today();
-        const asOf = q.to >= today ? today : addDays(q.to, -1);
-        const monthStart = bucketOf(asOf, 'month');
-        const monthDaily = await reader.costDaily(
-          'team',
+    if ((scope === 'team' || scope === 'model') && entityRef) {
+      // A period up to today reads the current month, today's running
+      // spend included; the week before the month gives a run rate on its
+      // first days.
+      const today = this.today();
+      const asOf = q.to >= today ? today : addDays(q.to, -1);
+      const monthStart = bucketOf(asOf, 'month');
+      const monthDaily = (
+        await reader.costDaily(
+          scope,
           ref,
-          monthStart,
+          addDays(monthStart, -7),
           addDays(asOf, 1),
-        );
-        report.budget = budgetStatus({
-          monthlyBudgetUsd: budget,
-          today: asOf,
-          daily: monthDaily.map(d => ({ day: d.date, costUsd: d.costUsd })),
-        });
+        )
+      ).map(d => ({ day: d.date, costUsd: d.costUsd }));
+      const month = {
+        today: asOf,
+        daily: monthDaily,
+        partialToday: asOf === today,
+      };
+      report.projection = monthProjection(month);
+      const budget =
+        scope === 'team'
+          ? this.options.policies.effective(entityRef).policy.monthlyBudgetUsd
+          : null;
+      if (budget !== null) {
+        report.budget = budgetStatus({ monthlyBudgetUsd: budget, ...month });
       }
     }
     return report;
@@ -304,6 +326,7 @@ export class CostReportService {
     entityRef: string | null,
     q: CostQuery,
     pool?: PoolNow,
+    model?: ModelNow,
   ): Promise<UtilizationReport> {
     return utilizationReport({
       reader: await this.reader(),
@@ -311,6 +334,7 @@ export class CostReportService {
       entityRef,
       q,
       pool,
+      model,
       today: this.today(),
     });
   }

@@ -106,14 +106,14 @@ describe('CostSeries', () => {
 
   it('holds days before its first one and far after it', () => {
     const s = series(dayNumber('2026-06-15'));
-    s.set(dayNumber('2026-06-15'), [1, 0, 1, 2, 3], 0);
-    s.set(dayNumber('2025-01-01'), [2, 0, 1, 0, 0], 0);
-    s.set(dayNumber('2027-03-01'), [4, 0, 1, 1, 0.5], NONE + 1);
+    s.set(dayNumber('2026-06-15'), [1, 0, 1, 2, 3, 0.5], 0);
+    s.set(dayNumber('2025-01-01'), [2, 0, 1, 0, 0, 1], 0);
+    s.set(dayNumber('2027-03-01'), [4, 0, 1, 1, 0.5, 0.25], NONE + 1);
     const out = new Float64Array(FIELDS);
     expect(
       s.addTo(dayNumber('2024-12-01'), dayNumber('2027-04-01'), out, 0),
     ).toBe(true);
-    expect([...out]).toEqual([7, 0, 3, 3, 3.5]);
+    expect([...out]).toEqual([7, 0, 3, 3, 3.5, 1.75]);
     expect(s.start % BLOCK).toBe(0);
     expect(dayString(dayNumber('2026-06-15'))).toBe('2026-06-15');
   });

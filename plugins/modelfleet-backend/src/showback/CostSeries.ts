@@ -3,10 +3,10 @@ import { CostRow, dayOfNumber } from '../engines/showback';
 /** Days per block of precomputed sums. */
 export const BLOCK = 32;
 /**
- * Figures kept per day, in this order: cost, idle cost, GPU-hours, saved
- * GPU-hours, saved USD.
+ * Figures kept per day, in this order: cost, unallocated capacity (idle),
+ * GPU-hours, saved GPU-hours, saved USD, allocated but unused.
  */
-export const FIELDS = 5;
+export const FIELDS = 6;
 /** Tag of a day without a row. */
 export const NONE = -1;
 /** Bit of a tag set when the day's row is demo data. */

@@ -199,6 +199,15 @@ export class ShowbackRollup {
     if (sources.length) {
       const seen = new Map<string, (typeof samples.workloads)[number]>();
       for (const w of samples.workloads) seen.set(lookup(w).modelRef, w);
+      // Busy time is counted in GPU-hours, as the rows' gpu_hours are: a
+      // MIG slice or a time-slice is a fraction of a GPU.
+      const gpusPerUnit = new Map(
+        pools.map(p => {
+          if (p.unitHours > 0) return [p.poolRef, p.gpuHours / p.unitHours];
+          const units = p.unitsPerNode ?? 0;
+          return [p.poolRef, units > 0 ? (p.gpusPerNode ?? 0) / units : 1];
+        }),
+      );
       for (const usage of agg.workloads) {
         const w = seen.get(usage.modelRef);
         if (!w) continue;
@@ -207,7 +216,7 @@ export class ShowbackRollup {
           w,
           dayStart,
           dayEnd,
-          usage.unitHours,
+          usage.unitHours * (gpusPerUnit.get(usage.poolRef) ?? 1),
         );
       }
     }
@@ -228,7 +237,7 @@ export class ShowbackRollup {
     w: { modelId: string; cluster: string; namespace: string },
     start: Date,
     end: Date,
-    unitHours: number,
+    gpuHours: number,
   ): Promise<ModelDayMetrics | undefined> {
     const window = { start, end, stepSeconds: 3600 };
     const mean = async (metric: ModelMetric) => {
@@ -258,7 +267,7 @@ export class ShowbackRollup {
     return {
       ...(util
         ? {
-            busyGpuHours: (util.mean / 100) * unitHours,
+            busyGpuHours: (util.mean / 100) * gpuHours,
             metricHours: util.hours,
           }
         : {}),

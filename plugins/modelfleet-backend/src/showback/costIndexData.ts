@@ -85,7 +85,14 @@ export class IndexData {
       const id = this.provenance.id(r.provenance);
       s.set(
         day,
-        [r.costUsd, r.idleUsd, r.gpuHours, r.savedGpuHours, r.savedUsd],
+        [
+          r.costUsd,
+          r.idleUsd,
+          r.gpuHours,
+          r.savedGpuHours,
+          r.savedUsd,
+          r.unusedUsd,
+        ],
         r.demo ? id | DEMO : id,
       );
     }

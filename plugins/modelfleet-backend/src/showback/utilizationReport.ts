@@ -22,20 +22,28 @@ export interface PoolNow {
   gpusPerNode: number;
 }
 
-/** GPU utilization, memory and idle cost of an entity's days. */
+/** What a model's replicas hold now, for its utilization report. */
+export type ModelNow = NonNullable<UtilizationReport['model']>;
+
+/**
+ * GPU utilization, memory and allocated-but-unused cost of an entity's
+ * days. The cost is the roll-ups' own `unusedUsd` (priced per model and
+ * day by the allocation), so it is the figure the cost report shows for
+ * the same entity and period.
+ */
 function summarize(scope: CostScope, rows: CostSums[]) {
   let gpuHours = 0;
-  let cost = 0;
-  let idle = 0;
+  let unused = 0;
   let busy = 0;
   let utilGpuHours = 0;
   let memHours = 0;
   let mem = 0;
+  let memGpuHours = 0;
+  let memDays = 0;
   let withUtil = false;
   for (const r of rows) {
     gpuHours += r.gpuHours;
-    cost += r.costUsd;
-    idle += r.idleUsd;
+    unused += r.unusedUsd;
     if (r.busyGpuHours !== null) {
       withUtil = true;
       busy += r.busyGpuHours;
@@ -44,6 +52,8 @@ function summarize(scope: CostScope, rows: CostSums[]) {
     if (r.memUsedMiBHours !== null && r.metricHours) {
       memHours += r.metricHours;
       mem += r.memUsedMiBHours;
+      memGpuHours += r.gpuHours;
+      memDays += 1;
     }
   }
   const util =
@@ -54,8 +64,12 @@ function summarize(scope: CostScope, rows: CostSums[]) {
   return {
     gpuUtilization: util,
     memoryUsedMiB: memHours ? mem / memHours : null,
+    // The mean memory used over the mean GPUs held on those days.
+    memoryPerGpuMiB:
+      memGpuHours > 0 ? mem / memHours / (memGpuHours / (24 * memDays)) : null,
     idleShare,
-    idleCostUsd: idleShare === null ? idle : cost * idleShare,
+    unusedUsd: unused,
+    idleCostUsd: unused,
   };
 }
 
@@ -72,8 +86,9 @@ export async function utilizationReport(options: {
   q: ReportPeriod;
   today: string;
   pool?: PoolNow;
+  model?: ModelNow;
 }): Promise<UtilizationReport> {
-  const { reader, scope, entityRef, q, pool, today } = options;
+  const { reader, scope, entityRef, q, pool, model, today } = options;
   const ref = entityRef ?? '';
   const daily = await reader.daily(scope, ref, q.from, q.to);
   const buckets = new Map<string, CostSums[]>();
@@ -101,13 +116,16 @@ export async function utilizationReport(options: {
     gpuUtilization: all.gpuUtilization,
     memoryUsedMiB: all.memoryUsedMiB,
     memoryTotalMiB: null,
+    memoryPerGpuMiB: all.memoryPerGpuMiB,
     idleShare: all.idleShare,
+    unusedUsd: all.unusedUsd,
     idleCostUsd: all.idleCostUsd,
     series: [...buckets.entries()].map(([date, rows]) => ({
       date,
       ...summarize(scope, rows),
     })),
     demo: await reader.isDemo(scope, ref, q.from, q.to),
+    ...(scope === 'model' && model ? { model } : {}),
   };
   if (scope === 'pool' && pool) {
     const prov = await reader.provenance(

@@ -258,6 +258,12 @@ describe('migrations', () => {
       // again.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+      // Allocated-but-unused cost has a test of its own
+      // (migrations.allocatedUnused.test.ts).
+      await knex.migrate.down({
+        directory,
+        name: '20261215_allocated_unused.js',
+      });
       await knex.migrate.down({ directory, name: POOL_HISTORY });
       expect(await knex.schema.hasTable('modelfleet_pool_history')).toBe(false);
       expect(await knex.schema.hasTable('modelfleet_pool_preemptions')).toBe(

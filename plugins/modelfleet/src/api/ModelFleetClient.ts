@@ -55,7 +55,24 @@ export class ModelFleetClient implements ModelFleetApi {
     this.fetchApi = options.fetchApi;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  /**
+   * GETs in flight by path: cards that ask for the same report at the same
+   * time (the Model page's "where it could run" and spot cards both read
+   * its what-if) share one request. Nothing is kept once it is answered.
+   */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  private get<T>(path: string): Promise<T> {
+    const pending = this.inFlight.get(path);
+    if (pending) return pending as Promise<T>;
+    const request = this.fetchJson<T>(path).finally(() =>
+      this.inFlight.delete(path),
+    );
+    this.inFlight.set(path, request);
+    return request;
+  }
+
+  private async fetchJson<T>(path: string): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('modelfleet');
     const res = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!res.ok) {

@@ -1,4 +1,4 @@
-import { allocateDay } from './allocate';
+import { allocateDay, unusedCostOf } from './allocate';
 import { PoolDayUsage, WorkloadDayUsage } from './types';
 
 const price = (source = 'bundled-catalog') => [
@@ -231,6 +231,47 @@ describe('allocateDay', () => {
       busyGpuHours: 12,
     });
     expect(row(rows, 'pool', wholePool.poolRef).tokens).toBe(100);
+  });
+
+  it('keeps allocated-but-unused apart from unallocated capacity, summed like cost', () => {
+    const withMetrics: WorkloadDayUsage[] = [
+      // $96 direct, busy 12 of its 48 GPU-hours: $72 of it did no work.
+      { ...workloads[0], metrics: { busyGpuHours: 12 } },
+      // No GPU metrics: nothing says its time was idle.
+      workloads[1],
+      // 3/7 GPU for 10 h, fully busy (busy above the hours is clipped).
+      { ...workloads[2], metrics: { busyGpuHours: 5 } },
+    ];
+    const { rows } = allocateDay({
+      day: '2026-11-30',
+      pools: [wholePool, migPool],
+      workloads: withMetrics,
+      idleCostPolicy: 'shared-proportionally',
+    });
+    const a = row(rows, 'model', 'model:default/a');
+    // The idle share ($57.60) is unallocated capacity, not unused time.
+    expect(a).toMatchObject({ idleUsd: 57.6, unusedUsd: 72 });
+    expect(row(rows, 'model', 'model:default/b').unusedUsd).toBe(0);
+    expect(row(rows, 'model', 'model:default/c').unusedUsd).toBe(0);
+    expect(row(rows, 'team', 'group:default/t1').unusedUsd).toBe(72);
+    expect(row(rows, 'pool', wholePool.poolRef)).toMatchObject({
+      idleUsd: 72,
+      unusedUsd: 72,
+    });
+    expect(row(rows, 'fleet', '')).toMatchObject({
+      idleUsd: 92,
+      unusedUsd: 72,
+    });
+  });
+
+  it('prices allocated-but-unused from the direct cost only', () => {
+    expect(unusedCostOf(100, 10, 2.5)).toBeCloseTo(75);
+    expect(unusedCostOf(100, 10, null)).toBe(0);
+    expect(unusedCostOf(100, 10, undefined)).toBe(0);
+    expect(unusedCostOf(100, 10, 12)).toBe(0);
+    expect(unusedCostOf(100, 10, -1)).toBe(100);
+    expect(unusedCostOf(100, 0, 0)).toBe(0);
+    expect(unusedCostOf(0, 10, 0)).toBe(0);
   });
 
   it('rejects a platform-team policy without the team', () => {

@@ -21,6 +21,7 @@ function emptyRow(
     poolRef: '',
     costUsd: 0,
     idleUsd: 0,
+    unusedUsd: 0,
     gpuHours: 0,
     savedGpuHours: 0,
     savedUsd: 0,
@@ -44,6 +45,7 @@ const plus = (a: number | null, b: number | null | undefined) =>
 function accumulate(into: CostRow, from: CostRow) {
   into.costUsd += from.costUsd;
   into.idleUsd += from.idleUsd;
+  into.unusedUsd += from.unusedUsd;
   into.gpuHours += from.gpuHours;
   into.savedGpuHours += from.savedGpuHours;
   into.savedUsd += from.savedUsd;
@@ -109,6 +111,22 @@ function summarizeProvenance(list: CostProvenance[]): CostProvenance[] {
 }
 
 /**
+ * Allocated but unused: the part of a model's direct (requested) cost
+ * whose GPU time did no work, its direct cost × (1 − busy / requested
+ * GPU-hours). 0 without GPU metrics: nothing says the time was idle.
+ */
+export function unusedCostOf(
+  directUsd: number,
+  gpuHours: number,
+  busyGpuHours: number | null | undefined,
+): number {
+  if (busyGpuHours === null || busyGpuHours === undefined) return 0;
+  if (gpuHours <= 0 || directUsd <= 0) return 0;
+  const busy = Math.min(1, Math.max(0, busyGpuHours / gpuHours));
+  return directUsd * (1 - busy);
+}
+
+/**
  * The price of one GPU unit-hour of a pool on a day, and the GPUs in a
  * unit, that savings are priced with: when the pool had nodes, those its
  * unit-hours are charged at (node price / units per node); on a day
@@ -142,6 +160,12 @@ function savingUnitOf(
  * models) stays on the pool: the fleet total is always the sum of the pool
  * costs. When models requested more than the pool offered (an observation
  * out of step), their charges are scaled down to the pool's cost.
+ *
+ * The two ideas of idle cost stay apart: `idleUsd` is unallocated capacity
+ * (what no model requested, or a model's or team's share of it under the
+ * policy), `unusedUsd` is allocated but unused (the part of a model's
+ * direct cost whose GPU time did no work, by its GPU metrics), summed for
+ * teams, pools and the fleet.
  *
  * Hibernation savings: a model's time at zero replicas
  * (`savedUnitHours`, one replica it did not hold, against keeping one
@@ -242,12 +266,14 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
       if (idleCostPolicy === 'shared-proportionally' && directSum > 0) {
         idleShare = (idle * direct[i]) / directSum;
       }
+      const gpuHours = w.unitHours * gpusPerUnit;
       const row = emptyRow(day, 'model', w.modelRef, {
         teamRef: w.teamRef,
         poolRef: pool.poolRef,
         costUsd: direct[i] + idleShare,
         idleUsd: idleShare,
-        gpuHours: w.unitHours * gpusPerUnit,
+        unusedUsd: unusedCostOf(direct[i], gpuHours, w.metrics?.busyGpuHours),
+        gpuHours,
         savedGpuHours: (w.savedUnitHours ?? 0) * saving.gpusPerUnit,
         savedUsd: (w.savedUnitHours ?? 0) * saving.usdPerUnitHour,
         provenance: [...pool.provenance],
@@ -260,6 +286,7 @@ export function allocateDay(input: AllocateDayInput): AllocateDayResult {
       else modelRows.set(key, row);
       poolRow.savedGpuHours += row.savedGpuHours;
       poolRow.savedUsd += row.savedUsd;
+      poolRow.unusedUsd += row.unusedUsd;
       for (const m of [
         'busyGpuHours',
         'memUsedMiBHours',

@@ -1,5 +1,5 @@
 import { detectAnomalies } from './anomalies';
-import { budgetStatus } from './budget';
+import { budgetStatus, monthProjection } from './budget';
 import {
   addDays,
   bucketOf,
@@ -76,9 +76,61 @@ describe('budgetStatus', () => {
       monthlyBudgetUsd: 5000,
       monthToDateUsd: 1000,
       forecastUsd: 3000,
+      dailyRunRateUsd: 100,
+      runRateDays: 7,
       burn: 0.2,
       status: 'ok',
     });
+  });
+
+  it("does not let today's running cost lower the run rate or stand for a whole day", () => {
+    // Nine complete days of $100, and today at 05:00 with $20 so far.
+    const running = [
+      ...days(9).map(day => ({ day, costUsd: 100 })),
+      { day: '2026-11-10', costUsd: 20 },
+    ];
+    const p = monthProjection({ today: '2026-11-10', daily: running });
+    expect(p).toEqual({
+      month: '2026-11',
+      monthToDateUsd: 920,
+      dailyRunRateUsd: 100,
+      runRateDays: 7,
+      monthlyRunRateUsd: 3000,
+      // 9 complete days + 21 days left, today included, at $100.
+      forecastUsd: 3000,
+    });
+    // The projection is the run rate's month when the run rate held all month.
+    expect(p.forecastUsd).toBeCloseTo(p.monthlyRunRateUsd, 9);
+    // A complete day (a period that ended) counts as it is.
+    const ended = monthProjection({
+      today: '2026-11-10',
+      daily: running,
+      partialToday: false,
+    });
+    expect(ended.dailyRunRateUsd).toBeCloseTo((6 * 100 + 20) / 7, 9);
+    expect(ended.forecastUsd).toBeCloseTo(920 + 20 * ended.dailyRunRateUsd, 9);
+  });
+
+  it('takes the run rate of the first days of a month from the days before', () => {
+    const p = monthProjection({
+      today: '2026-12-02',
+      daily: [
+        { day: '2026-11-29', costUsd: 90 },
+        { day: '2026-11-30', costUsd: 110 },
+        { day: '2026-12-01', costUsd: 100 },
+        { day: '2026-12-02', costUsd: 5 },
+      ],
+    });
+    expect(p.monthToDateUsd).toBe(105);
+    expect(p.dailyRunRateUsd).toBe(100);
+    expect(p.forecastUsd).toBe(100 + 30 * 100);
+    // On the first day of the fleet, with no complete day, the cost so far.
+    expect(
+      monthProjection({
+        today: '2026-12-01',
+        daily: [{ day: '2026-12-01', costUsd: 5 }],
+      }),
+    ).toMatchObject({ forecastUsd: 5, runRateDays: 0, monthlyRunRateUsd: 0 });
   });
 
   it('is at risk when the forecast passes the budget, over when spending has', () => {
@@ -125,6 +177,7 @@ describe('days and series', () => {
       date,
       costUsd: cost,
       idleUsd: idle,
+      unusedUsd: idle / 2,
       gpuHours: cost,
       savedGpuHours: saved,
       savedUsd: 2 * saved,
@@ -138,6 +191,7 @@ describe('days and series', () => {
     expect(totalsOf(daily)).toEqual({
       costUsd: 3,
       idleUsd: 1,
+      unusedUsd: 0.5,
       gpuHours: 3,
       savedGpuHours: 3,
       savedUsd: 6,
@@ -169,7 +223,33 @@ describe('reconcile', () => {
       showbackUsd: 950,
       differenceUsd: -50,
       differenceShare: -0.05,
+      direction: 'below-bill',
     });
+    expect(item.explanation).toMatch(/^Showback is below the bill: /);
+  });
+
+  it('says which way each gap runs, with a gap under 1 % as agreement', () => {
+    const bill = (billedUsd: number) => ({
+      source: 's',
+      provider: 'gcp',
+      account: 'a',
+      from: '2026-11-01',
+      to: '2026-12-01',
+      billedUsd,
+      billLines: 1,
+    });
+    const items = reconcile(
+      [bill(1000), bill(995), bill(0), bill(1100)],
+      () => 1000,
+    );
+    expect(items.map(i => i.direction)).toEqual([
+      'matches',
+      'matches',
+      'above-bill',
+      'below-bill',
+    ]);
+    expect(items[2]).toMatchObject({ differenceShare: null });
+    expect(items[2].explanation).toMatch(/^Showback is above the bill: /);
   });
 });
 

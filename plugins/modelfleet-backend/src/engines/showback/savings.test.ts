@@ -293,6 +293,7 @@ describe('series of savings', () => {
     date,
     costUsd: 10,
     idleUsd: 1,
+    unusedUsd: 2,
     gpuHours: 5,
     savedGpuHours: savedUsd / 2,
     savedUsd,
@@ -307,6 +308,7 @@ describe('series of savings', () => {
     expect(totalsOf(daily)).toEqual({
       costUsd: 30,
       idleUsd: 3,
+      unusedUsd: 6,
       gpuHours: 15,
       savedGpuHours: 5.5,
       savedUsd: 11,

@@ -26,6 +26,7 @@ export function bucketSeries(
         date: key,
         costUsd: 0,
         idleUsd: 0,
+        unusedUsd: 0,
         gpuHours: 0,
         savedGpuHours: 0,
         savedUsd: 0,
@@ -39,6 +40,7 @@ export function bucketSeries(
     if (!point) continue;
     point.costUsd += p.costUsd;
     point.idleUsd += p.idleUsd;
+    point.unusedUsd += p.unusedUsd;
     point.gpuHours += p.gpuHours;
     point.savedGpuHours += p.savedGpuHours;
     point.savedUsd += p.savedUsd;
@@ -51,6 +53,7 @@ export function totalsOf(daily: CostPoint[]): CostTotals {
   return {
     costUsd: daily.reduce((s, p) => s + p.costUsd, 0),
     idleUsd: daily.reduce((s, p) => s + p.idleUsd, 0),
+    unusedUsd: daily.reduce((s, p) => s + p.unusedUsd, 0),
     gpuHours: daily.reduce((s, p) => s + p.gpuHours, 0),
     savedGpuHours: daily.reduce((s, p) => s + p.savedGpuHours, 0),
     savedUsd: daily.reduce((s, p) => s + p.savedUsd, 0),

@@ -67,7 +67,10 @@ export interface CostRow {
   teamRef: string;
   poolRef: string;
   costUsd: number;
+  /** Unallocated capacity: a pool's cost no model requested, or the share the policy charges. */
   idleUsd: number;
+  /** Allocated but unused: direct cost whose GPU time did no work (models), summed above. */
+  unusedUsd: number;
   gpuHours: number;
   /**
    * Hibernation savings: GPU-hours of one replica not held while the

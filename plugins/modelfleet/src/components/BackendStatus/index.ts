@@ -1,1 +1,2 @@
 export { BackendCard, ConnectorsCard, LoopsCard } from './BackendStatus';
+export { BackendDetails } from './BackendDetails';

@@ -1,11 +1,8 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import { costReport, utilizationReport } from '../../__testUtils__/fixtures';
-import {
-  CostOverTimeChart,
-  costChartData,
-  utilizationChartData,
-} from './charts';
+import { costChartData, utilizationChartData } from './chartData';
+import { CostOverTimeChart } from './charts';
 import {
   changeOf,
   formatPeriod,
@@ -13,7 +10,7 @@ import {
   formatUsd,
   formatUtcTime,
 } from './format';
-import { ChangeLabel } from './Figures';
+import { ChangeAgainstPrevious, ChangeLabel } from './Figures';
 import { periodQuery } from './period';
 import { provenanceText } from './Provenance';
 
@@ -85,7 +82,7 @@ describe('provenanceText', () => {
       'Figures from bills from aws-cost-explorer, period from 2026-10-01 00:00 UTC; ' +
         'prices from aws-pricing-api, observed 2026-11-03 00:00 UTC; ' +
         'prices from bundled-catalog, observed 2026-11-02 00:00 UTC (aws-pricing-api: timed out). ' +
-        'Idle cost policy: idle GPU cost stays on the pools.',
+        'Idle cost policy: unallocated capacity stays on the pools, charged to no team.',
     );
     expect(provenanceText([])).toBe(
       'No price or bill source recorded for these figures.',
@@ -219,7 +216,7 @@ describe('CostOverTimeChart', () => {
 });
 
 describe('ChangeLabel', () => {
-  it('says when the previous period has cost data for only some of its days', async () => {
+  it('says the comparison is not available yet when the previous period has cost data for only some of its days', async () => {
     await renderInTestApp(
       <ChangeLabel
         current={300}
@@ -227,9 +224,30 @@ describe('ChangeLabel', () => {
         previousDays={{ withData: 5, of: 30 }}
       />,
     );
-    expect(screen.getByTestId('modelfleet-cost-change')).toHaveTextContent(
-      '+200.0% (cost data for 5 of its 30 days)',
+    const change = screen.getByTestId('modelfleet-cost-change');
+    expect(change).toHaveTextContent(
+      'Comparison with the previous period not available yet: it has cost data for 5 of its 30 days',
     );
+    expect(change).not.toHaveTextContent('%');
+  });
+
+  it('shows no previous total against a partly covered previous period', async () => {
+    const report = costReport();
+    await renderInTestApp(
+      <ChangeAgainstPrevious
+        report={{
+          ...report,
+          previous: {
+            ...report.previous,
+            total: { ...report.previous.total, daysWithData: 2 },
+          },
+        }}
+      />,
+    );
+    expect(screen.getByTestId('modelfleet-cost-change')).toHaveTextContent(
+      'not available yet: it has cost data for 2 of its 3 days',
+    );
+    expect(screen.queryByText(/against/)).not.toBeInTheDocument();
   });
 
   it('adds nothing when the previous period is complete', async () => {

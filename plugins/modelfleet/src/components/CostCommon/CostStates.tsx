@@ -6,6 +6,7 @@ import {
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 import { CostOwner, CostsNotYours } from '../Access';
+import { CardBody, cardStateOf } from './cardState';
 
 /** The HTTP status of a failed read, when it has one. */
 export function statusOf(error: Error): number | undefined {
@@ -61,7 +62,8 @@ export const NoData = (props: { title?: string; children: ReactNode }) => (
 
 /**
  * The body of a card that reads something: progress while loading, the
- * error panel on failure, the content once the value is there.
+ * error panel on failure, the content once the value is there, marked with
+ * which of the three it shows ({@link CardBody}).
  */
 export function AsyncBody<T>(
   props: {
@@ -72,8 +74,10 @@ export function AsyncBody<T>(
     children: (value: T) => ReactNode;
   } & CostOwner,
 ): JSX.Element {
+  const state = cardStateOf(props);
+  let body: ReactNode;
   if (props.error) {
-    return (
+    body = (
       <CostErrorPanel
         error={props.error}
         subject={props.subject}
@@ -81,7 +85,10 @@ export function AsyncBody<T>(
         fleet={props.fleet}
       />
     );
+  } else if (props.loading || props.value === undefined) {
+    body = <Progress />;
+  } else {
+    body = props.children(props.value);
   }
-  if (props.loading || props.value === undefined) return <Progress />;
-  return <>{props.children(props.value)}</>;
+  return <CardBody state={state}>{body}</CardBody>;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../api';
 import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
 import { CardActions } from './CardActions';
+import { CardBody } from './cardState';
 import { AsyncBody, CostErrorPanel } from './CostStates';
 import { costRefOf, subjectOf } from './entityRefs';
 import { formatPeriod } from './format';
@@ -105,17 +106,27 @@ export function EntityReportCard<T, K extends CostEntityKind>(
       </AsyncBody>
     );
   } else if (permission.loading) {
-    body = <Progress />;
+    body = (
+      <CardBody state="loading">
+        <Progress />
+      </CardBody>
+    );
   } else if (permission.error) {
     body = (
-      <CostErrorPanel
-        error={permission.error}
-        subject={subject}
-        owner={owner}
-      />
+      <CardBody state="error">
+        <CostErrorPanel
+          error={permission.error}
+          subject={subject}
+          owner={owner}
+        />
+      </CardBody>
     );
   } else {
-    body = <CostsNotYours owner={owner} />;
+    body = (
+      <CardBody state="ready">
+        <CostsNotYours owner={owner} />
+      </CardBody>
+    );
   }
   return (
     <InfoCard

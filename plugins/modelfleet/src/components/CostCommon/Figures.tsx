@@ -13,7 +13,7 @@ import {
 
 /** A headline number with its label below. */
 export const Figure = (props: {
-  label: string;
+  label: ReactNode;
   value: ReactNode;
   detail?: ReactNode;
   testId?: string;
@@ -66,9 +66,15 @@ export const Figures = (props: { children: ReactNode }) => (
   </Box>
 );
 
+/** Whether a previous period has cost data for only some of its days. */
+const isPartial = (days?: { withData: number; of: number }) =>
+  days !== undefined && days.withData < days.of;
+
 /**
  * The change of a cost against the previous period, red when it went up
- * (more spend) and green when it went down.
+ * (more spend) and green when it went down. A previous period with cost
+ * data for only some of its days is no base for a change: it says the
+ * comparison is not available yet.
  */
 export const ChangeLabel = (props: {
   current: number;
@@ -76,11 +82,21 @@ export const ChangeLabel = (props: {
   /** Days of the previous period with cost data, and its length. */
   previousDays?: { withData: number; of: number };
 }) => {
+  if (isPartial(props.previousDays)) {
+    const { withData, of } = props.previousDays!;
+    return (
+      <Typography
+        component="span"
+        variant="inherit"
+        color="textSecondary"
+        data-testid="modelfleet-cost-change"
+      >
+        Comparison with the previous period not available yet: it has cost data
+        for {withData} of its {of} days
+      </Typography>
+    );
+  }
   const { ratio, label } = changeOf(props.current, props.previous);
-  const partial =
-    props.previousDays && props.previousDays.withData < props.previousDays.of
-      ? ` (cost data for ${props.previousDays.withData} of its ${props.previousDays.of} days)`
-      : '';
   let color: 'error' | 'primary' | 'textSecondary' = 'textSecondary';
   if (ratio !== null && ratio > 0.005) color = 'error';
   if (ratio !== null && ratio < -0.005) color = 'primary';
@@ -92,7 +108,6 @@ export const ChangeLabel = (props: {
       data-testid="modelfleet-cost-change"
     >
       {label}
-      {partial}
     </Typography>
   );
 };
@@ -106,16 +121,21 @@ export const ChangeAgainstPrevious = (props: {
   withPreviousTotal?: boolean;
 }) => {
   const { total, previous } = props.report;
+  const previousDays = {
+    withData: previous.total.daysWithData,
+    of: daysBetween(previous.from, previous.to),
+  };
+  const label = (
+    <ChangeLabel
+      current={total.costUsd}
+      previous={previous.total.costUsd}
+      previousDays={previousDays}
+    />
+  );
+  if (isPartial(previousDays)) return label;
   return (
     <>
-      <ChangeLabel
-        current={total.costUsd}
-        previous={previous.total.costUsd}
-        previousDays={{
-          withData: previous.total.daysWithData,
-          of: daysBetween(previous.from, previous.to),
-        }}
-      />{' '}
+      {label}{' '}
       {props.withPreviousTotal === false ? (
         'against the previous period'
       ) : (

@@ -6,9 +6,10 @@ import {
 import { formatUtcTime } from './format';
 
 const IDLE_POLICY_LABELS: Record<IdleCostPolicy, string> = {
-  'not-shared': 'idle GPU cost stays on the pools',
-  'shared-proportionally': 'idle GPU cost shared by cost',
-  'platform-team': 'idle GPU cost charged to the platform team',
+  'not-shared': 'unallocated capacity stays on the pools, charged to no team',
+  'shared-proportionally':
+    "unallocated capacity shared by the pool's models, by their cost",
+  'platform-team': 'unallocated capacity charged to the platform team',
 };
 
 /**

@@ -1,5 +1,6 @@
 import { useTheme } from '@material-ui/core/styles';
 import {
+  COST_IDEAS,
   CostReport,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -15,34 +16,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import {
+  costBarChartHeight,
+  costChartData,
+  replicaMemoryOf,
+  utilizationChartData,
+} from './chartData';
 import { formatPeriod, formatUsd } from './format';
-
-/** One point of the cost chart: this period and the previous one by index. */
-export interface CostChartPoint {
-  date: string;
-  cost: number;
-  idle: number;
-  previous: number | null;
-  previousDate: string | null;
-}
-
-/**
- * The cost series of a report with the previous period's series beside it,
- * aligned by index: the first day of this period next to the first day of the
- * previous one.
- */
-export function costChartData(report: CostReport): CostChartPoint[] {
-  return report.series.map((point, i) => {
-    const before = report.previous.series[i];
-    return {
-      date: point.date,
-      cost: point.costUsd,
-      idle: point.idleUsd,
-      previous: before ? before.costUsd : null,
-      previousDate: before ? before.date : null,
-    };
-  });
-}
 
 const COMPACT = new Intl.NumberFormat('en-US', {
   notation: 'compact',
@@ -96,7 +76,7 @@ export const CostOverTimeChart = (props: {
         <Area
           type="monotone"
           dataKey="idle"
-          name="Idle"
+          name={COST_IDEAS.unallocated.name}
           stroke={theme.palette.warning.main}
           fill={theme.palette.warning.light}
           isAnimationActive={false}
@@ -127,32 +107,6 @@ export const CostOverTimeChart = (props: {
   );
 };
 
-/** One point of the utilization chart, as percent and GiB. */
-export interface UtilizationChartPoint {
-  date: string;
-  utilization: number | null;
-  memoryGiB: number | null;
-  idle: number | null;
-}
-
-/** The utilization series as percentages and GiB, nulls kept as gaps. */
-export function utilizationChartData(
-  report: UtilizationReport,
-): UtilizationChartPoint[] {
-  return report.series.map(p => ({
-    date: p.date,
-    utilization:
-      p.gpuUtilization === null
-        ? null
-        : Math.round(p.gpuUtilization * 1000) / 10,
-    memoryGiB:
-      p.memoryUsedMiB === null
-        ? null
-        : Math.round(p.memoryUsedMiB / 102.4) / 10,
-    idle: p.idleShare === null ? null : Math.round(p.idleShare * 1000) / 10,
-  }));
-}
-
 /** GPU utilization and idle share (%) with GPU memory used (GiB). */
 export const UtilizationChart = (props: {
   report: UtilizationReport;
@@ -160,9 +114,10 @@ export const UtilizationChart = (props: {
 }) => {
   const theme = useTheme();
   const { report } = props;
+  const replica = replicaMemoryOf(report);
   return (
     <Figure
-      label={`GPU utilization and memory per ${
+      label={`GPU utilization and memory${replica ? ' per replica' : ''} per ${
         report.granularity
       }, ${formatPeriod(report.from, report.to)}`}
     >
@@ -183,6 +138,10 @@ export const UtilizationChart = (props: {
         <YAxis
           yAxisId="memory"
           orientation="right"
+          // Against the replica's GPU memory: 2 GiB of 24 GiB looks small.
+          domain={
+            replica ? [0, Math.ceil(replica.capacityMiB / 1024)] : [0, 'auto']
+          }
           tickFormatter={v => `${v} GiB`}
           width={64}
         />
@@ -212,7 +171,11 @@ export const UtilizationChart = (props: {
           yAxisId="memory"
           type="monotone"
           dataKey="memoryGiB"
-          name="GPU memory used (GiB)"
+          name={
+            replica
+              ? 'GPU memory used per replica (GiB)'
+              : 'GPU memory used (GiB)'
+          }
           stroke={theme.palette.secondary.main}
           dot={false}
           isAnimationActive={false}
@@ -228,7 +191,7 @@ export const CostBarChart = (props: {
   items: Array<{ name: string; cost: number; idle: number }>;
 }) => {
   const theme = useTheme();
-  const height = Math.max(120, props.items.length * 32 + 48);
+  const height = costBarChartHeight(props.items);
   // Wide enough for the longest name (about 8 px a character), up to 280 px.
   const longest = Math.max(0, ...props.items.map(i => i.name.length));
   const labelWidth = Math.min(280, Math.max(80, 24 + 8 * longest));
@@ -252,14 +215,14 @@ export const CostBarChart = (props: {
         <Legend />
         <Bar
           dataKey="allocated"
-          name="Used"
+          name="Requested GPU time"
           stackId="cost"
           fill={theme.palette.primary.main}
           isAnimationActive={false}
         />
         <Bar
           dataKey="idle"
-          name="Idle"
+          name={COST_IDEAS.unallocated.name}
           stackId="cost"
           fill={theme.palette.warning.main}
           isAnimationActive={false}

@@ -3,10 +3,15 @@ export {
   CostBarChart,
   CostOverTimeChart,
   UtilizationChart,
+} from './LazyCharts';
+export {
   costChartData,
+  replicaMemoryOf,
   utilizationChartData,
-} from './charts';
+} from './chartData';
 export { CardActions } from './CardActions';
+export { CARD_STATE_ATTRIBUTE, CardBody, cardStateOf } from './cardState';
+export type { CardState } from './cardState';
 export { AsyncBody, CostErrorPanel, NoData, statusOf } from './CostStates';
 export { DemoChip } from './DemoChip';
 export { EntityReportCard } from './EntityReportCard';
@@ -30,6 +35,18 @@ export {
   formatUsd,
   formatUtcTime,
 } from './format';
+export {
+  hasUnallocated,
+  IdeaLabel,
+  IdleFigures,
+  idleColumns,
+  NO_WRAP,
+  rowsWithUnallocated,
+  SummaryRowLabel,
+  UnallocatedNote,
+} from './ideas';
+export type { CostTableRow, IdleIdea } from './ideas';
 export { PeriodSelect, periodQuery, usePeriod } from './period';
+export { ProjectionFigures, projectionMethod } from './Projection';
 export type { PeriodDays } from './period';
 export { ProvenanceCaption, provenanceText } from './Provenance';

@@ -50,6 +50,7 @@ const poolCost = costReport({
         entityRef: 'model:default/llama-3-1-8b-chat',
         costUsd: 200,
         idleUsd: 50,
+        unusedUsd: 0,
         gpuHours: 250,
         savedGpuHours: 0,
         savedUsd: 0,
@@ -83,7 +84,9 @@ describe('EntityGpuPoolCard', () => {
     );
     expect(screen.getByText('GPUs allocated on 2 nodes')).toBeInTheDocument();
     expect(screen.getByText('62.0%')).toBeInTheDocument();
-    expect(screen.getByText('30.0% of paid GPU time idle')).toBeInTheDocument();
+    expect(
+      screen.getByText('30.0% of provisioned GPU time did no work'),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('gpupool-price-node-hour')).toHaveTextContent(
       '$1.2345',
     );
@@ -99,8 +102,15 @@ describe('EntityGpuPoolCard', () => {
     expect(screen.getByTestId('gpupool-cost-total')).toHaveTextContent(
       '$360.50',
     );
-    expect(screen.getByTestId('gpupool-idle-cost')).toHaveTextContent('$90.13');
-    expect(screen.getByText('25.0% of the pool cost')).toBeInTheDocument();
+    expect(screen.getByTestId('gpupool-unallocated')).toHaveTextContent(
+      '$90.13',
+    );
+    expect(
+      screen.getByText(
+        "shared by the pool's models, if it has any; 25.0% of the pool cost",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('gpupool-unused')).toHaveTextContent('$36.05');
     const models = screen.getByText('Models on the pool').parentElement!;
     expect(within(models).getByText('1')).toBeInTheDocument();
     expect(api.getEntityCost).toHaveBeenCalledWith(

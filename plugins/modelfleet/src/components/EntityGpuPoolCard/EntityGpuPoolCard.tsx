@@ -18,6 +18,7 @@ import {
   formatShare,
   formatUnitUsd,
   formatUsd,
+  IdleFigures,
   NoData,
   provenanceText,
   ProvenanceCaption,
@@ -107,7 +108,9 @@ const PoolState = ({ utilization }: { utilization: UtilizationReport }) => {
           detail={
             utilization.idleShare === null
               ? undefined
-              : `${formatShare(utilization.idleShare)} of paid GPU time idle`
+              : `${formatShare(
+                  utilization.idleShare,
+                )} of provisioned GPU time did no work`
           }
         />
         <Figure
@@ -175,13 +178,13 @@ const PoolCost = ({ report }: { report: CostReport }) => {
             <ChangeAgainstPrevious report={report} withPreviousTotal={false} />
           }
         />
-        <Figure
-          label="Idle cost"
-          value={formatUsd(total.idleUsd)}
-          testId="gpupool-idle-cost"
-          detail={
-            total.costUsd > 0
-              ? `${formatShare(total.idleUsd / total.costUsd)} of the pool cost`
+        <IdleFigures
+          total={total}
+          testId="gpupool"
+          of="the pool cost"
+          unallocatedDetail={
+            report.idleCostPolicy === 'shared-proportionally'
+              ? "shared by the pool's models, if it has any"
               : undefined
           }
         />

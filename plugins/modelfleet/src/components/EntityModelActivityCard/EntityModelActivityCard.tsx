@@ -19,7 +19,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ModelActionInput, modelfleetApiRef } from '../../api';
 import { ActionsNotAllowed, entityRefOf, ownerRefOf } from '../Access';
-import { costRefOf, DemoChip } from '../CostCommon';
+import { CardBody, costRefOf, DemoChip } from '../CostCommon';
 import { ActionDecision, ActionList } from './ActionList';
 import { actionTitle, errorMessage, statusOf } from './format';
 import { ModelControls, replicasLine } from './ModelControls';
@@ -258,7 +258,13 @@ export const EntityModelActivityCard = (
         ) : undefined
       }
     >
-      <div data-testid="modelfleet-activity-card">{body}</div>
+      <div data-testid="modelfleet-activity-card">
+        <CardBody
+          state={permissionsKnown && activity.loaded ? 'ready' : 'loading'}
+        >
+          {body}
+        </CardBody>
+      </div>
     </InfoCard>
   );
 };

@@ -3,6 +3,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
+import { COST_IDEAS } from '@modelfleet/plugin-modelfleet-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -60,11 +61,27 @@ describe('EntityModelCostCard', () => {
     expect(
       screen.getByText(/against \$270\.00 in 2026-10-29 – 2026-10-31/),
     ).toBeInTheDocument();
-    expect(screen.getByText('Idle share included')).toBeInTheDocument();
-    expect(screen.getByText('$90.13')).toBeInTheDocument();
+    // The two ideas of idle cost, named and defined as -common defines them.
     expect(
-      screen.getByText('25.0% of the cost paid for idle GPUs'),
+      screen.getByLabelText(
+        `Unallocated capacity: ${COST_IDEAS.unallocated.definition}`,
+      ),
     ).toBeInTheDocument();
+    expect(screen.getByTestId('model-cost-unallocated')).toHaveTextContent(
+      '$90.13',
+    );
+    expect(
+      screen.getByText(
+        "the pool's share charged to this model, included in its cost; 25.0% of the model's cost",
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(
+        `Allocated but unused: ${COST_IDEAS.unused.definition}`,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('model-cost-unused')).toHaveTextContent('$36.05');
+    expect(screen.queryByText(/Idle share/)).not.toBeInTheDocument();
     expect(screen.getByTestId('model-cost-per-1m-tokens')).toHaveTextContent(
       '$3.0042',
     );
@@ -79,7 +96,7 @@ describe('EntityModelCostCard', () => {
     ).toBeInTheDocument();
     // The newest observation of each source.
     expect(screen.getByTestId('modelfleet-provenance')).toHaveTextContent(
-      'Figures from prices from bundled-catalog, observed 2026-11-02 06:00 UTC. Idle cost policy: idle GPU cost shared by cost.',
+      "Figures from prices from bundled-catalog, observed 2026-11-02 06:00 UTC. Idle cost policy: unallocated capacity shared by the pool's models, by their cost.",
     );
     expect(screen.getByText('Demo data')).toBeInTheDocument();
     expect(api.getEntityCost).toHaveBeenCalledWith(
@@ -98,6 +115,57 @@ describe('EntityModelCostCard', () => {
     expect(screen.queryByText('Demo data')).not.toBeInTheDocument();
   });
 
+  it('shows the monthly run rate and the month-end projection, with the method', async () => {
+    const api = mockModelFleetApi({
+      getEntityCost: jest.fn(async () =>
+        costReport({
+          projection: {
+            month: '2026-11',
+            monthToDateUsd: 920,
+            dailyRunRateUsd: 100,
+            runRateDays: 7,
+            monthlyRunRateUsd: 3000,
+            forecastUsd: 3000,
+          },
+        }),
+      ),
+    });
+    await render(api);
+    expect(await screen.findByTestId('model-run-rate')).toHaveTextContent(
+      '$3,000.00',
+    );
+    expect(screen.getByText('$100.00 a day')).toBeInTheDocument();
+    expect(screen.getByTestId('model-projection')).toHaveTextContent(
+      '$3,000.00',
+    );
+    expect(screen.getByText('$920.00 so far this month')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(
+        /^Monthly run rate: Run rate: the mean daily cost of the last complete 7 days \(today, still running, is left out\)/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says the comparison is not available yet when the previous period is only partly covered', async () => {
+    const report = costReport();
+    const api = mockModelFleetApi({
+      getEntityCost: jest.fn(async () => ({
+        ...report,
+        previous: {
+          ...report.previous,
+          total: { ...report.previous.total, daysWithData: 1 },
+        },
+      })),
+    });
+    await render(api);
+    expect(
+      await screen.findByTestId('modelfleet-cost-change'),
+    ).toHaveTextContent(
+      'Comparison with the previous period not available yet: it has cost data for 1 of its 3 days',
+    );
+    expect(screen.queryByText(/%$/)).not.toBeInTheDocument();
+  });
+
   it('reads another period when one is chosen', async () => {
     const api = mockModelFleetApi({
       getEntityCost: jest.fn(async () => costReport()),
@@ -112,6 +180,72 @@ describe('EntityModelCostCard', () => {
     expect((Date.parse(query.to!) - Date.parse(query.from!)) / 86_400_000).toBe(
       7,
     );
+  });
+
+  it("shows the placement's estimate for a model just deployed, until costs arrive", async () => {
+    const deployed = {
+      ...model,
+      spec: {
+        ...model.spec,
+        type: 'llm',
+        source: 'hf://meta-llama/Llama-3.1-8B-Instruct',
+        runtime: 'vllm',
+        parametersBillions: 8,
+        precision: 'bf16',
+        gpu: { count: 1 },
+        replicas: { min: 1, max: 2 },
+      },
+      relations: [
+        {
+          type: 'runsOn',
+          targetRef: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+        },
+      ],
+    };
+    const option = {
+      ref: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+      title: 'L4 spot (demo-aws-use1)',
+      usdPerNodeHour: 0.3086,
+      priceSource: 'bundled-catalog',
+      monthlyUsd: 0,
+      chargedMonthlyUsd: 225.28,
+    };
+    const placement = jest.fn(async () => ({
+      options: [],
+      recommended: null,
+      picked: { option },
+    }));
+    await renderInTestApp(
+      <CardApis
+        api={mockModelFleetApi({
+          getEntityCost: jest.fn(async () => emptyCostReport()),
+          placement: placement as any,
+        })}
+      >
+        <EntityProvider entity={deployed}>
+          <EntityModelCostCard />
+        </EntityProvider>
+      </CardApis>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByTestId('model-cost-estimate-charged'),
+    ).toHaveTextContent('$225.28');
+    expect(
+      screen.getByText('Estimated monthly charge on L4 spot (demo-aws-use1)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('No cost data yet')).toBeInTheDocument();
+    // The model as declared, on the pool it runs on.
+    expect(placement).toHaveBeenCalledWith({
+      name: 'llama-3-1-8b-chat',
+      owner: 'group:default/search-team',
+      runtime: 'vllm',
+      parametersBillions: 8,
+      precision: 'bf16',
+      gpusPerReplica: 1,
+      replicas: { min: 1, max: 2 },
+      pool: 'gpupool:default/demo-aws-use1.g6-l4-spot',
+    });
   });
 
   it('says why there is no cost data yet', async () => {

@@ -7,24 +7,30 @@ import {
   Figures,
   formatGpuHours,
   formatPeriod,
-  formatShare,
   formatUnitUsd,
   formatUsd,
+  IdleFigures,
   NoData,
+  ProjectionFigures,
   ProvenanceCaption,
 } from '../CostCommon';
+import { PlacementEstimate } from './PlacementEstimate';
 
 /** The figures, chart and sources of a model's cost report. */
 export const ModelCostReport = ({ report }: { report: CostReport }) => {
   const period = formatPeriod(report.from, report.to);
   if (report.total.daysWithData === 0) {
     return (
-      <NoData>
-        ModelFleet recorded no cost for this model in {period}. A model's cost
-        is the GPU-hours it requests times the price of the GPU pool it runs on,
-        rolled up by day: it appears once the model runs on a pool of a
-        connected cluster (or of the demo fleet) and the daily roll-up has run.
-      </NoData>
+      <>
+        <PlacementEstimate />
+        <NoData>
+          ModelFleet recorded no cost for this model in {period}. A model's cost
+          is the GPU-hours it requests times the price of the GPU pool it runs
+          on, rolled up by day: it appears once the model runs on a pool of a
+          connected cluster (or of the demo fleet) and the daily roll-up has
+          run.
+        </NoData>
+      </>
     );
   }
   const { total, unitCosts } = report;
@@ -37,18 +43,20 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
           testId="model-cost-total"
           detail={<ChangeAgainstPrevious report={report} />}
         />
-        <Figure
-          label="Idle share included"
-          value={formatUsd(total.idleUsd)}
-          detail={
-            total.costUsd > 0
-              ? `${formatShare(
-                  total.idleUsd / total.costUsd,
-                )} of the cost paid for idle GPUs`
-              : undefined
+        <IdleFigures
+          total={total}
+          testId="model-cost"
+          of="the model's cost"
+          unallocatedDetail={
+            report.idleCostPolicy === 'shared-proportionally'
+              ? "the pool's share charged to this model, included in its cost"
+              : 'none is charged to models under the idle-cost policy'
           }
         />
         <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
+        {report.projection && (
+          <ProjectionFigures projection={report.projection} testId="model" />
+        )}
         {unitCosts?.usdPer1MTokens !== undefined && (
           <Figure
             label="Cost per 1M tokens"
@@ -88,13 +96,15 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
  * total, change, idle share, unit costs and the daily series.
  */
 export const EntityModelCostCard = () => (
-  <EntityReportCard
-    title="Model cost"
-    kind="model"
-    load={(api, ref, query) => api.getEntityCost(ref, query)}
-    periodOf={v => v}
-    demoOf={v => v.demo}
-  >
-    {report => <ModelCostReport report={report} />}
-  </EntityReportCard>
+  <div data-testid="modelfleet-cost-card">
+    <EntityReportCard
+      title="Model cost"
+      kind="model"
+      load={(api, ref, query) => api.getEntityCost(ref, query)}
+      periodOf={v => v}
+      demoOf={v => v.demo}
+    >
+      {report => <ModelCostReport report={report} />}
+    </EntityReportCard>
+  </div>
 );

@@ -17,7 +17,7 @@ import {
 import { useState } from 'react';
 import { modelfleetApiRef } from '../../api';
 import { displayRef, entityRefOf, ownerRefOf } from '../Access';
-import { CostErrorPanel, costRefOf } from '../CostCommon';
+import { CardBody, CostErrorPanel, costRefOf } from '../CostCommon';
 import { errorMessage, statusOf } from '../EntityModelActivityCard/format';
 import { Decision } from '../FleetMoves/DecisionButtons';
 import { ServingNow } from './ServingNow';
@@ -134,6 +134,12 @@ export const EntityModelSpotCard = (props: EntityModelSpotCardProps) => {
     );
   }
 
+  // A read that failed for another reason than "not yours" marks the card.
+  let failed =
+    read.allowed &&
+    !report &&
+    !!data.reportError &&
+    statusOf(data.reportError) !== 403;
   let history;
   if (!apply.allowed || statusOf(data.actionsError) === 403) {
     history = (
@@ -155,6 +161,7 @@ export const EntityModelSpotCard = (props: EntityModelSpotCardProps) => {
     );
   } else if (data.actionsError) {
     history = <ResponseErrorPanel error={data.actionsError} />;
+    failed = true;
   }
 
   const stale = [
@@ -165,9 +172,11 @@ export const EntityModelSpotCard = (props: EntityModelSpotCardProps) => {
     <InfoCard title="Spot and on-demand">
       <div data-testid="modelfleet-spot-card">
         {!known || !data.loaded ? (
-          <Progress />
+          <CardBody state="loading">
+            <Progress />
+          </CardBody>
         ) : (
-          <>
+          <CardBody state={failed ? 'error' : 'ready'}>
             {stale.length > 0 && (
               <Typography variant="caption" color="error" component="p">
                 Could not refresh, showing the last read:{' '}
@@ -188,7 +197,7 @@ export const EntityModelSpotCard = (props: EntityModelSpotCardProps) => {
               </Typography>
               {history}
             </Box>
-          </>
+          </CardBody>
         )}
       </div>
     </InfoCard>

@@ -1,5 +1,7 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp } from '@backstage/test-utils';
+import { COST_IDEAS } from '@modelfleet/plugin-modelfleet-common';
+import { utilizationChartData } from '../CostCommon';
 import { screen } from '@testing-library/react';
 import {
   mockModelFleetApi,
@@ -41,7 +43,12 @@ describe('EntityModelUtilizationCard', () => {
     ).toHaveTextContent('62.0%');
     expect(screen.getByText('18.0 GiB of 22.3 GiB')).toBeInTheDocument();
     expect(screen.getByTestId('model-idle-share')).toHaveTextContent('30.0%');
-    expect(screen.getByTestId('model-idle-cost')).toHaveTextContent('$42.50');
+    expect(screen.getByTestId('model-unused-cost')).toHaveTextContent('$42.50');
+    expect(
+      screen.getByLabelText(
+        `Allocated but unused: ${COST_IDEAS.unused.definition}`,
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', {
         name: 'GPU utilization and memory per day, 2026-11-01 – 2026-11-03',
@@ -55,6 +62,41 @@ describe('EntityModelUtilizationCard', () => {
       { kind: 'model', namespace: 'default', name: 'llama-3-1-8b-chat' },
       undefined,
     );
+  });
+
+  it('shows GPU memory per replica against what a replica holds, with the replica count', async () => {
+    const report = utilizationReport({
+      // 40.2 GiB over two one-L4 replicas: 20.1 GiB each of 22.5 GiB.
+      memoryUsedMiB: 41165,
+      memoryPerGpuMiB: 20582.5,
+      model: {
+        replicas: 2,
+        gpusPerReplica: 1,
+        memoryPerReplicaMiB: 23034,
+        gpu: 'L4',
+      },
+    });
+    await render(
+      mockModelFleetApi({ getEntityUtilization: jest.fn(async () => report) }),
+    );
+    expect(await screen.findByTestId('model-gpu-memory')).toHaveTextContent(
+      '20.1 GiB of 22.5 GiB',
+    );
+    expect(screen.getByText('GPU memory per replica')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '2 replicas now, 1 L4 GPU each; 40.2 GiB over all replicas',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('figure', {
+        name: 'GPU utilization and memory per replica per day, 2026-11-01 – 2026-11-03',
+      }),
+    ).toBeInTheDocument();
+    // The chart plots each day per replica (the fixture's per-GPU figures).
+    expect(utilizationChartData(report).map(p => p.memoryGiB)).toEqual([
+      8, 9, 10,
+    ]);
   });
 
   it('shows a dash for a figure without metrics', async () => {
@@ -79,13 +121,16 @@ describe('EntityModelUtilizationCard', () => {
             gpuUtilization: null,
             memoryUsedMiB: null,
             idleShare: null,
+            unusedUsd: 0,
             idleCostUsd: 0,
             series: [
               {
                 date: '2026-11-01',
                 gpuUtilization: null,
                 memoryUsedMiB: null,
+                memoryPerGpuMiB: null,
                 idleShare: null,
+                unusedUsd: 0,
                 idleCostUsd: 0,
               },
             ],

@@ -1,5 +1,8 @@
 import Typography from '@material-ui/core/Typography';
-import { UtilizationReport } from '@modelfleet/plugin-modelfleet-common';
+import {
+  COST_IDEAS,
+  UtilizationReport,
+} from '@modelfleet/plugin-modelfleet-common';
 import {
   EntityReportCard,
   Figure,
@@ -8,7 +11,9 @@ import {
   formatPeriod,
   formatShare,
   formatUsd,
+  IdeaLabel,
   NoData,
+  replicaMemoryOf,
   UtilizationChart,
 } from '../CostCommon';
 
@@ -41,7 +46,26 @@ export const ModelUtilizationReport = ({
     );
   }
   let memory = '—';
-  if (report.memoryUsedMiB !== null) {
+  let memoryLabel = 'GPU memory used';
+  let memoryDetail: string | undefined;
+  const replica = replicaMemoryOf(report);
+  if (replica && report.memoryPerGpuMiB !== null) {
+    // Per replica, against what one replica's GPUs hold: a sum over
+    // replicas would read as more than a GPU has.
+    const m = report.model!;
+    memoryLabel = 'GPU memory per replica';
+    memory = `${formatMiB(
+      report.memoryPerGpuMiB * replica.gpusPerReplica,
+    )} of ${formatMiB(replica.capacityMiB)}`;
+    const gpus = Math.round(m.gpusPerReplica * 100) / 100;
+    memoryDetail = `${m.replicas} replica${
+      m.replicas === 1 ? '' : 's'
+    } now, ${gpus} ${m.gpu ?? 'GPU'} GPU${gpus === 1 ? '' : 's'} each${
+      report.memoryUsedMiB !== null
+        ? `; ${formatMiB(report.memoryUsedMiB)} over all replicas`
+        : ''
+    }`;
+  } else if (report.memoryUsedMiB !== null) {
     memory =
       report.memoryTotalMiB !== null
         ? `${formatMiB(report.memoryUsedMiB)} of ${formatMiB(
@@ -61,18 +85,23 @@ export const ModelUtilizationReport = ({
           }
           testId="model-gpu-utilization"
         />
-        <Figure label="GPU memory used" value={memory} />
         <Figure
-          label="Idle share of paid GPU time"
+          label={memoryLabel}
+          value={memory}
+          testId="model-gpu-memory"
+          detail={memoryDetail}
+        />
+        <Figure
+          label="Requested GPU time that did no work"
           value={
             report.idleShare === null ? '—' : formatShare(report.idleShare)
           }
           testId="model-idle-share"
         />
         <Figure
-          label="Idle cost"
-          value={formatUsd(report.idleCostUsd)}
-          testId="model-idle-cost"
+          label={<IdeaLabel idea="unused" />}
+          value={formatUsd(report.unusedUsd)}
+          testId="model-unused-cost"
         />
       </Figures>
       <UtilizationChart report={report} />
@@ -84,8 +113,8 @@ export const ModelUtilizationReport = ({
         style={{ marginTop: 8 }}
       >
         Means of the GPU metrics (dcgm-exporter through Prometheus) per{' '}
-        {report.granularity}, {period}. Idle cost is the paid GPU time that did
-        no work, priced at the pool&apos;s price.
+        {report.granularity}, {period}. {COST_IDEAS.unused.name}:{' '}
+        {COST_IDEAS.unused.definition}
       </Typography>
     </>
   );
@@ -96,13 +125,15 @@ export const ModelUtilizationReport = ({
  * its idle share and what that idle time cost.
  */
 export const EntityModelUtilizationCard = () => (
-  <EntityReportCard
-    title="GPU utilization"
-    kind="model"
-    load={(api, ref, query) => api.getEntityUtilization(ref, query)}
-    periodOf={v => v}
-    demoOf={v => v.demo}
-  >
-    {report => <ModelUtilizationReport report={report} />}
-  </EntityReportCard>
+  <div data-testid="modelfleet-utilization-card">
+    <EntityReportCard
+      title="GPU utilization"
+      kind="model"
+      load={(api, ref, query) => api.getEntityUtilization(ref, query)}
+      periodOf={v => v}
+      demoOf={v => v.demo}
+    >
+      {report => <ModelUtilizationReport report={report} />}
+    </EntityReportCard>
+  </div>
 );

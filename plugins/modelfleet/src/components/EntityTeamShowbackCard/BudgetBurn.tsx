@@ -63,6 +63,13 @@ export const BudgetBurn = ({ budget }: { budget: BudgetStatus }) => {
         {formatShare(budget.burn, 0)}); month-end forecast{' '}
         {formatUsd(budget.forecastUsd)}.
       </Typography>
+      {budget.runRateDays > 0 && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          The forecast adds {formatUsd(budget.dailyRunRateUsd)} a day, the mean
+          of the last {budget.runRateDays} complete days (today, still running,
+          is left out), for each day left, today included.
+        </Typography>
+      )}
     </div>
   );
 };

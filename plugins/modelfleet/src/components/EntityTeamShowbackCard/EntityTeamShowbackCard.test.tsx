@@ -29,6 +29,7 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
     total: {
       costUsd: 1234.564,
       idleUsd: 234.5,
+      unusedUsd: 0,
       gpuHours: 1500,
       savedGpuHours: 122.5,
       savedUsd: 61.25,
@@ -40,6 +41,7 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
           entityRef: 'model:default/llama-3-1-8b-chat',
           costUsd: 1000,
           idleUsd: 200,
+          unusedUsd: 150,
           gpuHours: 1200,
           savedGpuHours: 0,
           savedUsd: 0,
@@ -48,6 +50,7 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
           entityRef: 'model:default/mistral-7b',
           costUsd: 234.56,
           idleUsd: 34.5,
+          unusedUsd: 0,
           gpuHours: 300,
           savedGpuHours: 122.5,
           savedUsd: 61.25,
@@ -61,6 +64,8 @@ const teamReport = (overrides: Partial<CostReport> = {}) =>
       monthlyBudgetUsd: 3000,
       monthToDateUsd: 1234.56,
       forecastUsd: 3600,
+      dailyRunRateUsd: 100,
+      runRateDays: 7,
       burn: 0.4115,
       status: 'at-risk',
     },
@@ -106,7 +111,12 @@ describe('EntityTeamShowbackCard', () => {
       { kind: 'group', namespace: 'default', name: 'search-team' },
       undefined,
     );
-    expect(screen.getByTestId('team-idle-cost')).toHaveTextContent('$234.50');
+    expect(screen.getByTestId('team-unallocated')).toHaveTextContent('$234.50');
+    expect(screen.getByTestId('team-unused')).toHaveTextContent('$0.00');
+    // The models are the team: no Unallocated row.
+    expect(
+      screen.queryByTestId('modelfleet-unallocated-row'),
+    ).not.toBeInTheDocument();
     expect(screen.getByText('19.0% of the team cost')).toBeInTheDocument();
 
     const budget = screen.getByTestId('team-budget');
@@ -136,6 +146,7 @@ describe('EntityTeamShowbackCard', () => {
     expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
     expect(within(row).getByText('81.0%')).toBeInTheDocument();
     expect(within(row).getByText('1,200 GPU-h')).toBeInTheDocument();
+    expect(within(row).getByText('$150.00')).toBeInTheDocument();
     expect(within(row).getByText('$0.00')).toBeInTheDocument();
 
     // What hibernation saved: the team total, and mistral-7b's share of it.
@@ -210,6 +221,67 @@ describe('EntityTeamShowbackCard', () => {
       '$0.00',
     );
     expect(screen.queryByTestId('team-budget')).not.toBeInTheDocument();
+  });
+
+  it('adds an Unallocated row for what the policy charges the team beyond its models', async () => {
+    const report = teamReport();
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(async () =>
+          teamReport({
+            idleCostPolicy: 'platform-team',
+            breakdown: {
+              ...report.breakdown,
+              unallocated: {
+                costUsd: 0.004,
+                idleUsd: 0,
+                unusedUsd: 0,
+                paidBy: 'rounding',
+              },
+            },
+          }),
+        ),
+      }),
+    );
+    await screen.findByTestId('team-showback-total');
+    // Half a cent is rounding, not a row.
+    expect(
+      screen.queryByTestId('modelfleet-unallocated-row'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows the unallocated capacity charged to the platform team as a row that makes the models add up', async () => {
+    const paidBy =
+      "This team pays the pools' unallocated capacity under the idle-cost policy platform-team; no model of the team requested it.";
+    const report = teamReport();
+    await render(
+      mockModelFleetApi({
+        getEntityCost: jest.fn(async () =>
+          teamReport({
+            idleCostPolicy: 'platform-team',
+            breakdown: {
+              ...report.breakdown,
+              unallocated: {
+                costUsd: 0.004 + 0.01,
+                idleUsd: 0.01,
+                unusedUsd: 0,
+                paidBy,
+              },
+            },
+          }),
+        ),
+      }),
+    );
+    const row = (
+      await screen.findByTestId('modelfleet-unallocated-row')
+    ).closest('tr')!;
+    expect(row).toHaveTextContent('$0.01');
+    expect(
+      screen.getByTestId('modelfleet-total-row').closest('tr')!,
+    ).toHaveTextContent('$1,234.56');
+    expect(
+      screen.getByTestId('modelfleet-unallocated-paid-by'),
+    ).toHaveTextContent(paidBy);
   });
 
   it('shows progress while loading', async () => {

@@ -2,26 +2,31 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import {
-  CostBreakdownItem,
-  CostReport,
-} from '@modelfleet/plugin-modelfleet-common';
+import { CostReport } from '@modelfleet/plugin-modelfleet-common';
 import { ReactNode } from 'react';
 import {
   EntityReportCard,
   AnomaliesList,
   ChangeAgainstPrevious,
   CostBarChart,
+  CostTableRow,
   Figure,
   Figures,
   formatGpuHours,
   formatPeriod,
   formatShare,
   formatUsd,
+  hasUnallocated,
+  idleColumns,
+  IdleFigures,
+  NO_WRAP,
   NoData,
   ProvenanceCaption,
+  rowsWithUnallocated,
   SAVED_TOOLTIP,
   SavingsFigure,
+  SummaryRowLabel,
+  UnallocatedNote,
 } from '../CostCommon';
 import { BudgetBurn } from './BudgetBurn';
 
@@ -39,19 +44,26 @@ function nameOf(ref: string): string {
   return ref.slice(ref.lastIndexOf('/') + 1).replace(/^[^:]*:/, '');
 }
 
-function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
+function modelColumns(
+  total: number,
+  paidBy?: string,
+): TableColumn<CostTableRow>[] {
   return [
     {
       title: 'Model',
       field: 'entityRef',
-      render: m => (
-        <EntityRefLink entityRef={m.entityRef} defaultKind="model" />
-      ),
+      render: m =>
+        m.row ? (
+          <SummaryRowLabel row={m.row} paidBy={paidBy} />
+        ) : (
+          <EntityRefLink entityRef={m.entityRef} defaultKind="model" />
+        ),
     },
     {
       title: 'Cost',
       field: 'costUsd',
       type: 'numeric',
+      cellStyle: NO_WRAP,
       render: m => formatUsd(m.costUsd),
     },
     {
@@ -59,16 +71,12 @@ function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
       type: 'numeric',
       render: m => (total > 0 ? formatShare(m.costUsd / total) : '—'),
     },
-    {
-      title: 'Idle',
-      field: 'idleUsd',
-      type: 'numeric',
-      render: m => formatUsd(m.idleUsd),
-    },
+    ...idleColumns<CostTableRow>(),
     {
       title: 'GPU time',
       field: 'gpuHours',
       type: 'numeric',
+      cellStyle: NO_WRAP,
       render: m => formatGpuHours(m.gpuHours),
     },
     {
@@ -76,6 +84,7 @@ function modelColumns(total: number): TableColumn<CostBreakdownItem>[] {
       tooltip: SAVED_TOOLTIP,
       field: 'savedUsd',
       type: 'numeric',
+      cellStyle: NO_WRAP,
       render: m => formatUsd(m.savedUsd),
     },
   ];
@@ -86,6 +95,10 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
   const { total, breakdown } = report;
   const period = formatPeriod(report.from, report.to);
   const models = breakdown.models;
+  // The models plus what the policy charges the team beyond them.
+  const unallocated = hasUnallocated(breakdown.unallocated)
+    ? breakdown.unallocated
+    : undefined;
   return (
     <>
       <Figures>
@@ -98,16 +111,7 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
           }
           detail={<ChangeAgainstPrevious report={report} />}
         />
-        <Figure
-          label="Idle cost"
-          value={formatUsd(total.idleUsd)}
-          testId="team-idle-cost"
-          detail={
-            total.costUsd > 0
-              ? `${formatShare(total.idleUsd / total.costUsd)} of the team cost`
-              : undefined
-          }
-        />
+        <IdleFigures total={total} testId="team" of="the team cost" />
         <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
         <Figure label="Models with cost" value={models.length} />
         <SavingsFigure total={total} testId="team-hibernation-saved" />
@@ -151,18 +155,20 @@ export const TeamShowbackReport = ({ report }: { report: CostReport }) => {
                     idle: m.idleUsd,
                   }))}
                 />
-                <Table<CostBreakdownItem>
+                <Table<CostTableRow>
                   options={{
                     paging: models.length > 10,
-                    pageSize: 10,
+                    pageSize: unallocated ? 12 : 10,
                     search: false,
                     toolbar: false,
                     padding: 'dense',
+                    sorting: !unallocated,
                   }}
-                  columns={modelColumns(total.costUsd)}
-                  data={models}
+                  columns={modelColumns(total.costUsd, unallocated?.paidBy)}
+                  data={rowsWithUnallocated(models, unallocated, total)}
                   style={{ boxShadow: 'none' }}
                 />
+                {unallocated && <UnallocatedNote unallocated={unallocated} />}
               </>
             )}
           </Section>

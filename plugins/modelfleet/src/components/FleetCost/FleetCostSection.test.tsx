@@ -24,6 +24,7 @@ const restricted = costReport({
         entityRef: 'model:default/detector',
         costUsd: 360.5,
         idleUsd: 90.13,
+        unusedUsd: 0,
         gpuHours: 450.63,
         savedGpuHours: 45.06,
         savedUsd: 36.05,
@@ -34,6 +35,7 @@ const restricted = costReport({
         entityRef: 'group:default/vision-team',
         costUsd: 360.5,
         idleUsd: 90.13,
+        unusedUsd: 0,
         gpuHours: 450.63,
         savedGpuHours: 45.06,
         savedUsd: 36.05,
@@ -152,6 +154,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
       entityRef,
       costUsd: 100,
       idleUsd: 10,
+      unusedUsd: 0,
       gpuHours: 50,
       savedGpuHours: savedUsd * 2,
       savedUsd,
@@ -196,6 +199,71 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
       .getByRole('link', { name: /search-team/ })
       .closest('tr')!;
     expect(within(search).getByText('$5.55')).toBeInTheDocument();
+  });
+
+  it('lists every team, then Unallocated and the Total, which add up to the fleet cost', async () => {
+    const item = (entityRef: string, costUsd: number, idleUsd: number) => ({
+      entityRef,
+      costUsd,
+      idleUsd,
+      unusedUsd: costUsd / 10,
+      gpuHours: 50,
+      savedGpuHours: 0,
+      savedUsd: 0,
+    });
+    const paidBy =
+      'No team pays it: under the idle-cost policy shared-proportionally, a pool with no models has no one to share it with.';
+    await render(
+      mockModelFleetApi({
+        getFleetCost: jest.fn(async () =>
+          costReport({
+            scope: 'fleet',
+            entityRef: null,
+            breakdown: {
+              models: [],
+              teams: Array.from({ length: 12 }, (_, i) =>
+                item(`group:default/team-${i + 1}`, 20, 2),
+              ),
+              pools: [],
+              unallocated: {
+                costUsd: 120.5,
+                idleUsd: 66.13,
+                unusedUsd: 12.05,
+                paidBy,
+              },
+            },
+          }),
+        ),
+      }),
+    );
+    const teams = await screen.findByTestId('modelfleet-top-teams');
+    // All twelve teams, not the top ten: they must add up.
+    expect(within(teams).getAllByRole('link')).toHaveLength(12);
+    const unallocated = within(teams)
+      .getByTestId('modelfleet-unallocated-row')
+      .closest('tr')!;
+    expect(within(unallocated).getByText('$120.50')).toBeInTheDocument();
+    expect(within(unallocated).getByText('$66.13')).toBeInTheDocument();
+    const total = within(teams)
+      .getByTestId('modelfleet-total-row')
+      .closest('tr')!;
+    // 12 × $20 + $120.50 = the fixture's fleet cost.
+    expect(within(total).getByText('$360.50')).toBeInTheDocument();
+    expect(
+      within(teams).getByTestId('modelfleet-unallocated-paid-by'),
+    ).toHaveTextContent(
+      `Unallocated is the cost no row above is charged ($120.50). ${paidBy}`,
+    );
+    expect(
+      within(teams).getByRole('columnheader', {
+        name: /Unallocated capacity/,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(teams).getByRole('columnheader', {
+        name: /Allocated but unused/,
+      }),
+    ).toBeInTheDocument();
   });
 
   it('still shows an anomalies error that is not a 403', async () => {

@@ -21,8 +21,8 @@ import {
   Figures,
   formatGpuHours,
   formatPeriod,
-  formatShare,
   formatUsd,
+  IdleFigures,
   NoData,
   periodQuery,
   ProvenanceCaption,
@@ -92,7 +92,7 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
     );
   }
   // Pools are capacity every team shares: a view of some teams lists none.
-  const md = restricted ? 6 : 4;
+  const md = restricted ? 12 : 6;
   return (
     <Grid container spacing={3}>
       {note}
@@ -107,17 +107,10 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
               testId="fleet-cost-total"
               detail={<ChangeAgainstPrevious report={report} />}
             />
-            <Figure
-              label="Idle cost"
-              value={formatUsd(total.idleUsd)}
-              testId="fleet-idle-cost"
-              detail={
-                total.costUsd > 0
-                  ? `${formatShare(total.idleUsd / total.costUsd)} of the ${
-                      restricted ? "teams'" : 'fleet'
-                    } cost`
-                  : undefined
-              }
+            <IdleFigures
+              total={total}
+              testId="fleet"
+              of={restricted ? "the teams' cost" : 'the fleet cost'}
             />
             <Figure label="GPU time" value={formatGpuHours(total.gpuHours)} />
             <Figure label="Days with cost data" value={total.daysWithData} />
@@ -130,6 +123,16 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
           />
         </InfoCard>
       </Grid>
+      <Grid item xs={12} data-testid="modelfleet-top-teams">
+        <TopCostsTable
+          title={breakdown.unallocated ? 'Teams' : 'Top teams'}
+          column="Team"
+          items={breakdown.teams}
+          defaultKind="group"
+          unallocated={breakdown.unallocated}
+          total={total}
+        />
+      </Grid>
       <Grid item xs={12} md={md} data-testid="modelfleet-top-models">
         <TopCostsTable
           title="Top models"
@@ -138,16 +141,8 @@ const FleetCostContent = ({ value }: { value: FleetCost }) => {
           defaultKind="model"
         />
       </Grid>
-      <Grid item xs={12} md={md} data-testid="modelfleet-top-teams">
-        <TopCostsTable
-          title="Top teams"
-          column="Team"
-          items={breakdown.teams}
-          defaultKind="group"
-        />
-      </Grid>
       {!restricted && (
-        <Grid item xs={12} md={4} data-testid="modelfleet-top-pools">
+        <Grid item xs={12} md={6} data-testid="modelfleet-top-pools">
           <TopCostsTable
             title="Top pools"
             column="Pool"

@@ -1,6 +1,13 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import Tooltip from '@material-ui/core/Tooltip';
 import { ReconciliationItem } from '@modelfleet/plugin-modelfleet-common';
 import { formatPeriod, formatShare, formatUsd } from '../CostCommon';
+
+const DIRECTION: Record<ReconciliationItem['direction'], string> = {
+  'above-bill': 'Showback above the bill',
+  'below-bill': 'Showback below the bill',
+  matches: 'Agrees with the bill',
+};
 
 const COLUMNS: TableColumn<ReconciliationItem>[] = [
   { title: 'Bill source', field: 'source' },
@@ -27,6 +34,21 @@ const COLUMNS: TableColumn<ReconciliationItem>[] = [
       `${formatUsd(r.differenceUsd)}${
         r.differenceShare === null ? '' : ` (${formatShare(r.differenceShare)})`
       }`,
+  },
+  {
+    title: 'Which way',
+    field: 'direction',
+    render: r => (
+      <Tooltip title={r.explanation}>
+        <span
+          aria-label={r.explanation}
+          data-testid="modelfleet-reconciliation-direction"
+          style={{ borderBottom: '1px dotted', cursor: 'help' }}
+        >
+          {DIRECTION[r.direction]}
+        </span>
+      </Tooltip>
+    ),
   },
   { title: 'Bill lines', field: 'billLines', type: 'numeric' },
 ];

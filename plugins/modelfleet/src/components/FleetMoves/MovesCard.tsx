@@ -15,6 +15,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef } from '../../api';
+import { CardBody, CardState } from '../CostCommon';
 import {
   ActionStateChip,
   Actor,
@@ -251,6 +252,9 @@ export const MovesCard = (props: { pollMs?: number }) => {
     );
   }
 
+  let state: CardState = 'loading';
+  if (actions && fallbacks) state = 'ready';
+  else if (readError) state = 'error';
   return (
     <InfoCard title="Moves">
       <div data-testid="modelfleet-moves-card">
@@ -267,7 +271,7 @@ export const MovesCard = (props: { pollMs?: number }) => {
             </Alert>
           </Box>
         )}
-        {body}
+        <CardBody state={state}>{body}</CardBody>
       </div>
     </InfoCard>
   );

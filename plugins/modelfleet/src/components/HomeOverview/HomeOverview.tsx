@@ -165,7 +165,7 @@ export const HomeOverview = (props: { now?: Date }) => {
       </Grid>
       <Grid item xs={12} md={6}>
         <Section
-          title="Top idle waste"
+          title="Allocated but unused: top models"
           tooltip={IDLE_WASTE_TOOLTIP}
           testId="home-idle-waste"
         >

@@ -6,6 +6,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import {
+  COST_IDEAS,
   CostBreakdownItem,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -21,8 +22,7 @@ export const IDLE_CANDIDATES = 12;
 export const IDLE_SHOWN = 5;
 
 /** What the card's figures mean, once. */
-export const IDLE_WASTE_TOOLTIP =
-  "Idle waste: the part of a model's cost this month that paid for GPU time in which its GPUs did no work (its cost times its GPUs' idle share), as the Model page's GPU utilization card counts it.";
+export const IDLE_WASTE_TOOLTIP = `${COST_IDEAS.unused.name}: ${COST_IDEAS.unused.definition} The same figure as on each Model page.`;
 
 /** A model's idle waste over the month. */
 export interface ModelIdleWaste {
@@ -60,7 +60,7 @@ export async function loadIdleWaste(
       );
       return {
         entityRef: m.entityRef,
-        idleCostUsd: report.idleCostUsd,
+        idleCostUsd: report.unusedUsd,
         idleShare: report.idleShare,
       };
     }),

@@ -132,6 +132,13 @@ async function render(api: ModelFleetApi) {
   );
 }
 
+/** Opens the closed panel of the backend's internals. */
+async function openBackendDetails() {
+  await userEvent.click(
+    await screen.findByRole('button', { name: /Backend details/ }),
+  );
+}
+
 describe('ModelFleetPage', () => {
   it('shows progress while loading, then the backend state in three cards', async () => {
     let answer: (value: FleetStatusResponse) => void = () => {};
@@ -157,6 +164,18 @@ describe('ModelFleetPage', () => {
     expect(screen.queryByText('Background loops')).not.toBeInTheDocument();
 
     answer(status);
+
+    // The backend's internals are in a closed panel for platform engineers:
+    // not on the page until it is opened.
+    const details = await screen.findByRole('button', {
+      name: /Backend details/,
+    });
+    expect(details).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByText('20261124_init.js')).not.toBeInTheDocument();
+    expect(screen.queryByText('better-sqlite3')).not.toBeInTheDocument();
+    expect(screen.queryByText('Background loops')).not.toBeInTheDocument();
+    await userEvent.click(details);
+    expect(details).toHaveAttribute('aria-expanded', 'true');
 
     const backend = await screen.findByTestId('modelfleet-backend-card');
     expect(
@@ -280,6 +299,7 @@ describe('ModelFleetPage', () => {
       });
     await render(mockApi({ getStatus }));
 
+    await openBackendDetails();
     expect(await screen.findByText('Not run yet')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
 
@@ -306,6 +326,7 @@ describe('ModelFleetPage', () => {
     expect(
       await screen.findByText(/No clusters connected/),
     ).toBeInTheDocument();
+    await openBackendDetails();
     expect(
       screen.getByText('Cluster connectors: none registered yet'),
     ).toBeInTheDocument();
@@ -373,6 +394,7 @@ describe('ModelFleetPage', () => {
           entityRef: `model:default/model-${String(i + 1).padStart(2, '0')}`,
           costUsd: 120 - i * 10,
           idleUsd: 5,
+          unusedUsd: 0,
           gpuHours: 100,
           savedGpuHours: 0,
           savedUsd: 0,
@@ -382,6 +404,7 @@ describe('ModelFleetPage', () => {
             entityRef: 'group:default/search-team',
             costUsd: 300,
             idleUsd: 40,
+            unusedUsd: 0,
             gpuHours: 400,
             savedGpuHours: 0,
             savedUsd: 0,
@@ -392,6 +415,7 @@ describe('ModelFleetPage', () => {
             entityRef: 'gpupool:default/demo-aws-use1.g6-l4-spot',
             costUsd: 360.5,
             idleUsd: 90.13,
+            unusedUsd: 0,
             gpuHours: 450,
             savedGpuHours: 0,
             savedUsd: 0,
@@ -428,6 +452,8 @@ describe('ModelFleetPage', () => {
               showbackUsd: 950,
               differenceUsd: 50,
               differenceShare: 0.05,
+              direction: 'below-bill' as const,
+              explanation: 'Showback is below the bill: storage and network.',
               billLines: 42,
             },
           ],
@@ -438,7 +464,10 @@ describe('ModelFleetPage', () => {
       expect(await screen.findByTestId('fleet-cost-total')).toHaveTextContent(
         '$360.50',
       );
-      expect(screen.getByTestId('fleet-idle-cost')).toHaveTextContent('$90.13');
+      expect(screen.getByTestId('fleet-unallocated')).toHaveTextContent(
+        '$90.13',
+      );
+      expect(screen.getByTestId('fleet-unused')).toHaveTextContent('$36.05');
       expect(
         screen.getByRole('figure', {
           name: 'Cost per day, 2026-11-01 – 2026-11-03, against the previous period',
@@ -488,6 +517,14 @@ describe('ModelFleetPage', () => {
       expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
       expect(within(row).getByText('$950.00')).toBeInTheDocument();
       expect(within(row).getByText('$50.00 (5.0%)')).toBeInTheDocument();
+      expect(
+        within(row).getByTestId('modelfleet-reconciliation-direction'),
+      ).toHaveTextContent('Showback below the bill');
+      expect(
+        within(row).getByLabelText(
+          'Showback is below the bill: storage and network.',
+        ),
+      ).toBeInTheDocument();
       expect(api.getFleetCost).toHaveBeenCalledWith(undefined);
       expect(api.getCostAnomalies).toHaveBeenCalledWith(undefined);
       expect(api.getBillReconciliation).toHaveBeenCalledWith(undefined);
@@ -520,7 +557,9 @@ describe('ModelFleetPage', () => {
         "The fleet's costs belong to the teams that own its models. Only their members and the platform team can see them.",
       );
       expect(screen.queryByText(/^Warning|^Error/)).not.toBeInTheDocument();
-      expect(screen.getByTestId('modelfleet-loops-card')).toBeInTheDocument();
+      expect(
+        screen.getByTestId('modelfleet-backend-details'),
+      ).toBeInTheDocument();
     });
 
     it('shows any other cost error in the cost section only', async () => {
@@ -533,7 +572,9 @@ describe('ModelFleetPage', () => {
           'Error: Request failed with 500 Internal Server Error',
         ),
       ).toBeInTheDocument();
-      expect(screen.getByTestId('modelfleet-loops-card')).toBeInTheDocument();
+      expect(
+        screen.getByTestId('modelfleet-backend-details'),
+      ).toBeInTheDocument();
     });
   });
 });

@@ -14,7 +14,8 @@ import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { modelfleetApiRef } from '../../api';
-import { BackendCard, ConnectorsCard, LoopsCard } from '../BackendStatus';
+import { BackendDetails } from '../BackendStatus';
+import { CARD_STATE_ATTRIBUTE, CardBody } from '../CostCommon';
 import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
 import { MovesCard } from '../FleetMoves';
@@ -35,8 +36,8 @@ const Figure = (props: { label: string; value: string | number }) => (
  * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
  * over time, top costs, anomalies, bill reconciliation), the moves of models
  * between pools (with Approve / Cancel for those waiting), model workloads, and
- * the state of the ModelFleet backend (database, connectors, background
- * loops). Data of the simulated demo fleet is labelled.
+ * in a closed panel for platform engineers the state of the ModelFleet
+ * backend (database, connectors, background loops). Data of the simulated demo fleet is labelled.
  */
 export const FleetOverview = () => {
   const api = useApi(modelfleetApiRef);
@@ -72,7 +73,9 @@ export const FleetOverview = () => {
     return (
       <>
         {header}
-        <ResponseErrorPanel error={error} />
+        <CardBody state="error">
+          <ResponseErrorPanel error={error} />
+        </CardBody>
       </>
     );
   }
@@ -80,7 +83,9 @@ export const FleetOverview = () => {
     return (
       <>
         {header}
-        <Progress />
+        <CardBody state="loading">
+          <Progress />
+        </CardBody>
       </>
     );
   }
@@ -104,9 +109,13 @@ export const FleetOverview = () => {
             <DemoBanner />
           </Grid>
         )}
-        <Grid item xs={12}>
+        <Grid item xs={12} data-testid="modelfleet-at-a-glance">
           <InfoCard title="At a glance">
-            <Grid container spacing={2}>
+            <Grid
+              container
+              spacing={2}
+              {...{ [CARD_STATE_ATTRIBUTE]: 'ready' }}
+            >
               <Figure
                 label={stale ? `Clusters (${stale} stale)` : 'Clusters'}
                 value={clusters.length}
@@ -135,26 +144,15 @@ export const FleetOverview = () => {
         <Grid item xs={12}>
           <WorkloadsTable workloads={workloads} />
         </Grid>
-        <Grid item xs={12} md={6} data-testid="modelfleet-backend-card">
-          <BackendCard database={status.database} />
-        </Grid>
-        <Grid item xs={12} md={6} data-testid="modelfleet-connectors-card">
-          <ConnectorsCard connectors={status.connectors} />
-        </Grid>
-        <Grid item xs={12} data-testid="modelfleet-loops-card">
-          <LoopsCard tasks={status.tasks} />
-        </Grid>
         <Grid item xs={12}>
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            data-testid="modelfleet-status-read-at"
-          >
-            Status read at{' '}
-            <time dateTime={status.generatedAt} title={status.generatedAt}>
-              {new Date(status.generatedAt).toLocaleString()}
-            </time>
-          </Typography>
+          <BackendDetails
+            status={status}
+            readAt={
+              <time dateTime={status.generatedAt} title={status.generatedAt}>
+                {new Date(status.generatedAt).toLocaleString()}
+              </time>
+            }
+          />
         </Grid>
       </Grid>
     </>
