@@ -179,6 +179,11 @@ describe('modelfleet backend plugin', () => {
         scope: 'global',
       },
       {
+        id: 'modelfleet-pool-history',
+        schedule: 'every 30 seconds',
+        scope: 'global',
+      },
+      {
         id: 'modelfleet-spot-fallback',
         schedule: 'every 20 seconds',
         scope: 'global',

@@ -8,7 +8,7 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { FleetStatusResponse } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetApi, modelfleetApiRef } from './api';
 import plugin from './alpha';
@@ -73,6 +73,14 @@ describe('alpha plugin', () => {
     });
 
     // The page is lazy-loaded: its first import in a test run takes a while.
+    // The loops are in the Backend details panel, closed at first.
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: /Backend details/ },
+        { timeout: 10_000 },
+      ),
+    );
     const loops = await screen.findByTestId(
       'modelfleet-loops-card',
       {},
@@ -100,6 +108,14 @@ describe('alpha plugin', () => {
     expect(link).toHaveAttribute('href', '/modelfleet');
     expect(link.querySelector('svg')).not.toBeNull();
 
+    // The loops are in the Backend details panel, closed at first.
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: /Backend details/ },
+        { timeout: 10_000 },
+      ),
+    );
     const loops = await screen.findByTestId(
       'modelfleet-loops-card',
       {},

@@ -5,7 +5,7 @@ import {
   useCustomFieldExtensions,
 } from '@backstage/plugin-scaffolder-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { ModelFleetApi, ModelFleetClient, modelfleetApiRef } from './api';
 import {
@@ -88,6 +88,14 @@ describe('modelfleetPlugin (legacy frontend system)', () => {
     );
 
     // The page is lazy-loaded: its first import in a test run takes a while.
+    // The loops are in the Backend details panel, closed at first.
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: /Backend details/ },
+        { timeout: 10_000 },
+      ),
+    );
     const loops = await screen.findByTestId(
       'modelfleet-loops-card',
       {},

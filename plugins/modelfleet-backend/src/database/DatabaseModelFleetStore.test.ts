@@ -60,6 +60,8 @@ describe('DatabaseModelFleetStore', () => {
         '20261211_hibernation.js',
         '20261212_hibernation_savings.js',
         '20261213_action_details.js',
+        '20261214_pool_history.js',
+        '20261215_allocated_unused.js',
       ]);
     },
   );
