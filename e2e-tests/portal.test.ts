@@ -36,7 +36,9 @@ test('the ModelFleet page is reachable from the sidebar and shows the fleet and 
   await expect(details).toBeVisible();
   await expect(page.getByText('better-sqlite3')).toHaveCount(0);
   await details.click();
-  await expect(page.getByText('Background loops')).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Background loops' }),
+  ).toBeVisible();
   await expect(page.getByText('modelfleet-housekeeping')).toBeVisible();
   await expect(page.getByText('better-sqlite3')).toBeVisible();
   await expect(page.getByText(/20261124_init\.js/)).toBeVisible();
