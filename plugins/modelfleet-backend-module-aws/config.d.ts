@@ -38,6 +38,20 @@ export interface Config {
         /** EC2 endpoint URL for every region instead of the public ones. */
         endpoint?: string;
       };
+      /**
+       * Spot placement scores (EC2 GetSpotPlacementScores, needs
+       * ec2:GetSpotPlacementScores and ec2:DescribeAvailabilityZones) of
+       * the instance types of the spot pools in `regions`, read once a day
+       * and weighed into each spot pool's risk. On with spot prices unless
+       * disabled.
+       */
+      spotPlacementScores?: {
+        enabled?: boolean;
+        /** Region whose EC2 endpoint is asked. Defaults to the first of regions. */
+        apiRegion?: string;
+        /** EC2 endpoint URL instead of the public one. */
+        endpoint?: string;
+      };
       /** Daily costs by cost-allocation tag from Cost Explorer. Off unless set. */
       costExplorer?: {
         enabled?: boolean;

@@ -19,6 +19,17 @@ export interface Config {
          */
         skuPrefixes?: string[];
       };
+      /**
+       * Spot eviction-rate bands of the VM sizes of the spot pools in
+       * `regions`, from Azure Resource Graph (SpotResources; Reader is
+       * enough), read once a day and weighed into each spot pool's risk.
+       * Read only when set.
+       */
+      spotEvictionRates?: {
+        enabled?: boolean;
+        /** Azure Resource Manager endpoint. Defaults to https://management.azure.com. */
+        endpoint?: string;
+      };
       /** Daily costs per resource from Azure Cost Management. Read only when set. */
       costManagement?: {
         /**

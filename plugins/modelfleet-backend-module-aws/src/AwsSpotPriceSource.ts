@@ -8,7 +8,12 @@ import {
   PriceQuote,
   PriceSource,
 } from '@modelfleet/plugin-modelfleet-node';
-import { AwsClientOptions, awsCallError, sdkClientConfig } from './client';
+import {
+  AwsClientOptions,
+  awsCallError,
+  perRegion,
+  sdkClientConfig,
+} from './client';
 import { gpuOf, selects } from './gpuInstances';
 import { PRICE_FLAGS, readPrice } from './priceFlags';
 
@@ -43,18 +48,12 @@ const PRODUCT = 'Linux/UNIX';
  */
 export class AwsSpotPriceSource implements PriceSource {
   readonly id = 'aws-ec2-spot-price-history';
-  private readonly clients = new Map<string, EC2Client>();
 
   constructor(private readonly options: AwsSpotPriceSourceOptions) {}
 
-  private client(region: string): EC2Client {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = new EC2Client(sdkClientConfig(region, this.options));
-      this.clients.set(region, client);
-    }
-    return client;
-  }
+  private readonly client = perRegion(
+    region => new EC2Client(sdkClientConfig(region, this.options)),
+  );
 
   async listPrices(filter: PriceFilter = {}): Promise<PriceQuote[]> {
     if (filter.provider && filter.provider !== 'aws') return [];

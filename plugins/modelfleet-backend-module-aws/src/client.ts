@@ -74,3 +74,18 @@ export function awsCallError(what: string, error: unknown): Error {
     { cause: error },
   );
 }
+
+/** One SDK client per region, made when first asked for. */
+export function perRegion<T>(
+  make: (region: string) => T,
+): (region: string) => T {
+  const clients = new Map<string, T>();
+  return region => {
+    let client = clients.get(region);
+    if (!client) {
+      client = make(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

@@ -40,6 +40,13 @@ describe('readAwsConfig', () => {
         credentials: undefined,
         maxAttempts: undefined,
       },
+      spotPlacementScores: {
+        regions: ['us-east-1', 'eu-west-1'],
+        apiRegion: undefined,
+        endpoint: undefined,
+        credentials: undefined,
+        maxAttempts: undefined,
+      },
     });
     expect(DEFAULT_INSTANCE_FAMILIES).toEqual([
       'g4dn',
@@ -114,7 +121,32 @@ describe('readAwsConfig', () => {
         pricing: { enabled: false },
         costExplorer: { enabled: false },
       }),
+    ).toEqual({
+      spot: expect.objectContaining({ regions: ['us-east-1'] }),
+      spotPlacementScores: expect.objectContaining({ regions: ['us-east-1'] }),
+    });
+    // Placement scores off alone, and with the spot prices.
+    expect(
+      read({
+        regions: ['us-east-1'],
+        pricing: { enabled: false },
+        spotPlacementScores: { enabled: false, apiRegion: 'us-west-2' },
+      }),
     ).toEqual({ spot: expect.objectContaining({ regions: ['us-east-1'] }) });
+    expect(
+      read({
+        regions: ['us-east-1'],
+        spotPlacementScores: { apiRegion: 'us-west-2' },
+      })!.spotPlacementScores,
+    ).toEqual(expect.objectContaining({ apiRegion: 'us-west-2' }));
+    expect(() =>
+      read({
+        regions: ['us-east-1'],
+        spotPlacementScores: { apiRegion: 'Virginia' },
+      }),
+    ).toThrow(
+      "Invalid config at modelfleet.aws.spotPlacementScores.apiRegion: 'Virginia' is not an AWS region code like us-east-1",
+    );
     // Cost Explorer alone needs no regions.
     expect(
       read({

@@ -9,6 +9,7 @@ import {
 } from './AwsCostExplorerBillSource';
 import { AwsPricingPriceSourceOptions } from './AwsPricingPriceSource';
 import { AwsSpotPriceSourceOptions } from './AwsSpotPriceSource';
+import { AwsSpotPlacementScoreSourceOptions } from './AwsSpotPlacementScoreSource';
 
 const KEY = 'modelfleet.aws';
 
@@ -36,6 +37,7 @@ export const DEFAULT_INSTANCE_FAMILIES = [
 export interface AwsModuleOptions {
   pricing?: AwsPricingPriceSourceOptions;
   spot?: AwsSpotPriceSourceOptions;
+  spotPlacementScores?: AwsSpotPlacementScoreSourceOptions;
   costExplorer?: AwsCostExplorerBillSourceOptions;
 }
 
@@ -139,6 +141,8 @@ export function readAwsConfig(root: Config): AwsModuleOptions | undefined {
   const ceSection = c.getOptionalConfig('costExplorer');
   const pricingOn = enabled(pricingSection, true);
   const spotOn = enabled(spotSection, true);
+  const scoresOn =
+    spotOn && enabled(c.getOptionalConfig('spotPlacementScores'), true);
   const ceOn = enabled(ceSection, false);
 
   let regions: string[] = [];
@@ -184,6 +188,14 @@ export function readAwsConfig(root: Config): AwsModuleOptions | undefined {
       instanceTypes,
       lookbackHours: positive(c, 'spot.lookbackHours', { max: 24 * 90 }) ?? 24,
       endpoint: endpoint(c, 'spot.endpoint'),
+    };
+  }
+  if (scoresOn) {
+    options.spotPlacementScores = {
+      ...client,
+      regions,
+      apiRegion: region(c, 'spotPlacementScores.apiRegion'),
+      endpoint: endpoint(c, 'spotPlacementScores.endpoint'),
     };
   }
   if (ceOn) {

@@ -12,6 +12,8 @@ export { AwsPricingPriceSource } from './AwsPricingPriceSource';
 export type { AwsPricingPriceSourceOptions } from './AwsPricingPriceSource';
 export { AwsSpotPriceSource } from './AwsSpotPriceSource';
 export type { AwsSpotPriceSourceOptions } from './AwsSpotPriceSource';
+export { AwsSpotPlacementScoreSource } from './AwsSpotPlacementScoreSource';
+export type { AwsSpotPlacementScoreSourceOptions } from './AwsSpotPlacementScoreSource';
 export {
   AwsCostExplorerBillSource,
   COST_METRICS,

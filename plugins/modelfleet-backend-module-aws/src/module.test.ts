@@ -15,6 +15,7 @@ describe('modelfleetModuleAws', () => {
       addMetricsSource: jest.fn(),
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
+      addSpotRiskSource: jest.fn(),
     };
     const backend = await startTestBackend({
       extensionPoints: [[modelfleetConnectorsExtensionPoint, ext]],
@@ -33,6 +34,9 @@ describe('modelfleetModuleAws', () => {
     expect(ext.addPriceSource.mock.calls.map(c => c[0].id)).toEqual([
       'aws-pricing-api',
       'aws-ec2-spot-price-history',
+    ]);
+    expect(ext.addSpotRiskSource.mock.calls.map(c => c[0].id)).toEqual([
+      'aws-spot-placement-scores',
     ]);
     expect(ext.addBillSource).not.toHaveBeenCalled();
     await backend.stop();

@@ -6,6 +6,7 @@ import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelflee
 import { AwsCostExplorerBillSource } from './AwsCostExplorerBillSource';
 import { AwsPricingPriceSource } from './AwsPricingPriceSource';
 import { AwsSpotPriceSource } from './AwsSpotPriceSource';
+import { AwsSpotPlacementScoreSource } from './AwsSpotPlacementScoreSource';
 import { readAwsConfig } from './config';
 
 /**
@@ -32,7 +33,7 @@ export const modelfleetModuleAws = createBackendModule({
           );
           return;
         }
-        const { pricing, spot, costExplorer } = options;
+        const { pricing, spot, spotPlacementScores, costExplorer } = options;
         const on: string[] = [];
         if (pricing) {
           connectors.addPriceSource(new AwsPricingPriceSource(pricing));
@@ -41,6 +42,16 @@ export const modelfleetModuleAws = createBackendModule({
         if (spot) {
           connectors.addPriceSource(new AwsSpotPriceSource(spot));
           on.push(`spot prices for ${spot.regions.join(', ')}`);
+        }
+        if (spotPlacementScores) {
+          connectors.addSpotRiskSource(
+            new AwsSpotPlacementScoreSource(spotPlacementScores),
+          );
+          on.push(
+            `spot placement scores for ${spotPlacementScores.regions.join(
+              ', ',
+            )}`,
+          );
         }
         if (costExplorer) {
           connectors.addBillSource(new AwsCostExplorerBillSource(costExplorer));

@@ -92,7 +92,26 @@ describe('readAzureConfig', () => {
     ).toBeUndefined();
   });
 
+  it('reads spot eviction rates only when set, for the regions', () => {
+    expect(read({ regions: ['eastus'] })!.spotEvictionRates).toBeUndefined();
+    expect(
+      read({ regions: ['eastus'], spotEvictionRates: {} })!.spotEvictionRates,
+    ).toEqual({ regions: ['eastus'], endpoint: undefined });
+    expect(
+      read({ regions: ['eastus'], spotEvictionRates: { enabled: false } })!
+        .spotEvictionRates,
+    ).toBeUndefined();
+  });
+
   it.each([
+    [
+      { spotEvictionRates: {} },
+      'modelfleet.azure.regions: list the regions whose spot eviction rates are read',
+    ],
+    [
+      { regions: ['eastus'], spotEvictionRates: { endpoint: 'http://arm' } },
+      'modelfleet.azure.spotEvictionRates.endpoint',
+    ],
     [{ regions: 'eastus' }, 'modelfleet.azure.regions: must be a list'],
     [{ regions: [] }, 'modelfleet.azure.regions: must not be empty'],
     [{ regions: ['East US'] }, 'modelfleet.azure.regions[0]'],

@@ -3,6 +3,7 @@ import {
   AzureCostManagementBillSourceOptions,
   DEFAULT_AZURE_MODEL_TAG,
 } from './costManagement/AzureCostManagementBillSource';
+import { AzureSpotEvictionRateSourceOptions } from './spot/AzureSpotEvictionRateSource';
 import { AzureRetailPriceSourceOptions } from './retail/AzureRetailPriceSource';
 
 const KEY = 'modelfleet.azure';
@@ -20,6 +21,7 @@ function fail(key: string, reason: string): never {
 export interface AzureModuleConfig {
   retailPrices?: AzureRetailPriceSourceOptions;
   costManagement?: Omit<AzureCostManagementBillSourceOptions, 'credential'>;
+  spotEvictionRates?: Omit<AzureSpotEvictionRateSourceOptions, 'credential'>;
   /** A service principal; without one the SDK's default credential chain is used. */
   credentials?: { tenantId: string; clientId: string; clientSecret: string };
 }
@@ -100,6 +102,24 @@ function readRetailPrices(
     baseUrl:
       r && readUrl(r, 'baseUrl', 'retailPrices.baseUrl', ['https:', 'http:']),
     skuPrefixes,
+  };
+}
+
+function readSpotEvictionRates(
+  c: Config,
+  regions: string[] | undefined,
+): AzureModuleConfig['spotEvictionRates'] | undefined {
+  const e = c.getOptionalConfig('spotEvictionRates');
+  if (!e || e.getOptionalBoolean('enabled') === false) return undefined;
+  if (!regions) {
+    fail(
+      'regions',
+      'list the regions whose spot eviction rates are read, or set spotEvictionRates.enabled: false',
+    );
+  }
+  return {
+    regions,
+    endpoint: readUrl(e, 'endpoint', 'spotEvictionRates.endpoint', ['https:']),
   };
 }
 
@@ -197,6 +217,7 @@ export function readAzureConfig(root: Config): AzureModuleConfig | undefined {
   return {
     retailPrices: readRetailPrices(c, regions),
     costManagement: readCostManagement(c),
+    spotEvictionRates: readSpotEvictionRates(c, regions),
     credentials: readCredentials(c),
   };
 }

@@ -21,3 +21,8 @@ export {
 export type { AzureCostManagementBillSourceOptions } from './costManagement/AzureCostManagementBillSource';
 export { readAzureConfig } from './config';
 export type { AzureModuleConfig } from './config';
+export {
+  AzureSpotEvictionRateSource,
+  parseEvictionBand,
+} from './spot/AzureSpotEvictionRateSource';
+export type { AzureSpotEvictionRateSourceOptions } from './spot/AzureSpotEvictionRateSource';

@@ -9,6 +9,7 @@ describe('modelfleetModuleAzure', () => {
       addMetricsSource: jest.fn(),
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
+      addSpotRiskSource: jest.fn(),
     };
     await startTestBackend({
       extensionPoints: [[modelfleetConnectorsExtensionPoint, ext]],
@@ -28,6 +29,7 @@ describe('modelfleetModuleAzure', () => {
         azure: {
           regions: ['eastus'],
           costManagement: { scopes: [`/subscriptions/${SUB}`] },
+          spotEvictionRates: {},
           credentials: {
             tenantId: '11111111-2222-4333-8444-555555555555',
             clientId: '99999999-8888-4777-8666-555555555555',
@@ -44,6 +46,9 @@ describe('modelfleetModuleAzure', () => {
     expect(ext.addBillSource).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'azure-cost-management' }),
     );
+    expect(ext.addSpotRiskSource).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'azure-spot-eviction-rates' }),
+    );
   });
 
   it('registers only what is configured', async () => {
@@ -52,6 +57,7 @@ describe('modelfleetModuleAzure', () => {
     });
     expect(prices.addPriceSource).toHaveBeenCalledTimes(1);
     expect(prices.addBillSource).not.toHaveBeenCalled();
+    expect(prices.addSpotRiskSource).not.toHaveBeenCalled();
 
     const bills = await start({
       modelfleet: {

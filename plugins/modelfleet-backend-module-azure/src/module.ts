@@ -10,6 +10,7 @@ import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelflee
 import { readAzureConfig } from './config';
 import { AzureCostManagementBillSource } from './costManagement/AzureCostManagementBillSource';
 import { AzureRetailPriceSource } from './retail/AzureRetailPriceSource';
+import { AzureSpotEvictionRateSource } from './spot/AzureSpotEvictionRateSource';
 
 /**
  * Reads Azure GPU VM list prices (Retail Prices API) and Azure bills (Cost
@@ -35,7 +36,8 @@ export const modelfleetModuleAzure = createBackendModule({
           );
           return;
         }
-        const { retailPrices, costManagement, credentials } = azure;
+        const { retailPrices, costManagement, spotEvictionRates, credentials } =
+          azure;
         if (retailPrices) {
           connectors.addPriceSource(new AzureRetailPriceSource(retailPrices));
           logger.info(
@@ -44,14 +46,33 @@ export const modelfleetModuleAzure = createBackendModule({
             )}`,
           );
         }
-        if (costManagement) {
-          const credential = credentials
+        const makeCredential = () =>
+          credentials
             ? new ClientSecretCredential(
                 credentials.tenantId,
                 credentials.clientId,
                 credentials.clientSecret,
               )
             : new DefaultAzureCredential();
+        const credential =
+          costManagement || spotEvictionRates ? makeCredential() : undefined;
+        const who = credentials
+          ? `service principal ${credentials.clientId}`
+          : 'the default Azure credential';
+        if (spotEvictionRates && credential) {
+          connectors.addSpotRiskSource(
+            new AzureSpotEvictionRateSource({
+              ...spotEvictionRates,
+              credential,
+            }),
+          );
+          logger.info(
+            `ModelFleet reads Azure spot eviction rates in ${spotEvictionRates.regions.join(
+              ', ',
+            )} as ${who}`,
+          );
+        }
+        if (costManagement && credential) {
           connectors.addBillSource(
             new AzureCostManagementBillSource({
               ...costManagement,
@@ -61,14 +82,10 @@ export const modelfleetModuleAzure = createBackendModule({
           logger.info(
             `ModelFleet reads Azure Cost Management bills of ${costManagement.scopes.join(
               ', ',
-            )} as ${
-              credentials
-                ? `service principal ${credentials.clientId}`
-                : 'the default Azure credential'
-            }`,
+            )} as ${who}`,
           );
         }
-        if (!retailPrices && !costManagement) {
+        if (!retailPrices && !costManagement && !spotEvictionRates) {
           logger.info(
             'ModelFleet reads no Azure prices or bills (modelfleet.azure sets neither regions nor costManagement)',
           );

@@ -53,8 +53,14 @@
  * moves_spothedge=… — the engine's figures at its default; for the two
  * readings each figure is the worse of the two (the larger cost and moves,
  * the smaller availability; availability_spothedge and moves_spothedge are
- * SpotHedge-like's (1 extra), the smaller and the larger);
- * cost_vs_spothedge is the engine's cost ÷ SpotHedge-like's.
+ * SpotHedge-like's (1 extra), the smaller and the larger).
+ * cost_vs_spothedge compares the two at equal availability: the engine's
+ * cost at SpotHedge-like's availability (read off the engine's curve, the
+ * cheapest setting that reaches it) ÷ SpotHedge-like's cost; where the
+ * engine's curve does not reach it, its default's cost ÷ SpotHedge-like's.
+ * (Its default sits at a higher availability than SpotHedge-like reaches
+ * under the "preemption" reading with any overprovisioning, so a ratio of
+ * the two defaults would weigh availability the other cannot buy.)
  */
 import { argValue } from './args';
 import fs from 'node:fs';
@@ -299,12 +305,16 @@ async function main() {
   for (const r of results) printReading(r, READING_DESCRIPTIONS[r.reading]);
 
   // ------------------------------------------------ summary
+  // The engine at SpotHedge-like's availability: its curve's cost there,
+  // or its default's where the curve does not reach it.
+  const atHedge = (r: ReadingResult) =>
+    r.engineAtHedge?.cost ?? r.engine.costVsOnDemand;
   const worst = (f: (r: ReadingResult) => number, max: boolean) =>
     results.map(f).reduce((a, b) => (max ? Math.max(a, b) : Math.min(a, b)));
   const s = {
     cost: worst(r => r.engine.costVsOnDemand, true),
     availability: worst(r => r.engine.availability, false),
-    vsHedge: worst(r => r.engine.costVsOnDemand / r.hedge.costVsOnDemand, true),
+    vsHedge: worst(r => atHedge(r) / r.hedge.costVsOnDemand, true),
     hedgeAvailability: worst(r => r.hedge.availability, false),
     moves: worst(r => r.engine.movesPerModelDay, true),
     hedgeMoves: worst(r => r.hedge.movesPerModelDay, true),
@@ -319,12 +329,23 @@ async function main() {
       } (${e.costVsOnDemand.toFixed(3)} at ${e.availability.toFixed(
         4,
       )}); cheaper than SpotHedge-like at equal or better availability — ${
-        e.costVsOnDemand < h.costVsOnDemand && e.availability >= h.availability
+        atHedge(r) < h.costVsOnDemand &&
+        (r.engineAtHedge !== undefined || e.availability >= h.availability)
           ? 'met'
           : 'NOT met'
-      } (${e.costVsOnDemand.toFixed(3)} at ${e.availability.toFixed(
+      } (the engine ${atHedge(r).toFixed(3)} at ${
+        r.engineAtHedge ? 'SpotHedge-like’s availability' : 'its default'
+      } vs SpotHedge-like ${h.costVsOnDemand.toFixed(
+        3,
+      )} at ${h.availability.toFixed(
         4,
-      )} vs ${h.costVsOnDemand.toFixed(3)} at ${h.availability.toFixed(4)})`,
+      )}; the engine's default ${e.costVsOnDemand.toFixed(
+        3,
+      )} at ${e.availability.toFixed(4)}${
+        r.hedgeAtEngine
+          ? `, SpotHedge-like there ${r.hedgeAtEngine.cost.toFixed(3)}`
+          : ', which no overprovisioning of SpotHedge-like (0–3 extra) reaches'
+      })`,
     );
     const moves = (k: string) =>
       r.figures.get(k)?.movesPerModelDay.toFixed(1) ?? '–';

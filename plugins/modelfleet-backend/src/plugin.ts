@@ -291,6 +291,7 @@ export const modelfleetPlugin = createBackendPlugin({
         };
         const { arbitrage, migrations } = await startArbitrage({
           db: store.knex,
+          spotRiskSources: connectors.spotRiskSources,
           targets,
           fleet,
           wakes: hibernationStore,

@@ -7,6 +7,7 @@ import {
   MetricsSource,
   PriceSource,
 } from './connectors';
+import { SpotRiskSource } from './spotRisk';
 
 /**
  * Lets backend modules give the ModelFleet backend its connectors.
@@ -20,6 +21,8 @@ export interface ModelfleetConnectorsExtensionPoint {
   addMetricsSource(...sources: MetricsSource[]): void;
   addPriceSource(...sources: PriceSource[]): void;
   addBillSource(...sources: BillSource[]): void;
+  /** Registers the clouds' own spot history (eviction rates, placement scores). */
+  addSpotRiskSource(...sources: SpotRiskSource[]): void;
   /**
    * Registers what changes clusters. Each cluster may be reached by one
    * actuator only.

@@ -12,4 +12,5 @@ export * from './connectors';
 export * from './extensions';
 export * from './metricsWindow';
 export * from './runtimeMetrics';
+export * from './spotRisk';
 export * from './gitops/LocalGitRepositories';

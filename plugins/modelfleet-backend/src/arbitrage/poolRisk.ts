@@ -8,6 +8,8 @@ import type {
   PoolHistoryStore,
 } from '../database/PoolHistoryStore';
 import { poolRefOf } from './serving';
+import type { SpotRiskSignal } from '@modelfleet/plugin-modelfleet-node';
+import { cloudSpotPrior, SpotSignalBook } from './cloudSpotRisk';
 
 /** Days in an average month (730 h). */
 const DAYS_PER_MONTH = 730 / 24;
@@ -136,12 +138,15 @@ export function blendPoolRisk(
 /**
  * A pool's risk: on-demand and reserved capacity is not preempted; spot
  * capacity has its own history weighed with the prior (`history`, by
- * GpuPool ref), or the prior alone.
+ * GpuPool ref), or the prior alone. The prior is the traces', with what
+ * the pool's cloud says of its instance type there (`signalsOf`) in place
+ * of what the traces say of the same thing.
  */
 export function createPoolRisk(
-  spotPrior: PoolRisk | undefined,
+  tracesPrior: PoolRisk | undefined,
   history: ReadonlyMap<string, PoolHistory> = new Map(),
   priorHours = HOURS_PER_MONTH,
+  signalsOf: (pool: PlacementPool) => SpotRiskSignal[] = () => [],
 ): (pool: PlacementPool) => PoolRisk {
   return pool => {
     if (pool.capacityType !== 'spot') {
@@ -151,6 +156,10 @@ export function createPoolRisk(
         source: `${pool.capacityType} capacity is not preempted`,
       };
     }
+    const spotPrior =
+      pool.capacityType === 'spot'
+        ? cloudSpotPrior(tracesPrior, signalsOf(pool))
+        : tracesPrior;
     const own = history.get(pool.ref);
     if (spotPrior && !(own && own.observedSeconds > 0)) {
       return {
@@ -183,18 +192,32 @@ export class PoolRiskBook {
       prior: PoolRisk | undefined;
       store: Pick<PoolHistoryStore, 'list'>;
       priorHours: number;
+      /** The clouds' own signals (eviction rates, placement scores). */
+      signals?: Pick<SpotSignalBook, 'signalsFor' | 'refresh'>;
       maxAgeMs?: number;
       now?: () => number;
     },
   ) {
-    this.risk = createPoolRisk(options.prior, new Map(), options.priorHours);
+    this.risk = createPoolRisk(
+      options.prior,
+      new Map(),
+      options.priorHours,
+      this.signalsOf,
+    );
   }
 
   /** The risk of a pool, as of the last read. */
   readonly riskOf = (pool: PlacementPool): PoolRisk => this.risk(pool);
 
-  /** Reads the history again if it is older than its maximum age. */
+  private readonly signalsOf = (pool: PlacementPool) =>
+    this.options.signals?.signalsFor(pool) ?? [];
+
+  /**
+   * Reads the history again if it is older than its maximum age, and the
+   * clouds' signals when theirs is (their failures are logged, not thrown).
+   */
   async refresh(): Promise<void> {
+    await this.options.signals?.refresh();
     const now = this.options.now?.() ?? Date.now();
     if (now - this.readAt < (this.options.maxAgeMs ?? 30_000)) return;
     this.reading ??= (async () => {
@@ -204,6 +227,7 @@ export class PoolRiskBook {
           this.options.prior,
           new Map(rows.map(h => [poolRefOf(h.cluster, h.pool), h])),
           this.options.priorHours,
+          this.signalsOf,
         );
         this.readAt = now;
       } finally {

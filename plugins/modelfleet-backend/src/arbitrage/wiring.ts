@@ -10,6 +10,8 @@ import { ARBITRAGE_TASK_ID, ArbitrageLoop } from './ArbitrageLoop';
 import { ArbitrageReports } from './ArbitrageReports';
 import { Migrations } from './Migrations';
 import { PoolRiskBook, readBundledSpotPrior } from './poolRisk';
+import { SpotSignalBook } from './cloudSpotRisk';
+import type { SpotRiskSource } from '@modelfleet/plugin-modelfleet-node';
 import { PoolHistoryStore } from '../database/PoolHistoryStore';
 import { Knex } from 'knex';
 import { RenderForPoolOptions } from './renderForPool';
@@ -22,6 +24,8 @@ export const POOL_HISTORY_TASK_ID = 'modelfleet-pool-history';
 export interface ArbitrageWiring extends RenderForPoolOptions {
   /** The plugin's database (the pools' own history). */
   db: Knex;
+  /** The clouds' own spot history (eviction rates, placement scores). */
+  spotRiskSources: SpotRiskSource[];
   targets: ModelTargets;
   wakes: HibernationStore;
   policies: PolicyService;
@@ -56,6 +60,11 @@ export async function startArbitrage(w: ArbitrageWiring) {
     prior: readBundledSpotPrior(),
     store: history,
     priorHours: settings.arbitrage.poolHistory.priorNodeHours,
+    signals: new SpotSignalBook({
+      sources: w.spotRiskSources,
+      listPools: () => w.fleet.listPools(),
+      logger: w.logger,
+    }),
   });
   await w.tasks.schedule({
     id: POOL_HISTORY_TASK_ID,

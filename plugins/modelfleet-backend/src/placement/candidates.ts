@@ -87,6 +87,8 @@ export async function placementCandidates(
         provider: p.provider,
         region: p.region ?? '',
         capacityType: p.capacityType,
+        ...(p.instanceType ? { instanceType: p.instanceType } : {}),
+        ...(p.zones.length ? { zones: p.zones } : {}),
         gpu: {
           product: p.gpu.product,
           memoryMiB: p.gpu.memoryMiB ?? 0,

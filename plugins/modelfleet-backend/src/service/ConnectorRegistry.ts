@@ -6,6 +6,7 @@ import {
   MetricsSource,
   ModelfleetConnectorsExtensionPoint,
   PriceSource,
+  SpotRiskSource,
 } from '@modelfleet/plugin-modelfleet-node';
 import { ConnectorCounts } from '@modelfleet/plugin-modelfleet-common';
 
@@ -37,6 +38,7 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
   readonly priceSources: PriceSource[] = [];
   readonly billSources: BillSource[] = [];
   readonly clusterActuators: ClusterActuator[] = [];
+  readonly spotRiskSources: SpotRiskSource[] = [];
 
   addClusterConnector(...connectors: ClusterConnector[]): void {
     addUnique('cluster connector', this.clusterConnectors, connectors);
@@ -56,6 +58,10 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
 
   addBillSource(...sources: BillSource[]): void {
     addUnique('bill source', this.billSources, sources);
+  }
+
+  addSpotRiskSource(...sources: SpotRiskSource[]): void {
+    addUnique('spot risk source', this.spotRiskSources, sources);
   }
 
   addClusterActuator(...actuators: ClusterActuator[]): void {

@@ -17,6 +17,9 @@ export interface PlacementPool {
   provider: string;
   region: string;
   capacityType: CapacityType;
+  /** The nodes' instance type and zones, where the cluster names them. */
+  instanceType?: string;
+  zones?: string[];
   gpu: {
     product: string;
     /** Memory of one GPU. */
