@@ -48,6 +48,14 @@ const failures: Record<string, () => Error> = {
   // A driver's error, wrapped by knex: the query, then the driver's message.
   '/driver-error': () =>
     new SqliteError(`${SQL} - SQLITE_ERROR: no such column: scope`),
+  // The search backend's error for a query before its index exists.
+  '/missing-index': () => {
+    const e = new Error(
+      'Missing index for software-catalog. This could be because the index hasn’t been created yet or there was a problem during index creation.',
+    );
+    e.name = 'MissingIndexError';
+    return e;
+  },
   '/bad-input': () =>
     new InputError(
       'kind: must be one of model, gpupool, group',
@@ -138,7 +146,11 @@ async function startBackend(configFiles: string[]) {
     logs,
     async get(route: string) {
       const res = await fetch(`http://localhost:${port}/api/failing${route}`);
-      return { status: res.status, body: await res.json() };
+      return {
+        status: res.status,
+        body: await res.json(),
+        retryAfter: res.headers.get('retry-after'),
+      };
     },
     async stop() {
       await backend.stop();
@@ -150,6 +162,24 @@ async function startBackend(configFiles: string[]) {
 /** Any absolute file path or source position, as stack traces carry. */
 const FILE_PATH = /(^|[\s('"])\/[\w.-]+\/[\w./-]+|\.[jt]sx?:\d+/;
 const SQL_WORDS = /\b(select|from|where|group by|modelfleet_cost_daily)\b/i;
+
+/** A search before its index exists is a 503 to retry, in words. */
+async function expectSearchIndexNotReady(
+  backend: Awaited<ReturnType<typeof startBackend>>,
+) {
+  const { status, body, retryAfter } = await backend.get('/missing-index');
+  expect(status).toBe(503);
+  expect(retryAfter).toBe('60');
+  expect(body).toEqual({
+    error: {
+      name: 'ServiceUnavailableError',
+      message:
+        'The search index is being built (the first pass runs within a minute of start); try again in 60 seconds.',
+    },
+    request: { method: 'GET', url: '/missing-index' },
+    response: { statusCode: 503 },
+  });
+}
 
 describe('error responses', () => {
   // Read by app-config.production.yaml; no PostgreSQL is opened here.
@@ -220,6 +250,8 @@ describe('error responses', () => {
         cause: { name: 'Error', message: 'not in the list' },
       });
       expect(JSON.stringify(body)).not.toMatch(/stack/i);
+
+      await expectSearchIndexNotReady(backend);
     } finally {
       await backend.stop();
     }
@@ -232,6 +264,7 @@ describe('error responses', () => {
       expect(status).toBe(500);
       expect(body.error.message).toContain(SQL);
       expect(body.error.stack).toMatch(FILE_PATH);
+      await expectSearchIndexNotReady(backend);
     } finally {
       await backend.stop();
     }

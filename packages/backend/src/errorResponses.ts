@@ -87,12 +87,16 @@ interface ResponseLike {
   json(body: unknown, ...rest: unknown[]): unknown;
 }
 
+/** Error bodies written by this file for people to read: never redacted. */
+const PUBLIC_BODIES = new WeakSet<object>();
+
 function redact(
   body: ErrorResponseBody,
   status: number,
   req: RequestLike,
   logger: Logger,
 ): ErrorResponseBody {
+  if (PUBLIC_BODIES.has(body)) return body;
   if (status < 500) {
     return { ...body, error: withoutStacks(body.error) };
   }
@@ -134,6 +138,55 @@ export function hideErrorDetails(logger: Logger) {
           : body,
         ...rest,
       );
+    next();
+  };
+}
+
+/**
+ * Seconds a client is asked to wait while the search index is built: the
+ * catalog collator's first pass (search.collators.catalog.schedule).
+ */
+export const SEARCH_INDEX_RETRY_SECONDS = 60;
+
+/**
+ * Middleware that answers a search before its index exists as what it is,
+ * a passing unavailability: 503 with `Retry-After` and a message a person
+ * reads, instead of the 500 the search backend gives for its
+ * `MissingIndexError` (the in-memory engine used on SQLite has no index
+ * until the collators' first pass has found documents).
+ */
+export function searchIndexNotReady() {
+  return (
+    _req: RequestLike,
+    res: ResponseLike & {
+      status(code: number): unknown;
+      setHeader(name: string, value: string): unknown;
+    },
+    next: () => void,
+  ) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown, ...rest: unknown[]) => {
+      if (
+        rest.length === 0 &&
+        res.statusCode >= 500 &&
+        isErrorResponseBody(body) &&
+        body.error.name === 'MissingIndexError'
+      ) {
+        res.status(503);
+        res.setHeader('Retry-After', String(SEARCH_INDEX_RETRY_SECONDS));
+        const unavailable = {
+          error: {
+            name: 'ServiceUnavailableError',
+            message: `The search index is being built (the first pass runs within a minute of start); try again in ${SEARCH_INDEX_RETRY_SECONDS} seconds.`,
+          },
+          request: body.request,
+          response: { statusCode: 503 },
+        };
+        PUBLIC_BODIES.add(unavailable);
+        return json(unavailable);
+      }
+      return json(body, ...rest);
+    };
     next();
   };
 }

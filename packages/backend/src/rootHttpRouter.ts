@@ -34,7 +34,11 @@ import {
   rootHttpRouterServiceFactory,
   RootHttpRouterConfigureContext,
 } from '@backstage/backend-defaults/rootHttpRouter';
-import { hideErrorDetails, showErrorDetails } from './errorResponses';
+import {
+  hideErrorDetails,
+  searchIndexNotReady,
+  showErrorDetails,
+} from './errorResponses';
 
 /**
  * How long the server keeps an idle keep-alive connection open beyond the
@@ -82,6 +86,8 @@ export function configureRootHttpRouter(
     // First, so that it sees the responses of every router after it.
     context.app.use(hideErrorDetails(context.logger));
   }
+  // After it, so that its 503 is written before the details are hidden.
+  context.app.use(searchIndexNotReady());
   context.applyDefaults();
   applyKeepAliveTimeoutBuffer(context.server, context.logger);
 }
