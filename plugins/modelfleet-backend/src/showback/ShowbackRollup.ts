@@ -239,7 +239,14 @@ export class ShowbackRollup {
     end: Date,
     gpuHours: number,
   ): Promise<ModelDayMetrics | undefined> {
-    const window = { start, end, stepSeconds: 3600 };
+    // A range query answers a point at each step from start to end, both
+    // included, each point (a rate over the step) covering the step before
+    // it: the day's hours are the points after its start, 24 and not 25.
+    const window = {
+      start: new Date(start.getTime() + 3600_000),
+      end,
+      stepSeconds: 3600,
+    };
     const mean = async (metric: ModelMetric) => {
       for (const source of sources) {
         try {

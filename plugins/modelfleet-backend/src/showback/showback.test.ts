@@ -296,7 +296,27 @@ describe('showback roll-up', () => {
             ]),
         },
         connectors: () => [],
-        metrics: () => [],
+        // As Prometheus answers a range query: a point at every step from
+        // start to end, both included; 1 request a second, 50 % busy.
+        metrics: () => [
+          {
+            id: 'prometheus-like',
+            query: async (metric, _w, range) => {
+              const points: Array<[number, number]> = [];
+              for (
+                let t = range.start.getTime();
+                t <= range.end.getTime();
+                t += range.stepSeconds * 1000
+              ) {
+                points.push([t / 1000, metric === 'gpuUtilization' ? 50 : 1]);
+              }
+              return metric === 'gpuUtilization' ||
+                metric === 'requestsPerSecond'
+                ? [{ labels: {}, points }]
+                : [];
+            },
+          },
+        ],
         priceSources: () => [
           { id: 'bundled-catalog' },
           { id: 'aws-ec2-spot-price-history' },
@@ -324,6 +344,17 @@ describe('showback roll-up', () => {
       ).toEqual([
         ['2026-11-29', 9.6],
         ['2026-11-30', 9.6],
+      ]);
+      // A whole day's metrics are its 24 hours, not the 25 points of a
+      // range query with both ends.
+      const day = await showback.total(
+        'model',
+        'model:default/llama-chat',
+        '2026-11-29',
+        '2026-11-30',
+      );
+      expect([day.metricHours, day.requests, day.busyGpuHours]).toEqual([
+        24, 86_400, 12,
       ]);
       const team = await showback.total(
         'team',
