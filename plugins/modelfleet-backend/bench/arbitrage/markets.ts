@@ -20,6 +20,7 @@ import {
   SpotTraceFile,
   SpotTraceReading,
 } from '../../src/engines/arbitrage/spotTrace';
+import { seededRandom } from '../../src/engines/random';
 
 /**
  * The price catalog: a folder in the bundled layout (gpu_prices.csv and
@@ -74,16 +75,7 @@ export function loadTraces(dir: string): SpotTraceFile[] {
   );
 }
 
-/** mulberry32: a seeded generator, so every run builds the same scenario. */
-export function rng(seed0: number) {
-  let seed = seed0 | 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

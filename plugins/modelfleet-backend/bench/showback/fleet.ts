@@ -12,6 +12,7 @@ import {
 } from '../../src/engines/showback';
 import { BundledPriceSource } from '../../src/prices/BundledPriceSource';
 import { isCheapestEligible } from '../../src/prices/priceFlags';
+import { seededRandom } from '../../src/engines/random';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 
@@ -32,16 +33,7 @@ export const options = {
 const { models: MODELS, days: DAYS, pools: POOLS, teams: TEAMS } = options;
 const TODAY = options.today;
 
-/** mulberry32: a seeded generator, so every run builds the same fleet. */
-export function rng(seed0: number) {
-  let seed = seed0 | 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

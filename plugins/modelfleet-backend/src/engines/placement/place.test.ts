@@ -311,6 +311,40 @@ describe('placeModels', () => {
     );
   });
 
+  it("charges the caller's price per unplaced replica in the objective", () => {
+    // A node costs $730 a month: a replica is worth placing only when
+    // leaving it unplaced costs more.
+    const pools = [pool('l4', { addableNodes: 1 })];
+    const requests = [request('m', { replicas: 2, priority: 3 })];
+    for (const exactMaxVariables of [undefined, 0]) {
+      const cheap = placeModels(requests, pools, {
+        solve,
+        exactMaxVariables,
+        unplacedUsdPerReplica: 500,
+      });
+      expect(cheap.decisions[0].unplaced).toBe(2);
+      expect(cheap.monthlyUsd).toBe(0);
+      expect(cheap.objective).toBeCloseTo(1000);
+      expect(cheap.objectiveLowerBound).toBeLessThanOrEqual(1000 + 1e-6);
+      const dear = placeModels(requests, pools, {
+        solve,
+        exactMaxVariables,
+        unplacedUsdPerReplica: 1000,
+      });
+      expect(dear.decisions[0].unplaced).toBe(1);
+      expect(dear.objective).toBeCloseTo(730 + 1000);
+      expect(dear.objectiveLowerBound).toBeGreaterThan(1000);
+      expect(dear.objectiveLowerBound).toBeLessThanOrEqual(1730 + 1e-6);
+    }
+    // The default penalty places it at any price.
+    expect(placeModels(requests, pools, { solve }).decisions[0].unplaced).toBe(
+      1,
+    );
+    expect(() =>
+      placeModels(requests, pools, { solve, unplacedUsdPerReplica: -1 }),
+    ).toThrow(/^options\.unplacedUsdPerReplica must be a finite number/);
+  });
+
   it('rejects bad requests naming the field', () => {
     expect(() =>
       placeModels([request('m', { replicas: -1 })], [], { solve }),

@@ -6,6 +6,7 @@ import {
   Rejection,
 } from './types';
 import { rejectionOf, unitsPerNode } from './eligibility';
+import { seededRandom } from '../random';
 
 /** Hours in an average month, for monthly figures. */
 export const HOURS_PER_MONTH = 730;
@@ -36,6 +37,15 @@ export interface PlaceOptions {
    * restricted programs are skipped. 20000 by default.
    */
   restrictedMaxVariables?: number;
+  /**
+   * The charge per unplaced replica in the objective, in monthly USD, the
+   * same for every replica. By default a penalty above any node cost that
+   * grows with priority, so that capacity goes to higher priority first.
+   * With a charge, `objective` and `objectiveLowerBound` are the node cost
+   * plus this charge per unplaced replica (and `lowerBoundUsd` assumes the
+   * bound's placement leaves no more replicas unplaced than this one).
+   */
+  unplacedUsdPerReplica?: number;
 }
 
 interface Problem {
@@ -44,12 +54,23 @@ interface Problem {
   /** Eligible pool indexes per request. */
   eligible: number[][];
   rejected: Rejection[][];
+  /** The charge per unplaced replica, when the caller sets one. */
+  unplacedUsd?: number;
 }
 
 function prepare(
   requests: PlacementRequest[],
   pools: PlacementPool[],
+  unplacedUsd?: number,
 ): Problem {
+  if (
+    unplacedUsd !== undefined &&
+    !(Number.isFinite(unplacedUsd) && unplacedUsd >= 0)
+  ) {
+    throw new Error(
+      `options.unplacedUsdPerReplica must be a finite number ≥ 0, got ${unplacedUsd}`,
+    );
+  }
   const seen = new Set<string>();
   requests.forEach((r, i) => {
     if (seen.has(r.id))
@@ -79,13 +100,18 @@ function prepare(
     eligible.push(ok);
     rejected.push(no);
   }
-  return { requests, pools, eligible, rejected };
+  return { requests, pools, eligible, rejected, unplacedUsd };
 }
 
 const nodeCost = (p: PlacementPool) => p.usdPerNodeHour! * HOURS_PER_MONTH;
 
-/** Penalty per unplaced replica: above any cost, higher for higher priority. */
+/**
+ * Penalty per unplaced replica: the caller's charge, else above any cost
+ * and higher for higher priority.
+ */
 function penalties(pb: Problem): number[] {
+  if (pb.unplacedUsd !== undefined)
+    return pb.requests.map(() => pb.unplacedUsd!);
   const maxNode = Math.max(
     1,
     ...pb.pools.map(p => (p.usdPerNodeHour ?? 0) * HOURS_PER_MONTH),
@@ -511,17 +537,6 @@ function restrictedMip(
   return isFeasible(pb, sol) ? sol : undefined;
 }
 
-/** mulberry32: a seeded generator, so that a run is reproducible. */
-function rng(seed0: number) {
-  let seed = seed0 | 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Whether a solution keeps to eligibility, capacity and demand. */
 function isFeasible(pb: Problem, s: Solution): boolean {
   const used = pb.pools.map(() => 0);
@@ -559,7 +574,7 @@ export function placeModels(
   pools: PlacementPool[],
   options: PlaceOptions,
 ): PlacementResult {
-  const pb = prepare(requests, pools);
+  const pb = prepare(requests, pools, options.unplacedUsdPerReplica);
   const variables =
     pb.eligible.reduce((s, e) => s + e.length, 0) +
     pools.length +
@@ -608,7 +623,7 @@ export function placeModels(
     if (lp.Status === 'Optimal')
       candidates.push(lpRounded(pb, pen, lp.Columns));
     const best = candidates.sort((a, b) => a.cost - b.cost)[0];
-    best.recreate(options.searchIterations ?? 1000, rng(1));
+    best.recreate(options.searchIterations ?? 1000, seededRandom(1));
     best.improve(requestOrder(pb));
     const objective = (s: Solution) =>
       penaltyOf(s) +
