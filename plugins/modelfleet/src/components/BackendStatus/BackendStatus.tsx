@@ -16,12 +16,13 @@ import {
   FleetStatusResponse,
   TaskStatus,
 } from '@modelfleet/plugin-modelfleet-common';
+import { formatDateTime } from '../CostCommon/format';
 
 /** Card titles are level-2 headings, below the page's level-1 title. */
 const HEADING = { component: 'h2' };
 
 function when(iso?: string): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
+  return iso ? formatDateTime(iso) : '—';
 }
 
 /** The database the backend's store runs on and its applied migrations. */

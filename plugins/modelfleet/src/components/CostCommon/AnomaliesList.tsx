@@ -7,7 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import TrendingDownIcon from '@material-ui/icons/TrendingDown';
 import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { CostAnomaly } from '@modelfleet/plugin-modelfleet-common';
-import { formatUsd, formatUtcTime } from './format';
+import { formatDate, formatDateTime, formatUsd } from './format';
 
 /** Anomalies newest first, the strongest first within a day. */
 export const newestFirst = (anomalies: readonly CostAnomaly[]) =>
@@ -49,9 +49,11 @@ export const AnomaliesList = (props: {
         >
           <AnomalyIcon anomaly={a} />
           <ListItemText
+            // Wraps on a narrow card (entity pages set list items nowrap).
+            style={{ whiteSpace: 'normal' }}
             primary={
               <>
-                {a.day}: {a.scope === 'fleet' ? 'the fleet' : null}
+                {formatDate(a.day)}: {a.scope === 'fleet' ? 'the fleet' : null}
                 {a.scope !== 'fleet' && (
                   <EntityRefLink entityRef={a.entityRef} hideIcon />
                 )}{' '}
@@ -62,7 +64,7 @@ export const AnomaliesList = (props: {
             secondary={`${
               a.direction === 'spike' ? 'Spike' : 'Drop'
             }, robust z-score ${a.score.toFixed(1)}${
-              a.notifiedAt ? `; notified ${formatUtcTime(a.notifiedAt)}` : ''
+              a.notifiedAt ? `; notified ${formatDateTime(a.notifiedAt)}` : ''
             }`}
           />
         </ListItem>

@@ -8,7 +8,7 @@ export const CardActions = (props: {
   days: PeriodDays;
   onDaysChange: (days: PeriodDays) => void;
 }) => (
-  <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+  <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
     {props.demo && <DemoChip />}
     <PeriodSelect value={props.days} onChange={props.onDaysChange} />
   </Box>

@@ -5,10 +5,13 @@ import { costChartData, utilizationChartData } from './chartData';
 import { CostOverTimeChart } from './charts';
 import {
   changeOf,
+  formatDate,
+  formatDateTime,
+  formatMonth,
   formatPeriod,
+  formatShortDate,
   formatUnitUsd,
   formatUsd,
-  formatUtcTime,
 } from './format';
 import { ChangeAgainstPrevious, ChangeLabel } from './Figures';
 import { periodQuery } from './period';
@@ -36,12 +39,31 @@ describe('formatting', () => {
 
   it('shows a period by its inclusive days and times in UTC', () => {
     expect(formatPeriod('2026-11-01', '2026-12-01')).toBe(
-      '2026-11-01 – 2026-11-30',
+      '1 Nov 2026 – 30 Nov 2026',
     );
-    expect(formatPeriod('2026-11-01', '2026-11-02')).toBe('2026-11-01');
-    expect(formatUtcTime('2026-11-03T12:00:00+02:00')).toBe(
-      '2026-11-03 10:00 UTC',
+    expect(formatPeriod('2026-11-01', '2026-11-02')).toBe('1 Nov 2026');
+    expect(formatDateTime('2026-11-03T12:00:00+02:00')).toBe(
+      '3 Nov 2026, 10:00 UTC',
     );
+  });
+
+  it('writes every date one way: day, English month, year, in UTC', () => {
+    expect(formatDate('2026-12-03')).toBe('3 Dec 2026');
+    expect(formatDate('2026-09-30T23:30:00-02:00')).toBe('1 Oct 2026');
+    expect(formatDate(new Date(Date.UTC(2027, 0, 15)))).toBe('15 Jan 2027');
+    expect(formatShortDate('2026-09-07')).toBe('7 Sep');
+    expect(formatDateTime('2026-12-03T14:05:59Z')).toBe(
+      '3 Dec 2026, 14:05 UTC',
+    );
+    expect(formatDateTime('2026-12-03T00:00:00Z')).toBe(
+      '3 Dec 2026, 00:00 UTC',
+    );
+    expect(formatMonth('2026-12')).toBe('Dec 2026');
+    expect(formatMonth('2026-01')).toBe('Jan 2026');
+    // What is not a date is shown as it came.
+    expect(formatDate('soon')).toBe('soon');
+    expect(formatDateTime('')).toBe('');
+    expect(formatMonth('2026-13')).toBe('2026-13');
   });
 });
 
@@ -79,9 +101,9 @@ describe('provenanceText', () => {
         'not-shared',
       ),
     ).toBe(
-      'Figures from bills from aws-cost-explorer, period from 2026-10-01 00:00 UTC; ' +
-        'prices from aws-pricing-api, observed 2026-11-03 00:00 UTC; ' +
-        'prices from bundled-catalog, observed 2026-11-02 00:00 UTC (aws-pricing-api: timed out). ' +
+      'Figures from bills from aws-cost-explorer, period from 1 Oct 2026, 00:00 UTC; ' +
+        'prices from aws-pricing-api, observed 3 Nov 2026, 00:00 UTC; ' +
+        'prices from bundled-catalog, observed 2 Nov 2026, 00:00 UTC (aws-pricing-api: timed out). ' +
         'Idle cost policy: unallocated capacity stays on the pools, charged to no team.',
     );
     expect(provenanceText([])).toBe(
@@ -192,7 +214,7 @@ describe('CostOverTimeChart', () => {
     );
     expect(
       await screen.findByRole('figure', {
-        name: 'Cost per day, 2026-11-01 – 2026-11-03, against the previous period',
+        name: 'Cost per day, 1 Nov 2026 – 3 Nov 2026, against the previous period',
       }),
     ).toBeInTheDocument();
     // recharts draws the series after it has measured the axes.

@@ -15,6 +15,7 @@ import {
 import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
 import { CardActions } from './CardActions';
 import { CardBody } from './cardState';
+import { WRAPPING_HEADER } from './layout';
 import { AsyncBody, CostErrorPanel } from './CostStates';
 import { costRefOf, subjectOf } from './entityRefs';
 import { formatPeriod } from './format';
@@ -132,6 +133,7 @@ export function EntityReportCard<T, K extends CostEntityKind>(
     <InfoCard
       title={props.title}
       subheader={period ? formatPeriod(period.from, period.to) : undefined}
+      headerStyle={WRAPPING_HEADER}
       action={
         allowed ? (
           <CardActions

@@ -1,15 +1,16 @@
 import Tooltip from '@material-ui/core/Tooltip';
 import { MonthProjection } from '@modelfleet/plugin-modelfleet-common';
 import { Figure } from './Figures';
-import { formatUsd } from './format';
+import { formatMonth, formatUsd } from './format';
 
 /** How a run rate and a month-end projection are made, in words. */
 export function projectionMethod(p: MonthProjection): string {
+  const month = formatMonth(p.month);
   if (p.runRateDays === 0) {
-    return `No complete day of cost yet: the projection for ${p.month} is the cost so far, and there is no run rate until a day completes.`;
+    return `No complete day of cost yet: the projection for ${month} is the cost so far, and there is no run rate until a day completes.`;
   }
   const days = p.runRateDays === 1 ? 'day' : `${p.runRateDays} days`;
-  return `Run rate: the mean daily cost of the last complete ${days} (today, still running, is left out) × the days of ${p.month}. Month-end projection: the cost of ${p.month}'s complete days so far, plus the run rate for each day left, today included.`;
+  return `Run rate: the mean daily cost of the last complete ${days} (today, still running, is left out) × the days of ${month}. Month-end projection: the cost of ${month}'s complete days so far, plus the run rate for each day left, today included.`;
 }
 
 const Labelled = (props: { label: string; method: string }) => (
@@ -49,7 +50,7 @@ export const ProjectionFigures = (props: {
       <Figure
         label={
           <Labelled
-            label={`Month-end projection, ${p.month}`}
+            label={`Month-end projection, ${formatMonth(p.month)}`}
             method={method}
           />
         }

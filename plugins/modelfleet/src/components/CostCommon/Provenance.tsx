@@ -3,7 +3,7 @@ import {
   CostProvenance,
   IdleCostPolicy,
 } from '@modelfleet/plugin-modelfleet-common';
-import { formatUtcTime } from './format';
+import { formatDateTime } from './format';
 
 const IDLE_POLICY_LABELS: Record<IdleCostPolicy, string> = {
   'not-shared': 'unallocated capacity stays on the pools, charged to no team',
@@ -62,7 +62,7 @@ export function provenanceText(
     const what = s.kind === 'price' ? 'prices from' : 'bills from';
     const when = s.kind === 'price' ? 'observed' : 'period from';
     const note = s.notes.length ? ` (${s.notes.join('; ')})` : '';
-    return `${what} ${s.source}, ${when} ${formatUtcTime(s.latest)}${note}`;
+    return `${what} ${s.source}, ${when} ${formatDateTime(s.latest)}${note}`;
   });
   const text = sources.length
     ? `Figures from ${sources.join('; ')}.`

@@ -22,7 +22,7 @@ import {
   replicaMemoryOf,
   utilizationChartData,
 } from './chartData';
-import { formatPeriod, formatUsd } from './format';
+import { formatDate, formatPeriod, formatShortDate, formatUsd } from './format';
 
 const COMPACT = new Intl.NumberFormat('en-US', {
   notation: 'compact',
@@ -31,7 +31,9 @@ const COMPACT = new Intl.NumberFormat('en-US', {
 
 const compactUsd = (value: number) => `$${COMPACT.format(value)}`;
 
-const shortDay = (day: string) => day.slice(5);
+/** A point's day in a tooltip, written as every date is. */
+const dayLabel = (value: unknown) =>
+  typeof value === 'string' ? formatDate(value) : String(value ?? '');
 
 const money = (value: unknown) =>
   typeof value === 'number' ? formatUsd(value) : String(value ?? '');
@@ -69,9 +71,9 @@ export const CostOverTimeChart = (props: {
         margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
       >
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="date" tickFormatter={shortDay} />
+        <XAxis dataKey="date" tickFormatter={formatShortDate} />
         <YAxis tickFormatter={compactUsd} width={56} />
-        <ChartTooltip formatter={money} />
+        <ChartTooltip formatter={money} labelFormatter={dayLabel} />
         <Legend />
         <Area
           type="monotone"
@@ -128,7 +130,7 @@ export const UtilizationChart = (props: {
         margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
       >
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="date" tickFormatter={shortDay} />
+        <XAxis dataKey="date" tickFormatter={formatShortDate} />
         <YAxis
           yAxisId="percent"
           domain={[0, 100]}
@@ -145,7 +147,7 @@ export const UtilizationChart = (props: {
           tickFormatter={v => `${v} GiB`}
           width={64}
         />
-        <ChartTooltip />
+        <ChartTooltip labelFormatter={dayLabel} />
         <Legend />
         <Line
           yAxisId="percent"

@@ -10,6 +10,7 @@ export {
   utilizationChartData,
 } from './chartData';
 export { CardActions } from './CardActions';
+export { ScrollX, WRAPPING_HEADER } from './layout';
 export { CARD_STATE_ATTRIBUTE, CardBody, cardStateOf } from './cardState';
 export type { CardState } from './cardState';
 export { AsyncBody, CostErrorPanel, NoData, statusOf } from './CostStates';
@@ -27,13 +28,16 @@ export {
 export {
   changeOf,
   daysBetween,
+  formatDate,
+  formatDateTime,
+  formatMonth,
+  formatShortDate,
   formatGpuHours,
   formatMiB,
   formatPeriod,
   formatShare,
   formatUnitUsd,
   formatUsd,
-  formatUtcTime,
 } from './format';
 export {
   hasUnallocated,

@@ -94,7 +94,7 @@ describe('EntityGpuPoolCard', () => {
       '$0.3086',
     );
     expect(screen.getByTestId('gpupool-price-provenance')).toHaveTextContent(
-      'Price of aws g6.12xlarge us-east-1 spot: Figures from prices from aws-pricing-api, observed 2026-11-03 12:00 UTC.',
+      'Price of aws g6.12xlarge us-east-1 spot: Figures from prices from aws-pricing-api, observed 3 Nov 2026, 12:00 UTC.',
     );
     expect(screen.getByTestId('gpupool-capacity-mix')).toHaveTextContent(
       'Spot 60% · On-demand 40% of node-hours',
@@ -176,7 +176,7 @@ describe('EntityGpuPoolCard', () => {
     expect(screen.getByText('No cost data yet')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /recorded no cost for this pool in 2026-11-01 – 2026-11-03/,
+        /recorded no cost for this pool in 1 Nov 2026 – 3 Nov 2026/,
       ),
     ).toBeInTheDocument();
   });

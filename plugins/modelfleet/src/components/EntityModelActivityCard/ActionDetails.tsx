@@ -15,6 +15,7 @@ import {
 import { ReactNode } from 'react';
 import { Actor, RelativeTime, StepStatusChip } from './ActionParts';
 import { formatValue, isActive, stateWord, stepStatuses } from './format';
+import { ScrollX } from '../CostCommon';
 
 const useStyles = makeStyles((theme: Theme) => ({
   steps: { margin: 0, paddingLeft: theme.spacing(3) },
@@ -82,39 +83,41 @@ export const ActionEvents = (props: { events: ActionEvent[] }) => {
     (a, b) => Date.parse(a.at) - Date.parse(b.at),
   );
   return (
-    <Table size="small" aria-label="Events">
-      <TableHead>
-        <TableRow>
-          <TableCell>When</TableCell>
-          <TableCell>Change</TableCell>
-          <TableCell>By</TableCell>
-          <TableCell>What happened</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {events.map((e, i) => {
-          let className: string | undefined;
-          if (e.outcome === 'failed') className = classes.failed;
-          else if (e.outcome === 'retrying') className = classes.retrying;
-          return (
-            <TableRow
-              key={i}
-              data-testid="modelfleet-action-event"
-              data-outcome={e.outcome}
-            >
-              <TableCell className={className}>
-                <RelativeTime iso={e.at} />
-              </TableCell>
-              <TableCell className={className}>{change(e)}</TableCell>
-              <TableCell className={className}>
-                <Actor actor={e.actor} />
-              </TableCell>
-              <TableCell className={className}>{e.message}</TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <ScrollX>
+      <Table size="small" aria-label="Events">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>Change</TableCell>
+            <TableCell>By</TableCell>
+            <TableCell>What happened</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {events.map((e, i) => {
+            let className: string | undefined;
+            if (e.outcome === 'failed') className = classes.failed;
+            else if (e.outcome === 'retrying') className = classes.retrying;
+            return (
+              <TableRow
+                key={i}
+                data-testid="modelfleet-action-event"
+                data-outcome={e.outcome}
+              >
+                <TableCell className={className}>
+                  <RelativeTime iso={e.at} />
+                </TableCell>
+                <TableCell className={className}>{change(e)}</TableCell>
+                <TableCell className={className}>
+                  <Actor actor={e.actor} />
+                </TableCell>
+                <TableCell className={className}>{e.message}</TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </ScrollX>
   );
 };
 
@@ -135,35 +138,37 @@ export const ActionDiff = (props: { diff: ObjectDiff[] }) => {
     );
   }
   return (
-    <Table size="small" aria-label="Changes">
-      <TableHead>
-        <TableRow>
-          <TableCell>Object</TableCell>
-          <TableCell>Field</TableCell>
-          <TableCell>Before → after</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {rows.map((row, i) => (
-          <TableRow key={i} data-testid="modelfleet-action-change">
-            <TableCell>
-              {objectName(row.object)}
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-              >
-                step {row.object.step + 1}, cluster {row.object.cluster}
-              </Typography>
-            </TableCell>
-            <TableCell className={classes.code}>{row.path}</TableCell>
-            <TableCell className={classes.code}>
-              {formatValue(row.before)} → {formatValue(row.after)}
-            </TableCell>
+    <ScrollX>
+      <Table size="small" aria-label="Changes">
+        <TableHead>
+          <TableRow>
+            <TableCell>Object</TableCell>
+            <TableCell>Field</TableCell>
+            <TableCell>Before → after</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {rows.map((row, i) => (
+            <TableRow key={i} data-testid="modelfleet-action-change">
+              <TableCell>
+                {objectName(row.object)}
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="div"
+                >
+                  step {row.object.step + 1}, cluster {row.object.cluster}
+                </Typography>
+              </TableCell>
+              <TableCell className={classes.code}>{row.path}</TableCell>
+              <TableCell className={classes.code}>
+                {formatValue(row.before)} → {formatValue(row.after)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </ScrollX>
   );
 };
 

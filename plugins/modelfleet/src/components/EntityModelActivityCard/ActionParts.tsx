@@ -1,7 +1,7 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
-import { formatUtcTime } from '../CostCommon';
+import { formatDateTime } from '../CostCommon';
 import {
   formatActor,
   formatRelative,
@@ -30,7 +30,7 @@ const useStyles = makeStyles((theme: Theme) => ({
 
 /** An ISO time as `2 min ago`, with the exact time (UTC) as its title. */
 export const RelativeTime = (props: { iso: string }) => (
-  <time dateTime={props.iso} title={formatUtcTime(props.iso)}>
+  <time dateTime={props.iso} title={formatDateTime(props.iso)}>
     {formatRelative(props.iso)}
   </time>
 );

@@ -128,7 +128,7 @@ describe('EntityModelActivityCard', () => {
       expect(within(first).getByTitle('user:default/jane')).toBeInTheDocument();
       expect(within(first).getByText('2 min ago')).toHaveAttribute(
         'title',
-        expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/),
+        expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/),
       );
       expect(within(second).getByText('Hibernate')).toBeInTheDocument();
       expect(

@@ -19,7 +19,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ModelActionInput, modelfleetApiRef } from '../../api';
 import { ActionsNotAllowed, entityRefOf, ownerRefOf } from '../Access';
-import { CardBody, costRefOf, DemoChip } from '../CostCommon';
+import { CardBody, costRefOf, DemoChip, WRAPPING_HEADER } from '../CostCommon';
 import { ActionDecision, ActionList } from './ActionList';
 import { actionTitle, errorMessage, statusOf } from './format';
 import { ModelControls, replicasLine } from './ModelControls';
@@ -249,6 +249,7 @@ export const EntityModelActivityCard = (
     <InfoCard
       title="Model activity"
       subheader={capabilities ? replicasLine(capabilities) : undefined}
+      headerStyle={WRAPPING_HEADER}
       action={
         demo ? (
           <DemoChip

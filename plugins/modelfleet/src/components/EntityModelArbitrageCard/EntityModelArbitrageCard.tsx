@@ -21,7 +21,13 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
 import { CostsNotYours, entityRefOf, ownerRefOf } from '../Access';
-import { AsyncBody, CardBody, costRefOf, formatShare } from '../CostCommon';
+import {
+  AsyncBody,
+  CardBody,
+  costRefOf,
+  formatShare,
+  ScrollX,
+} from '../CostCommon';
 import { formatHours as hours, moveFigures } from '../FleetMoves/format';
 import { MoveDialog } from './MoveDialog';
 
@@ -87,7 +93,7 @@ const Row = ({
   sameCluster?: boolean;
 }) => (
   <TableRow data-testid="arbitrage-option">
-    <TableCell>
+    <TableCell style={{ minWidth: 160 }}>
       {option.title}
       {option.current && (
         <Chip size="small" label="now" style={{ marginLeft: 8 }} />
@@ -168,34 +174,37 @@ export const ModelArbitrageReportView = ({
         , each pool’s share of its node price as showback charges it, with
         replacing preempted replicas:
       </Typography>
-      <Table size="small" aria-label="Where it could run">
-        <TableHead>
-          <TableRow>
-            <TableCell>Pool</TableCell>
-            <TableCell align="right">A month</TableCell>
-            <TableCell align="right">
-              <span style={{ whiteSpace: 'nowrap' }}>Preemptions</span> a month
-            </TableCell>
-            <TableCell align="right">Capacity available</TableCell>
-            <TableCell align="right">Move, once</TableCell>
-            {onMove && (
-              <TableCell>
-                <Typography variant="srOnly">Move</Typography>
+      <ScrollX>
+        <Table size="small" aria-label="Where it could run">
+          <TableHead>
+            <TableRow>
+              <TableCell>Pool</TableCell>
+              <TableCell align="right">A month</TableCell>
+              <TableCell align="right">
+                <span style={{ whiteSpace: 'nowrap' }}>Preemptions</span> a
+                month
               </TableCell>
-            )}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {report.options.map(o => (
-            <Row
-              key={o.pool}
-              option={o}
-              onMove={onMove && (() => onMove(o))}
-              sameCluster={o.cluster === hereCluster}
-            />
-          ))}
-        </TableBody>
-      </Table>
+              <TableCell align="right">Capacity available</TableCell>
+              <TableCell align="right">Move, once</TableCell>
+              {onMove && (
+                <TableCell>
+                  <Typography variant="srOnly">Move</Typography>
+                </TableCell>
+              )}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {report.options.map(o => (
+              <Row
+                key={o.pool}
+                option={o}
+                onMove={onMove && (() => onMove(o))}
+                sameCluster={o.cluster === hereCluster}
+              />
+            ))}
+          </TableBody>
+        </Table>
+      </ScrollX>
       {spotRisks.length > 0 && (
         <div data-testid="arbitrage-spot-risk">
           <Typography variant="caption" color="textSecondary" component="p">

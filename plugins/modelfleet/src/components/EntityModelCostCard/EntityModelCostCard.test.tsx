@@ -59,7 +59,7 @@ describe('EntityModelCostCard', () => {
       '+33.5%',
     );
     expect(
-      screen.getByText(/against \$270\.00 in 2026-10-29 – 2026-10-31/),
+      screen.getByText(/against \$270\.00 in 29 Oct 2026 – 31 Oct 2026/),
     ).toBeInTheDocument();
     // The two ideas of idle cost, named and defined as -common defines them.
     expect(
@@ -91,12 +91,12 @@ describe('EntityModelCostCard', () => {
     );
     expect(
       screen.getByRole('figure', {
-        name: 'Cost per day, 2026-11-01 – 2026-11-03, against the previous period',
+        name: 'Cost per day, 1 Nov 2026 – 3 Nov 2026, against the previous period',
       }),
     ).toBeInTheDocument();
     // The newest observation of each source.
     expect(screen.getByTestId('modelfleet-provenance')).toHaveTextContent(
-      "Figures from prices from bundled-catalog, observed 2026-11-02 06:00 UTC. Idle cost policy: unallocated capacity shared by the pool's models, by their cost.",
+      "Figures from prices from bundled-catalog, observed 2 Nov 2026, 06:00 UTC. Idle cost policy: unallocated capacity shared by the pool's models, by their cost.",
     );
     expect(screen.getByText('Demo data')).toBeInTheDocument();
     expect(api.getEntityCost).toHaveBeenCalledWith(
@@ -257,7 +257,7 @@ describe('EntityModelCostCard', () => {
     expect(await screen.findByText('No cost data yet')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /recorded no cost for this model in 2026-11-01 – 2026-11-03/,
+        /recorded no cost for this model in 1 Nov 2026 – 3 Nov 2026/,
       ),
     ).toBeInTheDocument();
     expect(screen.queryByTestId('model-cost-total')).not.toBeInTheDocument();

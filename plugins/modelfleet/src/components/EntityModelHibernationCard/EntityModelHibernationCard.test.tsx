@@ -48,7 +48,7 @@ describe('EntityModelHibernationCard', () => {
       'Warm',
     );
     expect(screen.getByText('Model hibernation')).toBeInTheDocument();
-    expect(screen.getByText('2026-11-01 – 2026-11-03')).toBeInTheDocument();
+    expect(screen.getByText('1 Nov 2026 – 3 Nov 2026')).toBeInTheDocument();
     expect(screen.getByText('1 of 1 replica ready')).toBeInTheDocument();
     expect(screen.getByTestId('hibernation-mode')).toHaveTextContent(
       'ModelFleet acts.',
@@ -66,7 +66,7 @@ describe('EntityModelHibernationCard', () => {
       screen.queryByTestId('hibernation-keep-alive-set'),
     ).not.toBeInTheDocument();
     expect(screen.getByTestId('hibernation-decision')).toHaveTextContent(
-      'No change: gaps after 10:00 are mostly under 6 minutes2026-11-03 10:15 UTC',
+      'No change: gaps after 10:00 are mostly under 6 minutes3 Nov 2026, 10:15 UTC',
     );
     expect(screen.getByTestId('hibernation-wakes-count')).toHaveTextContent(
       '3',
@@ -85,12 +85,12 @@ describe('EntityModelHibernationCard', () => {
       .map(r => r.textContent);
     expect(rows).toEqual([
       'StartedTo readyWoken by',
-      '2026-11-03 09:58 UTC38 sCold start',
-      '2026-11-02 08:50 UTC41.5 sPre-warm',
-      '2026-11-01 14:02 UTC95 sCold start',
+      '3 Nov 2026, 09:58 UTC38 sCold start',
+      '2 Nov 2026, 08:50 UTC41.5 sPre-warm',
+      '1 Nov 2026, 14:02 UTC95 sCold start',
     ]);
     expect(screen.getByTestId('hibernation-next-change')).toHaveTextContent(
-      'goes to zero when the keep-alive runs out at 2026-11-03 10:23 UTC',
+      'goes to zero when the keep-alive runs out at 3 Nov 2026, 10:23 UTC',
     );
     expect(screen.getByTestId('hibernation-saving')).toHaveTextContent(
       'Saved $1,234.57 (41.3 GPU-h) against one replica always on, at the showback price.',
@@ -149,10 +149,10 @@ describe('EntityModelHibernationCard', () => {
       /^Dry run: the team's actions stop at planned/,
     );
     expect(screen.getByTestId('hibernation-decision')).toHaveTextContent(
-      'Take to zero: idle for 9 min, past the 8 min keep-alive2026-11-03 10:24 UTC · became action act-42, listed in Model activity',
+      'Take to zero: idle for 9 min, past the 8 min keep-alive3 Nov 2026, 10:24 UTC · became action act-42, listed in Model activity',
     );
     expect(screen.getByTestId('hibernation-next-change')).toHaveTextContent(
-      'pre-warms for the 09:00 window at 2026-11-04 08:45 UTC',
+      'pre-warms for the 09:00 window at 4 Nov 2026, 08:45 UTC',
     );
   });
 
@@ -185,7 +185,7 @@ describe('EntityModelHibernationCard', () => {
     const rows = within(screen.getByTestId('hibernation-wakes')).getAllByRole(
       'row',
     );
-    expect(rows[1]).toHaveTextContent('2026-11-03 08:45 UTCwaking…Pre-warm');
+    expect(rows[1]).toHaveTextContent('3 Nov 2026, 08:45 UTCwaking…Pre-warm');
   });
 
   it('says what is set on the autoscaler when it differs from the learned keep-alive', async () => {

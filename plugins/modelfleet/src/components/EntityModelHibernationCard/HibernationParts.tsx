@@ -8,7 +8,7 @@ import {
   ModelHibernationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ReactNode } from 'react';
-import { formatGpuHours, formatUsd, formatUtcTime } from '../CostCommon';
+import { formatGpuHours, formatUsd, formatDateTime } from '../CostCommon';
 import {
   autoscalerKeepAliveLine,
   decisionTitle,
@@ -157,7 +157,7 @@ export const LastDecision = (props: { decision: HibernationDecisionView }) => {
         <b>{decisionTitle(decision)}</b>: {decision.reason}
       </Typography>
       <Typography variant="caption" color="textSecondary" component="p">
-        {formatUtcTime(decision.at)}
+        {formatDateTime(decision.at)}
         {decision.actionId &&
           ` · became action ${decision.actionId}, listed in Model activity`}
       </Typography>
@@ -171,7 +171,7 @@ export const NextChange = (props: {
 }) => (
   <Section title="Next change" testId="hibernation-next-change">
     <Typography variant="body2">
-      {props.nextChange.what} at {formatUtcTime(props.nextChange.at)}
+      {props.nextChange.what} at {formatDateTime(props.nextChange.at)}
     </Typography>
   </Section>
 );

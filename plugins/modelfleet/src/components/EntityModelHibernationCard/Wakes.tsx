@@ -8,7 +8,7 @@ import {
   ModelHibernationReport,
   ModelWake,
 } from '@modelfleet/plugin-modelfleet-common';
-import { Figure, Figures, formatPeriod, formatUtcTime } from '../CostCommon';
+import { Figure, Figures, formatPeriod, formatDateTime } from '../CostCommon';
 import { formatWakeSeconds } from './format';
 import { Section } from './HibernationParts';
 
@@ -39,7 +39,7 @@ export const WakeList = (props: { wakes: ModelWake[]; sleeps?: boolean }) => (
     <TableBody>
       {props.wakes.slice(0, SHOWN_WAKES).map(w => (
         <TableRow key={w.startedAt}>
-          <TableCell>{formatUtcTime(w.startedAt)}</TableCell>
+          <TableCell>{formatDateTime(w.startedAt)}</TableCell>
           <TableCell align="right">
             {w.readyAt === undefined ? 'waking…' : formatWakeSeconds(w.seconds)}
           </TableCell>

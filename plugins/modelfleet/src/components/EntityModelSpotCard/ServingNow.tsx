@@ -19,6 +19,7 @@ import {
   standInPremium,
 } from '../FleetMoves/fallbackFormat';
 import { onSpot, poolText, readyText, servingStatus } from './format';
+import { ScrollX } from '../CostCommon';
 
 const FIGURE = { whiteSpace: 'nowrap' } as const;
 
@@ -36,105 +37,111 @@ const Mix = ({ serving }: { serving: ModelServing }) => {
     ? CAPACITY[primary.capacityType] ?? primary.capacityType
     : 'Own Deployment';
   return (
-    <Table size="small" aria-label="Serving now">
-      <TableHead>
-        <TableRow>
-          <TableCell>Serving</TableCell>
-          <TableCell align="right">Replicas</TableCell>
-          <TableCell>Where or since</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        <TableRow data-testid="modelfleet-spot-primary">
-          <TableCell>
-            {capacity}
-            <Typography variant="caption" display="block" color="textSecondary">
-              {primary.name}
-            </Typography>
-          </TableCell>
-          <TableCell align="right" style={FIGURE}>
-            {readyText(primary)}
-          </TableCell>
-          <TableCell>{poolText(primary)}</TableCell>
-        </TableRow>
-        {spot && (
-          <TableRow data-testid="modelfleet-spot-notice">
-            <TableCell>Under a reclaim notice</TableCell>
-            <TableCell align="right" style={FIGURE}>
-              {replicasText(primary.underNotice)}
-            </TableCell>
-            <TableCell>
-              {primary.underNotice > 0 && primary.noticedAt ? (
-                <>
-                  notice <RelativeTime iso={primary.noticedAt} />
-                </>
-              ) : (
-                '—'
-              )}
-            </TableCell>
+    <ScrollX>
+      <Table size="small" aria-label="Serving now">
+        <TableHead>
+          <TableRow>
+            <TableCell>Serving</TableCell>
+            <TableCell align="right">Replicas</TableCell>
+            <TableCell>Where or since</TableCell>
           </TableRow>
-        )}
-        {spot && (
-          <TableRow data-testid="modelfleet-spot-waiting">
-            <TableCell>Waiting for a node</TableCell>
-            <TableCell align="right" style={FIGURE}>
-              {replicasText(primary.waitingForNode)}
-            </TableCell>
+        </TableHead>
+        <TableBody>
+          <TableRow data-testid="modelfleet-spot-primary">
             <TableCell>
-              {primary.waitingForNode > 0 && primary.waitingSince ? (
-                <>
-                  since <RelativeTime iso={primary.waitingSince} />
-                </>
-              ) : (
-                '—'
-              )}
-            </TableCell>
-          </TableRow>
-        )}
-        {spread.map(c => (
-          <TableRow key={c.name} data-testid="modelfleet-spot-companion">
-            <TableCell>
-              Spot, another pool
+              {capacity}
               <Typography
                 variant="caption"
                 display="block"
                 color="textSecondary"
               >
-                {c.name}
+                {primary.name}
               </Typography>
             </TableCell>
             <TableCell align="right" style={FIGURE}>
-              {readyText(c)}
+              {readyText(primary)}
             </TableCell>
-            <TableCell>{poolText(c)}</TableCell>
+            <TableCell>{poolText(primary)}</TableCell>
           </TableRow>
-        ))}
-        {(spot || standIn) && (
-          <TableRow data-testid="modelfleet-spot-standin">
-            <TableCell>
-              On-demand stand-in
-              {standIn && (
+          {spot && (
+            <TableRow data-testid="modelfleet-spot-notice">
+              <TableCell>Under a reclaim notice</TableCell>
+              <TableCell align="right" style={FIGURE}>
+                {replicasText(primary.underNotice)}
+              </TableCell>
+              <TableCell>
+                {primary.underNotice > 0 && primary.noticedAt ? (
+                  <>
+                    notice <RelativeTime iso={primary.noticedAt} />
+                  </>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
+            </TableRow>
+          )}
+          {spot && (
+            <TableRow data-testid="modelfleet-spot-waiting">
+              <TableCell>Waiting for a node</TableCell>
+              <TableCell align="right" style={FIGURE}>
+                {replicasText(primary.waitingForNode)}
+              </TableCell>
+              <TableCell>
+                {primary.waitingForNode > 0 && primary.waitingSince ? (
+                  <>
+                    since <RelativeTime iso={primary.waitingSince} />
+                  </>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
+            </TableRow>
+          )}
+          {spread.map(c => (
+            <TableRow key={c.name} data-testid="modelfleet-spot-companion">
+              <TableCell>
+                Spot, another pool
                 <Typography
                   variant="caption"
                   display="block"
                   color="textSecondary"
                 >
-                  {standIn.name}
+                  {c.name}
                 </Typography>
-              )}
-            </TableCell>
-            <TableCell align="right" style={FIGURE}>
-              {standIn ? readyText(standIn) : 'none'}
-            </TableCell>
-            <TableCell>
-              {standIn
-                ? poolText(standIn)
-                : 'created on an on-demand pool of the cluster when spot fails'}
-            </TableCell>
-          </TableRow>
-        )}
-      </TableBody>
-    </Table>
+              </TableCell>
+              <TableCell align="right" style={FIGURE}>
+                {readyText(c)}
+              </TableCell>
+              <TableCell>{poolText(c)}</TableCell>
+            </TableRow>
+          ))}
+          {(spot || standIn) && (
+            <TableRow data-testid="modelfleet-spot-standin">
+              <TableCell>
+                On-demand stand-in
+                {standIn && (
+                  <Typography
+                    variant="caption"
+                    display="block"
+                    color="textSecondary"
+                  >
+                    {standIn.name}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell align="right" style={FIGURE}>
+                {standIn ? readyText(standIn) : 'none'}
+              </TableCell>
+              <TableCell>
+                {standIn
+                  ? poolText(standIn)
+                  : 'created on an on-demand pool of the cluster when spot fails'}
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+    </ScrollX>
   );
 };
 

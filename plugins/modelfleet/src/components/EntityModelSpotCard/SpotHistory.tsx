@@ -21,6 +21,7 @@ import {
 } from '../FleetMoves/fallbackFormat';
 import { ActionError } from '../FleetMoves/FallbacksTable';
 import { moveRoute, moveStateLabel } from '../FleetMoves/format';
+import { ScrollX } from '../CostCommon';
 
 const FIGURE = { whiteSpace: 'nowrap' } as const;
 
@@ -123,28 +124,30 @@ export const SpotHistory = (props: {
           No spot fallbacks yet.
         </Typography>
       ) : (
-        <Table size="small" aria-label="Spot fallbacks">
-          <TableHead>
-            <TableRow>
-              <TableCell>When</TableCell>
-              <TableCell>Change</TableCell>
-              <TableCell>Why</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Requested by</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {fallbacks.map(a => (
-              <FallbackRow
-                key={a.id}
-                action={a}
-                mayDecide={props.mayDecide}
-                busy={props.busy}
-                onDecide={props.onDecide}
-              />
-            ))}
-          </TableBody>
-        </Table>
+        <ScrollX>
+          <Table size="small" aria-label="Spot fallbacks">
+            <TableHead>
+              <TableRow>
+                <TableCell>When</TableCell>
+                <TableCell>Change</TableCell>
+                <TableCell>Why</TableCell>
+                <TableCell>State</TableCell>
+                <TableCell>Requested by</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {fallbacks.map(a => (
+                <FallbackRow
+                  key={a.id}
+                  action={a}
+                  mayDecide={props.mayDecide}
+                  busy={props.busy}
+                  onDecide={props.onDecide}
+                />
+              ))}
+            </TableBody>
+          </Table>
+        </ScrollX>
       )}
       {moves.length > 0 && <Moves moves={moves} />}
     </>

@@ -51,7 +51,7 @@ describe('EntityModelUtilizationCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', {
-        name: 'GPU utilization and memory per day, 2026-11-01 – 2026-11-03',
+        name: 'GPU utilization and memory per day, 1 Nov 2026 – 3 Nov 2026',
       }),
     ).toBeInTheDocument();
     expect(screen.getByTestId('modelfleet-provenance')).toHaveTextContent(
@@ -90,7 +90,7 @@ describe('EntityModelUtilizationCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', {
-        name: 'GPU utilization and memory per replica per day, 2026-11-01 – 2026-11-03',
+        name: 'GPU utilization and memory per replica per day, 1 Nov 2026 – 3 Nov 2026',
       }),
     ).toBeInTheDocument();
     // The chart plots each day per replica (the fixture's per-GPU figures).

@@ -7,7 +7,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { BudgetStatus } from '@modelfleet/plugin-modelfleet-common';
-import { formatShare, formatUsd } from '../CostCommon';
+import { formatMonth, formatShare, formatUsd } from '../CostCommon';
 
 const useStyles = makeStyles(theme => ({
   bar: { height: 10, borderRadius: 5, margin: theme.spacing(1, 0) },
@@ -49,7 +49,7 @@ export const BudgetBurn = ({ budget }: { budget: BudgetStatus }) => {
         variant="buffer"
         value={spent}
         valueBuffer={Math.max(spent, forecast)}
-        aria-label={`Budget burn for ${budget.month}`}
+        aria-label={`Budget burn for ${formatMonth(budget.month)}`}
         classes={{
           root: classes.bar,
           bar1Buffer: classes[budget.status],
@@ -59,9 +59,9 @@ export const BudgetBurn = ({ budget }: { budget: BudgetStatus }) => {
       />
       <Typography variant="body2">
         {formatUsd(budget.monthToDateUsd)} of{' '}
-        {formatUsd(budget.monthlyBudgetUsd)} spent in {budget.month} (
-        {formatShare(budget.burn, 0)}); month-end forecast{' '}
-        {formatUsd(budget.forecastUsd)}.
+        {formatUsd(budget.monthlyBudgetUsd)} spent in{' '}
+        {formatMonth(budget.month)} ({formatShare(budget.burn, 0)}); month-end
+        forecast {formatUsd(budget.forecastUsd)}.
       </Typography>
       {budget.runRateDays > 0 && (
         <Typography variant="caption" color="textSecondary" component="p">

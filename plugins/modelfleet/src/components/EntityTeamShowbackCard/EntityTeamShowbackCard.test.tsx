@@ -124,17 +124,17 @@ describe('EntityTeamShowbackCard', () => {
       within(budget).getByText('At risk: the forecast is over budget'),
     ).toBeInTheDocument();
     expect(budget).toHaveTextContent(
-      '$1,234.56 of $3,000.00 spent in 2026-11 (41%); month-end forecast $3,600.00.',
+      '$1,234.56 of $3,000.00 spent in Nov 2026 (41%); month-end forecast $3,600.00.',
     );
     expect(
       within(budget).getByRole('progressbar', {
-        name: 'Budget burn for 2026-11',
+        name: 'Budget burn for Nov 2026',
       }),
     ).toHaveAttribute('aria-valuenow', '41');
 
     expect(
       screen.getByRole('figure', {
-        name: 'Cost by model, 2026-11-01 – 2026-11-03, top 2',
+        name: 'Cost by model, 1 Nov 2026 – 3 Nov 2026, top 2',
       }),
     ).toBeInTheDocument();
     const llama = screen.getByRole('link', { name: /llama-3-1-8b-chat/ });
@@ -165,10 +165,10 @@ describe('EntityTeamShowbackCard', () => {
 
     const anomaly = screen.getByTestId('modelfleet-anomaly');
     expect(anomaly).toHaveTextContent(
-      '2026-11-02: mistral-7b cost $180.00 against a baseline of $40.00',
+      '2 Nov 2026: mistral-7b cost $180.00 against a baseline of $40.00',
     );
     expect(anomaly).toHaveTextContent(
-      'Spike, robust z-score 6.2; notified 2026-11-03 00:05 UTC',
+      'Spike, robust z-score 6.2; notified 3 Nov 2026, 00:05 UTC',
     );
     expect(screen.getByTestId('modelfleet-provenance')).toBeInTheDocument();
   });

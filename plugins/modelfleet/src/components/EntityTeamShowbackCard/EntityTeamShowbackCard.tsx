@@ -44,6 +44,17 @@ function nameOf(ref: string): string {
   return ref.slice(ref.lastIndexOf('/') + 1).replace(/^[^:]*:/, '');
 }
 
+/** A model's name may wrap between words, never inside one. */
+const NAME_CELL = {
+  minWidth: 120,
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+} as const;
+
+/**
+ * The model table fits a half-width card: its share of the team cost and
+ * its GPU time sit under the cost, and no figure is broken across lines.
+ */
 function modelColumns(
   total: number,
   paidBy?: string,
@@ -52,6 +63,7 @@ function modelColumns(
     {
       title: 'Model',
       field: 'entityRef',
+      cellStyle: NAME_CELL,
       render: m =>
         m.row ? (
           <SummaryRowLabel row={m.row} paidBy={paidBy} />
@@ -61,24 +73,28 @@ function modelColumns(
     },
     {
       title: 'Cost',
+      tooltip: "The model's cost, its share of the team cost and its GPU time",
       field: 'costUsd',
       type: 'numeric',
-      cellStyle: NO_WRAP,
-      render: m => formatUsd(m.costUsd),
-    },
-    {
-      title: 'Share',
-      type: 'numeric',
-      render: m => (total > 0 ? formatShare(m.costUsd / total) : '—'),
+      // The figures never break; the line under the cost may, between them.
+      render: m => (
+        <>
+          <span style={NO_WRAP}>{formatUsd(m.costUsd)}</span>
+          <Typography
+            component="div"
+            variant="caption"
+            color="textSecondary"
+            data-testid="team-model-share"
+          >
+            <span style={NO_WRAP}>
+              {total > 0 ? formatShare(m.costUsd / total) : '—'}
+            </span>{' '}
+            · <span style={NO_WRAP}>{formatGpuHours(m.gpuHours)}</span>
+          </Typography>
+        </>
+      ),
     },
     ...idleColumns<CostTableRow>(),
-    {
-      title: 'GPU time',
-      field: 'gpuHours',
-      type: 'numeric',
-      cellStyle: NO_WRAP,
-      render: m => formatGpuHours(m.gpuHours),
-    },
     {
       title: 'Saved',
       tooltip: SAVED_TOOLTIP,

@@ -93,7 +93,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     ).toBeTruthy();
     expect(total).toHaveTextContent('$360.50');
     expect(
-      screen.getByText("Your teams' cost, 2026-11-01 – 2026-11-03"),
+      screen.getByText("Your teams' cost, 1 Nov 2026 – 3 Nov 2026"),
     ).toBeInTheDocument();
     // Pools are shared by every team: a restricted view lists none.
     expect(
@@ -103,7 +103,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
       within(screen.getByTestId('modelfleet-anomalies')).getByTestId(
         'modelfleet-anomaly',
       ),
-    ).toHaveTextContent('2026-11-03');
+    ).toHaveTextContent('3 Nov 2026');
     expect(
       screen.queryByTestId('modelfleet-reconciliation'),
     ).not.toBeInTheDocument();
@@ -141,7 +141,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     );
     expect(await screen.findByTestId('fleet-cost-total')).toBeInTheDocument();
     expect(
-      screen.getByText('Fleet cost, 2026-11-01 – 2026-11-03'),
+      screen.getByText('Fleet cost, 1 Nov 2026 – 3 Nov 2026'),
     ).toBeInTheDocument();
     expect(screen.getByTestId('modelfleet-top-pools')).toBeInTheDocument();
     expect(

@@ -22,6 +22,7 @@ import {
   fallbackRoute,
   fallbackStateLabel,
 } from './fallbackFormat';
+import { ScrollX } from '../CostCommon';
 
 const FIGURE = { whiteSpace: 'nowrap' } as const;
 
@@ -116,29 +117,31 @@ export const FallbacksTable = (props: {
   onDecide: (action: ModelFleetAction, decision: Decision) => void;
 }) => (
   <>
-    <Table size="small" aria-label="Spot fallbacks">
-      <TableHead>
-        <TableRow>
-          <TableCell>Model</TableCell>
-          <TableCell>From → to</TableCell>
-          <TableCell>Why</TableCell>
-          <TableCell align="right">Per replica-hour</TableCell>
-          <TableCell>State</TableCell>
-          <TableCell>Requested by</TableCell>
-          <TableCell>When</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.actions.map(a => (
-          <FallbackRow
-            key={a.id}
-            action={a}
-            busy={props.busy}
-            onDecide={props.onDecide}
-          />
-        ))}
-      </TableBody>
-    </Table>
+    <ScrollX>
+      <Table size="small" aria-label="Spot fallbacks">
+        <TableHead>
+          <TableRow>
+            <TableCell>Model</TableCell>
+            <TableCell>From → to</TableCell>
+            <TableCell>Why</TableCell>
+            <TableCell align="right">Per replica-hour</TableCell>
+            <TableCell>State</TableCell>
+            <TableCell>Requested by</TableCell>
+            <TableCell>When</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.actions.map(a => (
+            <FallbackRow
+              key={a.id}
+              action={a}
+              busy={props.busy}
+              onDecide={props.onDecide}
+            />
+          ))}
+        </TableBody>
+      </Table>
+    </ScrollX>
     <Typography variant="caption" color="textSecondary" component="p">
       Prices per replica-hour as each change was decided on.
     </Typography>

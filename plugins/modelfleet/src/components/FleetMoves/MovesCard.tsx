@@ -15,7 +15,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef } from '../../api';
-import { CardBody, CardState } from '../CostCommon';
+import { CardBody, CardState, ScrollX } from '../CostCommon';
 import {
   ActionStateChip,
   Actor,
@@ -223,26 +223,28 @@ export const MovesCard = (props: { pollMs?: number }) => {
   } else {
     body = (
       <>
-        <Table size="small" aria-label="Moves">
-          <TableHead>
-            <TableRow>
-              <TableCell>Model</TableCell>
-              <TableCell>From → to</TableCell>
-              <TableCell align="right">Saving a month</TableCell>
-              <TableCell align="right">Move, once</TableCell>
-              <TableCell align="right">Payback</TableCell>
-              <TableCell>Risk</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Requested by</TableCell>
-              <TableCell>When</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {actions.map(a => (
-              <MoveRow key={a.id} action={a} busy={busy} onDecide={decide} />
-            ))}
-          </TableBody>
-        </Table>
+        <ScrollX>
+          <Table size="small" aria-label="Moves">
+            <TableHead>
+              <TableRow>
+                <TableCell>Model</TableCell>
+                <TableCell>From → to</TableCell>
+                <TableCell align="right">Saving a month</TableCell>
+                <TableCell align="right">Move, once</TableCell>
+                <TableCell align="right">Payback</TableCell>
+                <TableCell>Risk</TableCell>
+                <TableCell>State</TableCell>
+                <TableCell>Requested by</TableCell>
+                <TableCell>When</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {actions.map(a => (
+                <MoveRow key={a.id} action={a} busy={busy} onDecide={decide} />
+              ))}
+            </TableBody>
+          </Table>
+        </ScrollX>
         <Typography variant="caption" color="textSecondary" component="p">
           Figures at the prices each move was decided on; what a finished move
           has realised is an estimate at those prices.

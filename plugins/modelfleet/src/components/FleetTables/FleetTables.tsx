@@ -18,6 +18,7 @@ import {
   ModelWorkloadsResponse,
   poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
+import { formatDateTime } from '../CostCommon/format';
 
 type Workload = ModelWorkloadsResponse['items'][number];
 
@@ -29,7 +30,7 @@ const PROVIDER_NAMES: Record<string, string> = {
 };
 
 function when(iso?: string): string {
-  return iso ? new Date(iso).toLocaleString() : 'never';
+  return iso ? formatDateTime(iso) : 'never';
 }
 
 const DemoChip = () => <Chip label="demo" size="small" variant="outlined" />;

@@ -163,7 +163,7 @@ describe('HomeOverview', () => {
     });
     const anomaly = await screen.findByTestId('home-anomaly');
     expect(anomaly).toHaveTextContent(
-      'search-reranker cost $54.63 on 2026-11-02',
+      'search-reranker cost $54.63 on 2 Nov 2026',
     );
     expect(anomaly).toHaveTextContent('4.0 × its usual $13.66 a day');
 

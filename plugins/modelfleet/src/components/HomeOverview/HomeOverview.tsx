@@ -14,6 +14,7 @@ import {
   Figures,
   formatPeriod,
   formatUsd,
+  WRAPPING_HEADER,
 } from '../CostCommon';
 import { IDLE_WASTE_TOOLTIP, IdleWaste } from './IdleWaste';
 import { lastDays, monthToDate } from './period';
@@ -128,6 +129,7 @@ const Section = (props: {
   <InfoCard
     title={<CardTitle title={props.title} tooltip={props.tooltip} />}
     action={props.action}
+    headerStyle={WRAPPING_HEADER}
   >
     <div data-testid={props.testId}>{props.children}</div>
   </InfoCard>

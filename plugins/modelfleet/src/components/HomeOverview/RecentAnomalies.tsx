@@ -8,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { CostAnomaly } from '@modelfleet/plugin-modelfleet-common';
 import useAsync from 'react-use/esm/useAsync';
 import { modelfleetApiRef } from '../../api';
-import { formatUsd } from '../CostCommon';
+import { formatDate, formatUsd } from '../CostCommon';
 import { AnomalyIcon, newestFirst } from '../CostCommon/AnomaliesList';
 import { DayPeriod } from './period';
 
@@ -66,7 +66,8 @@ export const RecentAnomalies = (props: { period: DayPeriod; days: number }) => {
                 ) : (
                   <EntityRefLink entityRef={a.entityRef} hideIcon />
                 )}{' '}
-                cost <strong>{formatUsd(a.costUsd)}</strong> on {a.day}
+                cost <strong>{formatUsd(a.costUsd)}</strong> on{' '}
+                {formatDate(a.day)}
               </>
             }
             secondary={anomalyText(a)}

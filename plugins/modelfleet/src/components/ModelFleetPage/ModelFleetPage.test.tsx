@@ -470,7 +470,7 @@ describe('ModelFleetPage', () => {
       expect(screen.getByTestId('fleet-unused')).toHaveTextContent('$36.05');
       expect(
         screen.getByRole('figure', {
-          name: 'Cost per day, 2026-11-01 – 2026-11-03, against the previous period',
+          name: 'Cost per day, 1 Nov 2026 – 3 Nov 2026, against the previous period',
         }),
       ).toBeInTheDocument();
       expect(
@@ -505,14 +505,14 @@ describe('ModelFleetPage', () => {
           'modelfleet-anomaly',
         ),
       ).toHaveTextContent(
-        '2026-11-03: demo-aws-use1.g6-l4-spot cost $200.00 against a baseline of $110.00',
+        '3 Nov 2026: demo-aws-use1.g6-l4-spot cost $200.00 against a baseline of $110.00',
       );
 
       const bills = screen.getByTestId('modelfleet-reconciliation');
       const row = within(bills).getByText('aws-cost-explorer').closest('tr')!;
       expect(within(row).getByText('123456789012')).toBeInTheDocument();
       expect(
-        within(row).getByText('2026-10-01 – 2026-10-31'),
+        within(row).getByText('1 Oct 2026 – 31 Oct 2026'),
       ).toBeInTheDocument();
       expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
       expect(within(row).getByText('$950.00')).toBeInTheDocument();

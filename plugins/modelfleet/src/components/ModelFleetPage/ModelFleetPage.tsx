@@ -15,7 +15,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { modelfleetApiRef } from '../../api';
 import { BackendDetails } from '../BackendStatus';
-import { CARD_STATE_ATTRIBUTE, CardBody } from '../CostCommon';
+import { CARD_STATE_ATTRIBUTE, CardBody, formatDateTime } from '../CostCommon';
 import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
 import { MovesCard } from '../FleetMoves';
@@ -149,7 +149,7 @@ export const FleetOverview = () => {
             status={status}
             readAt={
               <time dateTime={status.generatedAt} title={status.generatedAt}>
-                {new Date(status.generatedAt).toLocaleString()}
+                {formatDateTime(status.generatedAt)}
               </time>
             }
           />
