@@ -43,7 +43,7 @@ function mockApi(): jest.Mocked<ModelFleetApi> {
 
 describe('alpha plugin', () => {
   it('has the modelfleet id, the API and a page at /modelfleet with a nav title and icon', () => {
-    expect(plugin.id).toBe('modelfleet');
+    expect(plugin.pluginId).toBe('modelfleet');
     expect(plugin.getExtension('api:modelfleet')).toBeDefined();
 
     const tester = createExtensionTester(
