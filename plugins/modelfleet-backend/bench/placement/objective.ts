@@ -11,6 +11,7 @@ import {
   unitsPerNode,
 } from '../../src/engines/placement';
 import { nodeMonthly, Plan } from './methods';
+import { lpText } from '../../src/engines/placement/lpText';
 
 /**
  * The charge per unplaced replica: the monthly price of the dearest node
@@ -136,17 +137,7 @@ export function program(
     bounds.push(` 0 <= n${j} <= ${Math.max(0, p.addableNodes)}`);
     ints.push(`n${j}`);
   });
-  return [
-    'Minimize',
-    ` obj: ${obj.length ? obj.join(' + ') : '0 z'}`,
-    'Subject To',
-    ...(rows.length ? rows : [' r0: z >= 0']),
-    'Bounds',
-    ...bounds,
-    ...(obj.length ? [] : [' z = 0']),
-    ...(integer && ints.length ? ['General', ` ${ints.join(' ')}`] : []),
-    'End',
-  ].join('\n');
+  return lpText({ obj, rows, bounds, ints: integer ? ints : [] });
 }
 
 export interface Solved {

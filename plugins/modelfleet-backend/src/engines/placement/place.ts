@@ -7,6 +7,7 @@ import {
 } from './types';
 import { rejectionOf, unitsPerNode } from './eligibility';
 import { seededRandom } from '../random';
+import { lpText } from './lpText';
 
 /** Hours in an average month, for monthly figures. */
 export const HOURS_PER_MONTH = 730;
@@ -167,17 +168,7 @@ function toLp(pb: Problem, integer: boolean, only?: Restriction): string {
         ...pb.requests.flatMap((r, i) => (r.replicas > 0 ? [`s${i}`] : [])),
       ]
     : [];
-  return [
-    'Minimize',
-    ` obj: ${obj.length ? obj.join(' + ') : '0 z'}`,
-    'Subject To',
-    ...(rows.length ? rows : [' r0: z >= 0']),
-    'Bounds',
-    ...bounds,
-    ...(obj.length ? [] : [' z = 0']),
-    ...(ints.length ? ['General', ` ${ints.join(' ')}`] : []),
-    'End',
-  ].join('\n');
+  return lpText({ obj, rows, bounds, ints });
 }
 
 type Solution = { x: number[][]; added: number[] };
@@ -616,9 +607,9 @@ export function placeModels(
     }
   }
   if (!exact) {
-    const lpText = toLp(pb, false);
+    const relaxed = toLp(pb, false);
     // Without presolve: faster on these programs (HiGHS WebAssembly).
-    const lp = options.solve(lpText, { presolve: 'off' });
+    const lp = options.solve(relaxed, { presolve: 'off' });
     const candidates: Packing[] = [greedy(pb, pen)];
     if (lp.Status === 'Optimal')
       candidates.push(lpRounded(pb, pen, lp.Columns));
