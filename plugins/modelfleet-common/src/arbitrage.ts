@@ -71,7 +71,7 @@ export interface ModelServing {
     waitingSince?: string;
   };
   standIn?: ServingReplicas;
-  /** Its spot companions on the cluster's other spot pools, when it has any. */
+  /** Its spot companions on other spot pools (of its cluster or of others), when it has any. */
   spread?: ServingReplicas[];
 }
 

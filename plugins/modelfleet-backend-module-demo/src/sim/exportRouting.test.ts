@@ -205,14 +205,23 @@ describe('traffic follows the ServiceExports of the fleet', () => {
     expect(stats(gcp).busySpans.some(([, end]) => end > at)).toBe(true);
     expect(stats(aws).busySpans.every(([start]) => start < at)).toBe(true);
 
-    // Exported from both: to the first of the fleet with a Ready replica.
+    // Exported from both: over the Ready replicas of both, each cluster
+    // in proportion to its Ready replicas.
     await apply(aws, serviceExport);
+    const readyAws = aws.traffic.readyReplicas(NS, MODEL);
+    const readyGcp = gcp.traffic.readyReplicas(NS, MODEL);
+    expect(readyAws).toBeGreaterThan(0);
+    before = counts();
+    for (let i = 0; i < 3 * (readyAws + readyGcp); i++)
+      await fleet.request(MODEL);
+    expect(counts()).toEqual({
+      aws: before.aws + 3 * readyAws,
+      gcp: before.gcp + 3 * readyGcp,
+    });
+    await unexport(aws);
     before = counts();
     await fleet.request(MODEL);
-    expect(counts()).toEqual({ aws: before.aws + 1, gcp: before.gcp });
-    await unexport(aws);
-    await fleet.request(MODEL);
-    expect(counts()).toEqual({ aws: before.aws + 1, gcp: before.gcp + 1 });
+    expect(counts()).toEqual({ aws: before.aws, gcp: before.gcp + 1 });
 
     // The export withdrawn (a rollback): home again.
     await unexport(gcp);
@@ -250,5 +259,53 @@ describe('traffic follows the ServiceExports of the fleet', () => {
     });
     expect(stats(aws)).toMatchObject({ coldStarts: coldAtHome, waiting: 0 });
     expect(stats(gcp).coldStarts).toBeGreaterThan(0);
+  });
+
+  it("serves a model's share where only its spot companion runs (a spread to another cluster's spot pool), exported from there and from home", async () => {
+    // The companion: the model rendered for g2-l4-spot, under its own name
+    // and role, beside the model's Service, exported.
+    const [service, deployment] = rendered() as any[];
+    const role = { 'modelfleet.io/role': 'spot-spread' };
+    const companion = {
+      ...deployment,
+      metadata: {
+        ...deployment.metadata,
+        name: `${MODEL}-on-${POOL}`,
+        labels: { ...deployment.metadata.labels, ...role },
+      },
+      spec: {
+        ...deployment.spec,
+        replicas: 1,
+        selector: {
+          matchLabels: { ...deployment.spec.selector.matchLabels, ...role },
+        },
+        template: {
+          ...deployment.spec.template,
+          metadata: {
+            labels: { ...deployment.spec.template.metadata.labels, ...role },
+          },
+        },
+      },
+    };
+    for (const o of [service, companion, serviceExport])
+      await apply(gcp, o as KubernetesObject);
+    for (let i = 0; i < 60 && gcp.traffic.readyReplicas(NS, MODEL) < 1; i++)
+      advance(10_000);
+    expect(gcp.traffic.readyReplicas(NS, MODEL)).toBe(1);
+    await apply(aws, serviceExport);
+
+    const readyAws = aws.traffic.readyReplicas(NS, MODEL);
+    const before = counts();
+    const coldAtGcp = stats(gcp)?.coldStarts ?? 0;
+    advance(10 * 60_000);
+    const after = counts();
+    const share =
+      (after.gcp - before.gcp) /
+      (after.gcp + after.aws - before.gcp - before.aws);
+    // Its trace, split over 1 + readyAws replicas, each served at once.
+    expect(after.gcp).toBeGreaterThan(before.gcp);
+    expect(after.aws).toBeGreaterThan(before.aws);
+    expect(share).toBeCloseTo(1 / (1 + readyAws), 1);
+    expect(stats(gcp).coldStarts).toBe(coldAtGcp);
   });
 });

@@ -20,7 +20,7 @@ import {
   SimulatedClusterOptions,
 } from './SimulatedCluster';
 import { loadSpotTraces, SpotMarket, SpotTraceReading } from './spot';
-import { destinationOf } from './serviceExports';
+import { destinationsOf } from './serviceExports';
 import { checkFirstReclaim, FleetFirstReclaim } from './firstReclaim';
 import { RequestResult } from './traffic';
 
@@ -186,8 +186,8 @@ export async function startSimulatedFleet(
     throw error;
   }
   const byName = new Map(clusters.map(c => [c.name, c]));
-  // A model's requests, wherever they arrive, go to the cluster that
-  // exports its Service (Multi-Cluster Services), else to its home: the
+  // A model's requests, wherever they arrive, go to the clusters that
+  // export its Service (Multi-Cluster Services), else to its home: the
   // cluster the demo deploys it to, or the one they arrived at.
   for (const c of clusters) {
     c.traffic.routeWith((namespace, model) => {
@@ -195,7 +195,10 @@ export async function startSimulatedFleet(
         m => m.id === model && m.namespace === namespace,
       );
       const home = byName.get(demo?.deployment?.cluster ?? '') ?? c;
-      return destinationOf(clusters, home, namespace, model).traffic;
+      return destinationsOf(clusters, home, namespace, model).map(d => ({
+        traffic: d.cluster.traffic,
+        weight: d.weight,
+      }));
     });
   }
   const urls = Object.fromEntries(clusters.map(c => [c.name, c.url]));

@@ -60,17 +60,19 @@ export interface RoutedCluster {
 
 /**
  * Where a model's requests go in a fleet, as a Multi-Cluster Services
- * implementation sends them: to the clusters that export its Service; of
- * those, to the first (in the fleet's order) whose Deployment of it has a
- * Ready replica, else to the first (where they wait, a cold start); when
- * no cluster exports it, to its home cluster.
+ * implementation sends them: over the Ready endpoints of every cluster
+ * that exports its Service (its clients' `clusterset.local` address), so
+ * each such cluster in proportion to its Ready replicas; when none has a
+ * Ready replica, to the first exporting cluster (in the fleet's order),
+ * where they wait (a cold start); when no cluster exports it, to its home
+ * cluster.
  */
-export function destinationOf<C extends RoutedCluster>(
+export function destinationsOf<C extends RoutedCluster>(
   clusters: C[],
   home: C,
   namespace: string,
   model: string,
-): C {
+): Array<{ cluster: C; weight: number }> {
   const exporting = clusters.filter(c =>
     exportsModel(
       c.ctx,
@@ -79,11 +81,14 @@ export function destinationOf<C extends RoutedCluster>(
       c.traffic.deploymentOf(namespace, model),
     ),
   );
-  if (exporting.length === 0) return home;
-  return (
-    exporting.find(c => c.traffic.readyReplicas(namespace, model) > 0) ??
-    exporting[0]
-  );
+  if (exporting.length === 0) return [{ cluster: home, weight: 1 }];
+  const ready = exporting
+    .map(c => ({
+      cluster: c,
+      weight: c.traffic.readyReplicas(namespace, model),
+    }))
+    .filter(d => d.weight > 0);
+  return ready.length ? ready : [{ cluster: exporting[0], weight: 1 }];
 }
 
 /**
@@ -92,7 +97,7 @@ export function destinationOf<C extends RoutedCluster>(
  * them once the export is in the cluster set. The simulation does not
  * check the Service (the demo's models have no Service object): every
  * export is valid, and routes its model's traffic (see
- * {@link destinationOf}).
+ * {@link destinationsOf}).
  */
 export class ServiceExportController implements Controller {
   readonly name = 'service-exports';

@@ -53,6 +53,26 @@ interface Waiting {
  * those that reach a sleeping engine wait for it to wake: the wake gate in
  * front of the engine wakes it once for all of them.
  */
+/** A cluster a model's requests go to, and its weight (its Ready replicas). */
+export interface Destination {
+  traffic: TrafficController;
+  weight: number;
+}
+
+/**
+ * The order in which requests go to destinations with these shares: each
+ * destination's requests spread evenly over the sequence (index of the
+ * destination per request).
+ */
+export function interleave(shares: readonly number[]): number[] {
+  return shares
+    .flatMap((n, i) =>
+      Array.from({ length: n }, (_, j) => ({ i, at: (j + 0.5) / n })),
+    )
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map(x => x.i);
+}
+
 export class TrafficController {
   private readonly models = new Map<string, ModelTraffic>();
   private readonly waiting = new Map<string, Waiting[]>();
@@ -64,7 +84,9 @@ export class TrafficController {
   private readonly busy = new Map<string, Spans>();
   private replayTimer?: SimTimer;
   private stopped = false;
-  private router?: (namespace: string, model: string) => TrafficController;
+  private router?: (namespace: string, model: string) => Destination[];
+  /** Smooth weighted round-robin credit of each destination, per model. */
+  private readonly credits = new Map<string, Map<TrafficController, number>>();
 
   constructor(
     private readonly ctx: ClusterContext,
@@ -82,14 +104,44 @@ export class TrafficController {
    * `request()`) where `route` says: in a fleet, to the cluster that
    * exports the model's Service (see serviceExports.ts). Here by default.
    */
-  routeWith(
-    route: (namespace: string, model: string) => TrafficController,
-  ): void {
+  routeWith(route: (namespace: string, model: string) => Destination[]): void {
     this.router = route;
   }
 
-  private destination(namespace: string, model: string): TrafficController {
-    return this.router?.(namespace, model) ?? this;
+  /**
+   * How `count` requests of a model split over its destinations: each in
+   * proportion to its weight (its Ready replicas), the remainder by smooth
+   * weighted round robin, so that single requests keep the proportion too.
+   */
+  private destinations(
+    namespace: string,
+    model: string,
+    count: number,
+  ): Array<[TrafficController, number]> {
+    const to = this.router?.(namespace, model) ?? [];
+    if (to.length === 0) return [[this, count]];
+    if (to.length === 1) return [[to[0].traffic, count]];
+    const total = to.reduce((s, d) => s + d.weight, 0);
+    const shares = to.map(d => Math.floor((count * d.weight) / total));
+    const key = this.key(namespace, model);
+    const credit = this.credits.get(key) ?? new Map();
+    this.credits.set(key, credit);
+    for (
+      let left = count - shares.reduce((a, b) => a + b, 0);
+      left > 0;
+      left--
+    ) {
+      let best = 0;
+      to.forEach((d, i) => {
+        credit.set(d.traffic, (credit.get(d.traffic) ?? 0) + d.weight);
+        if (credit.get(d.traffic)! > credit.get(to[best].traffic)!) best = i;
+      });
+      credit.set(to[best].traffic, credit.get(to[best].traffic)! - total);
+      shares[best] += 1;
+    }
+    return to
+      .map((d, i): [TrafficController, number] => [d.traffic, shares[i]])
+      .filter(([, n]) => n > 0);
   }
 
   /** Ready replicas of a model here: its Deployment's and its spot fallback's. */
@@ -150,8 +202,11 @@ export class TrafficController {
     stats.lastRequestAt = Math.max(stats.lastRequestAt ?? 0, at);
     const d = this.deploymentOf(namespace, model);
     if (d) this.keda.onRequest(namespace, d.metadata.name, at);
-    if (d && this.servingReady(namespace, model) > 0) {
+    // A cluster may serve a model with its spot companion alone (the
+    // spread to another cluster's spot pool): no Deployment of its own.
+    if (this.servingReady(namespace, model) > 0) {
       if (
+        d &&
         this.options.engines?.anyAsleep() &&
         this.toPods(namespace, model, d, count, at, waiter)
       )
@@ -240,7 +295,7 @@ export class TrafficController {
   /** One request, at the model's destination; resolves when a replica served it. */
   request(namespace: string, model: string): Promise<RequestResult> {
     const now = this.ctx.clock.now();
-    const to = this.destination(namespace, model);
+    const [[to]] = this.destinations(namespace, model, 1);
     to.logBusy(this.key(namespace, model), now, now + 1000);
     return new Promise((resolve, reject) =>
       to.arrive(namespace, model, 1, now, {
@@ -360,18 +415,26 @@ export class TrafficController {
         const { count } = m.replay.between(last / 1000, now / 1000);
         if (count === 0) continue;
         const key = this.key(m.namespace, m.model);
-        // Replayed here, served where the model's traffic goes now.
-        const to = this.destination(m.namespace, m.model);
+        // Replayed here, served where the model's traffic goes now: the
+        // requests in turn over its destinations, each its share.
+        const split = this.destinations(m.namespace, m.model, count);
+        const order = interleave(split.map(([, n]) => n));
+        let k = 0;
         m.replay.forEachRequest(last / 1000, now / 1000, (t, w) =>
-          to.logBusy(key, t * 1000, (t + (m.busySeconds?.(w) ?? 1)) * 1000),
+          split[order[k++ % order.length]][0].logBusy(
+            key,
+            t * 1000,
+            (t + (m.busySeconds?.(w) ?? 1)) * 1000,
+          ),
         );
         const since = m.replay.secondsSinceLastRequest(now / 1000) ?? 0;
-        to.arrive(
-          m.namespace,
-          m.model,
-          count,
-          Math.max(last, now - since * 1000),
-        );
+        for (const [to, n] of split)
+          to.arrive(
+            m.namespace,
+            m.model,
+            n,
+            Math.max(last, now - since * 1000),
+          );
       }
       last = now;
       // Requests waiting too long are given up even when nothing changes.

@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   poolEntityName,
-  SPREAD_ROLE,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelRenderer } from '@modelfleet/plugin-modelfleet-node';
@@ -20,6 +19,7 @@ import {
 import { PlacementCandidateSources } from '../placement/candidates';
 import { ArbitrageReports } from './ArbitrageReports';
 import { renderForPool } from './renderForPool';
+import { isSpreadOf } from './serving';
 
 /** A request to move a model to a pool. */
 export interface MoveRequest {
@@ -229,12 +229,12 @@ export class Migrations {
    * Refuses while the model's on-demand stand-in (the spot fallback)
    * serves: the move would take the model's own Deployment and leave the
    * stand-in behind; it moves once the fallback has returned to spot.
-   * Answers its spot companions (the spread over the cluster's other spot
-   * pools), which are drained with it.
+   * Answers its spot companions (the spread over other spot pools, of its
+   * cluster or of others), which are drained with it.
    */
   private async refuseWhileStandInServes(
     source: WorkloadRef,
-  ): Promise<Array<{ name: string; desired: number }>> {
+  ): Promise<Array<{ name: string; desired: number; cluster?: string }>> {
     const name = fallbackName(source.name);
     const workloads = await this.options.fleet.listWorkloads();
     const standIn = workloads.find(
@@ -249,15 +249,13 @@ export class Migrations {
         `migrate: not now, the on-demand stand-in ${name} serves ${standIn.replicas.desired} replica(s) while spot is short; the model moves once the spot fallback has returned to spot`,
       );
     }
+    // Its spread may reach spot pools of other clusters.
     return workloads
-      .filter(
-        w =>
-          w.role === SPREAD_ROLE &&
-          w.cluster === source.cluster &&
-          w.namespace === source.namespace &&
-          w.name.startsWith(`${source.name}-on-`) &&
-          w.replicas.desired > 0,
-      )
-      .map(w => ({ name: w.name, desired: w.replicas.desired }));
+      .filter(w => isSpreadOf(w, source) && w.replicas.desired > 0)
+      .map(w => ({
+        name: w.name,
+        desired: w.replicas.desired,
+        ...(w.cluster === source.cluster ? {} : { cluster: w.cluster }),
+      }));
   }
 }

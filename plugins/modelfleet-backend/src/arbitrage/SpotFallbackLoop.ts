@@ -1,7 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
-  FALLBACK_ROLE,
   GpuPoolStatus,
   ModelArbitrageOption,
   ModelWorkloadObservation,
@@ -12,16 +11,12 @@ import { ActionRequester } from '../actions/types';
 import { StoredAction } from '../database/ActionStore';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { decideFallback, FallbackInput } from '../engines/arbitrage/fallback';
-import {
-  CompanionChange,
-  companionDeployment,
-  fallbackName,
-  planCompanionSteps,
-} from '../engines/arbitrage/fallbackPlan';
+import { fallbackName } from '../engines/arbitrage/fallbackPlan';
 import { PolicyService } from '../policy/PolicyService';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { ArbitrageReports } from './ArbitrageReports';
-import { renderForPool, RenderForPoolOptions } from './renderForPool';
+import { companionSteps } from './companionSteps';
+import { RenderForPoolOptions } from './renderForPool';
 import {
   Companion,
   deploymentNow,
@@ -29,6 +24,7 @@ import {
   noticeSecondsOf,
   pastTrouble,
   readyTimes,
+  remoteReadyTime,
   servingPool,
   spotSide,
   spreadCandidates,
@@ -76,7 +72,7 @@ interface Served {
   pools: GpuPoolStatus[];
 }
 
-/** Other spot pools of its cluster a model's spot replicas may spread over. */
+/** Other spot pools (of its cluster first, then of others) a model's spot replicas may spread over. */
 const MAX_SPREAD_POOLS = 2;
 
 /**
@@ -166,12 +162,13 @@ export class SpotFallbackLoop {
         ref: modelRef,
         primary: w,
         ...(notice ? { poolNoticedAt: notice } : {}),
+        // The stand-in runs on its cluster; spot companions may run on others.
         companions: workloads.filter(
           c =>
             c.role &&
-            c.cluster === w.cluster &&
             c.namespace === w.namespace &&
-            c.name.startsWith(`${w.name}-on-`),
+            c.name.startsWith(`${w.name}-on-`) &&
+            (c.cluster === w.cluster || c.role === SPREAD_ROLE),
         ),
         pools,
       });
@@ -238,20 +235,28 @@ export class SpotFallbackLoop {
     );
     const starts = await readyTimes(actuators, target.workload, [
       standInName,
-      ...spreadAt.map(s => s.name),
+      ...spreadAt.filter(s => s.cluster === cluster).map(s => s.name),
     ]);
     const spread = [];
     for (const s of spreadAt) {
+      const at = { ...ref(s.name), cluster: s.cluster };
+      const live = await deploymentNow(actuators, at);
       spread.push({
         ...s,
+        live,
         side: spotSide({
           pool: pool(s.option),
-          live: await deploymentNow(actuators, ref(s.name)),
-          observed: m.companions.find(c => c.name === s.name),
+          live,
+          observed: m.companions.find(
+            c => c.name === s.name && c.cluster === s.cluster,
+          ),
           ...(s.pool.reclaim?.noticedAt
             ? { poolNoticedAt: s.pool.reclaim.noticedAt }
             : {}),
-          lastReadyAt: starts.get(s.name),
+          lastReadyAt:
+            s.cluster === cluster
+              ? starts.get(s.name)
+              : live && (await remoteReadyTime(actuators, at)),
         }),
       });
     }
@@ -296,6 +301,7 @@ export class SpotFallbackLoop {
     const changes: Companion[] = [
       {
         name: standInName,
+        cluster,
         capacity: 'on-demand',
         pool: onDemandOption.pool,
         title: onDemandOption.title,
@@ -305,6 +311,7 @@ export class SpotFallbackLoop {
       },
       ...spread.map(s => ({
         name: s.name,
+        cluster: s.cluster,
         capacity: 'spot' as const,
         pool: s.option.pool,
         title: s.option.title,
@@ -321,44 +328,17 @@ export class SpotFallbackLoop {
     }
     if (!changed) return 'unchanged';
 
-    const exists = new Map<string, boolean>([[standInName, Boolean(standIn)]]);
-    for (const s of spread)
-      exists.set(
-        s.name,
-        s.side.desired > 0 ||
-          Boolean(await deploymentNow(actuators, ref(s.name))),
-      );
-    const planned: CompanionChange[] = [];
-    for (const c of changes) {
-      let create;
-      if (!exists.get(c.name) && c.to > 0) {
-        const { objects } = await renderForPool(
-          this.options.render,
-          { ...model, target },
-          { ref: c.pool, title: c.title },
-          'spot-fallback',
-        );
-        create = companionDeployment(
-          objects,
-          c.name,
-          c.capacity === 'on-demand' ? FALLBACK_ROLE : SPREAD_ROLE,
-        );
-        if (!create) return 'skipped';
-      }
-      planned.push({
-        name: c.name,
-        capacity: c.capacity,
-        title: c.title,
-        ...(create ? { create } : {}),
-        from: c.from,
-        to: c.to,
-      });
-    }
-    const steps = planCompanionSteps({
-      cluster,
-      namespace: target.workload.namespace,
-      changes: planned,
-    });
+    // The companions that exist, by cluster and name.
+    const live = new Set<string>(standIn ? [`${cluster}/${standInName}`] : []);
+    for (const sp of spread)
+      if (sp.side.desired > 0 || sp.live) live.add(`${sp.cluster}/${sp.name}`);
+    const steps = await companionSteps(
+      this.options.render,
+      { ...model, target },
+      changes,
+      live,
+    );
+    if (!steps) return 'skipped';
     const details = fallbackDetails({
       spotOption,
       input,

@@ -31,10 +31,24 @@ function replicasOf(
 }
 
 /**
+ * Whether a workload is a spot companion of the model's own: a Deployment
+ * of the spread (`modelfleet.io/role: spot-spread`) named after it, in its
+ * namespace, on a spot pool of its cluster or of another cluster (the
+ * spread reaches other clusters' spot pools, its Service exported there).
+ */
+export const isSpreadOf = (
+  w: Pick<ModelWorkloadObservation, 'role' | 'namespace' | 'name'>,
+  own: Pick<ModelWorkloadObservation, 'namespace' | 'name'>,
+) =>
+  w.role === SPREAD_ROLE &&
+  w.namespace === own.namespace &&
+  w.name.startsWith(`${own.name}-on-`);
+
+/**
  * How a model is served now, from the fleet's workloads: its own
  * Deployment (with replicas under a reclaim notice or waiting for a node)
  * its on-demand stand-in, the spot fallback's, when one exists, and its
- * spot companions on the cluster's other spot pools.
+ * spot companions on other spot pools (see {@link isSpreadOf}).
  */
 export function modelServing(
   own: ModelWorkloadObservation,
@@ -50,13 +64,7 @@ export function modelServing(
       w.name === fallbackName(own.name),
   );
   const spread = workloads
-    .filter(
-      w =>
-        w.role === SPREAD_ROLE &&
-        w.cluster === own.cluster &&
-        w.namespace === own.namespace &&
-        w.name.startsWith(`${own.name}-on-`),
-    )
+    .filter(w => isSpreadOf(w, own))
     .sort((a, b) => a.name.localeCompare(b.name));
   return {
     primary: {

@@ -119,6 +119,8 @@ export function spotSide(input: {
 /** A companion of the model: its Deployment, its pool, its replicas now and wanted. */
 export interface Companion {
   name: string;
+  /** Its cluster: the model's, or another's for a spot companion. */
+  cluster: string;
   capacity: 'on-demand' | 'spot';
   pool: string;
   title: string;
@@ -145,28 +147,68 @@ export const servingPool = (
   usdPerHour: o.monthlyUsd / 730 / Math.max(1, replicas),
 });
 
+/** A spot pool the model's spot replicas may spread to, and its companion's name there. */
+export interface SpreadCandidate {
+  option: ModelArbitrageOption;
+  pool: GpuPoolStatus;
+  /** The companion's Deployment: `<workload>-on-<pool>`. */
+  name: string;
+  /** Its cluster: the model's, or another's. */
+  cluster: string;
+}
+
 /**
- * The other spot pools of the model's cluster it may run on (the
- * what-if's options), cheapest first, at most `max`, with the name of the
- * model's spot companion on each.
+ * The spot pools the model may spread its spot replicas over (the
+ * what-if's eligible spot options other than its own pool), at most
+ * `max`, each a market of its own: the other spot pools of its own
+ * cluster first, cheapest first (no traffic leaves the cluster, no weights
+ * cross a border), then, while fewer than `max`, the spot pools of other
+ * clusters, cheapest first, one a cluster.
  */
 export function spreadCandidates(
   options: readonly ModelArbitrageOption[],
   pools: readonly GpuPoolStatus[],
   workload: WorkloadRef,
   max: number,
-): Array<{ option: ModelArbitrageOption; pool: GpuPoolStatus; name: string }> {
-  const out = [];
+): SpreadCandidate[] {
+  const all: SpreadCandidate[] = [];
   for (const option of options) {
-    if (option.cluster !== workload.cluster) continue;
     if (option.capacityType !== 'spot' || option.current) continue;
-    const pool = poolByRef(pools, workload.cluster, option.pool);
+    const pool = poolByRef(pools, option.cluster, option.pool);
     if (pool)
-      out.push({ option, pool, name: spreadName(workload.name, pool.name) });
+      all.push({
+        option,
+        pool,
+        name: spreadName(workload.name, pool.name),
+        cluster: option.cluster,
+      });
   }
-  return out
-    .sort((a, b) => a.option.monthlyUsd - b.option.monthlyUsd)
-    .slice(0, max);
+  all.sort((a, b) => a.option.monthlyUsd - b.option.monthlyUsd);
+  const own = all.filter(c => c.cluster === workload.cluster).slice(0, max);
+  const elsewhere = new Map<string, SpreadCandidate>();
+  for (const c of all)
+    if (c.cluster !== workload.cluster && !elsewhere.has(c.cluster))
+      elsewhere.set(c.cluster, c);
+  return [...own, ...elsewhere.values()].slice(0, max);
+}
+
+/**
+ * When the latest pod of a spot companion on another cluster turned Ready
+ * (ms), where the actuator tells; nothing when it does not exist there.
+ */
+export async function remoteReadyTime(
+  actuators: ActuatorDirectory,
+  companion: WorkloadRef,
+): Promise<number | undefined> {
+  const actuator = await actuators.forCluster(companion.cluster);
+  if (!actuator.podStarts) return undefined;
+  let latest: number | undefined;
+  for (const p of await actuator.podStarts(companion)) {
+    if (!p.readyAt) continue;
+    const t = Date.parse(p.readyAt);
+    latest = Math.max(latest ?? t, t);
+  }
+  return latest;
 }
 
 /** Times (ms) of the model's reclaim notices and failed launches its stored fallbacks of the last `hours` answered. */

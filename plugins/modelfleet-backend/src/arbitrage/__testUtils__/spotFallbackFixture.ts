@@ -35,6 +35,13 @@ export const STAND_IN = { ...workload, name: 'sdxl-on-demand' };
 /** The spot companion's Deployment on the second spot pool, when there is one. */
 export const SPOT_COMPANION = { ...workload, name: 'sdxl-on-l4-spot-b' };
 
+/** The spot companion's Deployment on a spot pool of cluster c2, when there is one. */
+export const REMOTE_COMPANION = {
+  ...workload,
+  cluster: 'c2',
+  name: 'sdxl-on-l4-spot-c2',
+};
+
 /**
  * The spot fallback loop over `sdxl` (2 replicas of `vision/sdxl` on the
  * spot pool `l4-spot` of cluster c1, its on-demand pool `l4-ondemand`),
@@ -51,6 +58,8 @@ export async function startSpotFallback(
   options: {
     /** A second spot pool on c1 (`l4-spot-b`, g6.2xlarge at $0.42 an hour). */
     secondSpot?: boolean;
+    /** A spot pool on a second cluster, c2 (`l4-spot-c2`, g6.2xlarge). */
+    otherClusterSpot?: boolean;
   } = {},
 ) {
   const knex = (
@@ -64,12 +73,22 @@ export async function startSpotFallback(
     instanceType: 'g6.2xlarge',
     zones: ['us-east-1b'],
   });
-  const fx = reportsFixture({}, options.secondSpot ? [spotPoolB] : []);
-  const pools: GpuPoolStatus[] = [
-    pool('l4-ondemand'),
-    spotPool,
+  const spotPoolC2: GpuPoolStatus = pool('l4-spot-c2', {
+    cluster: 'c2',
+    capacityType: 'spot',
+    instanceType: 'g6.2xlarge',
+    zones: ['us-east-1c'],
+  });
+  const extra = [
     ...(options.secondSpot ? [spotPoolB] : []),
+    ...(options.otherClusterSpot ? [spotPoolC2] : []),
   ];
+  const fx = reportsFixture(
+    {},
+    extra,
+    options.otherClusterSpot ? ['c1', 'c2'] : ['c1'],
+  );
+  const pools: GpuPoolStatus[] = [pool('l4-ondemand'), spotPool, ...extra];
   let companionSignals: Partial<ModelWorkloadObservation> = {};
   let signals: Partial<ModelWorkloadObservation> = {};
   const observe = (): ModelWorkloadObservation[] => {
@@ -78,6 +97,11 @@ export async function startSpotFallback(
       [workload, 'l4-spot', signals],
       [STAND_IN, 'l4-ondemand', { role: FALLBACK_ROLE }],
       [SPOT_COMPANION, 'l4-spot-b', { role: SPREAD_ROLE, ...companionSignals }],
+      [
+        REMOTE_COMPANION,
+        'l4-spot-c2',
+        { role: SPREAD_ROLE, ...companionSignals },
+      ],
     ] as const) {
       const obj = fx.cluster.objects.get(
         `${w.cluster}/Deployment/${w.namespace}/${w.name}`,

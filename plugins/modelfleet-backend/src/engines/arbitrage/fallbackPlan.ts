@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { serviceExportOf } from './serviceExport';
 import {
   ActionStep,
   FALLBACK_ROLE,
@@ -98,10 +99,57 @@ export function companionDeployment(
   };
 }
 
+const AUTOSCALER_KINDS = new Set([
+  'ScaledObject',
+  'HTTPScaledObject',
+  'HorizontalPodAutoscaler',
+]);
+
+/**
+ * What a spot companion on another cluster than the model's needs there,
+ * in apply order: the model's objects rendered for the companion's pool
+ * (its Service, service account, configuration, network policy and
+ * disruption budget; the volume claims the companion mounts) with the
+ * companion in place of the model's Deployment, no autoscaler (the loop
+ * sets its replicas), and a `ServiceExport` of the Service: Multi-Cluster
+ * Services then sends the model's clients (at its `clusterset.local`
+ * address) to its Ready replicas on every cluster that exports it.
+ * Nothing when the rendering has no Service.
+ */
+export function remoteCompanionObjects(
+  rendered: readonly KubeObject[],
+  companion: KubeObject,
+): KubeObject[] | undefined {
+  const service = rendered.find(o => o.kind === 'Service');
+  if (!service) return undefined;
+  const claims = new Set(
+    (((companion.spec as any)?.template?.spec?.volumes ?? []) as any[])
+      .map(v => v.persistentVolumeClaim?.claimName)
+      .filter(Boolean),
+  );
+  const out: KubeObject[] = [];
+  for (const o of rendered) {
+    if (AUTOSCALER_KINDS.has(o.kind)) continue;
+    if (o.kind === 'PersistentVolumeClaim' && !claims.has(o.metadata.name))
+      continue;
+    out.push(o.kind === 'Deployment' ? companion : o);
+  }
+  const namespace = service.metadata.namespace ?? companion.metadata.namespace;
+  out.push(serviceExportOf(namespace ?? 'default', service.metadata.name));
+  return out;
+}
+
 /** One companion's change: its Deployment, its pool's title, its replicas. */
 export interface CompanionChange {
   /** The Deployment's name. */
   name: string;
+  /** Its cluster, when not the model's (a spread to another cluster). */
+  cluster?: string;
+  /**
+   * Objects applied with its Deployment when it is created: on another
+   * cluster, the Service and the rest {@link remoteCompanionObjects} names.
+   */
+  alongside?: KubeObject[];
   /** `on-demand` for the stand-in, `spot` for a spot companion. */
   capacity: 'on-demand' | 'spot';
   /** Its pool's title, for people. */
@@ -122,15 +170,40 @@ export function planCompanionSteps(input: {
   cluster: string;
   namespace: string;
   changes: readonly CompanionChange[];
+  /**
+   * The model's Service to export from its own cluster first, when a
+   * companion on another cluster comes up and the Service is not exported
+   * yet: its clients then reach the replicas of both.
+   */
+  exportHome?: string;
 }): ActionStep[] {
   const steps: ActionStep[] = [];
+  if (input.exportHome) {
+    const object = serviceExportOf(input.namespace, input.exportHome);
+    steps.push({
+      description: `Export the Service ${input.namespace}/${input.exportHome} from cluster ${input.cluster} (Multi-Cluster Services): the model's clients reach its replicas on every cluster that exports it`,
+      do: { op: 'apply', cluster: input.cluster, objects: [object] },
+      undo: {
+        op: 'remove',
+        cluster: input.cluster,
+        object: {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          namespace: input.namespace,
+          name: input.exportHome,
+        },
+      },
+    });
+  }
   const ordered = [...input.changes].sort(
     (a, b) => Number(a.to < a.from) - Number(b.to < b.from),
   );
   for (const c of ordered) {
     if (c.to === c.from && !c.create) continue;
+    const cluster = c.cluster ?? input.cluster;
+    const where = cluster === input.cluster ? '' : ` of cluster ${cluster}`;
     const ref: WorkloadRef = {
-      cluster: input.cluster,
+      cluster,
       namespace: input.namespace,
       kind: 'Deployment',
       name: c.name,
@@ -138,14 +211,24 @@ export function planCompanionSteps(input: {
     const what =
       c.capacity === 'on-demand'
         ? 'on-demand stand-in'
-        : `spot companion ${input.namespace}/${c.name}`;
+        : `spot companion ${input.namespace}/${c.name}${where}`;
     if (c.create) {
       steps.push({
         description:
           c.capacity === 'on-demand'
             ? `Create the on-demand stand-in ${input.namespace}/${c.name} on ${c.title}, parked at zero`
-            : `Create the spot companion ${input.namespace}/${c.name} on ${c.title}, parked at zero`,
-        do: { op: 'apply', cluster: input.cluster, objects: [c.create] },
+            : `Create the spot companion ${input.namespace}/${c.name} on ${
+                c.title
+              }${where}, parked at zero${
+                c.alongside?.length
+                  ? ", with the model's Service exported from there"
+                  : ''
+              }`,
+        do: {
+          op: 'apply',
+          cluster,
+          objects: c.alongside?.length ? [...c.alongside] : [c.create],
+        },
       });
     }
     if (c.to === c.from) continue;

@@ -104,6 +104,7 @@ describe('planMigration', () => {
         companions: [
           { name: 'chat-on-g6e-l40s-spot', desired: 1 },
           { name: 'chat-on-idle', desired: 0 },
+          { name: 'chat-on-g2-l4-spot', desired: 2, cluster: 'demo-gcp-usc1' },
         ],
       },
       TARGET,
@@ -127,6 +128,15 @@ describe('planMigration', () => {
     );
     expect(own).toBeGreaterThan(0);
     expect(plan.steps.indexOf(drains[0])).toBeGreaterThan(own);
+    // One on another cluster's spot pool is drained there.
+    const remote = plan.steps.find(
+      s => s.do.op === 'scale' && s.do.workload.name === 'chat-on-g2-l4-spot',
+    );
+    expect(remote?.do).toMatchObject({
+      workload: { cluster: 'demo-gcp-usc1' },
+      replicas: 0,
+    });
+    expect(remote?.description).toMatch(/on demo-gcp-usc1: scale it to zero/);
     expect(ops(plan)).not.toContain('chat-on-idle');
   });
 

@@ -7,9 +7,9 @@ import {
 import { PAUSED_REPLICAS } from '../actions/diff';
 import { ModelPlan, STOP_TIMEOUT_SECONDS, strip } from '../actions/modelPlans';
 import { planInClusterMove } from './inClusterMove';
+import { serviceExportOf } from './serviceExport';
 
-/** The Multi-Cluster Services API: a Service exported to the cluster set. */
-export const SERVICE_EXPORT_API = 'multicluster.x-k8s.io/v1alpha1';
+export { SERVICE_EXPORT_API } from './serviceExport';
 
 /** Where a model runs now, as the migration planner sees it. */
 export interface MigrationSource {
@@ -22,10 +22,11 @@ export interface MigrationSource {
   /** Its Service, exported to the cluster set (a `ServiceExport` exists). */
   exported: boolean;
   /**
-   * Its spot companions on the source cluster's other spot pools (the spot
-   * fallback's spread), with the replicas they run: drained with it.
+   * Its spot companions on other spot pools (the spot fallback's spread),
+   * with the replicas they run and their cluster when not the source's:
+   * drained with it.
    */
-  companions?: Array<{ name: string; desired: number }>;
+  companions?: Array<{ name: string; desired: number; cluster?: string }>;
   /**
    * Its Deployment as the cluster holds it now: a move within its cluster
    * rolls it over to the target pool, and a rollback applies it back.
@@ -89,15 +90,7 @@ const serviceExport = (
   name: string,
 ): { cluster: string; object: KubeObject } => ({
   cluster,
-  object: {
-    apiVersion: SERVICE_EXPORT_API,
-    kind: 'ServiceExport',
-    metadata: {
-      name,
-      namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'modelfleet' },
-    },
-  },
+  object: serviceExportOf(namespace, name),
 });
 
 /**
@@ -308,10 +301,10 @@ export function planMigration(
   );
   for (const c of source.companions ?? []) {
     if (c.desired <= 0) continue;
-    const ref = { ...from, name: c.name };
+    const ref = { ...from, name: c.name, cluster: c.cluster ?? from.cluster };
     steps.push({
       description: `Drain its spot companion ${label(ref)} on ${
-        from.cluster
+        ref.cluster
       }: scale it to zero`,
       do: { op: 'scale', workload: ref, replicas: 0 },
       undo: { op: 'scale', workload: ref, replicas: c.desired, ifReplicas: 0 },
