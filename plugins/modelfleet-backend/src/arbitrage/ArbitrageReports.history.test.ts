@@ -64,7 +64,7 @@ describe('ArbitrageReports with the pools’ own history', () => {
       const perNodeMonth = ((3 + 12) / (730 + 48)) * 730;
       expect(spot.preemptionsPerMonth).toBeCloseTo(2 * perNodeMonth, 6);
       expect(spot.riskSource).toBe(
-        'its own since 2026-12-06: 12 preemptions in 48 node-hours, capacity 100.00 % of 24 h, weighed with the prior (worth 730 node-hours) of a test',
+        'its own since 6 Dec 2026: 12 preemptions in 48 node-hours, capacity 100.00 % of 24 h, weighed with the prior (worth 730 node-hours) of a test',
       );
       // The on-demand pools are not preempted, whatever the history.
       expect(

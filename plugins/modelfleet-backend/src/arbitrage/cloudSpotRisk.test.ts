@@ -30,7 +30,7 @@ describe("the clouds' spot signals in a pool's prior", () => {
     expect(p.preemptionsPerNodeMonth).toBeCloseTo(-Math.log(0.9), 10);
     expect(p.availability).toBe(0.36);
     expect(p.source).toBe(
-      "Azure's eviction rate 5–10 % a month for standard_nc24ads_a100_v4 in eastus (read 2026-12-06); availability from the traces",
+      "Azure's eviction rate 5–10 % a month for standard_nc24ads_a100_v4 in eastus (read 6 Dec 2026); availability from the traces",
     );
     // An open band reads as ten points above its start; the worst band wins.
     const open = cloudSpotPrior(TRACES, [
@@ -61,7 +61,7 @@ describe("the clouds' spot signals in a pool's prior", () => {
     expect(p.availability).toBe(0.4);
     expect(p.preemptionsPerNodeMonth).toBe(140);
     expect(p.source).toBe(
-      "AWS's spot placement score 4 of 10 for g5.xlarge in us-east-1b (read 2026-12-06); preemptions from the traces",
+      "AWS's spot placement score 4 of 10 for g5.xlarge in us-east-1b (read 6 Dec 2026); preemptions from the traces",
     );
   });
 

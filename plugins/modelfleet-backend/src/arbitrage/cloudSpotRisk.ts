@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { GpuPoolStatus } from '@modelfleet/plugin-modelfleet-common';
+import {
+  formatDay,
+  type GpuPoolStatus,
+} from '@modelfleet/plugin-modelfleet-common';
 import type {
   SpotRiskQuery,
   SpotRiskSignal,
@@ -68,7 +71,7 @@ export function cloudSpotPrior(
         s.provider === 'azure' ? 'Azure' : s.provider
       }'s eviction rate ${bandText(worst)} a month for ${s.instanceType} in ${
         s.region
-      } (read ${s.observedAt.slice(0, 10)})`,
+      } (read ${formatDay(s.observedAt)})`,
     );
   }
   if (scores.length) {
@@ -81,7 +84,7 @@ export function cloudSpotPrior(
         low.provider === 'aws' ? 'AWS' : low.provider
       }'s spot placement score ${low.placementScore} of 10 for ${
         low.instanceType
-      } in ${low.zone ?? low.region} (read ${low.observedAt.slice(0, 10)})`,
+      } in ${low.zone ?? low.region} (read ${formatDay(low.observedAt)})`,
     );
   }
   const rest =

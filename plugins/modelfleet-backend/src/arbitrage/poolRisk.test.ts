@@ -103,7 +103,7 @@ describe('a pool’s own history, weighed with the prior', () => {
     // Available all the time it was watched: halfway from 0.9 to 1.
     expect(quiet.availability).toBeCloseTo(0.95, 9);
     expect(quiet.source).toMatch(
-      /^its own since 2026-12-01: 0 preemptions in 730 node-hours, capacity 100.00 % of 730 h, weighed with the prior \(worth 730 node-hours\) of traces$/,
+      /^its own since 1 Dec 2026: 0 preemptions in 730 node-hours, capacity 100.00 % of 730 h, weighed with the prior \(worth 730 node-hours\) of traces$/,
     );
     // Ten times as long with 73 preemptions (7.3 a node-month) and 10 % down.
     const busy = blendPoolRisk(

@@ -1,0 +1,20 @@
+import { formatDay, formatUsd } from './format';
+
+describe('formatDay', () => {
+  it('writes a day as the portal does, in UTC', () => {
+    expect(formatDay('2026-12-03T23:30:00Z')).toBe('3 Dec 2026');
+    expect(formatDay('2026-01-31T00:00:00-05:00')).toBe('31 Jan 2026');
+    expect(formatDay(new Date(Date.UTC(2027, 4, 1)))).toBe('1 May 2027');
+  });
+
+  it('keeps what is not a date', () => {
+    expect(formatDay('not a date')).toBe('not a date');
+  });
+});
+
+describe('formatUsd', () => {
+  it('writes cents and no negative zero', () => {
+    expect(formatUsd(1234.5)).toBe('$1,234.50');
+    expect(formatUsd(-0.001)).toBe('$0.00');
+  });
+});
