@@ -68,6 +68,14 @@ interface ModelFleetPolicyLayer {
      * `maxOnDemandShare` of its replicas. Default 0.
      */
     onDemandBaseReplicas?: number;
+    /**
+     * Whether a model's spot replicas may spread to spot pools of other
+     * clusters when its own cluster has too few other spot pools: a spot
+     * companion there, the model's Service exported from both clusters
+     * with Multi-Cluster Services (its traffic may then cross regions or
+     * clouds). Default false: the spread stays in the model's cluster.
+     */
+    spreadAcrossClusters?: boolean;
   };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows?: ModelFleetCronWindow[];

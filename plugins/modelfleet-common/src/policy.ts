@@ -66,6 +66,14 @@ export interface PlatformPolicy {
      * `maxOnDemandShare` of its replicas.
      */
     onDemandBaseReplicas: number;
+    /**
+     * Whether a model's spot replicas may spread to spot pools of other
+     * clusters (its Service exported from both with Multi-Cluster Services:
+     * its traffic may cross regions or clouds) when its own cluster has
+     * too few other spot pools; otherwise its spot fallback is the
+     * on-demand stand-in on its cluster.
+     */
+    spreadAcrossClusters: boolean;
   };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows: CronWindow[];

@@ -20,7 +20,10 @@ describe('SpotFallbackLoop across clusters', () => {
       const fx = await startSpotFallback(
         databases,
         id,
-        { arbitrage: { mode: 'enforce' }, dryRun: false },
+        {
+          arbitrage: { mode: 'enforce', spreadAcrossClusters: true },
+          dryRun: false,
+        },
         { otherClusterSpot: true },
       );
       expect(await fx.loop.run()).toMatch(/: 1 changed/);
@@ -41,7 +44,7 @@ describe('SpotFallbackLoop across clusters', () => {
         /^Export the Service vision\/sdxl from cluster c1/,
       );
       expect(descriptions[1]).toMatch(
-        /^Create the spot companion vision\/sdxl-on-l4-spot-c2 on .* of cluster c2, parked at zero, with the model's Service exported from there/,
+        /^Create the spot companion vision\/sdxl-on-l4-spot-c2 on l4-spot-c2 \(c2\), parked at zero, with the model's Service exported from there/,
       );
       expect(spread.steps[1].do).toMatchObject({ op: 'apply', cluster: 'c2' });
       const kinds = (spread.steps[1].do as { objects: { kind: string }[] })
@@ -100,6 +103,38 @@ describe('SpotFallbackLoop across clusters', () => {
       expect(fx.cluster.workload(REMOTE_COMPANION).spec).toMatchObject({
         replicas: 2,
       });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keeps the spread in the model's cluster unless the team's policy lets it cross clusters, %p",
+    async id => {
+      const fx = await startSpotFallback(
+        databases,
+        id,
+        { arbitrage: { mode: 'enforce' }, dryRun: false },
+        { otherClusterSpot: true },
+      );
+      expect(await fx.loop.run()).toMatch(
+        /: 0 changed, 0 waiting for approval, 1 as they are/,
+      );
+      expect(await fx.fallbacks()).toHaveLength(0);
+      // A notice: the on-demand stand-in on its cluster, nothing on c2.
+      fx.clock.now += MINUTE;
+      fx.signal({
+        reclaim: {
+          replicas: 2,
+          noticedAt: new Date(fx.clock.now - 10_000).toISOString(),
+        },
+      });
+      await fx.loop.run();
+      const [down] = await fx.fallbacks();
+      expect(down.fallback).toMatchObject({
+        direction: 'fallback',
+        replicas: { from: 0, to: 2 },
+      });
+      expect(JSON.stringify(down.steps)).not.toMatch(/"cluster":"c2"/);
+      expect(fx.cluster.objects.has(exportOf('c1'))).toBe(false);
     },
   );
 });

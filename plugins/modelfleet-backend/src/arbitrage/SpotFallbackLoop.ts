@@ -232,6 +232,7 @@ export class SpotFallbackLoop {
       m.pools,
       target.workload,
       MAX_SPREAD_POOLS,
+      policy.arbitrage.spreadAcrossClusters,
     );
     const starts = await readyTimes(actuators, target.workload, [
       standInName,

@@ -68,6 +68,13 @@ describe('the spot pools a model spreads over', () => {
     ]);
   });
 
+  it("stays in its cluster when the team's policy keeps it there", () => {
+    const options = [option('c2', 'x', 80), option('c1', 'a', 500)];
+    expect(names(spreadCandidates(options, pools, workload, 2, false))).toEqual(
+      ['c1/sdxl-on-a'],
+    );
+  });
+
   it('leaves out options whose pool the fleet does not report', () => {
     const options = [option('c4', 'gone', 10), option('c2', 'x', 80)];
     expect(names(spreadCandidates(options, pools, workload, 2))).toEqual([

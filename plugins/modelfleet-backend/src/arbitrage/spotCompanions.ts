@@ -162,7 +162,8 @@ export interface SpreadCandidate {
  * what-if's eligible spot options other than its own pool), at most
  * `max`, each a market of its own: the other spot pools of its own
  * cluster first, cheapest first (no traffic leaves the cluster, no weights
- * cross a border), then, while fewer than `max`, the spot pools of other
+ * cross a border), then, while fewer than `max` and `acrossClusters`
+ * (the team's `arbitrage.spreadAcrossClusters`), the spot pools of other
  * clusters, cheapest first, one a cluster.
  */
 export function spreadCandidates(
@@ -170,6 +171,7 @@ export function spreadCandidates(
   pools: readonly GpuPoolStatus[],
   workload: WorkloadRef,
   max: number,
+  acrossClusters = true,
 ): SpreadCandidate[] {
   const all: SpreadCandidate[] = [];
   for (const option of options) {
@@ -186,7 +188,7 @@ export function spreadCandidates(
   all.sort((a, b) => a.option.monthlyUsd - b.option.monthlyUsd);
   const own = all.filter(c => c.cluster === workload.cluster).slice(0, max);
   const elsewhere = new Map<string, SpreadCandidate>();
-  for (const c of all)
+  for (const c of acrossClusters ? all : [])
     if (c.cluster !== workload.cluster && !elsewhere.has(c.cluster))
       elsewhere.set(c.cluster, c);
   return [...own, ...elsewhere.values()].slice(0, max);

@@ -23,6 +23,7 @@ export const BUILTIN_POLICY: PlatformPolicy = {
     minSavingsPercent: 20,
     maxMigrationsPerDay: 1,
     onDemandBaseReplicas: 0,
+    spreadAcrossClusters: false,
   },
   maintenanceWindows: [],
   dryRun: true,

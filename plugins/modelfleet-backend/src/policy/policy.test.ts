@@ -173,6 +173,7 @@ describe('effectivePolicy', () => {
       'arbitrage.minSavingsPercent',
       'arbitrage.mode',
       'arbitrage.onDemandBaseReplicas',
+      'arbitrage.spreadAcrossClusters',
       'dryRun',
       'hibernation.coldStartPenaltyMinutes',
       'hibernation.idleMinutes',

@@ -72,6 +72,7 @@ export const policyLayerSchema = z
         minSavingsPercent: z.number().min(0).max(100),
         maxMigrationsPerDay: z.number().int().min(0),
         onDemandBaseReplicas: z.number().int().min(0),
+        spreadAcrossClusters: z.boolean(),
       })
       .partial()
       .strict(),

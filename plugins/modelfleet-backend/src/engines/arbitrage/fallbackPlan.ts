@@ -219,7 +219,7 @@ export function planCompanionSteps(input: {
             ? `Create the on-demand stand-in ${input.namespace}/${c.name} on ${c.title}, parked at zero`
             : `Create the spot companion ${input.namespace}/${c.name} on ${
                 c.title
-              }${where}, parked at zero${
+              }, parked at zero${
                 c.alongside?.length
                   ? ", with the model's Service exported from there"
                   : ''
