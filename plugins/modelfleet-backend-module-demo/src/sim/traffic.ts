@@ -1,3 +1,4 @@
+import { interleave, WeightedSplit } from './split';
 import { addSpan, dropSpansBefore, Spans } from '../busySpans';
 import { TraceReplay } from '../replay';
 import { SimTimer } from './clock';
@@ -44,6 +45,12 @@ interface Waiting {
   reject?: (e: Error) => void;
 }
 
+/** A cluster a model's requests go to, and its weight (its Ready replicas). */
+export interface Destination {
+  traffic: TrafficController;
+  weight: number;
+}
+
 /**
  * The requests models receive: one at a time from `request()`, and the
  * replay of each deployed model's trace. A model with a ready replica
@@ -53,26 +60,6 @@ interface Waiting {
  * those that reach a sleeping engine wait for it to wake: the wake gate in
  * front of the engine wakes it once for all of them.
  */
-/** A cluster a model's requests go to, and its weight (its Ready replicas). */
-export interface Destination {
-  traffic: TrafficController;
-  weight: number;
-}
-
-/**
- * The order in which requests go to destinations with these shares: each
- * destination's requests spread evenly over the sequence (index of the
- * destination per request).
- */
-export function interleave(shares: readonly number[]): number[] {
-  return shares
-    .flatMap((n, i) =>
-      Array.from({ length: n }, (_, j) => ({ i, at: (j + 0.5) / n })),
-    )
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map(x => x.i);
-}
-
 export class TrafficController {
   private readonly models = new Map<string, ModelTraffic>();
   private readonly waiting = new Map<string, Waiting[]>();
@@ -85,8 +72,7 @@ export class TrafficController {
   private replayTimer?: SimTimer;
   private stopped = false;
   private router?: (namespace: string, model: string) => Destination[];
-  /** Smooth weighted round-robin credit of each destination, per model. */
-  private readonly credits = new Map<string, Map<TrafficController, number>>();
+  private readonly splits = new WeightedSplit<TrafficController>();
 
   constructor(
     private readonly ctx: ClusterContext,
@@ -109,9 +95,8 @@ export class TrafficController {
   }
 
   /**
-   * How `count` requests of a model split over its destinations: each in
-   * proportion to its weight (its Ready replicas), the remainder by smooth
-   * weighted round robin, so that single requests keep the proportion too.
+   * How `count` requests of a model split over its destinations, each in
+   * proportion to its weight (see {@link WeightedSplit}).
    */
   private destinations(
     namespace: string,
@@ -120,28 +105,11 @@ export class TrafficController {
   ): Array<[TrafficController, number]> {
     const to = this.router?.(namespace, model) ?? [];
     if (to.length === 0) return [[this, count]];
-    if (to.length === 1) return [[to[0].traffic, count]];
-    const total = to.reduce((s, d) => s + d.weight, 0);
-    const shares = to.map(d => Math.floor((count * d.weight) / total));
-    const key = this.key(namespace, model);
-    const credit = this.credits.get(key) ?? new Map();
-    this.credits.set(key, credit);
-    for (
-      let left = count - shares.reduce((a, b) => a + b, 0);
-      left > 0;
-      left--
-    ) {
-      let best = 0;
-      to.forEach((d, i) => {
-        credit.set(d.traffic, (credit.get(d.traffic) ?? 0) + d.weight);
-        if (credit.get(d.traffic)! > credit.get(to[best].traffic)!) best = i;
-      });
-      credit.set(to[best].traffic, credit.get(to[best].traffic)! - total);
-      shares[best] += 1;
-    }
-    return to
-      .map((d, i): [TrafficController, number] => [d.traffic, shares[i]])
-      .filter(([, n]) => n > 0);
+    return this.splits.split(
+      this.key(namespace, model),
+      to.map(d => ({ to: d.traffic, weight: d.weight })),
+      count,
+    );
   }
 
   /** Ready replicas of a model here: its Deployment's and its spot fallback's. */
