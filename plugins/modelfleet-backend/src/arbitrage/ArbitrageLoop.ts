@@ -19,6 +19,8 @@ import { ModelDirectory } from '../showback/ModelDirectory';
 import { ArbitrageReports } from './ArbitrageReports';
 import { bestMove } from './bestMove';
 import { Migrations, MigrationsOptions } from './Migrations';
+import { Outcome, Tally } from './arbitrageTally';
+import { StoredAction } from '../database/ActionStore';
 
 /** Id of the arbitrage loop. */
 export const ARBITRAGE_TASK_ID = 'modelfleet-arbitrage';
@@ -49,25 +51,14 @@ export interface ArbitrageLoopOptions {
   policies: Pick<PolicyService, 'effective'>;
   reports: Pick<ArbitrageReports, 'report'>;
   migrations: Pick<Migrations, 'request'>;
-  /** Lists stored actions, newest first (the `ActionStore`). */
-  actions: Pick<MigrationsOptions['actions'], 'list'>;
+  /** Lists stored actions, newest first, and cancels the loop's stale recommendations (the `ActionService`). */
+  actions: Pick<MigrationsOptions['actions'], 'list'> & {
+    cancel(id: string, by: string): Promise<StoredAction>;
+  };
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   logger: LoggerService;
   now?: () => Date;
 }
-
-/** What became of one model in a pass. */
-type Outcome =
-  | 'moved'
-  | 'recommended'
-  | 'off'
-  | 'busy'
-  | 'unpriced'
-  | 'noMove'
-  | 'asked'
-  | 'waits'
-  | 'limited'
-  | 'failed';
 
 /** A model with a move worth making, before the window and the limit. */
 interface Candidate {
@@ -87,59 +78,13 @@ interface FleetModel {
   fallingBack: boolean;
 }
 
-/** Outcomes that leave a model as it is, as the summary names them. */
-const LEFT_AS_THEY_ARE: ReadonlyArray<readonly [Outcome, string]> = [
-  ['off', 'off'],
-  ['busy', 'with an action under way'],
-  ['unpriced', 'not priced'],
-  ['noMove', 'without a move that clears the policy'],
-  ['asked', 'asked for today already'],
-];
-
-/** A pass's counts, with what the summary names. */
-class Tally {
-  readonly counts = new Map<Outcome, number>();
-  /** The daily limit of each team a move was held by. */
-  readonly limits = new Map<string, number>();
-  readonly problems: string[] = [];
-
-  add(outcome: Outcome) {
-    this.counts.set(outcome, this.of(outcome) + 1);
-  }
-
-  of(outcome: Outcome) {
-    return this.counts.get(outcome) ?? 0;
-  }
-
-  summary(models: number): string {
-    const left = LEFT_AS_THEY_ARE.filter(([o]) => this.of(o) > 0);
-    const leftCount = left.reduce((n, [o]) => n + this.of(o), 0);
-    const detail = left.map(([o, words]) => `${this.of(o)} ${words}`);
-    const parts = [
-      `${models} model(s): ${this.of('moved')} move(s) stored to run, ${this.of(
-        'recommended',
-      )} recommended for approval, ${leftCount} left as they are${
-        detail.length ? ` (${detail.join(', ')})` : ''
-      }`,
-    ];
-    if (this.of('waits')) {
-      parts.push(`${this.of('waits')} wait for a maintenance window`);
-    }
-    if (this.of('limited')) {
-      const teams = [...this.limits]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([team, max]) => `${team}: ${max} a day`)
-        .join(', ');
-      parts.push(
-        `${this.of(
-          'limited',
-        )} held by their team's daily limit of moves (${teams})`,
-      );
-    }
-    if (this.of('failed')) parts.push(`${this.of('failed')} failed`);
-    return parts.join('; ');
-  }
-}
+/** The loop's own move, waiting at `planned` for a person's Approve. */
+const isOwnRecommendation = (a: StoredAction | undefined): a is StoredAction =>
+  a !== undefined &&
+  a.kind === 'migrate' &&
+  a.state === 'planned' &&
+  a.dryRun &&
+  a.requestedBy === ARBITRAGE_ACTOR;
 
 /** The loop acts as the backend itself: nothing to check per model. */
 const allowAll = async () => undefined;
@@ -260,7 +205,9 @@ export class ArbitrageLoop {
       states: UNFINISHED,
       limit: 1,
     });
-    if (busy) {
+    // The loop's own move awaiting approval is decided again below.
+    const awaiting = isOwnRecommendation(busy) ? busy : undefined;
+    if (busy && !awaiting) {
       return {
         skip: 'busy',
         why: `waits: ${busy.kind} action ${busy.id} is ${busy.state}`,
@@ -281,6 +228,23 @@ export class ArbitrageLoop {
     );
     if (report.missing) return { skip: 'unpriced', why: report.missing };
     const best = bestMove(report);
+    if (awaiting) {
+      // Kept while it still is the best move; withdrawn (cancelled) once
+      // it is not, so a person never approves a stale plan.
+      if (best.opportunity?.to.pool === awaiting.details?.to.pool) {
+        return {
+          skip: 'busy',
+          why: `waits for approval: action ${awaiting.id}`,
+        };
+      }
+      await this.options.actions.cancel(awaiting.id, ARBITRAGE_ACTOR);
+      if (!best.opportunity) {
+        return {
+          skip: 'withdrawn',
+          why: `withdrew action ${awaiting.id}, no longer worth it: ${best.reason}`,
+        };
+      }
+    }
     if (!best.opportunity) return { skip: 'noMove', why: best.reason };
     return { ref, ...model, policy, opportunity: best.opportunity };
   }

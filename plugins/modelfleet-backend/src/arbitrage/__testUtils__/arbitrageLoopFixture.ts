@@ -178,7 +178,7 @@ export function arbitrageLoopFixture(
     policies,
     reports,
     migrations: options.wrap?.(migrations) ?? migrations,
-    actions: store,
+    actions,
     auth: mockServices.auth(),
     logger,
     now,
