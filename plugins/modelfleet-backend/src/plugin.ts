@@ -35,7 +35,7 @@ import { createModelsRouter } from './routes/models';
 import { createDeploymentsRouter } from './routes/deployments';
 import { readDeploySettings } from './deploy/config';
 import { DeploymentService } from './deploy/DeploymentService';
-import { createHighsLoader, PlacementService } from './placement';
+import { PlacementService, PlacementWorker } from './placement';
 import { ConnectorRegistry } from './service/ConnectorRegistry';
 import { FleetStatusService } from './service/FleetStatusService';
 import { createClusterSyncTask } from './tasks/clusterSync';
@@ -195,6 +195,8 @@ export const modelfleetPlugin = createBackendPlugin({
           connectors,
           fleet,
         });
+        const placer = new PlacementWorker();
+        lifecycle.addShutdownHook(() => placer.close());
         const placement = new PlacementService({
           fleet,
           prices,
@@ -203,7 +205,7 @@ export const modelfleetPlugin = createBackendPlugin({
             connectors.priceSources
               .map(s => s.id)
               .filter(id => id !== 'bundled-catalog'),
-          solver: createHighsLoader(),
+          placer,
           teamForecast: async teamRef =>
             (await costs.cost('team', teamRef, costs.defaultQuery())).budget
               ?.forecastUsd ?? null,

@@ -11,10 +11,8 @@ import {
 import { FleetStateStore } from '../database/FleetStateStore';
 import { PriceBookStore } from '../database/PriceBookStore';
 import {
-  HighsSolve,
   HOURS_PER_MONTH,
   PlacementRequest,
-  placeModels,
   rejectionOf,
   unitsPerNode,
 } from '../engines/placement';
@@ -22,6 +20,7 @@ import { PolicyService } from '../policy/PolicyService';
 import { parsePlacementRequest } from './parseRequest';
 import { explainBlocks } from './blocking';
 import { placementCandidates } from './candidates';
+import { PlacementRunner } from './PlacementWorker';
 
 /**
  * Hours a month a model runs at its replicas, by traffic pattern: all of
@@ -41,8 +40,11 @@ export interface PlacementServiceOptions {
   policies: PolicyService;
   /** IDs of the price sources other than the bundled catalog. */
   liveSources: () => string[];
-  /** HiGHS, loaded once and shared. */
-  solver: () => Promise<HighsSolve>;
+  /**
+   * Runs the placement engine: a {@link PlacementWorker}, so that solves
+   * run off the event loop.
+   */
+  placer: PlacementRunner;
   /** A team's forecast spend for the current month, USD; null when unknown. */
   teamForecast: (teamRef: string) => Promise<number | null>;
   /**
@@ -152,7 +154,7 @@ export class PlacementService {
 
     const statuses = await fleet.listPools();
     const candidates = await placementCandidates(statuses, this.options);
-    const solve = await this.options.solver();
+    const { placer } = this.options;
 
     const options: Array<Omit<PlacementOption, 'rank'>> = [];
     const excluded: PlacementExclusion[] = [];
@@ -183,8 +185,11 @@ export class PlacementService {
         continue;
       }
       const at = (replicas: number) =>
-        placeModels([{ ...base, replicas }], [c.pool], { solve });
-      const atQuote = at(quoteReplicas);
+        placer.place([{ ...base, replicas }], [c.pool]);
+      const [atQuote, atMax] = await Promise.all([
+        at(quoteReplicas),
+        at(req.replicas.max),
+      ]);
       if (atQuote.method === 'heuristic') method = 'heuristic';
       const unplaced = atQuote.decisions[0].unplaced;
       if (unplaced > 0) {
@@ -200,7 +205,6 @@ export class PlacementService {
         );
         continue;
       }
-      const atMax = at(req.replicas.max);
       const scale = hours / HOURS_PER_MONTH;
       const monthlyUsd = atQuote.monthlyUsd * scale;
       const monthlyUsdAtMax = atMax.monthlyUsd * scale;

@@ -275,22 +275,23 @@ describe('placeModels', () => {
   });
 
   it('solves the program restricted to the pools the LP and the heuristic use', () => {
-    // The local search keeps a 2-GPU replica per 4-GPU node ($7,665/month);
-    // the restricted program packs them at the optimum ($7,300).
+    // Three 1-GPU replicas: the local search opens two 2-GPU nodes
+    // ($730/month) where one 4-GPU node at the same price holds all three;
+    // the restricted program finds it ($365).
     const requests = [
-      request('a', { replicas: 2, gpusPerReplica: 3, priority: 1 }),
-      request('b', { replicas: 3, gpusPerReplica: 2 }),
+      request('a', { priority: 1 }),
+      request('b', { replicas: 2 }),
     ];
-    const quad = { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 };
+    const gpu = (perNode: number) => ({
+      product: 'L4',
+      memoryMiB: 24 * GIB,
+      perNode,
+    });
     const pools = [
-      pool('p0', { gpu: quad, usdPerNodeHour: 4, addableNodes: 2 }),
-      pool('p1', {
-        gpu: { ...quad, perNode: 2 },
-        usdPerNodeHour: 0.5,
-        addableNodes: 1,
-      }),
-      pool('p2', { usdPerNodeHour: 4, addableNodes: 1 }),
-      pool('p3', { gpu: quad, usdPerNodeHour: 2, addableNodes: 1 }),
+      pool('p0', { gpu: gpu(2), usdPerNodeHour: 0.5, addableNodes: 2 }),
+      pool('p1', { gpu: gpu(4), usdPerNodeHour: 4, addableNodes: 1 }),
+      pool('p2', { gpu: gpu(1), usdPerNodeHour: 0.5, addableNodes: 1 }),
+      pool('p3', { gpu: gpu(4), usdPerNodeHour: 0.5, addableNodes: 2 }),
     ];
     const exact = placeModels(requests, pools, { solve });
     const search = placeModels(requests, pools, {
@@ -302,7 +303,7 @@ describe('placeModels', () => {
       solve,
       exactMaxVariables: 0,
     });
-    expect(exact.monthlyUsd).toBeCloseTo(7300);
+    expect(exact.monthlyUsd).toBeCloseTo(365);
     expect(search.monthlyUsd).toBeGreaterThan(exact.monthlyUsd + 1);
     expect(heuristic.method).toBe('heuristic');
     expect(heuristic.monthlyUsd).toBeCloseTo(exact.monthlyUsd);
