@@ -132,6 +132,16 @@ test('the same idea of idle shows the same figure on the Model, Group, GpuPool a
     await expect(
       teamsTable.getByTestId('modelfleet-unallocated-paid-by'),
     ).toContainText(/pays it/);
+    // And the pools whose capacity no model used (the demo's pools with no
+    // model, under shared-proportionally), the largest first, each linked.
+    const idlePools: Array<{ entityRef: string }> =
+      fleet.breakdown.unallocated.pools;
+    expect(idlePools.length).toBeGreaterThan(0);
+    await expect(
+      teamsTable
+        .getByTestId('modelfleet-unallocated-pools')
+        .locator(`a[href$="/gpupool/${nameOf(idlePools[0].entityRef)}"]`),
+    ).toBeVisible();
 
     // The model with the most allocated-but-unused cost, its team and pool.
     const model = [...fleet.breakdown.models].sort(

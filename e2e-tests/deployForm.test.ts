@@ -13,6 +13,8 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
   await signInAsGuest(page);
   await waitForFleetReady(page);
   await page.goto('/create/templates/default/deploy-model');
+  // The tab names the page (after the unread count notifications may add).
+  await expect(page).toHaveTitle(/^(\(\d+\) )?Deploy a model · ModelFleet$/);
 
   // Model: a name the Deployment cannot have is refused here, in words.
   const nameBox = page.getByRole('textbox', { name: 'Name' });
@@ -124,7 +126,22 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
     /\$[\d,]+\.\d\d a month at 2 replicas/,
   );
   await expect(row('Policy checks')).toContainText('All passed');
-  for (const raw of ['Monthly Usd', 'Blocking', 'Placement >', 'gpupool:']) {
+  // Only the rows that apply, each in words: an always-on model has no wake
+  // method, no region picked means no regions row, and "apply now" is an
+  // answer, not a check box (drawn as an emoji Chromium here has no font for).
+  await expect(row('Wake from zero on')).toHaveCount(0);
+  await expect(row('Allowed regions')).toHaveCount(0);
+  await expect(row('Apply to the cluster now')).toContainText(
+    'No: check against the cluster (dry-run)',
+  );
+  for (const raw of [
+    'Monthly Usd',
+    'Blocking',
+    'Placement >',
+    'gpupool:',
+    'Wake On',
+    'Apply Now',
+  ]) {
     await expect(page.getByText(raw)).toHaveCount(0);
   }
   await page.screenshot({
@@ -137,9 +154,8 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
   await page.getByRole('button', { name: 'Create' }).click();
   const poolLink = page.getByRole('link', { name: /^GPU pool / });
   await expect(poolLink).toBeVisible({ timeout: 120_000 });
-  expect(await poolLink.getAttribute('href')).toMatch(
-    /^\/catalog\/default\/gpupool\/demo-[a-z0-9-]+\./,
-  );
+  const poolHref = await poolLink.getAttribute('href');
+  expect(poolHref).toMatch(/^\/catalog\/default\/gpupool\/demo-[a-z0-9-]+\./);
   const repoLink = page.getByRole('link', {
     name: 'GitOps repository in the catalog',
   });
@@ -154,4 +170,15 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
   await expect(page.getByText(`repos/${name}.git`).first()).toBeVisible({
     timeout: 30_000,
   });
+
+  // The new Model page links its pool and the same repository, at the top
+  // of its cost card.
+  await page.goto(`/catalog/default/model/${name}`);
+  const where = page.getByTestId('model-where-it-runs');
+  await expect(
+    where.getByRole('link', { name: 'GitOps repository' }),
+  ).toHaveAttribute('href', `/catalog/default/location/gitops-${name}`, {
+    timeout: 30_000,
+  });
+  expect(await where.locator('a').first().getAttribute('href')).toBe(poolHref);
 });

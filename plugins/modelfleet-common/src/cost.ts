@@ -202,6 +202,27 @@ export interface CostUnallocated {
   unusedUsd: number;
   /** Who pays it under the idle-cost policy, in a sentence. */
   paidBy: string;
+  /**
+   * The pools whose capacity no model used, with the unallocated capacity
+   * of each that is in this row, largest first: under `not-shared` every
+   * pool's, under `shared-proportionally` the pools with no model; on the
+   * platform team's page under `platform-team`, every pool's (the fleet's
+   * row then holds none: the platform team's row does). Absent from
+   * reports older than this field.
+   */
+  pools?: CostUnallocatedPool[];
+}
+
+/**
+ * A pool's unallocated capacity in a {@link CostUnallocated} row.
+ *
+ * @public
+ */
+export interface CostUnallocatedPool {
+  /** The GpuPool entity, e.g. `gpupool:default/demo-azure-eastus.nca100`. */
+  entityRef: string;
+  /** Its cost that no model on it is charged, in the row's period. */
+  idleUsd: number;
 }
 
 /**

@@ -1,14 +1,14 @@
-import { formatDay, formatUsd } from './format';
+import { formatDate, formatUsd } from './format';
 
-describe('formatDay', () => {
+describe('formatDate', () => {
   it('writes a day as the portal does, in UTC', () => {
-    expect(formatDay('2026-12-03T23:30:00Z')).toBe('3 Dec 2026');
-    expect(formatDay('2026-01-31T00:00:00-05:00')).toBe('31 Jan 2026');
-    expect(formatDay(new Date(Date.UTC(2027, 4, 1)))).toBe('1 May 2027');
+    expect(formatDate('2026-12-03T23:30:00Z')).toBe('3 Dec 2026');
+    expect(formatDate('2026-01-31T00:00:00-05:00')).toBe('31 Jan 2026');
+    expect(formatDate(new Date(Date.UTC(2027, 4, 1)))).toBe('1 May 2027');
   });
 
   it('keeps what is not a date', () => {
-    expect(formatDay('not a date')).toBe('not a date');
+    expect(formatDate('not a date')).toBe('not a date');
   });
 });
 

@@ -5,7 +5,11 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { IDLE_TIERS, renderManifestsInputFields } from './manifests/input';
+import {
+  IDLE_TIERS,
+  renderManifestsInputFields,
+  WAKE_MODES,
+} from './manifests/input';
 import { createRecommendPlacementAction } from './actions/recommendPlacement';
 import { teamCatalog } from './__testUtils__/teams';
 
@@ -132,6 +136,28 @@ describe('the Deploy a model template', () => {
     expect(idleTier.enumNames).toHaveLength(IDLE_TIERS.length);
     expect(idleTier.default).toBe(
       renderManifestsInputFields.idleTier.parse(undefined),
+    );
+  });
+
+  it('asks how a model wakes only for traffic that idles, with the modes and default the render step takes', () => {
+    const serving = template.spec.parameters.find(
+      (p: any) => p.properties.traffic,
+    );
+    expect(serving.properties.wakeOn).toBeUndefined();
+    const branches: any[] = serving.dependencies.traffic.oneOf;
+    const asked = branches.filter(b => b.properties.wakeOn);
+    expect(asked).toHaveLength(1);
+    expect(asked[0].properties.traffic.enum).toEqual([
+      'business-hours',
+      'sporadic',
+    ]);
+    expect(
+      branches.filter(b => !b.properties.wakeOn).map(b => b.properties.traffic),
+    ).toEqual([{ const: 'always-on' }]);
+    const { wakeOn } = asked[0].properties;
+    expect(wakeOn.enum).toEqual([...WAKE_MODES]);
+    expect(wakeOn.default).toBe(
+      renderManifestsInputFields.wakeOn.parse(undefined),
     );
   });
 

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  formatDay,
+  formatDate,
   type GpuPoolStatus,
 } from '@modelfleet/plugin-modelfleet-common';
 import type {
@@ -71,7 +71,7 @@ export function cloudSpotPrior(
         s.provider === 'azure' ? 'Azure' : s.provider
       }'s eviction rate ${bandText(worst)} a month for ${s.instanceType} in ${
         s.region
-      } (read ${formatDay(s.observedAt)})`,
+      } (read ${formatDate(s.observedAt)})`,
     );
   }
   if (scores.length) {
@@ -84,7 +84,7 @@ export function cloudSpotPrior(
         low.provider === 'aws' ? 'AWS' : low.provider
       }'s spot placement score ${low.placementScore} of 10 for ${
         low.instanceType
-      } in ${low.zone ?? low.region} (read ${formatDay(low.observedAt)})`,
+      } in ${low.zone ?? low.region} (read ${formatDate(low.observedAt)})`,
     );
   }
   const rest =

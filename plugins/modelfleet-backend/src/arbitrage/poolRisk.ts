@@ -7,7 +7,7 @@ import type {
   PoolHistory,
   PoolHistoryStore,
 } from '../database/PoolHistoryStore';
-import { formatDay } from '@modelfleet/plugin-modelfleet-common';
+import { formatDate } from '@modelfleet/plugin-modelfleet-common';
 import { poolRefOf } from './serving';
 import type { SpotRiskSignal } from '@modelfleet/plugin-modelfleet-node';
 import { cloudSpotPrior, SpotSignalBook } from './cloudSpotRisk';
@@ -119,7 +119,7 @@ export function blendPoolRisk(
   const availability =
     ((prior?.availability ?? 1) * weight + (watched - down)) /
     (weight + watched);
-  const since = formatDay(history.firstObservedAt);
+  const since = formatDate(history.firstObservedAt);
   const own = `its own since ${since}: ${count(k, 'preemption')} in ${hours(
     nodeHours,
   )} node-hours, capacity ${(((watched - down) / watched) * 100).toFixed(

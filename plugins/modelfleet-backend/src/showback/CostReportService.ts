@@ -24,6 +24,7 @@ import { PolicyService } from '../policy/PolicyService';
 import { CostIndex, CostIndexOptions, IndexBreakdownQuery } from './CostIndex';
 import { CostReader } from './CostReader';
 import { reconciliationReport } from './reconciliationReport';
+import { holdsPoolCapacity, unallocatedPools } from './unallocatedPools';
 import { ModelNow, PoolNow, utilizationReport } from './utilizationReport';
 
 /** A period asked for: [from, to) in UTC days, and the bucket size. */
@@ -174,6 +175,25 @@ export class CostReportService {
         idleCostPolicy: this.options.idleCostPolicy,
         platformTeamRef: this.options.platformTeamRef,
       });
+      // The pools whose capacity nobody used, where this row holds it.
+      const holds = holdsPoolCapacity({
+        scope,
+        entityRef,
+        idleCostPolicy: this.options.idleCostPolicy,
+        platformTeamRef: this.options.platformTeamRef,
+      });
+      if (holds) {
+        const [pools, modelsByPool] = await Promise.all([
+          items({ scope: 'pool' }),
+          items({ scope: 'model', by: 'pool_ref' }),
+        ]);
+        report.breakdown.unallocated.pools = unallocatedPools(
+          pools,
+          modelsByPool,
+        );
+      } else {
+        report.breakdown.unallocated.pools = [];
+      }
     }
 
     if (units && (units.tokens !== null || units.requests !== null)) {

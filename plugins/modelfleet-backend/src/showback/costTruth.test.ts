@@ -244,6 +244,9 @@ describe('one meaning for every dollar', () => {
         expect(spare.costUsd).toBeCloseTo(unallocated.costUsd, 9);
         expect(spare.idleUsd).toBeCloseTo(unallocated.idleUsd, 9);
         expect(spare.unusedUsd).toBe(0);
+        // The row names that pool: l4's unallocated capacity is shared
+        // over its models, so it is not in the row.
+        expect(unallocated.pools).toEqual([{ entityRef: EMPTY, idleUsd: 24 }]);
         expect(
           sum(fleet.breakdown.teams, 'costUsd') + unallocated.costUsd,
         ).toBeCloseTo(fleet.total.costUsd, 9);
@@ -252,11 +255,35 @@ describe('one meaning for every dollar', () => {
         ).toBeCloseTo(fleet.total.idleUsd, 9);
         // A team's models are the team.
         expect(search.breakdown.unallocated?.costUsd).toBe(0);
+        expect(search.breakdown.unallocated?.pools).toEqual([]);
         const vision = await costs.cost('team', VISION, DAY);
         expect(
           sum(vision.breakdown.models, 'costUsd') +
             vision.breakdown.unallocated!.costUsd,
         ).toBeCloseTo(vision.total.costUsd, 9);
+      }
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "names every pool with capacity no model used in the fleet's Unallocated row under not-shared, %p",
+    async databaseId => {
+      const { knex, services } = await rolledUp(databaseId, 'not-shared');
+      for (const costs of services) {
+        const fleet = await costs.cost('fleet', null, DAY);
+        const unallocated = fleet.breakdown.unallocated!;
+        // l4: 48 GPU-hours at $0.50, 36 of them requested; spare: all 48.
+        expect(unallocated.pools).toEqual([
+          { entityRef: EMPTY, idleUsd: 24 },
+          { entityRef: L4, idleUsd: 12 },
+        ]);
+        // The pools are the row's unallocated capacity, and the pools'.
+        const named = unallocated.pools!.reduce((s, p) => s + p.idleUsd, 0);
+        expect(named).toBeCloseTo(unallocated.idleUsd, 9);
+        expect(named).toBeCloseTo(sum(fleet.breakdown.pools, 'idleUsd'), 9);
+        const search = await costs.cost('team', SEARCH, DAY);
+        expect(search.breakdown.unallocated!.pools).toEqual([]);
       }
       await knex.destroy();
     },
@@ -276,7 +303,13 @@ describe('one meaning for every dollar', () => {
           paidBy: expect.stringMatching(/This team pays/),
         });
         expect(platform.breakdown.unallocated!.costUsd).toBeCloseTo(36, 9);
+        // The pools on the platform team's row, none on the fleet's.
+        expect(platform.breakdown.unallocated!.pools).toEqual([
+          { entityRef: EMPTY, idleUsd: 24 },
+          { entityRef: L4, idleUsd: 12 },
+        ]);
         expect(fleet.breakdown.unallocated!.costUsd).toBe(0);
+        expect(fleet.breakdown.unallocated!.pools).toEqual([]);
         expect(fleet.breakdown.unallocated!.paidBy).toContain(PLATFORM);
         expect(sum(fleet.breakdown.teams, 'costUsd')).toBeCloseTo(
           fleet.total.costUsd,

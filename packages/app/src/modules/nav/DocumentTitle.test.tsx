@@ -1,4 +1,5 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { fetchApiRef } from '@backstage/frontend-plugin-api';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { waitFor } from '@testing-library/react';
 import { DocumentTitle } from './DocumentTitle';
 
@@ -37,5 +38,36 @@ describe('DocumentTitle', () => {
     document.title = '(2) Search reranker · Model';
     await new Promise(resolve => setTimeout(resolve, 20));
     expect(document.title).toBe('(2) Search reranker · Model');
+  });
+
+  it("names a scaffolder template's page by the template's title from the catalog", async () => {
+    const fetch = jest.fn(async (url: RequestInfo | URL) =>
+      String(url) ===
+      'http://example.com/api/catalog/entities/by-name/template/default/deploy-model'
+        ? new Response(
+            JSON.stringify({
+              kind: 'Template',
+              metadata: { name: 'deploy-model', title: 'Deploy a model' },
+            }),
+          )
+        : new Response('{}', { status: 404 }),
+    );
+    renderInTestApp(
+      <DocumentTitle
+        pages={[...pages, { href: '/create', title: 'Create' }]}
+      />,
+      {
+        initialRouteEntries: ['/create/templates/default/deploy-model'],
+        config: { app: { title: 'ModelFleet' } },
+        apis: [
+          [fetchApiRef, { fetch }],
+          mockApis.discovery({ baseUrl: 'http://example.com' }),
+        ],
+      },
+    );
+    await waitFor(() =>
+      expect(document.title).toBe('Deploy a model · ModelFleet'),
+    );
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 });

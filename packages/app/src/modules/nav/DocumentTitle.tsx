@@ -2,6 +2,7 @@ import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { useLocation } from 'react-router-dom';
 import { COUNTER_PREFIX, documentTitle, TitlePage } from './documentTitle';
+import { useTemplateTitle } from './templateTitle';
 
 /**
  * Keeps the document title naming the page ({@link documentTitle}).
@@ -11,14 +12,22 @@ import { COUNTER_PREFIX, documentTitle, TitlePage } from './documentTitle';
  * the catalog's entity layout) write Backstage's `Entity | Tab | App`
  * format. This watches the title element, as the notifications plugin's
  * unread counter does, and rewrites what a page wrote; on a route change
- * it names the page from the nav until the page writes its own title.
+ * it names the page from the nav until the page writes its own title. A
+ * scaffolder template's page, which writes none, is named by the
+ * template's title from the catalog.
  */
 export const DocumentTitle = (props: { pages: TitlePage[] }) => {
   const { pathname } = useLocation();
   const appTitle =
     useApi(configApiRef).getOptionalString('app.title') ?? 'ModelFleet';
-  const inputs = useRef({ pathname, appTitle, pages: props.pages });
-  inputs.current = { pathname, appTitle, pages: props.pages };
+  const templateTitle = useTemplateTitle(pathname);
+  const inputs = useRef({
+    pathname,
+    appTitle,
+    pages: props.pages,
+    templateTitle,
+  });
+  inputs.current = { pathname, appTitle, pages: props.pages, templateTitle };
   /** What the page wrote since the route changed, and what we last set. */
   const state = useRef<{ written?: string; ours?: string }>({});
   /**
@@ -51,7 +60,7 @@ export const DocumentTitle = (props: { pages: TitlePage[] }) => {
   }, [pathname, apply]);
 
   const pagesKey = JSON.stringify(props.pages);
-  useEffect(() => apply(), [pagesKey, appTitle, apply]);
+  useEffect(() => apply(), [pagesKey, appTitle, templateTitle, apply]);
 
   useEffect(() => {
     const observer = new MutationObserver(() => {

@@ -1,4 +1,4 @@
-import { documentTitle, TitlePage } from './documentTitle';
+import { documentTitle, templateOfPath, TitlePage } from './documentTitle';
 
 const pages: TitlePage[] = [
   { href: '/', title: 'Home' },
@@ -68,6 +68,30 @@ describe('documentTitle', () => {
     );
     expect(title('/')).toBe('Home · ModelFleet');
     expect(title('/nowhere')).toBe('ModelFleet');
+  });
+
+  it("names a template's page by the template's title once it is known", () => {
+    const deploy = '/create/templates/default/deploy-model';
+    expect(
+      documentTitle({
+        pathname: deploy,
+        appTitle: 'ModelFleet',
+        pages,
+        templateTitle: 'Deploy a model',
+      }),
+    ).toBe('Deploy a model · ModelFleet');
+    // Until then, after the nav's page; and only on a template's page.
+    expect(title(deploy)).toBe('Create · ModelFleet');
+    expect(
+      documentTitle({
+        pathname: '/create/tasks/abc',
+        appTitle: 'ModelFleet',
+        pages,
+        templateTitle: 'Deploy a model',
+      }),
+    ).toBe('Create · ModelFleet');
+    expect(templateOfPath(deploy)).toBe('template:default/deploy-model');
+    expect(templateOfPath('/create/templates/default')).toBeUndefined();
   });
 
   it("ignores the notifications' unread count in what a page wrote", () => {

@@ -22,6 +22,19 @@ const KIND_LABELS: Record<string, string> = {
 /** An entity page, `/catalog/:namespace/:kind/:name[/tab]`. */
 const ENTITY_PATH = /^\/catalog\/([^/]+)\/([^/]+)\/([^/]+)(?:\/|$)/;
 
+/** A scaffolder template's page, `/create/templates/:namespace/:name`. */
+const TEMPLATE_PATH = /^\/create\/templates\/([^/]+)\/([^/]+)\/?$/;
+
+/**
+ * The template a path is the page of, as an entity reference
+ * (`template:default/deploy-model`), or undefined.
+ */
+export function templateOfPath(pathname: string): string | undefined {
+  const match = TEMPLATE_PATH.exec(pathname);
+  if (!match) return undefined;
+  return `template:${safeDecode(match[1])}/${safeDecode(match[2])}`;
+}
+
 /** The unread count the notifications plugin puts in front of the title. */
 export const COUNTER_PREFIX = /^\(\d+\)\s/;
 
@@ -95,6 +108,9 @@ function pageOf(pathname: string, pages: TitlePage[]): TitlePage | undefined {
  *   `Search reranker · Model · Kubernetes`;
  * - a page that wrote a title of its own: that title and the app's, e.g.
  *   `Fleet · ModelFleet` for `ModelFleet | Fleet | ModelFleet`;
+ * - a scaffolder template's page, which writes none: the template's title
+ *   once known (`templateTitle`) and the app's, e.g.
+ *   `Deploy a model · ModelFleet`;
  * - any other page: the title of the nav page it is under and the app's,
  *   e.g. `Catalog · ModelFleet`; the app's title alone elsewhere.
  *
@@ -105,6 +121,8 @@ export function documentTitle(options: {
   pathname: string;
   appTitle: string;
   pages: TitlePage[];
+  /** The title of the template whose page `pathname` is, once known. */
+  templateTitle?: string;
 }): string {
   const { pathname, appTitle, pages } = options;
   const written = options.written?.replace(COUNTER_PREFIX, '');
@@ -121,6 +139,9 @@ export function documentTitle(options: {
   }
   const segments = pageParts(parts, appTitle);
   if (segments.length > 0) return [...segments, appTitle].join(' · ');
+  if (options.templateTitle && templateOfPath(pathname)) {
+    return `${options.templateTitle} · ${appTitle}`;
+  }
   const page = pageOf(pathname, pages);
   return page ? `${page.title} · ${appTitle}` : appTitle;
 }

@@ -7,6 +7,7 @@ import {
   changeOf,
   formatDate,
   formatDateTime,
+  formatGpuHours,
   formatMonth,
   formatPeriod,
   formatShortDate,
@@ -25,6 +26,13 @@ describe('formatting', () => {
     expect(formatUsd(-12.5)).toBe('-$12.50');
     expect(formatUnitUsd(0.30864)).toBe('$0.3086');
     expect(formatUnitUsd(2)).toBe('$2.00');
+  });
+
+  it('writes GPU-hours so that the number and its unit never break apart', () => {
+    expect(formatGpuHours(2592)).toBe('2,592\u00a0GPU\u2011h');
+    expect(formatGpuHours(1234.56)).toBe('1,234.6\u00a0GPU\u2011h');
+    // No break opportunity anywhere in it: no space, no breaking hyphen.
+    expect(formatGpuHours(45.06)).not.toMatch(/[ \-]/);
   });
 
   it('labels the change against the previous period', () => {

@@ -39,6 +39,11 @@ interface EntityReportCardProps<T, K extends CostEntityKind> {
    * such as a model's hibernation state).
    */
   refreshSeconds?: number;
+  /**
+   * Shown above the report in every state, whether or not the caller may
+   * read its costs (e.g. links to where the entity runs).
+   */
+  intro?: ReactNode;
 }
 
 /**
@@ -144,6 +149,7 @@ export function EntityReportCard<T, K extends CostEntityKind>(
         ) : undefined
       }
     >
+      {props.intro}
       {body}
     </InfoCard>
   );

@@ -1,6 +1,12 @@
-import { formatUsd } from '@modelfleet/plugin-modelfleet-common';
+import {
+  formatDate,
+  formatDateTime,
+  formatMonth,
+  formatShortDate,
+  formatUsd,
+} from '@modelfleet/plugin-modelfleet-common';
 
-export { formatUsd };
+export { formatDate, formatDateTime, formatMonth, formatShortDate, formatUsd };
 
 const USD_PRECISE = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -19,11 +25,18 @@ export function formatShare(share: number, digits = 1): string {
   return `${(share * 100).toFixed(digits)}%`;
 }
 
-/** Whole GPU-hours, e.g. `1,234.5 GPU-h`. */
+/**
+ * The unit of {@link formatGpuHours}: a no-break space before it and a
+ * non-breaking hyphen (U+2011) in it, so `2,592 GPU-h` never breaks across
+ * lines, in a table cell or in a sentence.
+ */
+export const GPU_HOURS_UNIT = '\u00a0GPU\u2011h';
+
+/** GPU-hours to one decimal, e.g. `1,234.5 GPU-h`, on one line. */
 export function formatGpuHours(hours: number): string {
   return `${hours.toLocaleString('en-US', {
     maximumFractionDigits: 1,
-  })} GPU-h`;
+  })}${GPU_HOURS_UNIT}`;
 }
 
 /** MiB as GiB with one decimal, e.g. `21.5 GiB`. */
@@ -51,74 +64,6 @@ function dayOf(iso: string, shiftDays = 0): string {
   const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + shiftDays);
   return date.toISOString().slice(0, 10);
-}
-
-/*
- * The portal's one date format and one date-time format. Every date a
- * person reads is written with these; dates sent to the API stay ISO.
- * They are in UTC, for every reader: the cost days, months and periods
- * are whole UTC days, and a time in UTC reads the same to everyone on a
- * team (the time says so). Month names are English, day first (en-GB).
- * They are written by hand rather than with Intl, whose short month names
- * differ between ICU versions (`Sep` or `Sept`).
- */
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-] as const;
-
-/** A `YYYY-MM-DD` day or an ISO time as a UTC date, or undefined. */
-function utcDate(value: string | Date): Date | undefined {
-  const date =
-    typeof value === 'string'
-      ? new Date(
-          /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value,
-        )
-      : value;
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** A day as the portal writes it, e.g. `3 Dec 2026` (UTC). */
-export function formatDate(value: string | Date): string {
-  const date = utcDate(value);
-  if (!date) return String(value);
-  return `${date.getUTCDate()} ${
-    MONTHS[date.getUTCMonth()]
-  } ${date.getUTCFullYear()}`;
-}
-
-/** A day without its year, for chart axes, e.g. `3 Dec` (UTC). */
-export function formatShortDate(value: string | Date): string {
-  const date = utcDate(value);
-  if (!date) return String(value);
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
-}
-
-/** A time as the portal writes it, e.g. `3 Dec 2026, 14:05 UTC`. */
-export function formatDateTime(value: string | Date): string {
-  const date = utcDate(value);
-  if (!date) return String(value);
-  const hh = String(date.getUTCHours()).padStart(2, '0');
-  const mm = String(date.getUTCMinutes()).padStart(2, '0');
-  return `${formatDate(date)}, ${hh}:${mm} UTC`;
-}
-
-/** A `YYYY-MM` month as the portal writes it, e.g. `Dec 2026`. */
-export function formatMonth(month: string): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
-  const index = match ? Number(match[2]) - 1 : -1;
-  if (!match || index < 0 || index > 11) return month;
-  return `${MONTHS[index]} ${match[1]}`;
 }
 
 /**

@@ -6,8 +6,11 @@ import {
   CostBreakdownItem,
   CostTotals,
   CostUnallocated,
+  CostUnallocatedPool,
 } from '@modelfleet/plugin-modelfleet-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Figure } from './Figures';
+import { poolLabelOf } from './entityRefs';
 import { formatShare, formatUsd } from './format';
 
 /** One of the two ideas of idle GPU cost. */
@@ -166,7 +169,40 @@ export const SummaryRowLabel = (props: {
     </Tooltip>
   );
 
-/** Under a table with an Unallocated row: who pays it, in a sentence. */
+/** How many pools the Unallocated note names before "and N more". */
+const POOLS_NAMED = 5;
+
+/** The pools whose capacity nobody used, each linked, with its amount. */
+const UnallocatedPools = (props: { pools: CostUnallocatedPool[] }) => {
+  const named = props.pools.slice(0, POOLS_NAMED);
+  const rest = props.pools.slice(POOLS_NAMED);
+  const restUsd = rest.reduce((s, p) => s + p.idleUsd, 0);
+  return (
+    <span data-testid="modelfleet-unallocated-pools">
+      {' '}
+      Capacity no model used:{' '}
+      {named.map((p, i) => (
+        <span key={p.entityRef}>
+          {i > 0 && '; '}
+          <EntityRefLink entityRef={p.entityRef} defaultKind="gpupool" hideIcon>
+            {poolLabelOf(p.entityRef)}
+          </EntityRefLink>
+          : <span style={NO_WRAP}>{formatUsd(p.idleUsd)}</span>
+        </span>
+      ))}
+      {rest.length > 0 &&
+        `; and ${rest.length} more pool${
+          rest.length > 1 ? 's' : ''
+        }: ${formatUsd(restUsd)}`}
+      .
+    </span>
+  );
+};
+
+/**
+ * Under a table with an Unallocated row: who pays it, in a sentence, and
+ * the pools whose capacity nobody used that it holds.
+ */
 export const UnallocatedNote = (props: { unallocated: CostUnallocated }) => (
   <Typography
     variant="caption"
@@ -177,5 +213,8 @@ export const UnallocatedNote = (props: { unallocated: CostUnallocated }) => (
   >
     <strong>Unallocated</strong> is the cost no row above is charged (
     {formatUsd(props.unallocated.costUsd)}). {props.unallocated.paidBy}
+    {props.unallocated.pools && props.unallocated.pools.length > 0 && (
+      <UnallocatedPools pools={props.unallocated.pools} />
+    )}
   </Typography>
 );

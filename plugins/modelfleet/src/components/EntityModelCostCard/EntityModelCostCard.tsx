@@ -15,6 +15,7 @@ import {
   ProvenanceCaption,
 } from '../CostCommon';
 import { PlacementEstimate } from './PlacementEstimate';
+import { WhereItRuns } from './WhereItRuns';
 
 /** The figures, chart and sources of a model's cost report. */
 export const ModelCostReport = ({ report }: { report: CostReport }) => {
@@ -93,7 +94,8 @@ export const ModelCostReport = ({ report }: { report: CostReport }) => {
 
 /**
  * Cost of a Model entity over the chosen period against the previous one:
- * total, change, idle share, unit costs and the daily series.
+ * total, change, idle share, unit costs and the daily series, under a line
+ * that links the pool it runs on and its GitOps repository.
  */
 export const EntityModelCostCard = () => (
   <div data-testid="modelfleet-cost-card">
@@ -103,6 +105,7 @@ export const EntityModelCostCard = () => (
       load={(api, ref, query) => api.getEntityCost(ref, query)}
       periodOf={v => v}
       demoOf={v => v.demo}
+      intro={<WhereItRuns />}
     >
       {report => <ModelCostReport report={report} />}
     </EntityReportCard>

@@ -93,7 +93,7 @@ describe('EntityModelHibernationCard', () => {
       'goes to zero when the keep-alive runs out at 3 Nov 2026, 10:23 UTC',
     );
     expect(screen.getByTestId('hibernation-saving')).toHaveTextContent(
-      'Saved $1,234.57 (41.3 GPU-h) against one replica always on, at the showback price.',
+      'Saved $1,234.57 (41.3 GPU‑h) against one replica always on, at the showback price.',
     );
     expect(screen.queryByTestId('hibernation-missing')).not.toBeInTheDocument();
     expect(screen.queryByText('Demo data')).not.toBeInTheDocument();
@@ -116,7 +116,7 @@ describe('EntityModelHibernationCard', () => {
     );
     expect(
       screen.getByTestId('hibernation-saving-gpu-hours'),
-    ).toHaveTextContent(/^1,234\.6 GPU-h$/);
+    ).toHaveTextContent(/^1,234\.6 GPU‑h$/);
   });
 
   it('shows a model at zero under recommend with a dry run and a planned decision', async () => {
@@ -301,7 +301,7 @@ describe('EntityModelHibernationCard', () => {
     );
     expect(
       screen.getByTestId('hibernation-saving-gpu-hours'),
-    ).toHaveTextContent('0 GPU-h');
+    ).toHaveTextContent('0 GPU‑h');
   });
 
   it('says why the workload cannot be read, and keeps what was recorded', async () => {

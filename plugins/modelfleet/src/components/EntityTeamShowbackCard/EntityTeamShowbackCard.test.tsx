@@ -145,7 +145,7 @@ describe('EntityTeamShowbackCard', () => {
     const row = llama.closest('tr')!;
     expect(within(row).getByText('$1,000.00')).toBeInTheDocument();
     expect(within(row).getByText('81.0%')).toBeInTheDocument();
-    expect(within(row).getByText('1,200 GPU-h')).toBeInTheDocument();
+    expect(within(row).getByText('1,200 GPU‑h')).toBeInTheDocument();
     expect(within(row).getByText('$150.00')).toBeInTheDocument();
     expect(within(row).getByText('$0.00')).toBeInTheDocument();
 
@@ -155,7 +155,7 @@ describe('EntityTeamShowbackCard', () => {
     );
     expect(
       screen.getByText(
-        '122.5 GPU-h, against one replica always on, at the showback price',
+        '122.5 GPU‑h, against one replica always on, at the showback price',
       ),
     ).toBeInTheDocument();
     const mistral = within(row.closest('table')!)
@@ -266,6 +266,12 @@ describe('EntityTeamShowbackCard', () => {
                 idleUsd: 0.01,
                 unusedUsd: 0,
                 paidBy,
+                pools: [
+                  {
+                    entityRef: 'gpupool:default/demo-aws-use1.g6-l4',
+                    idleUsd: 0.01,
+                  },
+                ],
               },
             },
           }),
@@ -281,7 +287,12 @@ describe('EntityTeamShowbackCard', () => {
     ).toHaveTextContent('$1,234.56');
     expect(
       screen.getByTestId('modelfleet-unallocated-paid-by'),
-    ).toHaveTextContent(paidBy);
+    ).toHaveTextContent(
+      `${paidBy} Capacity no model used: g6-l4 on demo-aws-use1: $0.01.`,
+    );
+    expect(
+      screen.getByRole('link', { name: 'g6-l4 on demo-aws-use1' }),
+    ).toHaveAttribute('href', '/catalog/default/gpupool/demo-aws-use1.g6-l4');
   });
 
   it('shows progress while loading', async () => {

@@ -184,7 +184,7 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     expect(screen.getByText('Saved by hibernation')).toBeInTheDocument();
     expect(
       screen.getByText(
-        '45.1 GPU-h, against one replica always on, at the showback price',
+        '45.1 GPU‑h, against one replica always on, at the showback price',
       ),
     ).toBeInTheDocument();
     const teams = screen.getByTestId('modelfleet-top-teams');
@@ -230,6 +230,16 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
                 idleUsd: 66.13,
                 unusedUsd: 12.05,
                 paidBy,
+                pools: [
+                  {
+                    entityRef: 'gpupool:default/demo-azure-eastus.nca100',
+                    idleUsd: 40,
+                  },
+                  ...[5, 4, 3, 2, 1.5, 0.63].map((usd, i) => ({
+                    entityRef: `gpupool:default/c${i}.p${i}`,
+                    idleUsd: usd,
+                  })),
+                ],
               },
             },
           }),
@@ -238,7 +248,9 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     );
     const teams = await screen.findByTestId('modelfleet-top-teams');
     // All twelve teams, not the top ten: they must add up.
-    expect(within(teams).getAllByRole('link')).toHaveLength(12);
+    expect(
+      within(teams.querySelector('tbody')!).getAllByRole('link'),
+    ).toHaveLength(12);
     const unallocated = within(teams)
       .getByTestId('modelfleet-unallocated-row')
       .closest('tr')!;
@@ -252,8 +264,17 @@ describe('FleetCostSection for a caller who may see only some teams', () => {
     expect(
       within(teams).getByTestId('modelfleet-unallocated-paid-by'),
     ).toHaveTextContent(
-      `Unallocated is the cost no row above is charged ($120.50). ${paidBy}`,
+      `Unallocated is the cost no row above is charged ($120.50). ${paidBy} Capacity no model used: nca100 on demo-azure-eastus: $40.00; p0 on c0: $5.00; p1 on c1: $4.00; p2 on c2: $3.00; p3 on c3: $2.00; and 2 more pools: $2.13.`,
     );
+    // Each pool named links to its page.
+    const pools = within(teams).getByTestId('modelfleet-unallocated-pools');
+    expect(
+      within(pools).getByRole('link', { name: 'nca100 on demo-azure-eastus' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/gpupool/demo-azure-eastus.nca100',
+    );
+    expect(within(pools).getAllByRole('link')).toHaveLength(5);
     expect(
       within(teams).getByRole('columnheader', {
         name: /Unallocated capacity/,
