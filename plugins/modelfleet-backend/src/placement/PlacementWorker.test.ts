@@ -1,38 +1,25 @@
 import {
-  HighsSolve,
   placeModels,
   PlacementPool,
   PlacementRequest,
 } from '../engines/placement';
 import { seededRandom } from '../engines/random';
+import {
+  GIB,
+  loadHighs,
+  testPool,
+  testRequest,
+} from '../engines/placement/__testUtils__/instances';
 import { PlacementWorker } from './PlacementWorker';
 
-const GIB = 1024;
-const pool = (
-  ref: string,
-  over: Partial<PlacementPool> = {},
-): PlacementPool => ({
-  ref: `gpupool:default/${ref}`,
-  provider: 'aws',
-  region: 'us-east-1',
-  capacityType: 'on-demand',
-  gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
-  usdPerNodeHour: 3.6,
-  freeUnits: 0,
-  addableNodes: 10,
-  ...over,
-});
-const request = (
-  id: string,
-  over: Partial<PlacementRequest> = {},
-): PlacementRequest => ({
-  id,
-  replicas: 5,
-  gpusPerReplica: 1,
-  memoryMiB: 16 * GIB,
-  spot: 'allow',
-  ...over,
-});
+const pool = (ref: string, over: Partial<PlacementPool> = {}) =>
+  testPool(ref, {
+    gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
+    usdPerNodeHour: 3.6,
+    ...over,
+  });
+const request = (id: string, over: Partial<PlacementRequest> = {}) =>
+  testRequest(id, { replicas: 5, ...over });
 
 /** A fleet-sized problem: 2,000 replicas over 320 pools, seeded. */
 function fleet() {
@@ -82,9 +69,7 @@ describe('PlacementWorker', () => {
   afterEach(() => worker.close());
 
   it('answers what placeModels answers in this thread', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const highs = await require('highs')();
-    const solve: HighsSolve = (lp, options) => highs.solve(lp, options);
+    const solve = await loadHighs();
     const requests = [request('a'), request('b', { gpusPerReplica: 2 })];
     const pools = [
       pool('x4'),

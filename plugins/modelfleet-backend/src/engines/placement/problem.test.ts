@@ -2,40 +2,25 @@ import { rejectionOf } from './eligibility';
 import { HighsSolve, placeModels } from './place';
 import { disaggregate, prepare } from './problem';
 import { PlacementPool, PlacementRequest } from './types';
+import {
+  GIB,
+  loadHighs,
+  testPool,
+  testRequest,
+} from './__testUtils__/instances';
 
 let solve: HighsSolve;
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const highs = await require('highs')();
-  solve = (lp, options) => highs.solve(lp, options);
+  solve = await loadHighs();
 });
 
-const GIB = 1024;
-const pool = (
-  ref: string,
-  over: Partial<PlacementPool> = {},
-): PlacementPool => ({
-  ref: `gpupool:default/${ref}`,
-  provider: 'aws',
-  region: 'us-east-1',
-  capacityType: 'on-demand',
-  gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
-  usdPerNodeHour: 1,
-  freeUnits: 0,
-  addableNodes: 10,
-  ...over,
-});
-const request = (
-  id: string,
-  over: Partial<PlacementRequest> = {},
-): PlacementRequest => ({
-  id,
-  replicas: 2,
-  gpusPerReplica: 1,
-  memoryMiB: 16 * GIB,
-  spot: 'allow',
-  ...over,
-});
+const pool = (ref: string, over: Partial<PlacementPool> = {}) =>
+  testPool(ref, {
+    gpu: { product: 'L4', memoryMiB: 24 * GIB, perNode: 4 },
+    ...over,
+  });
+const request = (id: string, over: Partial<PlacementRequest> = {}) =>
+  testRequest(id, { replicas: 2, ...over });
 
 const pools = [
   pool('l4'),
