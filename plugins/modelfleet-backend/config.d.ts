@@ -273,6 +273,19 @@ export interface Config {
       teams?: { [groupName: string]: ModelFleetPolicyLayer };
     };
 
+    /**
+     * Recommendations (`GET /recommendations`): a pass gathers them on this
+     * schedule (one backend replica at a time) and sends each new one worth
+     * more than `notifyAboveUsd` a month to its owning team through
+     * Backstage notifications, once.
+     */
+    recommendations?: {
+      /** When the pass runs. Defaults to every 15 minutes with a 10 minute timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Monthly saving, in dollars, above which a new recommendation is sent to its team (0 or more). Defaults to 500. */
+      notifyAboveUsd?: number;
+    };
+
     // --- Deploying models (POST /deployments, modelfleet:deploy) --------
 
     /** What a model deployment may contain. */

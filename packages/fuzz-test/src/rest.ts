@@ -32,6 +32,8 @@ export interface RestContext {
 
 /** An id no action has. */
 const NO_ACTION = '00000000-0000-4000-8000-000000000000';
+/** An id no recommendation has. */
+const NO_RECOMMENDATION = 'rightsizing-0000000000000000';
 const KEY = 'fuzz-known-good';
 
 /** A refusal, with its numbers blurred (ready counts, ids). */
@@ -216,6 +218,21 @@ export async function restTemplates(
     get('/actions/:id', { params: { id: '' } }),
     post('/actions/:id/approve', { params: { id: NO_ACTION } }, 404),
     post('/actions/:id/cancel', { params: { id: NO_ACTION } }, 404),
+    get('/recommendations', {
+      query: { entity: 'model:default/search-reranker', state: 'open' },
+    }),
+    // An id no recommendation has: nothing the fuzzer sends changes a
+    // person's view or applies one.
+    post(
+      '/recommendations/:id/snooze',
+      { params: { id: NO_RECOMMENDATION }, body: { days: 3 } },
+      404,
+    ),
+    post(
+      '/recommendations/:id/apply',
+      { params: { id: NO_RECOMMENDATION } },
+      404,
+    ),
   ];
 }
 

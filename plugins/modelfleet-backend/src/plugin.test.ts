@@ -109,6 +109,7 @@ describe('modelfleet backend plugin', () => {
       ['modelfleet-pool-history', 'global'],
       ['modelfleet-spot-fallback', 'global'],
       ['modelfleet-arbitrage', 'global'],
+      ['modelfleet-recommendations', 'global'],
     ]);
     expect(scheduled[4].frequency).toEqual({ minutes: 10 });
     expect(scheduled[5].frequency).toEqual({ seconds: 30 });
@@ -145,6 +146,7 @@ describe('modelfleet backend plugin', () => {
       '20261213_action_details.js',
       '20261214_pool_history.js',
       '20261215_allocated_unused.js',
+      '20261216_recommendations.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([
@@ -191,6 +193,11 @@ describe('modelfleet backend plugin', () => {
       {
         id: 'modelfleet-arbitrage',
         schedule: 'every 10 minutes',
+        scope: 'global',
+      },
+      {
+        id: 'modelfleet-recommendations',
+        schedule: 'every 15 minutes',
         scope: 'global',
       },
     ]);

@@ -47,6 +47,11 @@ import {
 import { HibernationReports } from './hibernation/HibernationReports';
 import { createHibernationRouter } from './routes/hibernation';
 import { createArbitrageRouter } from './routes/arbitrage';
+import { createRecommendationsRouter } from './routes/recommendations';
+import { RecommendationService } from './recommendations/RecommendationService';
+import { RecommendationStateStore } from './recommendations/RecommendationStateStore';
+import { readRecommendationsConfig } from './recommendations/config';
+import { createRecommendationsTask } from './recommendations/task';
 import { lastMoveReader } from './arbitrage/Migrations';
 import { startArbitrage } from './arbitrage/wiring';
 import { createHousekeepingTask } from './tasks/housekeeping';
@@ -309,6 +314,27 @@ export const modelfleetPlugin = createBackendPlugin({
           tasks,
           settings,
         });
+        const recommendationStates = new RecommendationStateStore(store.knex);
+        const recommendations = new RecommendationService({
+          actions,
+          costs,
+          fleet,
+          directory,
+          metrics: () => connectors.metricsSources,
+          candidates,
+          states: recommendationStates,
+          idleCostPolicy: settings.showback.idleCostPolicy,
+          platformTeamRef: settings.showback.platformTeamRef,
+          logger,
+        });
+        await tasks.schedule(
+          createRecommendationsTask({
+            recommendations,
+            store: recommendationStates,
+            notifications,
+            settings: readRecommendationsConfig(config),
+          }),
+        );
         httpRouter.use(
           await createRouter({
             routers: [
@@ -337,6 +363,13 @@ export const modelfleetPlugin = createBackendPlugin({
                 permissions,
                 reports: arbitrage,
                 migrations,
+              }),
+              createRecommendationsRouter({
+                httpAuth,
+                permissions,
+                recommendations,
+                states: recommendationStates,
+                applier: { actions, targets, policies },
               }),
             ],
             placement,

@@ -21,4 +21,5 @@ export * from './naming';
 export * from './permissions';
 export * from './placement';
 export * from './policy';
+export * from './recommendations';
 export * from './types';

@@ -62,6 +62,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261213_action_details.js',
         '20261214_pool_history.js',
         '20261215_allocated_unused.js',
+        '20261216_recommendations.js',
       ]);
     },
   );

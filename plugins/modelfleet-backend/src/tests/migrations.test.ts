@@ -258,6 +258,12 @@ describe('migrations', () => {
       // again.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+      // Recommendation states have a test of their own
+      // (RecommendationStateStore.test.ts).
+      await knex.migrate.down({
+        directory,
+        name: '20261216_recommendations.js',
+      });
       // Allocated-but-unused cost has a test of its own
       // (migrations.allocatedUnused.test.ts).
       await knex.migrate.down({

@@ -1,0 +1,228 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CostReport,
+  IdleCostPolicy,
+  ModelFleetAction,
+  Recommendation,
+  RecommendationState,
+} from '@modelfleet/plugin-modelfleet-common';
+import { MetricsSource } from '@modelfleet/plugin-modelfleet-node';
+import { FleetStateStore } from '../database/FleetStateStore';
+import { CostQuery, CostReportService } from '../showback/CostReportService';
+import { ModelDirectory } from '../showback/ModelDirectory';
+import { holdsPoolCapacity } from '../showback/unallocatedPools';
+import { PlacementCandidateSources } from '../placement/candidates';
+import { Finding, recommendationsFromActions, UnusedCost } from './fromActions';
+import {
+  bySaving,
+  DAYS_PER_MONTH,
+  emptyCapacityRecommendations,
+} from './gather';
+import { gatherRightsizing } from './gatherRightsizing';
+import { RecommendationStateStore } from './RecommendationStateStore';
+
+/** What one pass found, shared by every caller until it is older than the cache. */
+export interface Gathered {
+  findings: Finding[];
+  gatheredAt: Date;
+  notes: string[];
+}
+
+export interface RecommendationServiceOptions {
+  /** Actions waiting for approval (the ActionService). */
+  actions: {
+    list(filter: {
+      states?: Array<ModelFleetAction['state']>;
+      limit?: number;
+    }): Promise<ModelFleetAction[]>;
+  };
+  costs: Pick<CostReportService, 'cost' | 'defaultQuery'>;
+  fleet: Pick<FleetStateStore, 'listPools' | 'listWorkloads'>;
+  directory: ModelDirectory;
+  metrics: () => MetricsSource[];
+  candidates: PlacementCandidateSources;
+  states: RecommendationStateStore;
+  idleCostPolicy: IdleCostPolicy;
+  platformTeamRef?: string;
+  logger: LoggerService;
+  /** How long one pass is reused (ms); 60 s by default. */
+  cacheMs?: number;
+  now?: () => Date;
+}
+
+/** Planned actions read per pass (the loops keep at most one per model). */
+const PLANNED_LIMIT = 500;
+
+/**
+ * One place that gathers every kind of recommendation (the loops' actions
+ * waiting for approval, empty capacity from the cost roll-ups, rightsizing
+ * from 14 days of metrics), sorted by saving, and each person's view of
+ * them with their dismissals and snoozes.
+ */
+export class RecommendationService {
+  private cached?: Promise<Gathered>;
+  private cachedAt = 0;
+
+  constructor(private readonly options: RecommendationServiceOptions) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Every recommendation of the fleet, from a pass at most `cacheMs` old. */
+  gather(): Promise<Gathered> {
+    const now = this.now().getTime();
+    if (
+      !this.cached ||
+      now - this.cachedAt > (this.options.cacheMs ?? 60_000)
+    ) {
+      this.cachedAt = now;
+      this.cached = this.pass().catch(e => {
+        this.cached = undefined;
+        throw e;
+      });
+    }
+    return this.cached;
+  }
+
+  /** Forgets the last pass (after an apply, which changes what is planned). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  /** One recommendation by id, from the current pass. */
+  async find(id: string): Promise<Finding | undefined> {
+    return (await this.gather()).findings.find(f => f.id === id);
+  }
+
+  /**
+   * A person's view: the findings given, with their state; only those in
+   * `states` (open by default). A snooze that ran out is open again.
+   */
+  async viewOf(
+    userRef: string,
+    findings: Finding[],
+    states: RecommendationState[] = ['open'],
+  ): Promise<Recommendation[]> {
+    const stored = await this.options.states.statesOf(userRef);
+    const now = this.now().getTime();
+    const out: Recommendation[] = [];
+    for (const f of findings) {
+      const s = stored.get(f.id);
+      let state: RecommendationState = 'open';
+      let snoozedUntil: string | undefined;
+      if (s?.state === 'dismissed') state = 'dismissed';
+      else if (s?.state === 'snoozed' && s.snoozedUntil!.getTime() > now) {
+        state = 'snoozed';
+        snoozedUntil = s.snoozedUntil!.toISOString();
+      }
+      if (!states.includes(state)) continue;
+      out.push({ ...f, state, ...(snoozedUntil ? { snoozedUntil } : {}) });
+    }
+    return out;
+  }
+
+  private async pass(): Promise<Gathered> {
+    const o = this.options;
+    const notes: string[] = [];
+    const [workloads, pools, planned] = await Promise.all([
+      o.fleet.listWorkloads(),
+      o.fleet.listPools(),
+      o.actions.list({ states: ['planned'], limit: PLANNED_LIMIT }),
+    ]);
+    const lookup = await o.directory.lookup({
+      expectModels: workloads.length > 0,
+    });
+    const teams = new Map<string, string>();
+    for (const w of workloads) {
+      const m = lookup(w);
+      if (m.teamRef) teams.set(m.modelRef, m.teamRef);
+    }
+    const query = o.costs.defaultQuery();
+
+    // (a) the loops' actions waiting for approval
+    const unused = new Map<string, UnusedCost>();
+    const hibernating = planned.filter(
+      a => a.requestedBy === 'policy:hibernation' && a.state === 'planned',
+    );
+    for (const ref of new Set(hibernating.map(a => a.entityRef))) {
+      const u = await this.unusedOf(ref, query, notes);
+      if (u) unused.set(ref, u);
+    }
+    const findings: Finding[] = recommendationsFromActions(planned, {
+      teamOf: ref => teams.get(ref),
+      unusedOf: ref => unused.get(ref),
+    });
+
+    // (b) empty capacity
+    try {
+      const report = await this.unallocatedReport(query);
+      findings.push(
+        ...emptyCapacityRecommendations({
+          unallocated: report?.breakdown.unallocated?.pools ?? [],
+          days: report?.total.daysWithData ?? 0,
+          pools,
+        }),
+      );
+    } catch (e) {
+      o.logger.warn(`Recommendations: empty capacity not gathered: ${e}`);
+      notes.push(`empty capacity: the cost roll-ups could not be read (${e})`);
+    }
+
+    // (c) rightsizing
+    const rightsizing = await gatherRightsizing({
+      workloads,
+      pools,
+      lookup,
+      metrics: o.metrics(),
+      candidates: o.candidates,
+      now: this.now(),
+      logger: o.logger,
+    });
+    findings.push(...rightsizing.findings);
+    notes.push(...rightsizing.notes);
+
+    notes.push(
+      'consolidation: not gathered yet (the engine exists; its recommendations come with the cards)',
+    );
+    return { findings: findings.sort(bySaving), gatheredAt: this.now(), notes };
+  }
+
+  private async unusedOf(
+    modelRef: string,
+    query: CostQuery,
+    notes: string[],
+  ): Promise<UnusedCost | undefined> {
+    try {
+      const r = await this.options.costs.cost('model', modelRef, query);
+      const days = r.total.daysWithData;
+      if (days <= 0) return undefined;
+      return {
+        monthlyUsd: (r.total.unusedUsd / days) * DAYS_PER_MONTH,
+        monthlyCostUsd: (r.total.costUsd / days) * DAYS_PER_MONTH,
+        days,
+      };
+    } catch (e) {
+      notes.push(
+        `hibernation: the cost of ${modelRef} could not be read (${e})`,
+      );
+      return undefined;
+    }
+  }
+
+  /** The report whose Unallocated row holds the pools' unused capacity. */
+  private async unallocatedReport(
+    query: CostQuery,
+  ): Promise<CostReport | undefined> {
+    const { idleCostPolicy, platformTeamRef } = this.options;
+    if (
+      holdsPoolCapacity({ scope: 'fleet', entityRef: null, idleCostPolicy })
+    ) {
+      return this.options.costs.cost('fleet', null, query);
+    }
+    if (platformTeamRef) {
+      return this.options.costs.cost('team', platformTeamRef, query);
+    }
+    return undefined;
+  }
+}
