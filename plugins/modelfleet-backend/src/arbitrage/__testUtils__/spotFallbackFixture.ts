@@ -79,16 +79,16 @@ export async function startSpotFallback(
     instanceType: 'g6.2xlarge',
     zones: ['us-east-1c'],
   });
-  const extra = [
+  const extraPools = [
     ...(options.secondSpot ? [spotPoolB] : []),
     ...(options.otherClusterSpot ? [spotPoolC2] : []),
   ];
   const fx = reportsFixture(
     {},
-    extra,
+    extraPools,
     options.otherClusterSpot ? ['c1', 'c2'] : ['c1'],
   );
-  const pools: GpuPoolStatus[] = [pool('l4-ondemand'), spotPool, ...extra];
+  const pools: GpuPoolStatus[] = [pool('l4-ondemand'), spotPool, ...extraPools];
   let companionSignals: Partial<ModelWorkloadObservation> = {};
   let signals: Partial<ModelWorkloadObservation> = {};
   const observe = (): ModelWorkloadObservation[] => {
