@@ -203,6 +203,7 @@ describe('alpha plugin', () => {
       ['entity-card:modelfleet/model-spot', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
+      ['entity-card:modelfleet/recommendations', [model, group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {
       const tester = createExtensionTester(plugin.getExtension(id));
       // catalog-react's data ref comes from its own frontend-plugin-api.
@@ -228,11 +229,17 @@ describe('alpha plugin', () => {
           'Model activity',
           'Model hibernation',
           'Spot and on-demand',
+          'Recommendations',
         ],
         'model-cost-total',
       ],
       ['GpuPool', pool, ['GPU pool'], 'gpupool-cost-total'],
-      ['Group', group, ['GPU cost showback'], 'team-showback-total'],
+      [
+        'Group',
+        group,
+        ['GPU cost showback', 'Recommendations'],
+        'team-showback-total',
+      ],
     ])(
       'puts the right cards on the overview of a %s page',
       async (_kind, entity, titles, total) => {
@@ -259,6 +266,7 @@ describe('alpha plugin', () => {
           'Spot and on-demand',
           'GPU pool',
           'GPU cost showback',
+          'Recommendations',
         ].filter(t => !titles.includes(t))) {
           expect(screen.queryByText(title)).not.toBeInTheDocument();
         }

@@ -156,6 +156,21 @@ const teamShowbackCard: EntityCard<'team-showback'> = EntityCardBlueprint.make({
   },
 });
 
+// Recommendations: on Model pages (the model's) and Group pages (the team's).
+const recommendationsCard: EntityCard<'recommendations'> =
+  EntityCardBlueprint.make({
+    name: 'recommendations',
+    params: {
+      filter: entity =>
+        isModelEntity(entity) ||
+        entity.kind.toLocaleLowerCase('en-US') === 'group',
+      loader: () =>
+        import('./components/Recommendations').then(m =>
+          compatWrapper(<m.EntityRecommendationsCard />),
+        ),
+    },
+  });
+
 // The `ui:field: GpuPoolPicker` scaffolder field. It attaches to the
 // scaffolder's form-fields API, so an app that has the scaffolder plugin
 // gets it through feature discovery. Typed by kind and name only, like the
@@ -217,6 +232,7 @@ export default createFrontendPlugin({
     modelSpotCard,
     gpuPoolCard,
     teamShowbackCard,
+    recommendationsCard,
     gpuPoolPickerFormField,
     maxReplicasFormField,
   ],

@@ -18,6 +18,7 @@ export {
   EntityModelSpotCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
+  EntityRecommendationsCard,
   GpuPoolPickerFieldExtension,
   MaxReplicasFieldExtension,
 } from './plugin';
@@ -50,6 +51,7 @@ export { rootRouteRef } from './routes';
 export {
   MAX_ACTIONS_LIMIT,
   MAX_SCALE_REPLICAS,
+  MAX_SNOOZE_DAYS,
   modelfleetApiRef,
   ModelFleetClient,
 } from './api';
@@ -62,6 +64,8 @@ export type {
   MigrationInput,
   ModelActionInput,
   ModelFleetApi,
+  RecommendationSnooze,
+  RecommendationsQuery,
 } from './api';
 export { ModelFleetCostInsightsClient } from './costInsights';
 export type {

@@ -200,6 +200,25 @@ export const EntityTeamShowbackCard = modelfleetPlugin.provide(
 );
 
 /**
+ * What would save money on a Model or Group entity page (legacy frontend
+ * system): its recommendations sorted by monthly saving, with Apply,
+ * Dismiss and Snooze.
+ *
+ * @public
+ */
+export const EntityRecommendationsCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRecommendationsCard',
+    component: {
+      lazy: () =>
+        import('./components/Recommendations').then(
+          m => m.EntityRecommendationsCard,
+        ),
+    },
+  }),
+);
+
+/**
  * Scaffolder field `ui:field: GpuPoolPicker` (legacy frontend system): the
  * GPU pools that fit the model described by the other form values, ranked
  * by monthly cost under the owner team's policy. Add it inside

@@ -244,6 +244,15 @@ export function mockModelFleetApi(
     requestMigration: jest.fn(),
     getModelHibernation: jest.fn(async () => hibernationReport()),
     getModelArbitrage: jest.fn(async () => arbitrageReport()),
+    listRecommendations: jest.fn(async () => ({
+      items: [],
+      gatheredAt: '2026-12-06T12:00:00.000Z',
+      notes: [],
+    })),
+    dismissRecommendation: jest.fn(),
+    snoozeRecommendation: jest.fn(),
+    restoreRecommendation: jest.fn(),
+    applyRecommendation: jest.fn(),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

@@ -18,6 +18,10 @@ import {
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
+  Recommendation,
+  RecommendationApplyResponse,
+  RecommendationsResponse,
+  RecommendationState,
   ReconciliationResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -128,6 +132,36 @@ export interface ModelActionInput {
 }
 
 /**
+ * Which recommendations to list (`GET /recommendations`): those of one
+ * Model or GpuPool entity, or of one team (a Group ref), in some states
+ * (the backend lists only `open` ones by default).
+ *
+ * @public
+ */
+export interface RecommendationsQuery {
+  /** A Model or GpuPool entity, e.g. `model:default/search-reranker`. */
+  entity?: string;
+  /** A Group, e.g. `group:default/search-team`. */
+  team?: string;
+  state?: RecommendationState | RecommendationState[];
+}
+
+/**
+ * How long to snooze a recommendation: whole days from now (1 to
+ * {@link MAX_SNOOZE_DAYS}) or until a time (ISO 8601, in the future).
+ *
+ * @public
+ */
+export type RecommendationSnooze = { days: number } | { until: string };
+
+/**
+ * The longest snooze the backend takes, in days.
+ *
+ * @public
+ */
+export const MAX_SNOOZE_DAYS = 365;
+
+/**
  * The ModelFleet backend, as the frontend sees it.
  *
  * @public
@@ -216,6 +250,28 @@ export interface ModelFleetApi {
     namespace: string;
     name: string;
   }): Promise<ModelArbitrageReport>;
+  /**
+   * What would save money, as the caller sees it, sorted by monthly saving
+   * (`GET /recommendations`).
+   */
+  listRecommendations(
+    query?: RecommendationsQuery,
+  ): Promise<RecommendationsResponse>;
+  /** Hide a recommendation for the caller (`POST /recommendations/:id/dismiss`): the caller's view of it after. */
+  dismissRecommendation(id: string): Promise<Recommendation>;
+  /** Hide a recommendation for the caller for a while (`POST /recommendations/:id/snooze`). */
+  snoozeRecommendation(
+    id: string,
+    snooze: RecommendationSnooze,
+  ): Promise<Recommendation>;
+  /** Show a dismissed or snoozed recommendation again (`POST /recommendations/:id/restore`). */
+  restoreRecommendation(id: string): Promise<Recommendation>;
+  /**
+   * Apply a recommendation through the action path
+   * (`POST /recommendations/:id/apply`): the action it became. A 409 says
+   * why it cannot be applied.
+   */
+  applyRecommendation(id: string): Promise<RecommendationApplyResponse>;
 }
 
 /**

@@ -15,6 +15,9 @@ import {
   ModelWorkloadsResponse,
   PlacementRequestBody,
   PlacementResponse,
+  Recommendation,
+  RecommendationApplyResponse,
+  RecommendationsResponse,
   ReconciliationResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -26,6 +29,8 @@ import {
   MigrationInput,
   ModelActionInput,
   ModelFleetApi,
+  RecommendationSnooze,
+  RecommendationsQuery,
 } from './ModelFleetApi';
 
 import {
@@ -39,6 +44,9 @@ import {
   IDEMPOTENCY_KEY,
   actionsParams,
   migrationBody,
+  recommendationId,
+  recommendationsParams,
+  snoozeBody,
 } from './requests';
 
 /**
@@ -236,5 +244,31 @@ export class ModelFleetClient implements ModelFleetApi {
     name: string;
   }): Promise<ModelArbitrageReport> {
     return this.get(`/models/${modelPath(model)}/arbitrage`);
+  }
+
+  async listRecommendations(
+    query?: RecommendationsQuery,
+  ): Promise<RecommendationsResponse> {
+    return this.get(`/recommendations${recommendationsParams(query)}`);
+  }
+
+  async dismissRecommendation(id: string): Promise<Recommendation> {
+    return this.post(`/recommendations/${recommendationId(id)}/dismiss`);
+  }
+
+  async snoozeRecommendation(
+    id: string,
+    snooze: RecommendationSnooze,
+  ): Promise<Recommendation> {
+    const path = `/recommendations/${recommendationId(id)}/snooze`;
+    return this.post(path, snoozeBody(snooze));
+  }
+
+  async restoreRecommendation(id: string): Promise<Recommendation> {
+    return this.post(`/recommendations/${recommendationId(id)}/restore`);
+  }
+
+  async applyRecommendation(id: string): Promise<RecommendationApplyResponse> {
+    return this.post(`/recommendations/${recommendationId(id)}/apply`);
   }
 }

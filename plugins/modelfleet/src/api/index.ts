@@ -1,6 +1,7 @@
 export {
   MAX_ACTIONS_LIMIT,
   MAX_SCALE_REPLICAS,
+  MAX_SNOOZE_DAYS,
   modelfleetApiRef,
 } from './ModelFleetApi';
 export type {
@@ -12,5 +13,7 @@ export type {
   MigrationInput,
   ModelActionInput,
   ModelFleetApi,
+  RecommendationSnooze,
+  RecommendationsQuery,
 } from './ModelFleetApi';
 export { ModelFleetClient } from './ModelFleetClient';

@@ -5,6 +5,8 @@ import {
   ACTION_STATES,
   ActionKind,
   ModelActionRequest,
+  RECOMMENDATION_STATES,
+  RecommendationState,
 } from '@modelfleet/plugin-modelfleet-common';
 import {
   ActionsQuery,
@@ -13,8 +15,11 @@ import {
   CostQuery,
   MAX_ACTIONS_LIMIT,
   MAX_SCALE_REPLICAS,
+  MAX_SNOOZE_DAYS,
   MigrationInput,
   ModelActionInput,
+  RecommendationSnooze,
+  RecommendationsQuery,
 } from './ModelFleetApi';
 
 export const MODEL_ACTIONS: ReadonlyArray<ModelActionInput['action']> = [
@@ -223,4 +228,65 @@ export function migrationBody(input: MigrationInput): MigrationInput {
   if (reason) body.reason = reason;
   if (input.dryRun !== undefined) body.dryRun = input.dryRun;
   return body;
+}
+
+/** The query string of a recommendations query, checked before it is sent. */
+export function recommendationsParams(
+  query: RecommendationsQuery = {},
+): string {
+  for (const field of ['entity', 'team'] as const) {
+    const value = query[field];
+    if (value !== undefined && (typeof value !== 'string' || !value.trim())) {
+      throw new InputError(
+        `${field} of the recommendations must be an entity ref, got ${JSON.stringify(
+          value,
+        )}`,
+      );
+    }
+  }
+  let states: RecommendationState[] = [];
+  if (Array.isArray(query.state)) states = query.state;
+  else if (query.state !== undefined) states = [query.state];
+  for (const state of states) {
+    if (!RECOMMENDATION_STATES.includes(state)) {
+      throw new InputError(
+        `state must be one of ${RECOMMENDATION_STATES.join(
+          ', ',
+        )}, got ${JSON.stringify(state)}`,
+      );
+    }
+  }
+  const params = new URLSearchParams();
+  if (query.entity) params.set('entity', query.entity.trim());
+  if (query.team) params.set('team', query.team.trim());
+  if (states.length) params.set('state', states.join(','));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function recommendationId(id: string): string {
+  if (!id) throw new InputError('id of the recommendation must not be empty');
+  return encodeURIComponent(id);
+}
+
+/** The body of a snooze request, checked before it is sent. */
+export function snoozeBody(snooze: RecommendationSnooze): RecommendationSnooze {
+  if ('days' in snooze) {
+    const { days } = snooze;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_SNOOZE_DAYS) {
+      throw new InputError(
+        `days must be a whole number from 1 to ${MAX_SNOOZE_DAYS}, got ${JSON.stringify(
+          days,
+        )}`,
+      );
+    }
+    return { days };
+  }
+  const until = (snooze as { until?: unknown }).until;
+  if (typeof until !== 'string' || !Number.isFinite(Date.parse(until))) {
+    throw new InputError(
+      `until must be an ISO 8601 time, got ${JSON.stringify(until)}`,
+    );
+  }
+  return { until };
 }

@@ -119,6 +119,11 @@ function mockApi(
     getCostAnomalies: jest.fn(async () => ({ items: [] })),
     getBillReconciliation: jest.fn(async () => ({ items: [] })),
     listActions: jest.fn(async () => ({ actions: [] })),
+    listRecommendations: jest.fn(async () => ({
+      items: [],
+      gatheredAt: '2026-11-24T10:00:00Z',
+      notes: [],
+    })),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

@@ -19,6 +19,7 @@ import { CARD_STATE_ATTRIBUTE, CardBody, formatDateTime } from '../CostCommon';
 import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
 import { MovesCard } from '../FleetMoves';
+import { FleetRecommendationsCard } from '../Recommendations';
 import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
 
 const Figure = (props: { label: string; value: string | number }) => (
@@ -34,7 +35,8 @@ const Figure = (props: { label: string; value: string | number }) => (
 
 /**
  * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
- * over time, top costs, anomalies, bill reconciliation), the moves of models
+ * over time, top costs, anomalies, bill reconciliation), the recommendations
+ * (sorted by saving, with Apply / Dismiss / Snooze), the moves of models
  * between pools (with Approve / Cancel for those waiting), model workloads, and
  * in a closed panel for platform engineers the state of the ModelFleet
  * backend (database, connectors, background loops). Data of the simulated demo fleet is labelled.
@@ -131,6 +133,9 @@ export const FleetOverview = () => {
         </Grid>
         <Grid item xs={12}>
           <FleetCostSection />
+        </Grid>
+        <Grid item xs={12}>
+          <FleetRecommendationsCard />
         </Grid>
         <Grid item xs={12}>
           <MovesCard />

@@ -1,0 +1,2 @@
+export { EntityRecommendationsCard } from './EntityRecommendationsCard';
+export { FleetRecommendationsCard } from './FleetRecommendationsCard';
