@@ -250,4 +250,13 @@ describe('EntityRecommendationsCard', () => {
       'Could not read the recommendations: modelfleet.cost.read is not allowed on group:default/search-team',
     );
   });
+
+  it("asks for nothing where the caller may not read the entity's costs", async () => {
+    const { api } = listing([fewer]);
+    await render(api, model, allowOnly());
+    expect(
+      await screen.findByTestId('modelfleet-recommendations-not-allowed'),
+    ).toHaveTextContent('only its team and the platform teams may see');
+    expect(api.listRecommendations).not.toHaveBeenCalled();
+  });
 });

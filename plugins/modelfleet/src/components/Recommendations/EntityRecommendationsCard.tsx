@@ -1,6 +1,11 @@
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { RecommendationState } from '@modelfleet/plugin-modelfleet-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Typography from '@material-ui/core/Typography';
+import {
+  modelfleetCostReadPermission,
+  RecommendationState,
+} from '@modelfleet/plugin-modelfleet-common';
 import { RecommendationsBody } from './RecommendationsBody';
 import { useRecommendations } from './useRecommendations';
 
@@ -19,6 +24,21 @@ export function entityScope(entity: {
   return { query: { entity: ref }, what: kind === 'gpupool' ? 'pool' : kind };
 }
 
+const EntityRecommendations = (props: {
+  query: { entity?: string; team?: string };
+  what: string;
+}) => {
+  const reco = useRecommendations(props.query, OPEN);
+  return (
+    <RecommendationsBody
+      reco={reco}
+      subject={props.what === 'team' ? 'inline' : undefined}
+      empty={`No recommendation for this ${props.what} now.`}
+      label="Recommendations"
+    />
+  );
+};
+
 /**
  * What would save money on a Model page (its recommendations) or a Group
  * page (its team's), sorted by monthly saving: what to do and its evidence,
@@ -30,15 +50,25 @@ export function entityScope(entity: {
 export const EntityRecommendationsCard = () => {
   const { entity } = useEntity();
   const { query, what } = entityScope(entity);
-  const reco = useRecommendations(query, OPEN);
-  return (
-    <InfoCard title="Recommendations">
-      <RecommendationsBody
-        reco={reco}
-        subject={what === 'team' ? 'inline' : undefined}
-        empty={`No recommendation for this ${what} now.`}
-        label="Recommendations"
-      />
-    </InfoCard>
-  );
+  // Recommendations carry costs: asked for only where the caller may read
+  // the entity's costs, as the cost cards do.
+  const permission = usePermission({
+    permission: modelfleetCostReadPermission,
+    resourceRef: query.entity ?? query.team,
+  });
+  let body;
+  if (permission.loading) body = <Progress />;
+  else if (!permission.allowed)
+    body = (
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        data-testid="modelfleet-recommendations-not-allowed"
+      >
+        Recommendations carry this {what}'s costs, which only its team and the
+        platform teams may see.
+      </Typography>
+    );
+  else body = <EntityRecommendations query={query} what={what} />;
+  return <InfoCard title="Recommendations">{body}</InfoCard>;
 };
