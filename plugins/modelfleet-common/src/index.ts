@@ -22,4 +22,6 @@ export * from './permissions';
 export * from './placement';
 export * from './policy';
 export * from './recommendations';
+export * from './reconciliation';
 export * from './types';
+export * from './utilization';
