@@ -25,7 +25,7 @@ import {
   ConsolidationResult,
   DisruptionBudget,
 } from '../src/engines/rightsizing/types';
-import { argValue } from './args';
+import { argValue, positiveArg, traceArgs } from './args';
 import {
   chooseRegion,
   deal,
@@ -56,25 +56,10 @@ export function parseBudget(raw: string): DisruptionBudget {
 }
 
 function options() {
-  const data = path.resolve(__dirname, '../data');
-  const whole = (name: string, fallback: number) => {
-    const raw = argValue(name);
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!Number.isInteger(n) || n <= 0) {
-      throw new Error(`--${name} must be a whole number > 0, got ${raw}`);
-    }
-    return n;
-  };
   return {
-    prices: argValue('prices') ?? path.join(data, 'prices'),
-    workload:
-      argValue('workload') ??
-      path.join(data, 'workloads', 'openb_pod_list_gpuspec33.csv'),
-    nodes:
-      argValue('nodes') ??
-      path.join(data, 'workloads', 'openb_node_list_gpu_node.csv'),
-    seed: whole('seed', 1),
-    teams: whole('teams', 6),
+    ...traceArgs(path.resolve(__dirname, '../data')),
+    seed: positiveArg('seed', 1),
+    teams: positiveArg('teams', 6),
     budget: argValue('budget') ?? '10%',
     region: argValue('region'),
   };

@@ -41,7 +41,7 @@ import {
   placeModels,
   PlacementResult,
 } from '../src/engines/placement';
-import { argValue } from './args';
+import { positiveArg, traceArgs } from './args';
 import { ffd, planOf, skypilotStyle } from './placement/methods';
 import { belowOptimum, solveProgram } from './placement/objective';
 import { buildPools, loadQuotes } from './placement/pools';
@@ -69,32 +69,14 @@ const MIN_TIMING_POOLS = 300;
 function options() {
   const data = path.resolve(__dirname, '../data');
   const quick = process.argv.slice(2).includes('--quick');
-  const number = (name: string, fallback: number, integer = true) => {
-    const raw = argValue(name);
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-      throw new Error(
-        `--${name} must be a ${
-          integer ? 'whole number' : 'number'
-        } > 0, got ${raw}`,
-      );
-    }
-    return n;
-  };
   return {
-    prices: argValue('prices') ?? path.join(data, 'prices'),
-    workload:
-      argValue('workload') ??
-      path.join(data, 'workloads', 'openb_pod_list_gpuspec33.csv'),
-    nodes:
-      argValue('nodes') ??
-      path.join(data, 'workloads', 'openb_node_list_gpu_node.csv'),
-    seed: number('seed', 1),
-    replicas: number('replicas', 200),
-    timingReplicas: number('timing-replicas', 2000),
-    timingRuns: number('timing-runs', quick ? 1 : 3),
-    headroom: number('headroom', 1.5, false),
-    exactTimeLimit: number('exact-time-limit', 300, false),
+    ...traceArgs(data),
+    seed: positiveArg('seed', 1),
+    replicas: positiveArg('replicas', 200),
+    timingReplicas: positiveArg('timing-replicas', 2000),
+    timingRuns: positiveArg('timing-runs', quick ? 1 : 3),
+    headroom: positiveArg('headroom', 1.5, false),
+    exactTimeLimit: positiveArg('exact-time-limit', 300, false),
     quick,
   };
 }

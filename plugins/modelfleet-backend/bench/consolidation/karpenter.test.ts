@@ -1,3 +1,8 @@
+import {
+  testNode,
+  testPod,
+} from '../../src/engines/rightsizing/__testUtils__/fleet';
+import { loadHighs } from '../../src/engines/placement/__testUtils__/instances';
 import { HighsSolve } from '../../src/engines/placement';
 import { consolidate } from '../../src/engines/rightsizing';
 import {
@@ -9,34 +14,11 @@ import { evictionCost, karpenterConsolidate } from './karpenter';
 
 let solve: HighsSolve;
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const highs = await require('highs')();
-  solve = (lp, options) => highs.solve(lp, options);
+  solve = await loadHighs();
 });
 
-const node = (id: string, over: Partial<FleetNode> = {}): FleetNode => ({
-  id,
-  pool: 't4',
-  gpu: 'T4',
-  units: 4,
-  unitMemoryMiB: 4096,
-  usdPerHour: 1,
-  ...over,
-});
-const pod = (
-  id: string,
-  on: string,
-  over: Partial<FleetPod> = {},
-): FleetPod => ({
-  id,
-  model: `model-${id}`,
-  team: 'a',
-  node: on,
-  units: 1,
-  memoryMiB: 4096,
-  priority: 0,
-  ...over,
-});
+const node = testNode;
+const pod = testPod;
 
 describe('karpenterConsolidate', () => {
   it('deletes empty nodes, then removes several nodes in one multi-node step', () => {

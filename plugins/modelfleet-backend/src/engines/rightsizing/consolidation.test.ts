@@ -1,38 +1,17 @@
+import { testNode, testPod } from './__testUtils__/fleet';
+import { loadHighs } from '../placement/__testUtils__/instances';
 import { HighsSolve } from '../placement';
 import { consolidate } from './consolidation';
 import { ConsolidationInput, FleetNode, FleetPod, NodeType } from './types';
 
 let solve: HighsSolve;
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const highs = await require('highs')();
-  solve = (lp, options) => highs.solve(lp, options);
+  solve = await loadHighs();
 });
 
 const MONTH = 730;
-const node = (id: string, over: Partial<FleetNode> = {}): FleetNode => ({
-  id,
-  pool: 't4',
-  gpu: 'T4',
-  units: 4,
-  unitMemoryMiB: 4096,
-  usdPerHour: 1,
-  ...over,
-});
-const pod = (
-  id: string,
-  on: string,
-  over: Partial<FleetPod> = {},
-): FleetPod => ({
-  id,
-  model: `model-${id}`,
-  team: 'a',
-  node: on,
-  units: 1,
-  memoryMiB: 4096,
-  priority: 0,
-  ...over,
-});
+const node = testNode;
+const pod = testPod;
 const t4Type: NodeType = {
   pool: 't4',
   gpu: 'T4',
