@@ -5,11 +5,7 @@ import {
 import { loadHighs } from '../../src/engines/placement/__testUtils__/instances';
 import { HighsSolve } from '../../src/engines/placement';
 import { consolidate } from '../../src/engines/rightsizing';
-import {
-  ConsolidationInput,
-  FleetNode,
-  FleetPod,
-} from '../../src/engines/rightsizing/types';
+import { ConsolidationInput } from '../../src/engines/rightsizing/types';
 import { evictionCost, karpenterConsolidate } from './karpenter';
 
 let solve: HighsSolve;

@@ -2,7 +2,7 @@ import { testNode, testPod } from './__testUtils__/fleet';
 import { loadHighs } from '../placement/__testUtils__/instances';
 import { HighsSolve } from '../placement';
 import { consolidate } from './consolidation';
-import { ConsolidationInput, FleetNode, FleetPod, NodeType } from './types';
+import { ConsolidationInput, NodeType } from './types';
 
 let solve: HighsSolve;
 beforeAll(async () => {
