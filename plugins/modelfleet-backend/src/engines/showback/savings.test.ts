@@ -104,6 +104,32 @@ describe('aggregateSamples: time at zero', () => {
     ]);
   });
 
+  it('counts no time at zero while another workload of the model runs (a source a move left parked, a stand-in at rest)', () => {
+    const target = 'gpupool:default/c2.l4';
+    const samples: WorkloadSampleLike[] = [
+      // The source, parked at zero all day after a move.
+      ...Array.from({ length: 24 }, (_, h) => workload(h, 0)),
+      // The target on another cluster, sampled 10 minutes later each
+      // hour: running until 18:10, at zero after.
+      ...Array.from({ length: 24 }, (_, h) => ({
+        ...workload(h, h < 18 ? 1 : 0),
+        sampledAt: new Date(at(h).getTime() + 600_000),
+        cluster: 'c2',
+        poolRef: target,
+        unitsPerReplica: 1,
+      })),
+    ];
+    const { workloads } = aggregateSamples(DAY, [], samples, modelOf);
+    const saved = Object.fromEntries(
+      workloads.map(w => [w.poolRef, w.savedUnitHours]),
+    );
+    // Before 00:10 only the parked source was seen: 1/6 h at zero; from
+    // 18:10 to midnight both are at zero, counted once, as one replica of
+    // the workload with the most GPU units (the source's 2).
+    expect(saved[pool.poolRef]).toBeCloseTo((1 / 6 + 35 / 6) * 2, 9);
+    expect(saved[target]).toBe(0);
+  });
+
   it('keeps the node shape of the last pool sample, nodes or none', () => {
     const { pools } = aggregateSamples(
       DAY,

@@ -60,9 +60,10 @@ const hoursIn = (s: { sampledAt: Date; seconds: number }, dayEnd: number) =>
 /**
  * Sums one day's samples into pool and workload usage. A sample stands for
  * `seconds` from its time on, cut at midnight. Workloads are mapped to their
- * Model entity and team by `modelOf`. A workload sample with 0 (desired)
- * replicas is time the model was at zero: its hours × GPU units per replica
- * add to `savedUnitHours`, one replica it did not hold.
+ * Model entity and team by `modelOf`. Time in which none of a model's
+ * workloads had a (desired) replica is time the model was at zero: its
+ * hours × GPU units per replica add to `savedUnitHours`, one replica it did
+ * not hold (see `zeroUnitHours`).
  */
 export function aggregateSamples(
   day: string,
@@ -120,9 +121,73 @@ export function aggregateSamples(
     }
     const h = hoursIn(s, dayEnd);
     a.unitHours += s.replicas * s.unitsPerReplica * h;
-    if (s.replicas === 0) a.savedUnitHours! += s.unitsPerReplica * h;
+  }
+  for (const [key, hours] of zeroUnitHours(workloads, dayEnd, modelOf)) {
+    wAgg.get(key)!.savedUnitHours = hours;
   }
   return { pools: [...poolAgg.values()], workloads: [...wAgg.values()] };
+}
+
+const workloadKey = (s: WorkloadSampleLike) =>
+  `${s.cluster}/${s.namespace}/${s.kind}/${s.name}`;
+
+/**
+ * The unit-hours of one replica a model did not hold, per model and pool
+ * (`model\0pool`): the time in which none of its workloads had a replica,
+ * counted once. A model's other workloads at zero while one of them runs
+ * (the source a move left parked, an on-demand stand-in or a spot
+ * companion at rest) are not hibernation; and while all are at zero, the
+ * one replica is the one of the workload with the most GPU units per
+ * replica (ties: the first by cluster, namespace, kind and name), on its
+ * pool.
+ */
+function zeroUnitHours(
+  samples: WorkloadSampleLike[],
+  dayEnd: number,
+  modelOf: (w: WorkloadSampleLike) => { modelRef: string; teamRef: string },
+): Map<string, number> {
+  const byModel = new Map<string, WorkloadSampleLike[]>();
+  for (const s of samples) {
+    const ref = modelOf(s).modelRef;
+    byModel.set(ref, [...(byModel.get(ref) ?? []), s]);
+  }
+  const out = new Map<string, number>();
+  for (const [modelRef, mine] of byModel) {
+    if (!mine.some(s => s.replicas === 0)) continue;
+    // Sweep the model's samples' intervals: +1/−1 at their start and end.
+    const events: Array<{ at: number; s: WorkloadSampleLike; open: boolean }> =
+      [];
+    for (const s of mine) {
+      const start = s.sampledAt.getTime();
+      const end = Math.min(start + s.seconds * 1000, dayEnd);
+      if (end <= start) continue;
+      events.push({ at: start, s, open: true }, { at: end, s, open: false });
+    }
+    events.sort((x, y) => x.at - y.at || Number(x.open) - Number(y.open));
+    let running = 0;
+    const atZero = new Set<WorkloadSampleLike>();
+    let last = events[0]?.at ?? 0;
+    for (const e of events) {
+      if (e.at > last && running === 0 && atZero.size) {
+        const one = [...atZero].sort(
+          (x, y) =>
+            y.unitsPerReplica - x.unitsPerReplica ||
+            workloadKey(x).localeCompare(workloadKey(y)),
+        )[0];
+        const key = `${modelRef}\u0000${one.poolRef}`;
+        out.set(
+          key,
+          (out.get(key) ?? 0) +
+            (one.unitsPerReplica * (e.at - last)) / 3_600_000,
+        );
+      }
+      last = e.at;
+      if (e.s.replicas > 0) running += e.open ? 1 : -1;
+      else if (e.open) atZero.add(e.s);
+      else atZero.delete(e.s);
+    }
+  }
+  return out;
 }
 
 const UNUSABLE = new Set(['zero-placeholder']);
