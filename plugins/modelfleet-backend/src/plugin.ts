@@ -48,6 +48,7 @@ import { HibernationReports } from './hibernation/HibernationReports';
 import { createHibernationRouter } from './routes/hibernation';
 import { createArbitrageRouter } from './routes/arbitrage';
 import { createRecommendationsRouter } from './routes/recommendations';
+import { CatalogEntityNames } from './recommendations/names';
 import { RecommendationService } from './recommendations/RecommendationService';
 import { RecommendationStateStore } from './recommendations/RecommendationStateStore';
 import { readRecommendationsConfig } from './recommendations/config';
@@ -320,6 +321,7 @@ export const modelfleetPlugin = createBackendPlugin({
           costs,
           fleet,
           directory,
+          names: new CatalogEntityNames(catalog, auth, logger),
           metrics: () => connectors.metricsSources,
           candidates,
           states: recommendationStates,
@@ -369,7 +371,7 @@ export const modelfleetPlugin = createBackendPlugin({
                 permissions,
                 recommendations,
                 states: recommendationStates,
-                applier: { actions, targets, policies },
+                applier: { actions, targets, policies, migrations },
               }),
             ],
             placement,

@@ -166,4 +166,10 @@ export interface RecommendationApplyResponse {
   actionId: string;
   /** The action's state after applying (`planned` when it still waits, e.g. for a dry-run team's approval). */
   actionState: string;
+  /** The action kind it became (`migrate`, `scale`, or the approved action's own). */
+  actionKind: string;
+  /** Whether the team's policy is dry-run, so the action waits at `planned` for an approval. */
+  awaitsApproval: boolean;
+  /** What happens next, in words, for the card to show. */
+  message: string;
 }

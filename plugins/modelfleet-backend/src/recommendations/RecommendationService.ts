@@ -19,6 +19,7 @@ import {
   emptyCapacityRecommendations,
 } from './gather';
 import { gatherRightsizing } from './gatherRightsizing';
+import { EntityNames, EntityNamesSource, poolPlaces, REF_NAMES } from './names';
 import { RecommendationStateStore } from './RecommendationStateStore';
 
 /** What one pass found, shared by every caller until it is older than the cache. */
@@ -26,6 +27,10 @@ export interface Gathered {
   findings: Finding[];
   gatheredAt: Date;
   notes: string[];
+  /** The names people read for the models and teams, as the pass read them. */
+  names: EntityNames;
+  /** Where a pool is, by its GpuPool ref: `L4 on g6-l4 (demo-aws-use1)`. */
+  poolPlace: (ref: string) => string;
 }
 
 export interface RecommendationServiceOptions {
@@ -39,6 +44,8 @@ export interface RecommendationServiceOptions {
   costs: Pick<CostReportService, 'cost' | 'defaultQuery'>;
   fleet: Pick<FleetStateStore, 'listPools' | 'listWorkloads'>;
   directory: ModelDirectory;
+  /** Models' titles and teams' names (the catalog); refs' names without it. */
+  names?: EntityNamesSource;
   metrics: () => MetricsSource[];
   candidates: PlacementCandidateSources;
   states: RecommendationStateStore;
@@ -49,6 +56,13 @@ export interface RecommendationServiceOptions {
   cacheMs?: number;
   now?: () => Date;
 }
+
+/**
+ * Why no consolidation is proposed, for the platform engineer who opens
+ * the notes: what the engine needs that the backend does not gather yet.
+ */
+export const CONSOLIDATION_NOTE =
+  'consolidation: not gathered. Packing models onto fewer GPU nodes needs each node of a pool and the model pods running on it; the cluster sync records pools and workloads, not nodes and pod placement, so no consolidation is proposed yet. Pools with whole idle nodes are listed as empty capacity.';
 
 /** Planned actions read per pass (the loops keep at most one per model). */
 const PLANNED_LIMIT = 500;
@@ -130,9 +144,10 @@ export class RecommendationService {
       o.fleet.listPools(),
       o.actions.list({ states: ['planned'], limit: PLANNED_LIMIT }),
     ]);
-    const lookup = await o.directory.lookup({
-      expectModels: workloads.length > 0,
-    });
+    const [lookup, names] = await Promise.all([
+      o.directory.lookup({ expectModels: workloads.length > 0 }),
+      o.names?.names() ?? REF_NAMES,
+    ]);
     const teams = new Map<string, string>();
     for (const w of workloads) {
       const m = lookup(w);
@@ -146,12 +161,13 @@ export class RecommendationService {
       a => a.requestedBy === 'policy:hibernation' && a.state === 'planned',
     );
     for (const ref of new Set(hibernating.map(a => a.entityRef))) {
-      const u = await this.unusedOf(ref, query, notes);
+      const u = await this.unusedOf(ref, query, notes, names);
       if (u) unused.set(ref, u);
     }
     const findings: Finding[] = recommendationsFromActions(planned, {
       teamOf: ref => teams.get(ref),
       unusedOf: ref => unused.get(ref),
+      names,
     });
 
     // (b) empty capacity
@@ -178,20 +194,26 @@ export class RecommendationService {
       candidates: o.candidates,
       now: this.now(),
       logger: o.logger,
+      names,
     });
     findings.push(...rightsizing.findings);
     notes.push(...rightsizing.notes);
 
-    notes.push(
-      'consolidation: not gathered yet (the engine exists; its recommendations come with the cards)',
-    );
-    return { findings: findings.sort(bySaving), gatheredAt: this.now(), notes };
+    notes.push(CONSOLIDATION_NOTE);
+    return {
+      findings: findings.sort(bySaving),
+      gatheredAt: this.now(),
+      notes,
+      names,
+      poolPlace: poolPlaces(pools),
+    };
   }
 
   private async unusedOf(
     modelRef: string,
     query: CostQuery,
     notes: string[],
+    names: EntityNames,
   ): Promise<UnusedCost | undefined> {
     try {
       const r = await this.options.costs.cost('model', modelRef, query);
@@ -204,7 +226,9 @@ export class RecommendationService {
       };
     } catch (e) {
       notes.push(
-        `hibernation: the cost of ${modelRef} could not be read (${e})`,
+        `hibernation: the cost of ${names.model(
+          modelRef,
+        )} could not be read, so its hibernation saves no counted amount (${e})`,
       );
       return undefined;
     }

@@ -93,7 +93,11 @@ describe('RecommendationStateStore', () => {
       expect(
         await knex.schema.hasTable('modelfleet_recommendation_states'),
       ).toBe(true);
-      await knex.migrate.down({ directory });
+      // Its own migration, whatever later ones there are.
+      await knex.migrate.down({
+        directory,
+        name: '20261216_recommendations.js',
+      });
       expect(
         await knex.schema.hasTable('modelfleet_recommendation_states'),
       ).toBe(false);

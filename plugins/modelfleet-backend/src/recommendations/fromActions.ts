@@ -13,6 +13,7 @@ import {
 import { HOURS_PER_MONTH } from '../engines/placement';
 import { dollars } from './format';
 import { recommendationId } from './ids';
+import { EntityNames } from './names';
 
 /** A recommendation before the caller's state is added. */
 export type Finding = Omit<Recommendation, 'state' | 'snoozedUntil'>;
@@ -26,17 +27,18 @@ export interface UnusedCost {
 
 const APPLY = { allowed: true };
 
+// Each takes the model's name as people read it (its title), never its ref.
 const HIBERNATION_TITLES = {
-  hibernate: (ref: string) => `Hibernate ${ref} while it is idle`,
-  sleep: (ref: string) => `Put ${ref}'s engines to sleep while it is idle`,
-  keepAlive: (ref: string) => `Shorten ${ref}'s keep-alive`,
+  hibernate: (model: string) => `Hibernate ${model} while it is idle`,
+  sleep: (model: string) => `Put ${model}'s engines to sleep while it is idle`,
+  keepAlive: (model: string) => `Shorten ${model}'s keep-alive`,
 };
 
 const FALLBACK_TITLES = {
-  return: (ref: string) => `Return ${ref} to spot`,
-  spread: (ref: string) => `Spread ${ref}'s spot replicas`,
-  fallback: (ref: string) =>
-    `Stand in for ${ref}'s spot replicas with on-demand`,
+  return: (model: string) => `Return ${model} to spot`,
+  spread: (model: string) => `Spread ${model}'s spot replicas`,
+  fallback: (model: string) =>
+    `Stand in for ${model}'s spot replicas with on-demand`,
 };
 
 /** Replicas stopped by an action: `spec.replicas` falling in its diff. */
@@ -61,6 +63,7 @@ function hibernation(
   a: ModelFleetAction,
   teamRef: string | undefined,
   unused: UnusedCost | undefined,
+  model: string,
 ): Finding {
   const pods = replicasDropped(a);
   const disruption: RecommendationDisruption =
@@ -98,9 +101,10 @@ function hibernation(
     id: recommendationId('hibernation', { modelRef: a.entityRef }, a.kind),
     kind: 'hibernation',
     subject: { modelRef: a.entityRef, ...(teamRef ? { teamRef } : {}) },
-    title: HIBERNATION_TITLES[
-      a.kind === 'hibernate' || a.kind === 'sleep' ? a.kind : 'keepAlive'
-    ](a.entityRef),
+    title:
+      HIBERNATION_TITLES[
+        a.kind === 'hibernate' || a.kind === 'sleep' ? a.kind : 'keepAlive'
+      ](model),
     monthlySavingUsd: unused?.monthlyUsd ?? 0,
     disruption,
     confidence: unused
@@ -115,7 +119,11 @@ function hibernation(
   };
 }
 
-function move(a: ModelFleetAction, teamRef: string | undefined): Finding {
+function move(
+  a: ModelFleetAction,
+  teamRef: string | undefined,
+  model: string,
+): Finding {
   const d = a.details;
   const saving =
     d && d.from.monthlyUsd !== undefined
@@ -152,8 +160,8 @@ function move(a: ModelFleetAction, teamRef: string | undefined): Finding {
       ...(teamRef ? { teamRef } : {}),
     },
     title: d
-      ? `Move ${a.entityRef} from ${d.from.title} to ${d.to.title}`
-      : `Move ${a.entityRef}`,
+      ? `Move ${model} from ${d.from.title} to ${d.to.title}`
+      : `Move ${model}`,
     monthlySavingUsd: saving,
     disruption: {
       level: 'move',
@@ -175,7 +183,11 @@ function move(a: ModelFleetAction, teamRef: string | undefined): Finding {
   };
 }
 
-function fallback(a: ModelFleetAction, teamRef: string | undefined): Finding {
+function fallback(
+  a: ModelFleetAction,
+  teamRef: string | undefined,
+  model: string,
+): Finding {
   const f = a.fallback;
   let hourly = 0;
   if (f) {
@@ -218,7 +230,7 @@ function fallback(a: ModelFleetAction, teamRef: string | undefined): Finding {
     id: recommendationId('spot-fallback', { modelRef: a.entityRef }, direction),
     kind: 'spot-fallback',
     subject: { modelRef: a.entityRef, ...(teamRef ? { teamRef } : {}) },
-    title: FALLBACK_TITLES[direction](a.entityRef),
+    title: FALLBACK_TITLES[direction](model),
     monthlySavingUsd: hourly * HOURS_PER_MONTH,
     disruption: {
       level: direction === 'return' ? 'restart' : 'none',
@@ -250,6 +262,7 @@ export function recommendationsFromActions(
   context: {
     teamOf(modelRef: string): string | undefined;
     unusedOf(modelRef: string): UnusedCost | undefined;
+    names: EntityNames;
   },
 ): Finding[] {
   const out: Finding[] = [];
@@ -257,10 +270,11 @@ export function recommendationsFromActions(
     if (a.state !== 'planned' || !a.dryRun) continue;
     if (!a.requestedBy.startsWith('policy:')) continue;
     const team = context.teamOf(a.entityRef);
-    if (a.kind === 'migrate') out.push(move(a, team));
-    else if (a.kind === 'spot-fallback') out.push(fallback(a, team));
+    const model = context.names.model(a.entityRef);
+    if (a.kind === 'migrate') out.push(move(a, team, model));
+    else if (a.kind === 'spot-fallback') out.push(fallback(a, team, model));
     else if (a.requestedBy === 'policy:hibernation') {
-      out.push(hibernation(a, team, context.unusedOf(a.entityRef)));
+      out.push(hibernation(a, team, context.unusedOf(a.entityRef), model));
     }
   }
   return out;

@@ -2,17 +2,16 @@ import {
   GpuPoolStatus,
   ModelFleetAction,
 } from '@modelfleet/plugin-modelfleet-common';
-import { rightsize } from '../engines/rightsizing';
-import { ModelSample } from '../engines/rightsizing/types';
 import { recommendationsFromActions } from './fromActions';
 import {
   bySaving,
   DAYS_PER_MONTH,
   emptyCapacityRecommendations,
   poolRefOf,
-  rightsizingRecommendation,
+  resizeAdvice,
 } from './gather';
 import { RECOMMENDATION_ID, recommendationId } from './ids';
+import { entityNamesOf } from './names';
 
 const action = (over: Partial<ModelFleetAction>): ModelFleetAction => ({
   id: '00000000-0000-4000-8000-000000000001',
@@ -40,6 +39,17 @@ const context = {
     ref === 'model:default/sdxl'
       ? { monthlyUsd: 900, monthlyCostUsd: 1200, days: 30 }
       : undefined,
+  names: entityNamesOf([
+    {
+      kind: 'Model',
+      metadata: {
+        name: 'llama',
+        namespace: 'default',
+        title: 'Llama 3.1 8B chat',
+      },
+    },
+    { kind: 'Model', metadata: { name: 'sdxl', namespace: 'default' } },
+  ]),
 };
 
 describe('recommendationsFromActions', () => {
@@ -126,7 +136,13 @@ describe('recommendationsFromActions', () => {
     expect(move.disruption.level).toBe('move');
     expect(move.subject.poolRef).toBe('gpupool:default/c1.b');
     expect(move.evidence.join(' ')).toMatch(/paid back in 5 hours/);
-    expect(spot.title).toBe('Return model:default/llama to spot');
+    // Names as people read them: the Model's title, else its name.
+    expect(spot.title).toBe('Return Llama 3.1 8B chat to spot');
+    expect(move.title).toBe('Move chat from a (c1) to b (c1)');
+    expect(hib.title).toBe('Hibernate sdxl while it is idle');
+    for (const f of found) {
+      expect([f.title, ...f.evidence].join(' ')).not.toMatch(/model:|gpupool:/);
+    }
     for (const f of found) expect(f.id).toMatch(RECOMMENDATION_ID);
   });
 
@@ -226,6 +242,28 @@ describe('emptyCapacityRecommendations', () => {
       applicable: { allowed: false },
     });
     expect(f.evidence.join(' ')).toMatch(/minimum of 1 node/);
+    expect(f.applicable.reason).toBe(
+      'ModelFleet does not resize cloud node pools: lower the minimum size of the AKS agent pool nca100 of cluster demo-azure-eastus from 1 to 0 in Azure (the AKS portal, or az aks nodepool update); its cluster autoscaler then removes the idle node (or delete the pool if no model is to run on it)',
+    );
+  });
+
+  it("says where each cloud's pool minimum is lowered, and when the minimum is not what keeps the nodes", () => {
+    const eks = pool({
+      provider: 'aws',
+      name: 'g5-a10g',
+      nodes: { current: 3, min: 2 },
+    });
+    expect(resizeAdvice(eks, 2)).toMatch(
+      /^ModelFleet does not resize cloud node pools: lower the minimum size of the EKS node group g5-a10g of cluster demo-azure-eastus from 2 to 1 in AWS \(the EKS console, or aws eks update-nodegroup-config\); its cluster autoscaler then removes the 2 idle nodes$/,
+    );
+    const gke = pool({ provider: 'gcp', name: 'g2-l4', nodes: { current: 2 } });
+    expect(resizeAdvice(gke, 1)).toMatch(
+      /if the minimum size of the GKE node pool g2-l4 .* keeps the idle node, lower it to 1 in Google Cloud/,
+    );
+    const loose = pool({ nodes: { current: 3, min: 0 } });
+    expect(resizeAdvice(loose, 1)).toMatch(
+      /its minimum size \(0\) already lets the idle node go, so its cluster autoscaler should remove it; if it stays, look at the autoscaler's scale-down settings for the AKS agent pool nca100/,
+    );
   });
 
   it('counts only whole idle nodes, and leaves out stale pools and pools with no idle node', () => {
@@ -261,78 +299,6 @@ describe('emptyCapacityRecommendations', () => {
     );
     expect(found[0].confidence.level).toBe('medium');
     expect(found[0].evidence.join(' ')).not.toMatch(/minimum/);
-  });
-});
-
-/** Hourly samples over 14 days: 8 GiB used, `util` %, `rps` requests a second. */
-const samples = (util: number, rps: number): ModelSample[] =>
-  Array.from({ length: 14 * 24 + 1 }, (_, i) => ({
-    t: 1_700_006_400 + i * 3600,
-    gpuMemoryUsedMiB: 8192,
-    gpuUtilization: util,
-    requestsPerSecond: rps,
-  }));
-
-describe('rightsizingRecommendation', () => {
-  const current = {
-    pool: 'gpupool:default/c1.a100',
-    gpu: 'A100',
-    memoryMiBPerReplica: 40960,
-    gpusPerReplica: 1,
-    replicas: 4,
-    usdPerGpuHour: 3,
-  };
-  const model = {
-    modelRef: 'model:default/reranker',
-    teamRef: 'group:default/search-team',
-    replicas: 4,
-  };
-
-  it('applies fewer replicas of the same GPU as a Scale', () => {
-    // 4 replicas at 10 %, 4 req/s: one replica serves 7 req/s at 70 %.
-    const result = rightsize({
-      model: model.modelRef,
-      current,
-      samples: samples(10, 4),
-      candidates: [],
-    });
-    const f = rightsizingRecommendation(result, model)!;
-    expect(f).toMatchObject({
-      kind: 'rightsizing',
-      title: 'Run fewer replicas of model:default/reranker: 1 instead of 4',
-      monthlySavingUsd: result.options[0].monthlySavingUsd,
-      disruption: { level: 'restart', podsAffected: 3 },
-      confidence: { level: 'high' },
-      source: { type: 'rightsizing', option: 'fewer-replicas', replicas: 1 },
-      applicable: { allowed: true },
-    });
-    expect(Math.round(f.monthlySavingUsd)).toBe(3 * 3 * 730);
-    expect(f.evidence[0]).toMatch(/peak 8\.0 GiB/);
-  });
-
-  it('recommends a GPU share without applying it, and lists the other options', () => {
-    const mig = {
-      ref: 'gpupool:default/c1.a100-mig',
-      gpu: 'A100',
-      gpuMemoryMiB: 40960,
-      usdPerGpuHour: 3,
-      sharing: 'mig' as const,
-      replicasPerGpu: 3,
-    };
-    const result = rightsize({
-      model: model.modelRef,
-      current,
-      samples: samples(10, 4),
-      candidates: [mig],
-    });
-    const f = rightsizingRecommendation(result, model)!;
-    expect(f.source).toMatchObject({ option: 'gpu-share', pool: mig.ref });
-    expect(f.applicable.allowed).toBe(false);
-    expect(f.applicable.reason).toMatch(/cannot apply it yet/);
-    expect(f.evidence.join(' ')).toMatch(/Other options: fewer-replicas/);
-    expect(rightsizingRecommendation({ ...result, options: [] }, model)).toBe(
-      undefined,
-    );
   });
 });
 

@@ -8,7 +8,6 @@ import {
   GpuPoolStatus,
   poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
-import { RightsizingResult } from '../engines/rightsizing';
 import { Finding } from './fromActions';
 import { dollars } from './format';
 import { recommendationId } from './ids';
@@ -28,6 +27,56 @@ export function poolRefOf(p: { cluster: string; name: string }): string {
 function unitsPerNode(p: GpuPoolStatus): number {
   const share = p.gpu.sharing === 'whole' ? 1 : p.gpu.replicasPerGpu ?? 1;
   return p.gpu.perNode * share;
+}
+
+/** What a provider calls a pool of nodes, and where its size is set. */
+const CLOUD_POOLS: Record<
+  GpuPoolStatus['provider'],
+  { pool: string; where: string }
+> = {
+  aws: {
+    pool: 'EKS node group',
+    where: 'in AWS (the EKS console, or aws eks update-nodegroup-config)',
+  },
+  gcp: {
+    pool: 'GKE node pool',
+    where:
+      'in Google Cloud (the GKE console, or gcloud container node-pools update)',
+  },
+  azure: {
+    pool: 'AKS agent pool',
+    where: 'in Azure (the AKS portal, or az aks nodepool update)',
+  },
+  other: { pool: 'node pool', where: 'where the cluster is run' },
+};
+
+/**
+ * What a platform engineer does about a pool's idle nodes: ModelFleet
+ * does not resize cloud node pools, so the pool's minimum size is lowered
+ * on its cloud, and its cluster autoscaler removes them.
+ */
+export function resizeAdvice(p: GpuPoolStatus, idleNodes: number): string {
+  const cloud = CLOUD_POOLS[p.provider] ?? CLOUD_POOLS.other;
+  const pool = `the ${cloud.pool} ${p.name} of cluster ${p.cluster}`;
+  const keep = p.nodes.current - idleNodes;
+  const min = p.nodes.min;
+  const one = idleNodes === 1;
+  const nodes = one ? 'the idle node' : `the ${idleNodes} idle nodes`;
+  const them = one ? 'it' : 'them';
+  const head = 'ModelFleet does not resize cloud node pools';
+  if (min === undefined) {
+    return `${head}: if the minimum size of ${pool} keeps ${nodes}, lower it to ${keep} ${cloud.where}; its cluster autoscaler then removes ${them}`;
+  }
+  if (min > keep) {
+    return `${head}: lower the minimum size of ${pool} from ${min} to ${keep} ${
+      cloud.where
+    }; its cluster autoscaler then removes ${nodes}${
+      keep === 0 ? ' (or delete the pool if no model is to run on it)' : ''
+    }`;
+  }
+  return `${head}: its minimum size (${min}) already lets ${nodes} go, so its cluster autoscaler should remove ${them}; if ${
+    one ? 'it stays' : 'they stay'
+  }, look at the autoscaler's scale-down settings for ${pool} ${cloud.where}`;
 }
 
 /**
@@ -100,105 +149,11 @@ export function emptyCapacityRecommendations(input: {
       source: { type: 'showback', poolRef: u.entityRef, idleNodes },
       applicable: {
         allowed: false,
-        reason:
-          "No action on the action path changes a pool's size yet: lower the node group's minimum or remove it in its cloud",
+        reason: resizeAdvice(p, idleNodes),
       },
     });
   }
   return out;
-}
-
-const WHAT = {
-  'fewer-replicas': 'Run fewer replicas of',
-  'fewer-gpus': 'Give fewer GPUs to each replica of',
-  'smaller-gpu': 'Move to a smaller GPU:',
-  'gpu-share': 'Serve from a share of a GPU:',
-} as const;
-
-/**
- * A model's rightsizing, as one recommendation: its best option, with the
- * others in the evidence. Only fewer replicas can be applied now (a Scale
- * action); the others change where or on what it runs, which a redeploy
- * or a move does.
- */
-export function rightsizingRecommendation(
-  result: RightsizingResult,
-  model: { modelRef: string; teamRef?: string; replicas: number },
-): Finding | undefined {
-  const [best, ...others] = result.options;
-  if (!best) return undefined;
-  const u = result.usage;
-  const evidence = [
-    `${best.evidence}.`,
-    `Over ${u.days.toFixed(
-      1,
-    )} days its GPU utilization was ${u.meanUtilization.toFixed(
-      1,
-    )} % on average and ${u.p95Utilization.toFixed(1)} % at p95.`,
-  ];
-  if (others.length) {
-    evidence.push(
-      `Other options: ${others
-        .slice(0, 3)
-        .map(
-          o =>
-            `${o.kind} on ${o.pool} (${o.replicas} replica(s), saves ${dollars(
-              o.monthlySavingUsd,
-            )} a month)`,
-        )
-        .join('; ')}.`,
-    );
-  }
-  const fewer = best.kind === 'fewer-replicas';
-  const stopped = fewer ? Math.max(0, model.replicas - best.replicas) : 0;
-  return {
-    id: recommendationId(
-      'rightsizing',
-      { modelRef: model.modelRef },
-      `${best.kind}:${best.pool}`,
-    ),
-    kind: 'rightsizing',
-    subject: {
-      modelRef: model.modelRef,
-      poolRef: best.pool,
-      ...(model.teamRef ? { teamRef: model.teamRef } : {}),
-    },
-    title: fewer
-      ? `${WHAT[best.kind]} ${model.modelRef}: ${best.replicas} instead of ${
-          model.replicas
-        }`
-      : `${WHAT[best.kind]} ${model.modelRef} on ${best.pool}`,
-    monthlySavingUsd: best.monthlySavingUsd,
-    disruption: fewer
-      ? {
-          level: 'restart',
-          podsAffected: stopped,
-          description: `${stopped} replica(s) stop; the others serve its p95 traffic`,
-        }
-      : {
-          level: 'move',
-          podsAffected: model.replicas,
-          description: `its ${model.replicas} replica(s) are redeployed on ${best.pool}`,
-        },
-    confidence: {
-      level: best.confidence.level,
-      reason: best.confidence.reason,
-    },
-    evidence,
-    source: {
-      type: 'rightsizing',
-      option: best.kind,
-      pool: best.pool,
-      replicas: best.replicas,
-      gpusPerReplica: best.gpusPerReplica,
-    },
-    applicable: fewer
-      ? { allowed: true }
-      : {
-          allowed: false,
-          reason: `A ${best.kind} option changes what the model runs on; the action path cannot apply it yet (redeploy it with the Deploy a model template, or move it)`,
-        },
-  };
 }
 
 /** Largest saving first; ties by kind, then id, so the order is stable. */

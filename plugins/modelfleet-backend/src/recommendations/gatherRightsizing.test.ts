@@ -5,6 +5,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 import { PriceBookStore } from '../database/PriceBookStore';
 import { gatherRightsizing } from './gatherRightsizing';
+import { entityNamesOf } from './names';
 
 jest.setTimeout(60_000);
 
@@ -101,6 +102,12 @@ describe('gatherRightsizing', () => {
       candidates: { prices, liveSources: () => [], assumedAddableNodes: 2 },
       now: NOW,
       logger: mockServices.logger.mock(),
+      names: entityNamesOf([
+        {
+          kind: 'Model',
+          metadata: { name: 'llm', namespace: 'default', title: 'Chat LLM' },
+        },
+      ]),
     });
   }
 
@@ -128,13 +135,25 @@ describe('gatherRightsizing', () => {
     expect(Math.round(findings[0].monthlySavingUsd)).toBe(
       Math.round((4 - 1.6) * 730),
     );
+    // In words: the model's title and the pool's; two L4s where the Model
+    // runs on one GPU is a change of its GPU request, not a move.
+    expect(findings[0].title).toBe(
+      'Move Chat LLM to a smaller GPU: NVIDIA-L4 on l4 (c1)',
+    );
+    expect(findings[0].evidence[0]).toMatch(/1 replica on l4 \(c1\)/);
+    expect(findings[0].applicable).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(
+        /^On l4 \(c1\) a replica needs 2 × NVIDIA-L4 where it asks for 1 GPU now/,
+      ),
+    });
   });
 
   it('names the models it has no metrics for, and says when no source is connected', async () => {
     const pools = [pool('a100', 'A100', 80, 1)];
     const empty: MetricsSource = { id: 'none', query: async () => [] };
     expect((await run(1, pools, [empty])).notes).toEqual([
-      'rightsizing: no 14 days of GPU memory, utilization and request rate for model:default/llm',
+      'rightsizing: no 14 days of GPU memory, utilization and request rate for Chat LLM',
     ]);
     expect((await run(1, pools, [])).notes).toEqual([
       'rightsizing: no metrics source is connected',

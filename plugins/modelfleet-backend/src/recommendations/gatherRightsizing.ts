@@ -21,8 +21,10 @@ import {
 } from '../placement/candidates';
 import { ModelLookup } from '../showback/ModelDirectory';
 import { Finding } from './fromActions';
-import { poolRefOf, rightsizingRecommendation } from './gather';
+import { poolRefOf } from './gather';
 import { relativeSpeed } from './gpuSpeed';
+import { EntityNames, nameOfRef, poolTitle } from './names';
+import { PoolWords, rightsizingRecommendation } from './rightsizingFinding';
 
 /** The window rightsizing reads: 14 days of hourly samples. */
 export const RIGHTSIZING_DAYS = 14;
@@ -89,6 +91,7 @@ export async function gatherRightsizing(input: {
   candidates: PlacementCandidateSources;
   now: Date;
   logger: LoggerService;
+  names: EntityNames;
 }): Promise<{ findings: Finding[]; notes: string[] }> {
   const notes: string[] = [];
   if (!input.metrics.length) {
@@ -105,6 +108,14 @@ export async function gatherRightsizing(input: {
     start: new Date(input.now.getTime() - RIGHTSIZING_DAYS * 86400_000),
     end: input.now,
     stepSeconds: STEP_SECONDS,
+  };
+  const byRef = new Map(input.pools.map(p => [poolRefOf(p), p]));
+  const pools: PoolWords = {
+    title: ref => {
+      const p = byRef.get(ref);
+      return p ? poolTitle(p) : nameOfRef(ref);
+    },
+    sharing: ref => byRef.get(ref)?.gpu.sharing,
   };
   const findings: Finding[] = [];
   const noMetrics: string[] = [];
@@ -124,7 +135,7 @@ export async function gatherRightsizing(input: {
     const series = await seriesOf(input.metrics, w, window, input.logger);
     const samples = series ? samplesFromSeries(series) : [];
     if (samples.length < MIN_SAMPLES) {
-      noMetrics.push(modelRef);
+      noMetrics.push(input.names.model(modelRef));
       continue;
     }
     const speed = (gpu: string) => relativeSpeed(pool.gpu.product, gpu);
@@ -144,6 +155,7 @@ export async function gatherRightsizing(input: {
       );
       candidates.push({
         ref: poolRefOf(p),
+        title: poolTitle(p),
         gpu: p.gpu.product,
         gpuMemoryMiB: p.gpu.memoryMiB,
         usdPerGpuHour: usd / p.gpu.perNode,
@@ -180,12 +192,18 @@ export async function gatherRightsizing(input: {
         {
           modelRef,
           ...(teamRef ? { teamRef } : {}),
+          name: input.names.model(modelRef),
+          pool: poolRef,
           replicas: w.replicas.desired,
+          gpusPerReplica,
         },
+        pools,
       );
       if (f) findings.push(f);
     } catch (e) {
-      notes.push(`rightsizing: ${modelRef} could not be sized (${e})`);
+      notes.push(
+        `rightsizing: ${input.names.model(modelRef)} could not be sized (${e})`,
+      );
     }
   }
   if (noMetrics.length) {

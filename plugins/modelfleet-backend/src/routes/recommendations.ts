@@ -19,6 +19,7 @@ import {
   applyRecommendation,
   RecommendationApplier,
 } from '../recommendations/applyRecommendation';
+import { applyOutcome } from '../recommendations/applyMessage';
 import { Finding } from '../recommendations/fromActions';
 import { RECOMMENDATION_ID } from '../recommendations/ids';
 import { RecommendationService } from '../recommendations/RecommendationService';
@@ -270,16 +271,40 @@ export function createRecommendationsRouter(options: {
       (finding.subject.modelRef ?? finding.subject.poolRef)!,
       credentials,
     );
-    const action = await applyRecommendation(applier, finding, {
+    const { names, poolPlace } = await recommendations.gather();
+    const { action, approved } = await applyRecommendation(applier, finding, {
       actor: actorOf(credentials),
       credentials,
       day: now().toISOString().slice(0, 10),
+      authorize: ref =>
+        authorizeOn(
+          permissions,
+          modelfleetRecommendationApplyPermission,
+          ref,
+          credentials,
+        ),
     });
     recommendations.invalidate();
+    const { source, subject } = finding;
+    const to =
+      action.details?.to.pool ??
+      (source.type === 'rightsizing' ? source.pool : undefined);
+    const outcome = applyOutcome(
+      action,
+      {
+        model: names.model(subject.modelRef ?? action.entityRef),
+        ...(subject.teamRef ? { team: names.team(subject.teamRef) } : {}),
+        ...(to ? { to: poolPlace(to) } : {}),
+        ...(source.type === 'rightsizing' ? { replicas: source.replicas } : {}),
+      },
+      approved,
+    );
     const out: RecommendationApplyResponse = {
       recommendationId: id,
       actionId: action.id,
       actionState: action.state,
+      actionKind: action.kind,
+      ...outcome,
     };
     res.json(out);
   });

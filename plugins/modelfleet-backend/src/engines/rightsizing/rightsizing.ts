@@ -145,7 +145,7 @@ export function rightsize(
       monthlySavingUsd: saving,
       evidence: `${memoryWords}, ${where} per replica offers it; ${trafficWords}; ${replicas} replica${
         replicas > 1 ? 's' : ''
-      } on ${c.ref}${
+      } on ${c.title ?? c.ref}${
         usage.perReplicaKnown
           ? ` serve${replicas > 1 ? '' : 's'} ${rate(capacityRps * replicas)}`
           : ''

@@ -35,6 +35,8 @@ export interface CurrentServing {
 /** A pool a model could be moved to, with how it shares its GPUs. */
 export interface CandidatePool {
   ref: string;
+  /** How the evidence names the pool (e.g. `g6-l4 (demo-aws-use1)`); the ref when absent. */
+  title?: string;
   gpu: string;
   /** Memory of one whole GPU. */
   gpuMemoryMiB: number;
