@@ -218,6 +218,9 @@ export async function restTemplates(
     get('/actions/:id', { params: { id: '' } }),
     post('/actions/:id/approve', { params: { id: NO_ACTION } }, 404),
     post('/actions/:id/cancel', { params: { id: NO_ACTION } }, 404),
+    get('/savings', {
+      query: { from: '2026-11-01', to: '2026-11-30', team: 'search-team' },
+    }),
     get('/recommendations', {
       query: { entity: 'model:default/search-reranker', state: 'open' },
     }),

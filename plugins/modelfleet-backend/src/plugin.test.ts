@@ -147,6 +147,7 @@ describe('modelfleet backend plugin', () => {
       '20261214_pool_history.js',
       '20261215_allocated_unused.js',
       '20261216_recommendations.js',
+      '20261217_savings_ledger.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

@@ -16,6 +16,8 @@ import { CostReportService } from './showback/CostReportService';
 import { CatalogModelDirectory } from './showback/ModelDirectory';
 import { notifyAnomalies } from './showback/notifyAnomalies';
 import { ShowbackRollup } from './showback/ShowbackRollup';
+import { createSavings } from './savings';
+import { createSavingsRouter } from './routes/savings';
 import { createBillIngestTask, createShowbackTask } from './showback/tasks';
 import { readModelFleetBackendConfig } from './config';
 import { DatabaseModelFleetStore } from './database/DatabaseModelFleetStore';
@@ -151,7 +153,9 @@ export const modelfleetPlugin = createBackendPlugin({
             );
         });
         const directory = new CatalogModelDirectory(catalog, auth, { logger });
+        const savings = createSavings({ db: store.knex, showback, prices });
         const rollup = new ShowbackRollup({
+          savings: savings.ledger,
           store: showback,
           prices,
           directory,
@@ -349,6 +353,11 @@ export const modelfleetPlugin = createBackendPlugin({
                 policies,
               }),
               createDeploymentsRouter({ httpAuth, deployments }),
+              createSavingsRouter({
+                httpAuth,
+                permissions,
+                store: savings.store,
+              }),
               createHibernationRouter({
                 httpAuth,
                 permissions,

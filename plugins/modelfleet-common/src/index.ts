@@ -23,5 +23,6 @@ export * from './placement';
 export * from './policy';
 export * from './recommendations';
 export * from './reconciliation';
+export * from './savings';
 export * from './types';
 export * from './utilization';

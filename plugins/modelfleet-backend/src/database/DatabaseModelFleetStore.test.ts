@@ -63,6 +63,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261214_pool_history.js',
         '20261215_allocated_unused.js',
         '20261216_recommendations.js',
+        '20261217_savings_ledger.js',
       ]);
     },
   );

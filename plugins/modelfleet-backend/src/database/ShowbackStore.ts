@@ -76,8 +76,16 @@ export class ShowbackStore {
     return this.raw.pruneSamples(before);
   }
 
-  /** Replaces every roll-up row of `day` with `rows`, atomically. */
-  async replaceDay(day: string, rows: CostRow[]): Promise<void> {
+  /**
+   * Replaces every roll-up row of `day` with `rows`, atomically; `alsoIn`
+   * writes what is derived from the same day (the savings ledger) in the
+   * same transaction.
+   */
+  async replaceDay(
+    day: string,
+    rows: CostRow[],
+    alsoIn?: (tx: Knex.Transaction) => Promise<void>,
+  ): Promise<void> {
     const insert = rows.map(r => ({
       day,
       scope: r.scope,
@@ -128,6 +136,7 @@ export class ShowbackStore {
           .onConflict(KEY)
           .merge(FIGURES);
       }
+      if (alsoIn) await alsoIn(tx);
     });
     this.replaced += 1;
   }

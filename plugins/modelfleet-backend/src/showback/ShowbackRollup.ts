@@ -22,6 +22,7 @@ import {
   resolvePoolPrice,
 } from '../engines/showback';
 import { ModelDirectory } from './ModelDirectory';
+import type { SavingsLedger } from '../savings/SavingsLedger';
 
 /** Settings of the showback roll-up. */
 export interface ShowbackSettings {
@@ -69,6 +70,10 @@ export class ShowbackRollup {
       priceSources: () => Array<{ id: string }>;
       settings: ShowbackSettings;
       logger: LoggerService;
+      /** The savings ledger, written with each day it rolls up (docs/savings.md). */
+      savings?: SavingsLedger;
+      /** Clock of the ledger's `written_at`. */
+      clock?: () => Date;
       /** Called after every roll-up, e.g. to precompute figures over many rows. */
       afterRollup?: () => Promise<void>;
       /** Called with anomalies found for the first time. */
@@ -228,8 +233,25 @@ export class ShowbackRollup {
       idleCostPolicy: settings.idleCostPolicy,
       platformTeamRef: settings.platformTeamRef,
     });
-    await store.replaceDay(day, rows);
-    return warnings;
+    const ledger = this.options.savings;
+    if (!ledger) {
+      await store.replaceDay(day, rows);
+      return warnings;
+    }
+    // The ledger of the day, from the same samples and prices, replaced
+    // with the day's cost rows.
+    const savings = await ledger.rowsOfDay({
+      day,
+      samples,
+      pools,
+      lookup,
+      liveSources,
+    });
+    const at = this.options.clock?.() ?? new Date();
+    await store.replaceDay(day, rows, tx =>
+      ledger.writeDay(tx, day, savings.rows, at),
+    );
+    return [...warnings, ...savings.warnings];
   }
 
   private async metricsOf(

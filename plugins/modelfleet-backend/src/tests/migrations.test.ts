@@ -258,6 +258,11 @@ describe('migrations', () => {
       // again.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+      // The savings ledger has a test of its own (SavingsLedger.test.ts).
+      await knex.migrate.down({
+        directory,
+        name: '20261217_savings_ledger.js',
+      });
       // Recommendation states have a test of their own
       // (RecommendationStateStore.test.ts).
       await knex.migrate.down({
