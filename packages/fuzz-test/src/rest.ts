@@ -218,6 +218,9 @@ export async function restTemplates(
     get('/actions/:id', { params: { id: '' } }),
     post('/actions/:id/approve', { params: { id: NO_ACTION } }, 404),
     post('/actions/:id/cancel', { params: { id: NO_ACTION } }, 404),
+    // A loop that does nothing the fuzzer could see: the price refresh
+    // re-reads the bundled catalog (202, or 409 while it runs).
+    post('/tasks/:id/run', { params: { id: 'modelfleet-price-refresh' } }, 202),
     get('/savings', {
       query: { from: '2026-11-01', to: '2026-11-30', team: 'search-team' },
     }),

@@ -35,6 +35,7 @@ import { ActionStore } from './database/ActionStore';
 import { createActionsRouter } from './routes/actions';
 import { createModelsRouter } from './routes/models';
 import { createDeploymentsRouter } from './routes/deployments';
+import { createTasksRouter } from './routes/tasks';
 import { readDeploySettings } from './deploy/config';
 import { DeploymentService } from './deploy/DeploymentService';
 import { PlacementService, PlacementWorker } from './placement';
@@ -353,6 +354,7 @@ export const modelfleetPlugin = createBackendPlugin({
                 policies,
               }),
               createDeploymentsRouter({ httpAuth, deployments }),
+              createTasksRouter({ httpAuth, permissions, tasks }),
               createSavingsRouter({
                 httpAuth,
                 permissions,

@@ -57,11 +57,24 @@ export const modelfleetRecommendationApplyPermission = createPermission({
  *
  * @public
  */
+/**
+ * Running one of the backend's loops now (`POST /tasks/:id/run`), rather
+ * than at its next scheduled time: a platform engineer's. Not about a
+ * catalog entity, so ModelFleet's policy allows it to platform teams only.
+ *
+ * @public
+ */
+export const modelfleetTaskRunPermission = createPermission({
+  name: 'modelfleet.task.run',
+  attributes: { action: 'update' },
+});
+
 export const modelfleetPermissions = [
   modelfleetCostReadPermission,
   modelfleetModelDeployPermission,
   modelfleetModelHibernatePermission,
   modelfleetRecommendationApplyPermission,
+  modelfleetTaskRunPermission,
 ];
 
 /**

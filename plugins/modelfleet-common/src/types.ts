@@ -35,6 +35,20 @@ export interface TaskStatus {
 }
 
 /**
+ * `POST /tasks/:id/run`: the loop was asked to run now; its run shows in
+ * `GET /status` when it finishes.
+ *
+ * @public
+ */
+export interface TaskRunResponse {
+  id: string;
+  /** True when it was running already: that run goes on, no second one starts. */
+  alreadyRunning: boolean;
+  /** What happens next, in words. */
+  message: string;
+}
+
+/**
  * Connectors registered through the `-node` extension points, by kind.
  *
  * @public

@@ -43,4 +43,30 @@ describe('TaskRegistry', () => {
       },
     ]);
   });
+
+  it('runs a loop now through the scheduler when asked, and knows its loops', async () => {
+    const store = await DatabaseModelFleetStore.fromKnex(
+      await databases.init('SQLITE_3'),
+    );
+    const registry = new TaskRegistry({
+      scheduler: mockServices.scheduler(),
+      store,
+      logger: mockServices.logger.mock(),
+    });
+    let runs = 0;
+    await registry.schedule({
+      id: 'modelfleet-showback',
+      schedule: { frequency: { hours: 6 }, timeout: { minutes: 1 } },
+      run: async () => `run ${++runs}`,
+    });
+    expect(registry.has('modelfleet-showback')).toBe(true);
+    expect(registry.has('modelfleet-nothing')).toBe(false);
+    await registry.trigger('modelfleet-showback');
+    expect(runs).toBe(1);
+    const [status] = await registry.status();
+    expect(status.lastRun).toMatchObject({
+      status: 'succeeded',
+      detail: 'run 1',
+    });
+  });
 });

@@ -80,6 +80,20 @@ export class TaskRegistry {
     }
   }
 
+  /** Whether a loop of this registry has the id. */
+  has(id: string): boolean {
+    return this.#tasks.some(t => t.id === id);
+  }
+
+  /**
+   * Asks the scheduler to run a loop now, on whichever replica claims it
+   * (its next scheduled run is not moved). Throws Backstage's
+   * ConflictError when it is running already.
+   */
+  async trigger(id: string): Promise<void> {
+    await this.options.scheduler.triggerTask(id);
+  }
+
   async status(): Promise<TaskStatus[]> {
     const latest = await this.options.store.latestTaskRuns();
     return this.#tasks.map(task => ({
