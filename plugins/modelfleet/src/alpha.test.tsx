@@ -203,6 +203,7 @@ describe('alpha plugin', () => {
       ['entity-card:modelfleet/model-spot', [model]],
       ['entity-card:modelfleet/gpupool', [pool]],
       ['entity-card:modelfleet/team-showback', [group]],
+      ['entity-card:modelfleet/team-savings', [group]],
       ['entity-card:modelfleet/recommendations', [model, group]],
     ] as const)('%s shows on the right entity pages only', (id, on) => {
       const tester = createExtensionTester(plugin.getExtension(id));
@@ -237,7 +238,7 @@ describe('alpha plugin', () => {
       [
         'Group',
         group,
-        ['GPU cost showback', 'Recommendations'],
+        ['GPU cost showback', 'Realised savings', 'Recommendations'],
         'team-showback-total',
       ],
     ])(
@@ -266,6 +267,7 @@ describe('alpha plugin', () => {
           'Spot and on-demand',
           'GPU pool',
           'GPU cost showback',
+          'Realised savings',
           'Recommendations',
         ].filter(t => !titles.includes(t))) {
           expect(screen.queryByText(title)).not.toBeInTheDocument();

@@ -156,6 +156,18 @@ const teamShowbackCard: EntityCard<'team-showback'> = EntityCardBlueprint.make({
   },
 });
 
+// Realised savings: on Group pages (the team's ledger).
+const teamSavingsCard: EntityCard<'team-savings'> = EntityCardBlueprint.make({
+  name: 'team-savings',
+  params: {
+    filter: entity => entity.kind.toLocaleLowerCase('en-US') === 'group',
+    loader: () =>
+      import('./components/Savings').then(m =>
+        compatWrapper(<m.EntityTeamSavingsCard />),
+      ),
+  },
+});
+
 // Recommendations: on Model pages (the model's) and Group pages (the team's).
 const recommendationsCard: EntityCard<'recommendations'> =
   EntityCardBlueprint.make({
@@ -232,6 +244,7 @@ export default createFrontendPlugin({
     modelSpotCard,
     gpuPoolCard,
     teamShowbackCard,
+    teamSavingsCard,
     recommendationsCard,
     gpuPoolPickerFormField,
     maxReplicasFormField,

@@ -18,6 +18,7 @@ export {
   EntityModelSpotCard,
   EntityGpuPoolCard,
   EntityTeamShowbackCard,
+  EntityTeamSavingsCard,
   EntityRecommendationsCard,
   GpuPoolPickerFieldExtension,
   MaxReplicasFieldExtension,
@@ -50,6 +51,7 @@ export { HomeOverview as ModelFleetHomeOverview } from './components/HomeOvervie
 export { rootRouteRef } from './routes';
 export {
   MAX_ACTIONS_LIMIT,
+  MAX_SAVINGS_DAYS,
   MAX_SCALE_REPLICAS,
   MAX_SNOOZE_DAYS,
   modelfleetApiRef,
@@ -66,6 +68,7 @@ export type {
   ModelFleetApi,
   RecommendationSnooze,
   RecommendationsQuery,
+  SavingsQuery,
 } from './api';
 export { ModelFleetCostInsightsClient } from './costInsights';
 export type {

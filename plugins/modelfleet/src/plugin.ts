@@ -200,6 +200,23 @@ export const EntityTeamShowbackCard = modelfleetPlugin.provide(
 );
 
 /**
+ * Entity card for a Group: what applied actions and hibernation saved the
+ * team, against what its models would have cost without them, by month
+ * and by action.
+ *
+ * @public
+ */
+export const EntityTeamSavingsCard = modelfleetPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamSavingsCard',
+    component: {
+      lazy: () =>
+        import('./components/Savings').then(m => m.EntityTeamSavingsCard),
+    },
+  }),
+);
+
+/**
  * What would save money on a Model or Group entity page (legacy frontend
  * system): its recommendations sorted by monthly saving, with Apply,
  * Dismiss and Snooze.

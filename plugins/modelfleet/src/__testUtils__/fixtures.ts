@@ -8,6 +8,7 @@ import { ModelFleetApi } from '../api';
 import { modelCapabilities } from './actionFixtures';
 import { arbitrageReport } from './arbitrageFixtures';
 import { hibernationReport } from './hibernationFixtures';
+import { emptySavingsLedger } from './savingsFixtures';
 
 /** Days `YYYY-MM-DD` from `from`, `count` of them. */
 export function days(from: string, count: number): string[] {
@@ -213,7 +214,8 @@ export async function responseError(
 /**
  * A ModelFleetApi whose every method is a jest mock; cost reads answer
  * empty, the model has no actions and its caller may do everything, and
- * its hibernation report is {@link hibernationReport}'s.
+ * its hibernation report is {@link hibernationReport}'s; the savings
+ * ledger has no saving.
  */
 export function mockModelFleetApi(
   overrides: Partial<ModelFleetApi> = {},
@@ -253,6 +255,7 @@ export function mockModelFleetApi(
     snoozeRecommendation: jest.fn(),
     restoreRecommendation: jest.fn(),
     applyRecommendation: jest.fn(),
+    getSavings: jest.fn(async () => emptySavingsLedger()),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }

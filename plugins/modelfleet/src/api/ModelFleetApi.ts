@@ -23,6 +23,7 @@ import {
   RecommendationsResponse,
   RecommendationState,
   ReconciliationResponse,
+  SavingsLedgerResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 
@@ -162,6 +163,32 @@ export type RecommendationSnooze = { days: number } | { until: string };
 export const MAX_SNOOZE_DAYS = 365;
 
 /**
+ * Which part of the savings ledger to read (`GET /savings`): whole UTC days
+ * from `from` to `to`, both inclusive (`YYYY-MM-DD`, at most
+ * {@link MAX_SAVINGS_DAYS} of them), of one team (a Group ref) or one Model
+ * entity. Without dates the backend reads from the first day of the month
+ * two months ago through today; without `team` or `entity`, every model the
+ * caller may see the costs of.
+ *
+ * @public
+ */
+export interface SavingsQuery {
+  from?: string;
+  to?: string;
+  /** A Group, e.g. `group:default/search-team`. */
+  team?: string;
+  /** A Model entity, e.g. `model:default/search-reranker`. */
+  entity?: string;
+}
+
+/**
+ * The most days one `GET /savings` covers.
+ *
+ * @public
+ */
+export const MAX_SAVINGS_DAYS = 400;
+
+/**
  * The ModelFleet backend, as the frontend sees it.
  *
  * @public
@@ -272,6 +299,11 @@ export interface ModelFleetApi {
    * why it cannot be applied.
    */
   applyRecommendation(id: string): Promise<RecommendationApplyResponse>;
+  /**
+   * What applied actions and hibernation saved over whole days, against
+   * what the models would have cost without them (`GET /savings`).
+   */
+  getSavings(query?: SavingsQuery): Promise<SavingsLedgerResponse>;
 }
 
 /**

@@ -56,16 +56,17 @@ describe('ModelFleetClient', () => {
 
     it('posts dismiss, snooze, restore and apply to the recommendation, its id encoded', async () => {
       const r = recommendation();
+      const applied = {
+        recommendationId: r.id,
+        actionId: 'a-1',
+        actionState: 'planned',
+        actionKind: 'scale',
+        awaitsApproval: true,
+        message:
+          "Scaling to 1 replica waits for approval: search-team's policy is dry-run.",
+      };
       const { client: c, fetch } = client(url =>
-        json(
-          url.endsWith('/apply')
-            ? {
-                recommendationId: r.id,
-                actionId: 'a-1',
-                actionState: 'planned',
-              }
-            : r,
-        ),
+        json(url.endsWith('/apply') ? applied : r),
       );
       await expect(c.dismissRecommendation(r.id)).resolves.toEqual(r);
       expect(fetch).toHaveBeenLastCalledWith(
@@ -91,11 +92,7 @@ describe('ModelFleetClient', () => {
         `${BASE}/recommendations/${r.id}/restore`,
         { method: 'POST' },
       );
-      await expect(c.applyRecommendation(r.id)).resolves.toEqual({
-        recommendationId: r.id,
-        actionId: 'a-1',
-        actionState: 'planned',
-      });
+      await expect(c.applyRecommendation(r.id)).resolves.toEqual(applied);
       expect(fetch).toHaveBeenLastCalledWith(
         `${BASE}/recommendations/${r.id}/apply`,
         { method: 'POST' },

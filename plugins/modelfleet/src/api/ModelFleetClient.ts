@@ -19,6 +19,7 @@ import {
   RecommendationApplyResponse,
   RecommendationsResponse,
   ReconciliationResponse,
+  SavingsLedgerResponse,
   UtilizationReport,
 } from '@modelfleet/plugin-modelfleet-common';
 import {
@@ -31,6 +32,7 @@ import {
   ModelFleetApi,
   RecommendationSnooze,
   RecommendationsQuery,
+  SavingsQuery,
 } from './ModelFleetApi';
 
 import {
@@ -46,6 +48,7 @@ import {
   migrationBody,
   recommendationId,
   recommendationsParams,
+  savingsParams,
   snoozeBody,
 } from './requests';
 
@@ -270,5 +273,9 @@ export class ModelFleetClient implements ModelFleetApi {
 
   async applyRecommendation(id: string): Promise<RecommendationApplyResponse> {
     return this.post(`/recommendations/${recommendationId(id)}/apply`);
+  }
+
+  async getSavings(query?: SavingsQuery): Promise<SavingsLedgerResponse> {
+    return this.get(`/savings${savingsParams(query)}`);
   }
 }

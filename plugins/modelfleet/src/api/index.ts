@@ -1,6 +1,7 @@
 export {
   MAX_ACTIONS_LIMIT,
   MAX_SCALE_REPLICAS,
+  MAX_SAVINGS_DAYS,
   MAX_SNOOZE_DAYS,
   modelfleetApiRef,
 } from './ModelFleetApi';
@@ -15,5 +16,6 @@ export type {
   ModelFleetApi,
   RecommendationSnooze,
   RecommendationsQuery,
+  SavingsQuery,
 } from './ModelFleetApi';
 export { ModelFleetClient } from './ModelFleetClient';

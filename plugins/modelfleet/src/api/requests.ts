@@ -20,6 +20,8 @@ import {
   ModelActionInput,
   RecommendationSnooze,
   RecommendationsQuery,
+  MAX_SAVINGS_DAYS,
+  SavingsQuery,
 } from './ModelFleetApi';
 
 export const MODEL_ACTIONS: ReadonlyArray<ModelActionInput['action']> = [
@@ -289,4 +291,44 @@ export function snoozeBody(snooze: RecommendationSnooze): RecommendationSnooze {
     );
   }
   return { until };
+}
+
+/** The query string of a savings query, checked before it is sent. */
+export function savingsParams(query: SavingsQuery = {}): string {
+  checkDay('from', query.from);
+  checkDay('to', query.to);
+  if (query.from && query.to) {
+    const days =
+      (Date.parse(`${query.to}T00:00:00Z`) -
+        Date.parse(`${query.from}T00:00:00Z`)) /
+        86_400_000 +
+      1;
+    if (days < 1) {
+      throw new InputError(
+        `from (${query.from}) must not be after to (${query.to}), which is inclusive`,
+      );
+    }
+    if (days > MAX_SAVINGS_DAYS) {
+      throw new InputError(
+        `to must be within ${MAX_SAVINGS_DAYS} days of from, both inclusive, got ${days} days`,
+      );
+    }
+  }
+  for (const field of ['team', 'entity'] as const) {
+    const value = query[field];
+    if (value !== undefined && (typeof value !== 'string' || !value.trim())) {
+      throw new InputError(
+        `${field} of the savings must be an entity ref, got ${JSON.stringify(
+          value,
+        )}`,
+      );
+    }
+  }
+  const params = new URLSearchParams();
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  if (query.team) params.set('team', query.team.trim());
+  if (query.entity) params.set('entity', query.entity.trim());
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }

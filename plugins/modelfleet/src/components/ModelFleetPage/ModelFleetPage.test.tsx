@@ -11,6 +11,10 @@ import {
   emptyCostReport,
   responseError,
 } from '../../__testUtils__/fixtures';
+import {
+  emptySavingsLedger,
+  savingsLedger,
+} from '../../__testUtils__/savingsFixtures';
 
 const status: FleetStatusResponse = {
   database: {
@@ -124,6 +128,7 @@ function mockApi(
       gatheredAt: '2026-11-24T10:00:00Z',
       notes: [],
     })),
+    getSavings: jest.fn(async () => emptySavingsLedger()),
     ...overrides,
   } as jest.Mocked<ModelFleetApi>;
 }
@@ -281,6 +286,21 @@ describe('ModelFleetPage', () => {
       kind: 'spot-fallback',
       limit: 20,
     });
+  });
+
+  it("shows the fleet's realised savings, each line with its team", async () => {
+    const api = mockApi({ getSavings: jest.fn(async () => savingsLedger()) });
+    await render(api);
+    expect(
+      await screen.findByTestId('modelfleet-savings-saved'),
+    ).toHaveTextContent('$1,234.00 saved');
+    expect(api.getSavings).toHaveBeenCalledWith();
+    expect(
+      screen.getByRole('heading', { level: 2, name: 'Realised savings' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('columnheader', { name: 'Team' }),
+    ).toBeInTheDocument();
   });
 
   it('re-reads the status on Refresh', async () => {

@@ -20,6 +20,7 @@ import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
 import { MovesCard } from '../FleetMoves';
 import { FleetRecommendationsCard } from '../Recommendations';
+import { FleetSavingsCard } from '../Savings';
 import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
 
 const Figure = (props: { label: string; value: string | number }) => (
@@ -35,7 +36,8 @@ const Figure = (props: { label: string; value: string | number }) => (
 
 /**
  * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
- * over time, top costs, anomalies, bill reconciliation), the recommendations
+ * over time, top costs, anomalies, bill reconciliation), the realised
+ * savings of applied actions and hibernation, the recommendations
  * (sorted by saving, with Apply / Dismiss / Snooze), the moves of models
  * between pools (with Approve / Cancel for those waiting), model workloads, and
  * in a closed panel for platform engineers the state of the ModelFleet
@@ -133,6 +135,9 @@ export const FleetOverview = () => {
         </Grid>
         <Grid item xs={12}>
           <FleetCostSection />
+        </Grid>
+        <Grid item xs={12}>
+          <FleetSavingsCard />
         </Grid>
         <Grid item xs={12}>
           <FleetRecommendationsCard />

@@ -20,6 +20,7 @@ import {
   recommendation,
 } from '../../__testUtils__/recommendationFixtures';
 import { ModelFleetApi } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { EntityRecommendationsCard } from './EntityRecommendationsCard';
 
 const model = {
@@ -51,13 +52,13 @@ const move = recommendation({
 });
 
 /** An API listing `items` (unsorted, as a stale cache might) until changed. */
-function listing(items: Recommendation[]) {
+function listing(items: Recommendation[], notes: string[] = []) {
   let current = items;
   const api = mockModelFleetApi({
     listRecommendations: jest.fn(async () => ({
       items: current,
       gatheredAt: '2026-12-06T12:00:00.000Z',
-      notes: [],
+      notes,
     })),
   });
   return {
@@ -79,7 +80,12 @@ async function render(
         <EntityRecommendationsCard />
       </EntityProvider>
     </CardApis>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/modelfleet': rootRouteRef,
+      },
+    },
   );
 }
 
@@ -167,31 +173,110 @@ describe('EntityRecommendationsCard', () => {
     expect(api.listRecommendations).toHaveBeenCalledTimes(2);
   });
 
-  it('snoozes for 7 days', async () => {
+  it.each([
+    ['1 day', 1],
+    ['7 days', 7],
+    ['30 days', 30],
+  ])('snoozes for %s, picked from the menu', async (label, days) => {
     const { api } = listing([fewer]);
     await render(api);
     await userEvent.click(
       await screen.findByRole('button', { name: 'Snooze' }),
     );
-    expect(api.snoozeRecommendation).toHaveBeenCalledWith(fewer.id, {
-      days: 7,
-    });
+    expect(
+      screen.getAllByRole('menuitem').map(item => item.textContent),
+    ).toEqual(['1 day', '7 days', '30 days']);
+    expect(api.snoozeRecommendation).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('menuitem', { name: label }));
+    expect(api.snoozeRecommendation).toHaveBeenCalledWith(fewer.id, { days });
+    await waitFor(() =>
+      expect(api.listRecommendations).toHaveBeenCalledTimes(2),
+    );
+    expect(screen.queryByRole('menu')).not.toBeInTheDocument();
   });
 
-  it('says what Apply did', async () => {
+  it("says what Apply did in the backend's words, and where to approve a move that waits", async () => {
+    const { api } = listing([move]);
+    (api.applyRecommendation as jest.Mock).mockResolvedValue({
+      recommendationId: move.id,
+      actionId: 'act-9',
+      actionState: 'planned',
+      actionKind: 'migrate',
+      awaitsApproval: true,
+      message:
+        "The move waits for approval: search-team's policy is dry-run. Approve it on the ModelFleet page.",
+    });
+    await render(api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Apply' }));
+    const outcome = await screen.findByTestId(
+      'modelfleet-recommendation-outcome',
+    );
+    expect(outcome).toHaveTextContent(
+      `Applied “${move.title}”. The move waits for approval: search-team's policy is dry-run.`,
+    );
+    expect(
+      within(outcome).getByTestId('modelfleet-recommendation-next'),
+    ).toHaveTextContent(
+      'Approve it on the Model activity card of search-reranker, or under Moves on the ModelFleet page.',
+    );
+    expect(
+      within(outcome).getByRole('link', { name: 'search-reranker' }),
+    ).toHaveAttribute('href', '/catalog/default/model/search-reranker');
+    expect(
+      within(outcome).getByRole('link', { name: 'ModelFleet page' }),
+    ).toHaveAttribute('href', '/modelfleet');
+  });
+
+  it('says when the action runs now, and where to follow it', async () => {
     const { api } = listing([fewer]);
     (api.applyRecommendation as jest.Mock).mockResolvedValue({
       recommendationId: fewer.id,
       actionId: 'act-42',
-      actionState: 'planned',
+      actionState: 'applying',
+      actionKind: 'scale',
+      awaitsApproval: false,
+      message: 'Scaling to 1 replica now.',
     });
     await render(api);
     await userEvent.click(await screen.findByRole('button', { name: 'Apply' }));
-    expect(
-      await screen.findByTestId('modelfleet-recommendation-outcome'),
-    ).toHaveTextContent(
-      `Applied “${fewer.title}”: action act-42 is planned; its progress shows on the model’s activity card.`,
+    const outcome = await screen.findByTestId(
+      'modelfleet-recommendation-outcome',
     );
+    expect(outcome).toHaveTextContent(
+      `Applied “${fewer.title}”. Scaling to 1 replica now.`,
+    );
+    expect(
+      within(outcome).getByTestId('modelfleet-recommendation-next'),
+    ).toHaveTextContent(
+      'Follow it on the Model activity card of search-reranker.',
+    );
+    expect(
+      within(outcome).queryByRole('link', { name: 'ModelFleet page' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows entity refs in titles, evidence and answers as linked names', async () => {
+    const withRefs = recommendation({
+      title:
+        'Move model:default/search-reranker to gpupool:default/demo-gcp-usc1.g2-l4.',
+      evidence: ['model:default/search-reranker idled 40% of the time.'],
+    });
+    const { api } = listing([withRefs]);
+    await render(api, group);
+    const row = await screen.findByTestId('modelfleet-recommendation');
+    expect(row).not.toHaveTextContent('model:default');
+    expect(row).toHaveTextContent(
+      'Move search-reranker to demo-gcp-usc1.g2-l4.',
+    );
+    expect(
+      within(row).getByRole('link', { name: 'demo-gcp-usc1.g2-l4' }),
+    ).toHaveAttribute('href', '/catalog/default/gpupool/demo-gcp-usc1.g2-l4');
+    await userEvent.click(
+      within(row).getByRole('button', { name: 'Why? (1)' }),
+    );
+    expect(
+      screen.getByTestId('modelfleet-recommendation-evidence'),
+    ).toHaveTextContent('search-reranker idled 40% of the time.');
   });
 
   it("shows the backend's 409 sentence when it cannot be applied", async () => {
@@ -213,11 +298,15 @@ describe('EntityRecommendationsCard', () => {
     expect(screen.getByText(fewer.title)).toBeInTheDocument();
   });
 
-  it('says so in words when there is none', async () => {
-    await render(listing([]).api);
+  it('says so in words when there is none, without the notes for platform engineers', async () => {
+    await render(listing([], ['Consolidation is not gathered yet.']).api);
     expect(
       await screen.findByTestId('modelfleet-recommendations-empty'),
     ).toHaveTextContent('No recommendation for this model now.');
+    expect(screen.queryByText(/Consolidation/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Details/ }),
+    ).not.toBeInTheDocument();
   });
 
   it("lists a team's on its Group page, each with its subject", async () => {

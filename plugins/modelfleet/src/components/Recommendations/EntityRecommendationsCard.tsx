@@ -44,8 +44,9 @@ const EntityRecommendations = (props: {
  * page (its team's), sorted by monthly saving: what to do and its evidence,
  * the saving a month, the disruption and the confidence, with Apply (when
  * the recommendation can be applied and the caller may apply
- * recommendations to its subject), Dismiss and Snooze (7 days). The list is
- * read again after each; Apply's answer says what happened.
+ * recommendations to its subject), Dismiss and Snooze (1, 7 or 30 days).
+ * The list is read again after each; Apply's answer says what happened and
+ * where to approve or follow its action.
  */
 export const EntityRecommendationsCard = () => {
   const { entity } = useEntity();

@@ -70,7 +70,7 @@ const subjects = () =>
     .map(r => within(r).getAllByRole('cell')[0].textContent);
 
 describe('FleetRecommendationsCard', () => {
-  it('lists every open one by saving, with its subject linked, and the notes', async () => {
+  it('lists every open one by saving, with its subject linked, and the notes under Details', async () => {
     await render();
     await screen.findAllByTestId('modelfleet-recommendation');
     expect(subjects()).toEqual(['demo-azure-eastus.nca100', 'search-reranker']);
@@ -81,9 +81,22 @@ describe('FleetRecommendationsCard', () => {
       '/catalog/default/gpupool/demo-azure-eastus.nca100',
     );
     expect(screen.getByText('$2,681.04')).toBeInTheDocument();
+    // The notes are for platform engineers: closed at first.
     expect(
-      screen.getByText('Consolidation is not gathered yet.'),
-    ).toBeInTheDocument();
+      screen.queryByText('Consolidation is not gathered yet.'),
+    ).not.toBeInTheDocument();
+    const details = screen.getByRole('button', { name: 'Details (1)' });
+    expect(details).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(details);
+    expect(
+      screen.getByTestId('modelfleet-recommendation-notes'),
+    ).toHaveTextContent('Consolidation is not gathered yet.');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Hide the details' }),
+    );
+    expect(
+      screen.queryByTestId('modelfleet-recommendation-notes'),
+    ).not.toBeInTheDocument();
   });
 
   it('lists the dismissed and snoozed ones behind the switch, and restores one', async () => {
@@ -117,6 +130,29 @@ describe('FleetRecommendationsCard', () => {
     );
     expect(api.restoreRecommendation).toHaveBeenCalledWith(fewer.id);
     await waitFor(() => expect(subjects()).toEqual(['chat-assistant']));
+  });
+
+  it('says where a move that waits is approved: under Moves below', async () => {
+    const api = backend();
+    api.applyRecommendation.mockResolvedValue({
+      recommendationId: fewer.id,
+      actionId: 'act-3',
+      actionState: 'planned',
+      actionKind: 'migrate',
+      awaitsApproval: true,
+      message: 'The move to L4 spot waits for approval.',
+    });
+    await render(api);
+    const rows = await screen.findAllByTestId('modelfleet-recommendation');
+    await userEvent.click(
+      within(rows[1]).getByRole('button', { name: 'Apply' }),
+    );
+    expect(api.applyRecommendation).toHaveBeenCalledWith(fewer.id);
+    expect(
+      await screen.findByTestId('modelfleet-recommendation-next'),
+    ).toHaveTextContent(
+      'Approve it on the Model activity card of search-reranker, or under Moves below.',
+    );
   });
 
   it('says when nothing is hidden', async () => {

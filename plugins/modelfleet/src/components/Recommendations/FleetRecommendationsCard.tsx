@@ -13,7 +13,8 @@ const HIDDEN: RecommendationState[] = ['dismissed', 'snoozed'];
  * The Fleet page's recommendations: every one the caller may see, with
  * its subject (model or pool, linked), sorted by monthly saving, with
  * Apply, Dismiss and Snooze; the "Dismissed and snoozed" switch lists the
- * caller's hidden ones instead, with Restore.
+ * caller's hidden ones instead, with Restore. What could not be gathered
+ * is under Details, for platform engineers.
  */
 export const FleetRecommendationsCard = () => {
   const [hidden, setHidden] = useState(false);
@@ -38,6 +39,7 @@ export const FleetRecommendationsCard = () => {
       <RecommendationsBody
         reco={reco}
         subject="column"
+        fleet
         empty={
           hidden
             ? 'Nothing dismissed or snoozed.'

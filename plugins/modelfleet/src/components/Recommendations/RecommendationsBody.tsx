@@ -1,23 +1,27 @@
 import { Progress } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
 import { CardBody, CardState } from '../CostCommon';
 import { errorMessage } from '../EntityModelActivityCard/format';
+import { NotesDetails } from './Notes';
+import { Outcome } from './Outcome';
 import { RecommendationsTable, SubjectPlacement } from './RecommendationsTable';
 import { useRecommendations } from './useRecommendations';
 
 /**
- * A card's body of recommendations: the answer to the last action, the
- * table, the empty sentence, the notes of what could not be gathered, and
- * a read error in words (the last list stays when a refresh fails).
+ * A card's body of recommendations: the answer to the last action (with
+ * where its action is approved or followed), the table, the empty
+ * sentence, and a read error in words (the last list stays when a refresh
+ * fails). On the Fleet page (`fleet`) the notes of what could not be
+ * gathered follow, behind a closed Details toggle: they are for platform
+ * engineers, and the entity pages leave them out.
  */
 export const RecommendationsBody = (props: {
   reco: ReturnType<typeof useRecommendations>;
   empty: ReactNode;
   subject?: SubjectPlacement;
   label: string;
+  fleet?: boolean;
 }) => {
   const { response, readError, busy, outcome, clearOutcome, act } = props.reco;
   let state: CardState = 'loading';
@@ -67,31 +71,14 @@ export const RecommendationsBody = (props: {
         </Typography>
       )}
       {outcome && (
-        <Box mb={2}>
-          <Alert
-            severity={outcome.severity}
-            onClose={clearOutcome}
-            data-testid="modelfleet-recommendation-outcome"
-          >
-            {outcome.message}
-          </Alert>
-        </Box>
+        <Outcome
+          outcome={outcome}
+          onClose={clearOutcome}
+          onFleetPage={!!props.fleet}
+        />
       )}
       <CardBody state={state}>{body}</CardBody>
-      {response && response.notes.length > 0 && (
-        <Box mt={1}>
-          {response.notes.map(note => (
-            <Typography
-              key={note}
-              variant="caption"
-              color="textSecondary"
-              component="p"
-            >
-              {note}
-            </Typography>
-          ))}
-        </Box>
-      )}
+      {props.fleet && response && <NotesDetails notes={response.notes} />}
     </div>
   );
 };

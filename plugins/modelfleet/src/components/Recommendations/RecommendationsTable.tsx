@@ -2,6 +2,8 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Menu from '@material-ui/core/Menu';
+import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -20,15 +22,17 @@ import {
   confidenceLabel,
   disruptionLabel,
   hiddenText,
-  SNOOZE_DAYS,
+  SNOOZE_CHOICES,
+  snoozeLabel,
   subjectRefOf,
 } from './format';
+import { RefText } from './RefText';
 import { RecommendationVerb } from './useRecommendations';
 
 const FIGURE = { whiteSpace: 'nowrap' } as const;
 const BUTTON = { whiteSpace: 'nowrap' } as const;
 
-type Act = (r: Recommendation, verb: RecommendationVerb) => void;
+type Act = (r: Recommendation, verb: RecommendationVerb, days?: number) => void;
 
 const VerbButton = (props: {
   r: Recommendation;
@@ -52,6 +56,53 @@ const VerbButton = (props: {
     {props.busy === `${props.verb}:${props.r.id}` ? props.doing : props.label}
   </Button>
 );
+
+/** Snooze, with a menu of how long: 1, 7 or 30 days. */
+const SnoozeButton = (props: {
+  r: Recommendation;
+  busy?: string;
+  onAct: Act;
+}) => {
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const { r, busy } = props;
+  const menuId = `modelfleet-snooze-${r.id}`;
+  return (
+    <>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={!!busy}
+        style={BUTTON}
+        aria-haspopup="menu"
+        aria-controls={anchor ? menuId : undefined}
+        aria-expanded={!!anchor}
+        title="Hide it for a while"
+        onClick={e => setAnchor(e.currentTarget)}
+      >
+        {busy === `snooze:${r.id}` ? 'Snoozing…' : 'Snooze'}
+      </Button>
+      <Menu
+        id={menuId}
+        anchorEl={anchor}
+        keepMounted={false}
+        open={!!anchor}
+        onClose={() => setAnchor(null)}
+      >
+        {SNOOZE_CHOICES.map(days => (
+          <MenuItem
+            key={days}
+            onClick={() => {
+              setAnchor(null);
+              props.onAct(r, 'snooze', days);
+            }}
+          >
+            {snoozeLabel(days)}
+          </MenuItem>
+        ))}
+      </Menu>
+    </>
+  );
+};
 
 /** Apply, for whoever may apply recommendations to the subject. */
 const ApplyButton = (props: {
@@ -106,13 +157,15 @@ const Evidence = (props: { r: Recommendation }) => {
           >
             {evidence.map((sentence, i) => (
               <li key={i}>
-                <Typography variant="body2">{sentence}</Typography>
+                <Typography variant="body2">
+                  <RefText text={sentence} />
+                </Typography>
               </li>
             ))}
           </ul>
           <Typography variant="body2" color="textSecondary">
-            Disruption: {r.disruption.description}. Confidence:{' '}
-            {r.confidence.reason}.
+            Disruption: <RefText text={r.disruption.description} />. Confidence:{' '}
+            <RefText text={r.confidence.reason} />.
           </Typography>
           {isOpen && !r.applicable.allowed && r.applicable.reason && (
             <Typography
@@ -120,7 +173,7 @@ const Evidence = (props: { r: Recommendation }) => {
               color="textSecondary"
               data-testid="modelfleet-recommendation-not-applicable"
             >
-              Apply by hand: {r.applicable.reason}
+              Apply by hand: <RefText text={r.applicable.reason} />
             </Typography>
           )}
         </Box>
@@ -154,7 +207,9 @@ const Row = (props: {
             <EntityRefLink entityRef={subject} />
           </Typography>
         )}
-        <Typography variant="body2">{r.title}</Typography>
+        <Typography variant="body2">
+          <RefText text={r.title} />
+        </Typography>
         <Evidence r={r} />
       </TableCell>
       <TableCell align="right" style={FIGURE}>
@@ -186,15 +241,7 @@ const Row = (props: {
                 busy={busy}
                 onAct={onAct}
               />
-              <VerbButton
-                r={r}
-                verb="snooze"
-                label="Snooze"
-                doing="Snoozing…"
-                busy={busy}
-                title={`Hide it for ${SNOOZE_DAYS} days`}
-                onAct={onAct}
-              />
+              <SnoozeButton r={r} busy={busy} onAct={onAct} />
             </>
           )}
           {!open && (
@@ -226,7 +273,8 @@ const Row = (props: {
 /**
  * Recommendations as a table, in the order given: what to do with its
  * evidence, the saving a month, the disruption, the confidence and the
- * buttons (Apply, Dismiss, Snooze for open ones; Restore for the others),
+ * buttons (Apply, Dismiss, Snooze for 1, 7 or 30 days for open ones;
+ * Restore for the others),
  * with the subject (model or pool, linked) in a column of its own or
  * above what to do, as `subject` says (none without it).
  */

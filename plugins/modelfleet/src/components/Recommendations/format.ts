@@ -3,8 +3,13 @@ import {
   RecommendationApplyResponse,
 } from '@modelfleet/plugin-modelfleet-common';
 
-/** How many days Snooze hides a recommendation for. */
-export const SNOOZE_DAYS = 7;
+/** The days Snooze offers to hide a recommendation for. */
+export const SNOOZE_CHOICES: readonly number[] = [1, 7, 30];
+
+/** A snooze's length in words, e.g. `1 day`, `7 days`. */
+export function snoozeLabel(days: number): string {
+  return days === 1 ? '1 day' : `${days} days`;
+}
 
 /** The recommendations sorted by monthly saving, largest first (a copy). */
 export function bySaving(items: readonly Recommendation[]): Recommendation[] {
@@ -37,14 +42,47 @@ export function confidenceLabel(r: Recommendation): string {
   return level.charAt(0).toLocaleUpperCase('en-US') + level.slice(1);
 }
 
-/** What happened when a recommendation was applied, in a sentence. */
+/**
+ * What happened when a recommendation was applied, in a sentence: the
+ * backend's own (whether it waits for approval under the team's dry-run,
+ * or runs now), or, from a backend that does not say, the action's state.
+ */
 export function appliedText(
   r: Pick<Recommendation, 'title'>,
-  answer: RecommendationApplyResponse,
+  answer: Pick<
+    RecommendationApplyResponse,
+    'actionId' | 'actionState' | 'message'
+  >,
 ): string {
-  // The answer does not say whether a planned action still waits for a
-  // dry-run team's approval or only for its turn: the state is told as is.
-  return `Applied “${r.title}”: action ${answer.actionId} is ${answer.actionState}; its progress shows on the model’s activity card.`;
+  const message = answer.message?.trim();
+  if (message) return `Applied “${r.title}”. ${message}`;
+  return `Applied “${r.title}”: action ${answer.actionId} is ${answer.actionState}.`;
+}
+
+/** Where an applied recommendation's action is approved or followed. */
+export interface NextStep {
+  /** Whether it waits for an approval (the team's policy is dry-run). */
+  awaitsApproval: boolean;
+  /** The model whose activity card lists the action. */
+  modelRef?: string;
+  /** Whether it is a move, which the ModelFleet page's Moves card lists too. */
+  move: boolean;
+}
+
+/** Where to approve or follow the action an apply made. */
+export function nextStepOf(
+  r: Pick<Recommendation, 'subject'>,
+  answer: Pick<
+    RecommendationApplyResponse,
+    'actionKind' | 'awaitsApproval' | 'actionState'
+  >,
+): NextStep {
+  return {
+    // From a backend that does not say, a planned action may wait for one.
+    awaitsApproval: answer.awaitsApproval ?? answer.actionState === 'planned',
+    modelRef: r.subject.modelRef,
+    move: answer.actionKind === 'migrate',
+  };
 }
 
 /** Until when a snoozed recommendation is hidden, e.g. `13 Dec 2026`. */

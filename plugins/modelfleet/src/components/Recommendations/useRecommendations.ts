@@ -7,7 +7,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef, RecommendationsQuery } from '../../api';
 import { errorMessage } from '../EntityModelActivityCard/format';
-import { appliedText, bySaving, SNOOZE_DAYS } from './format';
+import { appliedText, bySaving, NextStep, nextStepOf } from './format';
 
 /** What a person does with a recommendation. */
 export type RecommendationVerb = 'apply' | 'dismiss' | 'snooze' | 'restore';
@@ -23,12 +23,18 @@ const VERB_WORDS: Record<RecommendationVerb, string> = {
 export interface RecommendationOutcome {
   severity: 'success' | 'error';
   message: string;
+  /** After an apply: where its action is approved or followed. */
+  next?: NextStep;
 }
+
+/** How many days a snooze hides a recommendation for, when not given. */
+const DEFAULT_SNOOZE_DAYS = 7;
 
 /**
  * The recommendations of a query in some states, sorted by saving, and what
- * a person does with them: after each action the list is read again. Errors
- * are kept for the card to show, never thrown.
+ * a person does with them (a snooze for `days`, 7 unless given): after each
+ * action the list is read again. Errors are kept for the card to show,
+ * never thrown.
  */
 export function useRecommendations(
   query: Omit<RecommendationsQuery, 'state'> | undefined,
@@ -71,17 +77,25 @@ export function useRecommendations(
     };
   }, [load]);
 
-  const act = async (r: Recommendation, verb: RecommendationVerb) => {
+  const act = async (
+    r: Recommendation,
+    verb: RecommendationVerb,
+    days: number = DEFAULT_SNOOZE_DAYS,
+  ) => {
     setBusy(`${verb}:${r.id}`);
     setOutcome(undefined);
     try {
       if (verb === 'apply') {
         const answer = await api.applyRecommendation(r.id);
-        setOutcome({ severity: 'success', message: appliedText(r, answer) });
+        setOutcome({
+          severity: 'success',
+          message: appliedText(r, answer),
+          next: nextStepOf(r, answer),
+        });
       } else if (verb === 'dismiss') {
         await api.dismissRecommendation(r.id);
       } else if (verb === 'snooze') {
-        await api.snoozeRecommendation(r.id, { days: SNOOZE_DAYS });
+        await api.snoozeRecommendation(r.id, { days });
       } else {
         await api.restoreRecommendation(r.id);
       }

@@ -1,0 +1,2 @@
+export { EntityTeamSavingsCard } from './EntityTeamSavingsCard';
+export { FleetSavingsCard } from './FleetSavingsCard';
