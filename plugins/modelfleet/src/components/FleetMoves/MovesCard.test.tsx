@@ -1,6 +1,6 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
 import { minutesAgo, modelAction } from '../../__testUtils__/actionFixtures';
@@ -157,6 +157,12 @@ describe('MovesCard', () => {
     await render(mockModelFleetApi({ listActions }), 30);
     expect(await screen.findByText('moving (step 2 of 3)')).toBeInTheDocument();
     expect(await screen.findByText('done')).toBeInTheDocument();
+    // The interval is cleared by the effect that runs after the render
+    // showing 'done'; on a busy machine one more tick may come before it.
+    // Counted once the effects have run, no read comes after.
+    await act(async () => {
+      await new Promise(r => setTimeout(r, 0));
+    });
     const calls = listActions.mock.calls.length;
     await new Promise(r => setTimeout(r, 120));
     expect(listActions).toHaveBeenCalledTimes(calls);
