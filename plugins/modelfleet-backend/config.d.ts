@@ -77,6 +77,20 @@ interface ModelFleetPolicyLayer {
      */
     spreadAcrossClusters?: boolean;
   };
+  /**
+   * Consolidation (re-packing model pods onto fewer or cheaper nodes): how
+   * many of the team's model pods one pass may move, Karpenter's
+   * `disruption.budgets` idea per team. Both limits hold when both are set.
+   */
+  consolidation?: {
+    /** Most of the team's model pods moved per pass. No count limit when unset. */
+    maxDisruptedPods?: number;
+    /**
+     * Most of the team's model pods moved per pass, in percent (0 to 100)
+     * of its pods, rounded down, at least 1. Default 10.
+     */
+    maxDisruptedPercent?: number;
+  };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows?: ModelFleetCronWindow[];
   /** When true (the default), the actuator only reports what it would do. */

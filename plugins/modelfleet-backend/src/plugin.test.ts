@@ -148,6 +148,7 @@ describe('modelfleet backend plugin', () => {
       '20261215_allocated_unused.js',
       '20261216_recommendations.js',
       '20261217_savings_ledger.js',
+      '20261218_fleet_nodes.js',
     ]);
     expect(before.body.demo).toBe(false);
     expect(before.body.tasks).toEqual([

@@ -325,6 +325,7 @@ export const modelfleetPlugin = createBackendPlugin({
           actions,
           costs,
           fleet,
+          policies,
           directory,
           names: new CatalogEntityNames(catalog, auth, logger),
           metrics: () => connectors.metricsSources,

@@ -75,6 +75,16 @@ export interface PlatformPolicy {
      */
     spreadAcrossClusters: boolean;
   };
+  /**
+   * Consolidation's disruption budget for the team's model pods, Karpenter's
+   * `disruption.budgets` idea: at most `maxDisruptedPods` pods (none set:
+   * no count), and at most `maxDisruptedPercent` % of the team's pods
+   * (rounded down, at least 1), moved by one consolidation pass.
+   */
+  consolidation: {
+    maxDisruptedPods: number | null;
+    maxDisruptedPercent: number;
+  };
   /** Windows in which the actuator may disrupt running models. */
   maintenanceWindows: CronWindow[];
   /** When true, the actuator only says what it would do. */

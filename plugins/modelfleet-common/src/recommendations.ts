@@ -2,7 +2,7 @@
  * Recommendations: what would save money in the fleet, each with its
  * monthly saving, what it would disrupt, how sure the figures are and the
  * evidence in words, gathered from the loops' planned actions, the cost
- * roll-ups and the rightsizing engine. `GET /recommendations`.
+ * roll-ups and the rightsizing and consolidation engines. `GET /recommendations`.
  */
 
 /**
@@ -82,7 +82,16 @@ export type RecommendationSource =
       replicas: number;
       gpusPerReplica: number;
     }
-  | { type: 'showback'; poolRef: string; idleNodes: number };
+  | { type: 'showback'; poolRef: string; idleNodes: number }
+  | {
+      type: 'consolidation';
+      poolRef: string;
+      /** The pool's nodes that go (their names in the cluster). */
+      nodes: string[];
+      /** Nodes added in their place, by pool name. */
+      added: Array<{ pool: string; count: number }>;
+      podsMoved: number;
+    };
 
 /**
  * A person's state of a recommendation: `open`, `dismissed` (hidden for

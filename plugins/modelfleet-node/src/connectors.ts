@@ -26,6 +26,57 @@ export interface ClusterSnapshot {
   observedAt: string;
   pools: GpuPoolObservation[];
   workloads: ModelWorkloadObservation[];
+  /**
+   * The cluster's GPU nodes, for consolidation. Optional: a connector that
+   * does not read nodes leaves it out, and consolidation then skips the
+   * cluster.
+   */
+  nodes?: ClusterNodeObservation[];
+  /** The scheduled pods of its model workloads, with the node each runs on. */
+  pods?: ModelPodObservation[];
+}
+
+/**
+ * A GPU node of a cluster, as consolidation needs it.
+ *
+ * @public
+ */
+export interface ClusterNodeObservation {
+  name: string;
+  /** Its pool, named as {@link GpuPoolObservation} `name`. */
+  pool: string;
+  /** Schedulable GPU units: `nvidia.com/gpu` plus MIG slices. */
+  gpuUnits: number;
+  /** GPU memory of one unit (a whole GPU, or its slice), when known. */
+  unitMemoryMiB?: number;
+  /** GPU units requested by pods of no model workload (which ModelFleet does not move). */
+  otherGpuUnits?: number;
+  /** Cordoned (`spec.unschedulable`): being drained already, takes no pods. */
+  cordoned?: boolean;
+}
+
+/**
+ * A scheduled pod of a model workload.
+ *
+ * @public
+ */
+export interface ModelPodObservation {
+  name: string;
+  /** The node it runs on (`spec.nodeName`). */
+  node: string;
+  /** The workload it belongs to, named as its {@link ModelWorkloadObservation}. */
+  workload: {
+    cluster: string;
+    namespace: string;
+    kind: ModelWorkloadObservation['kind'];
+    name: string;
+  };
+  /** GPU units it requests, as the pools' `gpus` count them. */
+  gpuUnits: number;
+  /** `spec.priority`, 0 when unset. */
+  priority: number;
+  /** The pool its node selector or required node affinity pins it to, if any. */
+  pinnedPool?: string;
 }
 
 /**

@@ -217,6 +217,8 @@ export function buildModelWorkloads(input: {
   nodePools: ReadonlyMap<string, string>;
   /** The nodes under a spot reclaim notice, with its time, by node name. */
   reclaims?: ReadonlyMap<string, string>;
+  /** Told each workload's pods, as they are matched to it. */
+  onPods?: (w: ModelWorkloadObservation, pods: readonly V1Pod[]) => void;
 }): ModelWorkloadObservation[] {
   const reclaims = input.reclaims ?? new Map<string, string>();
   const podsByNamespace = new Map<string, V1Pod[]>();
@@ -254,7 +256,7 @@ export function buildModelWorkloads(input: {
           p.metadata?.labels?.[WORKLOAD_ROLE_LABEL] === role,
       );
       const pool = workloadPool(pods, input.nodePools, w.spec?.template?.spec);
-      out.push({
+      const observed: ModelWorkloadObservation = {
         cluster: input.cluster,
         namespace,
         kind,
@@ -268,7 +270,9 @@ export function buildModelWorkloads(input: {
         ...(pool ? { pool } : {}),
         ...(role ? { role } : {}),
         ...spotSignals(pods, reclaims),
-      });
+      };
+      out.push(observed);
+      input.onPods?.(observed, pods);
     }
   };
   workloadsOf('Deployment', input.deployments);
@@ -289,7 +293,7 @@ export function buildModelWorkloads(input: {
       );
     });
     const pool = workloadPool(pods, input.nodePools, predictor);
-    out.push({
+    const observed: ModelWorkloadObservation = {
       cluster: input.cluster,
       namespace,
       kind: 'InferenceService',
@@ -301,7 +305,9 @@ export function buildModelWorkloads(input: {
       },
       gpusPerReplica: podGpuUnits(predictorPodSpec(predictor)),
       ...(pool ? { pool } : {}),
-    });
+    };
+    out.push(observed);
+    input.onPods?.(observed, pods);
   }
 
   const key = (w: ModelWorkloadObservation) =>

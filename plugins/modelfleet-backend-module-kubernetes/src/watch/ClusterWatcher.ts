@@ -20,7 +20,10 @@ import {
   ClusterInfo,
   GpuPoolObservation,
 } from '@modelfleet/plugin-modelfleet-common';
-import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ClusterSnapshot,
+  ModelPodObservation,
+} from '@modelfleet/plugin-modelfleet-node';
 import { KubernetesClusterConfig } from '../config';
 import { inferClusterPlacement } from '../mapping/nodes';
 import {
@@ -29,6 +32,7 @@ import {
   withEmptyPools,
   reclaimNotices,
 } from '../mapping/pools';
+import { buildClusterNodes, modelPodsOf } from '../mapping/placement';
 import { buildModelWorkloads, InferenceService } from '../mapping/workloads';
 import { InformerTiming, ResourceInformer } from './ResourceInformer';
 
@@ -243,7 +247,8 @@ export class ClusterWatcher {
   }
 
   /**
-   * The cluster's GPU pools and model workloads, from the cache. Throws an
+   * The cluster's GPU pools and model workloads, its GPU nodes and where
+   * the model pods run, from the cache. Throws an
    * error naming the cluster and what failed when the cache has never been
    * filled, or has not been kept up to date for `unhealthyAfterMs`.
    */
@@ -277,6 +282,17 @@ export class ClusterWatcher {
     const nodes = this.nodes.items();
     const pods = this.pods.items();
     const cluster = this.info();
+    const modelPods: ModelPodObservation[] = [];
+    const workloads = buildModelWorkloads({
+      cluster: cluster.name,
+      deployments: this.deployments.items(),
+      statefulSets: this.statefulSets.items(),
+      inferenceServices: this.inferenceServices.items(),
+      pods,
+      nodePools: gpuNodePools(nodes),
+      reclaims: reclaimNotices(nodes, new Date(now())),
+      onPods: (w, of) => modelPods.push(...modelPodsOf(w, of)),
+    });
     return {
       cluster,
       observedAt: new Date(now()).toISOString(),
@@ -290,15 +306,9 @@ export class ClusterWatcher {
         }),
         this.seenPools,
       ),
-      workloads: buildModelWorkloads({
-        cluster: cluster.name,
-        deployments: this.deployments.items(),
-        statefulSets: this.statefulSets.items(),
-        inferenceServices: this.inferenceServices.items(),
-        pods,
-        nodePools: gpuNodePools(nodes),
-        reclaims: reclaimNotices(nodes, new Date(now())),
-      }),
+      workloads,
+      nodes: buildClusterNodes({ nodes, pods, modelPods }),
+      pods: modelPods,
     };
   }
 }

@@ -64,6 +64,7 @@ describe('DatabaseModelFleetStore', () => {
         '20261215_allocated_unused.js',
         '20261216_recommendations.js',
         '20261217_savings_ledger.js',
+        '20261218_fleet_nodes.js',
       ]);
     },
   );

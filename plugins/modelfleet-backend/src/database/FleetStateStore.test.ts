@@ -152,4 +152,110 @@ describe('FleetStateStore', () => {
       ]);
     },
   );
+
+  /** Two GPU nodes of p1, one running the llama pod (reported twice). */
+  const placed = (cluster: string, at: string): ClusterSnapshot => ({
+    ...snapshot(cluster, ['p1'], at),
+    nodes: [
+      { name: 'n1', pool: 'p1', gpuUnits: 1, unitMemoryMiB: 23034 },
+      { name: 'n2', pool: 'p1', gpuUnits: 1, cordoned: true },
+    ],
+    pods: [0, 1].map(() => ({
+      name: 'llama-0',
+      node: 'n1',
+      workload: {
+        cluster: 'whatever the connector said',
+        namespace: 'search',
+        kind: 'Deployment' as const,
+        name: 'llama',
+      },
+      gpuUnits: 1,
+      priority: 1000,
+      pinnedPool: 'p1',
+    })),
+  });
+
+  it.each(databases.eachSupportedId())(
+    'keeps the nodes and model pods of the last snapshot, none for a connector that reports none, %p',
+    async id => {
+      const fleet = await create(id);
+      await fleet.recordSnapshot('k8s', placed('a', '2026-11-24T10:00:00Z'));
+      await fleet.recordSnapshot('k8s', placed('b', '2026-11-24T10:00:00Z'));
+      expect(await fleet.listNodes()).toEqual([
+        {
+          cluster: 'a',
+          name: 'n1',
+          pool: 'p1',
+          gpuUnits: 1,
+          unitMemoryMiB: 23034,
+          observedAt: '2026-11-24T10:00:00.000Z',
+          stale: false,
+        },
+        expect.objectContaining({ cluster: 'a', name: 'n2', cordoned: true }),
+        expect.objectContaining({ cluster: 'b', name: 'n1' }),
+        expect.objectContaining({ cluster: 'b', name: 'n2' }),
+      ]);
+      const pods = await fleet.listModelPods();
+      expect(pods).toHaveLength(2);
+      expect(pods[0]).toEqual({
+        name: 'llama-0',
+        node: 'n1',
+        workload: {
+          cluster: 'a',
+          namespace: 'search',
+          kind: 'Deployment',
+          name: 'llama',
+        },
+        gpuUnits: 1,
+        priority: 1000,
+        pinnedPool: 'p1',
+        observedAt: '2026-11-24T10:00:00.000Z',
+        stale: false,
+      });
+
+      // A failed snapshot keeps them, stale; one without nodes drops them.
+      await fleet.recordSnapshotError(
+        'k8s',
+        { name: 'a', provider: 'aws' },
+        'timeout',
+        new Date('2026-11-24T10:05:00Z'),
+      );
+      expect((await fleet.listNodes()).map(n => [n.cluster, n.stale])).toEqual([
+        ['a', true],
+        ['a', true],
+        ['b', false],
+        ['b', false],
+      ]);
+      await fleet.recordSnapshot(
+        'k8s',
+        snapshot('a', ['p1'], '2026-11-24T10:06:00Z'),
+      );
+      expect((await fleet.listNodes()).map(n => n.cluster)).toEqual(['b', 'b']);
+      expect(
+        (await fleet.listModelPods()).map(p => p.workload.cluster),
+      ).toEqual(['b']);
+      expect(await fleet.retainClusters('k8s', ['a'])).toBe(1);
+      expect(await fleet.listNodes()).toEqual([]);
+      expect(await fleet.listModelPods()).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'migration 20261218_fleet_nodes goes down and up again, keeping the pools, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseModelFleetStore.fromKnex(knex);
+      const fleet = new FleetStateStore(store.knex);
+      await fleet.recordSnapshot('k8s', placed('a', '2026-11-24T10:00:00Z'));
+      const directory = DatabaseModelFleetStore.migrationsDirectory;
+      await knex.migrate.down({ directory, name: '20261218_fleet_nodes.js' });
+      expect(await knex.schema.hasTable('modelfleet_nodes')).toBe(false);
+      expect(await knex.schema.hasTable('modelfleet_model_pods')).toBe(false);
+      expect(await fleet.listPools()).toHaveLength(1);
+      await knex.migrate.up({ directory, name: '20261218_fleet_nodes.js' });
+      expect(await fleet.listNodes()).toEqual([]);
+      await fleet.recordSnapshot('k8s', placed('a', '2026-11-24T10:01:00Z'));
+      expect(await fleet.listNodes()).toHaveLength(2);
+    },
+  );
 });

@@ -4,12 +4,37 @@ import {
   GpuPoolStatus,
   ModelWorkloadsResponse,
 } from '@modelfleet/plugin-modelfleet-common';
-import { ClusterSnapshot } from '@modelfleet/plugin-modelfleet-node';
+import {
+  ClusterNodeObservation,
+  ClusterSnapshot,
+  ModelPodObservation,
+} from '@modelfleet/plugin-modelfleet-node';
 import { Knex } from 'knex';
 
 const CLUSTERS = 'modelfleet_clusters';
 const POOLS = 'modelfleet_pools';
 const WORKLOADS = 'modelfleet_workloads';
+const NODES = 'modelfleet_nodes';
+const PODS = 'modelfleet_model_pods';
+
+/** A GPU node as last observed, with its cluster. */
+export interface StoredNode extends ClusterNodeObservation {
+  cluster: string;
+  observedAt: string;
+  /** The cluster's last snapshot failed: this is older news. */
+  stale: boolean;
+}
+
+/** A model pod as last observed (its workload names the cluster). */
+export interface StoredModelPod extends ModelPodObservation {
+  observedAt: string;
+  stale: boolean;
+}
+
+/** The last of each key: a connector that repeats a node or pod does not fail the sync. */
+function lastByKey<T>(items: readonly T[], key: (t: T) => string): T[] {
+  return [...new Map(items.map(i => [key(i), i])).values()];
+}
 
 const iso = (v: Date | string | number | null | undefined) =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
@@ -79,6 +104,39 @@ export class FleetStateStore {
         })),
         100,
       );
+
+      // Nodes and model pods: only from connectors that report them.
+      await tx(NODES).where({ cluster: cluster.name }).delete();
+      await tx(PODS).where({ cluster: cluster.name }).delete();
+      await tx.batchInsert(
+        NODES,
+        lastByKey(snapshot.nodes ?? [], n => n.name).map(n => ({
+          cluster: cluster.name,
+          name: n.name,
+          pool: n.pool,
+          observation: JSON.stringify(n),
+          observed_at: at,
+        })),
+        100,
+      );
+      await tx.batchInsert(
+        PODS,
+        lastByKey(
+          snapshot.pods ?? [],
+          p => `${p.workload.namespace}/${p.name}`,
+        ).map(p => ({
+          cluster: cluster.name,
+          namespace: p.workload.namespace,
+          name: p.name,
+          node: p.node,
+          observation: JSON.stringify({
+            ...p,
+            workload: { ...p.workload, cluster: cluster.name },
+          }),
+          observed_at: at,
+        })),
+        100,
+      );
     });
   }
 
@@ -119,6 +177,8 @@ export class FleetStateStore {
       if (gone.length) {
         await tx(POOLS).whereIn('cluster', gone).delete();
         await tx(WORKLOADS).whereIn('cluster', gone).delete();
+        await tx(NODES).whereIn('cluster', gone).delete();
+        await tx(PODS).whereIn('cluster', gone).delete();
         await tx(CLUSTERS).whereIn('name', gone).delete();
       }
       return gone.length;
@@ -171,6 +231,38 @@ export class FleetStateStore {
         `${WORKLOADS}.namespace`,
         `${WORKLOADS}.name`,
       ]);
+    return rows.map(r => ({
+      ...JSON.parse(r.observation),
+      observedAt: iso(r.observed_at)!,
+      stale: r.error !== null && r.error !== undefined,
+    }));
+  }
+
+  /** The GPU nodes of the clusters whose connector reports them. */
+  async listNodes(): Promise<StoredNode[]> {
+    const rows = await this.db(NODES)
+      .join(CLUSTERS, `${NODES}.cluster`, `${CLUSTERS}.name`)
+      .select(
+        `${NODES}.cluster`,
+        `${NODES}.observation`,
+        `${NODES}.observed_at`,
+        `${CLUSTERS}.error`,
+      )
+      .orderBy([`${NODES}.cluster`, `${NODES}.name`]);
+    return rows.map(r => ({
+      ...JSON.parse(r.observation),
+      cluster: r.cluster,
+      observedAt: iso(r.observed_at)!,
+      stale: r.error !== null && r.error !== undefined,
+    }));
+  }
+
+  /** The scheduled pods of model workloads, with their nodes. */
+  async listModelPods(): Promise<StoredModelPod[]> {
+    const rows = await this.db(PODS)
+      .join(CLUSTERS, `${PODS}.cluster`, `${CLUSTERS}.name`)
+      .select(`${PODS}.observation`, `${PODS}.observed_at`, `${CLUSTERS}.error`)
+      .orderBy([`${PODS}.cluster`, `${PODS}.namespace`, `${PODS}.name`]);
     return rows.map(r => ({
       ...JSON.parse(r.observation),
       observedAt: iso(r.observed_at)!,

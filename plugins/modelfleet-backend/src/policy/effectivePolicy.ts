@@ -25,12 +25,16 @@ export const BUILTIN_POLICY: PlatformPolicy = {
     onDemandBaseReplicas: 0,
     spreadAcrossClusters: false,
   },
+  consolidation: {
+    maxDisruptedPods: null,
+    maxDisruptedPercent: 10,
+  },
   maintenanceWindows: [],
   dryRun: true,
 };
 
 /** Objects merged key by key; every other value (arrays too) is replaced whole. */
-const NESTED = new Set(['hibernation', 'arbitrage']);
+const NESTED = new Set(['hibernation', 'arbitrage', 'consolidation']);
 
 function applyLayer(
   policy: PlatformPolicy,

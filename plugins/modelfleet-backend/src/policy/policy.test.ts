@@ -108,6 +108,14 @@ describe('readPolicyConfig', () => {
       { defaults: { allowedGpuTypes: [] } },
       'modelfleet.policies.defaults.allowedGpuTypes',
     ],
+    [
+      { teams: { a: { consolidation: { maxDisruptedPods: 1.5 } } } },
+      'modelfleet.policies.teams.a.consolidation.maxDisruptedPods',
+    ],
+    [
+      { defaults: { consolidation: { maxDisruptedPercent: 101 } } },
+      'modelfleet.policies.defaults.consolidation.maxDisruptedPercent',
+    ],
     [{ defaults: { dryRun: 'no' } }, 'modelfleet.policies.defaults.dryRun'],
     [{ defaults: { spto: 'allow' } }, "Unrecognized key(s) in object: 'spto'"],
   ])('rejects %j naming %s', (policies, expected) => {
@@ -174,6 +182,8 @@ describe('effectivePolicy', () => {
       'arbitrage.mode',
       'arbitrage.onDemandBaseReplicas',
       'arbitrage.spreadAcrossClusters',
+      'consolidation.maxDisruptedPercent',
+      'consolidation.maxDisruptedPods',
       'dryRun',
       'hibernation.coldStartPenaltyMinutes',
       'hibernation.idleMinutes',
@@ -213,6 +223,27 @@ describe('effectivePolicy', () => {
     expect(sources['hibernation.minWarmReplicas']).toBe('builtin');
     expect(policy.hibernation.schedules[0].timezone).toBe('Europe/Berlin');
     expect(policy.dryRun).toBe(true);
+  });
+
+  it('layers a team’s consolidation budget over the defaults key by key', () => {
+    const { policy, sources } = effectivePolicy(
+      read({
+        defaults: { consolidation: { maxDisruptedPercent: 20 } },
+        teams: { 'search-team': { consolidation: { maxDisruptedPods: 2 } } },
+      }),
+      'search-team',
+    );
+    expect(policy.consolidation).toEqual({
+      maxDisruptedPods: 2,
+      maxDisruptedPercent: 20,
+    });
+    expect(sources['consolidation.maxDisruptedPods']).toBe(
+      'modelfleet.policies.teams.search-team.consolidation.maxDisruptedPods',
+    );
+    expect(BUILTIN_POLICY.consolidation).toEqual({
+      maxDisruptedPods: null,
+      maxDisruptedPercent: 10,
+    });
   });
 
   it('does not let one team see another team’s overrides or mutate the built-in policy', () => {

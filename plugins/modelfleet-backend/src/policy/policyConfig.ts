@@ -76,6 +76,13 @@ export const policyLayerSchema = z
       })
       .partial()
       .strict(),
+    consolidation: z
+      .object({
+        maxDisruptedPods: z.number().int().min(0),
+        maxDisruptedPercent: z.number().min(0).max(100),
+      })
+      .partial()
+      .strict(),
     maintenanceWindows: z.array(cronWindow),
     dryRun: z.boolean(),
   })

@@ -3,6 +3,7 @@ import {
   CostReport,
   IdleCostPolicy,
   ModelFleetAction,
+  PlatformPolicy,
   Recommendation,
   RecommendationState,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -12,6 +13,11 @@ import { CostQuery, CostReportService } from '../showback/CostReportService';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { holdsPoolCapacity } from '../showback/unallocatedPools';
 import { PlacementCandidateSources } from '../placement/candidates';
+import { HighsSolve } from '../engines/placement';
+import { createHighsLoader } from '../placement/highs';
+import { BUILTIN_POLICY } from '../policy/effectivePolicy';
+import { PolicyService } from '../policy/PolicyService';
+import { gatherConsolidation } from './gatherConsolidation';
 import { Finding, recommendationsFromActions, UnusedCost } from './fromActions';
 import {
   bySaving,
@@ -42,7 +48,14 @@ export interface RecommendationServiceOptions {
     }): Promise<ModelFleetAction[]>;
   };
   costs: Pick<CostReportService, 'cost' | 'defaultQuery'>;
-  fleet: Pick<FleetStateStore, 'listPools' | 'listWorkloads'>;
+  fleet: Pick<
+    FleetStateStore,
+    'listPools' | 'listWorkloads' | 'listNodes' | 'listModelPods'
+  >;
+  /** The teams' consolidation budgets; ModelFleet's defaults without it. */
+  policies?: Pick<PolicyService, 'effective'>;
+  /** HiGHS for the consolidation engine; loaded on first use by default. */
+  solver?: () => Promise<HighsSolve>;
   directory: ModelDirectory;
   /** Models' titles and teams' names (the catalog); refs' names without it. */
   names?: EntityNamesSource;
@@ -57,27 +70,37 @@ export interface RecommendationServiceOptions {
   now?: () => Date;
 }
 
-/**
- * Why no consolidation is proposed, for the platform engineer who opens
- * the notes: what the engine needs that the backend does not gather yet.
- */
-export const CONSOLIDATION_NOTE =
-  'consolidation: not gathered. Packing models onto fewer GPU nodes needs each node of a pool and the model pods running on it; the cluster sync records pools and workloads, not nodes and pod placement, so no consolidation is proposed yet. Pools with whole idle nodes are listed as empty capacity.';
-
 /** Planned actions read per pass (the loops keep at most one per model). */
 const PLANNED_LIMIT = 500;
 
 /**
  * One place that gathers every kind of recommendation (the loops' actions
- * waiting for approval, empty capacity from the cost roll-ups, rightsizing
- * from 14 days of metrics), sorted by saving, and each person's view of
+ * waiting for approval, consolidation of the running fleet, empty capacity
+ * from the cost roll-ups, rightsizing from 14 days of metrics), sorted by
+ * saving, and each person's view of
  * them with their dismissals and snoozes.
  */
 export class RecommendationService {
   private cached?: Promise<Gathered>;
   private cachedAt = 0;
+  private readonly solver: () => Promise<HighsSolve>;
 
-  constructor(private readonly options: RecommendationServiceOptions) {}
+  constructor(private readonly options: RecommendationServiceOptions) {
+    this.solver = options.solver ?? createHighsLoader();
+  }
+
+  /** A team's consolidation budget; the defaults' for an unknown team. */
+  private consolidationPolicy(
+    teamRef: string,
+  ): PlatformPolicy['consolidation'] {
+    const policies = this.options.policies;
+    if (!policies) return BUILTIN_POLICY.consolidation;
+    try {
+      return policies.effective(teamRef || undefined).policy.consolidation;
+    } catch {
+      return policies.effective().policy.consolidation;
+    }
+  }
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
@@ -139,10 +162,12 @@ export class RecommendationService {
   private async pass(): Promise<Gathered> {
     const o = this.options;
     const notes: string[] = [];
-    const [workloads, pools, planned] = await Promise.all([
+    const [workloads, pools, planned, nodes, pods] = await Promise.all([
       o.fleet.listWorkloads(),
       o.fleet.listPools(),
       o.actions.list({ states: ['planned'], limit: PLANNED_LIMIT }),
+      o.fleet.listNodes(),
+      o.fleet.listModelPods(),
     ]);
     const [lookup, names] = await Promise.all([
       o.directory.lookup({ expectModels: workloads.length > 0 }),
@@ -170,7 +195,22 @@ export class RecommendationService {
       names,
     });
 
-    // (b) empty capacity
+    // (b) consolidation of the running fleet
+    const consolidation = await gatherConsolidation({
+      nodes,
+      pods,
+      pools,
+      workloads,
+      lookup,
+      candidates: o.candidates,
+      policyOf: ref => this.consolidationPolicy(ref),
+      solve: this.solver,
+      names,
+    });
+    findings.push(...consolidation.findings);
+    notes.push(...consolidation.notes);
+
+    // (c) empty capacity: whole empty pools where consolidation runs
     try {
       const report = await this.unallocatedReport(query);
       findings.push(
@@ -178,6 +218,7 @@ export class RecommendationService {
           unallocated: report?.breakdown.unallocated?.pools ?? [],
           days: report?.total.daysWithData ?? 0,
           pools,
+          consolidated: consolidation.covered,
         }),
       );
     } catch (e) {
@@ -185,7 +226,7 @@ export class RecommendationService {
       notes.push(`empty capacity: the cost roll-ups could not be read (${e})`);
     }
 
-    // (c) rightsizing
+    // (d) rightsizing
     const rightsizing = await gatherRightsizing({
       workloads,
       pools,
@@ -199,7 +240,6 @@ export class RecommendationService {
     findings.push(...rightsizing.findings);
     notes.push(...rightsizing.notes);
 
-    notes.push(CONSOLIDATION_NOTE);
     return {
       findings: findings.sort(bySaving),
       gatheredAt: this.now(),

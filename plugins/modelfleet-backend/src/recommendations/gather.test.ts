@@ -299,6 +299,22 @@ describe('emptyCapacityRecommendations', () => {
     );
     expect(found[0].confidence.level).toBe('medium');
     expect(found[0].evidence.join(' ')).not.toMatch(/minimum/);
+
+    // Where consolidation runs, it lists the idle nodes of pools that hold
+    // work; empty capacity keeps the whole empty pools.
+    const empty = pool({ name: 'empty' });
+    const divided = emptyCapacityRecommendations({
+      unallocated: [busy, empty].map(p => ({
+        entityRef: poolRefOf(p),
+        idleUsd: 700,
+      })),
+      days: 5,
+      pools: [busy, empty],
+      consolidated: new Set(['demo-azure-eastus']),
+    });
+    expect(divided.map(f => f.title)).toEqual([
+      'Remove the empty pool empty (demo-azure-eastus)',
+    ]);
   });
 });
 

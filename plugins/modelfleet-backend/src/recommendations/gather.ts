@@ -91,6 +91,11 @@ export function emptyCapacityRecommendations(input: {
   /** Days of the period the unallocated cost covers (with data). */
   days: number;
   pools: GpuPoolStatus[];
+  /**
+   * Clusters consolidation covers: of their pools only the whole empty
+   * ones are listed here; consolidation lists the idle nodes of the others.
+   */
+  consolidated?: ReadonlySet<string>;
 }): Finding[] {
   if (input.days <= 0) return [];
   const byRef = new Map(input.pools.map(p => [poolRefOf(p), p]));
@@ -98,6 +103,7 @@ export function emptyCapacityRecommendations(input: {
   for (const u of input.unallocated) {
     const p = byRef.get(u.entityRef);
     if (!p || p.stale) continue;
+    if (input.consolidated?.has(p.cluster) && p.gpus.allocated > 0) continue;
     const perNode = unitsPerNode(p);
     const free = Math.max(0, p.gpus.allocatable - p.gpus.allocated);
     const idleNodes = Math.min(

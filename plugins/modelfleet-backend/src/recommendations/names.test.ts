@@ -15,6 +15,7 @@ describe('entity names', () => {
           apiVersion: 'modelfleet.io/v1alpha1',
           kind: 'Model',
           metadata: { name: 'sdxl' },
+          spec: { replicas: { min: 2, max: 4 } },
         },
         {
           apiVersion: 'backstage.io/v1alpha1',
@@ -36,6 +37,11 @@ describe('entity names', () => {
     expect(names.model('Model:default/SDXL')).toBe('sdxl');
     expect(names.team('group:default/search-team')).toBe('Search team');
     expect(names.model('model:default/not-in-catalog')).toBe('not-in-catalog');
+    // spec.replicas.min, for the PodDisruptionBudget ModelFleet renders.
+    expect(names.minReplicas?.('model:default/sdxl')).toBe(2);
+    expect(
+      names.minReplicas?.('model:default/search-reranker'),
+    ).toBeUndefined();
     expect(logger.warn).not.toHaveBeenCalled();
   });
 

@@ -17,6 +17,8 @@ import {
 export interface EntityNames {
   model(ref: string): string;
   team(ref: string): string;
+  /** A Model's `spec.replicas.min` (what its rendered PodDisruptionBudget keeps), when set. */
+  minReplicas?(ref: string): number | undefined;
 }
 
 /** Where the names come from (the catalog), read once per pass. */
@@ -36,18 +38,23 @@ export function nameOfRef(ref: string): string {
 type NamedEntity = {
   kind: string;
   metadata: { name: string; namespace?: string; title?: string };
-  spec?: { profile?: { displayName?: unknown } };
+  spec?: { profile?: { displayName?: unknown }; replicas?: { min?: unknown } };
 };
 
 /** Names from catalog entities; an entity not among them goes by its ref's name. */
 export function entityNamesOf(entities: NamedEntity[]): EntityNames {
   const byRef = new Map<string, string>();
+  const minReplicas = new Map<string, number>();
   for (const e of entities) {
     const ref = stringifyEntityRef({
       kind: e.kind,
       namespace: e.metadata.namespace ?? 'default',
       name: e.metadata.name,
     }).toLocaleLowerCase('en-US');
+    const min = e.spec?.replicas?.min;
+    if (typeof min === 'number' && Number.isInteger(min) && min >= 0) {
+      minReplicas.set(ref, min);
+    }
     const display = e.spec?.profile?.displayName;
     const name =
       (typeof display === 'string' && display.trim()) ||
@@ -57,7 +64,11 @@ export function entityNamesOf(entities: NamedEntity[]): EntityNames {
   }
   const of = (ref: string) =>
     byRef.get(ref.toLocaleLowerCase('en-US')) ?? nameOfRef(ref);
-  return { model: of, team: of };
+  return {
+    model: of,
+    team: of,
+    minReplicas: ref => minReplicas.get(ref.toLocaleLowerCase('en-US')),
+  };
 }
 
 /** Names from the refs alone: what is known without a catalog. */
@@ -107,6 +118,7 @@ export class CatalogEntityNames implements EntityNamesSource {
             'metadata.namespace',
             'metadata.title',
             'spec.profile.displayName',
+            'spec.replicas',
           ],
         },
         { credentials: await this.auth.getOwnServiceCredentials() },

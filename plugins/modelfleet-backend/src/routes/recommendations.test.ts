@@ -51,7 +51,9 @@ describe('recommendations routes', () => {
       expect(Math.round(hib.monthlySavingUsd)).toBe(
         Math.round(20 * (365 / 12)),
       );
-      expect(all.body.notes.join(' ')).toMatch(/consolidation: not gathered/);
+      expect(all.body.notes.join(' ')).toMatch(
+        /consolidation: no cluster connector reports its GPU nodes/,
+      );
 
       const own = await request(server)
         .get('/recommendations')
@@ -134,7 +136,8 @@ describe('recommendations routes', () => {
       const detail = await task.run({ logger: mockServices.logger.mock() });
       expect(detail).toBe(
         // $6,570 + $2,600 ÷ 30 days × 365/12 + $20 × 365/12; sdxl has no
-        // metrics, and consolidation is not gathered (two notes).
+        // metrics, and no cluster reports its nodes for consolidation (two
+        // notes).
         '3 recommendation(s) worth $9,814 a month; 1 sent to their teams; 2 note(s)',
       );
       // Only the reranker's: sdxl's $608 is under $1,000, and the empty

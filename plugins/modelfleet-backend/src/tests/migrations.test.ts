@@ -258,6 +258,9 @@ describe('migrations', () => {
       // again.
       await knex.migrate.latest({ directory });
       expect(await knex('modelfleet_pools')).toHaveLength(1);
+      // Nodes and model pods have a test of their own
+      // (FleetStateStore.test.ts).
+      await knex.migrate.down({ directory, name: '20261218_fleet_nodes.js' });
       // The savings ledger has a test of its own (SavingsLedger.test.ts).
       await knex.migrate.down({
         directory,
