@@ -322,6 +322,7 @@ export const modelfleetPlugin = createBackendPlugin({
         });
         const recommendationStates = new RecommendationStateStore(store.knex);
         const recommendations = new RecommendationService({
+          consolidator: placer,
           actions,
           costs,
           fleet,

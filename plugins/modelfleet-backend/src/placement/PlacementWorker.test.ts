@@ -10,7 +10,9 @@ import {
   testPool,
   testRequest,
 } from '../engines/placement/__testUtils__/instances';
-import { PlacementWorker } from './PlacementWorker';
+import { ConsolidationInput } from '../engines/rightsizing';
+import { testNode, testPod } from '../engines/rightsizing/__testUtils__/fleet';
+import { inProcessConsolidator, PlacementWorker } from './PlacementWorker';
 
 const pool = (ref: string, over: Partial<PlacementPool> = {}) =>
   testPool(ref, {
@@ -84,6 +86,24 @@ describe('PlacementWorker', () => {
     await expect(worker.place(requests, pools, options)).resolves.toEqual(
       placeModels(requests, pools, { ...options, solve }),
     );
+  });
+
+  it('consolidates a fleet as the engine does in this thread, queued with the placements', async () => {
+    const input: ConsolidationInput = {
+      nodes: [testNode('e'), testNode('x'), testNode('y')],
+      pods: [testPod('x1', 'x'), testPod('y1', 'y'), testPod('y2', 'y')],
+      nodeTypes: [],
+    };
+    const inThread = await inProcessConsolidator(loadHighs).consolidate(input);
+    // The empty node goes, and one of the two others' pods join the other.
+    expect(inThread.nodesRemoved).toHaveLength(2);
+    expect(inThread.nodesRemoved).toContain('e');
+    const [placed, consolidated] = await Promise.all([
+      worker.place([request('a')], [pool('x4')]),
+      worker.consolidate(input),
+    ]);
+    expect(placed.decisions[0].unplaced).toBe(0);
+    expect(consolidated).toEqual(inThread);
   });
 
   it("rejects with the engine's error, and keeps serving", async () => {

@@ -11,6 +11,12 @@ import {
   PlacementRequest,
   PlacementResult,
 } from '../engines/placement';
+import {
+  consolidate,
+  ConsolidateOptions,
+  ConsolidationInput,
+  ConsolidationResult,
+} from '../engines/rightsizing';
 import { createHighsLoader } from './highs';
 
 /** Settings of one placement, less the solver (the worker has its own). */
@@ -25,17 +31,55 @@ export interface PlacementRunner {
   ): Promise<PlacementResult>;
 }
 
+/** Settings of one consolidation, less the solver. */
+export type ConsolidationRunOptions = Omit<ConsolidateOptions, 'solve'>;
+
+/** Runs {@link consolidate} somewhere, and answers with its result. */
+export interface ConsolidationRunner {
+  consolidate(
+    input: ConsolidationInput,
+    options?: ConsolidationRunOptions,
+  ): Promise<ConsolidationResult>;
+}
+
+/**
+ * A {@link ConsolidationRunner} in this process, with HiGHS loaded on first
+ * use: for tests and tools; the backend runs consolidations in its
+ * {@link PlacementWorker}.
+ */
+export function inProcessConsolidator(
+  loader = createHighsLoader(),
+): ConsolidationRunner {
+  return {
+    async consolidate(input, options = {}) {
+      return consolidate(input, { ...options, solve: await loader() });
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
+
 /** Marks the worker's data, so that only a worker started here serves. */
 const MARK = 'modelfleetPlacementWorker';
 
-interface Job {
-  id: number;
-  requests: PlacementRequest[];
-  pools: PlacementPool[];
-  options: PlacementRunOptions;
-}
+type Job =
+  | {
+      id: number;
+      op: 'place';
+      requests: PlacementRequest[];
+      pools: PlacementPool[];
+      options: PlacementRunOptions;
+    }
+  | {
+      id: number;
+      op: 'consolidate';
+      input: ConsolidationInput;
+      options: ConsolidationRunOptions;
+    };
 type Answer =
-  | { id: number; result: PlacementResult }
+  | { id: number; result: PlacementResult | ConsolidationResult }
   | { id: number; error: string };
 
 /**
@@ -51,18 +95,22 @@ require(workerData.entry);
 `;
 
 /**
- * Runs {@link placeModels} in a worker thread, off the event loop of the
- * backend: one worker, started on the first placement, with HiGHS loaded
- * once in it. Placements queue and run one at a time; an error in a
+ * Runs {@link placeModels} (and {@link consolidate}, which re-places the
+ * running fleet) in a worker thread, off the event loop of the backend: one
+ * worker, started on the first placement, with HiGHS loaded once in it.
+ * Placements and consolidations queue and run one at a time; an error in a
  * placement rejects its promise with the error's message, and a worker that
  * dies rejects what was queued and is started again for the next one.
  */
-export class PlacementWorker implements PlacementRunner {
+export class PlacementWorker implements PlacementRunner, ConsolidationRunner {
   private worker?: Worker;
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { resolve: (r: PlacementResult) => void; reject: (e: Error) => void }
+    {
+      resolve: (r: PlacementResult | ConsolidationResult) => void;
+      reject: (e: Error) => void;
+    }
   >();
   private closed = false;
 
@@ -71,19 +119,33 @@ export class PlacementWorker implements PlacementRunner {
     pools: PlacementPool[],
     options: PlacementRunOptions = {},
   ): Promise<PlacementResult> {
+    return this.run<PlacementResult>({ op: 'place', requests, pools, options });
+  }
+
+  /** Runs {@link consolidate} in the worker, queued with the placements. */
+  consolidate(
+    input: ConsolidationInput,
+    options: ConsolidationRunOptions = {},
+  ): Promise<ConsolidationResult> {
+    return this.run<ConsolidationResult>({ op: 'consolidate', input, options });
+  }
+
+  private run<R>(job: DistributiveOmit<Job, 'id'>): Promise<R> {
     if (this.closed) {
       return Promise.reject(new Error('the placement worker is closed'));
     }
-    return new Promise<PlacementResult>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       // A worker that cannot start, or a job that cannot be copied to it,
       // rejects this placement.
       const worker = this.start();
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, {
+        resolve: r => resolve(r as R),
+        reject,
+      });
       try {
         worker.ref();
-        const job: Job = { id, requests, pools, options };
-        worker.postMessage(job);
+        worker.postMessage({ ...job, id } as Job);
       } catch (e) {
         this.pending.delete(id);
         if (!this.pending.size) worker.unref();
@@ -152,10 +214,10 @@ function serve() {
         const solve = await solver();
         answer = {
           id: job.id,
-          result: placeModels(job.requests, job.pools, {
-            ...job.options,
-            solve,
-          }),
+          result:
+            job.op === 'place'
+              ? placeModels(job.requests, job.pools, { ...job.options, solve })
+              : consolidate(job.input, { ...job.options, solve }),
         };
       } catch (e) {
         answer = { id: job.id, error: (e as Error)?.message ?? String(e) };

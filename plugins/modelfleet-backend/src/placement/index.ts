@@ -3,5 +3,10 @@ export type { PlacementServiceOptions } from './PlacementService';
 export { createHighsLoader } from './highs';
 export { parsePlacementRequest } from './parseRequest';
 export { poolScheduling } from './scheduling';
-export { PlacementWorker } from './PlacementWorker';
-export type { PlacementRunner, PlacementRunOptions } from './PlacementWorker';
+export { inProcessConsolidator, PlacementWorker } from './PlacementWorker';
+export type {
+  ConsolidationRunner,
+  ConsolidationRunOptions,
+  PlacementRunner,
+  PlacementRunOptions,
+} from './PlacementWorker';

@@ -13,8 +13,10 @@ import { CostQuery, CostReportService } from '../showback/CostReportService';
 import { ModelDirectory } from '../showback/ModelDirectory';
 import { holdsPoolCapacity } from '../showback/unallocatedPools';
 import { PlacementCandidateSources } from '../placement/candidates';
-import { HighsSolve } from '../engines/placement';
-import { createHighsLoader } from '../placement/highs';
+import {
+  ConsolidationRunner,
+  inProcessConsolidator,
+} from '../placement/PlacementWorker';
 import { BUILTIN_POLICY } from '../policy/effectivePolicy';
 import { PolicyService } from '../policy/PolicyService';
 import { gatherConsolidation } from './gatherConsolidation';
@@ -54,8 +56,12 @@ export interface RecommendationServiceOptions {
   >;
   /** The teams' consolidation budgets; ModelFleet's defaults without it. */
   policies?: Pick<PolicyService, 'effective'>;
-  /** HiGHS for the consolidation engine; loaded on first use by default. */
-  solver?: () => Promise<HighsSolve>;
+  /**
+   * Runs the consolidation engine: the backend passes its placement worker,
+   * so a fleet's solve stays off the event loop; in this process (HiGHS
+   * loaded on first use) by default.
+   */
+  consolidator?: ConsolidationRunner;
   directory: ModelDirectory;
   /** Models' titles and teams' names (the catalog); refs' names without it. */
   names?: EntityNamesSource;
@@ -83,10 +89,10 @@ const PLANNED_LIMIT = 500;
 export class RecommendationService {
   private cached?: Promise<Gathered>;
   private cachedAt = 0;
-  private readonly solver: () => Promise<HighsSolve>;
+  private readonly consolidator: ConsolidationRunner;
 
   constructor(private readonly options: RecommendationServiceOptions) {
-    this.solver = options.solver ?? createHighsLoader();
+    this.consolidator = options.consolidator ?? inProcessConsolidator();
   }
 
   /** A team's consolidation budget; the defaults' for an unknown team. */
@@ -204,7 +210,7 @@ export class RecommendationService {
       lookup,
       candidates: o.candidates,
       policyOf: ref => this.consolidationPolicy(ref),
-      solve: this.solver,
+      consolidator: this.consolidator,
       names,
     });
     findings.push(...consolidation.findings);

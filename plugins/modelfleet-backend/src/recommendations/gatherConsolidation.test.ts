@@ -7,6 +7,7 @@ import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
 import { StoredModelPod, StoredNode } from '../database/FleetStateStore';
 import { PriceBookStore } from '../database/PriceBookStore';
 import { loadHighs } from '../engines/placement/__testUtils__/instances';
+import { inProcessConsolidator } from '../placement/PlacementWorker';
 import { BUILTIN_POLICY } from '../policy/effectivePolicy';
 import {
   gatherConsolidation,
@@ -182,7 +183,7 @@ describe('gatherConsolidation', () => {
         asked.push(ref);
         return { ...BUILTIN_POLICY.consolidation, ...options.policy };
       },
-      solve: loadHighs,
+      consolidator: inProcessConsolidator(loadHighs),
       names: entityNamesOf([
         {
           kind: 'Model',

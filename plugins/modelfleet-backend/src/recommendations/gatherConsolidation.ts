@@ -16,9 +16,8 @@ import {
   PlatformPolicy,
 } from '@modelfleet/plugin-modelfleet-common';
 import { StoredModelPod, StoredNode } from '../database/FleetStateStore';
-import { HighsSolve } from '../engines/placement';
+import { ConsolidationRunner } from '../placement/PlacementWorker';
 import {
-  consolidate,
   ConsolidationInput,
   DisruptionBudget,
   FleetNode,
@@ -262,7 +261,8 @@ export async function gatherConsolidation(input: {
   lookup: ModelLookup;
   candidates: PlacementCandidateSources;
   policyOf: (teamRef: string) => PlatformPolicy['consolidation'];
-  solve: () => Promise<HighsSolve>;
+  /** Runs the engine: off the event loop in the backend (the placement worker). */
+  consolidator: ConsolidationRunner;
   names: EntityNames;
 }): Promise<{ findings: Finding[]; notes: string[]; covered: Set<string> }> {
   const notes: string[] = [];
@@ -288,7 +288,6 @@ export async function gatherConsolidation(input: {
       },
     ]),
   );
-  let solve: HighsSolve | undefined;
   for (const cluster of clusters) {
     if (input.nodes.some(n => n.cluster === cluster && n.stale)) {
       notes.push(
@@ -306,8 +305,7 @@ export async function gatherConsolidation(input: {
     }
     try {
       if (problem.input.nodes.length) {
-        solve ??= await input.solve();
-        const result = consolidate(problem.input, { solve });
+        const result = await input.consolidator.consolidate(problem.input);
         findings.push(...consolidationFindings(problem, result, input.names));
       }
       covered.add(cluster);
