@@ -27,7 +27,7 @@ const Line = (props: { line: SavingsLedgerLine; showTeam: boolean }) => {
   const days = daysInclusive(line.firstDay, line.lastDay);
   return (
     <TableRow data-testid="modelfleet-savings-line">
-      <TableCell style={{ minWidth: 150 }}>
+      <TableCell style={{ minWidth: 120, paddingRight: 8 }}>
         <Typography variant="body2">
           <RefText text={line.summary} />
         </Typography>
@@ -35,11 +35,11 @@ const Line = (props: { line: SavingsLedgerLine; showTeam: boolean }) => {
           {kindLabel(line.kind)}
         </Typography>
       </TableCell>
-      <TableCell style={{ minWidth: 100 }}>
+      <TableCell style={{ minWidth: 90, paddingRight: 8 }}>
         <EntityRefLink entityRef={line.entityRef} defaultKind="model" />
       </TableCell>
       {props.showTeam && (
-        <TableCell style={{ minWidth: 100 }}>
+        <TableCell style={{ minWidth: 80, paddingRight: 8 }}>
           {line.teamRef ? (
             <EntityRefLink entityRef={line.teamRef} defaultKind="group" />
           ) : (
@@ -47,7 +47,7 @@ const Line = (props: { line: SavingsLedgerLine; showTeam: boolean }) => {
           )}
         </TableCell>
       )}
-      <TableCell style={FIGURE}>
+      <TableCell style={{ ...FIGURE, paddingRight: 8 }}>
         {line.appliedAt ? (
           <time dateTime={line.appliedAt}>{formatDate(line.appliedAt)}</time>
         ) : (
@@ -63,7 +63,7 @@ const Line = (props: { line: SavingsLedgerLine; showTeam: boolean }) => {
           {days === 1 ? '1 day' : `${days} days`}
         </Typography>
       </TableCell>
-      <TableCell align="right" style={{ minWidth: 100 }}>
+      <TableCell align="right" style={{ minWidth: 90, paddingLeft: 8 }}>
         <span style={FIGURE}>{formatUsd(line.savedUsd)}</span>
         <Typography
           variant="caption"
