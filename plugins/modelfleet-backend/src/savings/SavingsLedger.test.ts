@@ -337,7 +337,11 @@ describe('the savings ledger', () => {
       ]) {
         expect(await knex.schema.hasTable(t)).toBe(true);
       }
-      await knex.migrate.down({ directory });
+      // Its own migration, whatever later ones there are.
+      await knex.migrate.down({
+        directory,
+        name: '20261217_savings_ledger.js',
+      });
       for (const t of [
         'modelfleet_savings_daily',
         'modelfleet_savings_days',
