@@ -19,6 +19,7 @@ import {
   isModelEntity,
 } from '@modelfleet/plugin-modelfleet-common';
 import { ModelFleetClient, modelfleetApiRef } from './api';
+import { preloadModelPage } from './preload';
 import { rootRouteRef } from './routes';
 
 /** The legacy route refs, converted once for the new frontend system. */
@@ -222,8 +223,9 @@ const maxReplicasFormField: ExtensionDefinition<{
 /**
  * The ModelFleet frontend plugin for the new frontend system: the
  * `plugin.modelfleet.service` API, the page at `/modelfleet` with its
- * sidebar item, the entity cards for Model, GpuPool and Group pages, and the
- * `GpuPoolPicker` and `MaxReplicas` scaffolder form fields.
+ * sidebar item, the entity cards for Model, GpuPool and Group pages, the
+ * `GpuPoolPicker` and `MaxReplicas` scaffolder form fields, and an app root
+ * element that loads the Model page's cards and charts while the app starts.
  *
  * @alpha
  */
@@ -248,5 +250,6 @@ export default createFrontendPlugin({
     recommendationsCard,
     gpuPoolPickerFormField,
     maxReplicasFormField,
+    preloadModelPage,
   ],
 });

@@ -1,9 +1,6 @@
-import {
-  Entity,
-  entityKindSchemaValidator,
-  KindValidator,
-} from '@backstage/catalog-model';
+import { Entity, KindValidator } from '@backstage/catalog-model';
 import { GPU_POOL_KIND, MODELFLEET_API_VERSION } from '../constants';
+import { lazyKindSchemaValidator } from './lazyKindSchemaValidator';
 import schema from './GpuPool.v1alpha1.schema.json';
 
 /**
@@ -52,7 +49,7 @@ export interface GpuPoolEntityV1alpha1 extends Entity {
  */
 export const gpuPoolEntityV1alpha1Schema = schema;
 
-const validate = entityKindSchemaValidator<GpuPoolEntityV1alpha1>(schema);
+const validate = lazyKindSchemaValidator<GpuPoolEntityV1alpha1>(schema);
 
 function checkGpuPoolRules(entity: GpuPoolEntityV1alpha1): void {
   const nodes = entity.spec.nodes;

@@ -1,11 +1,8 @@
-import {
-  Entity,
-  entityKindSchemaValidator,
-  KindValidator,
-} from '@backstage/catalog-model';
+import { Entity, KindValidator } from '@backstage/catalog-model';
 import { MODEL_KIND, MODELFLEET_API_VERSION } from '../constants';
 import type { ModelPrecision } from '../memory';
 import { ModelSourceError, parseModelSource } from '../modelSource';
+import { lazyKindSchemaValidator } from './lazyKindSchemaValidator';
 import schema from './Model.v1alpha1.schema.json';
 
 /**
@@ -80,7 +77,7 @@ export interface ModelEntityV1alpha1 extends Entity {
  */
 export const modelEntityV1alpha1Schema = schema;
 
-const validate = entityKindSchemaValidator<ModelEntityV1alpha1>(schema);
+const validate = lazyKindSchemaValidator<ModelEntityV1alpha1>(schema);
 
 function checkModelRules(entity: ModelEntityV1alpha1): void {
   // The schema says only "a non-empty string"; the shared rules refuse
