@@ -45,6 +45,26 @@ function scaffolderStepVisibility(): StepVisibility {
   return require(common).resolveParameterSteps;
 }
 
+/**
+ * The renderer the scaffolder's task runner renders a step's input with
+ * (nunjitsu, from the copy @backstage/plugin-scaffolder-backend depends on),
+ * as NunjucksWorkflowRunner calls it.
+ */
+function scaffolderTemplateRenderer(): {
+  renderValue(
+    template: string,
+    context: object,
+    options: { coercion: 'json' },
+  ): unknown;
+} {
+  const backend = require.resolve('@backstage/plugin-scaffolder-backend');
+  const nunjitsu = require.resolve('nunjitsu', {
+    paths: [path.dirname(backend)],
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(nunjitsu).createTemplateRenderer();
+}
+
 describe('the Deploy a model template', () => {
   it('refuses a model source with credentials or of a bad form before a task exists', () => {
     const { pattern } = properties.source;
@@ -159,6 +179,27 @@ describe('the Deploy a model template', () => {
     expect(wakeOn.default).toBe(
       renderManifestsInputFields.wakeOn.parse(undefined),
     );
+  });
+
+  it('passes the wake method to the render step only for traffic that idles, never a stale answer', () => {
+    const renderer = scaffolderTemplateRenderer();
+    const steps: Array<{ id: string; input: any }> = template.spec.steps;
+    const { wakeOn } = steps.find(s => s.id === 'render')!.input;
+    const wakeOnFor = (parameters: Record<string, unknown>) =>
+      renderer.renderValue(wakeOn, { parameters }, { coercion: 'json' });
+    for (const traffic of properties.traffic.enum) {
+      for (const answer of [...WAKE_MODES, undefined]) {
+        // An answer given while the traffic idled stays in the form's
+        // values when the traffic goes back to always on.
+        const passed = wakeOnFor({ traffic, wakeOn: answer });
+        const expected = traffic === 'always-on' ? undefined : answer;
+        expect([traffic, answer, passed]).toEqual([traffic, answer, expected]);
+        // What the render step makes of it: its default when left out.
+        expect(renderManifestsInputFields.wakeOn.parse(passed)).toBe(
+          expected ?? 'http-addon',
+        );
+      }
+    }
   });
 
   it('asks what an idle model does only for vLLM with traffic that idles on a time-sliced pool, and drops the answer otherwise', () => {
