@@ -229,6 +229,47 @@ describe('modelfleet:placement:recommend', () => {
     }
   });
 
+  it('names the inputs that kept every pool out when none can take the model', async () => {
+    const server = await placementServer(body => [
+      200,
+      response(body, {
+        options: [],
+        recommended: null,
+        excluded: [
+          { code: 'gpu-memory' },
+          { code: 'gpu-type' },
+          { code: 'region' },
+        ] as any,
+        blocking: [
+          'No GPU pool can take 1 replica(s) of llama under the request and policy (13 pools excluded: gpu-memory, gpu-type, region)',
+        ],
+      }),
+    ]);
+    try {
+      const action = createRecommendPlacementAction({
+        client: server.client,
+        catalog: teamCatalog(),
+      });
+      const ctx = createMockActionContext({
+        input: {
+          name: 'llama',
+          parametersBillions: 16,
+          replicas: { min: 1, max: 1 },
+          regions: ['eu-west-1'],
+        },
+      });
+      let error: Error | undefined;
+      await action.handler(ctx as any).catch(e => (error = e));
+      expect(error?.name).toBe('InputError');
+      // No GPU types were asked for: the policy's are not the user's to fix.
+      expect(error?.message).toBe(
+        'parametersBillions, regions: the model cannot be placed: No GPU pool can take 1 replica(s) of llama under the request and policy (13 pools excluded: gpu-memory, gpu-type, region)',
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('turns a 400 of the backend into an InputError naming the field', async () => {
     const server = await placementServer(() => [
       400,

@@ -9,6 +9,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   formatUsd,
   MODEL_INPUT_RANGES as RANGES,
+  PlacementExclusionCode,
   PlacementRequestBody,
   PlacementResponse,
 } from '@modelfleet/plugin-modelfleet-common';
@@ -104,6 +105,41 @@ const inputFields = {
     .optional(),
 };
 const inputSchema = z.object(inputFields).strict();
+
+/**
+ * The inputs that kept every pool out, from the codes of the pools
+ * excluded, for a blocked placement's error to name them: the GPU memory
+ * (`memoryMiB`, or the parameters and precision it was estimated from),
+ * the wanted GPU products, spot, regions, the budget, the replicas. Only
+ * the fields the input gave: a policy's limits are not the user's to fix.
+ */
+export function blockingFields(
+  input: Partial<Record<keyof typeof inputFields, unknown>>,
+  excluded: Array<{ code: PlacementExclusionCode }>,
+): string[] {
+  const codes = new Set(excluded.map(e => e.code));
+  const memory =
+    input.memoryMiB !== undefined
+      ? ['memoryMiB']
+      : ['parametersBillions', 'precision'];
+  const byCode: Array<[PlacementExclusionCode, string[]]> = [
+    ['gpu-memory', [...memory, 'gpusPerReplica']],
+    ['gpu-type', ['gpuTypes']],
+    ['spot-forbidden', ['spot']],
+    ['spot-required', ['spot']],
+    ['region', ['regions']],
+    ['budget', ['monthlyBudgetUsd']],
+    ['no-capacity', ['replicas']],
+  ];
+  const fields = byCode
+    .filter(([code]) => codes.has(code))
+    .flatMap(([, keys]) => keys)
+    .filter(name => {
+      const v = input[name as keyof typeof inputFields];
+      return v !== undefined && !(Array.isArray(v) && !v.length);
+    });
+  return [...new Set(fields)];
+}
 
 /** A template expression of an unset parameter renders as '' or nothing. */
 const isUnset = (v: unknown) => v === undefined || v === '';
@@ -217,8 +253,11 @@ export function createRecommendPlacementAction(options: {
       ) as unknown as PlacementRequestBody;
       const res = await options.client.place(body, credentials);
       if (res.blocking.length) {
+        const fields = input.pool ? [] : blockingFields(input, res.excluded);
         throw new InputError(
-          `The model cannot be placed: ${res.blocking.join('; ')}`,
+          `${
+            fields.length ? `${fields.join(', ')}: t` : 'T'
+          }he model cannot be placed: ${res.blocking.join('; ')}`,
         );
       }
       const option = input.pool
