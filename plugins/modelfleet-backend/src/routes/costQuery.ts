@@ -34,7 +34,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
  * The range keeps every day the report derives from it (the previous period,
  * a default end) a four-digit year.
  */
-function dayParam(
+export function dayParam(
   query: Record<string, unknown>,
   name: string,
 ): string | undefined {

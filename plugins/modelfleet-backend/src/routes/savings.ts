@@ -20,28 +20,8 @@ import { savingsReport } from '../savings/savingsReport';
 import { LedgerFilter, SavingsStore } from '../savings/SavingsStore';
 import { allowedRefs, authorizeOn } from './access';
 import { callerOf, optionalQueryParam } from './common';
-import { MAX_PERIOD_DAYS } from './costQuery';
+import { dayParam, MAX_PERIOD_DAYS } from './costQuery';
 import { costReach } from './costAccess';
-
-function dayParam(query: Record<string, unknown>, name: 'from' | 'to') {
-  const value = optionalQueryParam(query, name);
-  if (value === undefined) return undefined;
-  let valid = false;
-  try {
-    parseDay(value, name);
-    valid = value >= REPORT_DAYS.first && value <= REPORT_DAYS.last;
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
-    throw new InputError(
-      `${name}: must be a date as YYYY-MM-DD from ${REPORT_DAYS.first} to ${
-        REPORT_DAYS.last
-      }, got '${value.slice(0, 40)}'`,
-    );
-  }
-  return value;
-}
 
 function refParam(query: Record<string, unknown>, name: 'team' | 'entity') {
   const value = optionalQueryParam(query, name);
