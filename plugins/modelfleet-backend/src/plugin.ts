@@ -51,11 +51,7 @@ import { HibernationReports } from './hibernation/HibernationReports';
 import { createHibernationRouter } from './routes/hibernation';
 import { createArbitrageRouter } from './routes/arbitrage';
 import { createRecommendationsRouter } from './routes/recommendations';
-import { CatalogEntityNames } from './recommendations/names';
-import { RecommendationService } from './recommendations/RecommendationService';
-import { RecommendationStateStore } from './recommendations/RecommendationStateStore';
-import { readRecommendationsConfig } from './recommendations/config';
-import { createRecommendationsTask } from './recommendations/task';
+import { startRecommendations } from './recommendations/wiring';
 import { lastMoveReader } from './arbitrage/Migrations';
 import { startArbitrage } from './arbitrage/wiring';
 import { createHousekeepingTask } from './tasks/housekeeping';
@@ -320,30 +316,26 @@ export const modelfleetPlugin = createBackendPlugin({
           tasks,
           settings,
         });
-        const recommendationStates = new RecommendationStateStore(store.knex);
-        const recommendations = new RecommendationService({
-          consolidator: placer,
-          actions,
-          costs,
-          fleet,
-          policies,
-          directory,
-          names: new CatalogEntityNames(catalog, auth, logger),
-          metrics: () => connectors.metricsSources,
-          candidates,
-          states: recommendationStates,
-          idleCostPolicy: settings.showback.idleCostPolicy,
-          platformTeamRef: settings.showback.platformTeamRef,
-          logger,
-        });
-        await tasks.schedule(
-          createRecommendationsTask({
-            recommendations,
-            store: recommendationStates,
+        const { recommendations, states: recommendationStates } =
+          await startRecommendations({
+            db: store.knex,
+            config,
+            catalog,
+            auth,
             notifications,
-            settings: readRecommendationsConfig(config),
-          }),
-        );
+            tasks,
+            consolidator: placer,
+            actions,
+            costs,
+            fleet,
+            policies,
+            directory,
+            metrics: () => connectors.metricsSources,
+            candidates,
+            idleCostPolicy: settings.showback.idleCostPolicy,
+            platformTeamRef: settings.showback.platformTeamRef,
+            logger,
+          });
         httpRouter.use(
           await createRouter({
             routers: [
