@@ -376,7 +376,7 @@ export const modelfleetPlugin = createBackendPlugin({
                 permissions,
                 recommendations,
                 states: recommendationStates,
-                applier: { actions, targets, policies, migrations },
+                applier: { actions, targets, policies, migrations, fleet },
               }),
             ],
             placement,

@@ -134,6 +134,33 @@ export type ActionOperation =
     }
   | {
       /**
+       * Cordon a node (`spec.unschedulable: true`: the scheduler places no
+       * new pod there), or uncordon it (`false`). What a consolidation does
+       * first to a node it empties, and what its rollback undoes.
+       */
+      op: 'cordon';
+      cluster: string;
+      node: string;
+      unschedulable: boolean;
+    }
+  | {
+      /**
+       * Evict the model pods on a node (those labelled
+       * `modelfleet.io/model`) through the Eviction API, as
+       * `kubectl drain --ignore-daemonsets` does, so their controllers
+       * place them again on other nodes; each pod's PodDisruptionBudget
+       * holds back what it protects, and the next pass tries again. Done
+       * once no model pod is left on the node. DaemonSet and mirror pods
+       * stay; any other pod on the node stops the drain before it evicts
+       * anything (ModelFleet evicts only what it runs).
+       */
+      op: 'drain';
+      cluster: string;
+      node: string;
+      timeoutSeconds: number;
+    }
+  | {
+      /**
        * Wait until the workload has this many ready replicas. When its
        * count is changed meanwhile by someone else, the wait fails at once
        * (it would never be met), unless `autoscaled`.
@@ -216,7 +243,8 @@ export type ActionKind =
   | 'keepAlive'
   | 'sleep'
   | 'migrate'
-  | 'spot-fallback';
+  | 'spot-fallback'
+  | 'consolidate';
 
 /** @public */
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -228,6 +256,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'sleep',
   'migrate',
   'spot-fallback',
+  'consolidate',
 ];
 
 /**
@@ -272,7 +301,10 @@ export interface ModelFleetAction {
   id: string;
   idempotencyKey: string;
   kind: ActionKind;
-  /** The Model entity, e.g. `model:default/chat-assistant`. */
+  /**
+   * The Model entity, e.g. `model:default/chat-assistant`; for a
+   * `consolidate` action, the GpuPool whose nodes it empties.
+   */
   entityRef: string;
   cluster: string;
   steps: ActionStep[];

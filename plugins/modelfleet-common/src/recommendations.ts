@@ -86,8 +86,12 @@ export type RecommendationSource =
   | {
       type: 'consolidation';
       poolRef: string;
+      /** The cluster of the pool. */
+      cluster: string;
       /** The pool's nodes that go (their names in the cluster). */
       nodes: string[];
+      /** The teams whose models' pods move (Group refs). */
+      teams: string[];
       /** Nodes added in their place, by pool name. */
       added: Array<{ pool: string; count: number }>;
       podsMoved: number;

@@ -168,6 +168,36 @@ export interface EngineWake {
 }
 
 /**
+ * A node of a cluster, by name.
+ *
+ * @public
+ */
+export interface NodeRef {
+  cluster: string;
+  name: string;
+}
+
+/**
+ * One pass of a drain: what it evicted, what held, and what is left.
+ *
+ * @public
+ */
+export interface DrainPass {
+  /** Model pods evicted by this pass (`namespace/name`). */
+  evicted: string[];
+  /**
+   * Model pods a PodDisruptionBudget kept this pass (the API server's
+   * 429), with its reason; a later pass tries again.
+   */
+  blocked: Array<{ pod: string; reason: string }>;
+  /**
+   * Model pods on the node that are not gone yet: evicted but still
+   * terminating, or blocked. Zero once the node runs no model pod.
+   */
+  remaining: number;
+}
+
+/**
  * The only way ModelFleet changes a cluster. Implemented for Kubernetes by
  * the Kubernetes module; engines and the action runner reach clusters only
  * through it. Every method is idempotent and throws {@link ActuatorError}.
@@ -227,6 +257,26 @@ export interface ClusterActuator {
     seconds: number,
     options?: ActuatorChangeOptions,
   ): Promise<{ previous: number | null }>;
+  /**
+   * Cordons a node (`spec.unschedulable: true`) or uncordons it
+   * (`false`), by a merge patch that also stamps the action step. A node
+   * already so is left as it is. Returns whether it was cordoned before.
+   * Optional: an actuator without it offers no consolidation.
+   */
+  cordon?(
+    node: NodeRef,
+    unschedulable: boolean,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: boolean }>;
+  /**
+   * One pass of a drain of a node: evicts each model pod on it
+   * (labelled `modelfleet.io/model`, not terminating) through the
+   * Eviction API, which honours PodDisruptionBudgets. DaemonSet and mirror
+   * pods, and pods that have ended, stay. Throws an `ActuatorError`
+   * `conflict` (not retryable) naming them when the node runs other pods,
+   * before it evicts anything: ModelFleet evicts only what it runs.
+   */
+  drain?(node: NodeRef, options?: ActuatorChangeOptions): Promise<DrainPass>;
   /** The workload's readiness now. */
   readiness(workload: WorkloadRef): Promise<WorkloadReadiness>;
   /**

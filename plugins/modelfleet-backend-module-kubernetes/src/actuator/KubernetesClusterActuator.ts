@@ -7,9 +7,11 @@ import {
   AppliedObject,
   AutoscalerRef,
   ClusterActuator,
+  DrainPass,
   EngineSleepState,
   EngineWake,
   KubeObject,
+  NodeRef,
   PodStart,
   WorkloadReadiness,
   WorkloadRef,
@@ -24,6 +26,7 @@ import {
   writeEngineSleep,
 } from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
+import { cordonNode, drainNode, NodeWriter } from './nodes';
 import { LabelSelector, podSelectorOf, podStartsOf } from './pods';
 import { logChange, mergePatch, writeQuery } from './writes';
 import {
@@ -268,6 +271,29 @@ export class KubernetesClusterActuator implements ClusterActuator {
       call: fn => this.call(autoscaler.cluster, what, fn),
       log: (change, options) =>
         this.logChange(autoscaler.cluster, change, options),
+    };
+  }
+
+  async cordon(
+    node: NodeRef,
+    unschedulable: boolean,
+    options: ActuatorChangeOptions = {},
+  ): Promise<{ previous: boolean }> {
+    return cordonNode(this.nodeWriter(node), node, unschedulable, options);
+  }
+
+  async drain(
+    node: NodeRef,
+    options: ActuatorChangeOptions = {},
+  ): Promise<DrainPass> {
+    return drainNode(this.nodeWriter(node), node, options);
+  }
+
+  private nodeWriter(node: NodeRef): NodeWriter {
+    return {
+      client: this.client(node.cluster),
+      call: (what, fn) => this.call(node.cluster, what, fn),
+      log: (change, options) => this.logChange(node.cluster, change, options),
     };
   }
 

@@ -8,9 +8,11 @@ import {
   ActuatorError,
   ActuatorErrorCode,
   ClusterActuator,
+  DrainPass,
   EngineSleepState,
   EngineWake,
   IDLE_TIER_ANNOTATION,
+  NodeRef,
 } from '@modelfleet/plugin-modelfleet-node';
 
 const PAUSED = 'autoscaling.keda.sh/paused-replicas';
@@ -25,7 +27,9 @@ type Method =
   | 'readiness'
   | 'engineSleep'
   | 'setEngineSleep'
-  | 'engineWakes';
+  | 'engineWakes'
+  | 'cordon'
+  | 'drain';
 
 /**
  * A cluster held in memory behind the `ClusterActuator` interface, for the
@@ -123,6 +127,73 @@ export class MemoryActuator implements ClusterActuator {
         },
       );
     }
+  }
+
+  /**
+   * Adds a node; `pods` model pods run on it. A drain's pass evicts them
+   * all, except those `pdbHeld` keeps for as many passes.
+   */
+  addNode(cluster: string, name: string, pods = 0, unschedulable = false) {
+    this.objects.set(this.key(cluster, 'Node', '', name), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name },
+      spec: unschedulable ? { unschedulable: true } : {},
+    });
+    this.podsOn.set(`${cluster}/${name}`, pods);
+  }
+
+  /** Model pods per node (`cluster/node`). */
+  readonly podsOn = new Map<string, number>();
+  /** Passes a PodDisruptionBudget holds each node's pods for (`cluster/node`). */
+  readonly pdbHeld = new Map<string, number>();
+
+  node(cluster: string, name: string): KubeObject | undefined {
+    return this.objects.get(this.key(cluster, 'Node', '', name));
+  }
+
+  async cordon(
+    node: NodeRef,
+    unschedulable: boolean,
+    options?: ActuatorChangeOptions,
+  ) {
+    await this.enter('cordon', node.cluster);
+    const o = this.node(node.cluster, node.name);
+    if (!o) {
+      throw new ActuatorError('notFound', `node ${node.name} not found`, false);
+    }
+    const spec = (o.spec ?? {}) as { unschedulable?: boolean };
+    const previous = spec.unschedulable === true;
+    if (previous !== unschedulable) {
+      o.spec = unschedulable ? { ...spec, unschedulable: true } : {};
+      this.count(options);
+    }
+    return { previous };
+  }
+
+  async drain(node: NodeRef, options?: ActuatorChangeOptions) {
+    await this.enter('drain', node.cluster);
+    if (!this.node(node.cluster, node.name)) {
+      throw new ActuatorError('notFound', `node ${node.name} not found`, false);
+    }
+    const key = `${node.cluster}/${node.name}`;
+    const pods = this.podsOn.get(key) ?? 0;
+    const held = this.pdbHeld.get(key) ?? 0;
+    const pass: DrainPass = { evicted: [], blocked: [], remaining: 0 };
+    if (held > 0 && pods > 0) {
+      this.pdbHeld.set(key, held - 1);
+      pass.blocked.push({
+        pod: `ml/${node.name}-pod`,
+        reason:
+          "Cannot evict pod as it would violate the pod's disruption budget.",
+      });
+      pass.remaining = pods;
+      return pass;
+    }
+    for (let i = 0; i < pods; i++) pass.evicted.push(`ml/${node.name}-${i}`);
+    if (pods > 0) this.count(options);
+    this.podsOn.set(key, 0);
+    return pass;
   }
 
   workload(w: WorkloadRef): KubeObject {

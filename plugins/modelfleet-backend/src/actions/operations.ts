@@ -25,6 +25,8 @@ export function clusterOf(op: ActionOperation): string {
   switch (op.op) {
     case 'apply':
     case 'remove':
+    case 'cordon':
+    case 'drain':
       return op.cluster;
     case 'scale':
     case 'waitReady':
@@ -144,6 +146,10 @@ export async function runOperation(
         } pod(s); ${were} were asleep`,
       };
     }
+    case 'cordon':
+      return cordon(actuator, op, options);
+    case 'drain':
+      return drain(actuator, op, options);
     case 'waitReady': {
       const r = await actuator.readiness(op.workload);
       if (r.desired !== op.replicas) {
@@ -190,6 +196,95 @@ export async function runOperation(
         false,
       );
   }
+}
+
+/** The operations of {@link runOperation} on nodes. */
+type CordonOp = Extract<ActionOperation, { op: 'cordon' }>;
+type DrainOp = Extract<ActionOperation, { op: 'drain' }>;
+
+const cannot = (actuator: ClusterActuator, what: string) =>
+  new ActuatorError(
+    'invalid',
+    `the ${actuator.id} actuator cannot ${what} nodes`,
+    false,
+  );
+
+const isNotFound = (e: unknown) =>
+  (e as { name?: string; code?: string } | undefined)?.name ===
+    'ActuatorError' && (e as ActuatorError).code === 'notFound';
+
+/** Cordon or uncordon; a node gone from the cluster needs neither. */
+async function cordon(
+  actuator: ClusterActuator,
+  op: CordonOp,
+  options: { actionStep: string },
+): Promise<OperationOutcome> {
+  if (!actuator.cordon) throw cannot(actuator, 'cordon');
+  const verb = op.unschedulable ? 'cordoned' : 'uncordoned';
+  try {
+    const { previous } = await actuator.cordon(
+      { cluster: op.cluster, name: op.node },
+      op.unschedulable,
+      options,
+    );
+    return {
+      status: 'done',
+      message:
+        previous === op.unschedulable
+          ? `node ${op.node} was ${verb} already`
+          : `${verb} node ${op.node}`,
+    };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return {
+      status: 'done',
+      message: `node ${op.node} is no longer in cluster ${op.cluster}`,
+    };
+  }
+}
+
+/**
+ * One pass of a drain: pending while model pods are left on the node (a
+ * PodDisruptionBudget held some, or evicted ones still terminate).
+ */
+async function drain(
+  actuator: ClusterActuator,
+  op: DrainOp,
+  options: { actionStep: string },
+): Promise<OperationOutcome> {
+  if (!actuator.drain) throw cannot(actuator, 'drain');
+  let pass;
+  try {
+    pass = await actuator.drain(
+      { cluster: op.cluster, name: op.node },
+      options,
+    );
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return {
+      status: 'done',
+      message: `node ${op.node} is no longer in cluster ${op.cluster}`,
+    };
+  }
+  if (pass.remaining === 0) {
+    return {
+      status: 'done',
+      message: `node ${op.node} runs no model pod${
+        pass.evicted.length ? ` (evicted ${pass.evicted.join(', ')})` : ''
+      }`,
+    };
+  }
+  const words = [
+    pass.evicted.length ? `evicted ${pass.evicted.join(', ')}` : '',
+    ...pass.blocked.map(b => `${b.pod} held: ${b.reason}`),
+  ].filter(Boolean);
+  return {
+    status: 'pending',
+    timeoutSeconds: op.timeoutSeconds,
+    message: `draining node ${op.node}: ${pass.remaining} model pod(s) left${
+      words.length ? `; ${words.join('; ')}` : ''
+    }`,
+  };
 }
 
 /**
@@ -260,6 +355,22 @@ export async function captureUndo(
           autoscaler: op.autoscaler,
           seconds: typeof seconds === 'number' ? seconds : 300,
         },
+      };
+    }
+    case 'cordon': {
+      // A node cordoned before the action stays cordoned after its undo.
+      const node = await actuator.get(op.cluster, {
+        apiVersion: 'v1',
+        kind: 'Node',
+        name: op.node,
+      });
+      const before =
+        (node?.spec as { unschedulable?: boolean } | undefined)
+          ?.unschedulable === true;
+      return {
+        ...step,
+        captured: true,
+        undo: { ...op, unschedulable: before },
       };
     }
     default:

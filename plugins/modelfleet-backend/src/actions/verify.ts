@@ -98,6 +98,9 @@ export async function verifySteps(
       continue;
     }
     if (!current) {
+      // A drained node the cluster autoscaler removed is what a
+      // consolidation is for.
+      if (ref.kind === 'Node') continue;
       problems.push(`${label} does not exist`);
       continue;
     }

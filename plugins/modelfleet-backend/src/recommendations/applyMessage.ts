@@ -7,6 +7,7 @@ import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
 
 /** What the sentence names: the model, its team and the target pool, as people read them. */
 export interface ApplyWords {
+  /** The model; for a consolidation, the nodes and their pool (`node a100-6 of A100 on a100 (c1)`). */
   model: string;
   /** The owning team's name; absent when the model has none. */
   team?: string;
@@ -43,6 +44,8 @@ function doing(kind: ModelFleetAction['kind'], w: ApplyWords): string {
       return `Changing ${w.model}'s spot and on-demand replicas`;
     case 'wake':
       return `Waking ${w.model}`;
+    case 'consolidate':
+      return `Emptying ${w.model}`;
     default:
       return `Deploying ${w.model}`;
   }
@@ -71,6 +74,12 @@ export function applyOutcome(
   const phrase = what(action.kind, words);
   const waits = action.state === 'planned' && action.dryRun;
   if (waits) {
+    if (action.kind === 'consolidate') {
+      return {
+        awaitsApproval: true,
+        message: `${phrase} waits for approval: the platform's policy, or that of a team whose pods move, is dry-run. Approve it under Node consolidations on the ModelFleet page.`,
+      };
+    }
     const policy = words.team ? `${words.team}'s` : "its team's";
     return {
       awaitsApproval: true,
@@ -99,14 +108,22 @@ export function applyOutcome(
     case 'cancelled':
       return {
         awaitsApproval: false,
-        message: `${phrase} was asked for earlier today and cancelled; it can be applied again tomorrow, or asked for on the Model page now.`,
+        message: `${phrase} was asked for earlier today and cancelled; it can be applied again tomorrow${
+          action.kind === 'consolidate'
+            ? ''
+            : ', or asked for on the Model page now'
+        }.`,
       };
     default:
       return {
         awaitsApproval: false,
         message: `${phrase} was tried earlier today and ${
           action.state === 'failed' ? 'failed' : 'rolled back'
-        }; the Model page's activity card says why.`,
+        }; ${
+          action.kind === 'consolidate'
+            ? 'Node consolidations on the ModelFleet page say'
+            : "the Model page's activity card says"
+        } why.`,
       };
   }
 }

@@ -6,8 +6,10 @@ import { ModelTargets, ResolvedModel } from '../actions/ModelTargets';
 import { supersededByPerson } from '../actions/supersede';
 import { Migrations } from '../arbitrage/Migrations';
 import { StoredAction } from '../database/ActionStore';
+import { FleetStateStore } from '../database/FleetStateStore';
 import { planModelAction } from '../engines/actions/modelPlans';
 import { PolicyService } from '../policy/PolicyService';
+import { applyConsolidation } from './applyConsolidation';
 import { Finding } from './fromActions';
 
 const ACTIVE_STATES = [
@@ -24,6 +26,8 @@ export interface RecommendationApplier {
   policies: PolicyService;
   /** Moves, as `POST /models/:namespace/:name/migrations` makes them. */
   migrations: Pick<Migrations, 'request'>;
+  /** Where the model pods run now, for a consolidation's steps. */
+  fleet: Pick<FleetStateStore, 'listModelPods' | 'listWorkloads'>;
 }
 
 /** Who applies, and when. */
@@ -56,6 +60,9 @@ export interface Applied {
  *   `migrate` action, as **Move here** makes it
  *   (`POST /models/:namespace/:name/migrations`): the same plan, steps,
  *   permission and dry-run;
+ * - a consolidation becomes a `consolidate` action on its pool: cordon the
+ *   nodes that go, drain them, wait for the moved models
+ *   (`applyConsolidation`);
  * - anything else is a ConflictError saying, in words, why and what to do
  *   instead.
  *
@@ -76,6 +83,12 @@ export async function applyRecommendation(
     return {
       action: await applier.actions.approve(source.actionId, context.actor),
       approved: true,
+    };
+  }
+  if (source.type === 'consolidation') {
+    return {
+      action: await applyConsolidation(applier, finding, context),
+      approved: false,
     };
   }
   if (source.type !== 'rightsizing' || !finding.subject.modelRef) {

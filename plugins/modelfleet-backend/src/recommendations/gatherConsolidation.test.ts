@@ -136,6 +136,8 @@ describe('gatherConsolidation', () => {
   async function run(
     options: {
       chatMin?: number;
+      /** The minimum size of l4x4. */
+      poolMin?: number;
       policy?: Partial<PlatformPolicy['consolidation']>;
       nodes?: StoredNode[];
       fleet?: {
@@ -147,7 +149,11 @@ describe('gatherConsolidation', () => {
     } = {},
   ) {
     const fleet = options.fleet ?? {
-      pools,
+      pools: pools.map(p =>
+        p.name === 'l4x4' && options.poolMin !== undefined
+          ? { ...p, nodes: { ...p.nodes, min: options.poolMin } }
+          : p,
+      ),
       nodes: options.nodes ?? nodes,
       pods,
       perHour: { l4x4: 4, a100: 3, t4: 0.5 },
@@ -229,11 +235,13 @@ describe('gatherConsolidation', () => {
       source: {
         type: 'consolidation',
         poolRef: 'gpupool:default/c1.l4x4',
+        cluster: 'c1',
         nodes: ['nb', 'nc'],
+        teams: ['group:default/search-team'],
         added: [],
         podsMoved: 1,
       },
-      applicable: { allowed: false },
+      applicable: { allowed: true },
     });
     expect(f.monthlySavingUsd).toBeCloseTo(2 * 4 * MONTH, 6);
     expect(f.id).toMatch(/^consolidation-[0-9a-f]{16}$/);
@@ -242,11 +250,9 @@ describe('gatherConsolidation', () => {
       'nc holds no model pod now.',
       'nb runs 1 pod of Chat LLM, which fits on node na.',
       "Within the disruption budgets (policy consolidation.maxDisruptedPods and maxDisruptedPercent): Search team 1 of at most 1 pod(s) this pass; and each model's PodDisruptionBudget as ModelFleet renders it (from its spec.replicas.min).",
+      'Apply cordons nb and nc, then evicts their model pods within their PodDisruptionBudgets, one node at a time; the scheduler places the pods again, and the cluster autoscaler removes the emptied nodes.',
       '$5,840 a month less for these nodes.',
     ]);
-    expect(f.applicable.reason).toMatch(
-      /^ModelFleet's actuator does not evict pods yet: cordon and drain nb and nc \(kubectl cordon/,
-    );
   });
 
   it("keeps a model's PodDisruptionBudget and the team's budget: then only the empty node goes", async () => {
@@ -263,10 +269,23 @@ describe('gatherConsolidation', () => {
         source: { nodes: ['nc'], podsMoved: 0 },
       });
       expect(findings[0].monthlySavingUsd).toBeCloseTo(4 * MONTH, 6);
-      expect(findings[0].applicable.reason).toMatch(
-        /^ModelFleet does not resize cloud node pools: .*EKS node group l4x4 of cluster c1.*Or cordon and drain nc/,
-      );
+      expect(findings[0].applicable).toEqual({ allowed: true });
     }
+  });
+
+  it("leaves to the cloud the nodes a pool's minimum size keeps", async () => {
+    const { findings } = await run({ chatMin: 3, poolMin: 3 });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].source).toMatchObject({ nodes: ['nc'] });
+    expect(findings[0].evidence).toContain(
+      'Its minimum size of 3 keeps this node even when empty.',
+    );
+    expect(findings[0].applicable).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(
+        /^ModelFleet does not resize cloud node pools: lower the minimum size of the EKS node group l4x4 of cluster c1 from 3 to 2 /,
+      ),
+    });
   });
 
   it('replaces a dear node by a cheaper node of a pool with the same GPU, for a pod not pinned to its pool', async () => {
@@ -309,9 +328,10 @@ describe('gatherConsolidation', () => {
     expect(findings[0].evidence).toContain(
       'nx runs 1 pod of embed, which fits on a new node of small (c1).',
     );
-    expect(findings[0].applicable.reason).toMatch(
-      /cordon and drain nx .*the cluster autoscaler adds a node of small \(c1\) for those with no room/,
+    expect(findings[0].evidence).toContain(
+      'Apply cordons nx, then evicts their model pods within their PodDisruptionBudgets, one node at a time; the scheduler places the pods again (the cluster autoscaler adds a node of small (c1) for those with no room), and the cluster autoscaler removes the emptied nodes.',
     );
+    expect(findings[0].applicable).toEqual({ allowed: true });
   });
 
   it('skips a cluster that could not be read, and says when no connector reports nodes', async () => {

@@ -1,8 +1,9 @@
 /*
  * The consolidation engine's result in words: one recommendation per pool
  * whose nodes go (removed, or replaced by cheaper ones), with the saving,
- * the pods moved and their models, the teams' disruption budgets, and what
- * to do (ModelFleet does not evict pods: cordon and drain). Pure.
+ * the pods moved and their models, the teams' disruption budgets, and how
+ * Apply empties the nodes (cordon and drain, through the action path), or
+ * why it cannot (the pool's minimum size keeps them). Pure.
  */
 import { HOURS_PER_MONTH } from '../engines/placement';
 import { ConsolidationResult, PodMove } from '../engines/rightsizing';
@@ -185,21 +186,30 @@ export function consolidationFindings(
         )}; and each model's PodDisruptionBudget as ModelFleet renders it (from its spec.replicas.min).`,
       );
     }
+
+    // The emptied nodes go only if the pool's minimum size lets them.
+    const kept =
+      pool.nodes.min !== undefined &&
+      pool.nodes.min > pool.nodes.current - nodes.length;
+    evidence.push(
+      kept
+        ? `Its minimum size of ${pool.nodes.min} keeps ${
+            nodes.length === 1 ? 'this node' : 'these nodes'
+          } even when empty.`
+        : `Apply cordons ${listWords(nodes)}, then evicts ${
+            busy.length
+              ? 'their model pods'
+              : 'any model pod placed there meanwhile'
+          } within their PodDisruptionBudgets, one node at a time; the scheduler places the pods again${
+            addedWords.length
+              ? ` (the cluster autoscaler adds ${listWords(
+                  addedWords,
+                )} for those with no room)`
+              : ''
+          }, and the cluster autoscaler removes the emptied nodes.`,
+    );
+
     evidence.push(`${dollars(monthly)} a month less for these nodes.`);
-
-    const drain = `cordon and drain ${listWords(
-      nodes,
-    )} (kubectl cordon, then kubectl drain --ignore-daemonsets --delete-emptydir-data), one node at a time`;
-    const reason = busy.length
-      ? `ModelFleet's actuator does not evict pods yet: ${drain}; the pods are placed again by the scheduler${
-          addedWords.length
-            ? ` (the cluster autoscaler adds ${listWords(
-                addedWords,
-              )} for those with no room)`
-            : ''
-        }, and the autoscaler removes the emptied nodes if the pool's minimum size lets it.`
-      : `${resizeAdvice(pool, nodes.length)}. Or ${drain}.`;
-
     out.push({
       id: recommendationId('consolidation', { poolRef }, nodes.join(',')),
       kind: 'consolidation',
@@ -241,11 +251,15 @@ export function consolidationFindings(
       source: {
         type: 'consolidation',
         poolRef,
+        cluster,
         nodes,
+        teams: teams.filter(t => t !== UNOWNED),
         added: [...s.added.entries()].map(([p, count]) => ({ pool: p, count })),
         podsMoved: s.moves.length,
       },
-      applicable: { allowed: false, reason },
+      applicable: kept
+        ? { allowed: false, reason: resizeAdvice(pool, nodes.length) }
+        : { allowed: true },
     });
   }
   return out;

@@ -24,6 +24,7 @@ import { Finding } from '../recommendations/fromActions';
 import { RECOMMENDATION_ID } from '../recommendations/ids';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import { RecommendationStateStore } from '../recommendations/RecommendationStateStore';
+import { listWords } from '../recommendations/gatherConsolidationFindings';
 import { allowedRefs, authorizeOn } from './access';
 import { actorOf, callerOf, objectBody, optionalQueryParam } from './common';
 import { authorizeWholeFleet, costReach } from './costAccess';
@@ -292,7 +293,12 @@ export function createRecommendationsRouter(options: {
     const outcome = applyOutcome(
       action,
       {
-        model: names.model(subject.modelRef ?? action.entityRef),
+        model:
+          source.type === 'consolidation'
+            ? `${source.nodes.length === 1 ? 'node' : 'nodes'} ${listWords(
+                source.nodes,
+              )} of ${poolPlace(source.poolRef)}`
+            : names.model(subject.modelRef ?? action.entityRef),
         ...(subject.teamRef ? { team: names.team(subject.teamRef) } : {}),
         ...(to ? { to: poolPlace(to) } : {}),
         ...(source.type === 'rightsizing' ? { replicas: source.replicas } : {}),

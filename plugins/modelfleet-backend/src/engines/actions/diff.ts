@@ -65,6 +65,8 @@ export function targetsOf(op: ActionOperation): Array<{
     case 'scale':
     case 'waitReady':
       return [{ apiVersion: 'apps/v1', ...refOf(op.workload) }];
+    case 'cordon':
+      return [{ apiVersion: 'v1', kind: 'Node', name: op.node }];
     case 'pauseAutoscaler':
     case 'setKeepAlive':
       return [
@@ -98,6 +100,9 @@ export function desiredPatch(
       ) as KubeObject | undefined;
     case 'scale':
       return { spec: { replicas: op.replicas } };
+    case 'cordon':
+      // Uncordoned is unset, as `kubectl uncordon` leaves it.
+      return { spec: { unschedulable: op.unschedulable ? true : null } };
     case 'pauseAutoscaler':
       return {
         metadata: {

@@ -150,6 +150,11 @@ export interface FixtureOptions {
   l4?: boolean;
   /** The search team's policy is dry-run. */
   dryRun?: boolean;
+  /**
+   * The connector reports the A100 pool's nodes: one more than its pods
+   * use (a100-6, empty), so consolidation recommends removing it.
+   */
+  nodes?: boolean;
 }
 
 /**
@@ -172,8 +177,8 @@ export async function start(
     observedAt: NOW.toISOString(),
     pools: [
       pool('a100', {
-        nodes: { current: 6 },
-        gpus: { allocatable: 6, allocated: 6 },
+        nodes: { current: options.nodes ? 7 : 6 },
+        gpus: { allocatable: options.nodes ? 7 : 6, allocated: 6 },
       }),
       pool('empty', {
         nodes: { current: 1, min: 1 },
@@ -194,6 +199,26 @@ export async function start(
           ]
         : []),
     ],
+    ...(options.nodes
+      ? {
+          nodes: Array.from({ length: 7 }, (_, i) => ({
+            name: `a100-${i}`,
+            pool: 'a100',
+            gpuUnits: 1,
+            unitMemoryMiB: 81_920,
+          })),
+          pods: Array.from({ length: 6 }, (_, i) => {
+            const name = i < 4 ? 'reranker' : 'sdxl';
+            return {
+              name: `${name}-${i}`,
+              node: `a100-${i}`,
+              workload: workload(name),
+              gpuUnits: 1,
+              priority: 0,
+            };
+          }),
+        }
+      : {}),
     workloads: [
       {
         ...workload('reranker'),
@@ -311,7 +336,7 @@ export async function start(
         permissions,
         recommendations,
         states,
-        applier: { actions, targets, policies, migrations },
+        applier: { actions, targets, policies, migrations, fleet },
         now: () => NOW,
       }),
     )
