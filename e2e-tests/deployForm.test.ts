@@ -58,6 +58,18 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
     fullPage: true,
   });
   await max.fill('3');
+  // The wake method is asked only while the traffic idles: picked for
+  // sporadic traffic and then always on, it is gone (and, below, not on the
+  // Review step).
+  const pickTraffic = async (name: string) => {
+    await page.getByRole('button', { name: /Traffic pattern/ }).click();
+    await page.getByRole('option', { name, exact: true }).click();
+  };
+  const wake = page.getByRole('button', { name: /Wake from zero on/ });
+  await pickTraffic('Sporadic');
+  await expect(wake).toContainText('A request (KEDA HTTP add-on)');
+  await pickTraffic('Always on');
+  await expect(wake).toHaveCount(0);
   await page.getByRole('button', { name: 'Next' }).click();
   // The form library logs the step its schema refused (the name above) as
   // a console error: expected here, and nothing else may be logged.
@@ -127,8 +139,9 @@ test('a developer corrects a wrong value at its own step, ranks the pools by wha
   );
   await expect(row('Policy checks')).toContainText('All passed');
   // Only the rows that apply, each in words: an always-on model has no wake
-  // method, no region picked means no regions row, and "apply now" is an
-  // answer, not a check box (drawn as an emoji Chromium here has no font for).
+  // method (not even the one picked for sporadic traffic before), no region
+  // picked means no regions row, and "apply now" is an answer, not a check
+  // box (drawn as an emoji Chromium here has no font for).
   await expect(row('Wake from zero on')).toHaveCount(0);
   await expect(row('Allowed regions')).toHaveCount(0);
   await expect(row('Apply to the cluster now')).toContainText(

@@ -171,6 +171,23 @@ describe('alpha plugin', () => {
     });
   });
 
+  it('adds the WakeOn form field to the scaffolder', async () => {
+    const extension = plugin.getExtension(
+      'scaffolder-form-field:modelfleet/wake-on',
+    );
+    expect(
+      (extension as unknown as { attachTo: unknown }).attachTo,
+    ).toMatchObject({ id: 'api:scaffolder/form-fields', input: 'formFields' });
+    const loader = createExtensionTester(extension).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    ) as () => Promise<{ $$type: string }>;
+    const { WakeOnField } = await import('./components/WakeOnField');
+    expect(await loader()).toMatchObject({
+      name: 'WakeOn',
+      component: WakeOnField,
+    });
+  });
+
   describe('entity cards', () => {
     const model = {
       apiVersion: 'modelfleet.io/v1alpha1',

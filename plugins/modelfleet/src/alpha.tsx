@@ -220,12 +220,28 @@ const maxReplicasFormField: ExtensionDefinition<{
   },
 });
 
+// The `ui:field: WakeOn` scaffolder field: how a model that scales to zero
+// wakes, asked only while the traffic idles and cleared otherwise.
+const wakeOnFormField: ExtensionDefinition<{
+  kind: 'scaffolder-form-field';
+  name: 'wake-on';
+  output: ExtensionDataRef;
+  params: object;
+}> = FormFieldBlueprint.make({
+  name: 'wake-on',
+  params: {
+    field: () =>
+      import('./components/WakeOnField/formField').then(m => m.wakeOnFormField),
+  },
+});
+
 /**
  * The ModelFleet frontend plugin for the new frontend system: the
  * `plugin.modelfleet.service` API, the page at `/modelfleet` with its
  * sidebar item, the entity cards for Model, GpuPool and Group pages, the
- * `GpuPoolPicker` and `MaxReplicas` scaffolder form fields, and an app root
- * element that loads the Model page's cards and charts while the app starts.
+ * `GpuPoolPicker`, `MaxReplicas` and `WakeOn` scaffolder form fields, and an
+ * app root element that loads the Model page's cards and charts while the
+ * app starts.
  *
  * @alpha
  */
@@ -250,6 +266,7 @@ export default createFrontendPlugin({
     recommendationsCard,
     gpuPoolPickerFormField,
     maxReplicasFormField,
+    wakeOnFormField,
     preloadModelPage,
   ],
 });

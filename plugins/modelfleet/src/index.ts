@@ -1,8 +1,9 @@
 /**
  * The ModelFleet frontend plugin: the Fleet page, the Model, GpuPool and
- * team entity cards, the home page's overview, the GpuPoolPicker scaffolder
- * field, the API client and a Cost Insights client. The new frontend system's plugin is the default
- * export of `./alpha`.
+ * team entity cards, the home page's overview, the GpuPoolPicker,
+ * MaxReplicas and WakeOn scaffolder fields, the API client and a Cost
+ * Insights client. The new frontend system's plugin is the default export
+ * of `./alpha`.
  *
  * @packageDocumentation
  */
@@ -22,6 +23,7 @@ export {
   EntityRecommendationsCard,
   GpuPoolPickerFieldExtension,
   MaxReplicasFieldExtension,
+  WakeOnFieldExtension,
 } from './plugin';
 export {
   GpuPoolPicker,
@@ -42,6 +44,11 @@ export type {
   MaxReplicasFieldProps,
   MaxReplicasUiOptions,
 } from './components/MaxReplicasField';
+export { WakeOnField } from './components/WakeOnField';
+export type {
+  WakeOnFieldProps,
+  WakeOnUiOptions,
+} from './components/WakeOnField';
 export type {
   EntityModelActivityCardProps,
   PollIntervals,

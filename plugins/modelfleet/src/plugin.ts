@@ -16,6 +16,7 @@ import {
   MaxReplicasField,
   maxReplicasValidation,
 } from './components/MaxReplicasField';
+import { WakeOnField } from './components/WakeOnField';
 import { rootRouteRef } from './routes';
 
 /**
@@ -266,5 +267,22 @@ export const MaxReplicasFieldExtension = modelfleetPlugin.provide(
     name: 'MaxReplicas',
     component: MaxReplicasField,
     validation: maxReplicasValidation,
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: WakeOn` (legacy frontend system): how a model
+ * that scales to zero wakes, asked only while the traffic pattern
+ * (`ui:options.trafficField`, default `traffic`) idles, and cleared for any
+ * other traffic so no stale answer reaches the Review step or the task.
+ * Add it inside `<ScaffolderFieldExtensions>`; the new frontend system gets
+ * it from the plugin's `scaffolder-form-field:modelfleet/wake-on` extension.
+ *
+ * @public
+ */
+export const WakeOnFieldExtension = modelfleetPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'WakeOn',
+    component: WakeOnField,
   }),
 );

@@ -163,22 +163,35 @@ describe('the Deploy a model template', () => {
     const serving = template.spec.parameters.find(
       (p: any) => p.properties.traffic,
     );
-    expect(serving.properties.wakeOn).toBeUndefined();
-    const branches: any[] = serving.dependencies.traffic.oneOf;
-    const asked = branches.filter(b => b.properties.wakeOn);
-    expect(asked).toHaveLength(1);
-    expect(asked[0].properties.traffic.enum).toEqual([
-      'business-hours',
-      'sporadic',
-    ]);
-    expect(
-      branches.filter(b => !b.properties.wakeOn).map(b => b.properties.traffic),
-    ).toEqual([{ const: 'always-on' }]);
-    const { wakeOn } = asked[0].properties;
+    // Its own field asks it only while the traffic idles, and clears an
+    // answer given before when the traffic goes back to always on.
+    const { wakeOn } = serving.properties;
+    expect(wakeOn['ui:field']).toBe('WakeOn');
+    expect(wakeOn['ui:options']).toEqual({
+      trafficField: 'traffic',
+      idleTraffic: ['business-hours', 'sporadic'],
+    });
     expect(wakeOn.enum).toEqual([...WAKE_MODES]);
-    expect(wakeOn.default).toBe(
+    expect(wakeOn.enumNames).toHaveLength(WAKE_MODES.length);
+    // The default comes only with traffic that idles: the render step's.
+    expect(wakeOn.default).toBeUndefined();
+    const branches: any[] = serving.dependencies.traffic.oneOf;
+    const idle = branches.filter(b => b.properties.wakeOn?.default);
+    expect(idle).toHaveLength(1);
+    expect(idle[0].properties.traffic.enum).toEqual(
+      wakeOn['ui:options'].idleTraffic,
+    );
+    expect(idle[0].properties.wakeOn.default).toBe(
       renderManifestsInputFields.wakeOn.parse(undefined),
     );
+    // For always-on traffic the Review step leaves the cleared row out.
+    const alwaysOn = branches.filter(b => b !== idle[0]);
+    expect(alwaysOn.map(b => b.properties.traffic)).toEqual([
+      { const: 'always-on' },
+    ]);
+    expect(alwaysOn[0].properties.wakeOn).toEqual({
+      'ui:backstage': { review: { show: false } },
+    });
   });
 
   it('passes the wake method to the render step only for traffic that idles, never a stale answer', () => {

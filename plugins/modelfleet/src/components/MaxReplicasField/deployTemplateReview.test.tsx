@@ -4,6 +4,7 @@ import type { TemplateParameterSchema } from '@backstage/plugin-scaffolder-react
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaxReplicasField, maxReplicasValidation } from '.';
+import { WakeOnField } from '../WakeOnField';
 // Jest parses YAML imports (the Backstage CLI's transform). The test reads
 // the template the portal ships, outside any package.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -48,6 +49,7 @@ async function review(initialState: InitialState) {
           component: MaxReplicasField,
           validation: maxReplicasValidation,
         },
+        { name: 'WakeOn', component: WakeOnField },
       ]}
       initialState={initialState}
       onCreate={onCreate}
@@ -60,6 +62,15 @@ async function review(initialState: InitialState) {
 const row = (title: string) =>
   screen.queryByText(title, { exact: true })?.closest('tr')?.textContent ??
   undefined;
+
+/** Picks `option` in the select of the form labelled `label`. */
+async function pick(label: RegExp, option: string) {
+  await userEvent.click(screen.getByRole('button', { name: label }));
+  await userEvent.click(await screen.findByRole('option', { name: option }));
+  await waitFor(() =>
+    expect(screen.queryByRole('listbox')).not.toBeInTheDocument(),
+  );
+}
 
 async function toReview() {
   await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
@@ -140,5 +151,60 @@ describe('the Deploy a model template in the scaffolder form', () => {
     expect(row('Allowed regions')).toContain('eastus');
     expect(row('Allowed regions')).toContain('westeurope');
     expect(row('Apply to the cluster now')).toContain('Yes: apply now');
+  });
+
+  it('forgets the wake method when the traffic goes back to always on, and asks it again when it idles', async () => {
+    const { onCreate } = await review({});
+    await screen.findByRole('spinbutton', { name: 'Minimum replicas' });
+    expect(
+      screen.queryByRole('button', { name: /Wake from zero on/ }),
+    ).not.toBeInTheDocument();
+
+    await pick(/Traffic pattern/, 'Sporadic');
+    expect(
+      await screen.findByRole('button', { name: /Wake from zero on/ }),
+    ).toHaveTextContent('A request (KEDA HTTP add-on)');
+
+    await pick(/Traffic pattern/, 'Always on');
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: /Wake from zero on/ }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(screen.queryByText('Wake from zero on')).not.toBeInTheDocument();
+    await toReview();
+    expect(row('Traffic pattern')).toContain('Always on');
+    expect(row('Wake from zero on')).toBeUndefined();
+    expect(screen.queryByText(/Wake On/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/KEDA|Knative|http-addon/),
+    ).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreate).toHaveBeenCalledTimes(1));
+    const alwaysOn = onCreate.mock.calls[0][0];
+    expect(alwaysOn).toMatchObject({ traffic: 'always-on' });
+    expect(alwaysOn.wakeOn).toBeUndefined();
+    // What the task's parameters carry (the request body is JSON).
+    expect(JSON.parse(JSON.stringify(alwaysOn))).not.toHaveProperty('wakeOn');
+
+    // Back at the Serving step, traffic that idles asks it again.
+    await userEvent.click(screen.getByRole('button', { name: 'Back' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Back' }));
+    await screen.findByRole('spinbutton', { name: 'Minimum replicas' });
+    await pick(/Traffic pattern/, 'Business hours');
+    expect(
+      await screen.findByRole('button', { name: /Wake from zero on/ }),
+    ).toHaveTextContent('A request (KEDA HTTP add-on)');
+    await pick(/Wake from zero on/, 'The next poll (KEDA)');
+    await toReview();
+    expect(row('Traffic pattern')).toContain('Business hours');
+    expect(row('Wake from zero on')).toContain('The next poll (KEDA)');
+    expect(screen.queryByText(/Wake On|keda-poll/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreate).toHaveBeenCalledTimes(2));
+    expect(onCreate.mock.calls[1][0]).toMatchObject({
+      traffic: 'business-hours',
+      wakeOn: 'keda-poll',
+    });
   });
 });

@@ -1,0 +1,3 @@
+export { WakeOnField } from './WakeOnField';
+export { wakeOnApplies, wakeOnChoices, wakeOnCorrection } from './wakeOn';
+export type { WakeOnFieldProps, WakeOnUiOptions, WakeOnChoice } from './wakeOn';
