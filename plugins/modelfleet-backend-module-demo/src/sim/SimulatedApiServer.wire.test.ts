@@ -104,15 +104,21 @@ describe('SimulatedApiServer: auth, watch, faults, accounting', () => {
       },
     );
     expect(del.status).toBe(403);
+    // Nodes: patch (cordon) only, nothing else cluster-wide.
     const node = await http(sim.url, '/api/v1/nodes/n1', {
+      method: 'DELETE',
+      token: SA_TOKEN,
+    });
+    expect(node.body.message).toBe(
+      `nodes "n1" is forbidden: User "${SA}" cannot delete resource "nodes" in API group "" at the cluster scope`,
+    );
+    const cordon = await http(sim.url, '/api/v1/nodes/n1', {
       method: 'PATCH',
       token: SA_TOKEN,
       body: {},
       contentType: 'application/merge-patch+json',
     });
-    expect(node.body.message).toBe(
-      `nodes "n1" is forbidden: User "${SA}" cannot patch resource "nodes" in API group "" at the cluster scope`,
-    );
+    expect(cordon.body.message).toBe('nodes "n1" not found');
     // An apply that would create needs create too; the Role grants it for KEDA objects.
     const so = await http(
       sim.url,

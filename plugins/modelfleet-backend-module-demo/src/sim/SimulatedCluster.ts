@@ -9,6 +9,7 @@ import { TraceReplay } from '../replay';
 import { bootstrapStore, DEFAULT_TOKENS } from './bootstrap';
 import { SimClock } from './clock';
 import { ClusterContext } from './controllers/context';
+import { DisruptionController } from './controllers/disruption';
 import { KedaController } from './controllers/keda';
 import { drawLoadTime, Kubelet } from './controllers/kubelet';
 import { ControllerManager } from './controllers/manager';
@@ -105,7 +106,8 @@ export type { ClusterStats };
 /**
  * One simulated cluster: an API server and the controllers that act on
  * it (Deployments and StatefulSets, scheduler, kubelets, node
- * provisioning, KEDA, the demo's schedules, spot reclaims), all in
+ * provisioning, KEDA, the demo's schedules, spot reclaims, disruption
+ * budgets), all in
  * simulated time, with the demo's pools and models in it.
  *
  * @public
@@ -145,6 +147,7 @@ export class SimulatedCluster {
     this.provisioner = new NodeProvisioner(ctx, cluster, options.pools, {
       timing: { ...DEFAULT_PROVISIONER_TIMING, ...options.provisioner },
       spotAvailable: (pool, zone) => this.spot.available(pool, zone),
+      reclaiming: node => this.spot.isReclaiming(node),
       gfdProductNames: options.gfdProductNames ?? 'nvidia',
       kick,
     });
@@ -179,6 +182,7 @@ export class SimulatedCluster {
       this.provisioner,
       this.kubelet,
       new ServiceExportController(ctx),
+      new DisruptionController(ctx),
     );
     this.manager.onSettled(() => this.traffic.settled());
     const label = poolLabelKey(cluster);

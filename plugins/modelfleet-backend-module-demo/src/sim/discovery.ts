@@ -91,6 +91,17 @@ export function resourceList(
         verbs: ['get', 'patch', 'update'],
       });
     }
+    if (t.eviction) {
+      resources.push({
+        name: `${t.plural}/eviction`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'policy',
+        version: 'v1',
+        kind: 'Eviction',
+        verbs: ['create'],
+      });
+    }
     if (t.proxy) {
       resources.push({
         name: `${t.plural}/proxy`,

@@ -64,7 +64,7 @@ describe('RBAC of the pod proxy: pods/proxy, get for GET and create for POST', (
   const forbidden = (id: string, verb: string) =>
     `pods "${id}" is forbidden: User "${SA}" cannot ${verb} resource "pods/proxy" in API group "" in the namespace "models"`;
 
-  it('ships get and create on pods/proxy in the model namespace Role, and nothing more for it', () => {
+  it('ships get and create on pods/proxy in the model namespace Role, and nothing more for pods but eviction', () => {
     const docs = parseAllDocuments(
       fs.readFileSync(path.join(defaultRbacDir(), ROLE_FILE), 'utf8'),
     ).map(d => d.toJS());
@@ -74,6 +74,7 @@ describe('RBAC of the pod proxy: pods/proxy, get for GET and create for POST', (
     );
     expect(rules).toEqual([
       { apiGroups: [''], resources: ['pods/proxy'], verbs: ['get', 'create'] },
+      { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { clone, isPlainObject, KubeObject, StoredObject } from './objects';
+import { evictPod } from './eviction';
 import { jsonPatch, mergePatch, PatchError } from './patch';
 import { apiVersionOf, ResourceType } from './resources';
 import { parseFieldSelector, parseLabelSelector, Selector } from './selectors';
@@ -102,6 +103,22 @@ export class ResourceHandlers {
 
   handle(req: ResourceRequest): Answer {
     const { type } = req;
+    if (req.subresource === 'eviction' && type.eviction && req.name) {
+      if (req.verb !== 'create') {
+        throw new ApiError(
+          405,
+          'the server does not allow this method on the requested resource',
+          'MethodNotAllowed',
+        );
+      }
+      return evictPod(this.store, {
+        namespace: req.namespace ?? '',
+        name: req.name,
+        query: req.query,
+        body: req.body,
+        user: req.user,
+      });
+    }
     if (req.subresource && !['scale', 'status'].includes(req.subresource)) {
       throw new ApiError(
         404,

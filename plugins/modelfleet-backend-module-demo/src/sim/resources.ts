@@ -19,6 +19,8 @@ export interface ResourceType {
   status?: boolean;
   /** The `proxy` subresource (pods: the pod proxy). */
   proxy?: boolean;
+  /** The `eviction` subresource (pods: a `policy/v1` Eviction). */
+  eviction?: boolean;
 }
 
 /** The verbs of a served collection. */
@@ -77,6 +79,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['po'],
     status: true,
     proxy: true,
+    eviction: true,
   }),
   core('Service', 'services', true, { shortNames: ['svc'], status: true }),
   core('ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),

@@ -163,6 +163,11 @@ export class SpotController {
     return [...this.reclaiming].sort();
   }
 
+  /** Whether a node is announced for reclaim and not deleted yet. */
+  isReclaiming(nodeName: string): boolean {
+    return this.reclaiming.has(nodeName);
+  }
+
   /** Reclaims a node: announces it now, deletes it after the cloud's notice. */
   reclaim(nodeName: string): { node: string; deleteAt: number } | undefined {
     const node = this.ctx.store.get(this.ctx.types.node, undefined, nodeName);

@@ -44,7 +44,8 @@ export class ObjectStore {
 
   constructor(
     readonly registry: ResourceRegistry,
-    private readonly now: () => number,
+    /** The simulated time, in ms. */
+    readonly now: () => number,
     historyLimit = 5_000,
   ) {
     this.history = new StoreHistory(historyLimit);

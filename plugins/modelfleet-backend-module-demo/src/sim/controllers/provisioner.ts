@@ -32,7 +32,11 @@ const MANAGER = 'cluster-autoscaler';
  * (pools at zero scale up from zero); spot nodes only in zones where spot
  * capacity is available. It removes a node that has run no pods for ten
  * minutes, down to the pool's floor: its min, or its busy nodes plus the
- * pool's `idleNodes` headroom (as overprovisioning keeps).
+ * pool's `idleNodes` headroom (as overprovisioning keeps). A cordoned node
+ * without pods (what a drain leaves) is removed first, down to the pool's
+ * min (it is no headroom: nothing can be scheduled on it); a node under a
+ * spot reclaim is left to the reclaim, which deletes it at the end of the
+ * cloud's notice.
  */
 export class NodeProvisioner implements Controller {
   readonly name = 'provisioner';
@@ -53,6 +57,8 @@ export class NodeProvisioner implements Controller {
       spotAvailable: SpotAvailability;
       gfdProductNames: 'demo' | 'nvidia';
       kick: () => void;
+      /** Whether a node is under a spot reclaim (the reclaim deletes it). */
+      reclaiming?: (nodeName: string) => boolean;
     },
   ) {}
 
@@ -186,22 +192,36 @@ export class NodeProvisioner implements Controller {
     const nodes = this.nodesOf(pool);
     const busyCount = nodes.filter(n => busy.has(n.metadata.name)).length;
     const floor = Math.max(pool.nodes.min, busyCount + pool.idleNodes);
-    let count = nodes.length;
+    const reclaiming = this.options.reclaiming ?? (() => false);
+    const cordoned = (n: StoredObject) => Boolean(n.spec?.unschedulable);
+    // A node under a spot reclaim is the reclaim's to delete; a cordoned
+    // node without pods (what a drain leaves) goes first.
     const idle = nodes
-      .filter(n => !busy.has(n.metadata.name))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      .filter(n => !busy.has(n.metadata.name) && !reclaiming(n.metadata.name))
+      .sort(
+        (a, b) =>
+          Number(cordoned(b)) - Number(cordoned(a)) ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      );
     for (const n of nodes)
       if (busy.has(n.metadata.name)) this.idleSince.delete(n.metadata.name);
+    let count = nodes.length;
+    // Idle headroom (idleNodes) is schedulable nodes: a cordoned one is none.
+    let schedulable = count - idle.filter(cordoned).length;
     for (const n of idle) {
       const name = n.metadata.name;
       const since = this.idleSince.get(name) ?? now;
       this.idleSince.set(name, since);
       const due = since + this.options.timing.scaleDownAfterMs;
-      if (now >= due && count > floor && !n.spec?.unschedulable) {
+      const removable = cordoned(n)
+        ? count > pool.nodes.min
+        : schedulable > floor;
+      if (now >= due && removable) {
         this.ctx.remove(this.ctx.types.node, n, MANAGER);
         this.idleSince.delete(name);
         count--;
-      } else if (count > floor && !this.recheck.has(name)) {
+        if (!cordoned(n)) schedulable--;
+      } else if (removable && !this.recheck.has(name)) {
         this.recheck.set(
           name,
           this.ctx.clock.at(due, () => {
