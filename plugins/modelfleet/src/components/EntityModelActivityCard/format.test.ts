@@ -62,6 +62,32 @@ describe('activity formatting', () => {
     expect(actionTitle({ ...a, kind: 'spot-fallback' })).toBe('Spot fallback');
   });
 
+  it('names a consolidation by the nodes it empties', () => {
+    const cordon = (node: string, unschedulable = true) => ({
+      description: `Cordon node ${node}`,
+      do: { op: 'cordon' as const, cluster: 'c', node, unschedulable },
+    });
+    const drain = {
+      description: 'Drain node n1',
+      do: {
+        op: 'drain' as const,
+        cluster: 'c',
+        node: 'n1',
+        timeoutSeconds: 60,
+      },
+    };
+    const a = modelAction({ kind: 'consolidate' });
+    expect(
+      actionTitle({ ...a, steps: [cordon('n1'), cordon('n2'), drain] }),
+    ).toBe('Empty nodes n1, n2');
+    expect(actionTitle({ ...a, steps: [cordon('n1'), drain] })).toBe(
+      'Empty node n1',
+    );
+    expect(actionTitle({ ...a, steps: [cordon('n1', false)] })).toBe(
+      'Empty nodes',
+    );
+  });
+
   it('writes actors for people', () => {
     expect(formatActor('user:default/jane')).toBe('jane');
     expect(formatActor('user:platform/sam')).toBe('platform/sam');

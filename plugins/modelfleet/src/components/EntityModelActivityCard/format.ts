@@ -62,7 +62,10 @@ export function stateTone(state: ActionState): StateTone | undefined {
   }
 }
 
-/** What an action does, e.g. `Scale to 3 replicas`. */
+/**
+ * What an action does, e.g. `Scale to 3 replicas`, or `Empty nodes n1, n2`
+ * for a consolidation.
+ */
 export function actionTitle(
   action: Pick<ModelFleetAction, 'kind' | 'steps' | 'fallback'>,
 ): string {
@@ -110,6 +113,20 @@ export function actionTitle(
       return d.direction === 'fallback'
         ? `Spot fallback: on-demand stand-in to ${to}`
         : `Return to spot: on-demand stand-in to ${to}`;
+    }
+    case 'consolidate': {
+      // The nodes it cordons are those it empties.
+      const nodes = [
+        ...new Set(
+          action.steps.flatMap(s =>
+            s.do.op === 'cordon' && s.do.unschedulable ? [s.do.node] : [],
+          ),
+        ),
+      ];
+      if (!nodes.length) return 'Empty nodes';
+      return `Empty ${nodes.length === 1 ? 'node' : 'nodes'} ${nodes.join(
+        ', ',
+      )}`;
     }
     default:
       return String(action.kind);

@@ -288,6 +288,35 @@ describe('ModelFleetPage', () => {
     });
   });
 
+  it('shows the node consolidations right under the recommendations', async () => {
+    const api = mockApi();
+    await render(api);
+    const card = await screen.findByTestId('modelfleet-consolidations-card');
+    expect(
+      await within(card).findByText(
+        /^No node consolidation has been asked for\./,
+      ),
+    ).toBeInTheDocument();
+    expect(api.listActions).toHaveBeenCalledWith({
+      kind: 'consolidate',
+      limit: 50,
+    });
+    // Where Apply said to approve it: the next card after the
+    // recommendations, before the moves.
+    const item = card.closest<HTMLElement>('[class*="MuiGrid-item"]')!;
+    expect(within(item).getByRole('heading', { level: 2 })).toHaveTextContent(
+      'Node consolidations',
+    );
+    expect(item.previousElementSibling).toHaveTextContent(
+      'What would save money in the fleet, largest saving first',
+    );
+    expect(
+      within(item.nextElementSibling as HTMLElement).getByTestId(
+        'modelfleet-moves-card',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it("shows the fleet's realised savings, each line with its team", async () => {
     const api = mockApi({ getSavings: jest.fn(async () => savingsLedger()) });
     await render(api);

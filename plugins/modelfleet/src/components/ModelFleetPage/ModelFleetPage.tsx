@@ -18,7 +18,7 @@ import { BackendDetails } from '../BackendStatus';
 import { CARD_STATE_ATTRIBUTE, CardBody, formatDateTime } from '../CostCommon';
 import { DemoBanner } from '../DemoBanner';
 import { FleetCostSection } from '../FleetCost';
-import { MovesCard } from '../FleetMoves';
+import { ConsolidationsCard, MovesCard } from '../FleetMoves';
 import { FleetRecommendationsCard } from '../Recommendations';
 import { FleetSavingsCard } from '../Savings';
 import { ClustersTable, PoolsTable, WorkloadsTable } from '../FleetTables';
@@ -38,8 +38,10 @@ const Figure = (props: { label: string; value: string | number }) => (
  * The fleet at a glance: clusters, GPU pools, the fleet's cost (totals, cost
  * over time, top costs, anomalies, bill reconciliation), the realised
  * savings of applied actions and hibernation, the recommendations
- * (sorted by saving, with Apply / Dismiss / Snooze), the moves of models
- * between pools (with Approve / Cancel for those waiting), model workloads, and
+ * (sorted by saving, with Apply / Dismiss / Snooze), right under them the
+ * node consolidations their Apply made (with Approve / Cancel for those
+ * waiting), the moves of models between pools (with Approve / Cancel for
+ * those waiting), model workloads, and
  * in a closed panel for platform engineers the state of the ModelFleet
  * backend (database, connectors, background loops). Data of the simulated demo fleet is labelled.
  */
@@ -141,6 +143,9 @@ export const FleetOverview = () => {
         </Grid>
         <Grid item xs={12}>
           <FleetRecommendationsCard />
+        </Grid>
+        <Grid item xs={12}>
+          <ConsolidationsCard />
         </Grid>
         <Grid item xs={12}>
           <MovesCard />

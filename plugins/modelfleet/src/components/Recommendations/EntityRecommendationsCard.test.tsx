@@ -227,6 +227,43 @@ describe('EntityRecommendationsCard', () => {
     ).toHaveAttribute('href', '/modelfleet');
   });
 
+  it('on a GpuPool page, says to follow a node consolidation under Node consolidations on the ModelFleet page', async () => {
+    const pool = {
+      apiVersion: 'modelfleet.io/v1alpha1',
+      kind: 'GpuPool',
+      metadata: { name: 'demo-aws-use1.g5-a10g', namespace: 'default' },
+      spec: { owner: 'group:default/platform-team' },
+    };
+    const consolidation = recommendation({
+      id: 'consolidation-3333333333333333',
+      kind: 'consolidation',
+      title: 'Empty 2 nodes of g5-a10g',
+      subject: { poolRef: 'gpupool:default/demo-aws-use1.g5-a10g' },
+    });
+    const { api } = listing([consolidation]);
+    (api.applyRecommendation as jest.Mock).mockResolvedValue({
+      recommendationId: consolidation.id,
+      actionId: 'act-7',
+      actionState: 'applying',
+      actionKind: 'consolidate',
+      awaitsApproval: false,
+      message: 'Emptying g5-a10g now.',
+    });
+    await render(api, pool);
+    await userEvent.click(await screen.findByRole('button', { name: 'Apply' }));
+    const outcome = await screen.findByTestId(
+      'modelfleet-recommendation-outcome',
+    );
+    expect(
+      within(outcome).getByTestId('modelfleet-recommendation-next'),
+    ).toHaveTextContent(
+      /^Follow it under Node consolidations on the ModelFleet page\.$/,
+    );
+    expect(
+      within(outcome).getByRole('link', { name: 'ModelFleet page' }),
+    ).toHaveAttribute('href', '/modelfleet');
+  });
+
   it('says when the action runs now, and where to follow it', async () => {
     const { api } = listing([fewer]);
     (api.applyRecommendation as jest.Mock).mockResolvedValue({

@@ -155,6 +155,28 @@ describe('FleetRecommendationsCard', () => {
     );
   });
 
+  it('says where a node consolidation that waits is approved: under Node consolidations below', async () => {
+    const api = backend();
+    api.applyRecommendation.mockResolvedValue({
+      recommendationId: fewer.id,
+      actionId: 'act-5',
+      actionState: 'planned',
+      actionKind: 'consolidate',
+      awaitsApproval: true,
+      message:
+        "Emptying g5-a10g waits for approval: the platform's policy, or that of a team whose pods move, is dry-run. Approve it under Node consolidations on the ModelFleet page.",
+    });
+    await render(api);
+    const rows = await screen.findAllByTestId('modelfleet-recommendation');
+    await userEvent.click(
+      within(rows[1]).getByRole('button', { name: 'Apply' }),
+    );
+    // The action is the pool's: no Model activity card lists it.
+    expect(
+      await screen.findByTestId('modelfleet-recommendation-next'),
+    ).toHaveTextContent(/^Approve it under Node consolidations below\.$/);
+  });
+
   it('says when nothing is hidden', async () => {
     const api = mockModelFleetApi();
     await render(api);

@@ -23,21 +23,29 @@ function useFleetPagePath(): string | undefined {
   }
 }
 
+/** The ModelFleet page's card that lists an action too, if one does. */
+function fleetCardOf(next: NextStep): string | undefined {
+  if (next.move) return 'Moves';
+  return next.consolidation ? 'Node consolidations' : undefined;
+}
+
 /**
  * Where to approve or follow the action an apply made: the Model activity
  * card of the model (its page), and for a move also the ModelFleet page's
- * Moves, which is "below" on that page itself.
+ * Moves, for a node consolidation its Node consolidations (only there),
+ * which are "below" on that page itself.
  */
 const NextStepLine = (props: { next: NextStep; onFleetPage: boolean }) => {
   const { next, onFleetPage } = props;
   const fleetPath = useFleetPagePath();
   const verb = next.awaitsApproval ? 'Approve' : 'Follow';
+  const card = fleetCardOf(next);
   let moves = null;
-  if (next.move && onFleetPage) moves = <>under Moves below</>;
-  else if (next.move && fleetPath) {
+  if (card && onFleetPage) moves = <>under {card} below</>;
+  else if (card && fleetPath) {
     moves = (
       <>
-        under Moves on the <Link to={fleetPath}>ModelFleet page</Link>
+        under {card} on the <Link to={fleetPath}>ModelFleet page</Link>
       </>
     );
   }

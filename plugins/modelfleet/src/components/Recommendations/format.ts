@@ -67,6 +67,11 @@ export interface NextStep {
   modelRef?: string;
   /** Whether it is a move, which the ModelFleet page's Moves card lists too. */
   move: boolean;
+  /**
+   * Whether it is a node consolidation (an action on a pool, not a model),
+   * which only the ModelFleet page's Node consolidations card lists.
+   */
+  consolidation: boolean;
 }
 
 /** Where to approve or follow the action an apply made. */
@@ -77,11 +82,14 @@ export function nextStepOf(
     'actionKind' | 'awaitsApproval' | 'actionState'
   >,
 ): NextStep {
+  const consolidation = answer.actionKind === 'consolidate';
   return {
     // From a backend that does not say, a planned action may wait for one.
     awaitsApproval: answer.awaitsApproval ?? answer.actionState === 'planned',
-    modelRef: r.subject.modelRef,
+    // A consolidation's action is its pool's: no model's card lists it.
+    modelRef: consolidation ? undefined : r.subject.modelRef,
     move: answer.actionKind === 'migrate',
+    consolidation,
   };
 }
 
