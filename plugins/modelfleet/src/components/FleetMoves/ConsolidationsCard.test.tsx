@@ -4,6 +4,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockModelFleetApi, responseError } from '../../__testUtils__/fixtures';
 import { ModelFleetApi, modelfleetApiRef } from '../../api';
+import { announceActionsChanged } from '../../api/actionsChanged';
 import { ConsolidationsCard } from './ConsolidationsCard';
 import { consolidation } from './__testUtils__';
 
@@ -212,6 +213,19 @@ describe('ConsolidationsCard', () => {
     const calls = listActions.mock.calls.length;
     await new Promise(r => setTimeout(r, 120));
     expect(listActions).toHaveBeenCalledTimes(calls);
+  });
+
+  it('reads the list again when Apply elsewhere on the page made an action', async () => {
+    const listActions = jest
+      .fn()
+      .mockResolvedValueOnce({ actions: [] })
+      .mockResolvedValue({ actions: [waiting] });
+    await render(mockModelFleetApi({ listActions }));
+    await screen.findByTestId('modelfleet-consolidations-empty');
+    act(() => announceActionsChanged());
+    const [row] = await screen.findAllByTestId('modelfleet-consolidation');
+    expect(row).toHaveTextContent('Waiting for approval');
+    expect(listActions).toHaveBeenCalledTimes(2);
   });
 
   it('says what the card is for when there is nothing to list', async () => {

@@ -12,6 +12,7 @@ import { Alert } from '@material-ui/lab';
 import { ModelFleetAction } from '@modelfleet/plugin-modelfleet-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef } from '../../api';
+import { useActionsChanged } from '../../api/actionsChanged';
 import { CardBody, CardState, formatDateTime, ScrollX } from '../CostCommon';
 import { ActionStateChip, Actor } from '../EntityModelActivityCard/ActionParts';
 import {
@@ -137,6 +138,8 @@ export const ConsolidationsCard = (props: { pollMs?: number }) => {
       if (mine === generation.current) setReadError(e as Error);
     }
   }, [api]);
+  // Apply on a recommendation elsewhere on the page made one.
+  useActionsChanged(load);
 
   useEffect(() => {
     const reads = generation;

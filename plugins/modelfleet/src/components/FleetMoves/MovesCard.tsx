@@ -15,6 +15,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef } from '../../api';
+import { useActionsChanged } from '../../api/actionsChanged';
 import { CardBody, CardState, ScrollX } from '../CostCommon';
 import {
   ActionStateChip,
@@ -143,6 +144,8 @@ export const MovesCard = (props: { pollMs?: number }) => {
       if (mine === generation.current) setReadError(e as Error);
     }
   }, [api]);
+  // Apply on a recommendation elsewhere on the page made one.
+  useActionsChanged(load);
 
   useEffect(() => {
     const reads = generation;

@@ -207,10 +207,15 @@ describe('EntityRecommendationsCard', () => {
         "The move waits for approval: search-team's policy is dry-run. Approve it on the ModelFleet page.",
     });
     await render(api);
+    // The cards that list actions hear of it.
+    const heard = jest.fn();
+    window.addEventListener('modelfleet:actions-changed', heard);
     await userEvent.click(await screen.findByRole('button', { name: 'Apply' }));
     const outcome = await screen.findByTestId(
       'modelfleet-recommendation-outcome',
     );
+    window.removeEventListener('modelfleet:actions-changed', heard);
+    expect(heard).toHaveBeenCalledTimes(1);
     expect(outcome).toHaveTextContent(
       `Applied “${move.title}”. The move waits for approval: search-team's policy is dry-run.`,
     );

@@ -6,6 +6,7 @@ import {
 } from '@modelfleet/plugin-modelfleet-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelfleetApiRef, RecommendationsQuery } from '../../api';
+import { announceActionsChanged } from '../../api/actionsChanged';
 import { errorMessage } from '../EntityModelActivityCard/format';
 import { appliedText, bySaving, NextStep, nextStepOf } from './format';
 
@@ -87,6 +88,7 @@ export function useRecommendations(
     try {
       if (verb === 'apply') {
         const answer = await api.applyRecommendation(r.id);
+        announceActionsChanged();
         setOutcome({
           severity: 'success',
           message: appliedText(r, answer),
