@@ -193,7 +193,7 @@ describe('KubernetesClusterConnector: nodes and model pods', () => {
 
     // The watch keeps them current: the pending pod is scheduled, the
     // training job ends.
-    await eventually(() => expect(server.openWatches()).toBe(4));
+    await eventually(() => expect(server.openWatches()).toBe(5));
     server.modify(
       PATHS.pods,
       pod('llama-70b-2', {

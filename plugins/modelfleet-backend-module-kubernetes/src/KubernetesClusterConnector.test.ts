@@ -33,6 +33,7 @@ const CORE_PATHS: CollectionPath[] = [
   PATHS.pods,
   PATHS.deployments,
   PATHS.statefulSets,
+  PATHS.podDisruptionBudgets,
 ];
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -78,7 +79,7 @@ function connect(
  * Waits until the watches of the server's collections are open (a snapshot
  * is served as soon as the lists are in, before the watches connect).
  */
-async function watching(server: FakeKubeApiServer, count = 4) {
+async function watching(server: FakeKubeApiServer, count = 5) {
   await eventually(() => expect(server.openWatches()).toBe(count));
 }
 
@@ -371,7 +372,7 @@ describe('KubernetesClusterConnector', () => {
     ]);
 
     // One list and one watch per collection; KServe's 404 means not installed.
-    await Promise.all([watching(aws), watching(gcp, 5), watching(azure)]);
+    await Promise.all([watching(aws), watching(gcp, 6), watching(azure)]);
     for (const server of [aws, gcp, azure]) {
       for (const path of CORE_PATHS) {
         expect([path, server.lists(path), server.watches(path)]).toEqual([
@@ -420,7 +421,7 @@ describe('KubernetesClusterConnector', () => {
       { name: 'gpu-aws-use1', provider: 'other' },
       { name: 'onprem', provider: 'other', region: 'fra-dc2' },
     ]);
-    await eventually(() => expect(server.openWatches()).toBe(8));
+    await eventually(() => expect(server.openWatches()).toBe(10));
     expect(await connector.listClusters()).toEqual([
       { name: 'gpu-aws-use1', provider: 'aws', region: 'us-east-1' },
       { name: 'onprem', provider: 'other', region: 'fra-dc2' },
@@ -687,7 +688,7 @@ describe('KubernetesClusterConnector', () => {
     await connector.snapshot('c1');
     await watching(server);
 
-    expect(server.requests.filter(r => r.watch)).toHaveLength(4);
+    expect(server.requests.filter(r => r.watch)).toHaveLength(5);
     expect(new Set(server.requests.map(r => r.authorization))).toEqual(
       new Set(['Bearer eyJhbGciOiJSUzI1NiJ9.sa-token']),
     );
@@ -738,7 +739,7 @@ describe('KubernetesClusterConnector', () => {
         }),
       );
     });
-    await watching(server, 5);
+    await watching(server, 6);
   });
 
   it('throws for a cluster it does not know', async () => {

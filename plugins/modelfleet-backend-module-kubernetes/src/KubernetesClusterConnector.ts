@@ -29,8 +29,8 @@ export interface KubernetesClusterConnectorOptions {
 /**
  * Reads GPU pools and model workloads from Kubernetes clusters. Each cluster
  * is kept in a cache by list+watch of its Nodes, Pods, Deployments,
- * StatefulSets and KServe InferenceServices, so a snapshot costs no API
- * call. Watches start on the first `listClusters()` or `snapshot()` and stop
+ * StatefulSets, KServe InferenceServices and PodDisruptionBudgets, so a
+ * snapshot costs no API call. Watches start on the first `listClusters()` or `snapshot()` and stop
  * on backend shutdown; one cluster failing never holds up the others.
  *
  * @public

@@ -79,7 +79,7 @@ describe('modelfleetModuleKubernetes', () => {
     const snapshot = await connector.snapshot('gpu-aws-use1');
     expect(snapshot.pools.map(p => p.name)).toEqual(['gpu-a100']);
     expect(server.requests[0].authorization).toBe('Bearer module-token');
-    await eventually(() => expect(server!.openWatches()).toBe(4));
+    await eventually(() => expect(server!.openWatches()).toBe(5));
 
     await backend.stop();
     await eventually(() => expect(server!.openWatches()).toBe(0));

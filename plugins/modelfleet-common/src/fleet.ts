@@ -101,6 +101,14 @@ export interface ModelWorkloadObservation {
   reclaim?: { replicas: number; noticedAt: string };
   /** Its pods that no node has taken, and since when the oldest waits (ISO 8601). */
   unscheduled?: { pods: number; since: string };
+  /**
+   * The PodDisruptionBudgets of its namespace that select its pods, as the
+   * cluster reports them: their names, and the fewest disruptions any of
+   * them allows now (`status.disruptionsAllowed`; 0 for a budget whose
+   * status is not up to date). Absent when none selects them, or when the
+   * connector cannot read PodDisruptionBudgets.
+   */
+  disruptionBudget?: { names: string[]; disruptionsAllowed: number };
 }
 
 /**

@@ -8,6 +8,7 @@ export const PATHS = {
   deployments: '/apis/apps/v1/deployments',
   statefulSets: '/apis/apps/v1/statefulsets',
   inferenceServices: '/apis/serving.kserve.io/v1beta1/inferenceservices',
+  podDisruptionBudgets: '/apis/policy/v1/poddisruptionbudgets',
 } as const;
 
 export type CollectionPath = (typeof PATHS)[keyof typeof PATHS];
@@ -20,6 +21,10 @@ const KINDS: Record<CollectionPath, { apiVersion: string; kind: string }> = {
   [PATHS.inferenceServices]: {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
+  },
+  [PATHS.podDisruptionBudgets]: {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
   },
 };
 
@@ -86,6 +91,8 @@ function status(code: number, reason: string, message: string) {
 export class FakeKubeApiServer {
   readonly requests: SeenRequest[] = [];
   private readonly collections = new Map<string, Collection>();
+  /** Paths whose lists and watches RBAC forbids. */
+  private readonly forbidden = new Set<string>();
   private rv = 1000;
   /** Watches from a resourceVersion below this get 410 Gone. */
   private oldestRv = 0;
@@ -122,6 +129,20 @@ export class FakeKubeApiServer {
       fake.install(path);
     }
     return fake;
+  }
+
+  /**
+   * Answers every list and watch of a path with 403 Forbidden, as for a
+   * service account whose role does not grant it; `allow` undoes it.
+   */
+  forbid(path: CollectionPath): this {
+    this.forbidden.add(path);
+    return this;
+  }
+
+  allow(path: CollectionPath): this {
+    this.forbidden.delete(path);
+    return this;
   }
 
   /** Starts serving a collection, as when a CRD is installed. */
@@ -272,6 +293,18 @@ export class FakeKubeApiServer {
       watch,
       authorization: req.headers.authorization,
     });
+    if (this.forbidden.has(url.pathname)) {
+      this.json(
+        res,
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${url.pathname} is forbidden: User cannot list or watch it`,
+        ),
+      );
+      return;
+    }
     const c = this.collections.get(url.pathname);
     if (req.method !== 'GET' || !c) {
       this.json(

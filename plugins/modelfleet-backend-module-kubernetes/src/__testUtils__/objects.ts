@@ -2,7 +2,9 @@ import type {
   V1Deployment,
   V1Node,
   V1OwnerReference,
+  V1LabelSelector,
   V1Pod,
+  V1PodDisruptionBudget,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type {
@@ -153,6 +155,49 @@ export function inferenceService(
       annotations: options.annotations ?? {},
     },
     spec: { predictor: options.predictor },
+  };
+}
+
+/**
+ * A `policy/v1` PodDisruptionBudget; with `allowed`, the status the
+ * disruption controller writes for its current generation (or for an
+ * older one, with `observedGeneration`).
+ */
+export function podDisruptionBudget(
+  name: string,
+  options: {
+    namespace?: string;
+    /** `null` for a budget with no selector. */
+    selector: V1LabelSelector | null;
+    allowed?: number;
+    generation?: number;
+    observedGeneration?: number;
+  },
+): V1PodDisruptionBudget {
+  const generation = options.generation ?? 1;
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: {
+      name,
+      namespace: options.namespace ?? 'serving',
+      generation,
+    },
+    spec: {
+      maxUnavailable: 1,
+      ...(options.selector ? { selector: options.selector } : {}),
+    },
+    ...(options.allowed !== undefined
+      ? {
+          status: {
+            observedGeneration: options.observedGeneration ?? generation,
+            disruptionsAllowed: options.allowed,
+            currentHealthy: 0,
+            desiredHealthy: 0,
+            expectedPods: 0,
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { V1LabelSelector } from '@kubernetes/client-node';
 import { NVIDIA_GPU, NVIDIA_MIG_PREFIX } from '../labels';
 
 /** Resource requirements as in a container spec or a KServe component. */
@@ -121,4 +122,30 @@ export function firstLabel(
     if (value) return value;
   }
   return undefined;
+}
+
+/** Whether labels match a label selector; an empty selector matches nothing. */
+export function matchesSelector(
+  selector: V1LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
+  const matchLabels = Object.entries(selector?.matchLabels ?? {});
+  const expressions = selector?.matchExpressions ?? [];
+  if (matchLabels.length === 0 && expressions.length === 0) return false;
+  if (matchLabels.some(([k, v]) => labels[k] !== v)) return false;
+  return expressions.every(e => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'In':
+        return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn':
+        return !has || !(e.values ?? []).includes(labels[e.key]);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false;
+    }
+  });
 }

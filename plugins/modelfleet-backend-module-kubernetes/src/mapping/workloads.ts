@@ -2,9 +2,9 @@ import type {
   KubernetesObject,
   V1Affinity,
   V1Deployment,
-  V1LabelSelector,
   V1ObjectMeta,
   V1Pod,
+  V1PodDisruptionBudget,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import {
@@ -22,10 +22,17 @@ import {
   ContainerLike,
   isPodReady,
   isPodTerminated,
+  matchesSelector,
   mostCommon,
   podGpuUnits,
   PodSpecLike,
 } from './common';
+import {
+  budgetsByNamespace,
+  workloadDisruptionBudget,
+} from './disruptionBudgets';
+
+export { matchesSelector } from './common';
 
 /**
  * The predictor of a KServe InferenceService: a pod spec plus the
@@ -65,32 +72,6 @@ export function modelIdOf(
     template?.labels?.[MODEL_WORKLOAD_LABEL] ??
     metadata?.annotations?.[BACKSTAGE_KUBERNETES_ID];
   return id?.trim() || undefined;
-}
-
-/** Whether labels match a label selector; an empty selector matches nothing. */
-export function matchesSelector(
-  selector: V1LabelSelector | undefined,
-  labels: Record<string, string>,
-): boolean {
-  const matchLabels = Object.entries(selector?.matchLabels ?? {});
-  const expressions = selector?.matchExpressions ?? [];
-  if (matchLabels.length === 0 && expressions.length === 0) return false;
-  if (matchLabels.some(([k, v]) => labels[k] !== v)) return false;
-  return expressions.every(e => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In':
-        return has && (e.values ?? []).includes(labels[e.key]);
-      case 'NotIn':
-        return !has || !(e.values ?? []).includes(labels[e.key]);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false;
-    }
-  });
 }
 
 /**
@@ -205,7 +186,8 @@ function madeByInferenceService(
  * The model workloads of a cluster: Deployments, StatefulSets and KServe
  * InferenceServices that carry a model id, with their replicas, the GPU
  * units each replica asks for (`nvidia.com/gpu` plus MIG slices, the same
- * units as the pools' `gpus`), and the pool their pods run on.
+ * units as the pools' `gpus`), the pool their pods run on, and the
+ * PodDisruptionBudgets that select their pods.
  */
 export function buildModelWorkloads(input: {
   cluster: string;
@@ -213,6 +195,8 @@ export function buildModelWorkloads(input: {
   statefulSets: readonly V1StatefulSet[];
   inferenceServices: readonly InferenceService[];
   pods: readonly V1Pod[];
+  /** The cluster's PodDisruptionBudgets; none when they cannot be read. */
+  disruptionBudgets?: readonly V1PodDisruptionBudget[];
   /** The pool of each GPU node, by node name. */
   nodePools: ReadonlyMap<string, string>;
   /** The nodes under a spot reclaim notice, with its time, by node name. */
@@ -221,6 +205,14 @@ export function buildModelWorkloads(input: {
   onPods?: (w: ModelWorkloadObservation, pods: readonly V1Pod[]) => void;
 }): ModelWorkloadObservation[] {
   const reclaims = input.reclaims ?? new Map<string, string>();
+  const budgets = budgetsByNamespace(input.disruptionBudgets ?? []);
+  const budgetOf = (namespace: string, podLabels: Record<string, string>) => {
+    const budget = workloadDisruptionBudget(
+      budgets.get(namespace) ?? [],
+      podLabels,
+    );
+    return budget ? { disruptionBudget: budget } : {};
+  };
   const podsByNamespace = new Map<string, V1Pod[]>();
   for (const pod of input.pods) {
     if (isPodTerminated(pod)) continue;
@@ -270,6 +262,7 @@ export function buildModelWorkloads(input: {
         ...(pool ? { pool } : {}),
         ...(role ? { role } : {}),
         ...spotSignals(pods, reclaims),
+        ...budgetOf(namespace, w.spec?.template?.metadata?.labels ?? {}),
       };
       out.push(observed);
       input.onPods?.(observed, pods);
@@ -305,6 +298,13 @@ export function buildModelWorkloads(input: {
       },
       gpusPerReplica: podGpuUnits(predictorPodSpec(predictor)),
       ...(pool ? { pool } : {}),
+      // KServe gives the predictor's pods the InferenceService's labels
+      // and these two.
+      ...budgetOf(namespace, {
+        ...isvc.metadata?.labels,
+        [KSERVE_ISVC_LABEL]: name,
+        [KSERVE_COMPONENT_LABEL]: 'predictor',
+      }),
     };
     out.push(observed);
     input.onPods?.(observed, pods);

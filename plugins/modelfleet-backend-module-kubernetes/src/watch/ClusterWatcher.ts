@@ -8,12 +8,14 @@ import {
   KubernetesListObject,
   KubernetesObject,
   Observable,
+  PolicyV1Api,
   RequestContext,
   ResponseContext,
   User,
   V1Deployment,
   V1Node,
   V1Pod,
+  V1PodDisruptionBudget,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import {
@@ -131,9 +133,12 @@ function withSignal(signal: AbortSignal): ConfigurationOptions {
 }
 
 /**
- * One cluster: a cache of its Nodes, Pods, Deployments, StatefulSets and
- * KServe InferenceServices, each kept by list+watch, and snapshots made
- * from that cache without calling the API server.
+ * One cluster: a cache of its Nodes, Pods, Deployments, StatefulSets,
+ * KServe InferenceServices and PodDisruptionBudgets, each kept by
+ * list+watch, and snapshots made from that cache without calling the API
+ * server. InferenceServices are optional (KServe may not be installed), and
+ * so are PodDisruptionBudgets (RBAC may not grant them): without them the
+ * workloads carry no `disruptionBudget`.
  *
  * @internal
  */
@@ -143,6 +148,7 @@ export class ClusterWatcher {
   private readonly deployments: ResourceInformer<V1Deployment>;
   private readonly statefulSets: ResourceInformer<V1StatefulSet>;
   private readonly inferenceServices: ResourceInformer<InferenceService>;
+  private readonly disruptionBudgets: ResourceInformer<V1PodDisruptionBudget>;
   private running = false;
   /** Every GPU pool seen since the start: one at zero nodes is still reported. */
   private readonly seenPools = new Map<string, GpuPoolObservation>();
@@ -159,11 +165,16 @@ export class ClusterWatcher {
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const policy = kubeConfig.makeApiClient(PolicyV1Api);
     const informer = <T extends KubernetesObject>(
       resource: string,
       path: string,
       list: (signal: AbortSignal) => Promise<KubernetesListObject<T>>,
-      extra: { fieldSelector?: string; optional?: boolean } = {},
+      extra: {
+        fieldSelector?: string;
+        optional?: boolean;
+        forbiddenIsAbsent?: boolean;
+      } = {},
     ) =>
       new ResourceInformer<T>({
         cluster: cluster.name,
@@ -206,6 +217,14 @@ export class ClusterWatcher {
       signal => custom.listClusterCustomObject(KSERVE, withSignal(signal)),
       { optional: true },
     );
+    // Read where RBAC grants it; a role from before is not a failure.
+    this.disruptionBudgets = informer(
+      'poddisruptionbudgets',
+      '/apis/policy/v1/poddisruptionbudgets',
+      signal =>
+        policy.listPodDisruptionBudgetForAllNamespaces({}, withSignal(signal)),
+      { forbiddenIsAbsent: true },
+    );
   }
 
   get name(): string {
@@ -219,6 +238,7 @@ export class ClusterWatcher {
       this.deployments,
       this.statefulSets,
       this.inferenceServices,
+      this.disruptionBudgets,
     ];
   }
 
@@ -288,6 +308,7 @@ export class ClusterWatcher {
       deployments: this.deployments.items(),
       statefulSets: this.statefulSets.items(),
       inferenceServices: this.inferenceServices.items(),
+      disruptionBudgets: this.disruptionBudgets.items(),
       pods,
       nodePools: gpuNodePools(nodes),
       reclaims: reclaimNotices(nodes, new Date(now())),

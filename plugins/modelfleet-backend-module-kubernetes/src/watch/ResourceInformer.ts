@@ -20,7 +20,10 @@ export interface InformerTiming {
   maxBackoffMs: number;
   /** A list that has not answered by then is aborted and retried. */
   listTimeoutMs: number;
-  /** How often an optional resource that is not served (404) is looked for again. */
+  /**
+   * How often an optional resource that is not served (404), or may not be
+   * read (403, where that is allowed), is looked for again.
+   */
   absentRecheckMs: number;
   /**
    * A watch the server ends sooner than this counts as dropped, and is
@@ -34,7 +37,10 @@ export interface InformerState {
   resource: string;
   /** The cache has held a complete list at least once. */
   synced: boolean;
-  /** An optional resource the API server does not serve (CRD not installed). */
+  /**
+   * An optional resource the API server does not serve (CRD not
+   * installed), or one the connector may not read (403, where allowed).
+   */
   absent: boolean;
   /** The failure in progress: since when, and the last error. */
   failure?: { message: string; since: number };
@@ -90,11 +96,23 @@ function watchEventError(status: unknown): Error {
   });
 }
 
+/** The statuses of a list that make an informer's resource absent, not failed. */
+function absentStatuses(options: {
+  optional?: boolean;
+  forbiddenIsAbsent?: boolean;
+}): number[] {
+  return [
+    ...(options.optional ? [404] : []),
+    ...(options.forbiddenIsAbsent ? [403] : []),
+  ];
+}
+
 /** Makes ListWatch throw its resourceVersion away and list again. */
 const relist = () => Object.assign(new Error('410 Gone'), { statusCode: 410 });
 
 interface WatchHooks {
-  optional: boolean;
+  /** The statuses of a watch that mean the resource is gone: list again. */
+  absentStatuses: readonly number[];
   minWatchMs: number;
   now(): number;
   /** ListWatch asks for a watch: its cache holds a complete list. */
@@ -111,8 +129,9 @@ interface WatchHooks {
  *   again), whether or not the server then closes the stream;
  * - a watch the server ends too soon is reported as dropped, so it is
  *   re-watched after a backoff instead of in a tight loop;
- * - a 404 on the watch of an optional resource makes ListWatch list again,
- *   which tells whether it is still served;
+ * - a 404 on the watch of an optional resource (or a 403, where that is
+ *   allowed) makes ListWatch list again, which tells whether it is still
+ *   served and readable;
  * - ListWatch hears of the end only after `watch()` returned, so the
  *   request it keeps is always the current one.
  */
@@ -158,7 +177,7 @@ class InformerWatch extends Watch {
             ? new Error(`the server closed the watch after ${lasted} ms`)
             : null,
         );
-      } else if (hooks.optional && statusOf(error) === 404) {
+      } else if (hooks.absentStatuses.includes(statusOf(error) ?? 0)) {
         finish(relist());
       } else {
         finish(error);
@@ -190,6 +209,12 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
   fieldSelector?: string;
   /** A 404 on the list means "not installed" (a CRD), not a failure. */
   optional?: boolean;
+  /**
+   * A 403 on the list means the connector may not read the resource (RBAC
+   * that does not grant it), not a failure: it is left out, like an
+   * optional resource that is not installed.
+   */
+  forbiddenIsAbsent?: boolean;
   timing: InformerTiming;
   logger: LoggerService;
   now(): number;
@@ -217,7 +242,7 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   constructor(private readonly options: ResourceInformerOptions<T>) {
     const watch = new InformerWatch(options.kubeConfig, {
-      optional: Boolean(options.optional),
+      absentStatuses: absentStatuses(options),
       minWatchMs: options.timing.minWatchMs,
       now: options.now,
       starting: () => {
@@ -341,14 +366,16 @@ export class ResourceInformer<T extends KubernetesObject> {
   private onError(error: unknown): void {
     if (!this.running) return;
     const { cluster, resource, logger, timing } = this.options;
+    const status = statusOf(error) ?? 0;
     if (
-      this.options.optional &&
       this.phase === 'list' &&
-      statusOf(error) === 404
+      absentStatuses(this.options).includes(status)
     ) {
       if (!this.absent) {
         logger.info(
-          `Kubernetes cluster ${cluster}: ${resource} are not served (404), taken as not installed`,
+          status === 404
+            ? `Kubernetes cluster ${cluster}: ${resource} are not served (404), taken as not installed`
+            : `Kubernetes cluster ${cluster}: ${resource} may not be listed (403 Forbidden), so they are left out; grant list and watch of them to read them`,
         );
       }
       this.absent = true;

@@ -11,8 +11,10 @@ import { inProcessConsolidator } from '../placement/PlacementWorker';
 import { BUILTIN_POLICY } from '../policy/effectivePolicy';
 import {
   gatherConsolidation,
+  observedBudgets,
   renderedMaxUnavailable,
 } from './gatherConsolidation';
+import { budgetWords, UNOWNED } from './gatherConsolidationFindings';
 import { entityNamesOf } from './names';
 
 jest.setTimeout(60_000);
@@ -136,6 +138,11 @@ describe('gatherConsolidation', () => {
   async function run(
     options: {
       chatMin?: number;
+      /** The PodDisruptionBudgets the cluster reports, by workload name. */
+      reported?: Record<
+        string,
+        { names: string[]; disruptionsAllowed: number }
+      >;
       /** The minimum size of l4x4. */
       poolMin?: number;
       policy?: Partial<PlatformPolicy['consolidation']>;
@@ -179,7 +186,11 @@ describe('gatherConsolidation', () => {
       nodes: fleet.nodes,
       pods: fleet.pods,
       pools: fleet.pools,
-      workloads,
+      workloads: workloads.map(w =>
+        options.reported?.[w.name]
+          ? { ...w, disruptionBudget: options.reported[w.name] }
+          : w,
+      ),
       lookup: w => ({
         modelRef: `model:default/${w.modelId}`,
         teamRef: TEAMS[w.modelId],
@@ -271,6 +282,89 @@ describe('gatherConsolidation', () => {
       expect(findings[0].monthlySavingUsd).toBeCloseTo(4 * MONTH, 6);
       expect(findings[0].applicable).toEqual({ allowed: true });
     }
+  });
+
+  it('plans with the PodDisruptionBudget the cluster reports, over the one ModelFleet renders', async () => {
+    // Rendered from spec.replicas.min 3, chat's budget would allow no move;
+    // the cluster's budget allows 1 now, so chat-1 moves and nb goes.
+    const { findings } = await run({
+      chatMin: 3,
+      reported: { chat: { names: ['chat-pdb'], disruptionsAllowed: 1 } },
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].source).toMatchObject({
+      nodes: ['nb', 'nc'],
+      podsMoved: 1,
+    });
+    expect(findings[0].evidence).toContain(
+      "Within the disruption budgets (policy consolidation.maxDisruptedPods and maxDisruptedPercent): Search team 1 of at most 1 pod(s) this pass; and each model's PodDisruptionBudget as the cluster reports it (Chat LLM: chat-pdb allows 1 disruption now).",
+    );
+  });
+
+  it('keeps the node of a pod whose reported PodDisruptionBudget allows no disruption now', async () => {
+    // Rendered from spec.replicas.min 2, chat-1 could move (as in the
+    // first test); the cluster's budget allows 0 now, so nb stays.
+    const { findings } = await run({
+      chatMin: 2,
+      reported: {
+        chat: { names: ['chat-pdb', 'ml-all'], disruptionsAllowed: 0 },
+      },
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      title: 'Remove the empty node nc of l4x4 (c1)',
+      disruption: { level: 'none', podsAffected: 0 },
+      source: { nodes: ['nc'], podsMoved: 0 },
+    });
+  });
+
+  it('says which budgets the moves were planned with, per model', () => {
+    const moves = [
+      { pod: 'ml/chat-1', model: 'model:default/chat' },
+      { pod: 'ml/embed-0', model: 'model:default/embed' },
+    ].map(m => ({ ...m, from: 'nb', to: 'na', team: UNOWNED }));
+    const names = entityNamesOf([
+      {
+        kind: 'Model',
+        metadata: { name: 'chat', namespace: 'default', title: 'Chat LLM' },
+        spec: {},
+      },
+    ]);
+    const observed = observedBudgets(
+      [
+        {
+          ...workloads[0],
+          disruptionBudget: { names: ['chat-pdb'], disruptionsAllowed: 2 },
+        },
+        {
+          ...workloads[0],
+          name: 'chat-spot',
+          disruptionBudget: {
+            names: ['chat-spot-pdb', 'chat-pdb'],
+            disruptionsAllowed: 1,
+          },
+        },
+        workloads[1],
+      ],
+      w => ({ modelRef: `model:default/${w.modelId}`, teamRef: '' }),
+    );
+    expect([...observed]).toEqual([
+      [
+        'model:default/chat',
+        { names: ['chat-pdb', 'chat-spot-pdb'], disruptionsAllowed: 1 },
+      ],
+    ]);
+    expect(budgetWords({ observedBudgets: observed }, moves, names)).toBe(
+      "each model's PodDisruptionBudget as the cluster reports it (Chat LLM: chat-pdb and chat-spot-pdb allow at most 1 disruption now) or, where the cluster has none, as ModelFleet renders it (from its spec.replicas.min)",
+    );
+    expect(
+      budgetWords({ observedBudgets: observed }, moves.slice(0, 1), names),
+    ).toBe(
+      "each model's PodDisruptionBudget as the cluster reports it (Chat LLM: chat-pdb and chat-spot-pdb allow at most 1 disruption now)",
+    );
+    expect(budgetWords({ observedBudgets: new Map() }, moves, names)).toBe(
+      "each model's PodDisruptionBudget as ModelFleet renders it (from its spec.replicas.min)",
+    );
   });
 
   it("leaves to the cloud the nodes a pool's minimum size keeps", async () => {

@@ -3,7 +3,8 @@
  * the model pods on them (as the cluster sync stored them), priced as the
  * placement service prices their pools, re-packed by the consolidation
  * engine (`engines/rightsizing`, `consolidate`) within the teams'
- * disruption budgets and the models' PodDisruptionBudgets, and turned into
+ * disruption budgets and the models' PodDisruptionBudgets (as the cluster
+ * reports them, else as ModelFleet renders them), and turned into
  * recommendations per pool (gatherConsolidationFindings.ts).
  *
  * Pods do not move between clusters, so each cluster is its own problem.
@@ -55,6 +56,19 @@ export interface ClusterProblem {
   owners: Map<string, { modelRef: string; teamRef: string }>;
   /** Nodes left out, and why, in words. */
   left: string[];
+  /**
+   * The PodDisruptionBudgets the cluster reports for a model's workloads,
+   * by model ref: the budgets' names, and the fewest disruptions they
+   * allow now. A model not here is planned with the budget ModelFleet
+   * renders for it.
+   */
+  observedBudgets: Map<string, ObservedBudget>;
+}
+
+/** The PodDisruptionBudgets the cluster reports for one model's workloads. */
+export interface ObservedBudget {
+  names: string[];
+  disruptionsAllowed: number;
 }
 
 /** Karpenter-like budget of a team's policy. */
@@ -78,6 +92,32 @@ export function renderedMaxUnavailable(
     return Math.max(0, running - (minReplicas - 1));
   }
   return 1;
+}
+
+/**
+ * The PodDisruptionBudgets the workloads of one cluster report, by model
+ * ref: their names, and the fewest disruptions any of them allows now.
+ */
+export function observedBudgets(
+  workloads: Iterable<Workload>,
+  lookup: ModelLookup,
+): Map<string, ObservedBudget> {
+  const out = new Map<string, ObservedBudget>();
+  for (const w of workloads) {
+    if (!w.disruptionBudget) continue;
+    const { modelRef } = lookup(w);
+    const seen = out.get(modelRef);
+    out.set(modelRef, {
+      names: [
+        ...new Set([...(seen?.names ?? []), ...w.disruptionBudget.names]),
+      ].sort(),
+      disruptionsAllowed: Math.min(
+        seen?.disruptionsAllowed ?? Infinity,
+        w.disruptionBudget.disruptionsAllowed,
+      ),
+    });
+  }
+  return out;
 }
 
 /** The consolidation problem of one cluster. Pure. */
@@ -232,12 +272,14 @@ export function clusterProblem(args: {
   for (const t of teams) {
     budgets[t] = budgetOf(args.policyOf(t === UNOWNED ? '' : t));
   }
+  // The budgets the cluster reports are those Apply's evictions meet; a
+  // model with none there is planned with the one ModelFleet renders.
+  const observed = observedBudgets(workloads.values(), args.lookup);
   const maxUnavailable: Record<string, number> = {};
   for (const m of new Set(pods.map(p => p.model))) {
-    maxUnavailable[m] = renderedMaxUnavailable(
-      running.get(m) ?? 0,
-      args.names.minReplicas?.(m),
-    );
+    maxUnavailable[m] =
+      observed.get(m)?.disruptionsAllowed ??
+      renderedMaxUnavailable(running.get(m) ?? 0, args.names.minReplicas?.(m));
   }
   return {
     cluster,
@@ -245,6 +287,7 @@ export function clusterProblem(args: {
     pools,
     owners,
     left,
+    observedBudgets: observed,
   };
 }
 

@@ -50,6 +50,39 @@ function titleOf(
   )} onto other nodes`;
 }
 
+/**
+ * Which PodDisruptionBudgets the moves of a pool were planned with: those
+ * the cluster reports (named, with what they allow), or, for models with
+ * none there, those ModelFleet renders.
+ */
+export function budgetWords(
+  problem: Pick<ClusterProblem, 'observedBudgets'>,
+  moves: PodMove[],
+  names: EntityNames,
+): string {
+  const models = [...new Set(moves.map(m => m.model))];
+  const reported = models
+    .filter(m => problem.observedBudgets.has(m))
+    .map(m => {
+      const b = problem.observedBudgets.get(m)!;
+      const many = b.names.length > 1;
+      return `${names.model(m)}: ${listWords(b.names)} ${
+        many ? 'allow at most' : 'allows'
+      } ${plural(b.disruptionsAllowed, 'disruption')} now`;
+    })
+    .sort();
+  const rendered = 'as ModelFleet renders it (from its spec.replicas.min)';
+  if (!reported.length) {
+    return `each model's PodDisruptionBudget ${rendered}`;
+  }
+  const fromCluster = `each model's PodDisruptionBudget as the cluster reports it (${reported.join(
+    '; ',
+  )})`;
+  return reported.length === models.length
+    ? fromCluster
+    : `${fromCluster} or, where the cluster has none, ${rendered}`;
+}
+
 /** What the engine's result says of one pool's nodes. */
 interface PoolShare {
   pool: string;
@@ -183,7 +216,7 @@ export function consolidationFindings(
               Number.isFinite(use.budget) ? use.budget : 'any number of'
             } pod(s) this pass`;
           }),
-        )}; and each model's PodDisruptionBudget as ModelFleet renders it (from its spec.replicas.min).`,
+        )}; and ${budgetWords(problem, s.moves, names)}.`,
       );
     }
 
