@@ -203,10 +203,10 @@ export const ConsolidationsCard = (props: { pollMs?: number }) => {
             <TableRow>
               <TableCell>Pool</TableCell>
               <TableCell>Nodes</TableCell>
-              <TableCell>Models whose pods move</TableCell>
+              <TableCell>Models that move</TableCell>
               <TableCell>State</TableCell>
-              <TableCell>Requested by</TableCell>
-              <TableCell>When</TableCell>
+              <TableCell style={NO_WRAP}>Asked by</TableCell>
+              <TableCell style={NO_WRAP}>When</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
