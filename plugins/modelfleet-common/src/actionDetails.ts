@@ -1,6 +1,6 @@
 /**
- * The figures an arbitrage action keeps: a move's (`migrate`) and a spot
- * fallback's (`spot-fallback`).
+ * The figures an action keeps: a move's (`migrate`), a spot fallback's
+ * (`spot-fallback`) and a node consolidation's (`consolidate`).
  */
 
 /**
@@ -64,4 +64,18 @@ export interface FallbackDetails {
     usdPerHour: number;
     replicas: { from: number; to: number };
   }>;
+}
+
+/**
+ * What a node consolidation (`consolidate` action) was decided on: the
+ * pool, the nodes it empties, and how many nodes the pool ran then (what
+ * the savings ledger counts the nodes it runs later against).
+ *
+ * @public
+ */
+export interface ConsolidationDetails {
+  pool: { ref: string; title: string };
+  nodes: string[];
+  /** The pool's nodes when the consolidation was planned. */
+  nodesBefore: number;
 }

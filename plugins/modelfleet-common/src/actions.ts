@@ -8,9 +8,17 @@
  * `cancelled` when someone cancels it before it runs.
  */
 
-import type { FallbackDetails, MoveDetails } from './actionDetails';
+import type {
+  ConsolidationDetails,
+  FallbackDetails,
+  MoveDetails,
+} from './actionDetails';
 
-export type { FallbackDetails, MoveDetails } from './actionDetails';
+export type {
+  ConsolidationDetails,
+  FallbackDetails,
+  MoveDetails,
+} from './actionDetails';
 
 /**
  * A Deployment or StatefulSet a model runs as.
@@ -334,6 +342,8 @@ export interface ModelFleetAction {
   details?: MoveDetails;
   /** The figures it was decided on: an on-demand fallback's (`spot-fallback`). */
   fallback?: FallbackDetails;
+  /** The figures it was decided on: a node consolidation's (`consolidate`). */
+  consolidation?: ConsolidationDetails;
   events?: ActionEvent[];
 }
 

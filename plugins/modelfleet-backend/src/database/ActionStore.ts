@@ -7,6 +7,7 @@ import {
   ModelFleetAction,
   FallbackDetails,
   MoveDetails,
+  ConsolidationDetails,
   ObjectDiff,
 } from '@modelfleet/plugin-modelfleet-common';
 import { Knex } from 'knex';
@@ -15,6 +16,10 @@ import { ActionProgress } from '../engines/actions/stateMachine';
 
 const ACTIONS = 'modelfleet_actions';
 const EVENTS = 'modelfleet_action_events';
+/** The field of `ModelFleetAction` the `details` column fills, by kind. */
+const DETAILS_FIELD: Partial<
+  Record<ActionKind, 'details' | 'fallback' | 'consolidation'>
+> = { 'spot-fallback': 'fallback', consolidate: 'consolidation' };
 
 /** What is needed to store a new action. */
 export interface NewAction {
@@ -29,6 +34,7 @@ export interface NewAction {
   diff?: ObjectDiff[];
   details?: MoveDetails;
   fallback?: FallbackDetails;
+  consolidation?: ConsolidationDetails;
 }
 
 /** A stored action, with when its current step was first tried. */
@@ -91,9 +97,9 @@ function fromRow(r: Row): StoredAction {
     updatedAt: iso(r.updated_at)!,
     ...optional('finishedAt', iso(r.finished_at)),
     ...optional('diff', r.diff ? JSON.parse(r.diff) : undefined),
-    // One column: a move's figures, or a spot fallback's.
+    // One column: a move's figures, a spot fallback's or a consolidation's.
     ...optional(
-      r.kind === 'spot-fallback' ? 'fallback' : 'details',
+      DETAILS_FIELD[r.kind] ?? 'details',
       r.details ? JSON.parse(r.details) : undefined,
     ),
     ...optional('stepStartedAt', iso(r.step_started_at)),
@@ -174,8 +180,10 @@ export class ActionStore {
           reason: action.reason,
           diff: action.diff ? JSON.stringify(action.diff) : null,
           details:
-            action.details || action.fallback
-              ? JSON.stringify(action.details ?? action.fallback)
+            action.details || action.fallback || action.consolidation
+              ? JSON.stringify(
+                  action.details ?? action.fallback ?? action.consolidation,
+                )
               : null,
           created_at: at,
           updated_at: at,

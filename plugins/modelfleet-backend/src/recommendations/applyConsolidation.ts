@@ -6,6 +6,8 @@ import { FleetStateStore } from '../database/FleetStateStore';
 import { planConsolidation } from '../engines/actions/consolidationPlan';
 import { PolicyService } from '../policy/PolicyService';
 import { Finding } from './fromActions';
+import { poolRefOf } from './gather';
+import { poolTitle } from './names';
 
 const ACTIVE_STATES = [
   'planned',
@@ -30,7 +32,10 @@ export async function applyConsolidation(
   deps: {
     actions: ActionService;
     policies: Pick<PolicyService, 'dryRunOf'>;
-    fleet: Pick<FleetStateStore, 'listModelPods' | 'listWorkloads'>;
+    fleet: Pick<
+      FleetStateStore,
+      'listModelPods' | 'listWorkloads' | 'listPools'
+    >;
   },
   finding: Finding,
   context: { actor: string; day: string },
@@ -50,10 +55,17 @@ export async function applyConsolidation(
       `Another action on this pool (${active.kind}) is ${active.state}; approve, cancel or wait for it first`,
     );
   }
-  const [pods, workloads] = await Promise.all([
+  const [pods, workloads, pools] = await Promise.all([
     deps.fleet.listModelPods(),
     deps.fleet.listWorkloads(),
+    deps.fleet.listPools(),
   ]);
+  const pool = pools.find(p => poolRefOf(p) === source.poolRef);
+  if (!pool) {
+    throw new ConflictError(
+      `Not now: the cluster sync no longer reports the pool ${source.poolRef}`,
+    );
+  }
   const desired = new Map(workloads.map(w => [keyOf(w), w.replicas.desired]));
   const plan = planConsolidation({
     cluster: source.cluster,
@@ -80,6 +92,12 @@ export async function applyConsolidation(
     dryRun,
     requestedBy: context.actor,
     reason: `${plan.summary}: recommendation ${finding.id} (${finding.title})`,
+    // What the savings ledger counts the pool's nodes against later.
+    consolidation: {
+      pool: { ref: source.poolRef, title: poolTitle(pool) },
+      nodes: [...source.nodes].sort(),
+      nodesBefore: pool.nodes.current,
+    },
   });
   return (await deps.actions.get(action.id)) ?? action;
 }

@@ -27,7 +27,7 @@ export interface RecommendationApplier {
   /** Moves, as `POST /models/:namespace/:name/migrations` makes them. */
   migrations: Pick<Migrations, 'request'>;
   /** Where the model pods run now, for a consolidation's steps. */
-  fleet: Pick<FleetStateStore, 'listModelPods' | 'listWorkloads'>;
+  fleet: Pick<FleetStateStore, 'listModelPods' | 'listWorkloads' | 'listPools'>;
 }
 
 /** Who applies, and when. */

@@ -58,6 +58,12 @@ describe('POST /recommendations/:id/apply of a consolidation', () => {
         cluster: 'c1',
         dryRun: true,
         requestedBy: 'user:default/pat',
+        // What the savings ledger counts the pool's nodes against.
+        consolidation: {
+          pool: { ref: 'gpupool:default/c1.a100', title: 'a100 (c1)' },
+          nodes: ['a100-6'],
+          nodesBefore: 7,
+        },
       });
       expect(action!.steps.map(s => s.do)).toEqual([
         { op: 'cordon', cluster: 'c1', node: 'a100-6', unschedulable: true },

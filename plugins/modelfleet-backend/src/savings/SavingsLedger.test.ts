@@ -91,6 +91,15 @@ async function applied(
             },
           }
         : {}),
+      ...(kind === 'consolidate'
+        ? {
+            consolidation: {
+              pool: { ref: entityRef, title: 'y (c1)' },
+              nodes: ['y-3'],
+              nodesBefore: 4,
+            },
+          }
+        : {}),
     },
     {
       at: new Date(startedAt - 60_000).toISOString(),
@@ -121,7 +130,14 @@ async function applied(
  * is moved to y at 06:00 on the 29th; vision-team's sdxl holds 3 on x and is
  * scaled to 2 at 12:00; its clip is at zero. Rolled up at noon on the 30th.
  */
-async function ledgerOf(databaseId: Parameters<typeof databases.init>[0]) {
+async function ledgerOf(
+  databaseId: Parameters<typeof databases.init>[0],
+  /**
+   * A consolidation empties one of y's four nodes at 18:00 on the 29th;
+   * the cluster autoscaler removes it at 19:00, and y runs 3 nodes since.
+   */
+  consolidate = false,
+) {
   const knex = await databases.init(databaseId);
   await DatabaseModelFleetStore.fromKnex(knex);
   const store = new ShowbackStore(knex);
@@ -150,7 +166,10 @@ async function ledgerOf(databaseId: Parameters<typeof databases.init>[0]) {
       {
         cluster: { name: 'c1', provider: 'aws', region: 'us-east-1' },
         observedAt: new Date(t).toISOString(),
-        pools,
+        pools:
+          consolidate && h >= 19
+            ? [pools[0], { ...pools[1], nodes: { current: 3, min: 0, max: 8 } }]
+            : pools,
         workloads: [
           workload('search', 'chat', 2, h < 6 ? 'x' : 'y'),
           workload('vision', 'sdxl', h < 12 ? 3 : 2, 'x'),
@@ -187,6 +206,16 @@ async function ledgerOf(databaseId: Parameters<typeof databases.init>[0]) {
     DAY1 + 12 * H - 300_000,
     DAY1 + 12 * H,
   );
+  const consolidationId = consolidate
+    ? await applied(
+        knex,
+        'consolidate',
+        'gpupool:default/c1.y',
+        [],
+        DAY1 + 18 * H - 120_000,
+        DAY1 + 18 * H,
+      )
+    : undefined;
   const options = {
     store,
     bills: new BillStore(knex),
@@ -221,7 +250,15 @@ async function ledgerOf(databaseId: Parameters<typeof databases.init>[0]) {
     logger: mockServices.logger.mock(),
   });
   await rollup.run(NOW);
-  return { knex, costs, store: savings.store, rollup, moveId, scaleId };
+  return {
+    knex,
+    costs,
+    store: savings.store,
+    rollup,
+    moveId,
+    scaleId,
+    consolidationId,
+  };
 }
 
 const PERIOD = { from: '2026-11-29', to: '2026-11-30' };
@@ -320,6 +357,43 @@ describe('the savings ledger', () => {
       expect(all.totals.savedUsd).toBeCloseTo(78, 9);
       // The fleet's models cost the pools' cost: idle is shared by cost.
       const fleet = await costs.cost('fleet', null, q);
+      expect(all.totals.afterUsd).toBeCloseTo(fleet.total.costUsd, 9);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts a consolidation on its pool: the node it emptied, from when the autoscaler removed it, at the node price of the day, %p',
+    async databaseId => {
+      const { knex, store, costs, consolidationId } = await ledgerOf(
+        databaseId,
+        true,
+      );
+      const all = await savingsReport(store, PERIOD);
+      const line = all.lines.find(l => l.actionId === consolidationId)!;
+      // y ran 4 nodes until 19:00 on the 29th, 3 since: 5 h that day and
+      // 12 h today of one node at $0.30 not paid.
+      expect(line).toMatchObject({
+        source: 'action',
+        kind: 'consolidate',
+        entityRef: 'gpupool:default/c1.y',
+        teamRef: '',
+        summary: 'Emptied a node of y (c1) (y-3)',
+        appliedAt: new Date(DAY1 + 18 * H).toISOString(),
+        firstDay: '2026-11-29',
+        lastDay: '2026-11-30',
+      });
+      expect(line.savedUsd).toBeCloseTo(17 * 0.3, 9);
+      expect(line.afterUsd).toBeCloseTo(17 * 3 * 0.3, 9);
+      expect(line.beforeUsd).toBeCloseTo(17 * 4 * 0.3, 9);
+      // It adds to the fleet's saving; the models' lines are as before.
+      expect(all.lines).toHaveLength(4);
+      expect(all.totals.savedUsd).toBeCloseTo(78 + 17 * 0.3, 9);
+      const fleet = await costs.cost('fleet', null, {
+        from: PERIOD.from,
+        to: '2026-12-01',
+        granularity: 'day' as const,
+      });
       expect(all.totals.afterUsd).toBeCloseTo(fleet.total.costUsd, 9);
       await knex.destroy();
     },

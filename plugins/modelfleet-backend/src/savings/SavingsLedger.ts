@@ -9,6 +9,7 @@ import {
   ledgerOfModelDay,
   PreStateWorkload,
 } from './counterfactual';
+import { poolLedgerRows } from './poolLedger';
 import {
   AppliedAction,
   LedgerRow,
@@ -91,6 +92,13 @@ export class SavingsLedger {
       new Date(dayEnd),
     );
     if (!actions.length) return { rows: [], warnings: [] };
+    // Consolidations save on a pool, not on a model.
+    const pooled = poolLedgerRows(
+      input,
+      actions.filter(a => a.kind === 'consolidate'),
+      dayStart,
+      dayEnd,
+    );
 
     // The day's samples of the models with actions.
     const byModel = new Map<
@@ -112,8 +120,10 @@ export class SavingsLedger {
       });
       byModel.set(modelRef, m);
     }
-    const warnings: string[] = [];
-    const running = actions.filter(a => byModel.has(a.entityRef));
+    const warnings: string[] = [...pooled.warnings];
+    const running = actions.filter(
+      a => a.kind !== 'consolidate' && byModel.has(a.entityRef),
+    );
     const pre = await this.preStates(running, input.lookup, warnings);
 
     const prices = new Map<string, number | undefined>(
@@ -127,7 +137,7 @@ export class SavingsLedger {
     );
     const unitPrice = (poolRef: string) => prices.get(poolRef);
 
-    const rows: LedgerRow[] = [];
+    const rows: LedgerRow[] = [...pooled.rows];
     for (const [modelRef, model] of byModel) {
       const mine = running.filter(
         a => a.entityRef === modelRef && pre.has(a.id),
@@ -279,7 +289,7 @@ function chainAction(a: AppliedAction, pre: PreStateWorkload[]): ChainAction {
   const step = a.kind === 'scale' ? scaleStepOf(a) : undefined;
   return {
     id: a.id,
-    kind: a.kind,
+    kind: a.kind === 'scale' ? 'scale' : 'migrate',
     startedAt: a.startedAt.getTime(),
     finishedAt: a.finishedAt.getTime(),
     pre: pre.map(w => ({

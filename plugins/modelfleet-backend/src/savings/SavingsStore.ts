@@ -1,6 +1,7 @@
 import {
   ActionStep,
   CapacityType,
+  ConsolidationDetails,
   MoveDetails,
 } from '@modelfleet/plugin-modelfleet-common';
 import { Knex } from 'knex';
@@ -14,7 +15,7 @@ const EVENTS = 'modelfleet_action_events';
 const COST = 'modelfleet_cost_daily';
 
 /** The action kinds the ledger counts. */
-export const COUNTED_KINDS = ['migrate', 'scale'] as const;
+export const COUNTED_KINDS = ['migrate', 'scale', 'consolidate'] as const;
 
 /** The machine of a pool, what prices it on a day it was not observed. */
 export interface PoolMachine {
@@ -38,6 +39,8 @@ export interface AppliedAction {
   entityRef: string;
   steps: ActionStep[];
   details?: MoveDetails;
+  /** A consolidation's figures (its pool, the nodes it emptied). */
+  consolidation?: ConsolidationDetails;
   startedAt: Date;
   finishedAt: Date;
 }
@@ -113,7 +116,12 @@ export class SavingsStore {
       kind: r.kind,
       entityRef: String(r.entity_ref).toLocaleLowerCase('en-US'),
       steps: JSON.parse(r.steps),
-      ...(r.details ? { details: JSON.parse(r.details) } : {}),
+      ...(r.details
+        ? {
+            [r.kind === 'consolidate' ? 'consolidation' : 'details']:
+              JSON.parse(r.details),
+          }
+        : {}),
       startedAt: started.get(r.id) ?? when(r.created_at),
       finishedAt: when(r.finished_at),
     }));

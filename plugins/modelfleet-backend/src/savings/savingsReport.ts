@@ -13,6 +13,7 @@ export const SAVINGS_METHOD =
   'a scale counts the replicas it removed (or added) on the pools the model runs on, while its replica count holds. ' +
   'Several actions on a model each count against the one after, so together they save what the model would have cost without any of them less what it cost. ' +
   'Hibernation counts one replica not held while a model was at zero, as showback does. ' +
+  "A node consolidation counts, on its pool, the nodes the pool runs fewer than before it (at most those it emptied), at the pool's node price of the day. " +
   "GPU-hours are priced as showback charges them, without idle share; 'After' is showback's cost of the same models and days, 'Before' is After plus Saved. " +
   'On-demand stand-ins of the spot fallback keep a model serving and are not counted.';
 

@@ -24,6 +24,7 @@ describe('savings format', () => {
   it('names the kinds in words', () => {
     expect(kindLabel('migrate')).toBe('Move');
     expect(kindLabel('scale')).toBe('Scale');
+    expect(kindLabel('consolidate')).toBe('Consolidation');
     expect(kindLabel('hibernation')).toBe('Hibernation');
     expect(kindLabel('spot-fallback')).toBe('Spot fallback');
   });

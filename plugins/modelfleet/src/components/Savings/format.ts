@@ -31,6 +31,7 @@ export function formatDays(first: string, last: string): string {
 const KINDS: Record<string, string> = {
   migrate: 'Move',
   scale: 'Scale',
+  consolidate: 'Consolidation',
   hibernation: 'Hibernation',
   hibernate: 'Hibernation',
   sleep: 'Hibernation',
