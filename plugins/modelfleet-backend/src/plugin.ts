@@ -234,6 +234,7 @@ export const modelfleetPlugin = createBackendPlugin({
         const actionStore = new ActionStore(store.knex);
         const actuators = createActuatorDirectory(
           () => connectors.clusterActuators,
+          { nodePools: () => connectors.nodePoolApis },
         );
         const actions = new ActionService({
           store: actionStore,
@@ -325,6 +326,7 @@ export const modelfleetPlugin = createBackendPlugin({
             notifications,
             tasks,
             consolidator: placer,
+            actuators,
             actions,
             costs,
             fleet,

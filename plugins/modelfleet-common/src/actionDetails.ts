@@ -67,15 +67,21 @@ export interface FallbackDetails {
 }
 
 /**
- * What a node consolidation (`consolidate` action) was decided on: the
- * pool, the nodes it empties, and how many nodes the pool ran then (what
- * the savings ledger counts the nodes it runs later against).
+ * What a node consolidation (`consolidate` action) or a lowered pool
+ * minimum (`poolMinimum`) was decided on: the pool, the nodes it frees,
+ * and how many nodes the pool ran then (what the savings ledger counts the
+ * nodes it runs later against).
  *
  * @public
  */
 export interface ConsolidationDetails {
   pool: { ref: string; title: string };
+  /** The nodes it empties, by name (none named for a lowered minimum). */
   nodes: string[];
   /** The pool's nodes when the consolidation was planned. */
   nodesBefore: number;
+  /** How many nodes it frees; `nodes.length` when absent. */
+  nodesFreed?: number;
+  /** A lowered minimum (`poolMinimum`): the pool's minimum size before and after. */
+  minimum?: { from: number; to: number };
 }

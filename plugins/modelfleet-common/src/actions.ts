@@ -169,6 +169,19 @@ export type ActionOperation =
     }
   | {
       /**
+       * Set a node pool's minimum size on its cloud (the EKS node group,
+       * GKE node pool or AKS agent pool `pool` of the cluster), through the
+       * cloud's node-pool API that manages the cluster; its maximum stays.
+       * Lowering it lets the cluster autoscaler remove idle nodes the
+       * minimum kept.
+       */
+      op: 'setPoolMinimum';
+      cluster: string;
+      pool: string;
+      min: number;
+    }
+  | {
+      /**
        * Wait until the workload has this many ready replicas. When its
        * count is changed meanwhile by someone else, the wait fails at once
        * (it would never be met), unless `autoscaled`.
@@ -252,7 +265,8 @@ export type ActionKind =
   | 'sleep'
   | 'migrate'
   | 'spot-fallback'
-  | 'consolidate';
+  | 'consolidate'
+  | 'poolMinimum';
 
 /** @public */
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -265,6 +279,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'migrate',
   'spot-fallback',
   'consolidate',
+  'poolMinimum',
 ];
 
 /**
@@ -311,7 +326,7 @@ export interface ModelFleetAction {
   kind: ActionKind;
   /**
    * The Model entity, e.g. `model:default/chat-assistant`; for a
-   * `consolidate` action, the GpuPool whose nodes it empties.
+   * `consolidate` or `poolMinimum` action, the GpuPool it changes.
    */
   entityRef: string;
   cluster: string;
@@ -342,7 +357,7 @@ export interface ModelFleetAction {
   details?: MoveDetails;
   /** The figures it was decided on: an on-demand fallback's (`spot-fallback`). */
   fallback?: FallbackDetails;
-  /** The figures it was decided on: a node consolidation's (`consolidate`). */
+  /** The figures it was decided on: a node consolidation's (`consolidate`, `poolMinimum`). */
   consolidation?: ConsolidationDetails;
   events?: ActionEvent[];
 }

@@ -82,7 +82,21 @@ export type RecommendationSource =
       replicas: number;
       gpusPerReplica: number;
     }
-  | { type: 'showback'; poolRef: string; idleNodes: number }
+  | {
+      type: 'showback';
+      poolRef: string;
+      idleNodes: number;
+      /** The pool's cluster and name there (its node group, node pool or agent pool). */
+      cluster?: string;
+      pool?: string;
+      /**
+       * The minimum size that keeps the idle nodes, as the pool's cloud
+       * says now, and the one that lets them go: what Apply sets through
+       * the cloud's node-pool API. Absent when no node-pool API manages
+       * the cluster, or the minimum does not keep them.
+       */
+      minimum?: { from: number; to: number };
+    }
   | {
       type: 'consolidation';
       poolRef: string;

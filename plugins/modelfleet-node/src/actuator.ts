@@ -3,6 +3,7 @@ import type {
   KubeObject,
   WorkloadRef,
 } from '@modelfleet/plugin-modelfleet-common';
+import type { NodePoolRef, NodePoolSize } from './nodePools';
 
 export type {
   AutoscalerRef,
@@ -277,6 +278,20 @@ export interface ClusterActuator {
    * before it evicts anything: ModelFleet evicts only what it runs.
    */
   drain?(node: NodeRef, options?: ActuatorChangeOptions): Promise<DrainPass>;
+  /**
+   * A node pool's size bounds on its cloud. Optional: served by the
+   * backend with the cloud's `NodePoolApi` that manages the cluster.
+   */
+  poolSize?(pool: NodePoolRef): Promise<NodePoolSize>;
+  /**
+   * Sets a node pool's minimum size on its cloud (see `NodePoolApi`).
+   * Returns the size before.
+   */
+  setPoolMinimum?(
+    pool: NodePoolRef,
+    min: number,
+    options?: ActuatorChangeOptions,
+  ): Promise<{ previous: NodePoolSize }>;
   /** The workload's readiness now. */
   readiness(workload: WorkloadRef): Promise<WorkloadReadiness>;
   /**

@@ -7,6 +7,7 @@ import {
   MetricsSource,
   PriceSource,
 } from './connectors';
+import { NodePoolApi } from './nodePools';
 import { SpotRiskSource } from './spotRisk';
 
 /**
@@ -28,6 +29,11 @@ export interface ModelfleetConnectorsExtensionPoint {
    * actuator only.
    */
   addClusterActuator(...actuators: ClusterActuator[]): void;
+  /**
+   * Registers clouds' node-pool APIs, which serve the cluster actuators'
+   * `setPoolMinimum`. Each cluster may be managed by one only.
+   */
+  addNodePoolApi(...apis: NodePoolApi[]): void;
 }
 
 /**

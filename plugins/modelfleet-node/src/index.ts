@@ -11,6 +11,7 @@ export * from './billWindow';
 export * from './connectors';
 export * from './extensions';
 export * from './metricsWindow';
+export * from './nodePools';
 export * from './runtimeMetrics';
 export * from './spotRisk';
 export * from './gitops/LocalGitRepositories';

@@ -1,5 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ActuatorError } from '@modelfleet/plugin-modelfleet-node';
 import { MemoryActuator } from '../__testUtils__/MemoryActuator';
+import { MemoryNodePools } from '../__testUtils__/MemoryNodePools';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { ActionStore } from '../database/ActionStore';
 import { DatabaseModelFleetStore } from '../database/DatabaseModelFleetStore';
@@ -32,7 +34,10 @@ describe('a consolidate action on the runner', () => {
       (await DatabaseModelFleetStore.fromKnex(knex)).knex,
     );
     const cluster = new MemoryActuator(['c1']);
-    const actuators = createActuatorDirectory(() => [cluster]);
+    const pools = new MemoryNodePools(['c1']);
+    const actuators = createActuatorDirectory(() => [cluster], {
+      nodePools: () => [pools],
+    });
     let now = new Date('2026-12-07T10:00:00Z');
     const clock = () => now;
     const logger = mockServices.logger.mock();
@@ -87,7 +92,31 @@ describe('a consolidate action on the runner', () => {
         })
       ).action;
     };
-    return { cluster, runToEnd, request };
+    const lowerMinimum = async (min: number) =>
+      (
+        await service.request({
+          idempotencyKey: 'pool-minimum-1',
+          kind: 'poolMinimum',
+          entityRef: 'gpupool:default/c1.empty',
+          cluster: 'c1',
+          steps: [
+            {
+              description: 'Set the minimum size of empty (c1) to 0',
+              do: { op: 'setPoolMinimum', cluster: 'c1', pool: 'empty', min },
+              undo: {
+                op: 'setPoolMinimum',
+                cluster: 'c1',
+                pool: 'empty',
+                min: 9,
+              },
+            },
+          ],
+          dryRun: false,
+          requestedBy: 'user:default/pat',
+          reason: 'empty capacity',
+        })
+      ).action;
+    return { cluster, pools, runToEnd, request, lowerMinimum };
   }
 
   it.each(databases.eachSupportedId())(
@@ -107,14 +136,8 @@ describe('a consolidate action on the runner', () => {
         'waitReady',
       ]);
       expect(action.diff?.map(d => [d.name, d.changes])).toEqual([
-        [
-          'n1',
-          [{ path: 'spec.unschedulable', before: null, after: true }],
-        ],
-        [
-          'n2',
-          [{ path: 'spec.unschedulable', before: null, after: true }],
-        ],
+        ['n1', [{ path: 'spec.unschedulable', before: null, after: true }]],
+        ['n2', [{ path: 'spec.unschedulable', before: null, after: true }]],
       ]);
 
       const done = await runToEnd(action.id);
@@ -182,6 +205,61 @@ describe('a consolidate action on the runner', () => {
         "timed out after 1200 s: draining node n1: 2 model pod(s) left; ml/n1-pod held: Cannot evict pod as it would violate the pod's disruption budget.",
       );
       expect(cluster.node('c1', 'n1')?.spec).toEqual({});
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "lowers a pool's minimum through the node-pool API that manages its cluster, and verifies it with the cloud, %p",
+    async id => {
+      const { pools, runToEnd, lowerMinimum } = await setup(id);
+      pools.add('c1', 'empty', { min: 1, max: 4, desired: 1 });
+      const action = await lowerMinimum(0);
+      const done = await runToEnd(action.id);
+      expect(done.state).toBe('done');
+      expect(pools.pools.get('c1/empty')).toEqual({
+        min: 0,
+        max: 4,
+        desired: 1,
+      });
+      expect([...pools.changes.entries()]).toEqual([['pool-minimum-1#0', 1]]);
+      // The undo is the minimum the cloud had just before, not the plan's.
+      expect(done.steps[0].undo).toMatchObject({ min: 1 });
+      expect(done.events!.map(e => e.message)).toContain(
+        'set the minimum size of pool empty from 1 to 0 (maximum 4)',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'fails for good a minimum the cloud refuses, and puts back what it read, %p',
+    async id => {
+      const { pools, runToEnd, lowerMinimum } = await setup(id);
+      pools.add('c1', 'empty', { min: 2, max: 4 });
+      pools.failures.push(
+        new ActuatorError(
+          'forbidden',
+          'eks:UpdateNodegroupConfig denied',
+          false,
+        ),
+      );
+      const end = await runToEnd((await lowerMinimum(0)).id);
+      expect(end.state).toBe('rolledBack');
+      expect(end.lastError).toBe('eks:UpdateNodegroupConfig denied');
+      expect(pools.pools.get('c1/empty')?.min).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'says no node-pool API manages a cluster when none does, %p',
+    async id => {
+      const { pools, runToEnd, lowerMinimum } = await setup(id);
+      pools.clusters.splice(0);
+      const end = await runToEnd((await lowerMinimum(0)).id);
+      // Its undo cannot reach the cloud either: failed, saying why.
+      expect(end.state).toBe('failed');
+      expect(end.lastError).toContain(
+        'no node-pool API manages cluster c1: ModelFleet cannot change the size of its pool empty',
+      );
     },
   );
 });

@@ -8,6 +8,7 @@ import {
   ClusterActuator,
 } from '@modelfleet/plugin-modelfleet-node';
 import { PAUSED_REPLICAS } from '../engines/actions/diff';
+import { cordon, drain, setPoolMinimum } from './nodeOperations';
 
 /** What running one operation came to. */
 export type OperationOutcome =
@@ -27,6 +28,7 @@ export function clusterOf(op: ActionOperation): string {
     case 'remove':
     case 'cordon':
     case 'drain':
+    case 'setPoolMinimum':
       return op.cluster;
     case 'scale':
     case 'waitReady':
@@ -148,6 +150,8 @@ export async function runOperation(
     }
     case 'cordon':
       return cordon(actuator, op, options);
+    case 'setPoolMinimum':
+      return setPoolMinimum(actuator, op, options);
     case 'drain':
       return drain(actuator, op, options);
     case 'waitReady': {
@@ -196,95 +200,6 @@ export async function runOperation(
         false,
       );
   }
-}
-
-/** The operations of {@link runOperation} on nodes. */
-type CordonOp = Extract<ActionOperation, { op: 'cordon' }>;
-type DrainOp = Extract<ActionOperation, { op: 'drain' }>;
-
-const cannot = (actuator: ClusterActuator, what: string) =>
-  new ActuatorError(
-    'invalid',
-    `the ${actuator.id} actuator cannot ${what} nodes`,
-    false,
-  );
-
-const isNotFound = (e: unknown) =>
-  (e as { name?: string; code?: string } | undefined)?.name ===
-    'ActuatorError' && (e as ActuatorError).code === 'notFound';
-
-/** Cordon or uncordon; a node gone from the cluster needs neither. */
-async function cordon(
-  actuator: ClusterActuator,
-  op: CordonOp,
-  options: { actionStep: string },
-): Promise<OperationOutcome> {
-  if (!actuator.cordon) throw cannot(actuator, 'cordon');
-  const verb = op.unschedulable ? 'cordoned' : 'uncordoned';
-  try {
-    const { previous } = await actuator.cordon(
-      { cluster: op.cluster, name: op.node },
-      op.unschedulable,
-      options,
-    );
-    return {
-      status: 'done',
-      message:
-        previous === op.unschedulable
-          ? `node ${op.node} was ${verb} already`
-          : `${verb} node ${op.node}`,
-    };
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    return {
-      status: 'done',
-      message: `node ${op.node} is no longer in cluster ${op.cluster}`,
-    };
-  }
-}
-
-/**
- * One pass of a drain: pending while model pods are left on the node (a
- * PodDisruptionBudget held some, or evicted ones still terminate).
- */
-async function drain(
-  actuator: ClusterActuator,
-  op: DrainOp,
-  options: { actionStep: string },
-): Promise<OperationOutcome> {
-  if (!actuator.drain) throw cannot(actuator, 'drain');
-  let pass;
-  try {
-    pass = await actuator.drain(
-      { cluster: op.cluster, name: op.node },
-      options,
-    );
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    return {
-      status: 'done',
-      message: `node ${op.node} is no longer in cluster ${op.cluster}`,
-    };
-  }
-  if (pass.remaining === 0) {
-    return {
-      status: 'done',
-      message: `node ${op.node} runs no model pod${
-        pass.evicted.length ? ` (evicted ${pass.evicted.join(', ')})` : ''
-      }`,
-    };
-  }
-  const words = [
-    pass.evicted.length ? `evicted ${pass.evicted.join(', ')}` : '',
-    ...pass.blocked.map(b => `${b.pod} held: ${b.reason}`),
-  ].filter(Boolean);
-  return {
-    status: 'pending',
-    timeoutSeconds: op.timeoutSeconds,
-    message: `draining node ${op.node}: ${pass.remaining} model pod(s) left${
-      words.length ? `; ${words.join('; ')}` : ''
-    }`,
-  };
 }
 
 /**
@@ -356,6 +271,14 @@ export async function captureUndo(
           seconds: typeof seconds === 'number' ? seconds : 300,
         },
       };
+    }
+    case 'setPoolMinimum': {
+      if (!actuator.poolSize) return { ...step, captured: true };
+      const size = await actuator.poolSize({
+        cluster: op.cluster,
+        pool: op.pool,
+      });
+      return { ...step, captured: true, undo: { ...op, min: size.min } };
     }
     case 'cordon': {
       // A node cordoned before the action stays cordoned after its undo.

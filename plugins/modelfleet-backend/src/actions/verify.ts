@@ -88,6 +88,29 @@ export async function verifySteps(
       );
     }
   }
+  // A pool's minimum is its cloud's, not an object's field: ask the cloud
+  // whether the last minimum set holds.
+  const minimums = new Map<
+    string,
+    { cluster: string; pool: string; min: number }
+  >();
+  for (const step of steps) {
+    const op = step.do;
+    if (op.op === 'setPoolMinimum') {
+      minimums.set(`${op.cluster}/${op.pool}`, op);
+    }
+  }
+  for (const m of minimums.values()) {
+    const size = await actuator.poolSize?.({
+      cluster: m.cluster,
+      pool: m.pool,
+    });
+    if (size && size.min !== m.min) {
+      problems.push(
+        `the minimum size of pool ${m.pool} is ${size.min}, expected ${m.min}`,
+      );
+    }
+  }
   for (const { ref, cluster, patches, removed } of expected.values()) {
     const current = await actuator.get(cluster, ref);
     const label = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${

@@ -19,7 +19,11 @@ const EVENTS = 'modelfleet_action_events';
 /** The field of `ModelFleetAction` the `details` column fills, by kind. */
 const DETAILS_FIELD: Partial<
   Record<ActionKind, 'details' | 'fallback' | 'consolidation'>
-> = { 'spot-fallback': 'fallback', consolidate: 'consolidation' };
+> = {
+  'spot-fallback': 'fallback',
+  consolidate: 'consolidation',
+  poolMinimum: 'consolidation',
+};
 
 /** What is needed to store a new action. */
 export interface NewAction {

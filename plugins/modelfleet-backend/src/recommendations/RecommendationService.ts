@@ -1,13 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CostReport,
+  GpuPoolStatus,
   IdleCostPolicy,
   ModelFleetAction,
   PlatformPolicy,
   Recommendation,
   RecommendationState,
 } from '@modelfleet/plugin-modelfleet-common';
-import { MetricsSource } from '@modelfleet/plugin-modelfleet-node';
+import {
+  MetricsSource,
+  NodePoolSize,
+} from '@modelfleet/plugin-modelfleet-node';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { CostQuery, CostReportService } from '../showback/CostReportService';
 import { ModelDirectory } from '../showback/ModelDirectory';
@@ -25,6 +29,7 @@ import {
   bySaving,
   DAYS_PER_MONTH,
   emptyCapacityRecommendations,
+  poolRefOf,
 } from './gather';
 import { gatherRightsizing } from './gatherRightsizing';
 import { EntityNames, EntityNamesSource, poolPlaces, REF_NAMES } from './names';
@@ -71,6 +76,15 @@ export interface RecommendationServiceOptions {
   idleCostPolicy: IdleCostPolicy;
   platformTeamRef?: string;
   logger: LoggerService;
+  /**
+   * A pool's size bounds as its cloud's node-pool API says now (the
+   * cluster actuator's `poolSize`); undefined where no node-pool API
+   * manages the cluster. Without it, empty capacity is never applicable.
+   */
+  poolSize?: (
+    cluster: string,
+    pool: string,
+  ) => Promise<NodePoolSize | undefined>;
   /** How long one pass is reused (ms); 60 s by default. */
   cacheMs?: number;
   now?: () => Date;
@@ -219,12 +233,14 @@ export class RecommendationService {
     // (c) empty capacity: whole empty pools where consolidation runs
     try {
       const report = await this.unallocatedReport(query);
+      const unallocated = report?.breakdown.unallocated?.pools ?? [];
       findings.push(
         ...emptyCapacityRecommendations({
-          unallocated: report?.breakdown.unallocated?.pools ?? [],
+          unallocated,
           days: report?.total.daysWithData ?? 0,
           pools,
           consolidated: consolidation.covered,
+          sizes: await this.poolSizes(unallocated, pools, notes),
         }),
       );
     } catch (e) {
@@ -281,6 +297,33 @@ export class RecommendationService {
   }
 
   /** The report whose Unallocated row holds the pools' unused capacity. */
+  /** The size bounds the clouds give the pools with unallocated cost. */
+  private async poolSizes(
+    unallocated: Array<{ entityRef: string }>,
+    pools: GpuPoolStatus[],
+    notes: string[],
+  ): Promise<Map<string, NodePoolSize>> {
+    const sizes = new Map<string, NodePoolSize>();
+    const poolSize = this.options.poolSize;
+    if (!poolSize) return sizes;
+    const byRef = new Map(pools.map(p => [poolRefOf(p), p]));
+    await Promise.all(
+      unallocated.map(async u => {
+        const p = byRef.get(u.entityRef);
+        if (!p) return;
+        try {
+          const size = await poolSize(p.cluster, p.name);
+          if (size) sizes.set(u.entityRef, size);
+        } catch (e) {
+          notes.push(
+            `empty capacity: the size of ${p.name} (${p.cluster}) could not be read from its cloud (${e})`,
+          );
+        }
+      }),
+    );
+    return sizes;
+  }
+
   private async unallocatedReport(
     query: CostQuery,
   ): Promise<CostReport | undefined> {

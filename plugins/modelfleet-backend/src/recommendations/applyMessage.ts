@@ -46,6 +46,8 @@ function doing(kind: ModelFleetAction['kind'], w: ApplyWords): string {
       return `Waking ${w.model}`;
     case 'consolidate':
       return `Emptying ${w.model}`;
+    case 'poolMinimum':
+      return `Lowering the minimum size of ${w.model}`;
     default:
       return `Deploying ${w.model}`;
   }
@@ -74,10 +76,14 @@ export function applyOutcome(
   const phrase = what(action.kind, words);
   const waits = action.state === 'planned' && action.dryRun;
   if (waits) {
-    if (action.kind === 'consolidate') {
+    if (action.kind === 'consolidate' || action.kind === 'poolMinimum') {
+      const whose =
+        action.kind === 'consolidate'
+          ? "the platform's policy, or that of a team whose pods move,"
+          : "the platform's policy";
       return {
         awaitsApproval: true,
-        message: `${phrase} waits for approval: the platform's policy, or that of a team whose pods move, is dry-run. Approve it under Node consolidations on the ModelFleet page.`,
+        message: `${phrase} waits for approval: ${whose} is dry-run. Approve it under Node consolidations on the ModelFleet page.`,
       };
     }
     const policy = words.team ? `${words.team}'s` : "its team's";
@@ -120,7 +126,7 @@ export function applyOutcome(
         message: `${phrase} was tried earlier today and ${
           action.state === 'failed' ? 'failed' : 'rolled back'
         }; ${
-          action.kind === 'consolidate'
+          action.kind === 'consolidate' || action.kind === 'poolMinimum'
             ? 'Node consolidations on the ModelFleet page say'
             : "the Model page's activity card says"
         } why.`,

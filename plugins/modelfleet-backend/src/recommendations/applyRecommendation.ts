@@ -10,6 +10,7 @@ import { FleetStateStore } from '../database/FleetStateStore';
 import { planModelAction } from '../engines/actions/modelPlans';
 import { PolicyService } from '../policy/PolicyService';
 import { applyConsolidation } from './applyConsolidation';
+import { applyPoolMinimum } from './applyPoolMinimum';
 import { Finding } from './fromActions';
 
 const ACTIVE_STATES = [
@@ -63,6 +64,9 @@ export interface Applied {
  * - a consolidation becomes a `consolidate` action on its pool: cordon the
  *   nodes that go, drain them, wait for the moved models
  *   (`applyConsolidation`);
+ * - empty capacity whose pool's minimum keeps the idle nodes becomes a
+ *   `poolMinimum` action: the minimum lowered through the cloud's
+ *   node-pool API (`applyPoolMinimum`);
  * - anything else is a ConflictError saying, in words, why and what to do
  *   instead.
  *
@@ -88,6 +92,12 @@ export async function applyRecommendation(
   if (source.type === 'consolidation') {
     return {
       action: await applyConsolidation(applier, finding, context),
+      approved: false,
+    };
+  }
+  if (source.type === 'showback' && source.minimum) {
+    return {
+      action: await applyPoolMinimum(applier, finding, context),
       approved: false,
     };
   }

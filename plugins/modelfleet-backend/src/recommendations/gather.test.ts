@@ -243,7 +243,43 @@ describe('emptyCapacityRecommendations', () => {
     });
     expect(f.evidence.join(' ')).toMatch(/minimum of 1 node/);
     expect(f.applicable.reason).toBe(
-      'ModelFleet does not resize cloud node pools: lower the minimum size of the AKS agent pool nca100 of cluster demo-azure-eastus from 1 to 0 in Azure (the AKS portal, or az aks nodepool update); its cluster autoscaler then removes the idle node (or delete the pool if no model is to run on it)',
+      'No node-pool API of ModelFleet manages cluster demo-azure-eastus (modelfleet.azure.nodePools): lower the minimum size of the AKS agent pool nca100 of cluster demo-azure-eastus from 1 to 0 in Azure (the AKS portal, or az aks nodepool update); its cluster autoscaler then removes the idle node (or delete the pool if no model is to run on it)',
+    );
+  });
+
+  it("is applicable where the cloud's node-pool API says the minimum keeps the idle nodes: Apply lowers it", () => {
+    // The cluster sync does not know the minimum; the cloud does.
+    const p = pool({ nodes: { current: 1 } });
+    const ref = poolRefOf(p);
+    const [f] = emptyCapacityRecommendations({
+      unallocated: [{ entityRef: ref, idleUsd: 2565.2 }],
+      days: 30,
+      pools: [p],
+      sizes: new Map([[ref, { min: 1, max: 4, desired: 1 }]]),
+    });
+    expect(f.source).toEqual({
+      type: 'showback',
+      poolRef: ref,
+      idleNodes: 1,
+      cluster: 'demo-azure-eastus',
+      pool: 'nca100',
+      minimum: { from: 1, to: 0 },
+    });
+    expect(f.applicable).toEqual({ allowed: true });
+    expect(f.evidence).toContain(
+      "Its minimum of 1 node(s) keeps them: Apply lowers it to 0 through its cloud's node-pool API, and its cluster autoscaler then removes them.",
+    );
+    // A minimum that already lets them go: nothing for Apply to lower.
+    const [g] = emptyCapacityRecommendations({
+      unallocated: [{ entityRef: ref, idleUsd: 2565.2 }],
+      days: 30,
+      pools: [p],
+      sizes: new Map([[ref, { min: 0, max: 4 }]]),
+    });
+    expect(g.source).not.toHaveProperty('minimum');
+    expect(g.applicable.allowed).toBe(false);
+    expect(g.applicable.reason).toMatch(
+      /its minimum size \(0\) already lets the idle node go/,
     );
   });
 
@@ -254,7 +290,7 @@ describe('emptyCapacityRecommendations', () => {
       nodes: { current: 3, min: 2 },
     });
     expect(resizeAdvice(eks, 2)).toMatch(
-      /^ModelFleet does not resize cloud node pools: lower the minimum size of the EKS node group g5-a10g of cluster demo-azure-eastus from 2 to 1 in AWS \(the EKS console, or aws eks update-nodegroup-config\); its cluster autoscaler then removes the 2 idle nodes$/,
+      /^No node-pool API of ModelFleet manages cluster demo-azure-eastus \(modelfleet\.aws\.nodePools\): lower the minimum size of the EKS node group g5-a10g of cluster demo-azure-eastus from 2 to 1 in AWS \(the EKS console, or aws eks update-nodegroup-config\); its cluster autoscaler then removes the 2 idle nodes$/,
     );
     const gke = pool({ provider: 'gcp', name: 'g2-l4', nodes: { current: 2 } });
     expect(resizeAdvice(gke, 1)).toMatch(

@@ -8,6 +8,7 @@ import {
   GpuPoolStatus,
   poolEntityName,
 } from '@modelfleet/plugin-modelfleet-common';
+import { NodePoolSize } from '@modelfleet/plugin-modelfleet-node';
 import { Finding } from './fromActions';
 import { dollars } from './format';
 import { recommendationId } from './ids';
@@ -32,18 +33,21 @@ function unitsPerNode(p: GpuPoolStatus): number {
 /** What a provider calls a pool of nodes, and where its size is set. */
 const CLOUD_POOLS: Record<
   GpuPoolStatus['provider'],
-  { pool: string; where: string }
+  { pool: string; where: string; key?: string }
 > = {
   aws: {
+    key: 'aws',
     pool: 'EKS node group',
     where: 'in AWS (the EKS console, or aws eks update-nodegroup-config)',
   },
   gcp: {
+    key: 'gcp',
     pool: 'GKE node pool',
     where:
       'in Google Cloud (the GKE console, or gcloud container node-pools update)',
   },
   azure: {
+    key: 'azure',
     pool: 'AKS agent pool',
     where: 'in Azure (the AKS portal, or az aks nodepool update)',
   },
@@ -51,9 +55,10 @@ const CLOUD_POOLS: Record<
 };
 
 /**
- * What a platform engineer does about a pool's idle nodes: ModelFleet
- * does not resize cloud node pools, so the pool's minimum size is lowered
- * on its cloud, and its cluster autoscaler removes them.
+ * What a platform engineer does about a pool's idle nodes when no
+ * node-pool API of ModelFleet manages its cluster, or its minimum already
+ * lets them go: the pool's minimum size is lowered on its cloud, and its
+ * cluster autoscaler removes them.
  */
 export function resizeAdvice(p: GpuPoolStatus, idleNodes: number): string {
   const cloud = CLOUD_POOLS[p.provider] ?? CLOUD_POOLS.other;
@@ -63,7 +68,9 @@ export function resizeAdvice(p: GpuPoolStatus, idleNodes: number): string {
   const one = idleNodes === 1;
   const nodes = one ? 'the idle node' : `the ${idleNodes} idle nodes`;
   const them = one ? 'it' : 'them';
-  const head = 'ModelFleet does not resize cloud node pools';
+  const head = `No node-pool API of ModelFleet manages cluster ${p.cluster}${
+    cloud.key ? ` (modelfleet.${cloud.key}.nodePools)` : ''
+  }`;
   if (min === undefined) {
     return `${head}: if the minimum size of ${pool} keeps ${nodes}, lower it to ${keep} ${cloud.where}; its cluster autoscaler then removes ${them}`;
   }
@@ -96,6 +103,12 @@ export function emptyCapacityRecommendations(input: {
    * ones are listed here; consolidation lists the idle nodes of the others.
    */
   consolidated?: ReadonlySet<string>;
+  /**
+   * The pools' size bounds as their clouds' node-pool APIs say now, by
+   * GpuPool ref: a pool here whose minimum keeps its idle nodes is
+   * applicable (Apply lowers the minimum); one not here is not.
+   */
+  sizes?: ReadonlyMap<string, NodePoolSize>;
 }): Finding[] {
   if (input.days <= 0) return [];
   const byRef = new Map(input.pools.map(p => [poolRefOf(p), p]));
@@ -123,9 +136,18 @@ export function emptyCapacityRecommendations(input: {
         monthly,
       )} a month.`,
     ];
-    if ((p.nodes.min ?? 0) > p.nodes.current - idleNodes) {
+    const size = input.sizes?.get(u.entityRef);
+    const min = size?.min ?? p.nodes.min;
+    const keep = p.nodes.current - idleNodes;
+    const minimum =
+      size && size.min > keep
+        ? { from: size.min, to: Math.max(0, keep) }
+        : undefined;
+    if ((min ?? 0) > keep) {
       evidence.push(
-        `Its minimum of ${p.nodes.min} node(s) keeps them: lower the minimum so its autoscaler can remove them.`,
+        minimum
+          ? `Its minimum of ${min} node(s) keeps them: Apply lowers it to ${minimum.to} through its cloud's node-pool API, and its cluster autoscaler then removes them.`
+          : `Its minimum of ${min} node(s) keeps them: lower the minimum so its autoscaler can remove them.`,
       );
     }
     out.push({
@@ -152,11 +174,23 @@ export function emptyCapacityRecommendations(input: {
               reason: `only ${input.days} day(s) of cost roll-ups`,
             },
       evidence,
-      source: { type: 'showback', poolRef: u.entityRef, idleNodes },
-      applicable: {
-        allowed: false,
-        reason: resizeAdvice(p, idleNodes),
+      source: {
+        type: 'showback',
+        poolRef: u.entityRef,
+        idleNodes,
+        cluster: p.cluster,
+        pool: p.name,
+        ...(minimum ? { minimum } : {}),
       },
+      applicable: minimum
+        ? { allowed: true }
+        : {
+            allowed: false,
+            reason: resizeAdvice(
+              size ? { ...p, nodes: { ...p.nodes, min: size.min } } : p,
+              idleNodes,
+            ),
+          },
     });
   }
   return out;

@@ -377,7 +377,7 @@ describe('gatherConsolidation', () => {
     expect(findings[0].applicable).toEqual({
       allowed: false,
       reason: expect.stringMatching(
-        /^ModelFleet does not resize cloud node pools: lower the minimum size of the EKS node group l4x4 of cluster c1 from 3 to 2 /,
+        /^No node-pool API of ModelFleet manages cluster c1 \(modelfleet\.aws\.nodePools\): lower the minimum size of the EKS node group l4x4 of cluster c1 from 3 to 2 /,
       ),
     });
   });

@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ActuatorDirectory } from '../actions/types';
 import { TaskRegistry } from '../tasks/TaskRegistry';
 import { readRecommendationsConfig } from './config';
 import { CatalogEntityNames } from './names';
@@ -27,18 +28,34 @@ export async function startRecommendations(
     auth: AuthService;
     notifications: Pick<NotificationService, 'send'>;
     tasks: TaskRegistry;
+    /** The clusters' actuators: their node-pool APIs read the pools' sizes. */
+    actuators: ActuatorDirectory;
   },
 ): Promise<{
   recommendations: RecommendationService;
   states: RecommendationStateStore;
 }> {
-  const { db, config, catalog, auth, notifications, tasks, ...service } =
-    options;
+  const {
+    db,
+    config,
+    catalog,
+    auth,
+    notifications,
+    tasks,
+    actuators,
+    ...service
+  } = options;
   const states = new RecommendationStateStore(db);
   const recommendations = new RecommendationService({
     ...service,
     names: new CatalogEntityNames(catalog, auth, service.logger),
     states,
+    poolSize: async (cluster, pool) => {
+      const actuator = await actuators
+        .forCluster(cluster)
+        .catch(() => undefined);
+      return actuator?.poolSize?.({ cluster, pool });
+    },
   });
   await tasks.schedule(
     createRecommendationsTask({

@@ -71,7 +71,7 @@ describe('POST /recommendations/:id/apply', () => {
         .set('Authorization', pat);
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toBe(
-        'ModelFleet does not resize cloud node pools: lower the minimum size of the AKS agent pool empty of cluster c1 from 1 to 0 in Azure (the AKS portal, or az aks nodepool update); its cluster autoscaler then removes the idle node (or delete the pool if no model is to run on it)',
+        'No node-pool API of ModelFleet manages cluster c1 (modelfleet.azure.nodePools): lower the minimum size of the AKS agent pool empty of cluster c1 from 1 to 0 in Azure (the AKS portal, or az aks nodepool update); its cluster autoscaler then removes the idle node (or delete the pool if no model is to run on it)',
       );
     },
   );

@@ -79,4 +79,48 @@ describe('POST /recommendations/:id/apply of a consolidation', () => {
       expect(again.body.actionId).toBe(res.body.actionId);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "lowers the minimum of an empty pool through the cloud's node-pool API: a poolMinimum action on the pool that waits for approval, %p",
+    async id => {
+      const { server, actions } = await start(id, databases, {
+        nodePools: true,
+      });
+      const items = (
+        await request(server).get('/recommendations').set('Authorization', pat)
+      ).body.items;
+      const rec = items.find((r: any) => r.kind === 'empty-capacity');
+      expect(rec).toMatchObject({
+        title: 'Remove the empty pool empty (c1)',
+        source: { pool: 'empty', cluster: 'c1', minimum: { from: 1, to: 0 } },
+        applicable: { allowed: true },
+      });
+      const res = await request(server)
+        .post(`/recommendations/${rec.id}/apply`)
+        .set('Authorization', pat);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        actionKind: 'poolMinimum',
+        awaitsApproval: true,
+        message:
+          "Lowering the minimum size of the pool empty (c1) waits for approval: the platform's policy is dry-run. Approve it under Node consolidations on the ModelFleet page.",
+      });
+      const action = await actions.get(res.body.actionId);
+      expect(action).toMatchObject({
+        kind: 'poolMinimum',
+        entityRef: 'gpupool:default/c1.empty',
+        dryRun: true,
+        consolidation: {
+          pool: { ref: 'gpupool:default/c1.empty', title: 'empty (c1)' },
+          nodes: [],
+          nodesBefore: 1,
+          nodesFreed: 1,
+          minimum: { from: 1, to: 0 },
+        },
+      });
+      expect(action!.steps.map(s => s.do)).toEqual([
+        { op: 'setPoolMinimum', cluster: 'c1', pool: 'empty', min: 0 },
+      ]);
+    },
+  );
 });

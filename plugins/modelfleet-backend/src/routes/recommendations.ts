@@ -25,6 +25,7 @@ import { RECOMMENDATION_ID } from '../recommendations/ids';
 import { RecommendationService } from '../recommendations/RecommendationService';
 import { RecommendationStateStore } from '../recommendations/RecommendationStateStore';
 import { listWords } from '../recommendations/gatherConsolidationFindings';
+import { EntityNames } from '../recommendations/names';
 import { allowedRefs, authorizeOn } from './access';
 import { actorOf, callerOf, objectBody, optionalQueryParam } from './common';
 import { authorizeWholeFleet, costReach } from './costAccess';
@@ -293,12 +294,7 @@ export function createRecommendationsRouter(options: {
     const outcome = applyOutcome(
       action,
       {
-        model:
-          source.type === 'consolidation'
-            ? `${source.nodes.length === 1 ? 'node' : 'nodes'} ${listWords(
-                source.nodes,
-              )} of ${poolPlace(source.poolRef)}`
-            : names.model(subject.modelRef ?? action.entityRef),
+        model: subjectWords(finding, action.entityRef, names, poolPlace),
         ...(subject.teamRef ? { team: names.team(subject.teamRef) } : {}),
         ...(to ? { to: poolPlace(to) } : {}),
         ...(source.type === 'rightsizing' ? { replicas: source.replicas } : {}),
@@ -316,4 +312,25 @@ export function createRecommendationsRouter(options: {
   });
 
   return router;
+}
+
+/** What an applied recommendation's sentence names, as people read it. */
+function subjectWords(
+  finding: Finding,
+  actionRef: string,
+  names: EntityNames,
+  poolPlace: (ref: string) => string,
+): string {
+  const { source, subject } = finding;
+  if (source.type === 'consolidation') {
+    return `${source.nodes.length === 1 ? 'node' : 'nodes'} ${listWords(
+      source.nodes,
+    )} of ${poolPlace(source.poolRef)}`;
+  }
+  if (source.type === 'showback') {
+    return source.pool && source.cluster
+      ? `the pool ${source.pool} (${source.cluster})`
+      : poolPlace(source.poolRef);
+  }
+  return names.model(subject.modelRef ?? actionRef);
 }

@@ -95,7 +95,7 @@ export class SavingsLedger {
     // Consolidations save on a pool, not on a model.
     const pooled = poolLedgerRows(
       input,
-      actions.filter(a => a.kind === 'consolidate'),
+      actions.filter(a => a.kind === 'consolidate' || a.kind === 'poolMinimum'),
       dayStart,
       dayEnd,
     );
@@ -122,7 +122,9 @@ export class SavingsLedger {
     }
     const warnings: string[] = [...pooled.warnings];
     const running = actions.filter(
-      a => a.kind !== 'consolidate' && byModel.has(a.entityRef),
+      a =>
+        (a.kind === 'migrate' || a.kind === 'scale') &&
+        byModel.has(a.entityRef),
     );
     const pre = await this.preStates(running, input.lookup, warnings);
 

@@ -15,7 +15,12 @@ const EVENTS = 'modelfleet_action_events';
 const COST = 'modelfleet_cost_daily';
 
 /** The action kinds the ledger counts. */
-export const COUNTED_KINDS = ['migrate', 'scale', 'consolidate'] as const;
+export const COUNTED_KINDS = [
+  'migrate',
+  'scale',
+  'consolidate',
+  'poolMinimum',
+] as const;
 
 /** The machine of a pool, what prices it on a day it was not observed. */
 export interface PoolMachine {
@@ -118,8 +123,9 @@ export class SavingsStore {
       steps: JSON.parse(r.steps),
       ...(r.details
         ? {
-            [r.kind === 'consolidate' ? 'consolidation' : 'details']:
-              JSON.parse(r.details),
+            [['consolidate', 'poolMinimum'].includes(r.kind)
+              ? 'consolidation'
+              : 'details']: JSON.parse(r.details),
           }
         : {}),
       startedAt: started.get(r.id) ?? when(r.created_at),

@@ -5,7 +5,8 @@ import type { LedgerDayInput } from './SavingsLedger';
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
 /**
- * The ledger rows of the day's consolidations: one per consolidation that
+ * The ledger rows of the day's consolidations and lowered pool minimums:
+ * one per action that
  * held, on its pool (`entityRef` the GpuPool, no team: the pool's nodes
  * are the platform's), priced at the pool's node price of the day as
  * showback prices the pool (`poolCounterfactual.ts`).
@@ -52,14 +53,15 @@ export function poolLedgerRows(
         id: a.id,
         finishedAt: a.finishedAt.getTime(),
         nodesBefore: a.consolidation!.nodesBefore,
-        nodesEmptied: a.consolidation!.nodes.length,
+        nodesEmptied:
+          a.consolidation!.nodesFreed ?? a.consolidation!.nodes.length,
       })),
       usdPerNodeHour: price,
     });
     for (const f of figures) {
       const a = mine.find(x => x.id === f.actionId)!;
       const d = a.consolidation!;
-      const n = d.nodes.length;
+      const n = d.nodesFreed ?? d.nodes.length;
       rows.push({
         day: input.day,
         actionId: a.id,
@@ -67,9 +69,11 @@ export function poolLedgerRows(
         entityRef: ref,
         teamRef: '',
         poolRef: ref,
-        summary: `Emptied ${n === 1 ? 'a node' : `${n} nodes`} of ${
-          d.pool.title
-        } (${d.nodes.join(', ')})`,
+        summary: d.minimum
+          ? `Lowered the minimum of ${d.pool.title} from ${d.minimum.from} to ${d.minimum.to}`
+          : `Emptied ${n === 1 ? 'a node' : `${n} nodes`} of ${
+              d.pool.title
+            } (${d.nodes.join(', ')})`,
         appliedAt: a.finishedAt,
         beforeUsd: f.beforeUsd,
         afterUsd: f.afterUsd,

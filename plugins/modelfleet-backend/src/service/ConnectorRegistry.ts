@@ -1,6 +1,7 @@
 import {
   BillSource,
   ClusterActuator,
+  NodePoolApi,
   ClusterConnector,
   ClusterHistorySource,
   MetricsSource,
@@ -39,6 +40,7 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
   readonly billSources: BillSource[] = [];
   readonly clusterActuators: ClusterActuator[] = [];
   readonly spotRiskSources: SpotRiskSource[] = [];
+  readonly nodePoolApis: NodePoolApi[] = [];
 
   addClusterConnector(...connectors: ClusterConnector[]): void {
     addUnique('cluster connector', this.clusterConnectors, connectors);
@@ -66,6 +68,10 @@ export class ConnectorRegistry implements ModelfleetConnectorsExtensionPoint {
 
   addClusterActuator(...actuators: ClusterActuator[]): void {
     addUnique('cluster actuator', this.clusterActuators, actuators);
+  }
+
+  addNodePoolApi(...apis: NodePoolApi[]): void {
+    addUnique('node pool API', this.nodePoolApis, apis);
   }
 
   counts(): ConnectorCounts {

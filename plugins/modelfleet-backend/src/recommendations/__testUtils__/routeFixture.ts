@@ -11,6 +11,7 @@ import { renderModelManifests } from '@modelfleet/plugin-scaffolder-backend-modu
 import express from 'express';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import { MemoryActuator } from '../../__testUtils__/MemoryActuator';
+import { MemoryNodePools } from '../../__testUtils__/MemoryNodePools';
 import { policyPermissions } from '../../__testUtils__/policyPermissions';
 import { ActionService } from '../../actions/ActionService';
 import { createActuatorDirectory } from '../../actions/actuatorDirectory';
@@ -155,6 +156,8 @@ export interface FixtureOptions {
    * use (a100-6, empty), so consolidation recommends removing it.
    */
   nodes?: boolean;
+  /** A node-pool API manages c1: its empty pool has min 1, max 2. */
+  nodePools?: boolean;
 }
 
 /**
@@ -252,7 +255,11 @@ export async function start(
   const cluster = new MemoryActuator(['c1']);
   cluster.addModel(workload('reranker'), 4);
   cluster.addModel(workload('sdxl'), 2);
-  const actuators = createActuatorDirectory(() => [cluster]);
+  const pools = new MemoryNodePools(options.nodePools ? ['c1'] : []);
+  pools.add('c1', 'empty', { min: 1, max: 2, desired: 1 });
+  const actuators = createActuatorDirectory(() => [cluster], {
+    nodePools: () => [pools],
+  });
   const actionStore = new ActionStore(knex);
   const logger = mockServices.logger.mock();
   const actions = new ActionService({
@@ -320,6 +327,8 @@ export async function start(
     idleCostPolicy: 'not-shared',
     logger,
     now: () => NOW,
+    poolSize: async (c, p) =>
+      (await actuators.forCluster(c)).poolSize?.({ cluster: c, pool: p }),
   });
   const permissions = policyPermissions({
     entities,
@@ -348,5 +357,6 @@ export async function start(
     recommendations,
     states,
     cluster,
+    pools,
   };
 }

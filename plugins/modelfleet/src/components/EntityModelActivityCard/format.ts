@@ -67,7 +67,10 @@ export function stateTone(state: ActionState): StateTone | undefined {
  * for a consolidation.
  */
 export function actionTitle(
-  action: Pick<ModelFleetAction, 'kind' | 'steps' | 'fallback'>,
+  action: Pick<
+    ModelFleetAction,
+    'kind' | 'steps' | 'fallback' | 'consolidation'
+  >,
 ): string {
   switch (action.kind) {
     case 'scale': {
@@ -113,6 +116,12 @@ export function actionTitle(
       return d.direction === 'fallback'
         ? `Spot fallback: on-demand stand-in to ${to}`
         : `Return to spot: on-demand stand-in to ${to}`;
+    }
+    case 'poolMinimum': {
+      const m = action.consolidation?.minimum;
+      return m
+        ? `Lower the pool's minimum from ${m.from} to ${m.to}`
+        : "Lower the pool's minimum";
     }
     case 'consolidate': {
       // The nodes it cordons are those it empties.

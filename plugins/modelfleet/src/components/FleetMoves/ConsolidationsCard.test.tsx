@@ -54,7 +54,7 @@ describe('ConsolidationsCard', () => {
     ).toBeInTheDocument();
     const rows = await screen.findAllByTestId('modelfleet-consolidation');
     expect(api.listActions).toHaveBeenCalledWith({
-      kind: 'consolidate',
+      kind: ['consolidate', 'poolMinimum'],
       limit: 50,
     });
     expect(rows.map(r => r.getAttribute('data-id'))).toEqual(['c2', 'c1']);
@@ -226,6 +226,52 @@ describe('ConsolidationsCard', () => {
     const [row] = await screen.findAllByTestId('modelfleet-consolidation');
     expect(row).toHaveTextContent('Waiting for approval');
     expect(listActions).toHaveBeenCalledTimes(2);
+  });
+
+  it('lists a lowered pool minimum with what it changes', async () => {
+    const lowered = {
+      ...consolidation(
+        { id: 'p1', state: 'done', dryRun: false, stepIndex: 0 },
+        { nodes: [], workloads: [] },
+      ),
+      kind: 'poolMinimum' as const,
+      entityRef: 'gpupool:default/demo-azure-eastus.nca100',
+      cluster: 'demo-azure-eastus',
+      steps: [
+        {
+          description:
+            'Set the minimum size of nca100 (demo-azure-eastus) to 0',
+          do: {
+            op: 'setPoolMinimum' as const,
+            cluster: 'demo-azure-eastus',
+            pool: 'nca100',
+            min: 0,
+          },
+        },
+      ],
+      consolidation: {
+        pool: {
+          ref: 'gpupool:default/demo-azure-eastus.nca100',
+          title: 'nca100 (demo-azure-eastus)',
+        },
+        nodes: [],
+        nodesBefore: 1,
+        nodesFreed: 1,
+        minimum: { from: 1, to: 0 },
+      },
+    };
+    await render(
+      mockModelFleetApi({
+        listActions: jest.fn(async () => ({ actions: [lowered] })),
+      }),
+    );
+    const [row] = await screen.findAllByTestId('modelfleet-consolidation');
+    expect(cells(row).slice(0, 4)).toEqual([
+      'nca100 (demo-azure-eastus)',
+      'minimum 1 → 0: 1 idle node goes',
+      'none: its idle nodes go',
+      'Donethe cluster autoscaler removes the idle nodes',
+    ]);
   });
 
   it('says what the card is for when there is nothing to list', async () => {

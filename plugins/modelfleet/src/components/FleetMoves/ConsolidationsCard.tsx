@@ -24,6 +24,8 @@ import {
   consolidationPool,
   consolidationState,
   consolidationWorkloadsText,
+  NODE_POOL_KINDS,
+  poolMinimumText,
   newestFirst,
 } from './consolidationFormat';
 import { Decision, DecisionButtons } from './DecisionButtons';
@@ -65,7 +67,9 @@ const ConsolidationRow = (props: {
           {consolidationPool(action)}
         </EntityRefLink>
       </TableCell>
-      <TableCell>{nodes.length ? nodes.join(', ') : '—'}</TableCell>
+      <TableCell>
+        {poolMinimumText(action) ?? (nodes.length ? nodes.join(', ') : '—')}
+      </TableCell>
       <TableCell>{consolidationWorkloadsText(action)}</TableCell>
       <TableCell>
         <ActionStateChip action={action} label={state.label} />
@@ -126,12 +130,14 @@ export const ConsolidationsCard = (props: { pollMs?: number }) => {
     const mine = ++generation.current;
     try {
       const answer = await api.listActions({
-        kind: 'consolidate',
+        kind: NODE_POOL_KINDS,
         limit: LIMIT,
       });
       if (mine !== generation.current) return;
       setActions(
-        newestFirst(answer.actions.filter(a => a.kind === 'consolidate')),
+        newestFirst(
+          answer.actions.filter(a => NODE_POOL_KINDS.includes(a.kind)),
+        ),
       );
       setReadError(undefined);
     } catch (e) {

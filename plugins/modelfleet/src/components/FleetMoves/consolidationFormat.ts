@@ -20,6 +20,32 @@ export function consolidationPool(
   return match ? `${match[2]} (${match[1]})` : name;
 }
 
+/** The kinds the card lists: node consolidations and lowered pool minimums. */
+export const NODE_POOL_KINDS: ModelFleetAction['kind'][] = [
+  'consolidate',
+  'poolMinimum',
+];
+
+/**
+ * What a lowered pool minimum (`poolMinimum`) changes, in words, e.g.
+ * `minimum 1 → 0: 1 idle node goes`; undefined for other kinds.
+ */
+export function poolMinimumText(
+  action: Pick<ModelFleetAction, 'kind' | 'steps' | 'consolidation'>,
+): string | undefined {
+  if (action.kind !== 'poolMinimum') return undefined;
+  const m = action.consolidation?.minimum;
+  const freed = action.consolidation?.nodesFreed;
+  const step = action.steps.find(s => s.do.op === 'setPoolMinimum')?.do;
+  const to = m?.to ?? (step?.op === 'setPoolMinimum' ? step.min : undefined);
+  const change = m ? `minimum ${m.from} → ${m.to}` : `minimum to ${to}`;
+  return freed
+    ? `${change}: ${
+        freed === 1 ? '1 idle node goes' : `${freed} idle nodes go`
+      }`
+    : change;
+}
+
 /** The nodes a consolidation empties: those its steps cordon, in order. */
 export function consolidationNodes(
   action: Pick<ModelFleetAction, 'steps'>,
@@ -50,8 +76,9 @@ export function consolidationWorkloads(
 
 /** The workloads whose pods move in words, or why none does. */
 export function consolidationWorkloadsText(
-  action: Pick<ModelFleetAction, 'steps'>,
+  action: Pick<ModelFleetAction, 'steps' | 'kind'>,
 ): string {
+  if (action.kind === 'poolMinimum') return 'none: its idle nodes go';
   const names = consolidationWorkloads(action);
   return names.length ? names.join(', ') : NO_MODEL_POD;
 }
@@ -71,7 +98,8 @@ export function consolidationState(
   action: Pick<
     ModelFleetAction,
     'state' | 'stepIndex' | 'steps' | 'dryRun' | 'lastError'
-  >,
+  > &
+    Partial<Pick<ModelFleetAction, 'kind'>>,
 ): ConsolidationState {
   const of = `step ${Math.max(0, action.stepIndex) + 1} of ${
     action.steps.length
@@ -84,7 +112,10 @@ export function consolidationState(
         : { label: 'About to start' };
     case 'applying':
       return {
-        label: `Cordoning and draining: ${of}`,
+        label:
+          action.kind === 'poolMinimum'
+            ? `Lowering the minimum: ${of}`
+            : `Cordoning and draining: ${of}`,
         ...(action.steps[action.stepIndex]
           ? { detail: action.steps[action.stepIndex].description }
           : {}),
@@ -94,7 +125,10 @@ export function consolidationState(
     case 'done':
       return {
         label: 'Done',
-        detail: 'the nodes are empty; the cluster autoscaler removes them',
+        detail:
+          action.kind === 'poolMinimum'
+            ? 'the cluster autoscaler removes the idle nodes'
+            : 'the nodes are empty; the cluster autoscaler removes them',
       };
     case 'rollingBack':
       return { label: `Rolling back: ${of}`, ...error };

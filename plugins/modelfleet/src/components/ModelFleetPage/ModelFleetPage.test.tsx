@@ -298,7 +298,7 @@ describe('ModelFleetPage', () => {
       ),
     ).toBeInTheDocument();
     expect(api.listActions).toHaveBeenCalledWith({
-      kind: 'consolidate',
+      kind: ['consolidate', 'poolMinimum'],
       limit: 50,
     });
     // Where Apply said to approve it: the next card after the
