@@ -1,7 +1,7 @@
 export interface Config {
   modelfleet?: {
     /**
-     * AWS prices and bills. Nothing is read from AWS unless this is set;
+     * AWS prices, bills and EKS node groups. Nothing is read from AWS unless this is set;
      * credentials come from the SDK default chain unless `credentials` is set.
      */
     aws?: {
@@ -69,6 +69,29 @@ export interface Config {
         /** Region of the Cost Explorer endpoint. Defaults to us-east-1. */
         region?: string;
         /** Endpoint URL instead of the public one. */
+        endpoint?: string;
+      };
+      /**
+       * The EKS node-pool API: reads and lowers the minimum size of EKS
+       * managed node groups (DescribeNodegroup, UpdateNodegroupConfig; needs
+       * eks:DescribeNodegroup and eks:UpdateNodegroupConfig) so the cluster
+       * autoscaler may remove idle GPU nodes. Off unless set. Without
+       * `regions`, setting only this leaves the price sources off.
+       */
+      nodePools?: {
+        /**
+         * The clusters whose node groups are managed, by their name in
+         * kubernetes.clusterLocatorMethods, each with its EKS cluster.
+         */
+        clusters: {
+          [clusterName: string]: {
+            /** The EKS cluster's name. */
+            eksCluster: string;
+            /** The EKS cluster's region, e.g. us-east-1. */
+            region: string;
+          };
+        };
+        /** EKS endpoint URL for every region instead of the public ones, e.g. a VPC interface endpoint. */
         endpoint?: string;
       };
     };

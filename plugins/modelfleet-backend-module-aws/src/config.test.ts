@@ -238,3 +238,93 @@ describe('readAwsConfig', () => {
     ).toMatch(/modelfleet\.aws\.spot\.lookbackHours/);
   });
 });
+
+describe('readAwsConfig nodePools', () => {
+  const clusters = {
+    'gpu-prod': { eksCluster: 'eks-gpu-prod', region: 'eu-west-1' },
+    'gpu-us': { eksCluster: 'gpu_us_2', region: 'us-east-2' },
+  };
+
+  it('reads the node-pool clusters alone, leaving the price sources off', () => {
+    expect(read({ nodePools: { clusters } })).toEqual({
+      nodePools: {
+        clusters,
+        endpoint: undefined,
+        credentials: undefined,
+        maxAttempts: undefined,
+      },
+    });
+  });
+
+  it('shares credentials and attempts, and keeps the price sources with regions', () => {
+    const options = read({
+      regions: ['us-east-1'],
+      maxAttempts: 3,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      nodePools: { clusters, endpoint: 'http://127.0.0.1:4570' },
+    })!;
+    expect(Object.keys(options)).toEqual([
+      'pricing',
+      'spot',
+      'spotPlacementScores',
+      'nodePools',
+    ]);
+    expect(options.nodePools).toEqual({
+      clusters,
+      endpoint: 'http://127.0.0.1:4570',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 3,
+    });
+    // A price section given explicitly still needs regions.
+    expect(errorOf({ pricing: {}, nodePools: { clusters } })).toBe(
+      'Invalid config at modelfleet.aws.regions: is required to read prices (a list like [us-east-1])',
+    );
+  });
+
+  it.each([
+    [
+      {},
+      'Invalid config at modelfleet.aws.nodePools.clusters: is required: the EKS cluster and region of each cluster whose node groups are managed',
+    ],
+    [
+      { clusters: {} },
+      'Invalid config at modelfleet.aws.nodePools.clusters: must not be empty',
+    ],
+    [
+      { clusters: ['gpu-prod'] },
+      'Invalid config at modelfleet.aws.nodePools.clusters: must be a map of cluster name to location',
+    ],
+    [
+      { clusters: { 'gpu-prod': 'eks-gpu-prod' } },
+      'Invalid config at modelfleet.aws.nodePools.clusters.gpu-prod: must be an object with eksCluster and region',
+    ],
+    [
+      { clusters: { 'gpu-prod': { region: 'eu-west-1' } } },
+      'Invalid config at modelfleet.aws.nodePools.clusters.gpu-prod.eksCluster: is required',
+    ],
+    [
+      {
+        clusters: {
+          'gpu-prod': { eksCluster: 'gpu prod', region: 'eu-west-1' },
+        },
+      },
+      "Invalid config at modelfleet.aws.nodePools.clusters.gpu-prod.eksCluster: 'gpu prod' is not an EKS cluster name",
+    ],
+    [
+      { clusters: { 'gpu.prod': { eksCluster: 'gpu-prod' } } },
+      'Invalid config at modelfleet.aws.nodePools.clusters.gpu.prod.region: is required (an AWS region code like us-east-1)',
+    ],
+    [
+      {
+        clusters: { 'gpu-prod': { eksCluster: 'gpu-prod', region: 'Ireland' } },
+      },
+      "Invalid config at modelfleet.aws.nodePools.clusters.gpu-prod.region: 'Ireland' is not an AWS region code like us-east-1",
+    ],
+    [
+      { clusters, endpoint: 'eks.local' },
+      "Invalid config at modelfleet.aws.nodePools.endpoint: 'eks.local' is not a URL",
+    ],
+  ])('rejects nodePools %j', (nodePools, message) => {
+    expect(errorOf({ nodePools })).toBe(message);
+  });
+});

@@ -10,6 +10,7 @@ import {
 import { AwsPricingPriceSourceOptions } from './AwsPricingPriceSource';
 import { AwsSpotPriceSourceOptions } from './AwsSpotPriceSource';
 import { AwsSpotPlacementScoreSourceOptions } from './AwsSpotPlacementScoreSource';
+import { EksClusterLocation, EksNodePoolApiOptions } from './EksNodePoolApi';
 
 const KEY = 'modelfleet.aws';
 
@@ -39,6 +40,8 @@ export interface AwsModuleOptions {
   spot?: AwsSpotPriceSourceOptions;
   spotPlacementScores?: AwsSpotPlacementScoreSourceOptions;
   costExplorer?: AwsCostExplorerBillSourceOptions;
+  /** The EKS node-pool API; present when `nodePools` is set. */
+  nodePools?: EksNodePoolApiOptions;
 }
 
 function fail(key: string, reason: string): never {
@@ -49,6 +52,8 @@ function fail(key: string, reason: string): never {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 // g5, g5.xlarge, p6-b200.48xlarge, g4dn.metal
 const INSTANCE_SELECTOR = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)?$/;
+// EKS cluster names: a letter or digit, then letters, digits, - and _; up to 100.
+const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 function region(c: Config, key: string, path = key): string | undefined {
   const v = c.getOptionalString(key);
@@ -58,17 +63,17 @@ function region(c: Config, key: string, path = key): string | undefined {
   return v;
 }
 
-function endpoint(c: Config, key: string): string | undefined {
+function endpoint(c: Config, key: string, path = key): string | undefined {
   const v = c.getOptionalString(key);
   if (v === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    return fail(key, `'${v}' is not a URL`);
+    return fail(path, `'${v}' is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(key, `'${v}' is not an http(s) URL`);
+    fail(path, `'${v}' is not an http(s) URL`);
   }
   return v;
 }
@@ -114,6 +119,56 @@ function readCredentials(c: Config): AwsStaticCredentials | undefined {
   };
 }
 
+function readNodePools(
+  section: Config,
+  client: AwsClientOptions,
+): EksNodePoolApiOptions {
+  // Read raw: cluster names are map keys, not config key paths.
+  const raw = section.getOptional('clusters');
+  if (raw === undefined || raw === null) {
+    fail(
+      'nodePools.clusters',
+      'is required: the EKS cluster and region of each cluster whose node groups are managed',
+    );
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    fail('nodePools.clusters', 'must be a map of cluster name to location');
+  }
+  const names = Object.keys(raw);
+  if (names.length === 0) fail('nodePools.clusters', 'must not be empty');
+  const clusters: Record<string, EksClusterLocation> = {};
+  for (const name of names) {
+    const key = `nodePools.clusters.${name}`;
+    const entry = raw[name] as Record<string, unknown> | null;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      fail(key, 'must be an object with eksCluster and region');
+    }
+    const { eksCluster, region: r } = entry;
+    if (eksCluster === undefined) fail(`${key}.eksCluster`, 'is required');
+    if (typeof eksCluster !== 'string' || !EKS_CLUSTER.test(eksCluster)) {
+      fail(
+        `${key}.eksCluster`,
+        `'${String(eksCluster)}' is not an EKS cluster name`,
+      );
+    }
+    if (r === undefined) {
+      fail(`${key}.region`, 'is required (an AWS region code like us-east-1)');
+    }
+    if (typeof r !== 'string' || !REGION.test(r)) {
+      fail(
+        `${key}.region`,
+        `'${String(r)}' is not an AWS region code like us-east-1`,
+      );
+    }
+    clusters[name] = { eksCluster, region: r };
+  }
+  return {
+    ...client,
+    clusters,
+    endpoint: endpoint(section, 'endpoint', 'nodePools.endpoint'),
+  };
+}
+
 function enabled(section: Config | undefined, byDefault: boolean): boolean {
   if (!section) return byDefault;
   return section.getOptionalBoolean('enabled') ?? true;
@@ -121,9 +176,11 @@ function enabled(section: Config | undefined, byDefault: boolean): boolean {
 
 /**
  * Reads `modelfleet.aws`; undefined when the section is absent. The Pricing
- * and spot price sources are on unless disabled; Cost Explorer is on only
- * when `costExplorer` is set (its requests are billed by AWS). Throws naming
- * the key path of a bad value.
+ * and spot price sources are on unless disabled (or, when only `nodePools`
+ * is set without `regions`, off unless their sections are given); Cost
+ * Explorer is on only when `costExplorer` is set (its requests are billed
+ * by AWS); the EKS node-pool API only when `nodePools` is set. Throws
+ * naming the key path of a bad value.
  *
  * @public
  */
@@ -139,8 +196,12 @@ export function readAwsConfig(root: Config): AwsModuleOptions | undefined {
   const pricingSection = c.getOptionalConfig('pricing');
   const spotSection = c.getOptionalConfig('spot');
   const ceSection = c.getOptionalConfig('costExplorer');
-  const pricingOn = enabled(pricingSection, true);
-  const spotOn = enabled(spotSection, true);
+  const nodePoolsSection = c.getOptionalConfig('nodePools');
+  // With only node pools configured (no regions), the price sources stay
+  // off unless their sections are given.
+  const pricesByDefault = !nodePoolsSection || c.has('regions');
+  const pricingOn = enabled(pricingSection, pricesByDefault);
+  const spotOn = enabled(spotSection, pricesByDefault);
   const scoresOn =
     spotOn && enabled(c.getOptionalConfig('spotPlacementScores'), true);
   const ceOn = enabled(ceSection, false);
@@ -228,6 +289,9 @@ export function readAwsConfig(root: Config): AwsModuleOptions | undefined {
       services: services ?? DEFAULT_COST_SERVICES,
       includeUsage: c.getOptionalBoolean('costExplorer.includeUsage') ?? false,
     };
+  }
+  if (nodePoolsSection) {
+    options.nodePools = readNodePools(nodePoolsSection, client);
   }
   return options;
 }

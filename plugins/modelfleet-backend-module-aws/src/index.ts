@@ -1,7 +1,8 @@
 /**
  * ModelFleet's AWS connectors: on-demand GPU instance prices from the Price
  * List API, spot prices from EC2 spot price history, and daily costs by
- * cost-allocation tag from Cost Explorer.
+ * cost-allocation tag from Cost Explorer, and the minimum size of EKS
+ * managed node groups.
  *
  * @packageDocumentation
  */
@@ -24,6 +25,14 @@ export type {
   AwsCostExplorerBillSourceOptions,
   CostMetric,
 } from './AwsCostExplorerBillSource';
+export {
+  EksNodePoolApi,
+  DEFAULT_EKS_REQUEST_TIMEOUT_MS,
+} from './EksNodePoolApi';
+export type {
+  EksClusterLocation,
+  EksNodePoolApiOptions,
+} from './EksNodePoolApi';
 export type { AwsClientOptions, AwsStaticCredentials } from './client';
 export { readAwsConfig, DEFAULT_INSTANCE_FAMILIES } from './config';
 export type { AwsModuleOptions } from './config';

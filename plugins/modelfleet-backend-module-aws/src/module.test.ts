@@ -6,6 +6,7 @@ import {
   startAwsServer,
   TEST_CREDENTIALS,
 } from './__testUtils__/awsServer';
+import { startEksServer } from './__testUtils__/eksServer';
 import { G5_XLARGE } from './__testUtils__/priceList';
 
 describe('modelfleetModuleAws', () => {
@@ -16,6 +17,7 @@ describe('modelfleetModuleAws', () => {
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
       addSpotRiskSource: jest.fn(),
+      addNodePoolApi: jest.fn(),
     };
     const backend = await startTestBackend({
       extensionPoints: [[modelfleetConnectorsExtensionPoint, ext]],
@@ -39,6 +41,7 @@ describe('modelfleetModuleAws', () => {
       'aws-spot-placement-scores',
     ]);
     expect(ext.addBillSource).not.toHaveBeenCalled();
+    expect(ext.addNodePoolApi).not.toHaveBeenCalled();
     await backend.stop();
   });
 
@@ -100,5 +103,51 @@ describe('modelfleetModuleAws', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('registers the EKS node-pool API alone, working against EKS', async () => {
+    const server = await startEksServer([
+      {
+        cluster: 'eks-gpu-prod',
+        name: 'a100',
+        minSize: 1,
+        maxSize: 2,
+        desiredSize: 1,
+      },
+    ]);
+    try {
+      const { ext, backend } = await start({
+        modelfleet: {
+          aws: {
+            credentials: TEST_CREDENTIALS,
+            maxAttempts: 1,
+            nodePools: {
+              clusters: {
+                'gpu-prod': { eksCluster: 'eks-gpu-prod', region: 'us-west-2' },
+              },
+              endpoint: server.endpoint,
+            },
+          },
+        },
+      });
+      expect(ext.addPriceSource).not.toHaveBeenCalled();
+      expect(ext.addSpotRiskSource).not.toHaveBeenCalled();
+      expect(ext.addNodePoolApi).toHaveBeenCalledTimes(1);
+      const [eks] = ext.addNodePoolApi.mock.calls[0];
+      expect(eks.id).toBe('aws-eks');
+      await expect(eks.listClusters()).resolves.toEqual(['gpu-prod']);
+      await eks.setMinimum({ cluster: 'gpu-prod', pool: 'a100' }, 0);
+      expect(server.nodegroups[0].minSize).toBe(0);
+      expect(server.requests[0].signingRegion).toBe('us-west-2');
+      await backend.stop();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails start-up on bad node-pool config', async () => {
+    await expect(
+      start({ modelfleet: { aws: { nodePools: { clusters: {} } } } }),
+    ).rejects.toThrow(/modelfleet\.aws\.nodePools\.clusters/);
   });
 });

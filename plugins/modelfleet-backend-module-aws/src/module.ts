@@ -8,10 +8,12 @@ import { AwsPricingPriceSource } from './AwsPricingPriceSource';
 import { AwsSpotPriceSource } from './AwsSpotPriceSource';
 import { AwsSpotPlacementScoreSource } from './AwsSpotPlacementScoreSource';
 import { readAwsConfig } from './config';
+import { EksNodePoolApi } from './EksNodePoolApi';
 
 /**
- * AWS prices (Price List API, EC2 spot price history) and bills (Cost
- * Explorer) for ModelFleet, when `modelfleet.aws` is configured.
+ * AWS prices (Price List API, EC2 spot price history), bills (Cost
+ * Explorer) and the EKS node-pool API for ModelFleet, when `modelfleet.aws`
+ * is configured.
  *
  * @public
  */
@@ -33,7 +35,8 @@ export const modelfleetModuleAws = createBackendModule({
           );
           return;
         }
-        const { pricing, spot, spotPlacementScores, costExplorer } = options;
+        const { pricing, spot, spotPlacementScores, costExplorer, nodePools } =
+          options;
         const on: string[] = [];
         if (pricing) {
           connectors.addPriceSource(new AwsPricingPriceSource(pricing));
@@ -59,11 +62,26 @@ export const modelfleetModuleAws = createBackendModule({
             `Cost Explorer bills by tag ${costExplorer.tagKeys!.join(', ')}`,
           );
         }
-        logger.info(
-          on.length > 0
-            ? `ModelFleet reads AWS ${on.join('; ')}`
-            : 'ModelFleet reads nothing from AWS (every AWS source is disabled)',
-        );
+        if (nodePools) {
+          connectors.addNodePoolApi(
+            new EksNodePoolApi({ ...nodePools, logger }),
+          );
+          const managed = Object.entries(nodePools.clusters).map(
+            ([name, at]) => `${name} (EKS ${at.eksCluster}, ${at.region})`,
+          );
+          logger.info(
+            `ModelFleet manages the EKS node groups' minimum size of clusters ${managed.join(
+              ', ',
+            )}`,
+          );
+        }
+        if (on.length > 0) {
+          logger.info(`ModelFleet reads AWS ${on.join('; ')}`);
+        } else if (!nodePools) {
+          logger.info(
+            'ModelFleet reads nothing from AWS (every AWS source is disabled)',
+          );
+        }
       },
     });
   },
