@@ -1,6 +1,9 @@
 export interface Config {
   modelfleet?: {
-    /** Azure price and bill connectors. Nothing is read from Azure when this is absent. */
+    /**
+     * Azure price, bill and AKS node-pool connectors. Nothing is read from
+     * Azure when this is absent.
+     */
     azure?: {
       /**
        * Azure regions (armRegionName, e.g. eastus, westus3) whose GPU VM
@@ -56,7 +59,37 @@ export interface Config {
         endpoint?: string;
       };
       /**
-       * A service principal with Cost Management Reader on the scopes.
+       * AKS agent pools whose minimum size ModelFleet lowers (or raises back)
+       * through Azure Resource Manager, so the cluster autoscaler may remove
+       * idle GPU nodes. Managed only when set. The identity needs
+       * Microsoft.ContainerService/managedClusters/agentPools/read and
+       * /write on the clusters.
+       */
+      nodePools?: {
+        /**
+         * The clusters managed, keyed by their name in
+         * kubernetes.clusterLocatorMethods; their agent pools are named as the
+         * nodes' kubernetes.azure.com/agentpool label says.
+         */
+        clusters: {
+          [cluster: string]: {
+            /** Subscription id (a GUID) of the managed cluster. */
+            subscriptionId: string;
+            /** Resource group of the managed cluster. */
+            resourceGroup: string;
+            /** The managed cluster's name in its resource group. */
+            aksCluster: string;
+          };
+        };
+        /**
+         * Azure Resource Manager endpoint (https), for sovereign clouds.
+         * Defaults to https://management.azure.com.
+         */
+        endpoint?: string;
+      };
+      /**
+       * A service principal with Cost Management Reader on the scopes (and,
+       * with nodePools, agent pool read and write on the clusters).
        * Without it, the Azure SDK's DefaultAzureCredential chain is used
        * (environment, workload identity, managed identity, Azure CLI).
        */

@@ -103,7 +103,99 @@ describe('readAzureConfig', () => {
     ).toBeUndefined();
   });
 
+  it('reads AKS node pools only when set', () => {
+    expect(read({ regions: ['eastus'] })!.nodePools).toBeUndefined();
+    expect(
+      read({
+        nodePools: {
+          clusters: {
+            'gpu-east': {
+              subscriptionId: SUB,
+              resourceGroup: 'MC_ml-gpu(eastus).v2',
+              aksCluster: 'aks_gpu-eastus',
+            },
+            'gpu-west': {
+              subscriptionId: SUB,
+              resourceGroup: 'ml',
+              aksCluster: 'a',
+            },
+          },
+          endpoint: 'https://management.usgovcloudapi.net',
+        },
+      }),
+    ).toEqual({
+      nodePools: {
+        clusters: {
+          'gpu-east': {
+            subscriptionId: SUB,
+            resourceGroup: 'MC_ml-gpu(eastus).v2',
+            aksCluster: 'aks_gpu-eastus',
+          },
+          'gpu-west': {
+            subscriptionId: SUB,
+            resourceGroup: 'ml',
+            aksCluster: 'a',
+          },
+        },
+        endpoint: 'https://management.usgovcloudapi.net',
+      },
+    });
+  });
+
+  const pool = (over: object) => ({
+    nodePools: {
+      clusters: {
+        'gpu-east': {
+          subscriptionId: SUB,
+          resourceGroup: 'ml',
+          aksCluster: 'aks',
+          ...over,
+        },
+      },
+    },
+  });
+
   it.each([
+    [
+      { nodePools: {} },
+      'modelfleet.azure.nodePools.clusters: map at least one cluster',
+    ],
+    [
+      { nodePools: { clusters: 'gpu-east' } },
+      'modelfleet.azure.nodePools.clusters: must map cluster names',
+    ],
+    [
+      { nodePools: { clusters: { 'gpu-east': 'aks' } } },
+      'modelfleet.azure.nodePools.clusters.gpu-east: must be { subscriptionId',
+    ],
+    [
+      pool({ subscriptionId: undefined }),
+      'modelfleet.azure.nodePools.clusters.gpu-east.subscriptionId: is required',
+    ],
+    [
+      pool({ subscriptionId: 'my-sub' }),
+      "modelfleet.azure.nodePools.clusters.gpu-east.subscriptionId: 'my-sub' is not a subscription id",
+    ],
+    [
+      pool({ resourceGroup: 'ml/gpu' }),
+      'modelfleet.azure.nodePools.clusters.gpu-east.resourceGroup',
+    ],
+    [
+      pool({ resourceGroup: 'ml.' }),
+      'modelfleet.azure.nodePools.clusters.gpu-east.resourceGroup',
+    ],
+    [
+      pool({ aksCluster: '-aks' }),
+      'modelfleet.azure.nodePools.clusters.gpu-east.aksCluster',
+    ],
+    [
+      pool({ aksCluster: 7 }),
+      'modelfleet.azure.nodePools.clusters.gpu-east.aksCluster: must be an AKS cluster name',
+    ],
+    [
+      { nodePools: { ...pool({}).nodePools, endpoint: 'http://127.0.0.1' } },
+      "modelfleet.azure.nodePools.endpoint: 'http://127.0.0.1' is not an https URL",
+    ],
     [
       { spotEvictionRates: {} },
       'modelfleet.azure.regions: list the regions whose spot eviction rates are read',

@@ -5,6 +5,7 @@ import {
 } from './costManagement/AzureCostManagementBillSource';
 import { AzureSpotEvictionRateSourceOptions } from './spot/AzureSpotEvictionRateSource';
 import { AzureRetailPriceSourceOptions } from './retail/AzureRetailPriceSource';
+import { AksNodePoolApiOptions } from './nodePools/AksNodePoolApi';
 
 const KEY = 'modelfleet.azure';
 
@@ -22,6 +23,8 @@ export interface AzureModuleConfig {
   retailPrices?: AzureRetailPriceSourceOptions;
   costManagement?: Omit<AzureCostManagementBillSourceOptions, 'credential'>;
   spotEvictionRates?: Omit<AzureSpotEvictionRateSourceOptions, 'credential'>;
+  /** AKS agent pools whose minimum ModelFleet sets, per cluster. */
+  nodePools?: Pick<AksNodePoolApiOptions, 'clusters' | 'endpoint'>;
   /** A service principal; without one the SDK's default credential chain is used. */
   credentials?: { tenantId: string; clientId: string; clientSecret: string };
 }
@@ -172,6 +175,73 @@ function readCostManagement(
   };
 }
 
+/** Resource group names: up to 90 letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`. */
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+/** Managed cluster names: 1 to 63 letters, digits, `_` and `-`, starting and ending alphanumeric. */
+const AKS_CLUSTER = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+
+function readNodePools(c: Config): AzureModuleConfig['nodePools'] | undefined {
+  const n = c.getOptionalConfig('nodePools');
+  if (!n) return undefined;
+  let clusters: Config | undefined;
+  try {
+    clusters = n.getOptionalConfig('clusters');
+  } catch {
+    fail('nodePools.clusters', 'must map cluster names to AKS clusters');
+  }
+  if (!clusters || clusters.keys().length === 0) {
+    return fail(
+      'nodePools.clusters',
+      'map at least one cluster (its name in kubernetes.clusterLocatorMethods) to { subscriptionId, resourceGroup, aksCluster }',
+    );
+  }
+  const out: NonNullable<AzureModuleConfig['nodePools']>['clusters'] = {};
+  for (const name of clusters.keys()) {
+    const at = `nodePools.clusters.${name}`;
+    let cluster: Config;
+    try {
+      cluster = clusters.getConfig(name);
+    } catch {
+      return fail(at, 'must be { subscriptionId, resourceGroup, aksCluster }');
+    }
+    const read = (key: string, pattern: RegExp, what: string) => {
+      let value: string | undefined;
+      try {
+        value = cluster.getOptionalString(key);
+      } catch {
+        return fail(`${at}.${key}`, `must be ${what}`);
+      }
+      if (!value) return fail(`${at}.${key}`, 'is required');
+      if (!pattern.test(value)) {
+        fail(`${at}.${key}`, `'${value}' is not ${what}`);
+      }
+      return value;
+    };
+    out[name] = {
+      subscriptionId: read(
+        'subscriptionId',
+        GUID,
+        'a subscription id (a GUID)',
+      ),
+      resourceGroup: read(
+        'resourceGroup',
+        RESOURCE_GROUP,
+        'a resource group name',
+      ),
+      aksCluster: read(
+        'aksCluster',
+        AKS_CLUSTER,
+        'an AKS cluster name (letters, digits, _ and -, 63 at most)',
+      ),
+    };
+  }
+  return {
+    clusters: out,
+    // The Azure SDK sends bearer tokens over https only.
+    endpoint: readUrl(n, 'endpoint', 'nodePools.endpoint', ['https:']),
+  };
+}
+
 function readCredentials(c: Config): AzureModuleConfig['credentials'] {
   const cr = c.getOptionalConfig('credentials');
   if (!cr) return undefined;
@@ -197,7 +267,8 @@ function readCredentials(c: Config): AzureModuleConfig['credentials'] {
 /**
  * Reads `modelfleet.azure`; undefined when it is absent. Retail prices are
  * read for the configured `regions` unless `retailPrices.enabled` is false;
- * bills when `costManagement` is set. Throws naming the key of a bad value.
+ * bills when `costManagement` is set; AKS agent pools are managed when
+ * `nodePools` is set. Throws naming the key of a bad value.
  *
  * @public
  */
@@ -218,6 +289,7 @@ export function readAzureConfig(root: Config): AzureModuleConfig | undefined {
     retailPrices: readRetailPrices(c, regions),
     costManagement: readCostManagement(c),
     spotEvictionRates: readSpotEvictionRates(c, regions),
+    nodePools: readNodePools(c),
     credentials: readCredentials(c),
   };
 }

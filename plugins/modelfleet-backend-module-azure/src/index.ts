@@ -1,7 +1,7 @@
 /**
  * ModelFleet's Azure connectors: live list prices of GPU VM sizes from the
- * Azure Retail Prices API, and daily costs per resource from Azure Cost
- * Management.
+ * Azure Retail Prices API, daily costs per resource from Azure Cost
+ * Management, and the AKS node-pool API that sets agent pools' minimums.
  *
  * @packageDocumentation
  */
@@ -26,3 +26,9 @@ export {
   parseEvictionBand,
 } from './spot/AzureSpotEvictionRateSource';
 export type { AzureSpotEvictionRateSourceOptions } from './spot/AzureSpotEvictionRateSource';
+export { AksNodePoolApi } from './nodePools/AksNodePoolApi';
+export type {
+  AksClusterLocation,
+  AksNodePoolApiOptions,
+} from './nodePools/AksNodePoolApi';
+export { AKS_ACTION_STEP_TAG } from './nodePools/agentPools';

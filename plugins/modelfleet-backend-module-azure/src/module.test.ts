@@ -10,6 +10,7 @@ describe('modelfleetModuleAzure', () => {
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
       addSpotRiskSource: jest.fn(),
+      addNodePoolApi: jest.fn(),
     };
     await startTestBackend({
       extensionPoints: [[modelfleetConnectorsExtensionPoint, ext]],
@@ -68,15 +69,54 @@ describe('modelfleetModuleAzure', () => {
     expect(bills.addBillSource).toHaveBeenCalledTimes(1);
   });
 
+  it('registers the AKS node-pool API when nodePools is set, alone', async () => {
+    const ext = await start({
+      modelfleet: {
+        azure: {
+          nodePools: {
+            clusters: {
+              'gpu-east': {
+                subscriptionId: SUB,
+                resourceGroup: 'ml-gpu-eastus',
+                aksCluster: 'aks-gpu-eastus',
+              },
+            },
+          },
+          credentials: {
+            tenantId: '11111111-2222-4333-8444-555555555555',
+            clientId: '99999999-8888-4777-8666-555555555555',
+            clientSecret: 's3cret',
+          },
+        },
+      },
+    });
+    expect(ext.addNodePoolApi).toHaveBeenCalledTimes(1);
+    const [api] = ext.addNodePoolApi.mock.calls[0];
+    expect(api.id).toBe('azure-aks');
+    await expect(api.listClusters()).resolves.toEqual(['gpu-east']);
+    expect(ext.addPriceSource).not.toHaveBeenCalled();
+    expect(ext.addBillSource).not.toHaveBeenCalled();
+    expect(ext.addSpotRiskSource).not.toHaveBeenCalled();
+
+    const prices = await start({
+      modelfleet: { azure: { regions: ['eastus'] } },
+    });
+    expect(prices.addNodePoolApi).not.toHaveBeenCalled();
+  });
+
   it('registers nothing without modelfleet.azure', async () => {
     const ext = await start({});
     expect(ext.addPriceSource).not.toHaveBeenCalled();
     expect(ext.addBillSource).not.toHaveBeenCalled();
+    expect(ext.addNodePoolApi).not.toHaveBeenCalled();
   });
 
   it('fails start-up on bad config, naming the key', async () => {
     await expect(
       start({ modelfleet: { azure: { regions: ['East US'] } } }),
     ).rejects.toThrow('modelfleet.azure.regions[0]');
+    await expect(
+      start({ modelfleet: { azure: { nodePools: { clusters: {} } } } }),
+    ).rejects.toThrow('modelfleet.azure.nodePools.clusters');
   });
 });

@@ -9,12 +9,14 @@ import {
 import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelfleet-node';
 import { readAzureConfig } from './config';
 import { AzureCostManagementBillSource } from './costManagement/AzureCostManagementBillSource';
+import { AksNodePoolApi } from './nodePools/AksNodePoolApi';
 import { AzureRetailPriceSource } from './retail/AzureRetailPriceSource';
 import { AzureSpotEvictionRateSource } from './spot/AzureSpotEvictionRateSource';
 
 /**
  * Reads Azure GPU VM list prices (Retail Prices API) and Azure bills (Cost
- * Management) when `modelfleet.azure` is set.
+ * Management), and sets AKS agent pools' minimum sizes, as
+ * `modelfleet.azure` configures.
  *
  * @public
  */
@@ -36,8 +38,13 @@ export const modelfleetModuleAzure = createBackendModule({
           );
           return;
         }
-        const { retailPrices, costManagement, spotEvictionRates, credentials } =
-          azure;
+        const {
+          retailPrices,
+          costManagement,
+          spotEvictionRates,
+          nodePools,
+          credentials,
+        } = azure;
         if (retailPrices) {
           connectors.addPriceSource(new AzureRetailPriceSource(retailPrices));
           logger.info(
@@ -55,7 +62,9 @@ export const modelfleetModuleAzure = createBackendModule({
               )
             : new DefaultAzureCredential();
         const credential =
-          costManagement || spotEvictionRates ? makeCredential() : undefined;
+          costManagement || spotEvictionRates || nodePools
+            ? makeCredential()
+            : undefined;
         const who = credentials
           ? `service principal ${credentials.clientId}`
           : 'the default Azure credential';
@@ -85,7 +94,27 @@ export const modelfleetModuleAzure = createBackendModule({
             )} as ${who}`,
           );
         }
-        if (!retailPrices && !costManagement && !spotEvictionRates) {
+        if (nodePools && credential) {
+          connectors.addNodePoolApi(
+            new AksNodePoolApi({ ...nodePools, credential, logger }),
+          );
+          logger.info(
+            `ModelFleet manages the AKS agent pools of ${Object.entries(
+              nodePools.clusters,
+            )
+              .map(
+                ([name, c]) =>
+                  `${name} (${c.resourceGroup}/${c.aksCluster} in subscription ${c.subscriptionId})`,
+              )
+              .join(', ')} as ${who}`,
+          );
+        }
+        if (
+          !retailPrices &&
+          !costManagement &&
+          !spotEvictionRates &&
+          !nodePools
+        ) {
           logger.info(
             'ModelFleet reads no Azure prices or bills (modelfleet.azure sets neither regions nor costManagement)',
           );
