@@ -1,9 +1,9 @@
 export interface Config {
   modelfleet?: {
-    /** GCP prices (Cloud Billing Catalog) and bills (Cloud Billing export in BigQuery). Nothing is read when absent. */
+    /** GCP prices (Cloud Billing Catalog), bills (Cloud Billing export in BigQuery) and GKE node pools. Nothing is read when absent. */
     gcp?: {
-      /** Regions whose GPU prices are read, e.g. [us-central1, europe-west4]. */
-      regions: string[];
+      /** Regions whose GPU prices are read, e.g. [us-central1, europe-west4]. Required unless nodePools is all that is set. */
+      regions?: string[];
       /**
        * A service account key: the JSON key file's content, as a string or an
        * object. Without it, Application Default Credentials are used (e.g. GKE
@@ -34,6 +34,22 @@ export interface Config {
         /** Location of the export's dataset, e.g. US or EU; BigQuery finds it when unset. */
         location?: string;
         /** BigQuery API endpoint, e.g. https://bigquery.googleapis.com (the default). */
+        apiEndpoint?: string;
+      };
+      /** GKE node pools whose minimum ModelFleet may lower (getNodePool, setNodePoolAutoscaling), with `credentials`. */
+      nodePools?: {
+        /** The GKE cluster of each cluster, by its name in kubernetes.clusterLocatorMethods. */
+        clusters: {
+          [clusterName: string]: {
+            /** The GCP project id of the GKE cluster. */
+            project: string;
+            /** The cluster's location: a region (regional cluster) or a zone (zonal cluster), e.g. us-central1. */
+            location: string;
+            /** The GKE cluster's own name. */
+            gkeCluster: string;
+          };
+        };
+        /** GKE API endpoint, e.g. https://container.googleapis.com (the default). */
         apiEndpoint?: string;
       };
     };

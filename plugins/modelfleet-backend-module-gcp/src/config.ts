@@ -4,6 +4,8 @@ import { GcpBillingCatalogPriceSourceOptions } from './catalog/GcpBillingCatalog
 import { GcpCredentials, parseCredentials } from './credentials';
 import { DEFAULT_LABEL_KEY, parseTableRef } from './export/billingExport';
 import { GcpBillingExportBillSourceOptions } from './export/GcpBillingExportBillSource';
+import { readNodePoolsConfig } from './nodePools/config';
+import { GkeNodePoolApiOptions } from './nodePools/GkeNodePoolApi';
 
 const KEY = 'modelfleet.gcp';
 
@@ -13,11 +15,14 @@ const KEY = 'modelfleet.gcp';
  * @public
  */
 export interface GcpModuleConfig {
+  /** Empty only when `nodePools` is all that is configured. */
   regions: string[];
   /** Set when `billingCatalog` is configured and not disabled. */
   billingCatalog?: GcpBillingCatalogPriceSourceOptions;
   /** Set when `billingExport` is configured. */
   billingExport?: GcpBillingExportBillSourceOptions;
+  /** Set when `nodePools` is configured. */
+  nodePools?: GkeNodePoolApiOptions;
 }
 
 function fail(key: string, reason: string): never {
@@ -57,9 +62,16 @@ export function readGcpConfig(root: Config): GcpModuleConfig | undefined {
   const c = root.getOptionalConfig(KEY);
   if (!c) return undefined;
 
-  if (!c.has('regions')) fail('regions', 'is required (e.g. [us-central1])');
-  const regions = read('regions', () => c.getStringArray('regions'));
-  if (regions.length === 0) fail('regions', 'is empty');
+  // Regions are for prices and bills: a config of node pools alone needs none.
+  const nodePoolsOnly =
+    c.has('nodePools') && !c.has('billingCatalog') && !c.has('billingExport');
+  if (!c.has('regions') && !nodePoolsOnly) {
+    fail('regions', 'is required (e.g. [us-central1])');
+  }
+  const regions = c.has('regions')
+    ? read('regions', () => c.getStringArray('regions'))
+    : [];
+  if (regions.length === 0 && c.has('regions')) fail('regions', 'is empty');
   regions.forEach((r, i) => {
     if (!REGION.test(r)) fail(`regions[${i}]`, `'${r}' is not a GCP region`);
   });
@@ -138,5 +150,7 @@ export function readGcpConfig(root: Config): GcpModuleConfig | undefined {
       ...(credentials ? { credentials } : {}),
     };
   }
+  const nodePools = readNodePoolsConfig(c, credentials);
+  if (nodePools) result.nodePools = nodePools;
   return result;
 }

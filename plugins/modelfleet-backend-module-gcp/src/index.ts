@@ -1,6 +1,7 @@
 /**
  * ModelFleet's GCP connectors: live GPU prices from the Cloud Billing
- * Catalog API and daily costs from the Cloud Billing export in BigQuery.
+ * Catalog API, daily costs from the Cloud Billing export in BigQuery, and
+ * the minimum of GKE node pools.
  *
  * @packageDocumentation
  */
@@ -17,3 +18,6 @@ export { readGcpConfig } from './config';
 export type { GcpModuleConfig } from './config';
 export type { GcpCredentials } from './credentials';
 export type { RetryOptions } from './retry';
+export { GkeNodePoolApi } from './nodePools/GkeNodePoolApi';
+export type { GkeNodePoolApiOptions } from './nodePools/GkeNodePoolApi';
+export type { GkeClusterRef } from './nodePools/gkeNodePools';

@@ -9,6 +9,7 @@ describe('modelfleetModuleGcp', () => {
       addMetricsSource: jest.fn(),
       addPriceSource: jest.fn(),
       addBillSource: jest.fn(),
+      addNodePoolApi: jest.fn(),
     };
     const logger = mockServices.logger.mock();
     await startTestBackend({
@@ -85,6 +86,41 @@ describe('modelfleetModuleGcp', () => {
     });
     expect(exportOnly.ext.addPriceSource).not.toHaveBeenCalled();
     expect(exportOnly.ext.addBillSource).toHaveBeenCalledTimes(1);
+  });
+
+  it('registers the GKE node-pool API when nodePools is set, and says what it manages', async () => {
+    const { ext, info } = await start({
+      modelfleet: {
+        gcp: {
+          nodePools: {
+            clusters: {
+              'gpu-east': {
+                project: 'ml-serving-prod',
+                location: 'us-central1',
+                gkeCluster: 'gke-a',
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(ext.addNodePoolApi).toHaveBeenCalledTimes(1);
+    const apiRegistered = ext.addNodePoolApi.mock.calls[0][0];
+    expect(apiRegistered.id).toBe('gcp-gke');
+    await expect(apiRegistered.listClusters()).resolves.toEqual(['gpu-east']);
+    expect(ext.addPriceSource).not.toHaveBeenCalled();
+    expect(info).toContain(
+      'ModelFleet manages the GKE node pools of gpu-east (ml-serving-prod/us-central1/gke-a)',
+    );
+  });
+
+  it('registers no node-pool API without nodePools', async () => {
+    const { ext } = await start({
+      modelfleet: {
+        gcp: { regions: ['us-central1'], billingCatalog: {} },
+      },
+    });
+    expect(ext.addNodePoolApi).not.toHaveBeenCalled();
   });
 
   it('fails to start on bad config, naming the key', async () => {

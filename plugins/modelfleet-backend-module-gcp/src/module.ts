@@ -6,10 +6,12 @@ import { modelfleetConnectorsExtensionPoint } from '@modelfleet/plugin-modelflee
 import { GcpBillingCatalogPriceSource } from './catalog/GcpBillingCatalogPriceSource';
 import { readGcpConfig } from './config';
 import { GcpBillingExportBillSource } from './export/GcpBillingExportBillSource';
+import { GkeNodePoolApi } from './nodePools/GkeNodePoolApi';
 
 /**
  * Reads live GPU prices from the Cloud Billing Catalog and daily costs from
- * the Cloud Billing export in BigQuery, as configured under `modelfleet.gcp`.
+ * the Cloud Billing export in BigQuery, and sets the minimum of GKE node
+ * pools, as configured under `modelfleet.gcp`.
  *
  * @public
  */
@@ -46,6 +48,16 @@ export const modelfleetModuleGcp = createBackendModule({
           connectors.addBillSource(source);
           logger.info(
             `ModelFleet reads GCP bills from the billing export ${gcp.billingExport.table}`,
+          );
+        }
+        if (gcp.nodePools) {
+          connectors.addNodePoolApi(new GkeNodePoolApi(gcp.nodePools, logger));
+          const clusters = Object.entries(gcp.nodePools.clusters).map(
+            ([name, c]) =>
+              `${name} (${c.project}/${c.location}/${c.gkeCluster})`,
+          );
+          logger.info(
+            `ModelFleet manages the GKE node pools of ${clusters.join(', ')}`,
           );
         }
         if (!gcp.billingCatalog && !gcp.billingExport) {

@@ -5,9 +5,58 @@
 import { blockedConnections } from './networkGuard';
 import { GcpBillingCatalogPriceSource } from '../catalog/GcpBillingCatalogPriceSource';
 import { GcpBillingExportBillSource } from '../export/GcpBillingExportBillSource';
-import type { HarnessReply, HarnessRequest } from './harness';
+import { GkeNodePoolApi } from '../nodePools/GkeNodePoolApi';
+import type {
+  HarnessReply,
+  HarnessRequest,
+  NodePoolCall,
+  NodePoolRun,
+} from './harness';
+
+/** Runs the calls on one node-pool API, recording outcomes and log lines. */
+async function runGke(
+  msg: Extract<HarnessRequest, { kind: 'gke' }>,
+): Promise<NodePoolRun> {
+  const logs: NodePoolRun['logs'] = [];
+  const log =
+    (level: string) =>
+    (message: string): void => {
+      logs.push({ level, message });
+    };
+  const logger: any = {
+    error: log('error'),
+    warn: log('warn'),
+    info: log('info'),
+    debug: log('debug'),
+    child: () => logger,
+  };
+  const api = new GkeNodePoolApi(msg.options, logger);
+  const call = (c: NodePoolCall): Promise<unknown> => {
+    if (c.op === 'listClusters') return api.listClusters();
+    if (c.op === 'size') return api.size(c.ref);
+    return api.setMinimum(c.ref, c.min, c.options);
+  };
+  const outcomes: NodePoolRun['outcomes'] = [];
+  for (const c of msg.calls) {
+    try {
+      outcomes.push({ ok: true, value: await call(c) });
+    } catch (e) {
+      const err = e as any;
+      outcomes.push({
+        ok: false,
+        name: String(err?.name),
+        code: err?.code,
+        retryable: err?.retryable,
+        status: err?.status,
+        message: String(err?.message ?? e),
+      });
+    }
+  }
+  return { outcomes, logs };
+}
 
 async function run(msg: HarnessRequest): Promise<unknown> {
+  if (msg.kind === 'gke') return runGke(msg);
   if (msg.kind === 'catalog') {
     const source = new GcpBillingCatalogPriceSource(msg.options);
     return source.listPrices(msg.filter);

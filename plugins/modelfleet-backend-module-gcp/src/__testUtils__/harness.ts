@@ -5,6 +5,40 @@ import path from 'node:path';
 import { PriceFilter } from '@modelfleet/plugin-modelfleet-node';
 import type { GcpBillingCatalogPriceSourceOptions } from '../catalog/GcpBillingCatalogPriceSource';
 import type { GcpBillingExportBillSourceOptions } from '../export/GcpBillingExportBillSource';
+import type { GkeNodePoolApiOptions } from '../nodePools/GkeNodePoolApi';
+import type {
+  ActuatorChangeOptions,
+  NodePoolRef,
+} from '@modelfleet/plugin-modelfleet-node';
+
+/** One call of a node-pool API, run in the child. */
+export type NodePoolCall =
+  | { op: 'listClusters' }
+  | { op: 'size'; ref: NodePoolRef }
+  | {
+      op: 'setMinimum';
+      ref: NodePoolRef;
+      min: number;
+      options?: ActuatorChangeOptions;
+    };
+
+/** What a call gave: its value, or the ActuatorError's fields. */
+export type NodePoolOutcome =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      name: string;
+      code?: string;
+      retryable?: boolean;
+      status?: number;
+      message: string;
+    };
+
+/** The outcomes of a `gke` request's calls, in order, and what it logged. */
+export interface NodePoolRun {
+  outcomes: NodePoolOutcome[];
+  logs: { level: string; message: string }[];
+}
 
 export type HarnessRequest = { id: number; env?: Record<string, string> } & (
   | {
@@ -18,6 +52,11 @@ export type HarnessRequest = { id: number; env?: Record<string, string> } & (
         bearerToken?: string;
       };
       window: { start: string; end: string };
+    }
+  | {
+      kind: 'gke';
+      options: GkeNodePoolApiOptions;
+      calls: NodePoolCall[];
     }
 );
 
