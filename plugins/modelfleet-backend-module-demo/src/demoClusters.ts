@@ -160,8 +160,10 @@ export const DEMO_POOLS: DemoPool[] = [
       perNode: 1,
       sharing: 'whole',
     },
+    // Its one idle node is the minimum's (no model runs there): lowering
+    // the minimum (the demo's node-pool API) lets the autoscaler remove it.
     nodes: { min: 1, max: 4 },
-    idleNodes: 1,
+    idleNodes: 0,
     billedUsdPerNodeHour: 3.56281,
   },
   {

@@ -6,6 +6,7 @@ import {
   ClusterConnector,
   MetricsSource,
   modelfleetConnectorsExtensionPoint,
+  NodePoolApi,
 } from '@modelfleet/plugin-modelfleet-node';
 import net from 'node:net';
 import { DemoClusterConnector } from './DemoClusterConnector';
@@ -83,6 +84,7 @@ async function start(data: JsonObject) {
     clusterConnectors: [] as ClusterConnector[],
     metricsSources: [] as MetricsSource[],
     historySources: [] as Array<{ id: string }>,
+    nodePoolApis: [] as NodePoolApi[],
     billSources: [] as Array<{
       id: string;
       fetchLines(w: { start: Date; end: Date }): AsyncIterable<BillLine>;
@@ -98,6 +100,7 @@ async function start(data: JsonObject) {
     addClusterActuator: jest.fn(),
     addClusterHistorySource: (...s: any[]) =>
       registered.historySources.push(...s),
+    addNodePoolApi: (...a: NodePoolApi[]) => registered.nodePoolApis.push(...a),
   };
   const backend = await startTestBackend({
     extensionPoints: [[modelfleetConnectorsExtensionPoint, ext]],
@@ -124,6 +127,15 @@ describe('modelfleetModuleDemo', () => {
       expect(registered.historySources.map(h => h.id)).toEqual(['demo']);
       expect(registered.metricsSources.map(s => s.id)).toEqual(['demo']);
       expect(registered.billSources.map(s => s.id)).toEqual(['demo-bills']);
+      // The simulated clouds' node pools, read on the embedded clusters.
+      expect(registered.nodePoolApis.map(a => a.id)).toEqual(['demo']);
+      const pools = registered.nodePoolApis[0];
+      expect(await pools.listClusters()).toEqual(
+        DEMO_CLUSTERS.map(c => c.name),
+      );
+      expect(
+        await pools.size({ cluster: 'demo-azure-eastus', pool: 'nca100' }),
+      ).toEqual({ min: 1, max: 4, desired: 1 });
 
       const connector = registered.clusterConnectors[0];
       const now = new Date();
@@ -198,6 +210,13 @@ describe('modelfleetModuleDemo', () => {
     });
     try {
       for (const port of ports) expect(await listening(port)).toBe(true);
+      // The node-pool API reads the pools where yarn sim serves them.
+      expect(
+        await registered.nodePoolApis[0].size({
+          cluster: 'demo-gcp-usc1',
+          pool: 'a3-h100',
+        }),
+      ).toEqual({ min: 0, max: 2, desired: 0 });
       await sim.close();
       for (const port of ports) expect(await listening(port)).toBe(false);
     } finally {
@@ -297,6 +316,7 @@ describe('modelfleetModuleDemo', () => {
         for (const port of ports) expect(await listening(port)).toBe(false);
         expect(registered.metricsSources).toEqual([]);
         expect(registered.billSources).toEqual([]);
+        expect(registered.nodePoolApis).toEqual([]);
       } finally {
         await backend.stop();
       }

@@ -9,6 +9,7 @@ import { DemoBillSource } from './DemoBillSource';
 import { DemoClusterConnector } from './DemoClusterConnector';
 import { createDemoFleet, loadTraces } from './DemoFleet';
 import { DemoMetricsSource } from './DemoMetricsSource';
+import { DemoNodePoolApi } from './DemoNodePoolApi';
 import {
   DEFAULT_ADMIN_TOKEN,
   DEFAULT_TOKENS,
@@ -86,7 +87,8 @@ function httpStatsReader(
  * `kubernetes.clusterLocatorMethods` (or expects `yarn sim` to serve them,
  * `modelfleet.demo.simulator.mode: external`), so that the Kubernetes
  * connector reads them like any cluster, and registers the demo's metrics
- * and bills, which count what the simulator runs.
+ * and bills, which count what the simulator runs, and its node-pool API
+ * (the simulated clouds' pool minimums).
  *
  * @public
  */
@@ -160,6 +162,22 @@ export const modelfleetModuleDemo = createBackendModule({
         connectors.addMetricsSource(new DemoMetricsSource(fleet, usage));
         connectors.addBillSource(
           new DemoBillSource(fleet, () => new Date(), usage),
+        );
+        // The simulated clouds' node pools, on the clusters' /_sim/pools.
+        connectors.addNodePoolApi(
+          new DemoNodePoolApi({
+            clusters: demo.clusters.map(c => ({
+              name: c.name,
+              url: c.url,
+              token: demo.simulator.adminToken ?? c.token,
+            })),
+            logger,
+          }),
+        );
+        logger.info(
+          `ModelFleet demo node-pool API manages the node pools of ${names.join(
+            ', ',
+          )} (their /_sim/pools)`,
         );
         logger.info(
           `ModelFleet demo fleet is on: ${fleet.clusters.length} clusters, ${fleet.pools.length} pools, ${fleet.models.length} models`,

@@ -1,4 +1,5 @@
 import { listEngines } from './engineInfo';
+import { poolsRoute } from './poolsRoute';
 import { spotReclaimsRoute } from './spotReclaims';
 import { ApiError } from './status';
 import type { SimulatedApiServer } from './SimulatedApiServer';
@@ -62,6 +63,9 @@ export function addApiAdminRoutes(server: SimulatedApiServer): void {
  * - `POST /_sim/spot/reclaims` `{pool, zone?, seconds?}` (a cluster
  *   admin only): reclaims a spot pool's nodes now and keeps its capacity
  *   away for `seconds` (see spotReclaims.ts); `GET`: outages under way;
+ * - `GET /_sim/pools`, `PATCH /_sim/pools/<pool>` `{min}`: the pools'
+ *   size bounds and nodes; sets a pool's minimum, as the cloud's
+ *   node-pool API does (see poolsRoute.ts);
  * - `POST /_sim/settle`: runs the controllers until the cluster is settled.
  */
 export function addClusterAdminRoutes(
@@ -119,7 +123,7 @@ export function addClusterAdminRoutes(
         sim.settle();
         return { body: { settled: true } };
       default:
-        return undefined;
+        return poolsRoute(sim, input);
     }
   });
 }

@@ -169,7 +169,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   console.log(JSON.stringify(appConfig, null, 2));
   console.log(
-    '\nSimulator paths on each server: /_sim/stats, /_sim/engines, /_sim/mutations, /_sim/faults, /_sim/requests, /_sim/clock, /_sim/spot, /_sim/spot/reclaims, /_sim/watches',
+    '\nSimulator paths on each server: /_sim/stats, /_sim/engines, /_sim/mutations, /_sim/faults, /_sim/requests, /_sim/clock, /_sim/spot, /_sim/spot/reclaims, /_sim/pools, /_sim/watches',
   );
   const stop = async () => {
     await fleet.close();

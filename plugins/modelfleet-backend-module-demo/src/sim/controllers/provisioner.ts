@@ -20,6 +20,17 @@ export const DEFAULT_PROVISIONER_TIMING: ProvisionerTiming = {
   scaleDownAfterMs: 10 * 60_000,
 };
 
+/** A pool's size bounds and nodes now (`GET /_sim/pools`). */
+export interface PoolSize {
+  name: string;
+  min: number;
+  max: number;
+  /** Its nodes now. */
+  nodes: number;
+  /** Its nodes on their way (launched, not yet up). */
+  provisioning: number;
+}
+
 /** Whether spot capacity of a pool can be had in a zone now. */
 export type SpotAvailability = (pool: DemoPool, zone: string) => boolean;
 
@@ -46,6 +57,8 @@ export class NodeProvisioner implements Controller {
   >();
   private readonly idleSince = new Map<string, number>();
   private readonly recheck = new Map<string, SimTimer>();
+  /** Each pool's size bounds now (`setMinimum` changes them; the definition is left as it is). */
+  private readonly bounds: Map<string, { min: number; max: number }>;
   private seq = 0;
 
   constructor(
@@ -60,7 +73,41 @@ export class NodeProvisioner implements Controller {
       /** Whether a node is under a spot reclaim (the reclaim deletes it). */
       reclaiming?: (nodeName: string) => boolean;
     },
-  ) {}
+  ) {
+    this.bounds = new Map(pools.map(p => [p.name, { ...p.nodes }]));
+  }
+
+  /** A pool's size bounds now: its definition's, or the minimum set since. */
+  boundsOf(pool: DemoPool): { min: number; max: number } {
+    return this.bounds.get(pool.name) ?? pool.nodes;
+  }
+
+  /**
+   * Each pool's bounds now, with its nodes and the launches under way, as
+   * the cloud's node-pool API tells them (`GET /_sim/pools`).
+   */
+  poolSizes(): PoolSize[] {
+    return this.pools.map(pool => ({
+      name: pool.name,
+      ...this.boundsOf(pool),
+      nodes: this.nodesOf(pool).length,
+      provisioning: this.inflight.get(pool.name)?.length ?? 0,
+    }));
+  }
+
+  /**
+   * Sets a pool's minimum size, as a cloud's node-pool API does, and
+   * kicks the controllers: idle nodes above the new floor go after
+   * `scaleDownAfterMs`, a pool below its new minimum gets nodes. The
+   * caller checks the value (an integer in [0, max]). Its size after.
+   */
+  setMinimum(poolName: string, min: number): PoolSize | undefined {
+    const pool = this.pools.find(p => p.name === poolName);
+    if (!pool) return undefined;
+    this.bounds.set(pool.name, { ...this.boundsOf(pool), min });
+    this.options.kick();
+    return this.poolSizes().find(p => p.name === poolName);
+  }
 
   /** Creates a node of a pool now (start-up, and the provisioning delay's end). */
   addNode(pool: DemoPool, zone: string): StoredObject {
@@ -151,9 +198,12 @@ export class NodeProvisioner implements Controller {
     const current = this.nodesOf(pool).length;
     let wanted = Math.max(
       bins.length - inflight.length,
-      pool.nodes.min - current - inflight.length,
+      this.boundsOf(pool).min - current - inflight.length,
     );
-    wanted = Math.min(wanted, pool.nodes.max - current - inflight.length);
+    wanted = Math.min(
+      wanted,
+      this.boundsOf(pool).max - current - inflight.length,
+    );
     for (let i = 0; i < wanted; i++) {
       const zone = this.pickZone(pool);
       if (!zone) break;
@@ -191,7 +241,8 @@ export class NodeProvisioner implements Controller {
     );
     const nodes = this.nodesOf(pool);
     const busyCount = nodes.filter(n => busy.has(n.metadata.name)).length;
-    const floor = Math.max(pool.nodes.min, busyCount + pool.idleNodes);
+    const { min } = this.boundsOf(pool);
+    const floor = Math.max(min, busyCount + pool.idleNodes);
     const reclaiming = this.options.reclaiming ?? (() => false);
     const cordoned = (n: StoredObject) => Boolean(n.spec?.unschedulable);
     // A node under a spot reclaim is the reclaim's to delete; a cordoned
@@ -213,9 +264,7 @@ export class NodeProvisioner implements Controller {
       const since = this.idleSince.get(name) ?? now;
       this.idleSince.set(name, since);
       const due = since + this.options.timing.scaleDownAfterMs;
-      const removable = cordoned(n)
-        ? count > pool.nodes.min
-        : schedulable > floor;
+      const removable = cordoned(n) ? count > min : schedulable > floor;
       if (now >= due && removable) {
         this.ctx.remove(this.ctx.types.node, n, MANAGER);
         this.idleSince.delete(name);
