@@ -57,8 +57,9 @@ export interface Applied {
  *   Scale button's `POST /models/:namespace/:name/scale` makes it (the
  *   owner team's policy decides whether it waits for approval; a policy's
  *   planned proposal on the model gives way to it);
- * - a rightsizing option on another pool (a smaller GPU) becomes a
- *   `migrate` action, as **Move here** makes it
+ * - a rightsizing option on another pool (a smaller GPU, or a MIG or
+ *   time-sliced share of one, for a replica asking for one GPU: one slice
+ *   there) becomes a `migrate` action, as **Move here** makes it
  *   (`POST /models/:namespace/:name/migrations`): the same plan, steps,
  *   permission and dry-run;
  * - a consolidation becomes a `consolidate` action on its pool: cordon the
@@ -124,7 +125,9 @@ export async function applyRecommendation(
   }
   const gpu = model.entity.spec?.gpu as { count?: unknown } | undefined;
   const asks = Number(gpu?.count) || 1;
-  if (asks !== source.gpusPerReplica) {
+  // On a pool that shares its GPUs, one GPU asked for is one slice.
+  const needs = source.option === 'gpu-share' ? 1 : source.gpusPerReplica;
+  if (asks !== needs) {
     throw new ConflictError(
       `Its Model asks for ${asks} GPU(s) per replica (spec.gpu.count) and a move keeps that, where this option runs ${source.gpusPerReplica}: set spec.gpu.count to ${source.gpusPerReplica} and deploy it again on the pool instead`,
     );

@@ -196,6 +196,7 @@ export async function gatherRightsizing(input: {
           pool: poolRef,
           replicas: w.replicas.desired,
           gpusPerReplica,
+          ...declaredMemory(input.names.gpuMemoryGiB?.(modelRef)),
         },
         pools,
       );
@@ -214,4 +215,9 @@ export async function gatherRightsizing(input: {
     );
   }
   return { findings, notes };
+}
+
+/** The GPU memory a Model asks a pool for a replica, in MiB, when it says. */
+function declaredMemory(gib: number | undefined) {
+  return gib === undefined ? {} : { declaredMemoryMiB: gib * 1024 };
 }

@@ -19,6 +19,8 @@ export interface EntityNames {
   team(ref: string): string;
   /** A Model's `spec.replicas.min` (what its rendered PodDisruptionBudget keeps), when set. */
   minReplicas?(ref: string): number | undefined;
+  /** A Model's `spec.gpu.memoryGiB` (the GPU memory a replica asks a pool for), when set. */
+  gpuMemoryGiB?(ref: string): number | undefined;
 }
 
 /** Where the names come from (the catalog), read once per pass. */
@@ -38,13 +40,18 @@ export function nameOfRef(ref: string): string {
 type NamedEntity = {
   kind: string;
   metadata: { name: string; namespace?: string; title?: string };
-  spec?: { profile?: { displayName?: unknown }; replicas?: { min?: unknown } };
+  spec?: {
+    profile?: { displayName?: unknown };
+    replicas?: { min?: unknown };
+    gpu?: { memoryGiB?: unknown };
+  };
 };
 
 /** Names from catalog entities; an entity not among them goes by its ref's name. */
 export function entityNamesOf(entities: NamedEntity[]): EntityNames {
   const byRef = new Map<string, string>();
   const minReplicas = new Map<string, number>();
+  const memory = new Map<string, number>();
   for (const e of entities) {
     const ref = stringifyEntityRef({
       kind: e.kind,
@@ -54,6 +61,10 @@ export function entityNamesOf(entities: NamedEntity[]): EntityNames {
     const min = e.spec?.replicas?.min;
     if (typeof min === 'number' && Number.isInteger(min) && min >= 0) {
       minReplicas.set(ref, min);
+    }
+    const gib = e.spec?.gpu?.memoryGiB;
+    if (typeof gib === 'number' && Number.isFinite(gib) && gib > 0) {
+      memory.set(ref, gib);
     }
     const display = e.spec?.profile?.displayName;
     const name =
@@ -68,6 +79,7 @@ export function entityNamesOf(entities: NamedEntity[]): EntityNames {
     model: of,
     team: of,
     minReplicas: ref => minReplicas.get(ref.toLocaleLowerCase('en-US')),
+    gpuMemoryGiB: ref => memory.get(ref.toLocaleLowerCase('en-US')),
   };
 }
 
@@ -119,6 +131,7 @@ export class CatalogEntityNames implements EntityNamesSource {
             'metadata.title',
             'spec.profile.displayName',
             'spec.replicas',
+            'spec.gpu.memoryGiB',
           ],
         },
         { credentials: await this.auth.getOwnServiceCredentials() },

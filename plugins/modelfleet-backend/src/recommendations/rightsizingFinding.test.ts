@@ -126,7 +126,7 @@ describe('rightsizingRecommendation', () => {
     );
   });
 
-  it('recommends a GPU share without applying it, says what a person does instead, and lists the other options', () => {
+  it('recommends a GPU share, applicable as a move for a replica that asks for one GPU (one slice there), and lists the other options', () => {
     const mig: CandidatePool = {
       ref: 'gpupool:default/c1.a100-mig',
       title: 'a100-mig (c1)',
@@ -142,8 +142,15 @@ describe('rightsizingRecommendation', () => {
     expect(f.title).toBe(
       'Serve Search reranker from a MIG slice of A100 on a100-mig (c1)',
     );
-    expect(f.applicable.allowed).toBe(false);
-    expect(f.applicable.reason).toMatch(
+    expect(f.applicable).toEqual({ allowed: true });
+    // A replica that asks for two GPUs is not one slice: deployed again.
+    const two = rightsizingRecommendation(
+      result,
+      { ...model, gpusPerReplica: 2 },
+      pools,
+    )!;
+    expect(two.applicable.allowed).toBe(false);
+    expect(two.applicable.reason).toMatch(
       /^A MIG slice of A100 on a100-mig \(c1\) is asked for as a slice of a GPU .*deploy it again on a100-mig \(c1\) with the Deploy a model template/,
     );
     expect(f.evidence.join(' ')).toMatch(

@@ -21,6 +21,11 @@ export interface RightsizedModel {
   replicas: number;
   /** GPUs a replica asks for now (a fraction for a share). */
   gpusPerReplica: number;
+  /**
+   * The GPU memory its Model asks a pool for a replica
+   * (`spec.gpu.memoryGiB`): a move keeps it, so the target must offer it.
+   */
+  declaredMemoryMiB?: number;
 }
 
 /** What the words need of the pools: a title, and how a pool shares its GPUs. */
@@ -86,7 +91,11 @@ export function rightsizingApplicable(
 ): Recommendation['applicable'] {
   const where = pools.title(o.pool);
   if (o.kind === 'fewer-replicas') return { allowed: true };
-  if (o.kind === 'gpu-share' || pools.sharing(o.pool) !== 'whole') {
+  const share = o.kind === 'gpu-share' || pools.sharing(o.pool) !== 'whole';
+  // A replica asking for one GPU asks for one slice on a pool that shares
+  // them (the pool's resource: a MIG profile, or a time-sliced nvidia.com/gpu):
+  // a move there renders exactly the share.
+  if (share && model.gpusPerReplica !== 1) {
     return {
       allowed: false,
       reason: sentence(
@@ -99,6 +108,7 @@ export function rightsizingApplicable(
       ),
     };
   }
+  if (share) return movedApplicable(o, model, where);
   if (o.pool === model.pool) {
     return {
       allowed: false,
@@ -116,6 +126,35 @@ export function rightsizingApplicable(
       )} now, and a move keeps its GPU request: set spec.gpu.count to ${
         o.gpusPerReplica
       } in its Model and deploy it again on ${where}`,
+    };
+  }
+  return movedApplicable(o, model, where);
+}
+
+/**
+ * A move keeps the Model's GPU memory request and its replicas: the target
+ * must offer the memory it asks for, and its replicas must serve the p95
+ * traffic there, or a person changes them first.
+ */
+function movedApplicable(
+  o: RightsizingOption,
+  model: RightsizedModel,
+  where: string,
+): Recommendation['applicable'] {
+  const asks = model.declaredMemoryMiB;
+  if (asks !== undefined && asks > o.memoryOfferMiB) {
+    const gib = (mib: number) => Math.ceil(mib / 1024);
+    return {
+      allowed: false,
+      reason: `Its Model asks for ${gib(
+        asks,
+      )} GiB of GPU memory a replica (spec.gpu.memoryGiB) and a move keeps that, where ${where} offers ${Math.floor(
+        o.memoryOfferMiB / 1024,
+      )} GiB; its peak with headroom is ${gib(
+        o.memoryNeedMiB,
+      )} GiB: set spec.gpu.memoryGiB to ${gib(
+        o.memoryNeedMiB,
+      )} in its Model first, then apply this again`,
     };
   }
   if (o.replicas > model.replicas) {

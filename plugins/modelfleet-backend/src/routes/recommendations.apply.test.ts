@@ -193,4 +193,49 @@ describe('POST /recommendations/:id/apply', () => {
       });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'moves a model that asks for one GPU onto a time-sliced pool: one slice per replica, as Move here renders it, %p',
+    async id => {
+      // Its Model asks for 16 GiB a replica, more than half an L4 offers:
+      // not a move yet, and the reason says what to change.
+      const asked = await start(id, databases, { share: true });
+      const [big] = await list(asked.server, sam);
+      expect(big.source).toMatchObject({ option: 'gpu-share' });
+      expect(big.applicable).toEqual({
+        allowed: false,
+        reason:
+          'Its Model asks for 16 GiB of GPU memory a replica (spec.gpu.memoryGiB) and a move keeps that, where l4ts (c1) offers 11 GiB; its peak with headroom is 10 GiB: set spec.gpu.memoryGiB to 10 in its Model first, then apply this again',
+      });
+
+      const { server, actions } = await start(id, databases, {
+        share: true,
+        rerankerMemoryGiB: 10,
+      });
+      const [rs] = await list(server, sam);
+      expect(rs).toMatchObject({
+        kind: 'rightsizing',
+        source: { option: 'gpu-share', pool: 'gpupool:default/c1.l4ts' },
+        applicable: { allowed: true },
+      });
+      const res = await request(server)
+        .post(`/recommendations/${rs.id}/apply`)
+        .set('Authorization', sam);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        actionKind: 'migrate',
+        awaitsApproval: false,
+      });
+      const action = await actions.get(res.body.actionId);
+      const roll = action!.steps.find(s => s.do.op === 'apply')!;
+      if (roll.do.op !== 'apply') throw new Error('an apply');
+      const dep = roll.do.objects.find(o => o.kind === 'Deployment') as any;
+      expect(dep.metadata.annotations).toMatchObject({
+        'modelfleet.io/pool': 'gpupool:default/c1.l4ts',
+      });
+      // One unit of the pool's GPU resource: half an L4.
+      const limits = dep.spec.template.spec.containers[0].resources.limits;
+      expect(limits['nvidia.com/gpu']).toBe('1');
+    },
+  );
 });

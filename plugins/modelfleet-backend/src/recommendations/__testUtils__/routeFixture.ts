@@ -145,6 +145,20 @@ const costs = {
   },
 };
 
+/** The catalog's entities, with the reranker's memory as the options say. */
+function entitiesOf(options: FixtureOptions): Entity[] {
+  const gib = options.rerankerMemoryGiB;
+  if (gib === undefined) return entities;
+  return entities.map(e =>
+    e.metadata.name === 'reranker'
+      ? {
+          ...e,
+          spec: { ...e.spec, gpu: { ...(e.spec as any).gpu, memoryGiB: gib } },
+        }
+      : e,
+  );
+}
+
 /** What differs between the tests' fleets. */
 export interface FixtureOptions {
   /** An L4 pool on c1 at $0.80 an hour: the reranker's smaller GPU. */
@@ -158,6 +172,13 @@ export interface FixtureOptions {
   nodes?: boolean;
   /** A node-pool API manages c1: its empty pool has min 1, max 2. */
   nodePools?: boolean;
+  /**
+   * An L4 pool on c1 that time-slices each GPU two ways, at $0.80 an hour
+   * a node: half an L4 is the reranker's cheapest fit.
+   */
+  share?: boolean;
+  /** The reranker's Model asks for this much GPU memory a replica (16 GiB). */
+  rerankerMemoryGiB?: number;
 }
 
 /**
@@ -197,6 +218,21 @@ export async function start(
                 memoryMiB: 23_034,
                 perNode: 1,
                 sharing: 'whole',
+              },
+            }),
+          ]
+        : []),
+      ...(options.share
+        ? [
+            pool('l4ts', {
+              nodes: { current: 0, max: 8 },
+              gpus: { allocatable: 0, allocated: 0 },
+              gpu: {
+                product: 'L4',
+                memoryMiB: 23_034,
+                perNode: 1,
+                sharing: 'time-slicing',
+                replicasPerGpu: 2,
               },
             }),
           ]
@@ -241,12 +277,12 @@ export async function start(
   });
   const prices = new PriceBookStore(knex);
   await prices.record(
-    ['a100', 'empty', 'l4'].map(name => ({
+    ['a100', 'empty', 'l4', 'l4ts'].map(name => ({
       provider: 'azure' as const,
       instanceType: `vm-${name}`,
       region: 'eastus',
       capacityType: 'on-demand' as const,
-      usdPerHour: name === 'l4' ? 0.8 : 3,
+      usdPerHour: name.startsWith('l4') ? 0.8 : 3,
       source: 'bundled-catalog',
       observedAt: NOW.toISOString(),
     })),
@@ -284,7 +320,7 @@ export async function start(
     requestedBy: 'policy:hibernation',
     reason: 'hibernate: idle since 09:00',
   });
-  const catalog = catalogServiceMock({ entities });
+  const catalog = catalogServiceMock({ entities: entitiesOf(options) });
   const policies = new PolicyService(
     readPolicyConfig(
       new ConfigReader({
@@ -319,7 +355,9 @@ export async function start(
     actions,
     costs,
     fleet,
-    directory: { lookup: async () => modelLookupOf(entities as any) },
+    directory: {
+      lookup: async () => modelLookupOf(entitiesOf(options) as any),
+    },
     names: new CatalogEntityNames(catalog, mockServices.auth(), logger),
     metrics: () => [metrics],
     candidates,
