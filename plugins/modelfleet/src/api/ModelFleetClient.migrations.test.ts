@@ -43,7 +43,7 @@ describe('ModelFleetClient', () => {
       await expect(
         c.listActions({ kind: ['migrate', 'teleport' as any] }),
       ).rejects.toThrow(
-        /^kind must be one of deploy, .*migrate, spot-fallback, got "teleport"/,
+        /^kind must be one of deploy, .*, spot-fallback, consolidate, poolMinimum, got "teleport"/,
       );
       for (const limit of [0, 201, 1.5]) {
         await expect(c.listActions({ kind: 'migrate', limit })).rejects.toThrow(
