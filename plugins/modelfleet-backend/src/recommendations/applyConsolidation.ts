@@ -6,15 +6,8 @@ import { FleetStateStore } from '../database/FleetStateStore';
 import { planConsolidation } from '../engines/actions/consolidationPlan';
 import { PolicyService } from '../policy/PolicyService';
 import { Finding } from './fromActions';
-import { poolRefOf } from './gather';
+import { poolOf, refuseWhilePoolBusy } from './poolActions';
 import { poolTitle } from './names';
-
-const ACTIVE_STATES = [
-  'planned',
-  'applying',
-  'verifying',
-  'rollingBack',
-] as const;
 
 const keyOf = (w: Pick<WorkloadRef, 'cluster' | 'namespace' | 'name'>) =>
   `${w.cluster}/${w.namespace}/${w.name}`;
@@ -45,27 +38,13 @@ export async function applyConsolidation(
   const key = `recommendation:${finding.id}:${context.day}`;
   const stored = await deps.actions.byKey(key);
   if (stored) return stored;
-  const [active] = await deps.actions.list({
-    entityRef: source.poolRef,
-    states: [...ACTIVE_STATES],
-    limit: 1,
-  });
-  if (active) {
-    throw new ConflictError(
-      `Another action on this pool (${active.kind}) is ${active.state}; approve, cancel or wait for it first`,
-    );
-  }
+  await refuseWhilePoolBusy(deps.actions, source.poolRef);
   const [pods, workloads, pools] = await Promise.all([
     deps.fleet.listModelPods(),
     deps.fleet.listWorkloads(),
     deps.fleet.listPools(),
   ]);
-  const pool = pools.find(p => poolRefOf(p) === source.poolRef);
-  if (!pool) {
-    throw new ConflictError(
-      `Not now: the cluster sync no longer reports the pool ${source.poolRef}`,
-    );
-  }
+  const pool = poolOf(pools, source.poolRef);
   const desired = new Map(workloads.map(w => [keyOf(w), w.replicas.desired]));
   const plan = planConsolidation({
     cluster: source.cluster,

@@ -1,18 +1,10 @@
-import { ConflictError } from '@backstage/errors';
 import { ActionService } from '../actions/ActionService';
 import { StoredAction } from '../database/ActionStore';
 import { FleetStateStore } from '../database/FleetStateStore';
 import { PolicyService } from '../policy/PolicyService';
 import { Finding } from './fromActions';
-import { poolRefOf } from './gather';
+import { poolOf, refuseWhilePoolBusy } from './poolActions';
 import { poolTitle } from './names';
-
-const ACTIVE_STATES = [
-  'planned',
-  'applying',
-  'verifying',
-  'rollingBack',
-] as const;
 
 /**
  * An empty-capacity recommendation whose pool's minimum keeps its idle
@@ -38,24 +30,8 @@ export async function applyPoolMinimum(
   const key = `recommendation:${finding.id}:${context.day}`;
   const stored = await deps.actions.byKey(key);
   if (stored) return stored;
-  const [active] = await deps.actions.list({
-    entityRef: source.poolRef,
-    states: [...ACTIVE_STATES],
-    limit: 1,
-  });
-  if (active) {
-    throw new ConflictError(
-      `Another action on this pool (${active.kind}) is ${active.state}; approve, cancel or wait for it first`,
-    );
-  }
-  const pool = (await deps.fleet.listPools()).find(
-    p => poolRefOf(p) === source.poolRef,
-  );
-  if (!pool) {
-    throw new ConflictError(
-      `Not now: the cluster sync no longer reports the pool ${source.poolRef}`,
-    );
-  }
+  await refuseWhilePoolBusy(deps.actions, source.poolRef);
+  const pool = poolOf(await deps.fleet.listPools(), source.poolRef);
   const { from, to } = source.minimum;
   const title = poolTitle(pool);
   const summary = `Lower the minimum size of ${title} from ${from} to ${to}, so that its cluster autoscaler removes ${

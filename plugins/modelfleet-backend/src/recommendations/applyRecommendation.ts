@@ -12,13 +12,7 @@ import { PolicyService } from '../policy/PolicyService';
 import { applyConsolidation } from './applyConsolidation';
 import { applyPoolMinimum } from './applyPoolMinimum';
 import { Finding } from './fromActions';
-
-const ACTIVE_STATES = [
-  'planned',
-  'applying',
-  'verifying',
-  'rollingBack',
-] as const;
+import { ACTIVE_STATES } from './poolActions';
 
 /** What applying a recommendation needs: the action path's services. */
 export interface RecommendationApplier {
