@@ -27,7 +27,8 @@ import {
 } from './engineSleep';
 import { isNotFound, toActuatorError } from './errors';
 import { cordonNode, drainNode, NodeWriter } from './nodes';
-import { LabelSelector, podSelectorOf, podStartsOf } from './pods';
+import { podSelectorOf, podStartsOf } from './pods';
+import { readinessOf, Workload } from './workloadReads';
 import { logChange, mergePatch, writeQuery } from './writes';
 import {
   AutoscalerWriter,
@@ -64,18 +65,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** The part of a `scale` subresource read here. */
 interface Scale {
   spec?: { replicas?: number };
-}
-
-/** The part of a Deployment or StatefulSet read here. */
-interface Workload {
-  metadata?: { generation?: number };
-  spec?: { replicas?: number; selector?: LabelSelector };
-  status?: {
-    replicas?: number;
-    readyReplicas?: number;
-    updatedReplicas?: number;
-    observedGeneration?: number;
-  };
 }
 
 /**
@@ -305,17 +294,7 @@ export class KubernetesClusterActuator implements ClusterActuator {
       describeRef(workload),
       () => client.request<Workload>(HttpMethod.GET, path),
     );
-    return {
-      // The API server defaults spec.replicas to 1.
-      desired: object.spec?.replicas ?? 1,
-      ready: object.status?.readyReplicas ?? 0,
-      updated: object.status?.updatedReplicas ?? 0,
-      // The API server leaves out a count of zero.
-      total: object.status?.replicas ?? 0,
-      observed:
-        (object.status?.observedGeneration ?? 0) >=
-        (object.metadata?.generation ?? 0),
-    };
+    return readinessOf(object);
   }
 
   async podStarts(workload: WorkloadRef): Promise<PodStart[]> {
